@@ -1,0 +1,24 @@
+// netlab: virtual-network labs for KVM guests from one YAML file, and the
+// packet paths through them. See README.md and DESIGN.md.
+#include <cstdio>
+
+#include "netlab/cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"netlab: build virtual-network labs for KVM guests from one YAML file,\n"
+               "and trace packets through them hop by hop.",
+               "netlab"};
+  app.set_version_flag("--version", std::string("netlab ") + NETLAB_VERSION);
+  app.require_subcommand(1);
+  int exit_code = netlab::cli::kExitOk;
+  netlab::cli::add_validate(app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    // CLI11 uses 0 for --help/--version and its own codes for usage errors; usage
+    // errors are bad input (exit 2) like every other kind.
+    return rc == 0 ? 0 : netlab::cli::kExitBadInput;
+  }
+  return exit_code;
+}

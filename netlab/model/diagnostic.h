@@ -1,0 +1,22 @@
+#pragma once
+// A problem found in a topology file, at the position of the offending node.
+#include <string>
+#include <vector>
+
+#include "netlab/model/topology.h"
+
+namespace netlab::model {
+
+struct Diagnostic {
+  Position pos;
+  std::string message;  // one sentence, no trailing period, e.g. "unknown network 'lan'"
+  std::string hint;     // optional: "did you mean 'default'?", "set 'bridge:' to a shorter name"
+
+  /// "file:line:col: error: message", then "  hint: ..." on its own line when a hint exists.
+  std::string format() const;
+};
+
+/// Joins format() of each diagnostic, one per line.
+std::string format_all(const std::vector<Diagnostic>& diagnostics);
+
+}  // namespace netlab::model

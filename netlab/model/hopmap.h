@@ -1,0 +1,56 @@
+#pragma once
+// The hop map: for each guest NIC, every device a packet from it crosses on the
+// way out, with the namespace each lives in. The engine writes it into the lab's
+// state (/run/netlab/<lab>/hopmap.json); the tracer needs nothing else from the
+// engine, and `netlab trace --offline DIR` reads the same file written by hand.
+//
+// hopmap.json (stable, documented in README "Hop map"):
+// {
+//   "lab": "nat",
+//   "nics": [ {
+//     "guest": "g1", "nic": "eth0", "network": "default", "mode": "nat",
+//     "mac": "52:54:00:..", "address": "192.168.122.57/24",   // "" when unknown
+//     "hops": [ {"role": "guest-nic", "netns": "nat-g1",   "device": "eth0"},
+//               {"role": "veth",      "netns": "nat-host", "device": "nat-g1-0"},
+//               {"role": "bridge",    "netns": "nat-host", "device": "nat-default"},
+//               {"role": "nat",       "netns": "nat-host", "device": ""},
+//               {"role": "uplink",    "netns": "nat-host", "device": "uplink"},
+//               {"role": "upstream",  "netns": "nat-wan",  "device": "wan0"} ] } ]
+// }
+// Roles, in path order: guest-nic, veth | tap | macvtap, bridge | ovs, route | nat
+// (a point, no device: where forwarding or masquerade happens), uplink, upstream.
+#include <string>
+#include <vector>
+
+namespace netlab::model {
+
+struct Hop {
+  std::string role;
+  std::string netns;   // "" = the root namespace
+  std::string device;  // "" for route/nat points
+  bool operator==(const Hop&) const = default;
+};
+
+struct NicPath {
+  std::string guest;
+  std::string nic;
+  std::string network;
+  std::string mode;
+  std::string mac;
+  std::string address;
+  std::vector<Hop> hops;
+  bool operator==(const NicPath&) const = default;
+};
+
+struct HopMap {
+  std::string lab;
+  std::vector<NicPath> nics;
+  bool operator==(const HopMap&) const = default;
+};
+
+/// Serialises to the JSON above (two-space indented).
+std::string hopmap_to_json(const HopMap& map);
+/// Parses the JSON above; on failure returns false and sets *err to a sentence.
+bool hopmap_from_json(const std::string& text, HopMap* map, std::string* err);
+
+}  // namespace netlab::model

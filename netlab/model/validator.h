@@ -1,0 +1,15 @@
+#pragma once
+// Cross-node checks of a loaded Topology. Returns every problem at once.
+#include <vector>
+
+#include "netlab/model/diagnostic.h"
+#include "netlab/model/topology.h"
+
+namespace netlab::model {
+
+/// Checks names (interface names <= 15 bytes), subnets, gateways, DHCP ranges and
+/// static hosts, overlaps, duplicate MACs/IPs, references to networks, and
+/// mode-specific requirements. Empty result = valid.
+std::vector<Diagnostic> validate(const Topology& topology);
+
+}  // namespace netlab::model
