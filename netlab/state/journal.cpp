@@ -1,0 +1,88 @@
+#include "netlab/state/journal.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "netlab/state/paths.h"
+
+namespace netlab::state {
+namespace {
+
+constexpr const char* kKindNames[] = {"netns", "link", "nft_table", "process", "sysctl", "ovs"};
+
+bool kind_from_string(const std::string& text, ObjectKind* kind) {
+  for (size_t i = 0; i < std::size(kKindNames); ++i) {
+    if (text == kKindNames[i]) {
+      *kind = static_cast<ObjectKind>(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string journal_path(const std::string& lab) { return lab_dir(lab) + "/journal"; }
+
+}  // namespace
+
+const char* to_string(ObjectKind kind) { return kKindNames[static_cast<size_t>(kind)]; }
+
+std::string describe(const OwnedObject& o) {
+  std::string where = o.netns.empty() ? "" : o.netns + "/";
+  std::string text = std::string(to_string(o.kind)) + " ";
+  if (o.kind == ObjectKind::netns) return text + o.name;
+  text += where + o.name;
+  if (!o.detail.empty()) text += " (" + o.detail + ")";
+  return text;
+}
+
+Result<Journal> Journal::open(const std::string& lab) {
+  std::error_code ec;
+  std::filesystem::create_directories(lab_dir(lab), ec);
+  if (ec) return Error{"cannot create " + lab_dir(lab) + ": " + ec.message()};
+  int fd = ::open(journal_path(lab).c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return Error{"cannot open " + journal_path(lab) + ": " + std::strerror(errno)};
+  return Journal(fd);
+}
+
+Journal::Journal(Journal&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+
+Journal::~Journal() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Status Journal::record(const OwnedObject& o) {
+  nlohmann::json line = {{"kind", to_string(o.kind)}, {"netns", o.netns}, {"name", o.name}, {"detail", o.detail}};
+  std::string text = line.dump() + "\n";
+  ssize_t n = ::write(fd_, text.data(), text.size());
+  if (n != static_cast<ssize_t>(text.size()))
+    return Error{std::string("cannot append to the lab journal: ") + std::strerror(errno)};
+  return {};
+}
+
+std::vector<OwnedObject> read_journal(const std::string& lab) {
+  std::vector<OwnedObject> objects;
+  std::ifstream in(journal_path(lab));
+  std::set<std::tuple<int, std::string, std::string>> seen;
+  std::string text;
+  while (std::getline(in, text)) {
+    // A line cut short by a crash mid-write is skipped; the objects before it count.
+    auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object()) continue;
+    OwnedObject o;
+    if (!kind_from_string(j.value("kind", ""), &o.kind)) continue;
+    o.netns = j.value("netns", "");
+    o.name = j.value("name", "");
+    o.detail = j.value("detail", "");
+    if (seen.emplace(static_cast<int>(o.kind), o.netns, o.name).second) objects.push_back(std::move(o));
+  }
+  return objects;
+}
+
+}  // namespace netlab::state

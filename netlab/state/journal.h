@@ -1,0 +1,54 @@
+#pragma once
+// The write-ahead journal of what a lab owns. Every object netlab creates is
+// appended here *before* it is created, so `down` and `gc` find it even when the
+// `up` that made it was killed half-way. One JSON object per line, append-only
+// (appending stays O(1) per object where rewriting a state file would be O(n)).
+#include <string>
+#include <vector>
+
+#include "netlab/model/result.h"
+
+namespace netlab::state {
+
+enum class ObjectKind {
+  netns,      // name = namespace name
+  link,       // netns + name = device; detail = link kind (bridge, veth, tap, macvlan)
+  nft_table,  // netns + name = "<family> <table>"
+  process,    // netns; name = pid file path; detail = program name (dnsmasq, udhcpc, ...)
+  sysctl,     // netns + name = key ("net/ipv4/ip_forward"); detail = value before netlab
+  ovs,        // netns; name = OVS run directory of a private ovsdb-server + vswitchd
+};
+
+struct OwnedObject {
+  ObjectKind kind = ObjectKind::netns;
+  std::string netns;
+  std::string name;
+  std::string detail;
+  bool operator==(const OwnedObject&) const = default;
+};
+
+const char* to_string(ObjectKind kind);
+/// "link nat-host/nat-default (bridge)" and the like, for messages.
+std::string describe(const OwnedObject& object);
+
+class Journal {
+ public:
+  /// Opens (creating) <lab_dir>/journal for appending; creates the lab directory.
+  static Result<Journal> open(const std::string& lab);
+  Journal(Journal&& other) noexcept;
+  Journal& operator=(Journal&&) = delete;
+  ~Journal();
+
+  /// Appends one record with a single write(2) (atomic for lines this short).
+  Status record(const OwnedObject& object);
+
+ private:
+  explicit Journal(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
+/// Every object ever recorded for the lab, oldest first, duplicates removed
+/// (keeps the first). Empty when the lab has no journal.
+std::vector<OwnedObject> read_journal(const std::string& lab);
+
+}  // namespace netlab::state

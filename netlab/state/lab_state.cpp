@@ -1,0 +1,111 @@
+#include "netlab/state/lab_state.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "netlab/state/paths.h"
+
+namespace netlab::state {
+namespace fs = std::filesystem;
+namespace {
+
+std::string now_iso8601() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+Phase phase_from_string(const std::string& s) {
+  if (s == "ready") return Phase::ready;
+  if (s == "failed") return Phase::failed;
+  return Phase::building;
+}
+
+}  // namespace
+
+const char* to_string(Phase phase) {
+  switch (phase) {
+    case Phase::building: return "building";
+    case Phase::ready: return "ready";
+    case Phase::failed: return "failed";
+  }
+  return "?";
+}
+
+Status write_lab_file(const std::string& lab, const std::string& name, const std::string& content) {
+  std::error_code ec;
+  fs::create_directories(lab_dir(lab), ec);
+  if (ec) return Error{"cannot create " + lab_dir(lab) + ": " + ec.message()};
+  const std::string path = lab_dir(lab) + "/" + name;
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << content;
+    if (!out.flush()) return Error{"cannot write " + tmp};
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) return Error{"cannot rename " + tmp + ": " + ec.message()};
+  return {};
+}
+
+std::optional<std::string> read_lab_file(const std::string& lab, const std::string& name) {
+  std::ifstream in(lab_dir(lab) + "/" + name);
+  if (!in) return std::nullopt;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Status write_state(LabState s) {
+  s.updated = now_iso8601();
+  nlohmann::json j = {{"lab", s.lab},          {"topology_file", s.topology_file},
+                      {"sandbox", s.sandbox},  {"host_netns", s.host_netns},
+                      {"phase", to_string(s.phase)}, {"pid", s.pid},
+                      {"updated", s.updated},  {"message", s.message}};
+  return write_lab_file(s.lab, "state.json", j.dump(2) + "\n");
+}
+
+std::optional<LabState> read_state(const std::string& lab) {
+  auto text = read_lab_file(lab, "state.json");
+  if (!text) return std::nullopt;
+  auto j = nlohmann::json::parse(*text, nullptr, false);
+  if (!j.is_object()) return std::nullopt;
+  LabState s;
+  s.lab = j.value("lab", lab);
+  s.topology_file = j.value("topology_file", "");
+  s.sandbox = j.value("sandbox", false);
+  s.host_netns = j.value("host_netns", "");
+  s.phase = phase_from_string(j.value("phase", "building"));
+  s.pid = j.value("pid", 0);
+  s.updated = j.value("updated", "");
+  s.message = j.value("message", "");
+  return s;
+}
+
+std::vector<std::string> list_labs() {
+  std::vector<std::string> labs;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(run_root(), ec))
+    if (entry.is_directory()) labs.push_back(entry.path().filename().string());
+  std::sort(labs.begin(), labs.end());
+  return labs;
+}
+
+Status remove_lab_dir(const std::string& lab) {
+  std::error_code ec;
+  fs::remove_all(lab_dir(lab), ec);
+  if (ec) return Error{"cannot remove " + lab_dir(lab) + ": " + ec.message()};
+  if (fs::is_empty(run_root(), ec)) fs::remove(run_root(), ec);
+  return {};
+}
+
+}  // namespace netlab::state
