@@ -1,0 +1,202 @@
+#include "netlab/host/netns.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <net/if.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <exception>
+#include <mutex>
+
+#include "netlab/host/fd.h"
+
+namespace netlab::host {
+namespace {
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+/// Makes /run/netns exist and be a shared mount point (recursively), the way
+/// iproute2 does, so namespace mounts propagate to every mount namespace.
+/// Done once per process.
+Status prepare_run_dir() {
+  static std::mutex mutex;
+  static bool done = false;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (done) return {};
+  if (mkdir(kNetnsRunDir, 0755) != 0 && errno != EEXIST)
+    return Error{std::string("cannot create ") + kNetnsRunDir + ": " + errno_text(errno)};
+  bool bound = false;
+  while (mount("", kNetnsRunDir, "none", MS_SHARED | MS_REC, nullptr) != 0) {
+    // Not a mount point yet: bind it onto itself, then retry once.
+    if (errno != EINVAL || bound)
+      return Error{std::string("cannot make ") + kNetnsRunDir + " a shared mount: " + errno_text(errno)};
+    if (mount(kNetnsRunDir, kNetnsRunDir, "none", MS_BIND | MS_REC, nullptr) != 0)
+      return Error{std::string("cannot bind-mount ") + kNetnsRunDir + ": " + errno_text(errno)};
+    bound = true;
+  }
+  done = true;
+  return {};
+}
+
+/// Sets IFF_UP on "lo" of the calling thread's namespace.
+Status loopback_up() {
+  Fd sock(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (!sock.valid()) return Error{"socket: " + errno_text(errno)};
+  ifreq req{};
+  std::strncpy(req.ifr_name, "lo", IFNAMSIZ - 1);
+  if (ioctl(sock.get(), SIOCGIFFLAGS, &req) != 0) return Error{"reading lo flags: " + errno_text(errno)};
+  req.ifr_flags = static_cast<short>(req.ifr_flags | IFF_UP);
+  if (ioctl(sock.get(), SIOCSIFFLAGS, &req) != 0) return Error{"setting lo up: " + errno_text(errno)};
+  return {};
+}
+
+}  // namespace
+
+bool valid_netns_name(std::string_view name) {
+  if (name.empty() || name.size() > 255 || name == "." || name == "..") return false;
+  return name.find('/') == std::string_view::npos && name.find('\0') == std::string_view::npos;
+}
+
+std::string netns_path(const std::string& name) { return std::string(kNetnsRunDir) + "/" + name; }
+
+Status create_netns(const std::string& name, Loopback lo) {
+  if (!valid_netns_name(name)) return Error{"invalid network namespace name '" + name + "'"};
+  if (Status s = prepare_run_dir(); !s) return Error{"cannot create network namespace " + name + ": " + s.error().message};
+  const std::string path = netns_path(name);
+  {
+    Fd file(open(path.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0));
+    if (!file.valid()) {
+      if (errno == EEXIST) return Error{"cannot create network namespace " + name + ": the name is already taken"};
+      return Error{"cannot create network namespace " + name + ": " + path + ": " + errno_text(errno)};
+    }
+  }
+  // A fresh namespace is made by a helper thread, which unshares and bind
+  // mounts its own ns file; the calling thread keeps its namespace.
+  std::string failure;
+  bool mounted = false;
+  std::thread worker([&] {
+    if (unshare(CLONE_NEWNET) != 0) {
+      failure = "unshare: " + errno_text(errno);
+      return;
+    }
+    if (mount("/proc/thread-self/ns/net", path.c_str(), "none", MS_BIND, nullptr) != 0) {
+      failure = "bind mount on " + path + ": " + errno_text(errno);
+      return;
+    }
+    mounted = true;
+    if (lo == Loopback::up) {
+      if (Status s = loopback_up(); !s) failure = s.error().message;
+    }
+  });
+  worker.join();
+  if (!failure.empty()) {
+    if (mounted) umount2(path.c_str(), MNT_DETACH);
+    unlink(path.c_str());
+    return Error{"cannot create network namespace " + name + ": " + failure};
+  }
+  return {};
+}
+
+Status delete_netns(const std::string& name) {
+  if (!valid_netns_name(name)) return Error{"invalid network namespace name '" + name + "'"};
+  const std::string path = netns_path(name);
+  if (umount2(path.c_str(), MNT_DETACH) != 0 && errno != EINVAL) {
+    if (errno == ENOENT) return Error{"cannot delete network namespace " + name + ": it does not exist"};
+    return Error{"cannot delete network namespace " + name + ": umount: " + errno_text(errno)};
+  }
+  if (unlink(path.c_str()) != 0) {
+    if (errno == ENOENT) return Error{"cannot delete network namespace " + name + ": it does not exist"};
+    return Error{"cannot delete network namespace " + name + ": " + errno_text(errno)};
+  }
+  return {};
+}
+
+bool netns_exists(const std::string& name) {
+  if (!valid_netns_name(name)) return false;
+  struct statfs fs {};
+  if (statfs(netns_path(name).c_str(), &fs) != 0) return false;
+  return static_cast<unsigned long>(fs.f_type) == static_cast<unsigned long>(NSFS_MAGIC);
+}
+
+std::vector<std::string> list_netns() {
+  std::vector<std::string> names;
+  DIR* dir = opendir(kNetnsRunDir);
+  if (!dir) return names;
+  while (dirent* entry = readdir(dir)) {
+    std::string n = entry->d_name;
+    if (n != "." && n != "..") names.push_back(n);
+  }
+  closedir(dir);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+NetnsFd::~NetnsFd() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+NetnsFd& NetnsFd::operator=(NetnsFd&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+  }
+  return *this;
+}
+
+Result<NetnsFd> NetnsFd::open(const std::string& name) {
+  if (name.empty()) {
+    int fd = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return Error{"cannot open the current network namespace: " + errno_text(errno)};
+    return NetnsFd(fd);
+  }
+  if (!valid_netns_name(name)) return Error{"invalid network namespace name '" + name + "'"};
+  int fd = ::open(netns_path(name).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Error{"network namespace " + name + " does not exist"};
+    return Error{"cannot open network namespace " + name + ": " + errno_text(errno)};
+  }
+  return NetnsFd(fd);
+}
+
+Status run_in_netns_fd(const NetnsFd& fd, const std::string& name_for_errors, const std::function<void()>& body) {
+  int setns_error = 0;
+  std::exception_ptr thrown;
+  std::thread worker([&] {
+    if (setns(fd.get(), CLONE_NEWNET) != 0) {
+      setns_error = errno;
+      return;
+    }
+    try {
+      body();
+    } catch (...) {
+      thrown = std::current_exception();
+    }
+  });
+  worker.join();
+  if (thrown) std::rethrow_exception(thrown);
+  if (setns_error != 0)
+    return Error{"cannot enter network namespace " + name_for_errors + ": " + errno_text(setns_error)};
+  return {};
+}
+
+Status in_netns(const std::string& name, const std::function<void()>& body) {
+  if (name.empty()) {
+    body();
+    return {};
+  }
+  auto fd = NetnsFd::open(name);
+  if (!fd) return fd.error();
+  return run_in_netns_fd(*fd, name, body);
+}
+
+}  // namespace netlab::host

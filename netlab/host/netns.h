@@ -1,0 +1,123 @@
+#pragma once
+// Named network namespaces, exactly like iproute2's `ip netns add/del`: a
+// bind mount of a namespace file on /run/netns/NAME (with /run/netns a shared
+// mount point), so `ip netns exec`, `ip -n` and netlab see the same namespaces.
+// The calling thread never changes namespace: work inside a namespace runs in
+// a short-lived helper thread that setns()'d into it.
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "netlab/model/result.h"
+
+namespace netlab::host {
+
+/// Where named namespaces live (iproute2's NETNS_RUN_DIR).
+inline constexpr const char* kNetnsRunDir = "/run/netns";
+
+/// True when `name` can name a namespace file: 1..255 bytes, not "." or "..",
+/// no '/', no NUL.
+bool valid_netns_name(std::string_view name);
+
+/// "/run/netns/NAME".
+std::string netns_path(const std::string& name);
+
+/// Whether create_netns brings the new namespace's loopback up.
+enum class Loopback { up, down };
+
+/// Creates a fresh network namespace named `name` (/run/netns/NAME), with its
+/// loopback up unless told otherwise. Fails with an Error when the name is
+/// invalid or already taken; on failure nothing is left behind.
+Status create_netns(const std::string& name, Loopback lo = Loopback::up);
+
+/// Removes the named namespace (lazy unmount + unlink, as `ip netns del`).
+/// The kernel frees it when the last process or fd using it is gone.
+/// An Error when it does not exist.
+Status delete_netns(const std::string& name);
+
+/// True when /run/netns/NAME exists and is a namespace mount.
+bool netns_exists(const std::string& name);
+
+/// The names under /run/netns, sorted.
+std::vector<std::string> list_netns();
+
+/// An open fd of a network namespace, closed on destruction. Move-only.
+class NetnsFd {
+ public:
+  NetnsFd() = default;
+  ~NetnsFd();
+  NetnsFd(NetnsFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  NetnsFd& operator=(NetnsFd&& other) noexcept;
+  NetnsFd(const NetnsFd&) = delete;
+  NetnsFd& operator=(const NetnsFd&) = delete;
+
+  /// Opens /run/netns/NAME, or the calling thread's namespace for "".
+  static Result<NetnsFd> open(const std::string& name);
+
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+
+ private:
+  explicit NetnsFd(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
+/// Runs `body` in a new thread that first setns()'d into the namespace of
+/// `fd`, and waits for it. An Error when setns failed (body did not run).
+Status run_in_netns_fd(const NetnsFd& fd, const std::string& name_for_errors, const std::function<void()>& body);
+
+/// Runs `body` with the namespace `name` as its network namespace: in the
+/// calling thread for "", else in a helper thread that setns()'d into it, so
+/// sockets and /proc/sys/net files it opens belong to that namespace.
+Status in_netns(const std::string& name, const std::function<void()>& body);
+
+namespace detail {
+template <typename T>
+struct IsResult : std::false_type {};
+template <typename T>
+struct IsResult<Result<T>> : std::true_type {};
+template <typename R>
+struct NetnsReturn {
+  using type = Result<R>;
+};
+template <>
+struct NetnsReturn<void> {
+  using type = Status;
+};
+template <>
+struct NetnsReturn<Status> {
+  using type = Status;
+};
+template <typename T>
+struct NetnsReturn<Result<T>> {
+  using type = Result<T>;
+};
+}  // namespace detail
+
+/// Runs f() inside namespace `name` (see in_netns) and returns its result:
+/// f returning void or Status gives Status, Result<T> gives Result<T>, and any
+/// other T gives Result<T>. Failing to enter the namespace is the Error.
+template <typename F>
+auto run_in_netns(const std::string& name, F&& f) -> typename detail::NetnsReturn<std::invoke_result_t<F>>::type {
+  using R = std::invoke_result_t<F>;
+  using Out = typename detail::NetnsReturn<R>::type;
+  if constexpr (std::is_void_v<R>) {
+    return in_netns(name, [&] { f(); });
+  } else {
+    std::optional<R> value;
+    Status entered = in_netns(name, [&] { value.emplace(f()); });
+    if (!entered) return Out(entered.error());
+    if constexpr (std::is_same_v<R, Status> || detail::IsResult<R>::value) {
+      return std::move(*value);
+    } else {
+      return Out(std::move(*value));
+    }
+  }
+}
+
+}  // namespace netlab::host
