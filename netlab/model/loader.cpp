@@ -1,0 +1,454 @@
+#include "netlab/model/loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <string_view>
+#include <fstream>
+#include <sstream>
+#include <tuple>
+
+#include "netlab/model/yaml_reader.h"
+
+namespace netlab::model {
+namespace {
+
+const std::vector<std::string> kTopKeys{"name", "host", "networks", "guests"};
+const std::vector<std::string> kHostKeys{"uplink"};
+const std::vector<std::string> kNetworkKeys{"mode",    "switch", "bridge", "subnet", "gateway",
+                                            "dhcp",    "dns",    "mtu",    "uplink", "attach"};
+const std::vector<std::string> kDhcpKeys{"range", "lease-time", "hosts"};
+const std::vector<std::string> kDhcpHostKeys{"name", "mac", "ip"};
+const std::vector<std::string> kGuestKeys{"kind", "nics", "vcpus", "memory", "disk"};
+const std::vector<std::string> kNicKeys{"network", "address", "mac", "name", "vlan", "model"};
+const std::vector<std::string> kDiskKeys{"image", "format", "provisioning"};
+
+const std::vector<std::pair<std::string, NetworkMode>> kModes{
+    {"nat", NetworkMode::nat}, {"route", NetworkMode::route}, {"isolated", NetworkMode::isolated},
+    {"bridge", NetworkMode::bridge}};
+const std::vector<std::pair<std::string, SwitchKind>> kSwitches{{"linux", SwitchKind::linux_bridge},
+                                                                {"ovs", SwitchKind::ovs}};
+const std::vector<std::pair<std::string, Attach>> kAttach{{"bridge", Attach::bridge}, {"macvtap", Attach::macvtap}};
+const std::vector<std::pair<std::string, GuestKind>> kKinds{{"netns", GuestKind::netns}, {"kvm", GuestKind::kvm}};
+const std::vector<std::pair<std::string, std::string>> kNicModels{
+    {"virtio", "virtio"}, {"e1000", "e1000"}, {"rtl8139", "rtl8139"}};
+const std::vector<std::pair<std::string, std::string>> kDiskFormats{{"qcow2", "qcow2"}, {"raw", "raw"}};
+const std::vector<std::pair<std::string, Provisioning>> kProvisioning{{"thin", Provisioning::thin},
+                                                                      {"thick", Provisioning::thick}};
+
+std::string shorten(const std::string& text) {
+  constexpr size_t kMax = 40;
+  return text.size() <= kMax ? text : text.substr(0, kMax) + "...";
+}
+
+// Reads one lab file's YAML tree into a Topology, reporting through a YamlReader.
+class Loader {
+ public:
+  explicit Loader(YamlReader* reader) : r_(*reader) {}
+
+  Topology topology(const YAML::Node& root);
+
+ private:
+  void host(const Entry& entry, Host* out);
+  Network network(const Entry& entry);
+  Dhcp dhcp(const Entry& entry, const std::string& where);
+  std::optional<DhcpHost> dhcp_host(const YAML::Node& item, size_t index, const std::string& where);
+  Guest guest(const Entry& entry, const std::string& lab);
+  std::optional<Nic> nic(const YAML::Node& item, size_t index, const std::string& where);
+  Disk disk(const Entry& entry, const std::string& where);
+
+  std::optional<Cidr> cidr(const Entry& entry);
+  std::optional<Ipv4> ip(const Entry& entry);
+  std::optional<Mac> mac(const Entry& entry);
+  std::optional<int> memory(const Entry& entry);
+  void range(const Entry& entry, Dhcp* out);
+  void lease_time(const Entry& entry, Dhcp* out);
+  void address(const Entry& entry, Nic* out);
+  // Reports `key` missing from a mapping that was read into `pos`.
+  void require(const FieldPositions& pos, const std::string& key, const std::string& where,
+               const std::string& hint = {});
+
+  YamlReader& r_;
+};
+
+Topology Loader::topology(const YAML::Node& root) {
+  Topology topo;
+  topo.pos.node = r_.position(root);
+  if (topo.pos.node.line == 0) topo.pos.node = {r_.file(), 1, 1};
+  if (root.IsNull()) {
+    r_.error(topo.pos.node, "the file is empty", "a lab needs at least 'name:'; see topologies/nat.yaml");
+    return topo;
+  }
+  if (!root.IsMap()) {
+    r_.error(topo.pos.node, "the top level must be a mapping, not " + YamlReader::describe(root),
+             "start with 'name: <lab>', then 'networks:' and 'guests:'");
+    return topo;
+  }
+  const Entry* networks = nullptr;
+  const Entry* guests = nullptr;
+  auto entries = r_.mapping(root, "the top level", kTopKeys, &topo.pos);
+  for (const auto& e : entries) {
+    if (e.key == "name") {
+      if (auto v = r_.string(e)) topo.name = *v;
+    } else if (e.key == "host") {
+      if (r_.expect_mapping(e)) host(e, &topo.host);
+    } else if (e.key == "networks") {
+      if (r_.expect_mapping(e, "network names to their settings")) networks = &e;
+    } else if (e.key == "guests") {
+      if (r_.expect_mapping(e, "guest names to their settings")) guests = &e;
+    }
+  }
+  require(topo.pos, "name", "the top level", "name the lab, e.g. 'name: nat'");
+  if (networks) {
+    FieldPositions unused;
+    for (const auto& n : r_.mapping(networks->value, "'networks'", {}, &unused)) topo.networks.push_back(network(n));
+  }
+  if (guests) {
+    FieldPositions unused;
+    for (const auto& g : r_.mapping(guests->value, "'guests'", {}, &unused))
+      topo.guests.push_back(guest(g, topo.name));
+  }
+  return topo;
+}
+
+void Loader::host(const Entry& entry, Host* out) {
+  out->pos.node = r_.position(entry.key_node);
+  for (const auto& e : r_.mapping(entry.value, "'host'", kHostKeys, &out->pos)) {
+    if (e.key == "uplink") {
+      if (auto v = r_.string(e)) out->uplink = *v;
+    }
+  }
+}
+
+Network Loader::network(const Entry& entry) {
+  Network net;
+  net.name = entry.key;
+  net.pos.node = r_.position(entry.key_node);
+  if (!r_.expect_mapping(entry)) return net;
+  const std::string where = "network '" + shorten(net.name) + "'";
+  for (const auto& e : r_.mapping(entry.value, where, kNetworkKeys, &net.pos)) {
+    if (e.key == "mode") {
+      if (auto v = r_.choice(e, kModes)) net.mode = *v;
+    } else if (e.key == "switch") {
+      if (auto v = r_.choice(e, kSwitches)) net.switch_kind = *v;
+    } else if (e.key == "bridge") {
+      if (auto v = r_.string(e)) net.bridge = *v;
+    } else if (e.key == "subnet") {
+      net.subnet = cidr(e);
+    } else if (e.key == "gateway") {
+      net.gateway = ip(e);
+    } else if (e.key == "dhcp") {
+      if (r_.expect_mapping(e)) net.dhcp = dhcp(e, where);
+    } else if (e.key == "dns") {
+      if (auto v = r_.boolean(e)) net.dns = *v;
+    } else if (e.key == "mtu") {
+      if (auto v = r_.integer(e)) net.mtu = *v;
+    } else if (e.key == "uplink") {
+      if (auto v = r_.string(e)) net.uplink = *v;
+    } else if (e.key == "attach") {
+      if (auto v = r_.choice(e, kAttach)) net.attach = *v;
+    }
+  }
+  // The gateway defaults to the subnet's first host address (libvirt's habit), except on a
+  // bridged LAN, whose router netlab does not know.
+  if (!net.gateway && net.subnet && net.mode != NetworkMode::bridge && net.subnet->prefix <= 30 &&
+      !net.pos.fields.count("gateway"))
+    net.gateway = Ipv4{net.subnet->network().value + 1};
+  return net;
+}
+
+Dhcp Loader::dhcp(const Entry& entry, const std::string& where) {
+  Dhcp out;
+  out.pos.node = r_.position(entry.key_node);
+  const std::string what = "'dhcp' of " + where;
+  for (const auto& e : r_.mapping(entry.value, what, kDhcpKeys, &out.pos)) {
+    if (e.key == "range") {
+      range(e, &out);
+    } else if (e.key == "lease-time") {
+      lease_time(e, &out);
+    } else if (e.key == "hosts") {
+      if (!r_.expect_list(e)) continue;
+      for (size_t i = 0; i < e.value.size(); ++i)
+        if (auto h = dhcp_host(e.value[i], i, where)) out.hosts.push_back(std::move(*h));
+    }
+  }
+  require(out.pos, "range", what, "e.g. 'range: 192.168.122.100-192.168.122.199'");
+  return out;
+}
+
+std::optional<DhcpHost> Loader::dhcp_host(const YAML::Node& item, size_t index, const std::string& where) {
+  DhcpHost host;
+  host.pos.node = r_.position(item);
+  const std::string what = "dhcp host " + std::to_string(index) + " of " + where;
+  if (!item.IsMap()) {
+    r_.error(host.pos.node, what + " must be a mapping, not " + YamlReader::describe(item),
+             "e.g. {name: web, mac: \"52:54:00:00:00:10\", ip: 192.168.122.10}");
+    return std::nullopt;
+  }
+  for (const auto& e : r_.mapping(item, what, kDhcpHostKeys, &host.pos)) {
+    if (e.key == "name") {
+      if (auto v = r_.string(e)) host.name = *v;
+    } else if (e.key == "mac") {
+      host.mac = mac(e);
+    } else if (e.key == "ip") {
+      if (auto v = ip(e)) host.ip = *v;
+    }
+  }
+  require(host.pos, "ip", what);
+  if (!host.pos.fields.count("mac") && !host.pos.fields.count("name"))
+    r_.error(host.pos.node, what + " needs a 'mac' or a 'name' to match the client");
+  return host;
+}
+
+Guest Loader::guest(const Entry& entry, const std::string& lab) {
+  Guest g;
+  g.name = entry.key;
+  g.pos.node = r_.position(entry.key_node);
+  if (!r_.expect_mapping(entry)) return g;
+  const std::string where = "guest '" + shorten(g.name) + "'";
+  for (const auto& e : r_.mapping(entry.value, where, kGuestKeys, &g.pos)) {
+    if (e.key == "kind") {
+      if (auto v = r_.choice(e, kKinds)) g.kind = *v;
+    } else if (e.key == "vcpus") {
+      if (auto v = r_.integer(e)) g.vcpus = *v;
+    } else if (e.key == "memory") {
+      if (auto v = memory(e)) g.memory_mib = *v;
+    } else if (e.key == "disk") {
+      if (r_.expect_mapping(e)) g.disk = disk(e, where);
+    } else if (e.key == "nics") {
+      if (!r_.expect_list(e)) continue;
+      for (size_t i = 0; i < e.value.size(); ++i)
+        if (auto n = nic(e.value[i], i, where)) g.nics.push_back(std::move(*n));
+    }
+  }
+  for (size_t i = 0; i < g.nics.size(); ++i) {
+    if (g.nics[i].mac) continue;
+    g.nics[i].mac = generate_mac(lab, g.name, i);
+    g.nics[i].mac_generated = true;
+  }
+  return g;
+}
+
+std::optional<Nic> Loader::nic(const YAML::Node& item, size_t index, const std::string& where) {
+  Nic out;
+  out.pos.node = r_.position(item);
+  const std::string what = "nic " + std::to_string(index) + " of " + where;
+  if (!item.IsMap()) {
+    r_.error(out.pos.node, what + " must be a mapping, not " + YamlReader::describe(item),
+             "e.g. {network: default, address: dhcp}");
+    return std::nullopt;
+  }
+  for (const auto& e : r_.mapping(item, what, kNicKeys, &out.pos)) {
+    if (e.key == "network") {
+      if (auto v = r_.string(e)) out.network = *v;
+    } else if (e.key == "address") {
+      address(e, &out);
+    } else if (e.key == "mac") {
+      out.mac = mac(e);
+    } else if (e.key == "name") {
+      if (auto v = r_.string(e)) out.name = *v;
+    } else if (e.key == "vlan") {
+      out.vlan = r_.integer(e);
+    } else if (e.key == "model") {
+      if (auto v = r_.choice(e, kNicModels)) out.model = *v;
+    }
+  }
+  require(out.pos, "network", what);
+  return out;
+}
+
+Disk Loader::disk(const Entry& entry, const std::string& where) {
+  Disk out;
+  out.pos.node = r_.position(entry.key_node);
+  const std::string what = "'disk' of " + where;
+  for (const auto& e : r_.mapping(entry.value, what, kDiskKeys, &out.pos)) {
+    if (e.key == "image") {
+      if (auto v = r_.string(e)) out.image = *v;
+    } else if (e.key == "format") {
+      if (auto v = r_.choice(e, kDiskFormats)) out.format = *v;
+    } else if (e.key == "provisioning") {
+      if (auto v = r_.choice(e, kProvisioning)) out.provisioning = *v;
+    }
+  }
+  require(out.pos, "image", what, "the path of the guest's disk image, e.g. /var/lib/netlab/vm1.qcow2");
+  return out;
+}
+
+std::optional<Cidr> Loader::cidr(const Entry& entry) {
+  auto text = r_.string(entry);
+  if (!text) return std::nullopt;
+  if (auto c = Cidr::parse(*text)) return c;
+  std::string hint = "write an address with a prefix length, e.g. 192.168.122.0/24";
+  if (Ipv4::parse(*text)) hint = "add the prefix length, e.g. " + *text + "/24";
+  r_.error(r_.value_position(entry), "malformed " + entry.key + " '" + shorten(*text) + "'", hint);
+  return std::nullopt;
+}
+
+std::optional<Ipv4> Loader::ip(const Entry& entry) {
+  auto text = r_.string(entry);
+  if (!text) return std::nullopt;
+  if (auto a = Ipv4::parse(*text)) return a;
+  std::string hint = "write a dotted-quad IPv4 address, e.g. 192.168.122.1";
+  if (auto c = Cidr::parse(*text)) hint = "drop the prefix length: " + c->address.str();
+  r_.error(r_.value_position(entry), "malformed " + entry.key + " address '" + shorten(*text) + "'", hint);
+  return std::nullopt;
+}
+
+std::optional<Mac> Loader::mac(const Entry& entry) {
+  auto text = r_.string(entry);
+  if (!text) return std::nullopt;
+  if (auto m = Mac::parse(*text)) return m;
+  r_.error(r_.value_position(entry), "malformed mac '" + shorten(*text) + "'",
+           "write six hex pairs in quotes, e.g. \"52:54:00:12:34:56\"");
+  return std::nullopt;
+}
+
+std::optional<int> Loader::memory(const Entry& entry) {
+  if (entry.value.IsScalar() && entry.value.Tag() != "!") {
+    // A plain number is MiB, as libvirt's <memory unit='MiB'>.
+    const std::string& text = entry.value.Scalar();
+    if (!text.empty() && text.front() >= '0' && text.front() <= '9' &&
+        text.find_first_not_of("0123456789") == std::string::npos)
+      return r_.integer(entry);
+  }
+  auto text = r_.string(entry);
+  if (!text) return std::nullopt;
+  long long number = 0;
+  auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), number);
+  std::string unit(p, static_cast<const char*>(text->data() + text->size()));
+  long long factor = 0;
+  if (unit == "M" || unit == "MiB") factor = 1;
+  if (unit == "G" || unit == "GiB") factor = 1024;
+  if (ec != std::errc() || p == text->data() || factor == 0 || number < 0) {
+    r_.error(r_.value_position(entry), "malformed memory size '" + shorten(*text) + "'",
+             "write MiB as a number, or a size such as 512M or 1G");
+    return std::nullopt;
+  }
+  if (number > (1LL << 30) / factor) {
+    r_.error(r_.value_position(entry), "memory size '" + shorten(*text) + "' is out of range");
+    return std::nullopt;
+  }
+  return static_cast<int>(number * factor);
+}
+
+void Loader::range(const Entry& entry, Dhcp* out) {
+  auto text = r_.string(entry);
+  if (!text) return;
+  size_t dash = text->find('-');
+  std::optional<Ipv4> first, last;
+  if (dash != std::string::npos) {
+    auto trim = [](std::string s) {
+      size_t b = s.find_first_not_of(' '), e = s.find_last_not_of(' ');
+      return b == std::string::npos ? std::string{} : s.substr(b, e - b + 1);
+    };
+    first = Ipv4::parse(trim(text->substr(0, dash)));
+    last = Ipv4::parse(trim(text->substr(dash + 1)));
+  }
+  if (!first || !last) {
+    r_.error(r_.value_position(entry), "malformed dhcp range '" + shorten(*text) + "'",
+             "write 'first-last', e.g. 192.168.122.100-192.168.122.199");
+    return;
+  }
+  out->range_start = *first;
+  out->range_end = *last;
+}
+
+void Loader::lease_time(const Entry& entry, Dhcp* out) {
+  auto text = r_.string(entry);
+  if (!text) return;
+  // dnsmasq's forms: seconds, a number with s/m/h/d/w, or "infinite".
+  const std::string& t = *text;
+  auto all_digits = [](std::string_view s) {
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  bool with_unit = t.size() >= 2 && std::string_view("smhdw").find(t.back()) != std::string_view::npos &&
+                   all_digits(std::string_view(t).substr(0, t.size() - 1));
+  bool ok = t == "infinite" || all_digits(t) || with_unit;
+  if (!ok) {
+    r_.error(r_.value_position(entry), "malformed lease-time '" + shorten(t) + "'",
+             "write seconds or a number with s, m, h, d or w (e.g. 1h), or 'infinite'");
+    return;
+  }
+  out->lease_time = t;
+}
+
+void Loader::address(const Entry& entry, Nic* out) {
+  auto text = r_.string(entry);
+  if (!text) return;
+  if (*text == "dhcp") {
+    out->address_kind = AddressKind::dhcp;
+    return;
+  }
+  if (*text == "none") {
+    out->address_kind = AddressKind::none;
+    return;
+  }
+  if (auto c = Cidr::parse(*text)) {
+    out->address_kind = AddressKind::static_cidr;
+    out->address = c;
+    return;
+  }
+  std::string hint = "expected dhcp, none or an address with a prefix length, e.g. 192.168.122.10/24";
+  if (Ipv4::parse(*text)) hint = "add the subnet's prefix length, e.g. " + *text + "/24";
+  r_.error(r_.value_position(entry), "malformed address '" + shorten(*text) + "'", hint);
+}
+
+void Loader::require(const FieldPositions& pos, const std::string& key, const std::string& where,
+                     const std::string& hint) {
+  if (!pos.fields.count(key)) r_.error(pos.node, "missing required key '" + key + "' in " + where, hint);
+}
+
+}  // namespace
+
+LoadResult load_string(const std::string& text, const std::string& file_name) {
+  LoadResult result;
+  YamlReader reader(file_name, &result.diagnostics);
+  try {
+    YAML::Node root = YAML::Load(text);
+    result.topology = Loader(&reader).topology(root);
+  } catch (const YAML::Exception& e) {
+    Position pos{file_name, 0, 0};
+    if (!e.mark.is_null()) pos = {file_name, e.mark.line + 1, e.mark.column + 1};
+    reader.error(pos, "invalid yaml: " + e.msg);
+  } catch (const std::exception& e) {
+    reader.error({file_name, 0, 0}, std::string("cannot read the topology: ") + e.what());
+  }
+  std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.pos.line, a.pos.column) < std::tie(b.pos.line, b.pos.column);
+  });
+  return result;
+}
+
+LoadResult load_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    LoadResult result;
+    result.diagnostics.push_back({{path, 0, 0}, std::string("cannot open the file: ") + std::strerror(errno), ""});
+    return result;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) {
+    LoadResult result;
+    result.diagnostics.push_back({{path, 0, 0}, "cannot read the file", ""});
+    return result;
+  }
+  return load_string(text.str(), path);
+}
+
+Mac generate_mac(const std::string& lab, const std::string& guest, size_t nic_index) {
+  // FNV-1a (32 bit) of "lab/guest/index": stable across runs, machines and compilers.
+  std::string key = lab + "/" + guest + "/" + std::to_string(nic_index);
+  uint32_t hash = 2166136261u;
+  for (unsigned char c : key) {
+    hash ^= c;
+    hash *= 16777619u;
+  }
+  return Mac{{0x52, 0x54, 0x00, static_cast<uint8_t>(hash >> 16), static_cast<uint8_t>(hash >> 8),
+              static_cast<uint8_t>(hash)}};
+}
+
+}  // namespace netlab::model

@@ -1,0 +1,349 @@
+#include "netlab/model/validator.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "netlab/model/names.h"
+#include "netlab/model/suggest.h"
+
+namespace netlab::model {
+namespace {
+
+constexpr int kMinMtu = 68;
+constexpr int kMaxMtu = 65535;
+constexpr int kMinVlan = 1;
+constexpr int kMaxVlan = 4094;
+const char* const kNameHint = "use lower-case letters, digits and '-', starting with a letter";
+
+// Lab, network and guest names: [a-z][a-z0-9-]*.
+bool is_valid_name(const std::string& name) {
+  if (name.empty() || name.front() < 'a' || name.front() > 'z') return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+}
+
+// What the kernel accepts as an interface name, apart from the length.
+bool is_valid_ifname(const std::string& name) {
+  if (name.empty() || name == "." || name == "..") return false;
+  return std::none_of(name.begin(), name.end(),
+                      [](char c) { return c == '/' || c == ':' || c <= ' ' || c == 127; });
+}
+
+std::string quoted(const std::string& text) {
+  constexpr size_t kMax = 40;
+  return "'" + (text.size() <= kMax ? text : text.substr(0, kMax) + "...") + "'";
+}
+
+// Collects diagnostics for one validate() call.
+class Checker {
+ public:
+  explicit Checker(const Topology& topo) : topo_(topo) {}
+  std::vector<Diagnostic> run();
+
+ private:
+  void add(const Position& pos, std::string message, std::string hint = {}) {
+    out_.push_back({pos, std::move(message), std::move(hint)});
+  }
+  void lab();
+  void network(const Network& net);
+  void dhcp(const Network& net, const Cidr& subnet);
+  void overlaps();
+  void shared_devices();
+  void guest(const Guest& g);
+  void nic(const Guest& g, const Nic& n, size_t index);
+  void static_address(const Network& net, const Nic& n, const std::string& who);
+  // Reports `ip` (described by `subject`) when it is not a usable host address of `subnet`.
+  bool check_host_address(Ipv4 ip, const Cidr& subnet, const std::string& subject, const Position& pos);
+  void check_ifname(const std::string& name, const std::string& what, const Position& pos, const std::string& hint);
+  void check_mac(const Mac& mac, const std::string& subject, const Position& pos);
+  // Records `ip` on network `net` as used by `owner`; reports it when already used.
+  void claim_ip(const Network& net, Ipv4 ip, const std::string& subject, const std::string& owner,
+                const Position& pos);
+
+  const Topology& topo_;
+  std::vector<Diagnostic> out_;
+  std::map<std::string, std::map<uint32_t, std::string>> ips_;  // network -> ip -> owner
+  std::map<Mac, std::string> nic_macs_;                         // mac -> owner
+};
+
+std::vector<Diagnostic> Checker::run() {
+  lab();
+  for (const auto& net : topo_.networks) network(net);
+  overlaps();
+  shared_devices();
+  for (const auto& g : topo_.guests) guest(g);
+  std::stable_sort(out_.begin(), out_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.pos.line, a.pos.column) < std::tie(b.pos.line, b.pos.column);
+  });
+  return std::move(out_);
+}
+
+void Checker::lab() {
+  if (!is_valid_name(topo_.name))
+    add(topo_.pos.at("name"), "invalid lab name " + quoted(topo_.name), kNameHint);
+  if (!topo_.host.uplink.empty())
+    check_ifname(topo_.host.uplink, "uplink", topo_.host.pos.at("uplink"), "name an existing host NIC, e.g. eth0");
+}
+
+void Checker::check_ifname(const std::string& name, const std::string& what, const Position& pos,
+                           const std::string& hint) {
+  if (!is_valid_ifname(name)) {
+    add(pos, what + " " + quoted(name) + " is not a valid interface name",
+        "interface names have no '/', ':' or spaces");
+  } else if (name.size() > kMaxIfName) {
+    add(pos,
+        what + " " + quoted(name) + " is " + std::to_string(name.size()) +
+            " bytes, longer than the kernel's limit of 15",
+        hint);
+  }
+}
+
+void Checker::check_mac(const Mac& mac, const std::string& subject, const Position& pos) {
+  if (mac.is_multicast()) {
+    add(pos, subject + " mac " + mac.str() + " is a multicast address",
+        "the first byte must be even; use the 52:54:00 prefix, e.g. 52:54:00:12:34:56");
+  } else if (mac == Mac{}) {
+    add(pos, subject + " mac 00:00:00:00:00:00 is not a usable address", "use e.g. 52:54:00:12:34:56");
+  }
+}
+
+bool Checker::check_host_address(Ipv4 ip, const Cidr& subnet, const std::string& subject, const Position& pos) {
+  Cidr block = subnet.block();
+  if (!block.contains(ip)) {
+    add(pos, subject + " is outside subnet " + block.str());
+    return false;
+  }
+  if (block.prefix <= 30 && ip == block.network()) {
+    add(pos, subject + " is the network address of subnet " + block.str());
+    return false;
+  }
+  if (block.prefix <= 30 && ip == block.broadcast()) {
+    add(pos, subject + " is the broadcast address of subnet " + block.str());
+    return false;
+  }
+  return true;
+}
+
+void Checker::claim_ip(const Network& net, Ipv4 ip, const std::string& subject, const std::string& owner,
+                       const Position& pos) {
+  auto& used = ips_[net.name];
+  auto [it, inserted] = used.emplace(ip.value, owner);
+  if (!inserted) add(pos, subject + " is already used by " + it->second);
+}
+
+void Checker::network(const Network& net) {
+  const std::string where = "network " + quoted(net.name);
+  if (!is_valid_name(net.name)) add(net.pos.node, "invalid network name " + quoted(net.name), kNameHint);
+
+  bool has_bridge = !(net.mode == NetworkMode::bridge && net.attach == Attach::macvtap);
+  if (has_bridge && net.bridge.empty()) {
+    check_ifname(bridge_name(topo_, net), "bridge name", net.pos.node,
+                 "set 'bridge:' to a shorter name, or shorten the lab or network name");
+  } else if (!net.bridge.empty()) {
+    check_ifname(net.bridge, "bridge name", net.pos.at("bridge"), "choose a shorter 'bridge:' name");
+  }
+
+  if (net.mtu < kMinMtu || net.mtu > kMaxMtu)
+    add(net.pos.at("mtu"), "mtu " + std::to_string(net.mtu) + " is out of range 68..65535");
+
+  if (net.mode == NetworkMode::bridge) {
+    if (net.uplink.empty())
+      add(net.pos.node, "bridge-mode " + where + " needs an 'uplink'",
+          "name the host NIC that leads to the LAN, e.g. 'uplink: eth1'");
+    else
+      check_ifname(net.uplink, "uplink", net.pos.at("uplink"), "name an existing host NIC, e.g. eth1");
+    if (net.dhcp)
+      add(net.dhcp->pos.node, "bridge-mode " + where + " cannot have 'dhcp'",
+          "bridge-mode guests get their leases from the LAN's DHCP server, not from netlab");
+    if (net.pos.fields.count("gateway") && !net.subnet)
+      add(net.pos.at("gateway"), "'gateway' on bridge-mode " + where + " needs a 'subnet'",
+          "add the LAN's 'subnet:', or drop 'gateway:'");
+  } else {
+    if (net.pos.fields.count("uplink"))
+      add(net.pos.at("uplink"), "'uplink' applies only to bridge-mode networks; " + where + " is " +
+                                    to_string(net.mode),
+          "the host's own uplink for nat and route networks is 'host: uplink:'");
+    if (net.pos.fields.count("attach"))
+      add(net.pos.at("attach"), "'attach' applies only to bridge-mode networks; " + where + " is " +
+                                    to_string(net.mode));
+    if (!net.subnet && !net.pos.fields.count("subnet"))
+      add(net.pos.node, where + " needs a 'subnet'", "e.g. 'subnet: 192.168.100.0/24'");
+  }
+
+  if (!net.subnet) return;
+  const Cidr& subnet = *net.subnet;
+  if (subnet.address != subnet.network())
+    add(net.pos.at("subnet"), "subnet " + subnet.str() + " has host bits set",
+        "did you mean " + subnet.block().str() + "?");
+  if (net.mode != NetworkMode::bridge && subnet.prefix > 30)
+    add(net.pos.at("subnet"), "subnet " + subnet.block().str() + " is too small for a gateway and guests",
+        "use a prefix of /30 or shorter, e.g. /24");
+  if (net.gateway) {
+    Position gw_pos = net.pos.at("gateway");
+    if (check_host_address(*net.gateway, subnet, "gateway " + net.gateway->str(), gw_pos))
+      claim_ip(net, *net.gateway, "gateway " + net.gateway->str(), "the gateway of " + where, gw_pos);
+  }
+  if (net.dhcp && net.mode != NetworkMode::bridge) dhcp(net, subnet);
+}
+
+void Checker::dhcp(const Network& net, const Cidr& subnet) {
+  const Dhcp& d = *net.dhcp;
+  if (!d.pos.fields.count("range")) return;
+  Position range_pos = d.pos.at("range");
+  bool start_ok = check_host_address(d.range_start, subnet, "dhcp range start " + d.range_start.str(), range_pos);
+  bool end_ok = check_host_address(d.range_end, subnet, "dhcp range end " + d.range_end.str(), range_pos);
+  std::string range_text = d.range_start.str() + "-" + d.range_end.str();
+  if (d.range_start > d.range_end) {
+    add(range_pos, "dhcp range start " + d.range_start.str() + " is after its end " + d.range_end.str());
+  } else if (start_ok && end_ok && net.gateway && d.range_start <= *net.gateway && *net.gateway <= d.range_end) {
+    add(net.pos.fields.count("gateway") ? net.pos.at("gateway") : range_pos,
+        "gateway " + net.gateway->str() + " lies inside the dhcp range " + range_text,
+        "dnsmasq would lease the gateway's address; move the range or the gateway");
+  }
+
+  std::map<Mac, std::string> reserved;
+  for (size_t i = 0; i < d.hosts.size(); ++i) {
+    const DhcpHost& h = d.hosts[i];
+    std::string who = h.name.empty() ? "dhcp host " + std::to_string(i) : "dhcp host " + quoted(h.name);
+    if (h.mac) {
+      check_mac(*h.mac, who, h.pos.at("mac"));
+      auto [it, inserted] = reserved.emplace(*h.mac, who);
+      if (!inserted) add(h.pos.at("mac"), who + " mac " + h.mac->str() + " is already reserved by " + it->second);
+    }
+    if (!h.pos.fields.count("ip")) continue;
+    std::string subject = who + " address " + h.ip.str();
+    if (check_host_address(h.ip, subnet, subject, h.pos.at("ip"))) claim_ip(net, h.ip, subject, who, h.pos.at("ip"));
+  }
+}
+
+void Checker::overlaps() {
+  for (size_t i = 0; i < topo_.networks.size(); ++i) {
+    const Network& b = topo_.networks[i];
+    if (!b.subnet) continue;
+    for (size_t j = 0; j < i; ++j) {
+      const Network& a = topo_.networks[j];
+      if (!a.subnet || !a.subnet->overlaps(*b.subnet)) continue;
+      add(b.pos.at("subnet"), "subnet " + b.subnet->block().str() + " of network " + quoted(b.name) +
+                                  " overlaps subnet " + a.subnet->block().str() + " of network " + quoted(a.name));
+      break;
+    }
+  }
+}
+
+void Checker::shared_devices() {
+  // Two networks cannot own one bridge, and one NIC can be enslaved to one bridge only.
+  std::map<std::string, std::string> bridges, enslaved;
+  for (const auto& net : topo_.networks) {
+    bool has_bridge = !(net.mode == NetworkMode::bridge && net.attach == Attach::macvtap);
+    if (has_bridge) {
+      auto [it, inserted] = bridges.emplace(bridge_name(topo_, net), net.name);
+      if (!inserted)
+        add(net.pos.fields.count("bridge") ? net.pos.at("bridge") : net.pos.node,
+            "bridge " + quoted(it->first) + " is already used by network " + quoted(it->second));
+    }
+    if (net.mode == NetworkMode::bridge && net.attach == Attach::bridge && !net.uplink.empty()) {
+      auto [it, inserted] = enslaved.emplace(net.uplink, net.name);
+      if (!inserted)
+        add(net.pos.at("uplink"), "uplink " + quoted(net.uplink) + " is already bridged by network " +
+                                      quoted(it->second),
+            "one NIC can join one bridge only; use 'attach: macvtap' or another NIC");
+    }
+  }
+}
+
+void Checker::guest(const Guest& g) {
+  const std::string where = "guest " + quoted(g.name);
+  if (!is_valid_name(g.name)) add(g.pos.node, "invalid guest name " + quoted(g.name), kNameHint);
+  if (!g.nics.empty()) {
+    std::string longest = host_nic_name(topo_, g, g.nics.size() - 1);
+    if (longest.size() > kMaxIfName)
+      add(g.pos.node,
+          "host-side device name " + quoted(longest) + " of " + where + " is " + std::to_string(longest.size()) +
+              " bytes, longer than the kernel's limit of 15",
+          "it is '<lab>-<guest>-<nic>'; shorten the lab or guest name");
+  }
+  if (g.kind == GuestKind::netns) {
+    for (const char* key : {"vcpus", "memory", "disk"})
+      if (g.pos.fields.count(key))
+        add(g.pos.at(key), std::string("'") + key + "' applies only to kvm guests; " + where + " is netns",
+            std::string("set 'kind: kvm', or remove '") + key + "'");
+  } else {
+    if (g.vcpus < 1) add(g.pos.at("vcpus"), "vcpus " + std::to_string(g.vcpus) + " must be at least 1");
+    if (g.memory_mib < 1)
+      add(g.pos.at("memory"), "memory " + std::to_string(g.memory_mib) + " MiB must be at least 1 MiB");
+  }
+  std::map<std::string, size_t> names;
+  for (size_t i = 0; i < g.nics.size(); ++i) {
+    const Nic& n = g.nics[i];
+    std::string ifname = guest_nic_name(n, i);
+    auto [it, inserted] = names.emplace(ifname, i);
+    if (!inserted)
+      add(n.pos.at("name"), "nic name " + quoted(ifname) + " is already used by nic " + std::to_string(it->second) +
+                                " of " + where);
+    else if (n.pos.fields.count("name"))
+      check_ifname(ifname, "nic name", n.pos.at("name"), "choose a name of at most 15 bytes, e.g. eth1");
+    nic(g, n, i);
+  }
+}
+
+void Checker::nic(const Guest& g, const Nic& n, size_t index) {
+  const std::string who = "nic " + std::to_string(index) + " of guest " + quoted(g.name);
+  if (g.kind == GuestKind::netns && n.pos.fields.count("model"))
+    add(n.pos.at("model"), "'model' applies only to kvm guests; guest " + quoted(g.name) + " is netns",
+        "set 'kind: kvm' on the guest, or remove 'model'");
+  if (n.mac) {
+    if (!n.mac_generated) check_mac(*n.mac, who, n.pos.at("mac"));
+    auto [it, inserted] = nic_macs_.emplace(*n.mac, who);
+    if (!inserted)
+      add(n.pos.at("mac"), who + " mac " + n.mac->str() + " is already used by " + it->second,
+          n.mac_generated ? "two generated MACs collide; set 'mac:' on one of the nics" : "");
+  }
+  if (n.vlan && (*n.vlan < kMinVlan || *n.vlan > kMaxVlan))
+    add(n.pos.at("vlan"), "vlan " + std::to_string(*n.vlan) + " is out of range 1..4094");
+
+  const Network* net = topo_.find_network(n.network);
+  if (!net) {
+    std::vector<std::string> known;
+    for (const auto& other : topo_.networks) known.push_back(other.name);
+    std::string hint = did_you_mean(n.network, known);
+    if (hint.empty()) hint = known.empty() ? "no networks are defined" : "defined networks: " + join_choices(known);
+    add(n.pos.at("network"), "unknown network " + quoted(n.network), hint);
+    return;
+  }
+  if (n.vlan && net->switch_kind != SwitchKind::ovs)
+    add(n.pos.at("vlan"), "'vlan' needs an ovs network; network " + quoted(net->name) + " uses a linux bridge",
+        "set 'switch: ovs' on network " + quoted(net->name));
+  if (n.address_kind == AddressKind::dhcp && net->mode != NetworkMode::bridge && !net->dhcp)
+    add(n.pos.at("address"), who + " uses dhcp but network " + quoted(net->name) + " has no 'dhcp'",
+        "add a 'dhcp:' section to network " + quoted(net->name) + ", or give the nic a static 'address:'");
+  if (n.address_kind == AddressKind::static_cidr && n.address) static_address(*net, n, who);
+}
+
+void Checker::static_address(const Network& net, const Nic& n, const std::string& who) {
+  if (!net.subnet) return;
+  const Cidr& address = *n.address;
+  const Cidr block = net.subnet->block();
+  const Position pos = n.pos.at("address");
+  std::string subject = "address " + address.str() + " of " + who;
+  if (!check_host_address(address.address, block, subject, pos)) return;
+  if (address.prefix != block.prefix) {
+    add(pos, subject + " has prefix /" + std::to_string(address.prefix) + " but subnet " + block.str() + " has /" +
+                 std::to_string(block.prefix),
+        "write " + address.address.str() + "/" + std::to_string(block.prefix));
+    return;
+  }
+  if (net.dhcp && net.dhcp->range_start <= address.address && address.address <= net.dhcp->range_end) {
+    add(pos,
+        subject + " lies inside the dhcp range " + net.dhcp->range_start.str() + "-" + net.dhcp->range_end.str(),
+        "dnsmasq may lease it to another guest; pick an address outside the range");
+    return;
+  }
+  claim_ip(net, address.address, subject, who, pos);
+}
+
+}  // namespace
+
+std::vector<Diagnostic> validate(const Topology& topology) { return Checker(topology).run(); }
+
+}  // namespace netlab::model

@@ -1,0 +1,141 @@
+#include "netlab/model/yaml_reader.h"
+
+#include <charconv>
+#include <limits>
+#include <map>
+
+#include "netlab/model/suggest.h"
+
+namespace netlab::model {
+namespace {
+
+// Keeps messages readable when a fuzzer or a mistake puts a huge scalar somewhere.
+std::string shorten(const std::string& text) {
+  constexpr size_t kMax = 40;
+  return text.size() <= kMax ? text : text.substr(0, kMax) + "...";
+}
+
+bool is_quoted(const YAML::Node& node) { return node.Tag() == "!"; }
+
+}  // namespace
+
+Position YamlReader::position(const YAML::Node& node) const {
+  YAML::Mark mark = node.Mark();
+  if (mark.is_null() || mark.line < 0 || mark.column < 0) return {file_, 0, 0};
+  return {file_, mark.line + 1, mark.column + 1};
+}
+
+Position YamlReader::value_position(const Entry& entry) const {
+  Position pos = position(entry.value);
+  if (entry.value.IsNull() || pos.line == 0) return position(entry.key_node);
+  return pos;
+}
+
+void YamlReader::error(const Position& pos, std::string message, std::string hint) {
+  out_->push_back({pos, std::move(message), std::move(hint)});
+}
+
+std::string YamlReader::describe(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Scalar: return "'" + shorten(node.Scalar()) + "'";
+    default: return "nothing";
+  }
+}
+
+std::vector<Entry> YamlReader::mapping(const YAML::Node& node, const std::string& what,
+                                       const std::vector<std::string>& allowed, FieldPositions* pos) {
+  std::vector<Entry> entries;
+  std::map<std::string, Position> seen;  // every key so far, known or not
+  if (!node.IsMap()) return entries;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const YAML::Node key = it->first;
+    if (!key.IsScalar()) {
+      error(position(key), "key in " + what + " must be a plain name, not " + describe(key));
+      continue;
+    }
+    const std::string& text = key.Scalar();
+    const Position key_pos = position(key);
+    if (auto first = seen.find(text); first != seen.end()) {
+      error(key_pos, "duplicate key '" + shorten(text) + "' in " + what,
+            "first written at line " + std::to_string(first->second.line));
+      continue;
+    }
+    seen.emplace(text, key_pos);
+    bool known = allowed.empty();
+    for (const auto& a : allowed) known = known || a == text;
+    if (!known) {
+      std::string hint = did_you_mean(text, allowed);
+      if (hint.empty()) hint = "known keys: " + join_choices(allowed);
+      error(key_pos, "unknown key '" + shorten(text) + "' in " + what, hint);
+      continue;
+    }
+    entries.push_back({text, key, YAML::Node(it->second)});
+    if (pos) pos->fields[text] = value_position(entries.back());
+  }
+  return entries;
+}
+
+bool YamlReader::expect_mapping(const Entry& entry, const std::string& what_it_holds) {
+  if (entry.value.IsMap() || entry.value.IsNull()) return true;
+  std::string kind = what_it_holds.empty() ? "a mapping" : "a mapping of " + what_it_holds;
+  error(value_position(entry), "'" + entry.key + "' must be " + kind + ", not " + describe(entry.value));
+  return false;
+}
+
+bool YamlReader::expect_list(const Entry& entry) {
+  if (entry.value.IsSequence() || entry.value.IsNull()) return true;
+  error(value_position(entry), "'" + entry.key + "' must be a list, not " + describe(entry.value));
+  return false;
+}
+
+std::optional<std::string> YamlReader::string(const Entry& entry) {
+  if (entry.value.IsScalar()) return entry.value.Scalar();
+  error(value_position(entry), "'" + entry.key + "' must be a string, not " + describe(entry.value));
+  return std::nullopt;
+}
+
+std::optional<int> YamlReader::integer(const Entry& entry) {
+  const YAML::Node& v = entry.value;
+  if (v.IsScalar() && !is_quoted(v)) {
+    const std::string& text = v.Scalar();
+    long long value = 0;
+    const char* begin = text.data();
+    const char* end = text.data() + text.size();
+    if (begin != end && *begin == '+') ++begin;
+    auto [p, ec] = std::from_chars(begin, end, value);
+    if (ec == std::errc() && p == end && begin != end) {
+      if (value < std::numeric_limits<int>::min() || value > std::numeric_limits<int>::max()) {
+        error(value_position(entry), "'" + entry.key + "' value " + shorten(text) + " is out of range");
+        return std::nullopt;
+      }
+      return static_cast<int>(value);
+    }
+    if (ec == std::errc::result_out_of_range) {
+      error(value_position(entry), "'" + entry.key + "' value " + shorten(text) + " is out of range");
+      return std::nullopt;
+    }
+  }
+  std::string hint = v.IsScalar() && is_quoted(v) ? "remove the quotes" : "";
+  error(value_position(entry), "'" + entry.key + "' must be an integer, not " + describe(v), hint);
+  return std::nullopt;
+}
+
+std::optional<bool> YamlReader::boolean(const Entry& entry) {
+  const YAML::Node& v = entry.value;
+  if (v.IsScalar() && !is_quoted(v)) {
+    bool value = false;
+    if (YAML::convert<bool>::decode(v, value)) return value;
+  }
+  std::string hint = v.IsScalar() && is_quoted(v) ? "remove the quotes" : "";
+  error(value_position(entry), "'" + entry.key + "' must be true or false, not " + describe(v), hint);
+  return std::nullopt;
+}
+
+void YamlReader::bad_choice(const Entry& entry, const std::string& text, const std::vector<std::string>& names) {
+  error(value_position(entry), "invalid " + entry.key + " '" + shorten(text) + "', expected " + join_choices(names),
+        did_you_mean(text, names));
+}
+
+}  // namespace netlab::model
