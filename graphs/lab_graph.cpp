@@ -1,0 +1,398 @@
+#include "graphs/lab_graph.h"
+
+#include <set>
+#include <vector>
+
+#include "netlab/model/names.h"
+
+namespace netlab::graphs {
+namespace {
+
+using model::NetworkMode;
+
+/// A card-like HTML label: a bold title on a coloured header, then detail lines.
+std::string card(const std::string& title, const std::vector<std::string>& lines, const std::string& header_fill) {
+  std::string s = R"(<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3">)";
+  s += R"(<TR><TD BGCOLOR=")" + header_fill + R"("><B>)" + html_escape(title) + "</B></TD></TR>";
+  for (const auto& line : lines)
+    s += R"(<TR><TD><FONT POINT-SIZE="10">)" + html_escape(line) + "</FONT></TD></TR>";
+  s += "</TABLE>";
+  return s;
+}
+
+std::string gateway_of(const model::Network& net) {
+  if (net.gateway) return net.gateway->str();
+  if (net.subnet) return model::Ipv4{net.subnet->network().value + 1}.str();
+  return "";
+}
+
+const char* host_device_role(const model::Guest& guest, const model::Network* net) {
+  if (net && net->mode == NetworkMode::bridge && net->attach == model::Attach::macvtap) return "macvtap";
+  return guest.kind == model::GuestKind::kvm ? "tap" : "veth";
+}
+
+bool uses_bridge(const model::Network& net) {
+  return !(net.mode == NetworkMode::bridge && net.attach == model::Attach::macvtap);
+}
+
+class Builder {
+ public:
+  Builder(const model::Topology& topo, const LiveData& live) : topo_(topo), live_(live) {}
+
+  Diagram build() {
+    d_.name = topo_.name.empty() ? "lab" : topo_.name;
+    d_.title = "netlab lab \"" + topo_.name + "\"" + (live_.sandbox ? " (sandbox)" : "");
+    add_host();
+    for (const auto& net : topo_.networks) add_network(net);
+    for (const auto& guest : topo_.guests) add_guest(guest);
+    add_outside();
+    add_legend();
+    return std::move(d_);
+  }
+
+ private:
+  void add_host() {
+    Cluster host;
+    host.id = "cluster_host";
+    host.label = live_.sandbox ? "KVM host  (sandbox namespace " + model::sandbox_host_namespace(topo_.name) + ")"
+                               : "KVM host";
+    host.style = "rounded,filled";
+    host.color = "#5a6270";
+    host.fillcolor = "#f6f7f9";
+    host.attrs["penwidth"] = "1.5";
+    d_.clusters.push_back(host);
+  }
+
+  /// The physical NIC node for `device`, created once; a NIC with two roles says both.
+  std::string physical_nic(const std::string& device, const std::string& what) {
+    std::string id = "n_nic_" + id_part(device);
+    auto [it, inserted] = nic_roles_.try_emplace(device, std::vector<std::string>{});
+    bool known = false;
+    for (const auto& r : it->second) known = known || r == what;
+    if (!known) it->second.push_back(what);
+    std::vector<std::string> lines{"physical NIC"};
+    for (const auto& r : it->second) lines.push_back(r);
+    if (inserted) {
+      Node n;
+      n.id = id;
+      n.html = true;
+      n.shape = "box";
+      n.style = "rounded,filled,bold";
+      n.color = "#3b4250";
+      n.fillcolor = "#ffffff";
+      n.cluster = "cluster_host";
+      n.match["dev:" + device] = "";
+      n.match["uplink:" + device] = "";
+      d_.nodes.push_back(n);
+    }
+    d_.find_node(id)->label = card(device, lines, "#d9dde3");
+    return id;
+  }
+
+  void add_network(const model::Network& net) {
+    const std::string nid = id_part(net.name);
+    const std::string color = mode_color(net.mode);
+    const std::string fill = mode_fill(net.mode);
+    Cluster c;
+    c.id = "cluster_net_" + nid;
+    c.label = "network " + net.name + "  [" + model::to_string(net.mode) + "]";
+    c.parent = "cluster_host";
+    c.style = net.mode == NetworkMode::isolated ? "rounded,dashed,filled" : "rounded,filled";
+    c.color = color;
+    c.fillcolor = fill;
+    d_.clusters.push_back(c);
+
+    const std::string edge_style = net.mode == NetworkMode::isolated ? "dashed" : "solid";
+    const std::string br = model::bridge_name(topo_, net);
+    std::string bridge_id;
+    if (uses_bridge(net)) {
+      bridge_id = "n_bridge_" + nid;
+      std::vector<std::string> lines;
+      lines.push_back(std::string(net.switch_kind == model::SwitchKind::ovs ? "Open vSwitch bridge" : "Linux bridge") +
+                      " · " + model::to_string(net.mode));
+      if (net.subnet) lines.push_back(net.subnet->block().str());
+      if (net.mode != NetworkMode::bridge && net.subnet) lines.push_back("gateway " + gateway_of(net));
+      if (net.mode == NetworkMode::isolated) lines.push_back("no forwarding");
+      if (net.mtu != 1500) lines.push_back("mtu " + std::to_string(net.mtu));
+      Node n;
+      n.id = bridge_id;
+      n.label = card(br, lines, color_header(net.mode));
+      n.html = true;
+      n.shape = "box";
+      n.style = "rounded,filled";
+      n.color = color;
+      n.fillcolor = "#ffffff";
+      n.cluster = c.id;
+      n.attrs["penwidth"] = "2";
+      n.match["dev:" + br] = "";
+      n.match[std::string(net.switch_kind == model::SwitchKind::ovs ? "ovs:" : "bridge:") + br] = "";
+      d_.nodes.push_back(n);
+    }
+    bridge_of_[net.name] = bridge_id;
+
+    if (net.dhcp || (net.dns && net.mode != NetworkMode::bridge && net.subnet)) {
+      std::vector<std::string> lines;
+      if (net.dhcp) {
+        lines.push_back("DHCP " + net.dhcp->range_start.str() + " – " + net.dhcp->range_end.str());
+        lines.push_back("lease " + net.dhcp->lease_time);
+        if (!net.dhcp->hosts.empty())
+          lines.push_back(std::to_string(net.dhcp->hosts.size()) + " static host" +
+                          (net.dhcp->hosts.size() == 1 ? "" : "s"));
+      }
+      if (net.dns && net.subnet) lines.push_back("DNS on " + gateway_of(net));
+      Node n;
+      n.id = "n_dnsmasq_" + nid;
+      n.label = card("dnsmasq", lines, "#eeeeee");
+      n.html = true;
+      n.shape = "box";
+      n.style = "rounded,filled,dashed";
+      n.color = "#777777";
+      n.fillcolor = "#ffffff";
+      n.cluster = c.id;
+      n.match["dnsmasq:" + net.name] = "";
+      d_.nodes.push_back(n);
+      if (!bridge_id.empty()) {
+        Edge e{.from = n.id, .to = bridge_id, .label = "serves", .color = "#888888", .style = "dashed"};
+        e.attrs["arrowhead"] = "none";
+        e.attrs["fontcolor"] = "#666666";
+        d_.edges.push_back(e);
+      }
+    }
+
+    if (net.mode == NetworkMode::nat || net.mode == NetworkMode::route) {
+      const std::string up = host_uplink(topo_, live_);
+      const bool nat = net.mode == NetworkMode::nat;
+      const std::string subnet = net.subnet ? net.subnet->block().str() : "?";
+      Node n;
+      n.id = (nat ? "n_nat_" : "n_route_") + nid;
+      n.label = nat ? card("NAT (nftables)", {"MASQUERADE " + subnet + " → " + up, "forward + conntrack"},
+                           color_header(net.mode))
+                    : card("routing (no NAT)", {"forward " + subnet + " ↔ " + up, "source address kept"},
+                           color_header(net.mode));
+      n.html = true;
+      n.shape = "box";
+      n.style = nat ? "filled,bold" : "filled";
+      if (nat) n.attrs["peripheries"] = "2";
+      n.color = color;
+      n.fillcolor = "#ffffff";
+      n.cluster = c.id;
+      n.match[std::string(nat ? "nat:" : "route:") + br] = "";
+      n.match[std::string(nat ? "nat:" : "route:") + net.name] = "";
+      d_.nodes.push_back(n);
+      if (!bridge_id.empty())
+        d_.edges.push_back(Edge{.from = bridge_id, .to = n.id, .color = color, .style = edge_style});
+      std::string nic = physical_nic(up, "host uplink");
+      d_.edges.push_back(Edge{.from = n.id, .to = nic, .color = color, .style = edge_style});
+      want_wan_ = true;
+    } else if (net.mode == NetworkMode::bridge) {
+      const std::string up = net.uplink.empty() ? host_uplink(topo_, live_) : net.uplink;
+      std::string nic = physical_nic(up, net.attach == model::Attach::macvtap ? "macvtap lower device"
+                                                                              : "enslaved to " + br);
+      if (!bridge_id.empty()) {
+        Edge e{.from = bridge_id, .to = nic, .label = "enslaved port", .color = color, .style = edge_style};
+        e.attrs["fontcolor"] = color;
+        d_.edges.push_back(e);
+      }
+      lan_nics_.push_back(nic);
+      want_lan_ = true;
+    }
+    if (net.mode == NetworkMode::nat || net.mode == NetworkMode::route) wan_nics_.insert(host_uplink(topo_, live_));
+  }
+
+  void add_guest(const model::Guest& guest) {
+    const std::string gid = id_part(guest.name);
+    std::string s = R"(<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" COLOR="#5a6270">)";
+    s += R"(<TR><TD BGCOLOR="#e4e8ee"><B>)" + html_escape(guest.name) + R"(</B>  <FONT POINT-SIZE="9">)" +
+         (guest.kind == model::GuestKind::kvm ? "KVM guest" : "light guest (netns)") + "</FONT></TD></TR>";
+    for (size_t i = 0; i < guest.nics.size(); ++i) {
+      const auto& nic = guest.nics[i];
+      const model::Network* net = topo_.find_network(nic.network);
+      std::string line1 = model::guest_nic_name(nic, i) + "  " + (nic.mac ? nic.mac->str() : "");
+      std::string line2 = nic_address_text(nic, live_);
+      if (nic.vlan) line2 += "  vlan " + std::to_string(*nic.vlan);
+      std::string bg = net ? mode_fill(net->mode) : "#ffffff";
+      s += R"(<TR><TD PORT="nic)" + std::to_string(i) + R"(" ALIGN="LEFT" BGCOLOR=")" + bg + R"("><FONT POINT-SIZE="10">)" +
+           html_escape(line1) + R"(<BR ALIGN="LEFT"/>)" + html_escape(line2) + R"(<BR ALIGN="LEFT"/></FONT></TD></TR>)";
+    }
+    s += "</TABLE>";
+    Node n;
+    n.id = "n_guest_" + gid;
+    n.label = s;
+    n.html = true;
+    n.shape = "plaintext";
+    n.cluster = "cluster_host";
+    for (size_t i = 0; i < guest.nics.size(); ++i) {
+      const std::string dev = model::guest_nic_name(guest.nics[i], i);
+      n.match["guest:" + guest.name + ":" + dev] = "nic" + std::to_string(i);
+      n.match["guest-nic:" + model::guest_namespace(topo_, guest) + ":" + dev] = "nic" + std::to_string(i);
+    }
+    d_.nodes.push_back(n);
+
+    for (size_t i = 0; i < guest.nics.size(); ++i) {
+      const auto& nic = guest.nics[i];
+      const model::Network* net = topo_.find_network(nic.network);
+      const std::string dev = model::host_nic_name(topo_, guest, i);
+      const std::string role = host_device_role(guest, net);
+      const std::string color = net ? mode_color(net->mode) : "#000000";
+      const std::string edge_style = net && net->mode == NetworkMode::isolated ? "dashed" : "solid";
+      Node p;
+      p.id = "n_port_" + gid + "_" + std::to_string(i);
+      p.label = dev + "\n" + role;
+      p.shape = "box";
+      p.style = "filled";
+      p.color = color;
+      p.fillcolor = "#ffffff";
+      p.cluster = net ? "cluster_net_" + id_part(net->name) : "cluster_host";
+      p.attrs["fontsize"] = "10";
+      p.attrs["height"] = "0.3";
+      p.match["dev:" + dev] = "";
+      d_.nodes.push_back(p);
+      d_.edges.push_back(Edge{.from = n.id, .to = p.id, .from_port = "nic" + std::to_string(i), .color = color,
+                              .style = edge_style});
+      if (!net) continue;
+      const std::string& bridge_id = bridge_of_[net->name];
+      if (!bridge_id.empty()) {
+        d_.edges.push_back(Edge{.from = p.id, .to = bridge_id, .color = color, .style = edge_style});
+      } else {
+        // macvtap: the device sits directly on the physical NIC.
+        const std::string up = net->uplink.empty() ? host_uplink(topo_, live_) : net->uplink;
+        d_.edges.push_back(Edge{.from = p.id, .to = "n_nic_" + id_part(up), .label = "macvtap", .color = color,
+                                .style = edge_style});
+      }
+    }
+  }
+
+  void add_outside() {
+    const std::string lab = topo_.name;
+    if (want_wan_) {
+      Node n;
+      n.id = "n_wan";
+      n.label = live_.sandbox ? card(model::sandbox_wan_namespace(lab),
+                                     {"upstream router / internet", "203.0.113.1, 198.51.100.0/24"}, "#e9e2f5")
+                              : card("upstream network", {"router / internet"}, "#e9e2f5");
+      n.html = true;
+      n.shape = "box";
+      n.style = "rounded,filled";
+      n.color = "#6a5a8c";
+      n.fillcolor = "#ffffff";
+      n.match["upstream"] = "";
+      d_.nodes.push_back(n);
+      for (const auto& dev : wan_nics_)
+        d_.edges.push_back(Edge{.from = "n_nic_" + id_part(dev), .to = n.id, .color = "#6a5a8c", .style = "bold"});
+    }
+    if (want_lan_) {
+      Node n;
+      n.id = "n_lan";
+      n.label = live_.sandbox ? card(model::sandbox_lan_namespace(lab), {"office LAN (its own DHCP)"}, "#fbe7cf")
+                              : card("physical LAN", {"its own router and DHCP"}, "#fbe7cf");
+      n.html = true;
+      n.shape = "box";
+      n.style = "rounded,filled";
+      n.color = mode_color(NetworkMode::bridge);
+      n.fillcolor = "#ffffff";
+      n.match["upstream"] = "";
+      n.match["lan"] = "";
+      d_.nodes.push_back(n);
+      std::set<std::string> done;
+      for (const auto& nic : lan_nics_)
+        if (done.insert(nic).second)
+          d_.edges.push_back(Edge{.from = nic, .to = n.id, .color = mode_color(NetworkMode::bridge), .style = "bold"});
+    }
+  }
+
+  void add_legend() {
+    Cluster c;
+    c.id = "cluster_legend";
+    c.label = "legend";
+    c.style = "rounded";
+    c.color = "#bbbbbb";
+    d_.clusters.push_back(c);
+    std::string s = R"(<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2">)";
+    const NetworkMode modes[] = {NetworkMode::nat, NetworkMode::route, NetworkMode::isolated, NetworkMode::bridge};
+    const char* what[] = {"nat: guests masqueraded behind the host uplink", "route: forwarded, addresses kept",
+                          "isolated: guests and host only (dashed)", "bridge: guests directly on the LAN"};
+    for (int i = 0; i < 4; ++i) {
+      s += R"(<TR><TD BGCOLOR=")" + std::string(mode_color(modes[i])) + R"(" WIDTH="18"> </TD><TD BGCOLOR=")" +
+           mode_fill(modes[i]) + R"(" ALIGN="LEFT"><FONT POINT-SIZE="10">)" + html_escape(what[i]) + "</FONT></TD></TR>";
+    }
+    s += R"(<TR><TD BORDER="1" COLOR="#777777" STYLE="dashed" WIDTH="18"> </TD><TD ALIGN="LEFT"><FONT POINT-SIZE="10">)"
+         "dnsmasq: DHCP range and DNS</FONT></TD></TR>";
+    s += "</TABLE>";
+    Node n;
+    n.id = "n_legend";
+    n.label = s;
+    n.html = true;
+    n.shape = "plaintext";
+    n.cluster = c.id;
+    d_.nodes.push_back(n);
+    // An invisible edge from the rightmost node keeps the legend beside the
+    // figure (to its right in dot's left-to-right ranks) instead of above it.
+    std::string anchor = want_wan_ ? "n_wan" : want_lan_ ? "n_lan" : "";
+    if (anchor.empty()) {
+      for (const auto& node : d_.nodes)
+        if (node.id.rfind("n_bridge_", 0) == 0) anchor = node.id;
+    }
+    if (!anchor.empty()) {
+      Edge e{.from = anchor, .to = n.id, .style = "invis"};
+      d_.edges.push_back(e);
+    }
+  }
+
+  static const char* color_header(NetworkMode mode) { return mode_fill(mode); }
+
+  const model::Topology& topo_;
+  const LiveData& live_;
+  Diagram d_;
+  std::map<std::string, std::vector<std::string>> nic_roles_;
+  std::map<std::string, std::string> bridge_of_;
+  std::set<std::string> wan_nics_;
+  std::vector<std::string> lan_nics_;
+  bool want_wan_ = false;
+  bool want_lan_ = false;
+};
+
+}  // namespace
+
+const char* mode_color(model::NetworkMode mode) {
+  switch (mode) {
+    case NetworkMode::nat: return "#1f6fb4";
+    case NetworkMode::route: return "#2a9d3a";
+    case NetworkMode::isolated: return "#7a7a7a";
+    case NetworkMode::bridge: return "#d9730d";
+  }
+  return "#000000";
+}
+
+const char* mode_fill(model::NetworkMode mode) {
+  switch (mode) {
+    case NetworkMode::nat: return "#e6f0fa";
+    case NetworkMode::route: return "#e7f5e9";
+    case NetworkMode::isolated: return "#f0f0f0";
+    case NetworkMode::bridge: return "#fcefdf";
+  }
+  return "#ffffff";
+}
+
+std::string host_uplink(const model::Topology& topology, const LiveData& live) {
+  if (!topology.host.uplink.empty()) return topology.host.uplink;
+  return live.sandbox ? "uplink" : "eth0";
+}
+
+std::string nic_address_text(const model::Nic& nic, const LiveData& live) {
+  switch (nic.address_kind) {
+    case model::AddressKind::static_cidr: return nic.address ? nic.address->str() + " (static)" : "static";
+    case model::AddressKind::none: return "no address";
+    case model::AddressKind::dhcp: break;
+  }
+  if (nic.mac) {
+    auto it = live.leases.find(nic.mac->str());
+    if (it != live.leases.end()) return it->second + " (lease)";
+  }
+  return "dhcp";
+}
+
+Diagram build_lab_diagram(const model::Topology& topology, const LiveData& live) {
+  return Builder(topology, live).build();
+}
+
+}  // namespace netlab::graphs

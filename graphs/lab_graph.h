@@ -1,0 +1,54 @@
+#pragma once
+// The lab as a KVM host sees it, as a Diagram: the host box with its physical
+// NIC, per network a bridge (or OVS bridge) with its ports, the NAT/route
+// boundary, dnsmasq with its range, each guest with its NICs, MACs and
+// addresses, and outside the host the upstream network (or, in a sandbox, the
+// simulated <lab>-wan / <lab>-lan). Modes are told apart by colour and style,
+// explained by a legend.
+//
+// Node ids (stable, so figures can be diffed):
+//   n_guest_<guest>            a guest; its NICs are ports nic0, nic1, ... of its table
+//   n_port_<guest>_<index>     the host-side device of a guest NIC (tap, veth or macvtap)
+//   n_bridge_<network>         the network's Linux bridge or OVS bridge
+//   n_dnsmasq_<network>        dnsmasq serving DHCP/DNS on the network
+//   n_nat_<network>            the masquerade point (nat mode)
+//   n_route_<network>          the forwarding point (route mode)
+//   n_nic_<device>             a physical NIC of the host (the uplink)
+//   n_wan, n_lan               the upstream network / the bridged LAN outside the host
+//   n_legend                   the legend
+// Clusters: cluster_host, cluster_net_<network> (inside the host), cluster_legend.
+// (<...> parts pass through id_part(): characters other than [A-Za-z0-9_] become '_'.)
+#include <map>
+#include <string>
+
+#include "graphs/diagram.h"
+#include "netlab/model/topology.h"
+
+namespace netlab::graphs {
+
+/// What is known about a running lab beyond its file.
+struct LiveData {
+  /// Leases by NIC MAC (lower-case "52:54:00:.."), the leased IPv4 address ("192.168.122.57").
+  std::map<std::string, std::string> leases;
+  /// The lab runs in a sandbox: the host is "<lab>-host", its uplink defaults to
+  /// "uplink", and the outside is the simulated <lab>-wan / <lab>-lan.
+  bool sandbox = false;
+};
+
+/// Builds the diagram of `topology` (expected to be valid; references to unknown
+/// networks are drawn as far as they resolve). Deterministic: the same input
+/// gives an identical Diagram, nodes and edges in file order.
+Diagram build_lab_diagram(const model::Topology& topology, const LiveData& live = {});
+
+/// The colour that stands for a network mode in every figure (and its light fill).
+const char* mode_color(model::NetworkMode mode);
+const char* mode_fill(model::NetworkMode mode);
+
+/// The host's uplink device as drawn: host.uplink, else "uplink" in a sandbox, else "eth0".
+std::string host_uplink(const model::Topology& topology, const LiveData& live);
+
+/// The text shown for a NIC's address: its static CIDR, the live lease
+/// ("192.168.122.57 (lease)"), "dhcp" when none is known yet, or "no address".
+std::string nic_address_text(const model::Nic& nic, const LiveData& live);
+
+}  // namespace netlab::graphs
