@@ -1,0 +1,52 @@
+#include "netlab/plan/action.h"
+
+namespace netlab::plan {
+namespace {
+
+std::string where(const std::string& netns) { return netns.empty() ? "the host" : netns; }
+
+struct Describe {
+  std::string operator()(const CreateNetns& a) { return "create namespace " + a.name; }
+  std::string operator()(const SetSysctl& a) { return "set " + a.key + "=" + a.value + " in " + where(a.netns); }
+  std::string operator()(const CreateBridge& a) {
+    return "create bridge " + a.name + " in " + where(a.netns) + " (mtu " + std::to_string(a.mtu) + ")";
+  }
+  std::string operator()(const CreateVeth& a) {
+    return "create veth " + a.name + " in " + where(a.netns) + " <-> " + a.peer_name + " in " + where(a.peer_netns) +
+           (a.peer_mac ? " (" + a.peer_mac->str() + ")" : "");
+  }
+  std::string operator()(const CreateTap& a) { return "create tap " + a.name + " in " + where(a.netns); }
+  std::string operator()(const CreateMacvlan& a) {
+    return "create macvlan " + a.name + " in " + where(a.target_netns) + " on " + a.lower + " of " + where(a.netns);
+  }
+  std::string operator()(const SetMaster& a) {
+    return "attach " + a.name + " to bridge " + a.master + " in " + where(a.netns);
+  }
+  std::string operator()(const SetUp& a) { return "bring up " + a.name + " in " + where(a.netns); }
+  std::string operator()(const AddAddress& a) {
+    return "add address " + a.address.str() + " to " + a.device + " in " + where(a.netns);
+  }
+  std::string operator()(const AddRoute& a) {
+    return "add route " + (a.destination ? a.destination->str() : std::string("default")) + " via " +
+           a.gateway.str() + " dev " + a.device + " in " + where(a.netns);
+  }
+  std::string operator()(const ApplyNft& a) {
+    return "load nftables table inet " + a.table + " in " + where(a.netns) + " (" + std::to_string(a.rule_count) +
+           " rules)";
+  }
+  std::string operator()(const StartDnsmasq& a) {
+    std::string what = a.config.range_start ? "DHCP " + a.config.range_start->str() + "-" + a.config.range_end->str()
+                                            : std::string("DNS only");
+    return "start dnsmasq for " + a.config.network + " on " + a.config.bridge + " in " + where(a.netns) + " (" +
+           what + ")";
+  }
+  std::string operator()(const ObtainLease& a) {
+    return "obtain a DHCP lease for " + a.guest + " on " + a.device + " (udhcpc in " + a.netns + ")";
+  }
+};
+
+}  // namespace
+
+std::string describe(const Action& action) { return std::visit(Describe{}, action); }
+
+}  // namespace netlab::plan

@@ -1,0 +1,86 @@
+#pragma once
+// The steps that bring a host to a lab: each a small value that says what to
+// create or fix and where (namespace "" = the real host's root namespace).
+// plan::make keeps the steps whose effect is not already there; apply() carries
+// them out in order.
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "netlab/host/dnsmasq_conf.h"
+#include "netlab/model/address.h"
+
+namespace netlab::plan {
+
+struct CreateNetns {
+  std::string name;
+};
+struct SetSysctl {
+  std::string netns, key, value;
+};
+struct CreateBridge {
+  std::string netns, name;
+  int mtu = 1500;
+  std::string alias;
+};
+/// A veth pair: `name` in `netns`, its peer `peer_name` created directly in `peer_netns`.
+struct CreateVeth {
+  std::string netns, name, peer_netns, peer_name;
+  int mtu = 1500;
+  std::optional<model::Mac> peer_mac;
+  std::string alias;
+};
+struct CreateTap {
+  std::string netns, name;
+  int mtu = 1500;
+  std::string alias;
+};
+/// A macvlan on `lower` (in `netns`) created directly in `target_netns` as `name`:
+/// the light-guest form of libvirt's `attach: macvtap`.
+struct CreateMacvlan {
+  std::string netns, lower, target_netns, name;
+  int mtu = 1500;
+  std::optional<model::Mac> mac;
+  std::string alias;
+};
+/// Enslaves `name` to bridge `master`. When `name` holds IPv4 addresses (a host
+/// NIC joining a bridge-mode network) they and the routes through it move to the bridge.
+struct SetMaster {
+  std::string netns, name, master;
+};
+struct SetUp {
+  std::string netns, name;
+};
+struct AddAddress {
+  std::string netns, device;
+  model::Cidr address;
+};
+/// A route to `destination` (nullopt = default) via `gateway` out of `device`.
+struct AddRoute {
+  std::string netns;
+  std::optional<model::Cidr> destination;
+  model::Ipv4 gateway;
+  std::string device;
+};
+/// Replaces the lab's nftables table atomically with `ruleset` (host::render_lab_replace).
+struct ApplyNft {
+  std::string netns, table, ruleset;
+  size_t rule_count = 0;  // how many rules the table holds once applied (drift check)
+};
+struct StartDnsmasq {
+  std::string netns;
+  host::DnsmasqConfig config;
+};
+/// Runs a DHCP client on `device` in `netns` until it holds a lease.
+struct ObtainLease {
+  std::string netns, device, guest;
+};
+
+using Action = std::variant<CreateNetns, SetSysctl, CreateBridge, CreateVeth, CreateTap, CreateMacvlan, SetMaster,
+                            SetUp, AddAddress, AddRoute, ApplyNft, StartDnsmasq, ObtainLease>;
+
+/// One line for humans: "create bridge nat-default in nat-host (mtu 1500)".
+std::string describe(const Action& action);
+
+}  // namespace netlab::plan

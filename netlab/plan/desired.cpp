@@ -1,0 +1,262 @@
+#include "netlab/plan/desired.h"
+
+#include "netlab/host/nft_rules.h"
+#include "netlab/model/names.h"
+
+namespace netlab::plan {
+namespace {
+
+using model::GuestKind;
+using model::NetworkMode;
+
+bool forwards(NetworkMode mode) { return mode == NetworkMode::nat || mode == NetworkMode::route; }
+
+/// Builds the step list; one member function per part of the lab keeps each short.
+class Builder {
+ public:
+  Builder(const model::Topology& topo, const Target& target)
+      : topo_(topo), target_(target), host_(target.host_netns), tag_(model::link_tag(topo.name)) {}
+
+  std::vector<Action> build() {
+    if (target_.sandbox) sandbox();
+    host_settings();
+    for (const auto& net : topo_.networks) network(net);
+    firewall();
+    for (const auto& net : topo_.networks) dhcp_server(net);
+    for (const auto& guest : topo_.guests) guest_links(guest);
+    for (const auto& guest : topo_.guests) guest_leases(guest);
+    return std::move(steps_);
+  }
+
+ private:
+  template <typename A>
+  void add(A action) {
+    steps_.emplace_back(std::move(action));
+  }
+
+  bool has_bridge_mode() const {
+    for (const auto& n : topo_.networks)
+      if (n.mode == NetworkMode::bridge) return true;
+    return false;
+  }
+
+  // The sandbox: <lab>-wan (upstream router + remote server) behind the host's
+  // uplink, and <lab>-lan (office LAN with its own DHCP) behind bridge-mode uplinks.
+  void sandbox() {
+    using namespace sandbox_net;
+    const std::string wan = model::sandbox_wan_namespace(topo_.name);
+    const std::string uplink = host_uplink(topo_, target_);
+    add(CreateNetns{host_});
+    add(CreateNetns{wan});
+    add(SetSysctl{wan, "net/ipv4/ip_forward", "1"});
+    add(CreateVeth{host_, uplink, wan, kWanDevice, 1500, std::nullopt, tag_});
+    add(AddAddress{host_, uplink, kHostUplink});
+    add(SetUp{host_, uplink});
+    add(AddAddress{wan, kWanDevice, kWanRouter});
+    add(SetUp{wan, kWanDevice});
+    add(AddAddress{wan, kRemoteDevice, model::Cidr{kRemoteServer.address, 32}});
+    add(AddRoute{host_, std::nullopt, kWanRouter.address, uplink});
+    // Routed networks are reachable from upstream: the router knows the way back.
+    for (const auto& net : topo_.networks)
+      if (net.mode == NetworkMode::route && net.subnet)
+        add(AddRoute{wan, net.subnet->block(), kHostUplink.address, kWanDevice});
+    if (!has_bridge_mode()) return;
+    const std::string lan = model::sandbox_lan_namespace(topo_.name);
+    add(CreateNetns{lan});
+    for (const auto& net : topo_.networks) {
+      if (net.mode != NetworkMode::bridge) continue;
+      add(CreateVeth{host_, net.uplink, lan, kLanDevice, net.mtu, std::nullopt, tag_});
+      add(SetUp{host_, net.uplink});
+      break;  // the sandbox LAN has one port; validate() ties bridge networks to one uplink there
+    }
+    add(AddAddress{lan, kLanDevice, kLanRouter});
+    add(SetUp{lan, kLanDevice});
+    host::DnsmasqConfig office;
+    office.lab = topo_.name;
+    office.network = "office-lan";
+    office.bridge = kLanDevice;
+    office.listen_address = kLanRouter.address;
+    office.prefix = kLanRouter.prefix;
+    office.range_start = kLanRangeStart;
+    office.range_end = kLanRangeEnd;
+    office.run_dir = target_.run_dir;
+    add(StartDnsmasq{lan, office});
+  }
+
+  void host_settings() {
+    bool any_forwarding = false;
+    for (const auto& net : topo_.networks) any_forwarding |= forwards(net.mode);
+    if (any_forwarding) add(SetSysctl{host_, "net/ipv4/ip_forward", "1"});
+    // br_netfilter is on in every new namespace: bridged frames would cross the
+    // forward chain. The sandbox host turns it off explicitly, as a KVM host
+    // without Docker has it; on a real host netlab leaves the setting alone.
+    if (target_.sandbox) {
+      add(SetSysctl{host_, "net/bridge/bridge-nf-call-iptables", "0"});
+      add(SetSysctl{host_, "net/bridge/bridge-nf-call-ip6tables", "0"});
+      add(SetSysctl{host_, "net/bridge/bridge-nf-call-arptables", "0"});
+    }
+  }
+
+  void network(const model::Network& net) {
+    const std::string bridge = model::bridge_name(topo_, net);
+    if (net.mode == NetworkMode::bridge) {
+      if (net.attach == model::Attach::macvtap) return;  // guests sit directly on the uplink
+      add(CreateBridge{host_, bridge, net.mtu, tag_});
+      add(SetMaster{host_, net.uplink, bridge});
+      add(SetUp{host_, bridge});
+      return;
+    }
+    add(CreateBridge{host_, bridge, net.mtu, tag_});
+    if (auto gw = gateway_of(net)) add(AddAddress{host_, bridge, model::Cidr{*gw, net.subnet->prefix}});
+    add(SetUp{host_, bridge});
+  }
+
+  void firewall() {
+    host::LabRules rules;
+    rules.lab = topo_.name;
+    for (const auto& net : topo_.networks) {
+      if (net.mode == NetworkMode::bridge || !net.subnet) continue;
+      rules.networks.push_back({net.name, net.subnet->block(), model::bridge_name(topo_, net), net.mode,
+                                host_uplink(topo_, target_)});
+    }
+    if (rules.networks.empty()) return;
+    std::string text = host::render_lab_replace(rules);
+    const std::string body = host::render_lab_ruleset(rules);
+    size_t count = 0;  // every rule carries one comment (nft_rules.h)
+    for (size_t at = body.find("comment \""); at != std::string::npos; at = body.find("comment \"", at + 1)) ++count;
+    add(ApplyNft{host_, model::nft_table_name(topo_.name), std::move(text), count});
+  }
+
+  void dhcp_server(const model::Network& net) {
+    if (net.mode == NetworkMode::bridge || !net.subnet || (!net.dhcp && !net.dns)) return;
+    auto gw = gateway_of(net);
+    if (!gw) return;
+    host::DnsmasqConfig c;
+    c.lab = topo_.name;
+    c.network = net.name;
+    c.bridge = model::bridge_name(topo_, net);
+    c.listen_address = *gw;
+    c.prefix = net.subnet->prefix;
+    c.dns = net.dns;
+    if (net.mtu != 1500) c.mtu = net.mtu;  // DHCP option 26 only when it differs from Ethernet
+    c.run_dir = target_.run_dir;
+    if (net.dhcp) {
+      c.range_start = net.dhcp->range_start;
+      c.range_end = net.dhcp->range_end;
+      c.lease_time = net.dhcp->lease_time;
+      for (const auto& h : net.dhcp->hosts)
+        if (h.mac) c.hosts.push_back({*h.mac, h.ip, h.name});
+    }
+    add(StartDnsmasq{host_, std::move(c)});
+  }
+
+  void guest_links(const model::Guest& guest) {
+    const std::string ns = model::guest_namespace(topo_, guest);
+    if (guest.kind == GuestKind::netns) add(CreateNetns{ns});
+    bool default_route_set = false;
+    for (size_t i = 0; i < guest.nics.size(); ++i) {
+      const model::Nic& nic = guest.nics[i];
+      const model::Network* net = topo_.find_network(nic.network);
+      const std::string host_dev = model::host_nic_name(topo_, guest, i);
+      const std::string guest_dev = model::guest_nic_name(nic, i);
+      const bool macvlan = net->mode == NetworkMode::bridge && net->attach == model::Attach::macvtap;
+      if (guest.kind == GuestKind::kvm) {
+        // The VM's NIC is a tap on the bridge; the VM itself is libvirt's business.
+        if (macvlan) continue;
+        add(CreateTap{host_, host_dev, net->mtu, tag_});
+        add(SetMaster{host_, host_dev, model::bridge_name(topo_, *net)});
+        add(SetUp{host_, host_dev});
+        continue;
+      }
+      if (macvlan) {
+        add(CreateMacvlan{host_, net->uplink, ns, guest_dev, net->mtu, nic.mac, tag_});
+      } else {
+        add(CreateVeth{host_, host_dev, ns, guest_dev, net->mtu, nic.mac, tag_});
+        add(SetMaster{host_, host_dev, model::bridge_name(topo_, *net)});
+        add(SetUp{host_, host_dev});
+      }
+      add(SetUp{ns, guest_dev});
+      if (nic.address_kind != model::AddressKind::static_cidr) continue;
+      add(AddAddress{ns, guest_dev, *nic.address});
+      auto gw = gateway_of(*net);
+      if (!default_route_set && forwards(net->mode) && gw) {
+        add(AddRoute{ns, std::nullopt, *gw, guest_dev});
+        default_route_set = true;
+      }
+    }
+  }
+
+  void guest_leases(const model::Guest& guest) {
+    if (guest.kind != GuestKind::netns) return;
+    for (size_t i = 0; i < guest.nics.size(); ++i)
+      if (guest.nics[i].address_kind == model::AddressKind::dhcp)
+        add(ObtainLease{model::guest_namespace(topo_, guest), model::guest_nic_name(guest.nics[i], i), guest.name});
+  }
+
+  const model::Topology& topo_;
+  const Target& target_;
+  const std::string host_;
+  const std::string tag_;
+  std::vector<Action> steps_;
+};
+
+}  // namespace
+
+std::optional<model::Ipv4> gateway_of(const model::Network& network) {
+  if (network.gateway) return network.gateway;
+  if (!network.subnet || network.subnet->prefix >= 31) return std::nullopt;
+  return model::Ipv4{network.subnet->network().value + 1};
+}
+
+std::string host_uplink(const model::Topology& topology, const Target& target) {
+  if (!topology.host.uplink.empty()) return topology.host.uplink;
+  return target.sandbox ? sandbox_net::kDefaultUplink : "";
+}
+
+std::vector<Action> desired_actions(const model::Topology& topology, const Target& target) {
+  return Builder(topology, target).build();
+}
+
+model::HopMap hop_map(const model::Topology& topo, const Target& target) {
+  model::HopMap map;
+  map.lab = topo.name;
+  const std::string& host = target.host_netns;
+  const std::string uplink = host_uplink(topo, target);
+  for (const auto& guest : topo.guests) {
+    for (size_t i = 0; i < guest.nics.size(); ++i) {
+      const model::Nic& nic = guest.nics[i];
+      const model::Network* net = topo.find_network(nic.network);
+      if (!net) continue;
+      model::NicPath path;
+      path.guest = guest.name;
+      path.nic = model::guest_nic_name(nic, i);
+      path.network = net->name;
+      path.mode = model::to_string(net->mode);
+      path.mac = nic.mac ? nic.mac->str() : "";
+      path.address = nic.address ? nic.address->str() : "";
+      const bool macvlan = net->mode == NetworkMode::bridge && net->attach == model::Attach::macvtap;
+      if (guest.kind == GuestKind::netns) path.hops.push_back({"guest-nic", model::guest_namespace(topo, guest), path.nic});
+      if (macvlan) {
+        path.hops.push_back({"macvtap", host, net->uplink});
+      } else {
+        path.hops.push_back({guest.kind == GuestKind::kvm ? "tap" : "veth", host, model::host_nic_name(topo, guest, i)});
+        path.hops.push_back({net->switch_kind == model::SwitchKind::ovs ? "ovs" : "bridge", host,
+                             model::bridge_name(topo, *net)});
+      }
+      if (forwards(net->mode)) {
+        path.hops.push_back({net->mode == NetworkMode::nat ? "nat" : "route", host, ""});
+        path.hops.push_back({"uplink", host, uplink});
+        if (target.sandbox)
+          path.hops.push_back({"upstream", model::sandbox_wan_namespace(topo.name), sandbox_net::kWanDevice});
+      } else if (net->mode == NetworkMode::bridge) {
+        if (!macvlan) path.hops.push_back({"uplink", host, net->uplink});
+        if (target.sandbox)
+          path.hops.push_back({"upstream", model::sandbox_lan_namespace(topo.name), sandbox_net::kLanDevice});
+      }
+      map.nics.push_back(std::move(path));
+    }
+  }
+  return map;
+}
+
+}  // namespace netlab::plan

@@ -1,0 +1,29 @@
+#pragma once
+// The lab a topology asks for, as the complete ordered list of steps that would
+// build it from nothing. plan::make drops the steps whose effect already exists.
+#include <vector>
+
+#include "netlab/model/hopmap.h"
+#include "netlab/model/topology.h"
+#include "netlab/plan/action.h"
+#include "netlab/plan/target.h"
+
+namespace netlab::plan {
+
+/// Every step, in dependency order: namespaces, sysctls, uplinks and bridges,
+/// addresses and routes, the nft table, dnsmasq, guest links, guest addressing,
+/// DHCP leases. `topology` must have passed model::validate.
+std::vector<Action> desired_actions(const model::Topology& topology, const Target& target);
+
+/// The hop map of the lab (model/hopmap.h): which devices a packet from each
+/// guest NIC crosses, in which namespaces. Addresses are the static ones; DHCP
+/// addresses are filled in by whoever knows the lease.
+model::HopMap hop_map(const model::Topology& topology, const Target& target);
+
+/// The host's uplink device name for this target (host.uplink, or eth0 in the sandbox).
+std::string host_uplink(const model::Topology& topology, const Target& target);
+
+/// The gateway address of a network: its `gateway`, or the subnet's first host.
+std::optional<model::Ipv4> gateway_of(const model::Network& network);
+
+}  // namespace netlab::plan

@@ -1,0 +1,40 @@
+#pragma once
+// What exists now, as the planner needs to know it. The planner reads the system
+// only through this interface: SystemObserved (system_observed.h) asks the kernel
+// through the host adapters, FakeObserved (tests) answers from memory.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "netlab/model/address.h"
+
+namespace netlab::plan {
+
+/// A network device as observed.
+struct ObservedLink {
+  std::string kind;    // "bridge", "veth", "tun", "macvlan", "" when unknown
+  std::string master;  // bridge it is enslaved to, "" = none
+  std::string alias;
+  bool up = false;
+};
+
+class Observed {
+ public:
+  virtual ~Observed() = default;
+  virtual bool netns_exists(const std::string& name) = 0;
+  /// The link `name` in namespace `netns`; nullopt when it or the namespace is absent.
+  virtual std::optional<ObservedLink> link(const std::string& netns, const std::string& name) = 0;
+  /// IPv4 addresses on `device`; empty when it or the namespace is absent.
+  virtual std::vector<model::Cidr> addresses(const std::string& netns, const std::string& device) = 0;
+  /// True when a route to `destination` (nullopt = default) via `gateway` exists.
+  virtual bool has_route(const std::string& netns, const std::optional<model::Cidr>& destination,
+                         model::Ipv4 gateway) = 0;
+  /// The sysctl's value; nullopt when unreadable (namespace absent).
+  virtual std::optional<std::string> sysctl(const std::string& netns, const std::string& key) = 0;
+  /// Number of rules in table inet `table`; nullopt when the table is absent.
+  virtual std::optional<size_t> nft_rule_count(const std::string& netns, const std::string& table) = 0;
+  /// True when the dnsmasq whose pid file is `pid_file` runs with its conf `conf_file`.
+  virtual bool dnsmasq_running(const std::string& pid_file, const std::string& conf_file) = 0;
+};
+
+}  // namespace netlab::plan

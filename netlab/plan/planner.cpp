@@ -1,0 +1,55 @@
+#include "netlab/plan/planner.h"
+
+#include <algorithm>
+
+#include "netlab/plan/desired.h"
+
+namespace netlab::plan {
+namespace {
+
+struct Satisfied {
+  Observed& o;
+
+  bool operator()(const CreateNetns& a) { return o.netns_exists(a.name); }
+  bool operator()(const SetSysctl& a) { return o.sysctl(a.netns, a.key) == a.value; }
+  bool operator()(const CreateBridge& a) { return o.link(a.netns, a.name).has_value(); }
+  bool operator()(const CreateVeth& a) {
+    return o.link(a.netns, a.name).has_value() && o.link(a.peer_netns, a.peer_name).has_value();
+  }
+  bool operator()(const CreateTap& a) { return o.link(a.netns, a.name).has_value(); }
+  bool operator()(const CreateMacvlan& a) { return o.link(a.target_netns, a.name).has_value(); }
+  bool operator()(const SetMaster& a) {
+    auto link = o.link(a.netns, a.name);
+    return link && link->master == a.master;
+  }
+  bool operator()(const SetUp& a) {
+    auto link = o.link(a.netns, a.name);
+    return link && link->up;
+  }
+  bool operator()(const AddAddress& a) {
+    auto list = o.addresses(a.netns, a.device);
+    return std::find(list.begin(), list.end(), a.address) != list.end();
+  }
+  bool operator()(const AddRoute& a) { return o.has_route(a.netns, a.destination, a.gateway); }
+  bool operator()(const ApplyNft& a) { return o.nft_rule_count(a.netns, a.table) == a.rule_count; }
+  bool operator()(const StartDnsmasq& a) {
+    auto files = host::dnsmasq_files(a.config.run_dir, a.config.network);
+    return o.dnsmasq_running(files.pid, files.conf);
+  }
+  // A guest holds its lease when its NIC has an address; dnsmasq keeps the
+  // binding, so a restarted client gets the same one.
+  bool operator()(const ObtainLease& a) { return !o.addresses(a.netns, a.device).empty(); }
+};
+
+}  // namespace
+
+bool satisfied(const Action& action, Observed& observed) { return std::visit(Satisfied{observed}, action); }
+
+std::vector<Action> make(const model::Topology& topology, const Target& target, Observed& observed) {
+  std::vector<Action> steps;
+  for (auto& action : desired_actions(topology, target))
+    if (!satisfied(action, observed)) steps.push_back(std::move(action));
+  return steps;
+}
+
+}  // namespace netlab::plan

@@ -1,0 +1,34 @@
+#pragma once
+// Where a lab is built: on the real host, or inside the sandbox namespaces.
+#include <string>
+
+#include "netlab/model/address.h"
+
+namespace netlab::plan {
+
+/// The sandbox's fixed addressing (DESIGN.md "Sandbox"): the host's uplink sits on
+/// 203.0.113.0/24 facing the simulated upstream router, which also owns a
+/// "remote server" address on 198.51.100.0/24; bridge-mode uplinks face a
+/// simulated office LAN on 192.0.2.0/24 whose own dnsmasq hands out leases.
+namespace sandbox_net {
+inline const model::Cidr kWanRouter{*model::Ipv4::parse("203.0.113.1"), 24};
+inline const model::Cidr kHostUplink{*model::Ipv4::parse("203.0.113.2"), 24};
+inline const model::Cidr kRemoteServer{*model::Ipv4::parse("198.51.100.1"), 24};
+inline const model::Cidr kLanRouter{*model::Ipv4::parse("192.0.2.1"), 24};
+inline const model::Ipv4 kLanRangeStart = *model::Ipv4::parse("192.0.2.100");
+inline const model::Ipv4 kLanRangeEnd = *model::Ipv4::parse("192.0.2.199");
+inline constexpr const char* kWanDevice = "wan0";
+inline constexpr const char* kRemoteDevice = "lo";
+inline constexpr const char* kLanDevice = "lan0";
+inline constexpr const char* kDefaultUplink = "eth0";
+}  // namespace sandbox_net
+
+struct Target {
+  bool sandbox = false;
+  /// The namespace that plays the KVM host: "<lab>-host" in the sandbox, "" (root) otherwise.
+  std::string host_netns;
+  /// The lab's run directory (dnsmasq, dhcp files).
+  std::string run_dir;
+};
+
+}  // namespace netlab::plan

@@ -1,0 +1,32 @@
+#include "fake_observed.h"
+
+namespace netlab::plan {
+
+void FakeObserved::apply(const Action& action) {
+  std::visit(
+      [this](const auto& a) {
+        using T = std::decay_t<decltype(a)>;
+        if constexpr (std::is_same_v<T, CreateNetns>) namespaces.insert(a.name);
+        if constexpr (std::is_same_v<T, SetSysctl>) sysctls[{a.netns, a.key}] = a.value;
+        if constexpr (std::is_same_v<T, CreateBridge>) links[{a.netns, a.name}] = {"bridge", "", a.alias, false};
+        if constexpr (std::is_same_v<T, CreateVeth>) {
+          links[{a.netns, a.name}] = {"veth", "", a.alias, false};
+          links[{a.peer_netns, a.peer_name}] = {"veth", "", a.alias, false};
+        }
+        if constexpr (std::is_same_v<T, CreateTap>) links[{a.netns, a.name}] = {"tun", "", a.alias, false};
+        if constexpr (std::is_same_v<T, CreateMacvlan>) links[{a.target_netns, a.name}] = {"macvlan", "", a.alias, false};
+        if constexpr (std::is_same_v<T, SetMaster>) links[{a.netns, a.name}].master = a.master;
+        if constexpr (std::is_same_v<T, SetUp>) links[{a.netns, a.name}].up = true;
+        if constexpr (std::is_same_v<T, AddAddress>) addrs[{a.netns, a.device}].push_back(a.address);
+        if constexpr (std::is_same_v<T, AddRoute>)
+          routes.insert({a.netns, a.destination ? a.destination->str() : "default", a.gateway.value});
+        if constexpr (std::is_same_v<T, ApplyNft>) nft[{a.netns, a.table}] = a.rule_count;
+        if constexpr (std::is_same_v<T, StartDnsmasq>)
+          dnsmasq_pid_files.insert(host::dnsmasq_files(a.config.run_dir, a.config.network).pid);
+        if constexpr (std::is_same_v<T, ObtainLease>)
+          addrs[{a.netns, a.device}].push_back(*model::Cidr::parse("192.168.122.100/24"));
+      },
+      action);
+}
+
+}  // namespace netlab::plan

@@ -1,0 +1,55 @@
+#pragma once
+// An in-memory Observed for planner tests: starts empty (nothing exists) and
+// records the effect of each applied action, so "apply then plan again" can be
+// tested without root.
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "netlab/plan/action.h"
+#include "netlab/plan/observed.h"
+
+namespace netlab::plan {
+
+class FakeObserved : public Observed {
+ public:
+  std::set<std::string> namespaces;
+  std::map<std::pair<std::string, std::string>, ObservedLink> links;
+  std::map<std::pair<std::string, std::string>, std::vector<model::Cidr>> addrs;
+  std::set<std::tuple<std::string, std::string, uint32_t>> routes;
+  std::map<std::pair<std::string, std::string>, std::string> sysctls;
+  std::map<std::pair<std::string, std::string>, size_t> nft;
+  std::set<std::string> dnsmasq_pid_files;
+
+  bool netns_exists(const std::string& name) override { return name.empty() || namespaces.count(name); }
+  std::optional<ObservedLink> link(const std::string& ns, const std::string& name) override {
+    auto it = links.find({ns, name});
+    if (it == links.end()) return std::nullopt;
+    return it->second;
+  }
+  std::vector<model::Cidr> addresses(const std::string& ns, const std::string& dev) override {
+    auto it = addrs.find({ns, dev});
+    return it == addrs.end() ? std::vector<model::Cidr>{} : it->second;
+  }
+  bool has_route(const std::string& ns, const std::optional<model::Cidr>& dest, model::Ipv4 gw) override {
+    return routes.count({ns, dest ? dest->str() : "default", gw.value});
+  }
+  std::optional<std::string> sysctl(const std::string& ns, const std::string& key) override {
+    auto it = sysctls.find({ns, key});
+    if (it == sysctls.end()) return std::nullopt;
+    return it->second;
+  }
+  std::optional<size_t> nft_rule_count(const std::string& ns, const std::string& table) override {
+    auto it = nft.find({ns, table});
+    if (it == nft.end()) return std::nullopt;
+    return it->second;
+  }
+  bool dnsmasq_running(const std::string& pid_file, const std::string&) override {
+    return dnsmasq_pid_files.count(pid_file);
+  }
+
+  /// Records the effect `action` would have on a real host.
+  void apply(const Action& action);
+};
+
+}  // namespace netlab::plan

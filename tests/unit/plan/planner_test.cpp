@@ -1,0 +1,207 @@
+// The planner against an in-memory observed state: fresh labs, idempotency,
+// drift repair, per-mode steps, and the hop map.
+#include "netlab/plan/planner.h"
+
+#include <gtest/gtest.h>
+
+#include "fake_observed.h"
+#include "netlab/model/names.h"
+#include "netlab/plan/desired.h"
+
+namespace netlab::plan {
+namespace {
+
+using model::Cidr;
+using model::Ipv4;
+
+model::Network make_network(const std::string& name, model::NetworkMode mode, const std::string& subnet) {
+  model::Network n;
+  n.name = name;
+  n.mode = mode;
+  if (!subnet.empty()) n.subnet = Cidr::parse(subnet);
+  return n;
+}
+
+model::Guest make_guest(const std::string& name, const std::string& network, const std::string& address) {
+  model::Guest g;
+  g.name = name;
+  model::Nic nic;
+  nic.network = network;
+  nic.mac = model::Mac::parse("52:54:00:00:00:0" + std::to_string(name.size()));
+  if (address == "dhcp") {
+    nic.address_kind = model::AddressKind::dhcp;
+  } else {
+    nic.address_kind = model::AddressKind::static_cidr;
+    nic.address = Cidr::parse(address);
+  }
+  g.nics.push_back(nic);
+  return g;
+}
+
+model::Topology nat_lab() {
+  model::Topology t;
+  t.name = "nat";
+  auto net = make_network("default", model::NetworkMode::nat, "192.168.122.0/24");
+  net.dhcp = model::Dhcp{*Ipv4::parse("192.168.122.100"), *Ipv4::parse("192.168.122.199")};
+  t.networks.push_back(net);
+  t.guests.push_back(make_guest("g1", "default", "dhcp"));
+  t.guests.push_back(make_guest("g22", "default", "192.168.122.10/24"));
+  return t;
+}
+
+Target sandbox_target(const std::string& lab) { return Target{true, lab + "-host", "/run/netlab/" + lab}; }
+
+template <typename A>
+std::vector<A> all_of(const std::vector<Action>& steps) {
+  std::vector<A> found;
+  for (const auto& s : steps)
+    if (auto* a = std::get_if<A>(&s)) found.push_back(*a);
+  return found;
+}
+
+std::vector<std::string> describe_all(const std::vector<Action>& steps) {
+  std::vector<std::string> lines;
+  for (const auto& s : steps) lines.push_back(describe(s));
+  return lines;
+}
+
+TEST(Planner, FreshNatLabBuildsEverythingInOrder) {
+  FakeObserved observed;
+  auto steps = make(nat_lab(), sandbox_target("nat"), observed);
+  ASSERT_FALSE(steps.empty());
+  EXPECT_EQ(describe(steps.front()), "create namespace nat-host");
+  auto namespaces = all_of<CreateNetns>(steps);
+  ASSERT_EQ(namespaces.size(), 4u);  // host, wan, g1, g22
+  EXPECT_EQ(namespaces[2].name, "nat-g1");
+  auto bridges = all_of<CreateBridge>(steps);
+  ASSERT_EQ(bridges.size(), 1u);
+  EXPECT_EQ(bridges[0].name, "nat-default");
+  EXPECT_EQ(bridges[0].alias, "netlab:nat");
+  auto nft = all_of<ApplyNft>(steps);
+  ASSERT_EQ(nft.size(), 1u);
+  EXPECT_EQ(nft[0].table, "netlab_nat");
+  EXPECT_NE(nft[0].ruleset.find("masquerade"), std::string::npos);
+  EXPECT_GT(nft[0].rule_count, 0u);
+  auto dns = all_of<StartDnsmasq>(steps);
+  ASSERT_EQ(dns.size(), 1u);
+  EXPECT_EQ(dns[0].config.bridge, "nat-default");
+  EXPECT_EQ(dns[0].config.listen_address, *Ipv4::parse("192.168.122.1"));
+  auto leases = all_of<ObtainLease>(steps);
+  ASSERT_EQ(leases.size(), 1u);
+  EXPECT_EQ(leases[0].netns, "nat-g1");
+  // The static guest gets its address and a default route via the gateway.
+  auto lines = describe_all(steps);
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "add address 192.168.122.10/24 to eth0 in nat-g22"), lines.end());
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "add route default via 192.168.122.1 dev eth0 in nat-g22"),
+            lines.end());
+  // Leases come last, once dnsmasq runs.
+  EXPECT_TRUE(std::holds_alternative<ObtainLease>(steps.back()));
+  auto dnsmasq_at = std::find_if(steps.begin(), steps.end(), [](auto& s) { return std::holds_alternative<StartDnsmasq>(s); });
+  auto lease_at = std::find_if(steps.begin(), steps.end(), [](auto& s) { return std::holds_alternative<ObtainLease>(s); });
+  EXPECT_LT(dnsmasq_at, lease_at);
+}
+
+TEST(Planner, SecondPlanIsEmpty) {
+  FakeObserved observed;
+  auto topo = nat_lab();
+  for (const auto& step : make(topo, sandbox_target("nat"), observed)) observed.apply(step);
+  EXPECT_TRUE(make(topo, sandbox_target("nat"), observed).empty());
+}
+
+TEST(Planner, BridgeDeletedByHandIsRecreatedWithItsPorts) {
+  FakeObserved observed;
+  auto topo = nat_lab();
+  for (const auto& step : make(topo, sandbox_target("nat"), observed)) observed.apply(step);
+  observed.links.erase({"nat-host", "nat-default"});
+  observed.addrs.erase({"nat-host", "nat-default"});
+  for (auto& [key, link] : observed.links)
+    if (link.master == "nat-default") link.master.clear();  // the kernel releases the ports
+  auto lines = describe_all(make(topo, sandbox_target("nat"), observed));
+  EXPECT_EQ(lines, (std::vector<std::string>{
+                       "create bridge nat-default in nat-host (mtu 1500)",
+                       "add address 192.168.122.1/24 to nat-default in nat-host",
+                       "bring up nat-default in nat-host",
+                       "attach nat-g1-0 to bridge nat-default in nat-host",
+                       "attach nat-g22-0 to bridge nat-default in nat-host",
+                   }));
+}
+
+TEST(Planner, StoppedDnsmasqAndFlushedTableComeBack) {
+  FakeObserved observed;
+  auto topo = nat_lab();
+  for (const auto& step : make(topo, sandbox_target("nat"), observed)) observed.apply(step);
+  observed.dnsmasq_pid_files.clear();
+  observed.nft[{"nat-host", "netlab_nat"}] = 1;  // a rule deleted by hand
+  auto steps = make(topo, sandbox_target("nat"), observed);
+  ASSERT_EQ(steps.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<ApplyNft>(steps[0]));
+  EXPECT_TRUE(std::holds_alternative<StartDnsmasq>(steps[1]));
+}
+
+TEST(Planner, IsolatedNetworkHasNoForwardingNoRouteNoUplinkPath) {
+  model::Topology t;
+  t.name = "iso";
+  t.networks.push_back(make_network("lab", model::NetworkMode::isolated, "10.10.0.0/24"));
+  t.guests.push_back(make_guest("a", "lab", "10.10.0.11/24"));
+  FakeObserved observed;
+  auto lines = describe_all(make(t, sandbox_target("iso"), observed));
+  for (const auto& line : lines) {
+    EXPECT_EQ(line.find("ip_forward=1 in iso-host"), std::string::npos) << line;
+    EXPECT_EQ(line.find("add route default via 10.10.0.1"), std::string::npos) << line;
+  }
+  auto map = hop_map(t, sandbox_target("iso"));
+  ASSERT_EQ(map.nics.size(), 1u);
+  std::vector<std::string> roles;
+  for (const auto& hop : map.nics[0].hops) roles.push_back(hop.role);
+  EXPECT_EQ(roles, (std::vector<std::string>{"guest-nic", "veth", "bridge"}));
+}
+
+TEST(Planner, RoutedNetworkGetsARouteOnTheUpstreamRouter) {
+  model::Topology t;
+  t.name = "rtd";
+  t.networks.push_back(make_network("lab", model::NetworkMode::route, "10.20.0.0/24"));
+  FakeObserved observed;
+  auto lines = describe_all(make(t, sandbox_target("rtd"), observed));
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "add route 10.20.0.0/24 via 203.0.113.2 dev wan0 in rtd-wan"),
+            lines.end());
+  auto nft = all_of<ApplyNft>(make(t, sandbox_target("rtd"), observed));
+  ASSERT_EQ(nft.size(), 1u);
+  EXPECT_EQ(nft[0].ruleset.find("masquerade"), std::string::npos);
+}
+
+TEST(Planner, BridgedNetworkEnslavesTheUplinkAndUsesTheLanDhcp) {
+  model::Topology t;
+  t.name = "brg";
+  auto net = make_network("office", model::NetworkMode::bridge, "");
+  net.uplink = "eth1";
+  t.networks.push_back(net);
+  t.guests.push_back(make_guest("pc", "office", "dhcp"));
+  FakeObserved observed;
+  auto steps = make(t, sandbox_target("brg"), observed);
+  auto lines = describe_all(steps);
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "create namespace brg-lan"), lines.end());
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "attach eth1 to bridge brg-office in brg-host"), lines.end());
+  auto dns = all_of<StartDnsmasq>(steps);
+  ASSERT_EQ(dns.size(), 1u);  // the LAN's, not netlab's
+  EXPECT_EQ(dns[0].netns, "brg-lan");
+  EXPECT_TRUE(all_of<ApplyNft>(steps).empty());
+  auto map = hop_map(t, sandbox_target("brg"));
+  std::vector<std::string> roles;
+  for (const auto& hop : map.nics[0].hops) roles.push_back(hop.role);
+  EXPECT_EQ(roles, (std::vector<std::string>{"guest-nic", "veth", "bridge", "uplink", "upstream"}));
+  EXPECT_EQ(map.nics[0].hops.back().netns, "brg-lan");
+}
+
+TEST(Planner, NatHopMapFollowsThePacketOut) {
+  auto map = hop_map(nat_lab(), sandbox_target("nat"));
+  ASSERT_EQ(map.nics.size(), 2u);
+  const auto& hops = map.nics[0].hops;
+  std::vector<model::Hop> expected = {{"guest-nic", "nat-g1", "eth0"},   {"veth", "nat-host", "nat-g1-0"},
+                                      {"bridge", "nat-host", "nat-default"}, {"nat", "nat-host", ""},
+                                      {"uplink", "nat-host", "eth0"},      {"upstream", "nat-wan", "wan0"}};
+  EXPECT_EQ(hops, expected);
+  EXPECT_EQ(map.nics[1].address, "192.168.122.10/24");
+}
+
+}  // namespace
+}  // namespace netlab::plan
