@@ -1,0 +1,193 @@
+#pragma once
+// Links, addresses and routes of one network namespace over rtnetlink
+// (libnl-3 / libnl-route-3). A Netlink object owns one NETLINK_ROUTE socket
+// opened inside its namespace; every call acts on that namespace only.
+// Errors name the device and carry the kernel's errno text.
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "netlab/model/address.h"
+#include "netlab/model/result.h"
+
+struct nl_sock;
+struct nl_msg;
+
+namespace netlab::host {
+
+/// One network device as the kernel reports it.
+struct LinkInfo {
+  std::string name;
+  int ifindex = 0;
+  /// IFLA_INFO_KIND: "bridge", "veth", "tun", "macvtap", "openvswitch", "vxlan"...
+  /// "" for devices without one (lo, physical NICs).
+  std::string kind;
+  std::string alias;
+  /// The bridge (or other master) this device is enslaved to; "" if none.
+  std::string master;
+  int master_ifindex = 0;
+  /// For veth and macvtap: the ifindex of the peer / lower device (IFLA_LINK),
+  /// possibly in another namespace; 0 if none.
+  int link_ifindex = 0;
+  bool up = false;  // IFF_UP (administratively up)
+  int mtu = 0;
+  std::string mac;  // lower-case "aa:bb:..", "" if none
+  /// RFC 2863 operational state: "up", "down", "lowerlayerdown", "unknown", ...
+  std::string oper_state;
+};
+
+/// An IPv4 address on a device.
+struct AddressInfo {
+  std::string dev;
+  int ifindex = 0;
+  model::Cidr cidr;
+};
+
+/// An IPv4 route of the main table.
+struct RouteSpec {
+  /// Destination block; nullopt = the default route (0.0.0.0/0).
+  std::optional<model::Cidr> dest;
+  /// Next hop; nullopt = directly connected over `dev`.
+  std::optional<model::Ipv4> gateway;
+  /// Output device; "" lets the kernel pick it from the gateway.
+  std::string dev;
+  /// Route metric (RTA_PRIORITY); 0 = none.
+  int metric = 0;
+};
+
+/// A route read back from the kernel (main table, IPv4, unicast).
+struct RouteInfo {
+  std::optional<model::Cidr> dest;  // nullopt for default
+  std::optional<model::Ipv4> gateway;
+  std::string dev;
+  int metric = 0;
+  std::string protocol;  // "kernel", "boot", "static", "dhcp", or a number
+};
+
+/// A Linux bridge to create.
+struct BridgeSpec {
+  std::string name;
+  int mtu = 0;  // 0 = kernel default
+  std::string alias;
+  std::optional<model::Mac> mac;
+  /// Created with STP off and forward delay 0 (ports forward at once), like libvirt.
+  bool up = false;
+};
+
+/// A veth pair to create: `name` here, `peer_name` in `peer_netns`.
+struct VethSpec {
+  std::string name;
+  std::string peer_name;
+  /// Named namespace of the peer; "" = this Netlink's namespace.
+  std::string peer_netns;
+  std::string alias;  // of `name` (the peer's namespace tags the peer)
+  int mtu = 0;        // both ends; 0 = default
+  std::optional<model::Mac> mac;
+  std::optional<model::Mac> peer_mac;
+  /// Enslave `name` to this bridge at creation ("" = none).
+  std::string master;
+  bool up = false;  // set `name` up at creation
+  /// Set the peer up after creation (the kernel cannot do it in the creating
+  /// request). For a peer in another namespace this opens a socket there;
+  /// a caller that holds a Netlink of that namespace anyway saves that by
+  /// calling set_up(peer_name) on it instead.
+  bool peer_up = false;
+};
+
+/// A VXLAN device to create.
+struct VxlanSpec {
+  std::string name;
+  uint32_t vni = 0;
+  std::optional<model::Ipv4> remote;  // unicast peer; nullopt = learning only
+  std::optional<model::Ipv4> local;
+  std::string lower;  // underlay device, "" = none
+  uint16_t port = 4789;
+  std::string alias;
+  int mtu = 0;
+};
+
+/// One rtnetlink socket in one network namespace. Move-only; closes on destruction.
+class Netlink {
+ public:
+  /// Opens a socket inside the named namespace ("" = the caller's).
+  static Result<Netlink> open(const std::string& netns);
+
+  Netlink(Netlink&&) noexcept;
+  Netlink& operator=(Netlink&&) noexcept;
+  Netlink(const Netlink&) = delete;
+  Netlink& operator=(const Netlink&) = delete;
+  ~Netlink();
+
+  /// The namespace this socket acts on ("" = the opener's).
+  const std::string& netns() const { return netns_; }
+
+  // ---- creating links (each fails when the name is taken) -------------------
+  Status create_bridge(const BridgeSpec& spec);
+  /// Creates the pair in one request; the peer is created directly in
+  /// spec.peer_netns (IFLA_NET_NS_FD), never in this namespace first.
+  Status create_veth(const VethSpec& spec);
+  /// A persistent tap device (TUNSETIFF + TUNSETPERSIST inside the namespace),
+  /// ready for qemu/libvirt to attach to.
+  Status create_tap(const std::string& name, const std::string& alias = "");
+  /// A macvtap device in bridge mode on top of `lower`.
+  Status create_macvtap(const std::string& name, const std::string& lower, const std::string& alias = "");
+  Status create_vxlan(const VxlanSpec& spec);
+
+  // ---- changing links -----------------------------------------------------
+  Status set_master(const std::string& dev, const std::string& bridge);
+  Status set_nomaster(const std::string& dev);
+  Status set_up(const std::string& dev);
+  Status set_down(const std::string& dev);
+  Status set_mtu(const std::string& dev, int mtu);
+  Status set_mac(const std::string& dev, const model::Mac& mac);
+  Status set_alias(const std::string& dev, const std::string& alias);
+  Status rename(const std::string& dev, const std::string& new_name);
+  /// Moves dev into another named namespace (it loses its addresses there).
+  Status move_to_netns(const std::string& dev, const std::string& netns);
+  /// Deletes dev (for a veth, its peer goes too). Error when it does not exist.
+  Status delete_link(const std::string& name);
+
+  // ---- addresses and routes -------------------------------------------------
+  /// Adds an IPv4 address with its broadcast; Error if it is already there.
+  Status add_address(const std::string& dev, const model::Cidr& cidr);
+  Status del_address(const std::string& dev, const model::Cidr& cidr);
+  Result<std::vector<model::Cidr>> list_addresses(const std::string& dev);
+  /// Every IPv4 address of the namespace.
+  Result<std::vector<AddressInfo>> list_all_addresses();
+  Status add_route(const RouteSpec& route);
+  Status del_route(const RouteSpec& route);
+  /// The IPv4 unicast routes of the main table.
+  Result<std::vector<RouteInfo>> list_routes();
+
+  // ---- reading links --------------------------------------------------------
+  Result<std::vector<LinkInfo>> list_links();
+  /// The device named `name`, or nullopt when there is none.
+  Result<std::optional<LinkInfo>> find_link(const std::string& name);
+  /// The ifindex of `name` (asked of the kernel once, then remembered until
+  /// this object deletes or renames it).
+  Result<int> ifindex(const std::string& name);
+
+ private:
+  Netlink(nl_sock* sock, std::string netns);
+  /// Sends msg (consumed), waits for the kernel's ack; returns 0 or a
+  /// positive errno.
+  int transact(nl_msg* msg);
+  /// Sets a link attribute by name (RTM_NEWLINK without CREATE); see link.cpp.
+  Status change_link(const std::string& dev, const std::string& what,
+                     const std::function<void(nl_msg*)>& fill, unsigned flags_set = 0, unsigned flags_change = 0);
+  Status change_address(int type, const std::string& dev, const model::Cidr& cidr);
+  Status change_route(int type, const RouteSpec& route);
+  void forget(const std::string& name) { indexes_.erase(name); }
+
+  nl_sock* sock_ = nullptr;
+  std::string netns_;
+  std::map<std::string, int> indexes_;
+};
+
+/// "the bridge br0 in namespace lab-host" style prefix for messages.
+std::string describe_device(const std::string& what, const std::string& dev, const std::string& netns);
+
+}  // namespace netlab::host

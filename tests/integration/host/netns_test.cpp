@@ -1,0 +1,115 @@
+// Named namespaces must be the same objects iproute2 sees.
+#include <sys/stat.h>
+
+#include <algorithm>
+
+#include "host_fixture.h"
+#include "netlab/host/netns.h"
+#include "netlab/host/netlink.h"
+
+namespace netlab::host::testing {
+namespace {
+
+using NetnsTest = HostTest;
+
+bool ip_lists(const std::string& name) {
+  auto list = ip_json({"-j", "netns", "list"});
+  return std::any_of(list.begin(), list.end(), [&](const auto& e) { return e.value("name", "") == name; });
+}
+
+TEST_F(NetnsTest, CreateIsSeenByIproute2AndDeleteRemovesIt) {
+  std::string ns = make("a");
+  EXPECT_TRUE(netns_exists(ns));
+  auto names = list_netns();
+  EXPECT_NE(std::find(names.begin(), names.end(), ns), names.end());
+  EXPECT_TRUE(ip_lists(ns));
+  // The loopback is up, and the namespace has nothing else.
+  auto links = ip_json({"-n", ns, "-j", "link", "show"});
+  ASSERT_EQ(links.size(), 1u);
+  EXPECT_EQ(links[0]["ifname"], "lo");
+  auto flags = links[0]["flags"];
+  EXPECT_NE(std::find(flags.begin(), flags.end(), "UP"), flags.end());
+
+  ASSERT_TRUE(delete_netns(ns).ok());
+  EXPECT_FALSE(netns_exists(ns));
+  EXPECT_FALSE(ip_lists(ns));
+  struct stat st {};
+  EXPECT_NE(stat(netns_path(ns).c_str(), &st), 0);
+}
+
+TEST_F(NetnsTest, LoopbackCanStayDown) {
+  std::string ns = adopt("lodown");
+  ASSERT_TRUE(create_netns(ns, Loopback::down).ok());
+  auto links = ip_json({"-n", ns, "-j", "link", "show", "lo"});
+  ASSERT_EQ(links.size(), 1u);
+  auto flags = links[0]["flags"];
+  EXPECT_EQ(std::find(flags.begin(), flags.end(), "UP"), flags.end());
+}
+
+TEST_F(NetnsTest, TakenNameIsAnErrorAndKeepsTheFirst) {
+  std::string ns = make("dup");
+  Status again = create_netns(ns);
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(again.error().message.find("nlt-hc-dup"), std::string::npos) << again.error().message;
+  EXPECT_NE(again.error().message.find("already taken"), std::string::npos) << again.error().message;
+  EXPECT_TRUE(netns_exists(ns));
+}
+
+TEST_F(NetnsTest, NamespacesMadeByIproute2AreUsable) {
+  std::string ns = adopt("byip");
+  ASSERT_EQ(run_quiet({"ip", "netns", "add", ns}), 0);
+  EXPECT_TRUE(netns_exists(ns));
+  auto nl = Netlink::open(ns);
+  ASSERT_TRUE(nl.ok()) << nl.error().message;
+  auto lo = nl->find_link("lo");
+  ASSERT_TRUE(lo.ok());
+  EXPECT_TRUE(lo->has_value());
+  ASSERT_TRUE(delete_netns(ns).ok());
+  EXPECT_FALSE(ip_lists(ns));
+}
+
+TEST_F(NetnsTest, BadNamesAndMissingNamespacesAreErrors) {
+  EXPECT_FALSE(create_netns("nlt-hc-a/b").ok());
+  EXPECT_FALSE(create_netns("..").ok());
+  Status del = delete_netns("nlt-hc-missing");
+  ASSERT_FALSE(del.ok());
+  EXPECT_NE(del.error().message.find("does not exist"), std::string::npos) << del.error().message;
+  auto fd = NetnsFd::open("nlt-hc-missing");
+  ASSERT_FALSE(fd.ok());
+  EXPECT_NE(fd.error().message.find("nlt-hc-missing"), std::string::npos);
+  EXPECT_FALSE(in_netns("nlt-hc-missing", [] {}).ok());
+}
+
+TEST_F(NetnsTest, RunInNetnsSeesTheNamespaceAndLeavesTheCallerAlone) {
+  std::string ns = make("run");
+  auto outer = NetnsFd::open("");
+  ASSERT_TRUE(outer.ok());
+  struct stat before {};
+  ASSERT_EQ(fstat(outer->get(), &before), 0);
+
+  auto inode_inside = run_in_netns(ns, [] {
+    struct stat st {};
+    stat("/proc/thread-self/ns/net", &st);
+    return st.st_ino;
+  });
+  ASSERT_TRUE(inode_inside.ok());
+  struct stat named {};
+  ASSERT_EQ(stat(netns_path(ns).c_str(), &named), 0);
+  EXPECT_EQ(*inode_inside, named.st_ino);
+  EXPECT_NE(*inode_inside, before.st_ino);
+
+  struct stat after {};
+  ASSERT_EQ(stat("/proc/thread-self/ns/net", &after), 0);
+  EXPECT_EQ(after.st_ino, before.st_ino);
+
+  // Status and Result returns pass through unchanged.
+  Status failed = run_in_netns(ns, [] { return Status(Error{"inner failure"}); });
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().message, "inner failure");
+  Result<int> value = run_in_netns(ns, [] { return Result<int>(7); });
+  ASSERT_TRUE(value.ok());
+  EXPECT_EQ(*value, 7);
+}
+
+}  // namespace
+}  // namespace netlab::host::testing
