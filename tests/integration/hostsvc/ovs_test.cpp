@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "hostsvc_fixture.h"
 #include "netlab/host/ovsdb.h"
 
@@ -50,6 +52,25 @@ TEST_F(OvsTest, TwoNamespacesOnAPrivateOvsBridgePingEachOther) {
   EXPECT_EQ(ping.exit_code, 0) << ping.out << ping.err;
   std::printf("figure: private OVS daemons up %.3f s; start to first ping across the bridge %.3f s\n", daemons_s,
               first_ping_s);
+
+  // TCP across the netdev datapath (works once tx checksum offload is off in the guests).
+  SpawnOptions listen;
+  listen.netns = kG2;
+  listen.stdout_path = run_dir_ + "/nc.out";
+  Result<pid_t> server = spawn({"busybox", "nc", "-l", "-p", "5555"}, listen);
+  ASSERT_TRUE(server.ok()) << server.error().message;
+  own_pid(*server);
+  RunResult sent;
+  for (int attempt = 0; attempt < 20; ++attempt) {  // until the listener is up
+    sent = run_in(kG1, {"busybox", "sh", "-c", "echo hello-over-ovs | busybox nc -w 2 192.168.160.12 5555"});
+    if (sent.exit_code == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(sent.exit_code, 0) << sent.err;
+  Result<int> server_exit = wait_exit(*server, std::chrono::seconds(5));
+  EXPECT_TRUE(server_exit.ok());
+  RunResult received = run_in("", {"cat", run_dir_ + "/nc.out"});
+  EXPECT_EQ(received.out, "hello-over-ovs\n");
 
   Result<std::vector<OvsPort>> ports = ovs_list_ports(*db, "hsovs0");
   ASSERT_TRUE(ports.ok()) << ports.error().message;
