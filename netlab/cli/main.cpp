@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = netlab::cli::kExitOk;
   netlab::cli::add_validate(app, &exit_code);
+  netlab::cli::add_trace(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,188 @@
+#include "tracer/label.h"
+
+#include <arpa/inet.h>
+#include <fmt/format.h>
+
+namespace netlab::tracer {
+namespace {
+
+const char* kArrow = " \u2192 ";
+
+std::string icmp_name(const PacketRecord& r) {
+  if (r.proto == 1) {
+    switch (r.icmp_type) {
+      case 0: return "echo-reply";
+      case 3: return "unreachable";
+      case 5: return "redirect";
+      case 8: return "echo-request";
+      case 11: return "time-exceeded";
+      default: return fmt::format("type {}", r.icmp_type);
+    }
+  }
+  switch (r.icmp_type) {
+    case 1: return "unreachable";
+    case 2: return "packet-too-big";
+    case 3: return "time-exceeded";
+    case 128: return "echo-request";
+    case 129: return "echo-reply";
+    case 133: return "router-solicitation";
+    case 134: return "router-advertisement";
+    case 135: return "neighbor-solicitation";
+    case 136: return "neighbor-advertisement";
+    default: return fmt::format("type {}", r.icmp_type);
+  }
+}
+
+std::string tcp_flags(uint8_t f) {
+  std::string s;
+  if (f & kTcpSyn) s += 'S';
+  if (f & kTcpFin) s += 'F';
+  if (f & kTcpRst) s += 'R';
+  if (f & kTcpPsh) s += 'P';
+  if (f & kTcpUrg) s += 'U';
+  if (f & kTcpAck) s += '.';
+  return s;
+}
+
+const char* dhcp_name(uint8_t t) {
+  static const char* names[] = {"bootp", "discover", "offer", "request", "decline", "ack", "nak", "release", "inform"};
+  return t < 9 ? names[t] : "dhcp";
+}
+
+std::string endpoint(const PacketRecord& r, bool source) {
+  std::string ip = format_ip(r, source);
+  uint16_t port = source ? r.sport : r.dport;
+  if (r.l3 == L3::kIpv6) return fmt::format("[{}]:{}", ip, port);
+  return fmt::format("{}:{}", ip, port);
+}
+
+}  // namespace
+
+std::string format_ip(const PacketRecord& rec, bool source) {
+  const uint8_t* a = source ? rec.src : rec.dst;
+  char buf[INET6_ADDRSTRLEN] = {};
+  if (rec.l3 == L3::kIpv6) {
+    inet_ntop(AF_INET6, a, buf, sizeof buf);
+    return buf;
+  }
+  return fmt::format("{}.{}.{}.{}", a[0], a[1], a[2], a[3]);
+}
+
+std::string format_mac(const uint8_t* m) {
+  return fmt::format("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+std::string summarize(const PacketRecord& r) {
+  std::string s;
+  switch (r.l3) {
+    case L3::kNone:
+      return "truncated frame";
+    case L3::kOther:
+      return fmt::format("ethertype 0x{:04x}, {} bytes", r.ethertype, r.frame_len);
+    case L3::kArp:
+      if (r.arp_op == 1) return fmt::format("arp who-has {} tell {}", format_ip(r, false), format_ip(r, true));
+      if (r.arp_op == 2)
+        return fmt::format("arp reply {} is-at {}", format_ip(r, true), format_mac(r.arp_sha));
+      return fmt::format("arp op {}", r.arp_op);
+    case L3::kIpv4:
+    case L3::kIpv6:
+      break;
+  }
+  const std::string src = format_ip(r, true), dst = format_ip(r, false);
+  if (r.has(kFlagFragment)) {
+    s = fmt::format("ip fragment {}{}{} proto {} id {}", src, kArrow, dst, r.proto, r.ip_id);
+  } else if (r.has(kFlagIcmp)) {
+    s = fmt::format("{} {} {}{}{}", r.proto == 58 ? "icmp6" : "icmp", icmp_name(r), src, kArrow, dst);
+    if (r.icmp_type == 0 || r.icmp_type == 8 || r.icmp_type == 128 || r.icmp_type == 129)
+      s += fmt::format(" id {} seq {}", r.icmp_id, r.icmp_seq);
+  } else if (r.has(kFlagTcp)) {
+    s = fmt::format("tcp {}{}{} [{}] seq {}", endpoint(r, true), kArrow, endpoint(r, false), tcp_flags(r.tcp_flags),
+                    r.tcp_seq);
+    if (r.tcp_flags & kTcpAck) s += fmt::format(" ack {}", r.tcp_ack);
+    s += fmt::format(" len {}", r.l4_payload_len);
+  } else if (r.has(kFlagUdp)) {
+    if (r.has(kFlagDhcp)) {
+      s = fmt::format("dhcp {} xid 0x{:08x} {}{}{}", dhcp_name(r.dhcp_msg_type), r.dhcp_xid, src, kArrow, dst);
+      if (r.dhcp_op == 2) s += fmt::format(" yiaddr {}.{}.{}.{}", r.dhcp_yiaddr[0], r.dhcp_yiaddr[1], r.dhcp_yiaddr[2],
+                                           r.dhcp_yiaddr[3]);
+    } else if (r.has(kFlagDns)) {
+      s = fmt::format("dns {} id {} {} {}{}{}", r.dns_qr ? "response" : "query", r.dns_id, r.dns_name, src, kArrow,
+                      dst);
+    } else {
+      s = fmt::format("udp {}{}{} len {}", endpoint(r, true), kArrow, endpoint(r, false), r.l4_payload_len);
+    }
+  } else {
+    s = fmt::format("ip proto {} {}{}{}", r.proto, src, kArrow, dst);
+  }
+  if (r.has(kFlagVlan)) s = fmt::format("vlan {} ", r.vlan) + s;
+  if (r.has(kFlagTruncated)) s += " (truncated)";
+  return s;
+}
+
+std::string describe_changes(const PacketRecord& a, const PacketRecord& b, uint16_t ch) {
+  std::vector<std::string> parts;
+  if (ch & kChangeSrcIp) parts.push_back("src " + format_ip(a, true) + kArrow + format_ip(b, true));
+  if (ch & kChangeDstIp) parts.push_back("dst " + format_ip(a, false) + kArrow + format_ip(b, false));
+  if (ch & kChangeSport) parts.push_back(fmt::format("sport {}{}{}", a.sport, kArrow, b.sport));
+  if (ch & kChangeDport) parts.push_back(fmt::format("dport {}{}{}", a.dport, kArrow, b.dport));
+  if (ch & kChangeIcmpId) parts.push_back(fmt::format("icmp id {}{}{}", a.icmp_id, kArrow, b.icmp_id));
+  if (ch & kChangeTtl) parts.push_back(fmt::format("TTL {}{}{}", a.ttl, kArrow, b.ttl));
+  if (ch & kChangeSrcMac) parts.push_back("src MAC " + format_mac(a.l2_src) + kArrow + format_mac(b.l2_src));
+  if (ch & kChangeDstMac) parts.push_back("dst MAC " + format_mac(a.l2_dst) + kArrow + format_mac(b.l2_dst));
+  if (ch & kChangeVlan) {
+    auto v = [](const PacketRecord& r) { return r.has(kFlagVlan) ? std::to_string(r.vlan) : std::string("none"); };
+    parts.push_back("vlan " + v(a) + kArrow + v(b));
+  }
+  std::string s;
+  for (const auto& p : parts) s += (s.empty() ? "" : ", ") + p;
+  return s;
+}
+
+std::vector<TracedPacket> label(const Correlation& corr, const CaptureSet& set, const PathGraph& graph) {
+  std::vector<TracedPacket> out;
+  out.reserve(corr.paths.size());
+  const auto& recs = set.records;
+  for (const auto& path : corr.paths) {
+    TracedPacket tp;
+    tp.kind = path.kind;
+    const PathHop* hops = corr.hops.data() + path.first_hop;
+    tp.summary = summarize(recs[hops[0].record]);
+    for (uint32_t i = 0; i < path.hop_count; ++i) {
+      const PathHop& ph = hops[i];
+      const GraphNode& node = graph.node(ph.node);
+      Hop h;
+      h.index = static_cast<int>(i) + 1;
+      h.t_ns = recs[ph.record].t_ns;
+      h.netns = node.netns;
+      h.device = node.device;
+      h.role = role_name(ph.role);
+      if (node.point) {
+        h.direction = "-";
+      } else {
+        h.record = ph.record;
+        if (ph.bridged_through) h.direction = "fwd";
+        else if (ph.dir == Direction::kIn) h.direction = "in";
+        else if (ph.dir == Direction::kOut) h.direction = "out";
+        else h.direction = "?";
+      }
+      if (ph.changes != 0 && ph.prev_record != UINT32_MAX)
+        h.change = describe_changes(recs[ph.prev_record], recs[ph.record], ph.changes);
+      tp.hops.push_back(std::move(h));
+    }
+    if (path.dropped) {
+      tp.dropped = true;
+      const GraphNode& last = graph.node(recs[path.drop_after_record].device);
+      tp.drop_after = last.netns + "/" + last.device;
+    }
+    out.push_back(std::move(tp));
+  }
+  return out;
+}
+
+std::vector<TracedPacket> trace_capture_set(const CaptureSet& set, const CorrelateOptions& options) {
+  PathGraph graph = PathGraph::build(set.hopmap, set.devices);
+  Correlation corr = correlate(set, graph, options);
+  return label(corr, set, graph);
+}
+
+}  // namespace netlab::tracer

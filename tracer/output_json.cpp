@@ -1,0 +1,43 @@
+#include "tracer/output_json.h"
+
+namespace netlab::tracer {
+
+nlohmann::json trace_to_json(const std::string& lab, const std::vector<TracedPacket>& packets) {
+  nlohmann::json doc;
+  doc["schema"] = "netlab.trace";
+  doc["version"] = kTraceJsonVersion;
+  doc["lab"] = lab;
+  auto& list = doc["packets"] = nlohmann::json::array();
+  for (size_t p = 0; p < packets.size(); ++p) {
+    const TracedPacket& tp = packets[p];
+    nlohmann::json jp;
+    jp["index"] = p + 1;
+    jp["kind"] = kind_name(tp.kind);
+    jp["summary"] = tp.summary;
+    jp["dropped"] = tp.dropped;
+    jp["drop_after"] = tp.drop_after;
+    jp["drop_cause"] = tp.drop_cause;
+    auto& hops = jp["hops"] = nlohmann::json::array();
+    uint64_t t0 = tp.hops.empty() ? 0 : tp.hops.front().t_ns;
+    for (const auto& h : tp.hops) {
+      nlohmann::json jh;
+      jh["index"] = h.index;
+      jh["t_ns"] = h.t_ns;
+      jh["t_offset_ns"] = h.t_ns - t0;
+      jh["netns"] = h.netns;
+      jh["device"] = h.device;
+      jh["role"] = h.role;
+      jh["direction"] = h.direction;
+      jh["change"] = h.change;
+      hops.push_back(std::move(jh));
+    }
+    list.push_back(std::move(jp));
+  }
+  return doc;
+}
+
+std::string format_json(const std::string& lab, const std::vector<TracedPacket>& packets) {
+  return trace_to_json(lab, packets).dump(2) + "\n";
+}
+
+}  // namespace netlab::tracer

@@ -1,0 +1,68 @@
+#include "tracer/output_text.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace netlab::tracer {
+namespace {
+
+/// Display width of UTF-8 text (counts code points; our text has no wide characters).
+size_t width(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xc0) != 0x80;
+  return n;
+}
+
+std::string pad(const std::string& s, size_t w) { return s + std::string(w > width(s) ? w - width(s) : 0, ' '); }
+
+}  // namespace
+
+std::string format_text(const std::vector<TracedPacket>& packets) {
+  std::string out;
+  if (packets.empty()) return "no packets in the capture set\n";
+  for (size_t p = 0; p < packets.size(); ++p) {
+    const TracedPacket& tp = packets[p];
+    out += fmt::format("packet {}: {}  {}\n", p + 1, kind_name(tp.kind), tp.summary);
+    std::vector<std::vector<std::string>> rows;
+    rows.push_back({"#", "t(\u00b5s)", "device", "netns", "dir", "role", "change"});
+    uint64_t t0 = tp.hops.empty() ? 0 : tp.hops.front().t_ns;
+    for (const auto& h : tp.hops) {
+      std::string t = h.record >= 0 ? fmt::format("{:.3f}", static_cast<double>(h.t_ns - t0) / 1000.0) : "";
+      rows.push_back({std::to_string(h.index), t, h.device.empty() ? "-" : h.device,
+                      h.netns.empty() ? "(root)" : h.netns, h.direction, h.role, h.change});
+    }
+    std::vector<size_t> w(7, 0);
+    for (const auto& r : rows)
+      for (size_t c = 0; c < r.size(); ++c) w[c] = std::max(w[c], width(r[c]));
+    for (const auto& r : rows) {
+      std::string line = "  ";
+      for (size_t c = 0; c < r.size(); ++c) line += (c + 1 < r.size() ? pad(r[c], w[c] + 2) : r[c]);
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      out += line + "\n";
+    }
+    if (tp.dropped) {
+      out += "  dropped after " + tp.drop_after;
+      out += tp.drop_cause.empty() ? "\n" : ": " + tp.drop_cause + "\n";
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+std::string format_hop_list(const std::vector<TracedPacket>& packets) {
+  std::string out;
+  for (size_t p = 0; p < packets.size(); ++p) {
+    const TracedPacket& tp = packets[p];
+    out += fmt::format("packet {} {} {}\n", p + 1, kind_name(tp.kind), tp.summary);
+    for (const auto& h : tp.hops) {
+      out += fmt::format("  {} {} {}/{} {}", h.index, h.role, h.netns, h.device.empty() ? "-" : h.device, h.direction);
+      if (!h.change.empty()) out += "  " + h.change;
+      out += "\n";
+    }
+    if (tp.dropped) out += "  dropped after " + tp.drop_after + "\n";
+  }
+  return out;
+}
+
+}  // namespace netlab::tracer

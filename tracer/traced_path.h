@@ -1,0 +1,37 @@
+#pragma once
+// The result of a trace, ready for output: for every packet seen, its hops in
+// path order with what changed at each. Produced by label() from a
+// Correlation (offline) and, later, by the live tracer; consumed by the text,
+// JSON, pcapng and graph outputs.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace netlab::tracer {
+
+/// One place where the packet was seen (a device) or decided on (a route/nat point).
+struct Hop {
+  int index = 0;          // 1-based position in the path
+  uint64_t t_ns = 0;      // capture time; for a point, the time it was seen on the next device
+  std::string netns;      // "" = the root namespace
+  std::string device;     // "" for a route/nat point
+  std::string role;       // guest-nic, veth, tap, macvtap, bridge, ovs, route, nat, uplink, upstream, unknown
+  std::string direction;  // in, out, fwd (bridged through), "-" (a point)
+  std::string change;     // what differs from the previous device, e.g. "src 192.168.100.11 → 203.0.113.2"; "" if nothing
+  int64_t record = -1;    // index into CaptureSet::records; -1 for a point
+};
+
+/// One packet followed across the devices.
+struct TracedPacket {
+  enum class Kind { kRequest, kReply };
+  Kind kind = Kind::kRequest;
+  std::string summary;     // as seen on its first hop, e.g. "icmp echo-request 192.168.100.11 → 203.0.113.1 id 10342 seq 0"
+  std::vector<Hop> hops;
+  bool dropped = false;    // it did not reach the device where it should have arrived
+  std::string drop_after;  // "<netns>/<device>" of the last device where it was seen
+  std::string drop_cause;  // filled by the live explainer (nft verdict, forwarding off, ...); "" offline
+};
+
+inline const char* kind_name(TracedPacket::Kind k) { return k == TracedPacket::Kind::kRequest ? "request" : "reply"; }
+
+}  // namespace netlab::tracer
