@@ -10,7 +10,7 @@ BUILD=(build-essential cmake pkg-config ninja-build
        libgraphviz-dev libvirt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev
        libgtest-dev libgmock-dev googletest libbenchmark-dev)
 FUZZ=(clang libclang-rt-14-dev)
-RUNTIME=(iproute2 nftables dnsmasq-base busybox-static tcpdump tshark conntrack ethtool procps
+RUNTIME=(iproute2 iputils-ping nftables dnsmasq-base busybox-static tcpdump tshark conntrack ethtool procps
          openvswitch-switch qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients
          python3 python3-jsonschema libxml2-utils chromium hyperfine)
 

@@ -13,6 +13,13 @@ int main(int argc, char** argv) {
   int exit_code = netlab::cli::kExitOk;
   netlab::cli::add_validate(app, &exit_code);
   netlab::cli::add_trace(app, &exit_code);
+  netlab::cli::add_plan(app, &exit_code);
+  netlab::cli::add_up(app, &exit_code);
+  netlab::cli::add_down(app, &exit_code);
+  netlab::cli::add_status(app, &exit_code);
+  netlab::cli::add_exec(app, &exit_code);
+  netlab::cli::add_gc(app, &exit_code);
+  netlab::cli::add_graph(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

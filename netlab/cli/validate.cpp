@@ -3,8 +3,7 @@
 #include <fmt/core.h>
 
 #include "netlab/cli/commands.h"
-#include "netlab/model/loader.h"
-#include "netlab/model/validator.h"
+#include "netlab/cli/topology_input.h"
 
 namespace netlab::cli {
 
@@ -13,20 +12,17 @@ void add_validate(CLI::App& app, int* exit_code) {
   auto files = std::make_shared<std::vector<std::string>>();
   cmd->add_option("FILE", *files, "topology YAML files")->required();
   cmd->callback([files, exit_code] {
-    bool all_valid = true;
+    *exit_code = kExitOk;
     for (const auto& file : *files) {
-      auto loaded = model::load_file(file);
-      auto problems = loaded.diagnostics;
-      if (loaded.ok()) problems = model::validate(loaded.topology);
-      if (problems.empty()) {
-        fmt::print("{}: ok ({} networks, {} guests)\n", file, loaded.topology.networks.size(),
-                   loaded.topology.guests.size());
-      } else {
-        all_valid = false;
-        fmt::print(stderr, "{}", model::format_all(problems));
+      int rc = kExitOk;
+      auto input = load_valid_topology(file, &rc);
+      if (!input) {
+        *exit_code = rc;
+        continue;
       }
+      fmt::print("{}: ok ({} networks, {} guests)\n", file, input->topology.networks.size(),
+                 input->topology.guests.size());
     }
-    *exit_code = all_valid ? kExitOk : kExitBadInput;
   });
 }
 

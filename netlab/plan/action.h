@@ -75,6 +75,7 @@ struct StartDnsmasq {
 /// Runs a DHCP client on `device` in `netns` until it holds a lease.
 struct ObtainLease {
   std::string netns, device, guest;
+  std::string run_dir;  // where the DHCP client's script lives
 };
 
 using Action = std::variant<CreateNetns, SetSysctl, CreateBridge, CreateVeth, CreateTap, CreateMacvlan, SetMaster,

@@ -190,7 +190,8 @@ class Builder {
     if (guest.kind != GuestKind::netns) return;
     for (size_t i = 0; i < guest.nics.size(); ++i)
       if (guest.nics[i].address_kind == model::AddressKind::dhcp)
-        add(ObtainLease{model::guest_namespace(topo_, guest), model::guest_nic_name(guest.nics[i], i), guest.name});
+        add(ObtainLease{model::guest_namespace(topo_, guest), model::guest_nic_name(guest.nics[i], i), guest.name,
+                        target_.run_dir});
   }
 
   const model::Topology& topo_;

@@ -1,0 +1,45 @@
+#include "netlab/cli/topology_input.h"
+
+#include <fmt/core.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "netlab/cli/commands.h"
+#include "netlab/model/loader.h"
+#include "netlab/model/validator.h"
+
+namespace netlab::cli {
+
+std::optional<TopologyInput> load_valid_topology(const std::string& path, int* exit_code) {
+  std::ifstream in(path);
+  if (!in) {
+    fmt::print(stderr, "{}: error: cannot read the file\n", path);
+    *exit_code = kExitBadInput;
+    return std::nullopt;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  TopologyInput input{path, ss.str(), {}};
+  auto loaded = model::load_string(input.text, path);
+  auto problems = loaded.diagnostics;
+  if (loaded.ok()) problems = model::validate(loaded.topology);
+  if (!problems.empty()) {
+    fmt::print(stderr, "{}", model::format_all(problems));
+    *exit_code = kExitBadInput;
+    return std::nullopt;
+  }
+  input.topology = std::move(loaded.topology);
+  return input;
+}
+
+std::optional<std::string> lab_name_from_argument(const std::string& lab_or_file, int* exit_code) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(lab_or_file, ec)) return lab_or_file;
+  auto input = load_valid_topology(lab_or_file, exit_code);
+  if (!input) return std::nullopt;
+  return input->topology.name;
+}
+
+}  // namespace netlab::cli

@@ -1,0 +1,61 @@
+// `netlab up FILE [--sandbox] [--force] [-v]`: build or repair the lab; idempotent.
+#include <fmt/core.h>
+
+#include <chrono>
+
+#include "netlab/cli/commands.h"
+#include "netlab/cli/progress.h"
+#include "netlab/cli/topology_input.h"
+#include "netlab/plan/lab.h"
+
+namespace netlab::cli {
+namespace {
+
+struct UpArgs {
+  std::string file;
+  bool sandbox = false;
+  bool force = false;
+  bool verbose = false;
+};
+
+void run_up(const UpArgs& args, int* exit_code) {
+  auto input = load_valid_topology(args.file, exit_code);
+  if (!input) return;
+  const auto started = std::chrono::steady_clock::now();
+  plan::UpOptions options{args.sandbox, args.force, terminal_progress()};
+  auto result = plan::up(input->topology, input->path, input->text, options);
+  end_progress();
+  const std::string& lab = input->topology.name;
+  if (!result) {
+    fmt::print(stderr, "netlab up {}: {}\n", lab, result.error().message);
+    *exit_code = kExitFailed;
+    return;
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (result->steps.empty()) {
+    fmt::print("{}: nothing to do (the lab matches {})\n", lab, args.file);
+    return;
+  }
+  if (args.verbose)
+    for (const auto& step : result->steps) fmt::print("  {}\n", step);
+  fmt::print("{}: {} steps done in {:.2f} s{}\n", lab, result->steps.size(), seconds,
+             args.sandbox ? " (sandbox)" : "");
+  for (const auto& lease : result->leases)
+    fmt::print("  {} {}: {} (DHCP lease)\n", lease.guest, lease.device, lease.address.str());
+  fmt::print("next: netlab status {} | netlab exec {} <guest> -- ping -c1 <address> | netlab down {}\n", lab, lab, lab);
+}
+
+}  // namespace
+
+void add_up(CLI::App& app, int* exit_code) {
+  auto* cmd = app.add_subcommand("up", "Build the lab of a topology file, or repair it; a second run does nothing");
+  auto args = std::make_shared<UpArgs>();
+  cmd->add_option("FILE", args->file, "topology YAML file")->required();
+  cmd->add_flag("--sandbox", args->sandbox,
+                "build inside namespaces of its own: <lab>-host plays the KVM host, <lab>-wan the internet");
+  cmd->add_flag("--force", args->force, "on a real host: allow enslaving the NIC that holds the default route");
+  cmd->add_flag("-v,--verbose", args->verbose, "print every step taken");
+  cmd->callback([args, exit_code] { run_up(*args, exit_code); });
+}
+
+}  // namespace netlab::cli

@@ -1,0 +1,190 @@
+#include "netlab/plan/apply.h"
+
+#include "netlab/host/dhcp_client.h"
+#include "netlab/host/dnsmasq.h"
+#include "netlab/host/netns.h"
+#include "netlab/host/sysctl.h"
+#include "netlab/plan/teardown.h"
+
+namespace netlab::plan {
+namespace {
+
+using state::ObjectKind;
+using state::OwnedObject;
+
+/// Carries out one step at a time; remembers what this run created for rollback.
+class Executor {
+ public:
+  Executor(state::Journal& journal, Sockets& sockets) : journal_(journal), sockets_(sockets) {}
+
+  Status run(const Action& action) { return std::visit([this](const auto& a) { return step(a); }, action); }
+
+  const std::vector<OwnedObject>& created() const { return created_; }
+  std::vector<LeaseResult>& leases() { return leases_; }
+
+ private:
+  /// Write-ahead: the journal knows the object before the kernel does.
+  Status will_create(OwnedObject object) {
+    if (auto st = journal_.record(object); !st) return st;
+    created_.push_back(std::move(object));
+    return {};
+  }
+
+  Result<host::Netlink*> nl(const std::string& netns) { return sockets_.netlink(netns); }
+
+  Status step(const CreateNetns& a) {
+    if (auto st = will_create({ObjectKind::netns, "", a.name, ""}); !st) return st;
+    return host::create_netns(a.name);
+  }
+
+  Status step(const SetSysctl& a) {
+    auto before = host::get_sysctl(a.netns, a.key);
+    if (!before) return before.error();
+    if (auto st = will_create({ObjectKind::sysctl, a.netns, a.key, before.value()}); !st) return st;
+    return host::set_sysctl(a.netns, a.key, a.value);
+  }
+
+  Status step(const CreateBridge& a) {
+    auto sock = nl(a.netns);
+    if (!sock) return sock.error();
+    if (auto st = will_create({ObjectKind::link, a.netns, a.name, "bridge"}); !st) return st;
+    host::BridgeSpec spec;
+    spec.name = a.name;
+    spec.mtu = a.mtu;
+    spec.alias = a.alias;
+    return (*sock)->create_bridge(spec);
+  }
+
+  Status step(const CreateVeth& a) {
+    auto sock = nl(a.netns);
+    if (!sock) return sock.error();
+    if (auto st = will_create({ObjectKind::link, a.netns, a.name, "veth"}); !st) return st;
+    host::VethSpec spec;
+    spec.name = a.name;
+    spec.peer_name = a.peer_name;
+    spec.peer_netns = a.peer_netns == a.netns ? "" : a.peer_netns;
+    spec.alias = a.alias;
+    spec.mtu = a.mtu;
+    spec.peer_mac = a.peer_mac;
+    if (auto st = (*sock)->create_veth(spec); !st) return st;
+    // Tag the peer too, so a guest namespace is recognisable as the lab's.
+    auto peer = nl(a.peer_netns);
+    if (!peer) return peer.error();
+    return (*peer)->set_alias(a.peer_name, a.alias);
+  }
+
+  Status step(const CreateTap& a) {
+    auto sock = nl(a.netns);
+    if (!sock) return sock.error();
+    if (auto st = will_create({ObjectKind::link, a.netns, a.name, "tun"}); !st) return st;
+    if (auto st = (*sock)->create_tap(a.name, a.alias); !st) return st;
+    return a.mtu == 1500 ? Status{} : (*sock)->set_mtu(a.name, a.mtu);
+  }
+
+  Status step(const CreateMacvlan& a) {
+    return Error{"cannot create " + a.name + " in " + a.target_netns +
+                 ": `attach: macvtap` is supported for kvm guests only; light guests need `attach: bridge`"};
+  }
+
+  Status step(const SetMaster& a) {
+    auto sock = nl(a.netns);
+    if (!sock) return sock.error();
+    // A host NIC joining a bridge hands its addresses and routes to the bridge,
+    // so the host stays reachable (libvirt's "bridged" set-up done by hand).
+    auto addresses = (*sock)->list_addresses(a.name);
+    if (!addresses) return addresses.error();
+    std::vector<host::RouteInfo> moved_routes;
+    if (!addresses->empty()) {
+      auto routes = (*sock)->list_routes();
+      if (!routes) return routes.error();
+      for (const auto& r : *routes)
+        if (r.dev == a.name && r.gateway) moved_routes.push_back(r);
+      for (const auto& cidr : *addresses)
+        if (auto st = (*sock)->add_address(a.master, cidr); !st) return st;
+    }
+    if (auto st = (*sock)->set_master(a.name, a.master); !st) return st;
+    for (const auto& cidr : *addresses)
+      if (auto st = (*sock)->del_address(a.name, cidr); !st) return st;
+    for (const auto& r : moved_routes)
+      if (auto st = (*sock)->add_route({r.dest, r.gateway, a.master, r.metric}); !st) return st;
+    return {};
+  }
+
+  Status step(const SetUp& a) {
+    auto sock = nl(a.netns);
+    if (!sock) return sock.error();
+    return (*sock)->set_up(a.name);
+  }
+
+  Status step(const AddAddress& a) {
+    auto sock = nl(a.netns);
+    if (!sock) return sock.error();
+    return (*sock)->add_address(a.device, a.address);
+  }
+
+  Status step(const AddRoute& a) {
+    auto sock = nl(a.netns);
+    if (!sock) return sock.error();
+    return (*sock)->add_route({a.destination, a.gateway, a.device, 0});
+  }
+
+  Status step(const ApplyNft& a) {
+    auto nft = sockets_.nft(a.netns);
+    if (!nft) return nft.error();
+    if (auto st = will_create({ObjectKind::nft_table, a.netns, "inet " + a.table, ""}); !st) return st;
+    return (*nft)->apply(a.ruleset);
+  }
+
+  Status step(const StartDnsmasq& a) {
+    host::Dnsmasq dnsmasq(a.config);
+    if (auto st = will_create({ObjectKind::process, a.netns, dnsmasq.files().pid, dnsmasq.files().conf}); !st)
+      return st;
+    return dnsmasq.start(a.netns);
+  }
+
+  Status step(const ObtainLease& a);
+
+  state::Journal& journal_;
+  Sockets& sockets_;
+  std::vector<OwnedObject> created_;
+  std::vector<LeaseResult> leases_;
+};
+
+Status Executor::step(const ObtainLease& a) {
+  host::DhcpClientOptions options;
+  options.netns = a.netns;
+  options.device = a.device;
+  options.run_dir = a.run_dir;
+  options.hostname = a.guest;
+  auto lease = host::obtain_lease(options);
+  if (!lease) return Error{"no DHCP lease for " + a.guest + " on " + a.device + ": " + lease.error().message};
+  leases_.push_back({a.guest, a.device, lease->address});
+  return {};
+}
+
+}  // namespace
+
+Result<ApplyResult> apply(const std::vector<Action>& steps, state::Journal& journal, Sockets& sockets,
+                          const ApplyOptions& options) {
+  Executor executor(journal, sockets);
+  ApplyResult result;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const std::string what = describe(steps[i]);
+    if (options.on_step) options.on_step(i, steps.size(), what);
+    Status st = executor.run(steps[i]);
+    if (!st) {
+      TeardownReport undone = remove_objects(executor.created(), sockets);
+      std::string message = "step " + std::to_string(i + 1) + "/" + std::to_string(steps.size()) + " failed: " +
+                            what + ": " + st.error().message + "\nrolled back: ";
+      message += undone.removed.empty() ? std::string("nothing had been created")
+                                        : std::to_string(undone.removed.size()) + " objects made by this run";
+      for (const auto& p : undone.problems) message += "\nrollback problem: " + p;
+      return Error{message};
+    }
+    ++result.steps_done;
+  }
+  result.leases = std::move(executor.leases());
+  return result;
+}
+
+}  // namespace netlab::plan

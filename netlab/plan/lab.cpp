@@ -1,0 +1,291 @@
+#include "netlab/plan/lab.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <set>
+
+#include "netlab/host/dnsmasq.h"
+#include "netlab/host/netns.h"
+#include "netlab/host/process.h"
+#include "netlab/model/loader.h"
+#include "netlab/model/names.h"
+#include "netlab/plan/desired.h"
+#include "netlab/plan/planner.h"
+#include "netlab/plan/system_observed.h"
+#include "netlab/state/lock.h"
+#include "netlab/state/paths.h"
+
+namespace netlab::plan {
+namespace {
+
+constexpr const char* kTopologyCopy = "topology.yaml";
+constexpr const char* kHopMapFile = "hopmap.json";
+
+/// On a real host, refuses what would cut the host off: enslaving the NIC that
+/// carries the default route (without --force), or a lab subnet overlapping a
+/// route the host already has. Reads only.
+Status preflight_real_host(const model::Topology& topo, bool force, Sockets& sockets) {
+  auto nl = sockets.netlink("");
+  if (!nl) return nl.error();
+  auto routes = (*nl)->list_routes();
+  if (!routes) return routes.error();
+  for (const auto& net : topo.networks) {
+    for (const auto& r : *routes) {
+      if (net.mode == model::NetworkMode::bridge && net.attach == model::Attach::bridge && !r.dest &&
+          r.dev == net.uplink && !force)
+        return Error{"network " + net.name + " would enslave " + net.uplink +
+                     ", which carries the host's default route; the host would lose its connection while "
+                     "the bridge takes over. Use --force to do it anyway, or --sandbox to try it safely"};
+      if (net.subnet && r.dest && r.dest->prefix > 0 && r.dest->block().overlaps(net.subnet->block()) &&
+          r.dev != model::bridge_name(topo, net))
+        return Error{"network " + net.name + " subnet " + net.subnet->block().str() + " overlaps the host route " +
+                     r.dest->block().str() + " on " + r.dev};
+    }
+  }
+  return {};
+}
+
+/// The hop map with each DHCP NIC's current address read from its guest.
+model::HopMap hop_map_with_addresses(const model::Topology& topo, const Target& target, Sockets& sockets) {
+  model::HopMap map = hop_map(topo, target);
+  for (auto& nic : map.nics) {
+    if (!nic.address.empty() || nic.hops.empty() || nic.hops.front().role != "guest-nic") continue;
+    const auto& first = nic.hops.front();
+    auto nl = sockets.netlink(first.netns);
+    if (!nl) continue;
+    auto addrs = (*nl)->list_addresses(first.device);
+    if (addrs && !addrs->empty()) nic.address = addrs->front().str();
+  }
+  return map;
+}
+
+/// A namespace the lab wants that exists already must be one this lab made:
+/// adopting someone else's namespace would let `down` delete it later.
+Status check_namespace_ownership(const model::Topology& topo, const Target& target, const std::vector<Action>& steps) {
+  std::set<std::string> to_create, owned;
+  for (const auto& s : steps)
+    if (auto* a = std::get_if<CreateNetns>(&s)) to_create.insert(a->name);
+  for (const auto& o : state::read_journal(topo.name))
+    if (o.kind == state::ObjectKind::netns) owned.insert(o.name);
+  for (const auto& s : desired_actions(topo, target)) {
+    auto* a = std::get_if<CreateNetns>(&s);
+    if (a && !to_create.count(a->name) && !owned.count(a->name))
+      return Error{"namespace " + a->name + " already exists and does not belong to lab '" + topo.name +
+                   "'; remove it or rename the lab (nothing was changed)"};
+  }
+  return {};
+}
+
+}  // namespace
+
+Target target_for(const std::string& lab, bool sandbox) {
+  return Target{sandbox, sandbox ? model::sandbox_host_namespace(lab) : "", state::lab_dir(lab)};
+}
+
+Result<model::Topology> lab_topology(const std::string& lab) {
+  auto text = state::read_lab_file(lab, kTopologyCopy);
+  if (!text) return Error{"no lab named '" + lab + "' (nothing in " + state::lab_dir(lab) + ")"};
+  auto loaded = model::load_string(*text, state::lab_dir(lab) + "/" + kTopologyCopy);
+  if (!loaded.ok()) return Error{"the lab's copy of its topology no longer loads:\n" + model::format_all(loaded.diagnostics)};
+  return loaded.topology;
+}
+
+Result<std::vector<Action>> plan_up(const model::Topology& topology, bool sandbox) {
+  Sockets sockets;
+  SystemObserved observed(sockets);
+  return make(topology, target_for(topology.name, sandbox), observed);
+}
+
+Result<UpResult> up(const model::Topology& topo, const std::string& file, const std::string& file_text,
+                    const UpOptions& options) {
+  auto lock = state::LabLock::acquire(topo.name);
+  if (!lock) return lock.error();
+  auto previous = state::read_state(topo.name);
+  if (previous && previous->sandbox != options.sandbox)
+    return Error{"lab '" + topo.name + "' already runs " + (previous->sandbox ? "in the sandbox" : "on the real host") +
+                 "; take it down first (netlab down " + topo.name + ")"};
+  const bool fresh = !previous && state::read_journal(topo.name).empty();
+  const Target target = target_for(topo.name, options.sandbox);
+  Sockets sockets;
+  if (!options.sandbox)
+    if (auto st = preflight_real_host(topo, options.force, sockets); !st) return st.error();
+
+  std::error_code ec;
+  state::LabState st{topo.name, std::filesystem::absolute(file, ec).string(), options.sandbox, target.host_netns,
+                     state::Phase::building, static_cast<int>(::getpid()), "", ""};
+  if (auto w = state::write_state(st); !w) return w.error();
+  if (auto w = state::write_lab_file(topo.name, kTopologyCopy, file_text); !w) return w.error();
+  auto journal = state::Journal::open(topo.name);
+  if (!journal) return journal.error();
+
+  SystemObserved observed(sockets);
+  std::vector<Action> steps = make(topo, target, observed);
+  if (auto owned = check_namespace_ownership(topo, target, steps); !owned) {
+    if (fresh) {
+      state::remove_lab_dir(topo.name);
+      (*lock)->remove_on_release();
+    }
+    return owned.error();
+  }
+  ApplyOptions apply_options{options.on_step};
+  auto applied = apply(steps, *journal, sockets, apply_options);
+  if (!applied) {
+    if (fresh) {
+      sockets.clear();
+      state::remove_lab_dir(topo.name);
+      (*lock)->remove_on_release();
+    } else {
+      st.phase = state::Phase::failed;
+      st.message = applied.error().message;
+      state::write_state(st);
+    }
+    return applied.error();
+  }
+  UpResult result;
+  for (const auto& s : steps) result.steps.push_back(describe(s));
+  result.leases = std::move(applied->leases);
+  result.hop_map = hop_map_with_addresses(topo, target, sockets);
+  if (auto w = state::write_lab_file(topo.name, kHopMapFile, model::hopmap_to_json(result.hop_map)); !w)
+    return w.error();
+  st.phase = state::Phase::ready;
+  if (auto w = state::write_state(st); !w) return w.error();
+  return result;
+}
+
+Result<TeardownReport> down(const std::string& lab) {
+  auto lock = state::LabLock::acquire(lab);
+  if (!lock) return lock.error();
+  auto st = state::read_state(lab);
+  auto objects = state::read_journal(lab);
+  if (!st && objects.empty()) {
+    if (!std::filesystem::exists(state::lab_dir(lab))) (*lock)->remove_on_release();
+    return Error{"no lab named '" + lab + "'"};
+  }
+  Sockets sockets;
+  // Tagged links the journal may have missed (e.g. created by hand with the tag).
+  std::string host_ns = st ? st->host_netns : "";
+  if (host_ns.empty() || host::netns_exists(host_ns))
+    for (auto& o : tagged_links(lab, host_ns, sockets)) objects.push_back(std::move(o));
+  TeardownReport report = remove_objects(objects, sockets);
+  sockets.clear();
+  if (auto removed = state::remove_lab_dir(lab); !removed) report.problems.push_back(removed.error().message);
+  (*lock)->remove_on_release();
+  return report;
+}
+
+Result<GcResult> gc() {
+  GcResult result;
+  std::set<std::string> known;
+  for (const auto& lab : state::list_labs()) {
+    known.insert(lab);
+    auto st = state::read_state(lab);
+    const bool abandoned = !st || (st->phase == state::Phase::building && !host::alive(st->pid) &&
+                                   !state::LabLock::held_by_other(lab));
+    if (!abandoned) continue;
+    auto removed = down(lab);
+    if (!removed) continue;  // busy: someone is working on it right now
+    result.labs.push_back(lab);
+    for (auto& r : removed->removed) result.report.removed.push_back(lab + ": " + r);
+    for (auto& p : removed->problems) result.report.problems.push_back(lab + ": " + p);
+  }
+  // Namespaces holding links tagged for a lab that has no run directory at all.
+  Sockets sockets;
+  std::vector<state::OwnedObject> orphans;
+  std::set<std::string> orphan_labs;
+  for (const auto& ns : host::list_netns()) {
+    auto nl = sockets.netlink(ns);
+    if (!nl) continue;
+    auto links = (*nl)->list_links();
+    if (!links) continue;
+    for (const auto& l : *links) {
+      if (l.alias.rfind("netlab:", 0) != 0) continue;
+      std::string lab = l.alias.substr(7);
+      if (known.count(lab) || std::filesystem::exists(state::lab_dir(lab))) continue;
+      orphans.push_back({state::ObjectKind::netns, "", ns, ""});
+      orphan_labs.insert(lab);
+      break;
+    }
+  }
+  // Their dnsmasq processes: a dnsmasq whose conf lies in a gone lab's run directory.
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    pid_t pid = std::stoi(name);
+    if (host::process_name(pid) != "dnsmasq") continue;
+    const std::string cmd = host::cmdline(pid);
+    const std::string prefix = "--conf-file=" + state::run_root() + "/";
+    auto at = cmd.find(prefix);
+    if (at == std::string::npos) continue;
+    std::string rest = cmd.substr(at + prefix.size());
+    std::string lab = rest.substr(0, rest.find('/'));
+    if (known.count(lab) || std::filesystem::exists(state::lab_dir(lab))) continue;
+    if (host::terminate(pid)) result.report.removed.push_back(lab + ": dnsmasq pid " + std::to_string(pid));
+    orphan_labs.insert(lab);
+  }
+  TeardownReport orphaned = remove_objects(orphans, sockets);
+  for (auto& r : orphaned.removed) result.report.removed.push_back(r);
+  for (auto& p : orphaned.problems) result.report.problems.push_back(p);
+  for (const auto& lab : orphan_labs) result.labs.push_back(lab);
+  return result;
+}
+
+Result<LabStatus> status(const std::string& lab) {
+  auto st = state::read_state(lab);
+  if (!st) return Error{"no lab named '" + lab + "'"};
+  auto topo = lab_topology(lab);
+  if (!topo) return topo.error();
+  LabStatus out;
+  out.state = *st;
+  const Target target = target_for(lab, st->sandbox);
+  Sockets sockets;
+  SystemObserved observed(sockets);
+  std::map<std::string, host::Lease> lease_by_mac;
+  for (const auto& net : topo->networks) {
+    NetworkStatus ns;
+    ns.name = net.name;
+    ns.mode = model::to_string(net.mode);
+    ns.bridge = model::bridge_name(*topo, net);
+    ns.subnet = net.subnet ? net.subnet->block().str() : "";
+    if (auto gw = gateway_of(net)) ns.gateway = gw->str();
+    auto link = observed.link(target.host_netns, ns.bridge);
+    ns.bridge_up = link && link->up;
+    auto files = host::dnsmasq_files(target.run_dir, net.name);
+    if (auto pid = host::pid_running_conf(files.pid, files.conf)) ns.dnsmasq_pid = *pid;
+    if (auto leases = host::read_leases(files.leases)) ns.leases = leases.value();
+    for (const auto& l : ns.leases) lease_by_mac[l.mac.str()] = l;
+    out.networks.push_back(std::move(ns));
+  }
+  // Bridge-mode guests lease from the sandbox LAN's dnsmasq.
+  auto lan_files = host::dnsmasq_files(target.run_dir, "office-lan");
+  if (auto leases = host::read_leases(lan_files.leases))
+    for (const auto& l : leases.value()) lease_by_mac[l.mac.str()] = l;
+  for (const auto& guest : topo->guests) {
+    GuestStatus gs;
+    gs.name = guest.name;
+    gs.kind = model::to_string(guest.kind);
+    gs.netns = guest.kind == model::GuestKind::netns ? model::guest_namespace(*topo, guest) : "";
+    gs.present = gs.netns.empty() ? true : observed.netns_exists(gs.netns);
+    for (size_t i = 0; i < guest.nics.size(); ++i) {
+      const auto& nic = guest.nics[i];
+      NicStatus n;
+      n.nic = model::guest_nic_name(nic, i);
+      n.network = nic.network;
+      n.mac = nic.mac ? nic.mac->str() : "";
+      n.address_kind = nic.address_kind == model::AddressKind::dhcp
+                           ? "dhcp"
+                           : nic.address_kind == model::AddressKind::none ? "none" : "static";
+      if (!gs.netns.empty() && gs.present) {
+        auto addrs = observed.addresses(gs.netns, n.nic);
+        if (!addrs.empty()) n.address = addrs.front().str();
+      }
+      if (auto it = lease_by_mac.find(n.mac); it != lease_by_mac.end()) n.lease = it->second;
+      gs.nics.push_back(std::move(n));
+    }
+    out.guests.push_back(std::move(gs));
+  }
+  for (const auto& step : make(*topo, target, observed)) out.drift.push_back(describe(step));
+  return out;
+}
+
+}  // namespace netlab::plan

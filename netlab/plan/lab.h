@@ -1,0 +1,84 @@
+#pragma once
+// The lab lifecycle behind `up`, `down`, `plan`, `status` and `gc`: lock the lab,
+// read its state, observe the system, plan, apply, record. The CLI only parses
+// and prints around these calls.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "netlab/host/lease_file.h"
+#include "netlab/model/hopmap.h"
+#include "netlab/model/topology.h"
+#include "netlab/plan/action.h"
+#include "netlab/plan/apply.h"
+#include "netlab/plan/target.h"
+#include "netlab/plan/teardown.h"
+#include "netlab/state/lab_state.h"
+
+namespace netlab::plan {
+
+/// The target a lab is built on: the sandbox namespaces, or the real host.
+Target target_for(const std::string& lab, bool sandbox);
+
+struct UpOptions {
+  bool sandbox = false;
+  /// On a real host: allow enslaving the NIC that holds the default route.
+  bool force = false;
+  std::function<void(size_t, size_t, const std::string&)> on_step;
+};
+
+struct UpResult {
+  std::vector<std::string> steps;  // what was done, one line each; empty = nothing to do
+  std::vector<LeaseResult> leases;
+  model::HopMap hop_map;
+};
+
+/// Builds or repairs the lab of `topology` (valid, loaded from `file` whose text
+/// is `file_text`). Idempotent. On failure, what this run made is removed (and
+/// the lab's run directory too when the lab did not exist before).
+Result<UpResult> up(const model::Topology& topology, const std::string& file, const std::string& file_text,
+                    const UpOptions& options);
+
+/// The steps `up` would take now, without changing anything.
+Result<std::vector<Action>> plan_up(const model::Topology& topology, bool sandbox);
+
+/// Removes everything the lab owns (journal, tags), then its run directory.
+/// An Error when the lab is unknown or busy.
+Result<TeardownReport> down(const std::string& lab);
+
+/// Labs whose state is gone or whose `up` died half-way, and what was removed for each.
+struct GcResult {
+  std::vector<std::string> labs;
+  TeardownReport report;
+};
+Result<GcResult> gc();
+
+/// A running lab as `status` shows it.
+struct NicStatus {
+  std::string nic, network, mac, address_kind, address;  // address as observed in the guest ("" = none)
+  std::optional<host::Lease> lease;                       // the network's dnsmasq lease for this MAC
+};
+struct GuestStatus {
+  std::string name, kind, netns;
+  bool present = false;
+  std::vector<NicStatus> nics;
+};
+struct NetworkStatus {
+  std::string name, mode, bridge, subnet, gateway;
+  bool bridge_up = false;
+  int dnsmasq_pid = 0;  // 0 = not running (or none wanted)
+  std::vector<host::Lease> leases;
+};
+struct LabStatus {
+  state::LabState state;
+  std::vector<NetworkStatus> networks;
+  std::vector<GuestStatus> guests;
+  std::vector<std::string> drift;  // steps `up` would take; empty = as the file says
+};
+Result<LabStatus> status(const std::string& lab);
+
+/// The topology the lab was built from (its copy in the run directory).
+Result<model::Topology> lab_topology(const std::string& lab);
+
+}  // namespace netlab::plan

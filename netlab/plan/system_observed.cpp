@@ -1,0 +1,80 @@
+#include "netlab/plan/system_observed.h"
+
+#include <nlohmann/json.hpp>
+
+#include "netlab/host/dnsmasq.h"
+#include "netlab/host/netns.h"
+#include "netlab/host/process.h"
+#include "netlab/host/sysctl.h"
+
+namespace netlab::plan {
+
+bool SystemObserved::netns_exists(const std::string& name) { return name.empty() || host::netns_exists(name); }
+
+const SystemObserved::Snapshot* SystemObserved::snapshot(const std::string& netns) {
+  auto it = cache_.find(netns);
+  if (it != cache_.end()) return &it->second;
+  if (!netns_exists(netns)) return nullptr;
+  auto nl = sockets_.netlink(netns);
+  if (!nl) return nullptr;
+  Snapshot snap;
+  if (auto links = (*nl)->list_links())
+    for (auto& l : *links) snap.links.emplace(l.name, l);
+  if (auto addrs = (*nl)->list_all_addresses())
+    for (auto& a : *addrs) snap.addresses[a.dev].push_back(a.cidr);
+  if (auto routes = (*nl)->list_routes()) snap.routes = std::move(routes).value();
+  return &cache_.emplace(netns, std::move(snap)).first->second;
+}
+
+std::optional<ObservedLink> SystemObserved::link(const std::string& netns, const std::string& name) {
+  const Snapshot* snap = snapshot(netns);
+  if (!snap) return std::nullopt;
+  auto it = snap->links.find(name);
+  if (it == snap->links.end()) return std::nullopt;
+  return ObservedLink{it->second.kind, it->second.master, it->second.alias, it->second.up};
+}
+
+std::vector<model::Cidr> SystemObserved::addresses(const std::string& netns, const std::string& device) {
+  const Snapshot* snap = snapshot(netns);
+  if (!snap) return {};
+  auto it = snap->addresses.find(device);
+  return it == snap->addresses.end() ? std::vector<model::Cidr>{} : it->second;
+}
+
+bool SystemObserved::has_route(const std::string& netns, const std::optional<model::Cidr>& destination,
+                               model::Ipv4 gateway) {
+  const Snapshot* snap = snapshot(netns);
+  if (!snap) return false;
+  for (const auto& r : snap->routes) {
+    bool same_dest = destination ? (r.dest && r.dest->block() == destination->block()) : !r.dest;
+    if (same_dest && r.gateway == gateway) return true;
+  }
+  return false;
+}
+
+std::optional<std::string> SystemObserved::sysctl(const std::string& netns, const std::string& key) {
+  if (!netns_exists(netns)) return std::nullopt;
+  auto value = host::get_sysctl(netns, key);
+  if (!value) return std::nullopt;
+  return value.value();
+}
+
+std::optional<size_t> SystemObserved::nft_rule_count(const std::string& netns, const std::string& table) {
+  if (!netns_exists(netns)) return std::nullopt;
+  auto nft = sockets_.nft(netns);
+  if (!nft || !(*nft)->has_table("inet", table)) return std::nullopt;
+  auto json = (*nft)->list_json("list table inet " + table);
+  if (!json) return std::nullopt;
+  auto doc = nlohmann::json::parse(json.value(), nullptr, false);
+  size_t rules = 0;
+  if (doc.is_object() && doc.contains("nftables"))
+    for (const auto& item : doc["nftables"])
+      if (item.contains("rule")) ++rules;
+  return rules;
+}
+
+bool SystemObserved::dnsmasq_running(const std::string& pid_file, const std::string& conf_file) {
+  return host::pid_running_conf(pid_file, conf_file).has_value();
+}
+
+}  // namespace netlab::plan

@@ -1,0 +1,41 @@
+#pragma once
+// Observed state read from the kernel through the host adapters. Each namespace's
+// links, addresses and routes are dumped once per command and cached.
+#include <map>
+
+#include "netlab/host/netlink.h"
+#include "netlab/plan/observed.h"
+#include "netlab/plan/sockets.h"
+
+namespace netlab::plan {
+
+class SystemObserved : public Observed {
+ public:
+  explicit SystemObserved(Sockets& sockets) : sockets_(sockets) {}
+
+  bool netns_exists(const std::string& name) override;
+  std::optional<ObservedLink> link(const std::string& netns, const std::string& name) override;
+  std::vector<model::Cidr> addresses(const std::string& netns, const std::string& device) override;
+  bool has_route(const std::string& netns, const std::optional<model::Cidr>& destination,
+                 model::Ipv4 gateway) override;
+  std::optional<std::string> sysctl(const std::string& netns, const std::string& key) override;
+  std::optional<size_t> nft_rule_count(const std::string& netns, const std::string& table) override;
+  bool dnsmasq_running(const std::string& pid_file, const std::string& conf_file) override;
+
+  /// Drops what was cached for `netns` (after changing it).
+  void invalidate(const std::string& netns) { cache_.erase(netns); }
+
+ private:
+  struct Snapshot {
+    std::map<std::string, host::LinkInfo> links;
+    std::map<std::string, std::vector<model::Cidr>> addresses;
+    std::vector<host::RouteInfo> routes;
+  };
+  /// The namespace's snapshot, dumped on first use; nullptr when it does not exist.
+  const Snapshot* snapshot(const std::string& netns);
+
+  Sockets& sockets_;
+  std::map<std::string, Snapshot> cache_;
+};
+
+}  // namespace netlab::plan

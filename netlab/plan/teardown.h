@@ -1,0 +1,29 @@
+#pragma once
+// Removing what a lab owns: used by `down` (everything in the journal), by `gc`
+// (whatever carries the lab's tag), and by a failed `up` (what that run made).
+#include <string>
+#include <vector>
+
+#include "netlab/plan/sockets.h"
+#include "netlab/state/journal.h"
+
+namespace netlab::plan {
+
+struct TeardownReport {
+  std::vector<std::string> removed;   // "namespace nat-g1", "dnsmasq pid 1234", ...
+  std::vector<std::string> problems;  // what could not be removed, and why
+};
+
+/// Removes `objects` in a safe order: processes first (a process keeps its
+/// namespace alive), then nft tables, links, and namespaces last; sysctls
+/// recorded with their previous value are restored where their namespace
+/// survives. Objects already gone are skipped silently. Processes are stopped
+/// only when their pid file names a live process whose command line carries the
+/// recorded conf file.
+TeardownReport remove_objects(const std::vector<state::OwnedObject>& objects, Sockets& sockets);
+
+/// Links tagged "netlab:<lab>" in `netns` (the lab's host namespace), as
+/// objects remove_objects understands: finds what the journal missed.
+std::vector<state::OwnedObject> tagged_links(const std::string& lab, const std::string& netns, Sockets& sockets);
+
+}  // namespace netlab::plan
