@@ -69,7 +69,7 @@ bool valid_netns_name(std::string_view name) {
 
 std::string netns_path(const std::string& name) { return std::string(kNetnsRunDir) + "/" + name; }
 
-Status create_netns(const std::string& name, Loopback lo) {
+Status create_netns(const std::string& name, Loopback lo, Ipv6 ipv6) {
   if (!valid_netns_name(name)) return Error{"invalid network namespace name '" + name + "'"};
   if (Status s = prepare_run_dir(); !s) return Error{"cannot create network namespace " + name + ": " + s.error().message};
   const std::string path = netns_path(name);
@@ -94,6 +94,17 @@ Status create_netns(const std::string& name, Loopback lo) {
       return;
     }
     mounted = true;
+    if (ipv6 == Ipv6::off) {
+      // /proc/sys/net opened by this thread is the new namespace's.
+      for (const char* knob :
+           {"/proc/sys/net/ipv6/conf/all/disable_ipv6", "/proc/sys/net/ipv6/conf/default/disable_ipv6"}) {
+        Fd fd(::open(knob, O_WRONLY | O_CLOEXEC));
+        if (!fd.valid() || ::write(fd.get(), "1\n", 2) != 2) {
+          failure = std::string("disabling IPv6 (") + knob + "): " + errno_text(errno);
+          return;
+        }
+      }
+    }
     if (lo == Loopback::up) {
       if (Status s = loopback_up(); !s) failure = s.error().message;
     }

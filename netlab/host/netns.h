@@ -30,10 +30,15 @@ std::string netns_path(const std::string& name);
 /// Whether create_netns brings the new namespace's loopback up.
 enum class Loopback { up, down };
 
+/// Whether create_netns leaves IPv6 on. `off` sets net.ipv6.conf.{all,default}
+/// .disable_ipv6=1 before any device exists: no link-local addresses, no
+/// ND/MLD chatter flooded over a bridge with hundreds of guests.
+enum class Ipv6 { on, off };
+
 /// Creates a fresh network namespace named `name` (/run/netns/NAME), with its
-/// loopback up unless told otherwise. Fails with an Error when the name is
-/// invalid or already taken; on failure nothing is left behind.
-Status create_netns(const std::string& name, Loopback lo = Loopback::up);
+/// loopback up and IPv6 on unless told otherwise. Fails with an Error when the
+/// name is invalid or already taken; on failure nothing is left behind.
+Status create_netns(const std::string& name, Loopback lo = Loopback::up, Ipv6 ipv6 = Ipv6::on);
 
 /// Removes the named namespace (lazy unmount + unlink, as `ip netns del`).
 /// The kernel frees it when the last process or fd using it is gone.

@@ -15,7 +15,6 @@
 
 #include "netlab/host/netlink.h"
 #include "netlab/host/netns.h"
-#include "netlab/host/sysctl.h"
 
 using namespace netlab;
 using namespace netlab::host;
@@ -51,8 +50,7 @@ Times one_run(int n) {
   auto start = Clock::now();
   for (int i = 0; i < n; ++i) {
     auto t0 = Clock::now();
-    die(create_netns(guest_ns(i)));
-    if (g_no_ipv6) die(set_sysctl(guest_ns(i), "net/ipv6/conf/default/disable_ipv6", "1"));
+    die(create_netns(guest_ns(i), Loopback::up, g_no_ipv6 ? Ipv6::off : Ipv6::on));
     auto t1 = Clock::now();
     die(host->create_veth({.name = host_dev(i),
                            .peer_name = "eth0",
@@ -114,14 +112,12 @@ int main(int argc, char** argv) {
   }
   if (sizes.empty()) sizes = {10, 100, 1000};
 
-  die(create_netns(kHost));
-  if (g_no_ipv6) die(set_sysctl(kHost, "net/ipv6/conf/default/disable_ipv6", "1"));
+  die(create_netns(kHost, Loopback::up, g_no_ipv6 ? Ipv6::off : Ipv6::on));
   {
     auto host = Netlink::open(kHost);
     die(host ? Status{} : Status(host.error()));
     die(host->create_bridge({.name = "hcbr0", .up = true}));
     die(host->add_address("hcbr0", *model::Cidr::parse("10.200.0.1/16")));
-    if (g_no_ipv6) die(set_sysctl(kHost, "net/ipv6/conf/default/disable_ipv6", "1"));
   }
   std::printf("%6s %9s %11s | per guest (ms): %7s %7s %7s | %9s %11s %11s\n", "N", "up (s)", "up/guest", "netns",
               "veth", "in-guest", "down (s)", "down/guest", "settled (s)");

@@ -6,6 +6,7 @@
 #include "host_fixture.h"
 #include "netlab/host/netns.h"
 #include "netlab/host/netlink.h"
+#include "netlab/host/sysctl.h"
 
 namespace netlab::host::testing {
 namespace {
@@ -44,6 +45,21 @@ TEST_F(NetnsTest, LoopbackCanStayDown) {
   ASSERT_EQ(links.size(), 1u);
   auto flags = links[0]["flags"];
   EXPECT_EQ(std::find(flags.begin(), flags.end(), "UP"), flags.end());
+}
+
+TEST_F(NetnsTest, Ipv6CanBeOffFromTheStart) {
+  std::string ns = adopt("nov6");
+  ASSERT_TRUE(create_netns(ns, Loopback::up, Ipv6::off).ok());
+  auto all = get_sysctl(ns, "net/ipv6/conf/all/disable_ipv6");
+  ASSERT_TRUE(all.ok()) << all.error().message;
+  EXPECT_EQ(*all, "1");
+  EXPECT_EQ(*get_sysctl(ns, "net/ipv6/conf/default/disable_ipv6"), "1");
+  EXPECT_EQ(*get_sysctl("", "net/ipv6/conf/default/disable_ipv6"), "0");
+  // lo has no ::1 then.
+  auto addrs = ip_json({"-n", ns, "-6", "-j", "addr", "show", "dev", "lo"});
+  for (const auto& link : addrs) EXPECT_TRUE(link["addr_info"].empty());
+  std::string with_v6 = make("v6");
+  EXPECT_EQ(*get_sysctl(with_v6, "net/ipv6/conf/default/disable_ipv6"), "0");
 }
 
 TEST_F(NetnsTest, TakenNameIsAnErrorAndKeepsTheFirst) {
