@@ -4,6 +4,11 @@
 // Prints total and per-guest time per phase; median of --runs runs.
 //
 //   host_guest_bench [N ...] [--runs R] [--no-ipv6]   (default: 10 100 1000, 3 runs)
+//
+// Measured (2 shared cores, load ~8-12): IPv6 on, N=100 2.8 ms/guest, N=1000
+// 14-20 ms/guest growing along the run: each new port's ND/MLD multicast is
+// flooded by the bridge into every guest. With --no-ipv6 (create_netns
+// Ipv6::off) N=100 2.5 ms/guest, N=1000 4.4 ms/guest.
 #include <unistd.h>
 
 #include <algorithm>
