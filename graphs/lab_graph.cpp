@@ -208,7 +208,7 @@ class Builder {
       const auto& nic = guest.nics[i];
       const model::Network* net = topo_.find_network(nic.network);
       std::string line1 = model::guest_nic_name(nic, i) + "  " + (nic.mac ? nic.mac->str() : "");
-      std::string line2 = nic_address_text(nic, live_);
+      std::string line2 = nic_address_text(nic, net, live_);
       if (nic.vlan) line2 += "  vlan " + std::to_string(*nic.vlan);
       std::string bg = net ? mode_fill(net->mode) : "#ffffff";
       s += R"(<TR><TD PORT="nic)" + std::to_string(i) + R"(" ALIGN="LEFT" BGCOLOR=")" + bg + R"("><FONT POINT-SIZE="10">)" +
@@ -245,7 +245,12 @@ class Builder {
       p.cluster = net ? "cluster_net_" + id_part(net->name) : "cluster_host";
       p.attrs["fontsize"] = "10";
       p.attrs["height"] = "0.3";
-      p.match["dev:" + dev] = "";
+      if (role == std::string("macvtap")) {
+        p.label = "macvtap on " + (net->uplink.empty() ? host_uplink(topo_, live_) : net->uplink);
+        p.match["macvtap:" + guest.name + ":" + model::guest_nic_name(nic, i)] = "";
+      } else {
+        p.match["dev:" + dev] = "";
+      }
       d_.nodes.push_back(p);
       d_.edges.push_back(Edge{.from = n.id, .to = p.id, .from_port = "nic" + std::to_string(i), .color = color,
                               .style = edge_style});
@@ -275,7 +280,7 @@ class Builder {
       n.style = "rounded,filled";
       n.color = "#6a5a8c";
       n.fillcolor = "#ffffff";
-      n.match["upstream"] = "";
+      n.match["upstream:wan"] = "";
       d_.nodes.push_back(n);
       for (const auto& dev : wan_nics_)
         d_.edges.push_back(Edge{.from = "n_nic_" + id_part(dev), .to = n.id, .color = "#6a5a8c", .style = "bold"});
@@ -283,15 +288,14 @@ class Builder {
     if (want_lan_) {
       Node n;
       n.id = "n_lan";
-      n.label = live_.sandbox ? card(model::sandbox_lan_namespace(lab), {"office LAN (its own DHCP)"}, "#fbe7cf")
+      n.label = live_.sandbox ? card(model::sandbox_lan_namespace(lab), {"office LAN (its own DHCP)", "192.0.2.0/24"}, "#fbe7cf")
                               : card("physical LAN", {"its own router and DHCP"}, "#fbe7cf");
       n.html = true;
       n.shape = "box";
       n.style = "rounded,filled";
       n.color = mode_color(NetworkMode::bridge);
       n.fillcolor = "#ffffff";
-      n.match["upstream"] = "";
-      n.match["lan"] = "";
+      n.match["upstream:lan"] = "";
       d_.nodes.push_back(n);
       std::set<std::string> done;
       for (const auto& nic : lan_nics_)
@@ -374,11 +378,12 @@ const char* mode_fill(model::NetworkMode mode) {
 }
 
 std::string host_uplink(const model::Topology& topology, const LiveData& live) {
+  (void)live;  // the sandbox names its host uplink eth0 too (plan/target.h)
   if (!topology.host.uplink.empty()) return topology.host.uplink;
-  return live.sandbox ? "uplink" : "eth0";
+  return "eth0";
 }
 
-std::string nic_address_text(const model::Nic& nic, const LiveData& live) {
+std::string nic_address_text(const model::Nic& nic, const model::Network* network, const LiveData& live) {
   switch (nic.address_kind) {
     case model::AddressKind::static_cidr: return nic.address ? nic.address->str() + " (static)" : "static";
     case model::AddressKind::none: return "no address";
@@ -387,6 +392,9 @@ std::string nic_address_text(const model::Nic& nic, const LiveData& live) {
   if (nic.mac) {
     auto it = live.leases.find(nic.mac->str());
     if (it != live.leases.end()) return it->second + " (lease)";
+    if (network && network->dhcp)
+      for (const auto& host : network->dhcp->hosts)
+        if (host.mac && *host.mac == *nic.mac) return "dhcp (reserved " + host.ip.str() + ")";
   }
   return "dhcp";
 }

@@ -16,6 +16,10 @@
 //   n_nic_<device>             a physical NIC of the host (the uplink)
 //   n_wan, n_lan               the upstream network / the bridged LAN outside the host
 //   n_legend                   the legend
+// Match keys (Node::match), used to place traced hops: "dev:<device>" on every
+// device node, "guest:<guest>:<nic>" and "guest-nic:<netns>:<nic>" (port nicN)
+// on guests, "nat:<bridge>"/"nat:<network>" (or route:), "uplink:<device>", "macvtap:<guest>:<nic>",
+// "upstream:wan", "upstream:lan", "dnsmasq:<network>".
 // Clusters: cluster_host, cluster_net_<network> (inside the host), cluster_legend.
 // (<...> parts pass through id_part(): characters other than [A-Za-z0-9_] become '_'.)
 #include <map>
@@ -30,8 +34,8 @@ namespace netlab::graphs {
 struct LiveData {
   /// Leases by NIC MAC (lower-case "52:54:00:.."), the leased IPv4 address ("192.168.122.57").
   std::map<std::string, std::string> leases;
-  /// The lab runs in a sandbox: the host is "<lab>-host", its uplink defaults to
-  /// "uplink", and the outside is the simulated <lab>-wan / <lab>-lan.
+  /// The lab runs in a sandbox: the host is "<lab>-host" and the outside is the
+  /// simulated <lab>-wan / <lab>-lan.
   bool sandbox = false;
 };
 
@@ -44,11 +48,13 @@ Diagram build_lab_diagram(const model::Topology& topology, const LiveData& live 
 const char* mode_color(model::NetworkMode mode);
 const char* mode_fill(model::NetworkMode mode);
 
-/// The host's uplink device as drawn: host.uplink, else "uplink" in a sandbox, else "eth0".
+/// The host's uplink device as drawn: host.uplink, else "eth0" (the sandbox's
+/// name for it, and the usual name of the default-route NIC).
 std::string host_uplink(const model::Topology& topology, const LiveData& live);
 
 /// The text shown for a NIC's address: its static CIDR, the live lease
-/// ("192.168.122.57 (lease)"), "dhcp" when none is known yet, or "no address".
-std::string nic_address_text(const model::Nic& nic, const LiveData& live);
+/// ("192.168.122.57 (lease)"), the DHCP reservation of its MAC in `network`
+/// ("dhcp (reserved 192.168.122.10)"), "dhcp" when none is known, or "no address".
+std::string nic_address_text(const model::Nic& nic, const model::Network* network, const LiveData& live);
 
 }  // namespace netlab::graphs
