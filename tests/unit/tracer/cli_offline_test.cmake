@@ -1,0 +1,26 @@
+# netlab trace --offline: a missing DIR and a bad hopmap.json are bad input (exit 2
+# with a message); a good capture set prints the hop tables, as text and JSON.
+function(expect_run expected_rc needle)
+  execute_process(COMMAND ${NETLAB} trace ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL expected_rc)
+    message(FATAL_ERROR "netlab trace ${ARGN}: exit ${rc}, expected ${expected_rc}\n${out}\n${err}")
+  endif()
+  string(FIND "${out}${err}" "${needle}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "netlab trace ${ARGN}: output lacks '${needle}':\n${out}\n${err}")
+  endif()
+endfunction()
+
+set(tmp ${CMAKE_CURRENT_BINARY_DIR}/tracer_cli_tmp)
+file(REMOVE_RECURSE ${tmp})
+file(MAKE_DIRECTORY ${tmp}/bad-hopmap)
+file(WRITE ${tmp}/bad-hopmap/hopmap.json "{ \"lab\": 3, ")
+file(COPY ${DATA}/nat-ping/nlt-tr-g1__eth0.pcap DESTINATION ${tmp}/bad-hopmap)
+file(MAKE_DIRECTORY ${tmp}/no-hopmap)
+
+expect_run(2 "not a directory" --offline ${tmp}/does-not-exist)
+expect_run(2 "hopmap.json" --offline ${tmp}/bad-hopmap)
+expect_run(2 "hopmap.json" --offline ${tmp}/no-hopmap)
+expect_run(0 "dropped after nlt-tr-host/br0" --offline ${DATA}/forward-drop)
+expect_run(0 "\"schema\": \"netlab.trace\"" --offline ${DATA}/nat-ping --json)
+file(REMOVE_RECURSE ${tmp})
