@@ -12,7 +12,7 @@ BUILD=(build-essential cmake pkg-config ninja-build
 FUZZ=(clang libclang-rt-14-dev)
 RUNTIME=(iproute2 iputils-ping nftables dnsmasq-base busybox-static tcpdump tshark conntrack ethtool procps
          openvswitch-switch qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients
-         python3 python3-jsonschema libxml2-utils chromium hyperfine)
+         python3 python3-jsonschema python3-yaml libxml2-utils chromium hyperfine)
 
 missing=()
 for p in "${BUILD[@]}" "${FUZZ[@]}" "${RUNTIME[@]}"; do
