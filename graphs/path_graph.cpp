@@ -33,10 +33,11 @@ std::optional<Place> unique_prefix(const KeyIndex& index, const std::string& pre
 
 bool is_switch(const std::string& role) { return role == "bridge" || role == "ovs"; }
 
-/// "①".."⑳" for 1..20 (easy to spot on an edge), "#21" beyond.
+/// "①".."⑩" for 1..10 (easy to spot on an edge; DejaVu Sans has no glyph
+/// beyond ⑩), "(11)" from there on.
 std::string hop_number(int index) {
-  if (index >= 1 && index <= 20) {
-    // U+2460 + (index - 1), UTF-8 encoded: E2 91 A0.. / E2 91 B3.
+  if (index >= 1 && index <= 10) {
+    // U+2460 + (index - 1), UTF-8 encoded.
     unsigned code = 0x2460 + static_cast<unsigned>(index - 1);
     std::string s;
     s += static_cast<char>(0xE0 | (code >> 12));
@@ -44,7 +45,7 @@ std::string hop_number(int index) {
     s += static_cast<char>(0x80 | (code & 0x3F));
     return s;
   }
-  return "#" + std::to_string(index);
+  return "(" + std::to_string(index) + ")";
 }
 
 /// Adds a line of `color` text to a node's label (a row of its table for HTML
@@ -130,8 +131,7 @@ PathDiagram overlay_path(const Diagram& lab, const TracedPath& path) {
     if (!here) continue;
     const std::string color = hop.direction == "back" ? kBackColor : kOutColor;
     if (!previous) {
-      annotate(d.find_node(here->node), hop_number(hop.index) + " start" + (hop.summary.empty() ? "" : ": " + hop.summary),
-               color);
+      annotate(d.find_node(here->node), hop_number(hop.index) + " start", color);
     } else if (previous->node != here->node) {
       Edge e;
       e.from = previous->node;

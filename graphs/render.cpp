@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <vector>
 
 namespace netlab::graphs {
 namespace {
@@ -76,6 +77,52 @@ struct RenderDataDeleter {
   void operator()(char* data) const { gvFreeRenderData(data); }
 };
 
+/// cgraph's default ID discipline turns a name into the address of its interned
+/// string, and subgraphs are kept ordered by ID: their order (hence the DOT text
+/// and the layout) would follow heap addresses. This discipline numbers names in
+/// the order they are first seen, so the same Diagram gives the same output.
+struct OrderedIds {
+  Agraph_t* root = nullptr;
+  std::map<std::string, IDTYPE> ids;
+  std::vector<char*> names;   // names[id / 2 - 1], interned in root's string pool (agwrite needs that)
+  IDTYPE next_anonymous = 1;  // odd ids: anonymous objects, as in cgraph's own discipline
+};
+void* ids_open(Agraph_t* g, Agdisc_t*) {
+  auto* s = new OrderedIds;
+  s->root = g;
+  return s;
+}
+long ids_map(void* state, int, char* str, IDTYPE* id, int createflag) {
+  auto* s = static_cast<OrderedIds*>(state);
+  if (!str) {
+    *id = s->next_anonymous;
+    s->next_anonymous += 2;
+    return 1;
+  }
+  auto it = s->ids.find(str);
+  if (it != s->ids.end()) {
+    *id = it->second;
+    return 1;
+  }
+  if (!createflag) return 0;
+  // Freed with the graph's string pool by agclose.
+  s->names.push_back(agstrdup(s->root, str));
+  *id = static_cast<IDTYPE>(s->names.size() * 2);
+  s->ids.emplace(str, *id);
+  return 1;
+}
+long ids_alloc(void*, int, IDTYPE) { return 0; }  // no caller-chosen ids
+void ids_free(void*, int, IDTYPE) {}
+char* ids_print(void* state, int, IDTYPE id) {
+  auto* s = static_cast<OrderedIds*>(state);
+  if (id % 2 != 0 || id == 0 || id / 2 > s->names.size()) return nullptr;
+  return s->names[id / 2 - 1];
+}
+void ids_close(void* state) { delete static_cast<OrderedIds*>(state); }
+void ids_register(void*, int, void*) {}
+Agiddisc_t kOrderedIdDisc = {ids_open, ids_map, ids_alloc, ids_free, ids_print, ids_close, ids_register};
+Agdisc_t kDisc = {&AgMemDisc, &kOrderedIdDisc, &AgIoDisc};
+
 void set(void* obj, const char* name, const std::string& value) {
   if (value.empty()) return;
   agsafeset(obj, const_cast<char*>(name), cs(value), const_cast<char*>(""));
@@ -134,7 +181,7 @@ void set_defaults(Agraph_t* g, Engine engine) {
 }
 
 Result<GraphPtr> build_graph(const Diagram& d, Engine engine) {
-  GraphPtr g(agopen(cs(d.name.empty() ? "netlab" : d.name), Agdirected, nullptr));
+  GraphPtr g(agopen(cs(d.name.empty() ? "netlab" : d.name), Agdirected, &kDisc));
   if (!g) return Error{"Graphviz could not create a graph"};
   Agraph_t* root = g.get();
   set_defaults(root, engine);
@@ -276,6 +323,9 @@ Result<std::string> render(const Diagram& diagram, Format format, Engine engine)
       return Error{std::string("Graphviz could not render ") + device + ": " + capture.text()};
   }
   std::unique_ptr<char, RenderDataDeleter> data(raw);
+  // Graphviz reports some problems (a malformed HTML label) and carries on with
+  // a fallback; netlab treats any reported error as a failure.
+  if (!graphviz_messages().empty()) return Error{"Graphviz reported: " + capture.text()};
   return std::string(data.get(), length);
 }
 
