@@ -1,6 +1,7 @@
 #include "netlab/plan/teardown.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 
 #include "netlab/host/dnsmasq.h"
@@ -67,7 +68,9 @@ void remove_one(const OwnedObject& o, const std::set<std::string>& doomed_namesp
       return;
     }
     case ObjectKind::netns: {
-      if (!host::netns_exists(o.name)) return;
+      // Also a bare /run/netns file: an `up` killed inside create_netns leaves one.
+      std::error_code ec;
+      if (!std::filesystem::exists(host::netns_path(o.name), ec)) return;
       sockets.forget(o.name);
       if (auto st = host::delete_netns(o.name); !st) report.problems.push_back(st.error().message);
       else report.removed.push_back("namespace " + o.name);

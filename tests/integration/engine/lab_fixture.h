@@ -1,0 +1,47 @@
+#pragma once
+// Integration fixture for whole labs: writes a topology to a temporary file,
+// runs the real `netlab` binary against it in --sandbox, and on teardown takes
+// the lab down and checks that nothing of it is left: no namespace named
+// "<lab>-*", no run directory or lock, no dnsmasq started for it.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "netlab/host/process.h"
+
+namespace netlab::testing {
+
+/// What a command printed and how it ended.
+struct Outcome {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+/// Runs argv (no shell) with a bound; a timeout is a test failure.
+Outcome run_command(const std::vector<std::string>& argv, int timeout_s = 60);
+/// Runs the netlab binary under test with `args`.
+Outcome netlab(const std::vector<std::string>& args, int timeout_s = 120);
+/// Runs argv inside namespace `netns` (ip netns exec).
+Outcome in_netns(const std::string& netns, const std::vector<std::string>& argv, int timeout_s = 30);
+/// One ICMP echo from namespace `netns` to `address`; true when answered.
+bool ping(const std::string& netns, const std::string& address);
+
+/// Everything of `lab` that still exists: namespaces, run files, dnsmasq processes.
+std::vector<std::string> leftovers(const std::string& lab);
+
+class LabTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  /// Writes `yaml` to a temporary file named after the lab and remembers the lab.
+  std::string write_topology(const std::string& lab, const std::string& yaml);
+  /// `netlab up FILE --sandbox`, expecting success.
+  Outcome up_ok(const std::string& file);
+
+  std::string lab_;
+  std::string dir_;
+};
+
+}  // namespace netlab::testing
