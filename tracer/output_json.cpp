@@ -2,25 +2,25 @@
 
 namespace netlab::tracer {
 
-nlohmann::json trace_to_json(const std::string& lab, const std::vector<TracedPacket>& packets) {
-  nlohmann::json doc;
+nlohmann::ordered_json trace_to_json(const std::string& lab, const std::vector<TracedPacket>& packets) {
+  nlohmann::ordered_json doc;
   doc["schema"] = "netlab.trace";
   doc["version"] = kTraceJsonVersion;
   doc["lab"] = lab;
-  auto& list = doc["packets"] = nlohmann::json::array();
+  auto& list = doc["packets"] = nlohmann::ordered_json::array();
   for (size_t p = 0; p < packets.size(); ++p) {
     const TracedPacket& tp = packets[p];
-    nlohmann::json jp;
+    nlohmann::ordered_json jp;
     jp["index"] = p + 1;
     jp["kind"] = kind_name(tp.kind);
     jp["summary"] = tp.summary;
     jp["dropped"] = tp.dropped;
     jp["drop_after"] = tp.drop_after;
     jp["drop_cause"] = tp.drop_cause;
-    auto& hops = jp["hops"] = nlohmann::json::array();
+    auto& hops = jp["hops"] = nlohmann::ordered_json::array();
     uint64_t t0 = tp.hops.empty() ? 0 : tp.hops.front().t_ns;
     for (const auto& h : tp.hops) {
-      nlohmann::json jh;
+      nlohmann::ordered_json jh;
       jh["index"] = h.index;
       jh["t_ns"] = h.t_ns;
       jh["t_offset_ns"] = h.t_ns - t0;

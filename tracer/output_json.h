@@ -13,8 +13,8 @@ namespace netlab::tracer {
 
 inline constexpr int kTraceJsonVersion = 1;
 
-/// The document for `packets`; `lab` is the hop map's lab name.
-nlohmann::json trace_to_json(const std::string& lab, const std::vector<TracedPacket>& packets);
+/// The document for `packets` (keys in the documented order); `lab` is the hop map's lab name.
+nlohmann::ordered_json trace_to_json(const std::string& lab, const std::vector<TracedPacket>& packets);
 /// The same, serialised with two-space indentation and a final newline.
 std::string format_json(const std::string& lab, const std::vector<TracedPacket>& packets);
 
