@@ -14,7 +14,8 @@
 #   nat-tcp         g1 connects to a busybox nc listener on 203.0.113.1:8080 and sends "hello"
 #   guest-to-guest  g1 pings g2 once over the bridge
 #   forward-drop    an nft rule in the forward hook drops g1's ping to 203.0.113.1
-# expected.txt beside each set is written and reviewed by hand; this script does not touch it.
+# expected.txt beside each set is written and reviewed by hand; this script does not touch it. A new run
+# gives new ICMP ids, TCP sequence numbers and ports: review and rewrite expected.txt after regenerating.
 set -u
 OUT=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 NS=(nlt-tr-host nlt-tr-wan nlt-tr-g1 nlt-tr-g2)
