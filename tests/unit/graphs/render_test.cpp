@@ -141,8 +141,8 @@ TEST(Render, FormatAndEngineNames) {
   Diagram small = build_lab_diagram(testing::nat_lab());
   EXPECT_EQ(default_engine(small), Engine::dot);
   Diagram big;
-  big.nodes.resize(kDotNodeLimit + 1);
-  EXPECT_EQ(default_engine(big), Engine::fdp);
+  big.nodes.resize(kLargeDiagram + 1);
+  EXPECT_EQ(default_engine(big), Engine::dot);
 }
 
 }  // namespace
