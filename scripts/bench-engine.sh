@@ -186,6 +186,20 @@ count() { awk -v t="$1" -v n="$2" -v p="$3" '$1==t && $2==n && $3==p' "$RES" | w
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{if (a=="-" || b=="-" || b==0) print "-"; else printf "%.3f\n", a/b}'; }
 fails() { awk -v t="$1" -v n="$2" '$1==t && $2==n && $3=="fail" {print $4}' "$RES" | sort | uniq -c | awk '{printf "%s%s x%s", s, $2, $1; s=", "}'; }
 
+per() { awk -v u="$1" -v n="$2" 'BEGIN{if (u=="-") print "-"; else printf "%.6f", u/n}'; }
+# marginal UP_A UP_B N_A N_B: (UP_B - UP_A) / (N_B - N_A), or "-".
+marginal() { awk -v a="$1" -v b="$2" -v m="$3" -v n="$4" \
+  'BEGIN{if (a=="" || a=="-" || b=="-" || m=="") print "-"; else printf "%.6f", (b-a)/(n-m)}'; }
+# gen N: the topology file of N guests, checked by `netlab validate`.
+gen() {
+  [[ -e $TMP/nlb-$1.yaml ]] && return 0
+  "$HERE/gen-topology.sh" "$1" nlb > "$TMP/nlb-$1.yaml" &&
+    "$NETLAB" validate "$TMP/nlb-$1.yaml" > "$TMP/validate-$1.log" 2>&1 && return 0
+  say "N=$1: the generated topology is not valid: $(head -3 "$TMP/validate-$1.log")"
+  rm -f "$TMP/nlb-$1.yaml"
+  return 1
+}
+
 echo "# netlab engine benchmark, $(date -Is)"
 echo "# machine: $(uname -srm), $(nproc) cpus ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
 echo "# netlab: $NETLAB  baseline: $BASELINE"
@@ -194,7 +208,7 @@ echo "# load average at start: $(load)"
 # --- main table ---------------------------------------------------------------
 if ((DO_MAIN)); then
   for n in $SIZES; do
-    "$HERE/gen-topology.sh" "$n" nlb > "$TMP/nlb-$n.yaml"
+    gen "$n" || continue
     r=${RUNS:-$((n <= 100 ? 5 : 3))}
     fr=$r
     ((n > 100 && FORK_RUNS_BIG < r)) && fr=$FORK_RUNS_BIG
@@ -261,9 +275,12 @@ if ((DO_MAIN)); then
 fi
 
 # --- per-guest curve ----------------------------------------------------------
+# Sizes already measured by the main table are not run again; the curve's table
+# shows them too (with their own number of runs).
 if [[ -n $CURVE ]]; then
   for n in $CURVE; do
-    [[ -e $TMP/nlb-$n.yaml ]] || "$HERE/gen-topology.sh" "$n" nlb > "$TMP/nlb-$n.yaml"
+    ((DO_MAIN)) && [[ " $SIZES " == *" $n "* ]] && continue
+    gen "$n" || continue
     say "curve N=$n: $CURVE_RUNS run(s), load $(load)"
     for ((i = 1; i <= CURVE_RUNS; i++)); do
       one_run netlab "$n"
@@ -271,14 +288,18 @@ if [[ -n $CURVE ]]; then
     done
   done
   echo
-  echo "## per-guest curve (medians of $CURVE_RUNS run(s); s/guest = up / N)"
-  printf '%6s %9s %11s %9s %11s %9s %9s\n' N up:netlab s/guest:nl up:batch s/guest:bt dn:netlab dn:batch
-  for n in $CURVE; do
+  echo "## per-guest curve (medians; s/guest = up / N; marginal = extra up time per extra guest since the previous row)"
+  printf '%6s %9s %11s %11s %9s %11s %11s %9s %9s %5s\n' N up:netlab s/guest:nl marginal:nl \
+    up:batch s/guest:bt marginal:bt dn:netlab dn:batch runs
+  pn="" pu="" pb=""
+  all=$( ( ((DO_MAIN)) && printf '%s\n' $SIZES; printf '%s\n' $CURVE) | sort -n | uniq)
+  for n in $all; do
     un=$(median netlab "$n" up) ub=$(median batch "$n" up)
-    printf '%6s %9s %11s %9s %11s %9s %9s\n' "$n" "$un" \
-      "$(awk -v u="$un" -v n="$n" 'BEGIN{if (u=="-") print "-"; else printf "%.6f", u/n}')" "$ub" \
-      "$(awk -v u="$ub" -v n="$n" 'BEGIN{if (u=="-") print "-"; else printf "%.6f", u/n}')" \
-      "$(median netlab "$n" down)" "$(median batch "$n" down)"
+    printf '%6s %9s %11s %11s %9s %11s %11s %9s %9s %5s\n' "$n" \
+      "$un" "$(per "$un" "$n")" "$(marginal "$pu" "$un" "$pn" "$n")" \
+      "$ub" "$(per "$ub" "$n")" "$(marginal "$pb" "$ub" "$pn" "$n")" \
+      "$(median netlab "$n" down)" "$(median batch "$n" down)" "$(count netlab "$n" up)"
+    pn=$n pu=$un pb=$ub
   done
   echo "# load average after the curve: $(load)"
 fi
@@ -329,7 +350,7 @@ virsh_() { nsenter -t "$VIRT_PID" -m -n virsh -q -c qemu:///system "$@"; }
 if ((DO_VIRT)); then
   echo
   echo "## one NAT network with DHCP: netlab up/down --sandbox vs virsh net-start/net-destroy"
-  if why=$(virt_start); then
+  if virt_start > "$TMP/virt.why"; then
     virsh_ net-define "$HERE/nat-dhcp.libvirt.xml" > "$TMP/netdefine.log" 2>&1 ||
       echo "net-define failed: $(cat "$TMP/netdefine.log")"
     for ((i = 1; i <= VIRT_RUNS; i++)); do
@@ -361,7 +382,7 @@ if ((DO_VIRT)); then
     echo " with their uplink veth, which libvirt's side does not; both start a dnsmasq on a fresh bridge)"
     for t in nlv virsh; do x=$(fails "$t" 1); [[ -n $x ]] && echo "FAILURES $t: $x"; done
   else
-    echo "libvirt comparison skipped: $why"
+    echo "libvirt comparison skipped: $(cat "$TMP/virt.why")"
   fi
   virt_stop
 fi
