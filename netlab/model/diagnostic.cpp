@@ -19,4 +19,27 @@ std::string format_all(const std::vector<Diagnostic>& diagnostics) {
   return out;
 }
 
+std::string excerpt(std::string_view text) {
+  constexpr size_t kMax = 40;
+  size_t cut = text.size();
+  if (cut > kMax) {
+    cut = kMax;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // no half characters
+  }
+  std::string out;
+  for (size_t i = 0; i < cut; ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f) {
+      static const char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (cut < text.size()) out += "...";
+  return out;
+}
+
 }  // namespace netlab::model

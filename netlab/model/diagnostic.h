@@ -1,6 +1,7 @@
 #pragma once
 // A problem found in a topology file, at the position of the offending node.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "netlab/model/topology.h"
@@ -18,5 +19,9 @@ struct Diagnostic {
 
 /// Joins format() of each diagnostic, one per line.
 std::string format_all(const std::vector<Diagnostic>& diagnostics);
+
+/// User text fit for a message: control bytes as \xNN, cut after about 40 bytes
+/// (at a UTF-8 character boundary) with "..." appended.
+std::string excerpt(std::string_view text);
 
 }  // namespace netlab::model

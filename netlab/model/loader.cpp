@@ -1,5 +1,6 @@
 #include "netlab/model/loader.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -38,11 +39,6 @@ const std::vector<std::pair<std::string, std::string>> kNicModels{
 const std::vector<std::pair<std::string, std::string>> kDiskFormats{{"qcow2", "qcow2"}, {"raw", "raw"}};
 const std::vector<std::pair<std::string, Provisioning>> kProvisioning{{"thin", Provisioning::thin},
                                                                       {"thick", Provisioning::thick}};
-
-std::string shorten(const std::string& text) {
-  constexpr size_t kMax = 40;
-  return text.size() <= kMax ? text : text.substr(0, kMax) + "...";
-}
 
 // Reads one lab file's YAML tree into a Topology, reporting through a YamlReader.
 class Loader {
@@ -128,7 +124,7 @@ Network Loader::network(const Entry& entry) {
   net.name = entry.key;
   net.pos.node = r_.position(entry.key_node);
   if (!r_.expect_mapping(entry)) return net;
-  const std::string where = "network '" + shorten(net.name) + "'";
+  const std::string where = "network '" + excerpt(net.name) + "'";
   for (const auto& e : r_.mapping(entry.value, where, kNetworkKeys, &net.pos)) {
     if (e.key == "mode") {
       if (auto v = r_.choice(e, kModes)) net.mode = *v;
@@ -208,7 +204,7 @@ Guest Loader::guest(const Entry& entry, const std::string& lab) {
   g.name = entry.key;
   g.pos.node = r_.position(entry.key_node);
   if (!r_.expect_mapping(entry)) return g;
-  const std::string where = "guest '" + shorten(g.name) + "'";
+  const std::string where = "guest '" + excerpt(g.name) + "'";
   for (const auto& e : r_.mapping(entry.value, where, kGuestKeys, &g.pos)) {
     if (e.key == "kind") {
       if (auto v = r_.choice(e, kKinds)) g.kind = *v;
@@ -283,7 +279,7 @@ std::optional<Cidr> Loader::cidr(const Entry& entry) {
   if (auto c = Cidr::parse(*text)) return c;
   std::string hint = "write an address with a prefix length, e.g. 192.168.122.0/24";
   if (Ipv4::parse(*text)) hint = "add the prefix length, e.g. " + *text + "/24";
-  r_.error(r_.value_position(entry), "malformed " + entry.key + " '" + shorten(*text) + "'", hint);
+  r_.error(r_.value_position(entry), "malformed " + entry.key + " '" + excerpt(*text) + "'", hint);
   return std::nullopt;
 }
 
@@ -293,7 +289,7 @@ std::optional<Ipv4> Loader::ip(const Entry& entry) {
   if (auto a = Ipv4::parse(*text)) return a;
   std::string hint = "write a dotted-quad IPv4 address, e.g. 192.168.122.1";
   if (auto c = Cidr::parse(*text)) hint = "drop the prefix length: " + c->address.str();
-  r_.error(r_.value_position(entry), "malformed " + entry.key + " address '" + shorten(*text) + "'", hint);
+  r_.error(r_.value_position(entry), "malformed " + entry.key + " address '" + excerpt(*text) + "'", hint);
   return std::nullopt;
 }
 
@@ -301,7 +297,7 @@ std::optional<Mac> Loader::mac(const Entry& entry) {
   auto text = r_.string(entry);
   if (!text) return std::nullopt;
   if (auto m = Mac::parse(*text)) return m;
-  r_.error(r_.value_position(entry), "malformed mac '" + shorten(*text) + "'",
+  r_.error(r_.value_position(entry), "malformed mac '" + excerpt(*text) + "'",
            "write six hex pairs in quotes, e.g. \"52:54:00:12:34:56\"");
   return std::nullopt;
 }
@@ -323,12 +319,12 @@ std::optional<int> Loader::memory(const Entry& entry) {
   if (unit == "M" || unit == "MiB") factor = 1;
   if (unit == "G" || unit == "GiB") factor = 1024;
   if (ec != std::errc() || p == text->data() || factor == 0 || number < 0) {
-    r_.error(r_.value_position(entry), "malformed memory size '" + shorten(*text) + "'",
+    r_.error(r_.value_position(entry), "malformed memory size '" + excerpt(*text) + "'",
              "write MiB as a number, or a size such as 512M or 1G");
     return std::nullopt;
   }
   if (number > (1LL << 30) / factor) {
-    r_.error(r_.value_position(entry), "memory size '" + shorten(*text) + "' is out of range");
+    r_.error(r_.value_position(entry), "memory size '" + excerpt(*text) + "' is out of range");
     return std::nullopt;
   }
   return static_cast<int>(number * factor);
@@ -348,7 +344,7 @@ void Loader::range(const Entry& entry, Dhcp* out) {
     last = Ipv4::parse(trim(text->substr(dash + 1)));
   }
   if (!first || !last) {
-    r_.error(r_.value_position(entry), "malformed dhcp range '" + shorten(*text) + "'",
+    r_.error(r_.value_position(entry), "malformed dhcp range '" + excerpt(*text) + "'",
              "write 'first-last', e.g. 192.168.122.100-192.168.122.199");
     return;
   }
@@ -368,7 +364,7 @@ void Loader::lease_time(const Entry& entry, Dhcp* out) {
                    all_digits(std::string_view(t).substr(0, t.size() - 1));
   bool ok = t == "infinite" || all_digits(t) || with_unit;
   if (!ok) {
-    r_.error(r_.value_position(entry), "malformed lease-time '" + shorten(t) + "'",
+    r_.error(r_.value_position(entry), "malformed lease-time '" + excerpt(t) + "'",
              "write seconds or a number with s, m, h, d or w (e.g. 1h), or 'infinite'");
     return;
   }
@@ -393,7 +389,7 @@ void Loader::address(const Entry& entry, Nic* out) {
   }
   std::string hint = "expected dhcp, none or an address with a prefix length, e.g. 192.168.122.10/24";
   if (Ipv4::parse(*text)) hint = "add the subnet's prefix length, e.g. " + *text + "/24";
-  r_.error(r_.value_position(entry), "malformed address '" + shorten(*text) + "'", hint);
+  r_.error(r_.value_position(entry), "malformed address '" + excerpt(*text) + "'", hint);
 }
 
 void Loader::require(const FieldPositions& pos, const std::string& key, const std::string& where,
@@ -409,6 +405,9 @@ LoadResult load_string(const std::string& text, const std::string& file_name) {
   try {
     YAML::Node root = YAML::Load(text);
     result.topology = Loader(&reader).topology(root);
+  } catch (const YAML::DeepRecursion& e) {
+    reader.error({file_name, e.mark.line + 1, e.mark.column + 1},
+                 "invalid yaml: nested too deeply (" + std::to_string(e.depth()) + " levels)");
   } catch (const YAML::Exception& e) {
     Position pos{file_name, 0, 0};
     if (!e.mark.is_null()) pos = {file_name, e.mark.line + 1, e.mark.column + 1};

@@ -30,10 +30,7 @@ bool is_valid_ifname(const std::string& name) {
                       [](char c) { return c == '/' || c == ':' || c <= ' ' || c == 127; });
 }
 
-std::string quoted(const std::string& text) {
-  constexpr size_t kMax = 40;
-  return "'" + (text.size() <= kMax ? text : text.substr(0, kMax) + "...") + "'";
-}
+std::string quoted(const std::string& text) { return "'" + excerpt(text) + "'"; }
 
 // Collects diagnostics for one validate() call.
 class Checker {

@@ -9,12 +9,6 @@
 namespace netlab::model {
 namespace {
 
-// Keeps messages readable when a fuzzer or a mistake puts a huge scalar somewhere.
-std::string shorten(const std::string& text) {
-  constexpr size_t kMax = 40;
-  return text.size() <= kMax ? text : text.substr(0, kMax) + "...";
-}
-
 bool is_quoted(const YAML::Node& node) { return node.Tag() == "!"; }
 
 }  // namespace
@@ -39,7 +33,7 @@ std::string YamlReader::describe(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Map: return "a mapping";
     case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Scalar: return "'" + shorten(node.Scalar()) + "'";
+    case YAML::NodeType::Scalar: return "'" + excerpt(node.Scalar()) + "'";
     default: return "nothing";
   }
 }
@@ -58,7 +52,7 @@ std::vector<Entry> YamlReader::mapping(const YAML::Node& node, const std::string
     const std::string& text = key.Scalar();
     const Position key_pos = position(key);
     if (auto first = seen.find(text); first != seen.end()) {
-      error(key_pos, "duplicate key '" + shorten(text) + "' in " + what,
+      error(key_pos, "duplicate key '" + excerpt(text) + "' in " + what,
             "first written at line " + std::to_string(first->second.line));
       continue;
     }
@@ -68,7 +62,7 @@ std::vector<Entry> YamlReader::mapping(const YAML::Node& node, const std::string
     if (!known) {
       std::string hint = did_you_mean(text, allowed);
       if (hint.empty()) hint = "known keys: " + join_choices(allowed);
-      error(key_pos, "unknown key '" + shorten(text) + "' in " + what, hint);
+      error(key_pos, "unknown key '" + excerpt(text) + "' in " + what, hint);
       continue;
     }
     entries.push_back({text, key, YAML::Node(it->second)});
@@ -107,13 +101,13 @@ std::optional<int> YamlReader::integer(const Entry& entry) {
     auto [p, ec] = std::from_chars(begin, end, value);
     if (ec == std::errc() && p == end && begin != end) {
       if (value < std::numeric_limits<int>::min() || value > std::numeric_limits<int>::max()) {
-        error(value_position(entry), "'" + entry.key + "' value " + shorten(text) + " is out of range");
+        error(value_position(entry), "'" + entry.key + "' value " + excerpt(text) + " is out of range");
         return std::nullopt;
       }
       return static_cast<int>(value);
     }
     if (ec == std::errc::result_out_of_range) {
-      error(value_position(entry), "'" + entry.key + "' value " + shorten(text) + " is out of range");
+      error(value_position(entry), "'" + entry.key + "' value " + excerpt(text) + " is out of range");
       return std::nullopt;
     }
   }
@@ -134,7 +128,7 @@ std::optional<bool> YamlReader::boolean(const Entry& entry) {
 }
 
 void YamlReader::bad_choice(const Entry& entry, const std::string& text, const std::vector<std::string>& names) {
-  error(value_position(entry), "invalid " + entry.key + " '" + shorten(text) + "', expected " + join_choices(names),
+  error(value_position(entry), "invalid " + entry.key + " '" + excerpt(text) + "', expected " + join_choices(names),
         did_you_mean(text, names));
 }
 

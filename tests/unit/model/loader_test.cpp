@@ -294,6 +294,30 @@ TEST(Loader, ReportsEmptyAndNonMappingDocuments) {
   EXPECT_EQ(load_problems("hello\n"), (V{"1:1: the top level must be a mapping, not 'hello'"}));
 }
 
+TEST(Loader, DeepNestingIsAnErrorNotACrash) {
+  const std::string deep = "name: " + std::string(5000, '[') + std::string(5000, ']') + "\n";
+  auto r = load_string(deep, "deep.yaml");
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_EQ(r.diagnostics[0].message, "invalid yaml: nested too deeply (500 levels)");
+  EXPECT_EQ(r.diagnostics[0].pos.line, 1);
+}
+
+TEST(Loader, ControlCharactersAndLongValuesAreEscapedInMessages) {
+  EXPECT_EQ(load_problems("name: t\nnetworks:\n  n:\n    mode: \"n\\ta\\x01t\"\n"),
+            (V{"4:11: invalid mode 'n\\x09a\\x01t', expected nat, route, isolated or bridge"}));
+  const std::string long_value(100, 'x');
+  EXPECT_EQ(load_problems("name: t\nnetworks:\n  n:\n    mode: " + long_value + "\n"),
+            (V{"4:11: invalid mode '" + std::string(40, 'x') + "...', expected nat, route, isolated or bridge"}));
+}
+
+TEST(Diagnostic, ExcerptEscapesAndCuts) {
+  EXPECT_EQ(excerpt("plain"), "plain");
+  EXPECT_EQ(excerpt(std::string("a\0b\n", 4)), "a\\x00b\\x0a");
+  EXPECT_EQ(excerpt(std::string(41, 'y')), std::string(40, 'y') + "...");
+  // 39 ASCII bytes then a 2-byte character across the cut: the character is left out whole.
+  EXPECT_EQ(excerpt(std::string(39, 'z') + "\xc3\xa9tail"), std::string(39, 'z') + "...");
+}
+
 TEST(Loader, AliasesAndAnchorsWork) {
   auto r = load_string("name: a\nnetworks:\n  n: &net {subnet: 10.0.0.0/24}\n  m: *net\n", "a.yaml");
   ASSERT_TRUE(r.ok()) << format_all(r.diagnostics);
