@@ -31,6 +31,7 @@ th { background: #eef1f5; }
 tr.back td:first-child { border-left: 4px solid var(--back); }
 tr.out td:first-child { border-left: 4px solid var(--out); }
 tr.dropped td { background: #fde0dd; color: var(--drop); font-weight: bold; }
+td.nowrap { white-space: nowrap; }
 td.mono, .mono { font-family: "DejaVu Sans Mono", monospace; font-size: 12px; }
 .empty { color: var(--muted); font-style: italic; }
 @media print {
@@ -71,7 +72,7 @@ std::string hop_table(const TracedPath& path) {
     s += "<tr class=\"" + cls + "\"><td>" + std::to_string(h.index) + "</td><td>" +
          esc(h.direction == "back" ? "reply" : "request") + "</td><td>" + esc(h.role) + "</td><td class=\"mono\">" +
          esc(h.netns) + "</td><td class=\"mono\">" + esc(h.device) + "</td><td class=\"mono\">" + esc(seen) +
-         "</td><td class=\"mono\">" + esc(h.change) + "</td><td>" + esc(time) + "</td></tr>\n";
+         "</td><td class=\"mono\">" + esc(h.change) + "</td><td class=\"nowrap\">" + esc(time) + "</td></tr>\n";
   }
   s += "</tbody>\n</table>\n";
   return s;
