@@ -29,6 +29,21 @@ nlohmann::ordered_json trace_to_json(const std::string& lab, const std::vector<T
       jh["role"] = h.role;
       jh["direction"] = h.direction;
       jh["change"] = h.change;
+      if (!h.conntrack.empty()) jh["conntrack"] = h.conntrack;
+      if (!h.rules.empty()) {
+        auto& rules = jh["rules"] = nlohmann::ordered_json::array();
+        for (const auto& r : h.rules) {
+          nlohmann::ordered_json jr;
+          jr["family"] = r.family;
+          jr["table"] = r.table;
+          jr["chain"] = r.chain;
+          jr["handle"] = r.handle;
+          jr["rule"] = r.rule;
+          jr["comment"] = r.comment;
+          jr["verdict"] = r.verdict;
+          rules.push_back(std::move(jr));
+        }
+      }
       hops.push_back(std::move(jh));
     }
     list.push_back(std::move(jp));

@@ -41,6 +41,14 @@ std::string format_text(const std::vector<TracedPacket>& packets) {
       while (!line.empty() && line.back() == ' ') line.pop_back();
       out += line + "\n";
     }
+    for (const auto& h : tp.hops) {
+      for (const auto& c : h.conntrack) out += fmt::format("  hop {} {}: conntrack {}\n", h.index, h.role, c);
+      for (const auto& r : h.rules) {
+        out += fmt::format("  hop {} {}: nft {} {} {} {}{} \u2192 {}\n", h.index, h.role, r.family, r.table, r.chain,
+                           r.handle == 0 ? r.rule : "`" + r.rule + "`",
+                           r.comment.empty() ? "" : " (" + r.comment + ")", r.verdict);
+      }
+    }
     if (tp.dropped) {
       out += "  dropped after " + tp.drop_after;
       out += tp.drop_cause.empty() ? "\n" : ": " + tp.drop_cause + "\n";

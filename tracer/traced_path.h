@@ -9,6 +9,18 @@
 
 namespace netlab::tracer {
 
+/// One nftables rule (or chain policy) a packet met at a route/nat point,
+/// from the live trace's nft trace events (empty offline).
+struct RuleHit {
+  std::string family;   // "ip", "inet", ...
+  std::string table;
+  std::string chain;
+  uint64_t handle = 0;  // 0 for a chain policy
+  std::string rule;     // the rule's text, e.g. "iifname \"nat-default\" ... accept"; "policy" for a policy
+  std::string comment;  // its comment ("" when none)
+  std::string verdict;  // "accept", "drop", "continue", ...
+};
+
 /// One place where the packet was seen (a device) or decided on (a route/nat point).
 struct Hop {
   int index = 0;          // 1-based position in the path
@@ -19,6 +31,8 @@ struct Hop {
   std::string direction;  // in, out, fwd (bridged through), "-" (a point)
   std::string change;     // what differs from the previous device, e.g. "src 192.168.100.11 → 203.0.113.2"; "" if nothing
   int64_t record = -1;    // index into CaptureSet::records; -1 for a point
+  std::vector<RuleHit> rules;          // live: nft rules met here (route/nat points)
+  std::vector<std::string> conntrack;  // live: conntrack entries explaining a nat point
 };
 
 /// One packet followed across the devices.

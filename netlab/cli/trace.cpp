@@ -1,18 +1,23 @@
 // `netlab trace`: follow packets hop by hop through a lab.
-//   netlab trace --offline DIR [--json] [--pcap F.pcapng]
-// correlates a saved capture set (DIR/hopmap.json + DIR/<netns>__<device>.pcap,
-// see docs/tracer.md). The live form `netlab trace LAB --from G --to ADDR` will
-// add its own options and a run_live() beside run_offline(); parsing, the
-// choice of mode and the printing stay here, the work is in tracer/.
+//   netlab trace LAB --from GUEST --to ADDR [--proto icmp|tcp:PORT|udp:PORT] [--count N] [--timeout S]
+//   netlab trace LAB --passive [--filter BPF] [--duration S]
+//   netlab trace --offline DIR
+// plus the outputs --json, --pcap F.pcapng, --save DIR, --svg/--png/--dot/--html F.
+// Parsing, the choice of mode and the printing stay here; the work is in tracer/.
 #include <fmt/core.h>
 
 #include <memory>
 #include <string>
 
 #include "netlab/cli/commands.h"
+#include "netlab/cli/trace_figure.h"
+#include "netlab/state/lab_state.h"
+#include "tracer/capture_save.h"
 #include "tracer/capture_set.h"
 #include "tracer/label.h"
+#include "tracer/live_trace.h"
 #include "tracer/output_json.h"
+#include "tracer/output_live.h"
 #include "tracer/output_text.h"
 #include "tracer/pcapng_writer.h"
 
@@ -21,33 +26,138 @@ namespace {
 
 struct TraceOptions {
   std::string offline_dir;  // --offline DIR
+  std::string lab;          // LAB
+  std::string from, to;     // --from GUEST --to ADDR
+  std::string proto = "icmp";
+  int count = 1;
+  double timeout_s = 1.0;
+  bool passive = false;
+  std::string filter;
+  double duration_s = 5.0;
   bool json = false;        // --json
   std::string pcap;         // --pcap F.pcapng
+  std::string save;         // --save DIR
+  FigureFiles figures;
 };
 
-/// Prints the traced packets in the chosen format and writes the pcapng when asked.
-int print_result(const TraceOptions& opt, const tracer::CaptureSet& set,
-                 const std::vector<tracer::TracedPacket>& packets) {
+int fail(const std::string& message, int code) {
+  fmt::print(stderr, "netlab trace: {}\n", message);
+  return code;
+}
+
+/// Writes the pcapng and the capture set when asked; false after printing an error.
+bool write_captures(const TraceOptions& opt, const tracer::CaptureSet& set,
+                    const std::vector<tracer::TracedPacket>& packets) {
   if (!opt.pcap.empty()) {
     auto st = tracer::write_trace_pcapng(opt.pcap, packets, set);
     if (!st) {
-      fmt::print(stderr, "netlab trace: {}\n", st.error().message);
-      return kExitFailed;
+      fail(st.error().message, kExitFailed);
+      return false;
     }
   }
-  if (opt.json) fmt::print("{}", tracer::format_json(set.hopmap.lab, packets));
+  if (!opt.save.empty()) {
+    auto st = tracer::save_capture_set(set, opt.save);
+    if (!st) {
+      fail(st.error().message, kExitFailed);
+      return false;
+    }
+  }
+  return true;
+}
+
+int run_offline(const TraceOptions& opt) {
+  auto set = tracer::load_capture_set(opt.offline_dir, !opt.pcap.empty() || !opt.save.empty());
+  if (!set) return fail(set.error().message, kExitBadInput);
+  auto packets = tracer::trace_capture_set(*set);
+  if (!write_captures(opt, *set, packets)) return kExitFailed;
+  if (opt.json) fmt::print("{}", tracer::format_json(set->hopmap.lab, packets));
   else fmt::print("{}", tracer::format_text(packets));
   return kExitOk;
 }
 
-int run_offline(const TraceOptions& opt) {
-  auto set = tracer::load_capture_set(opt.offline_dir, !opt.pcap.empty());
-  if (!set) {
-    fmt::print(stderr, "netlab trace: {}\n", set.error().message);
-    return kExitBadInput;
+/// The lab's hop map from its run directory; exit code 2 when there is no such lab.
+std::optional<model::HopMap> read_hopmap(const std::string& lab, int* code) {
+  auto text = state::read_lab_file(lab, "hopmap.json");
+  if (!text) {
+    *code = fail("no running lab named " + lab + " (no hop map in its run directory)", kExitBadInput);
+    return std::nullopt;
   }
-  auto packets = tracer::trace_capture_set(*set);
-  return print_result(opt, *set, packets);
+  model::HopMap map;
+  std::string err;
+  if (!model::hopmap_from_json(*text, &map, &err)) {
+    *code = fail("hop map of " + lab + ": " + err, kExitFailed);
+    return std::nullopt;
+  }
+  return map;
+}
+
+int run_live(const TraceOptions& opt) {
+  if (opt.from.empty() || opt.to.empty()) return fail("a live trace needs --from GUEST and --to ADDR", kExitBadInput);
+  auto dst = model::Ipv4::parse(opt.to);
+  if (!dst) return fail("--to must be an IPv4 address, not '" + opt.to + "'", kExitBadInput);
+  auto spec = tracer::parse_probe_proto(opt.proto);
+  if (!spec) return fail(spec.error().message, kExitBadInput);
+  if (opt.count < 1 || opt.count > 100) return fail("--count must be 1..100", kExitBadInput);
+  if (opt.timeout_s <= 0 || opt.timeout_s > 30) return fail("--timeout must be in (0, 30] seconds", kExitBadInput);
+  spec->count = opt.count;
+  int code = kExitOk;
+  auto map = read_hopmap(opt.lab, &code);
+  if (!map) return code;
+  if (tracer::nic_of(*map, opt.from) == nullptr) return fail("lab " + opt.lab + " has no guest " + opt.from, kExitBadInput);
+  tracer::LiveRequest req;
+  req.lab = opt.lab;
+  req.hopmap = *map;
+  req.guest = opt.from;
+  req.dst = *dst;
+  req.spec = *spec;
+  req.timeout_ms = static_cast<int>(opt.timeout_s * 1000);
+  req.keep_frames = !opt.pcap.empty() || !opt.save.empty();
+  auto res = tracer::trace_live(req);
+  if (!res) return fail(res.error().message, kExitFailed);
+  if (!write_captures(opt, res->set, res->packets)) return kExitFailed;
+  if (opt.figures.any()) {
+    auto path = to_graph_path(opt.lab, opt.from, res->nic, res->packets);
+    std::string command = fmt::format("netlab trace {} --from {} --to {} --proto {} --count {}", opt.lab, opt.from,
+                                      opt.to, opt.proto, opt.count);
+    auto st = write_trace_figures(opt.lab, path, *res, command, opt.figures);
+    if (!st) return fail(st.error().message, kExitFailed);
+  }
+  if (opt.json) {
+    fmt::print("{}\n", tracer::live_to_json(opt.lab, opt.from, *dst, *spec, *res).dump(2));
+  } else {
+    fmt::print("{}{}", tracer::format_live_header(opt.lab, opt.from, *dst, *spec, *res),
+               tracer::format_text(res->packets));
+  }
+  return kExitOk;
+}
+
+int run_passive(const TraceOptions& opt) {
+  if (opt.duration_s <= 0 || opt.duration_s > 3600) return fail("--duration must be in (0, 3600] seconds", kExitBadInput);
+  int code = kExitOk;
+  auto map = read_hopmap(opt.lab, &code);
+  if (!map) return code;
+  tracer::PassiveRequest req;
+  req.lab = opt.lab;
+  req.hopmap = *map;
+  req.filter = opt.filter;
+  req.duration_ms = static_cast<int>(opt.duration_s * 1000);
+  req.keep_frames = !opt.pcap.empty() || !opt.save.empty();
+  auto res = tracer::trace_passive(req);
+  if (!res) return fail(res.error().message, res.error().message.find("filter") != std::string::npos ? kExitBadInput : kExitFailed);
+  if (!write_captures(opt, res->set, res->packets)) return kExitFailed;
+  if (opt.json) fmt::print("{}", tracer::format_json(opt.lab, res->packets));
+  else fmt::print("{}", tracer::format_text(res->packets));
+  return kExitOk;
+}
+
+int run(const TraceOptions& opt) {
+  if (!opt.offline_dir.empty()) {
+    if (!opt.lab.empty()) return fail("give either LAB or --offline DIR, not both", kExitBadInput);
+    return run_offline(opt);
+  }
+  if (opt.lab.empty()) return fail("give a LAB to trace in, or --offline DIR", kExitBadInput);
+  if (opt.passive) return run_passive(opt);
+  return run_live(opt);
 }
 
 }  // namespace
@@ -55,12 +165,25 @@ int run_offline(const TraceOptions& opt) {
 void add_trace(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand("trace", "Follow packets hop by hop: guest NIC, tap/veth, bridge, NAT, uplink");
   auto opt = std::make_shared<TraceOptions>();
+  cmd->add_option("LAB", opt->lab, "the running lab to trace in");
+  cmd->add_option("--from", opt->from, "the guest that sends the probe");
+  cmd->add_option("--to", opt->to, "the IPv4 address the probe goes to");
+  cmd->add_option("--proto", opt->proto, "icmp (default), tcp:PORT or udp:PORT");
+  cmd->add_option("--count", opt->count, "number of probes (default 1)");
+  cmd->add_option("--timeout", opt->timeout_s, "seconds to wait for each probe's answer (default 1)");
+  cmd->add_flag("--passive", opt->passive, "trace real traffic instead of sending a probe");
+  cmd->add_option("--filter", opt->filter, "--passive: BPF filter (pcap-filter syntax) for the traffic to trace");
+  cmd->add_option("--duration", opt->duration_s, "--passive: seconds to capture (default 5)");
   cmd->add_option("--offline", opt->offline_dir,
-                  "correlate a saved capture set: DIR/hopmap.json + DIR/<netns>__<device>.pcap files")
-      ->required();
+                  "correlate a saved capture set: DIR/hopmap.json + DIR/<netns>__<device>.pcap files");
   cmd->add_flag("--json", opt->json, "print the result as JSON (schema in docs/tracer.md)");
   cmd->add_option("--pcap", opt->pcap, "also write the traced packets to a pcapng, one interface per device");
-  cmd->callback([opt, exit_code] { *exit_code = run_offline(*opt); });
+  cmd->add_option("--save", opt->save, "also save the per-device captures and hopmap.json (offline format)");
+  cmd->add_option("--svg", opt->figures.svg, "draw the traced path on the lab diagram (SVG)");
+  cmd->add_option("--png", opt->figures.png, "the same as PNG");
+  cmd->add_option("--dot", opt->figures.dot, "the same as Graphviz DOT");
+  cmd->add_option("--html", opt->figures.html, "a self-contained HTML report: figure, hops, conntrack, rule trace");
+  cmd->callback([opt, exit_code] { *exit_code = run(*opt); });
 }
 
 }  // namespace netlab::cli

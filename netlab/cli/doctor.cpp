@@ -1,0 +1,85 @@
+// `netlab doctor LAB [GUEST]`: why a guest cannot reach what it should. Static
+// checks of each guest's path plus a probe trace (tracer/doctor.h), then one
+// plain verdict line per guest. Exit 0 when every guest checked is healthy, 1
+// when a problem was found, 2 for an unknown lab or guest.
+#include <fmt/core.h>
+
+#include <memory>
+#include <string>
+
+#include "netlab/cli/commands.h"
+#include "netlab/state/lab_state.h"
+#include "tracer/doctor.h"
+#include "tracer/output_text.h"
+
+namespace netlab::cli {
+namespace {
+
+struct DoctorOptions {
+  std::string lab;
+  std::string guest;
+};
+
+int run_doctor(const DoctorOptions& opt) {
+  auto text = state::read_lab_file(opt.lab, "hopmap.json");
+  if (!text) {
+    fmt::print(stderr, "netlab doctor: no running lab named {}\n", opt.lab);
+    return kExitBadInput;
+  }
+  model::HopMap map;
+  std::string err;
+  if (!model::hopmap_from_json(*text, &map, &err)) {
+    fmt::print(stderr, "netlab doctor: hop map of {}: {}\n", opt.lab, err);
+    return kExitFailed;
+  }
+  bool sandbox = false;
+  if (auto st = state::read_state(opt.lab)) sandbox = st->sandbox;
+  std::vector<std::string> guests;
+  for (const auto& nic : map.nics) {
+    if ((opt.guest.empty() || nic.guest == opt.guest) &&
+        std::find(guests.begin(), guests.end(), nic.guest) == guests.end())
+      guests.push_back(nic.guest);
+  }
+  if (guests.empty()) {
+    fmt::print(stderr, "netlab doctor: lab {} has no guest named {}\n", opt.lab, opt.guest);
+    return kExitBadInput;
+  }
+  bool healthy = true;
+  std::vector<std::string> verdicts;
+  for (const auto& g : guests) {
+    const model::NicPath* nic = tracer::nic_of(map, g);
+    auto report = tracer::doctor_guest(opt.lab, map, g, tracer::doctor_target(*nic, sandbox));
+    if (!report) {
+      fmt::print(stderr, "netlab doctor: {}: {}\n", g, report.error().message);
+      return kExitFailed;
+    }
+    fmt::print("{} ({} network {}, mode {}):\n", g, nic->nic, nic->network, nic->mode);
+    for (const auto& c : report->checks) fmt::print("  [{}] {}: {}\n", tracer::level_name(c.level), c.name, c.detail);
+    if (report->probed && !report->healthy) {
+      fmt::print("  probe trace to {}:\n", report->target.str());
+      std::string hops = tracer::format_text(report->trace.packets);
+      std::string indented = "    ";
+      for (char ch : hops) {
+        indented += ch;
+        if (ch == '\n') indented += "    ";
+      }
+      fmt::print("{}\n", indented.substr(0, indented.find_last_not_of(' ') + 1));
+    }
+    healthy = healthy && report->healthy;
+    verdicts.push_back(report->verdict);
+  }
+  for (const auto& v : verdicts) fmt::print("verdict: {}\n", v);
+  return healthy ? kExitOk : kExitFailed;
+}
+
+}  // namespace
+
+void add_doctor(CLI::App& app, int* exit_code) {
+  auto* cmd = app.add_subcommand("doctor", "Check why a guest cannot reach what it should: static checks + a probe trace");
+  auto opt = std::make_shared<DoctorOptions>();
+  cmd->add_option("LAB", opt->lab, "the running lab")->required();
+  cmd->add_option("GUEST", opt->guest, "only this guest (default: every guest)");
+  cmd->callback([opt, exit_code] { *exit_code = run_doctor(*opt); });
+}
+
+}  // namespace netlab::cli

@@ -1,0 +1,51 @@
+// Saving a capture set (see capture_save.h).
+#include "tracer/capture_save.h"
+
+#include <pcap/pcap.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace netlab::tracer {
+
+Status save_capture_set(const CaptureSet& set, const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Error{"cannot create " + dir + ": " + ec.message()};
+  if (set.frames.size() != set.devices.size()) return Error{"the capture set holds no frames to save"};
+  {
+    fs::path hm = fs::path(dir) / "hopmap.json";
+    std::ofstream out(hm);
+    out << model::hopmap_to_json(set.hopmap);
+    out.close();
+    if (!out) return Error{"cannot write " + hm.string()};
+  }
+  size_t r = 0;
+  for (size_t d = 0; d < set.devices.size(); ++d) {
+    const Device& dev = set.devices[d];
+    std::string path = (fs::path(dir) / capture_file_name(dev.netns, dev.name)).string();
+    PcapHandle dead(pcap_open_dead_with_tstamp_precision(static_cast<int>(dev.linktype), 262144,
+                                                         PCAP_TSTAMP_PRECISION_NANO));
+    if (!dead) return Error{"cannot write " + path};
+    pcap_dumper_t* dumper = pcap_dump_open(dead.get(), path.c_str());
+    if (dumper == nullptr) return Error{"cannot write " + path + ": " + pcap_geterr(dead.get())};
+    const FrameStore& frames = set.frames[d];
+    for (; r < set.records.size() && set.records[r].device == d; ++r) {
+      const PacketRecord& rec = set.records[r];
+      if (rec.frame >= frames.size()) continue;
+      pcap_pkthdr h{};
+      h.ts.tv_sec = static_cast<time_t>(rec.t_ns / 1000000000ull);
+      h.ts.tv_usec = static_cast<suseconds_t>(rec.t_ns % 1000000000ull);  // nanoseconds in a nano pcap
+      h.caplen = static_cast<bpf_u_int32>(frames.length(rec.frame));
+      h.len = rec.frame_len;
+      pcap_dump(reinterpret_cast<u_char*>(dumper), &h, frames.data(rec.frame));
+    }
+    bool bad = pcap_dump_flush(dumper) != 0;
+    pcap_dump_close(dumper);
+    if (bad) return Error{"cannot write " + path};
+  }
+  return {};
+}
+
+}  // namespace netlab::tracer

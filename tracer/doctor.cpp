@@ -1,0 +1,197 @@
+// Doctor checks (see doctor.h).
+#include "tracer/doctor.h"
+
+#include <sstream>
+
+#include "netlab/host/netlink.h"
+#include "netlab/host/netns.h"
+#include "netlab/model/names.h"
+
+#include <nftables/libnftables.h>
+
+namespace netlab::tracer {
+namespace {
+
+Result<std::string> ruleset_text(const std::string& netns) {
+  std::optional<Result<std::string>> got;
+  Status entered = host::in_netns(netns, [&] {
+    nft_ctx* ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+    if (ctx == nullptr) {
+      got.emplace(Error{"libnftables: cannot allocate a context"});
+      return;
+    }
+    nft_ctx_buffer_output(ctx);
+    nft_ctx_buffer_error(ctx);
+    if (nft_run_cmd_from_buffer(ctx, "list ruleset") != 0) got.emplace(Error{nft_ctx_get_error_buffer(ctx)});
+    else got.emplace(std::string(nft_ctx_get_output_buffer(ctx)));
+    nft_ctx_free(ctx);
+  });
+  if (!entered) return entered.error();
+  return std::move(*got);
+}
+
+void add(DoctorReport* r, const std::string& name, Check::Level level, const std::string& detail) {
+  r->checks.push_back({name, level, detail});
+}
+
+}  // namespace
+
+const char* level_name(Check::Level level) {
+  switch (level) {
+    case Check::Level::kOk: return "ok";
+    case Check::Level::kWarning: return "warning";
+    case Check::Level::kProblem: return "PROBLEM";
+  }
+  return "?";
+}
+
+std::vector<std::string> forward_drop_chains(const std::string& text, const std::string& own_table) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  std::string line, family, table, chain;
+  while (std::getline(in, line)) {
+    size_t s = line.find_first_not_of(" \t");
+    if (s == std::string::npos) continue;
+    std::string t = line.substr(s);
+    if (t.rfind("table ", 0) == 0) {
+      std::istringstream w(t.substr(6));
+      w >> family >> table;
+    } else if (t.rfind("chain ", 0) == 0) {
+      std::istringstream w(t.substr(6));
+      w >> chain;
+    } else if (t.find("hook forward") != std::string::npos && t.find("policy drop") != std::string::npos &&
+               table != own_table) {
+      out.push_back(family + " " + table + " " + chain);
+    }
+  }
+  return out;
+}
+
+model::Ipv4 doctor_target(const model::NicPath& nic, bool sandbox) {
+  if (sandbox && (nic.mode == "nat" || nic.mode == "route")) return *model::Ipv4::parse("198.51.100.1");
+  for (const auto& h : nic.hops) {
+    if (h.role != "guest-nic") continue;
+    auto nl = host::Netlink::open(h.netns);
+    if (!nl) return {};
+    auto routes = nl->list_routes();
+    if (!routes) return {};
+    for (const auto& r : *routes) {
+      if (!r.dest && r.gateway) return *r.gateway;
+    }
+  }
+  return {};
+}
+
+Result<DoctorReport> doctor_guest(const std::string& lab, const model::HopMap& map, const std::string& guest,
+                                  model::Ipv4 target) {
+  const model::NicPath* nic = nic_of(map, guest);
+  if (nic == nullptr) return Error{"lab " + lab + " has no guest named " + guest};
+  DoctorReport r;
+  r.guest = guest;
+  std::vector<std::string> warnings;
+  PathFacts f = gather_facts(lab, *nic, target, &warnings);
+  using L = Check::Level;
+  model::Ipv4 addr = live_address(f.guest_netns, f.guest_device);
+  if (addr.value != 0) add(&r, "lease", L::kOk, f.guest_netns + "/" + f.guest_device + " has " + addr.str());
+  else add(&r, "lease", L::kProblem, "DHCP lease missing: " + f.guest_netns + "/" + f.guest_device +
+                                         " has no IPv4 address" +
+                                         (f.dnsmasq_running ? "" : " and the network's dnsmasq is not running"));
+  if (!f.dnsmasq_running && addr.value != 0)
+    add(&r, "dnsmasq", L::kWarning, "the dnsmasq of network " + nic->network + " is not running (leases will not renew)");
+  bool routed = nic->mode == "nat" || nic->mode == "route";
+  if (routed) {
+    add(&r, "forwarding", f.host_forwarding ? L::kOk : L::kProblem,
+        f.host_forwarding ? "net.ipv4.ip_forward=1 in " + f.host_netns
+                          : "forwarding off: net.ipv4.ip_forward=0 in " + f.host_netns);
+  }
+  if (nic->mode == "nat") {
+    add(&r, "nat-rule", f.nat_rule_present ? L::kOk : L::kProblem,
+        f.nat_rule_present ? "masquerade rule of network " + nic->network + " present in table inet " +
+                                 model::nft_table_name(lab)
+                           : "masquerade missing: no masquerade rule of network " + nic->network + " in table inet " +
+                                 model::nft_table_name(lab));
+  }
+  if (!f.host_netns.empty()) {
+    auto text = ruleset_text(f.host_netns);
+    if (text) {
+      auto drops = forward_drop_chains(*text, model::nft_table_name(lab));
+      for (const auto& c : drops)
+        add(&r, "forward-policy", L::kWarning, "chain " + c + " has policy drop on the forward hook (as Docker sets it): forwarded guest traffic needs an accept there");
+      if (drops.empty()) add(&r, "forward-policy", L::kOk, "no other table drops forwarded traffic by policy");
+    } else {
+      warnings.push_back(text.error().message);
+    }
+  }
+  if (f.links_down.empty()) add(&r, "links", L::kOk, "every device of the path is up");
+  else for (const auto& l : f.links_down) add(&r, "links", L::kProblem, "bridge port down: " + l);
+  if (f.mtu_mismatch.empty()) add(&r, "mtu", L::kOk, "one MTU along the path");
+  else for (const auto& m : f.mtu_mismatch) add(&r, "mtu", L::kProblem, "MTU mismatch: " + m);
+  // Subnet overlap: a route in the host namespace into the guests' subnet that does not go to the lab's bridge.
+  auto cidr = model::Cidr::parse(nic->address);
+  std::string bridge;
+  for (const auto& h : nic->hops) if (h.role == "bridge" || h.role == "ovs") bridge = h.device;
+  if (cidr && routed && !f.host_netns.empty()) {
+    auto nl = host::Netlink::open(f.host_netns);
+    bool overlap = false;
+    if (nl) {
+      auto routes = nl->list_routes();
+      if (routes) {
+        for (const auto& rt : *routes) {
+          if (rt.dest && rt.dest->prefix > 0 && rt.dest->overlaps(cidr->block()) && rt.dev != bridge) {
+            overlap = true;
+            add(&r, "subnet", L::kProblem, "subnet overlap: route " + rt.dest->str() + " via " + rt.dev + " in " +
+                                                  f.host_netns + " overlaps the guests' " + cidr->block().str());
+          }
+        }
+      }
+    }
+    if (!overlap) add(&r, "subnet", L::kOk, cidr->block().str() + " overlaps no other route of " + f.host_netns);
+  }
+  for (const auto& w : warnings) add(&r, "facts", L::kWarning, w);
+  // The probe.
+  std::string cause;
+  if (target.value != 0) {
+    LiveRequest req;
+    req.lab = lab;
+    req.hopmap = map;
+    req.guest = guest;
+    req.dst = target;
+    req.keep_frames = false;
+    req.timeout_ms = 1000;
+    auto res = trace_live(req);
+    if (!res) return res.error();
+    r.probed = true;
+    r.target = target;
+    r.trace = std::move(*res);
+    for (const auto& p : r.trace.packets) {
+      if (p.dropped && cause.empty()) cause = p.drop_cause.empty() ? "dropped after " + p.drop_after : p.drop_cause;
+    }
+    if (r.trace.probe.answered > 0 && cause.empty()) {
+      add(&r, "probe", L::kOk, "icmp echo to " + target.str() + " answered");
+    } else {
+      if (cause.empty()) cause = "no answer from " + target.str();
+      add(&r, "probe", L::kProblem, "icmp echo to " + target.str() + " failed: " + cause);
+    }
+  }
+  // The verdict: the probe's cause first, else the first static problem.
+  for (const auto& c : r.checks) {
+    if (c.level == L::kProblem) r.healthy = false;
+  }
+  if (r.healthy) {
+    r.verdict = guest + ": healthy" + (r.probed ? ", reaches " + target.str() : std::string(""));
+  } else {
+    std::string first = cause;
+    if (first.empty()) {
+      for (const auto& c : r.checks) {
+        if (c.level == L::kProblem) {
+          first = c.detail;
+          break;
+        }
+      }
+    }
+    r.verdict = guest + ": PROBLEM: " + (r.probed ? "cannot reach " + target.str() + ": " : std::string("")) + first;
+  }
+  return r;
+}
+
+}  // namespace netlab::tracer

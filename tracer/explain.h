@@ -1,0 +1,62 @@
+#pragma once
+// Why a traced packet stopped: the facts about the lab that can explain a
+// drop (gathered from the system by gather_facts) and a pure function that
+// picks the cause of each drop from them and from the nftables trace events,
+// fills TracedPacket::drop_cause, attaches the rule trace and the conntrack
+// entries to the route/nat hops, and adds a "missing reply" packet when a
+// request arrived but nothing came back.
+#include <string>
+#include <vector>
+
+#include "netlab/model/address.h"
+#include "netlab/model/hopmap.h"
+#include "netlab/model/result.h"
+#include "tracer/conntrack.h"
+#include "tracer/nft_trace.h"
+#include "tracer/probe.h"
+#include "tracer/traced_path.h"
+
+namespace netlab::tracer {
+
+/// What the system says about one guest NIC's path (see gather_facts).
+struct PathFacts {
+  std::string guest_netns, guest_device, host_netns;
+  bool guest_has_address = true;       // the guest NIC holds an IPv4 address
+  bool guest_has_route = true;         // the guest has a route to the destination
+  bool host_forwarding = true;         // net.ipv4.ip_forward in the host namespace
+  bool host_has_route = true;          // the host has a route to the destination
+  bool dnsmasq_running = true;         // the network's dnsmasq (when the lab runs one)
+  bool nat_rule_present = true;        // nat mode: a masquerade rule of the network in the lab table
+  std::vector<std::string> links_down;      // "lab-host/lab-g1-0 is down" for path devices not up
+  std::vector<std::string> neighbours_failed;  // "lab-host: 203.0.113.1 on eth0 FAILED"
+  std::vector<std::string> mtu_mismatch;    // "lab-g1/eth0 mtu 1500, lab-host/lab-default mtu 1400"
+};
+
+/// Reads the facts for `nic` of `lab` towards `dst` from the namespaces on its
+/// path (sysctl, links, addresses, routes, neighbours, the lab's dnsmasq pid
+/// file, the lab's nft table). Facts that cannot be read are left at their
+/// default (no finding); their errors are appended to *warnings.
+PathFacts gather_facts(const std::string& lab, const model::NicPath& nic, model::Ipv4 dst,
+                       std::vector<std::string>* warnings);
+
+/// Everything the explainer combines.
+struct ExplainInput {
+  std::string lab;
+  model::NicPath nic;           // the sending guest's NIC path
+  model::Ipv4 src, dst;         // the probe's addresses (src 0 when the guest has none)
+  ProbeSpec spec;
+  ProbeOutcome probe;
+  PathFacts facts;
+  std::vector<TraceEvent> events;  // nft trace events, rules annotated
+  std::vector<CtEntry> conntrack;
+};
+
+/// Fills drop causes, attaches rules and conntrack entries, adds a missing
+/// reply (or, when the probe could not leave the guest, a one-hop packet
+/// dropped at the guest NIC) to *packets. Pure: reads nothing from the system.
+void explain(const ExplainInput& in, std::vector<TracedPacket>* packets);
+
+/// The cause of a request's drop from the facts and events alone ("" when none fits).
+std::string request_drop_cause(const ExplainInput& in, const std::string& drop_after);
+
+}  // namespace netlab::tracer

@@ -1,0 +1,176 @@
+// The live trace (see live_trace.h).
+#include "tracer/live_trace.h"
+
+#include <netinet/in.h>
+
+#include <chrono>
+#include <random>
+
+#include "netlab/host/netlink.h"
+#include "tracer/label.h"
+
+namespace netlab::tracer {
+namespace {
+
+uint8_t ip_proto(const ProbeSpec& spec) {
+  switch (spec.proto) {
+    case ProbeProto::kIcmp: return IPPROTO_ICMP;
+    case ProbeProto::kTcp: return IPPROTO_TCP;
+    case ProbeProto::kUdp: return IPPROTO_UDP;
+  }
+  return 0;
+}
+
+std::string point_netns(const model::NicPath& nic) {
+  for (const auto& h : nic.hops) {
+    if (h.role == "nat" || h.role == "route") return h.netns;
+  }
+  for (const auto& h : nic.hops) {
+    if (h.role == "veth" || h.role == "tap" || h.role == "bridge") return h.netns;
+  }
+  return {};
+}
+
+}  // namespace
+
+const model::NicPath* nic_of(const model::HopMap& map, const std::string& guest) {
+  for (const auto& nic : map.nics) {
+    if (nic.guest == guest) return &nic;
+  }
+  return nullptr;
+}
+
+std::string guest_with_address(const model::HopMap& map, model::Ipv4 ip) {
+  for (const auto& nic : map.nics) {
+    auto c = model::Cidr::parse(nic.address);
+    if (c && c->address == ip) return nic.guest;
+  }
+  return {};
+}
+
+model::Ipv4 live_address(const std::string& netns, const std::string& device) {
+  auto nl = host::Netlink::open(netns);
+  if (!nl) return {};
+  auto addrs = nl->list_addresses(device);
+  if (!addrs || addrs->empty()) return {};
+  return addrs->front().address;
+}
+
+Result<LiveResult> trace_live(const LiveRequest& req) {
+  const model::NicPath* nic = nic_of(req.hopmap, req.guest);
+  if (nic == nullptr) return Error{"lab " + req.lab + " has no guest named " + req.guest};
+  LiveResult res;
+  res.nic = *nic;
+  std::string guest_ns, guest_dev;
+  for (const auto& h : nic->hops) {
+    if (h.role == "guest-nic") {
+      guest_ns = h.netns;
+      guest_dev = h.device;
+    }
+  }
+  if (guest_ns.empty()) return Error{"guest " + req.guest + " has no guest-nic hop in the hop map"};
+  res.src = live_address(guest_ns, guest_dev);
+  const std::string host_ns = point_netns(*nic);
+
+  // 1. Captures on the path (and the peer guest's path when the destination is a guest).
+  LiveOptions lo;
+  lo.filter = probe_bpf_filter(req.spec, req.dst);
+  lo.keep_frames = req.keep_frames;
+  auto capture = LiveCapture::open(targets_for(req.hopmap, req.guest, guest_with_address(req.hopmap, req.dst)), lo);
+  if (!capture) return capture.error();
+
+  // 2. nft trace: listener first, then the chain selecting the probe's packets.
+  std::optional<NftTraceListener> listener;
+  std::optional<TraceChain> chain;
+  if (!host_ns.empty()) {
+    auto l = NftTraceListener::open(host_ns);
+    if (l) listener.emplace(std::move(*l));
+    else res.warnings.push_back(l.error().message);
+    std::vector<std::string> matches;
+    if (res.src.value != 0) matches.push_back(probe_nft_match(req.spec, res.src, req.dst, false));
+    matches.push_back(probe_nft_match(req.spec, res.src, req.dst, true));
+    auto c = TraceChain::add(host_ns, req.lab, matches);
+    if (c) chain.emplace(std::move(*c));
+    else res.warnings.push_back(c.error().message);
+  }
+
+  // 3. The probe, from inside the guest.
+  capture->poll(0);
+  uint32_t nonce = std::random_device{}() & 0xffff;
+  if (nonce == 0) nonce = 1;
+  auto probe = send_probe(guest_ns, req.spec, req.dst, nonce, req.timeout_ms);
+  if (!probe) return probe.error();
+  res.probe = *probe;
+  capture->drain(30, 300);
+
+  // 4. Rule trace, then the chain goes (also on every early return above, by its destructor).
+  if (listener) res.events = listener->read();
+  if (chain) {
+    Status st = chain->remove();
+    if (!st) res.warnings.push_back("removing the trace chain: " + st.error().message);
+  }
+  if (listener && listener->lost()) res.warnings.push_back("some nft trace events were lost (socket buffer full)");
+  if (!res.events.empty()) {
+    auto index = ruleset_index(host_ns);
+    if (index) annotate_rules(*index, &res.events);
+  }
+
+  // 5. Conntrack of the probe in the host namespace.
+  if (!host_ns.empty() && res.src.value != 0) {
+    CtFilter f;
+    f.proto = ip_proto(req.spec);
+    f.src = res.src;
+    f.dst = req.dst;
+    f.dport = req.spec.port;
+    auto ct = conntrack_entries(host_ns, f);
+    if (ct) res.conntrack = *ct;
+    else res.warnings.push_back(ct.error().message);
+  }
+
+  // 6. Correlate, label, explain.
+  res.stats = capture->stats();
+  res.set = capture->take(req.hopmap);
+  res.packets = trace_capture_set(res.set);
+  res.facts = gather_facts(req.lab, *nic, req.dst, &res.warnings);
+  ExplainInput in;
+  in.lab = req.lab;
+  in.nic = *nic;
+  in.src = res.src;
+  in.dst = req.dst;
+  in.spec = req.spec;
+  in.probe = res.probe;
+  in.facts = res.facts;
+  in.events = res.events;
+  in.conntrack = res.conntrack;
+  explain(in, &res.packets);
+  return res;
+}
+
+Result<LiveResult> trace_passive(const PassiveRequest& req) {
+  std::vector<CaptureTarget> targets;
+  for (const auto& nic : req.hopmap.nics) {
+    for (const auto& t : targets_for(req.hopmap, nic.guest, "")) {
+      if (std::find(targets.begin(), targets.end(), t) == targets.end()) targets.push_back(t);
+    }
+  }
+  if (targets.empty()) return Error{"the hop map of " + req.lab + " lists no device"};
+  LiveOptions lo;
+  lo.filter = req.filter;
+  lo.keep_frames = req.keep_frames;
+  auto capture = LiveCapture::open(targets, lo);
+  if (!capture) return capture.error();
+  auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(req.duration_ms);
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now()).count();
+    if (left <= 0) break;
+    capture->poll(static_cast<int>(std::min<long long>(left, 100)));
+  }
+  capture->drain(10, 100);
+  LiveResult res;
+  res.stats = capture->stats();
+  res.set = capture->take(req.hopmap);
+  res.packets = trace_capture_set(res.set);
+  return res;
+}
+
+}  // namespace netlab::tracer

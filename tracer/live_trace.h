@@ -1,0 +1,70 @@
+#pragma once
+// A live trace from start to end: capture on the path's devices, the nft
+// trace chain and listener, the probe from the guest's namespace, conntrack,
+// correlation, labels and explanations. `netlab trace LAB` and `netlab doctor`
+// call trace_live(); passive tracing calls trace_passive().
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "netlab/model/address.h"
+#include "netlab/model/hopmap.h"
+#include "netlab/model/result.h"
+#include "tracer/capture_live.h"
+#include "tracer/capture_set.h"
+#include "tracer/conntrack.h"
+#include "tracer/explain.h"
+#include "tracer/nft_trace.h"
+#include "tracer/probe.h"
+#include "tracer/traced_path.h"
+
+namespace netlab::tracer {
+
+struct LiveRequest {
+  std::string lab;
+  model::HopMap hopmap;   // the lab's hop map (run dir hopmap.json)
+  std::string guest;      // sends the probe (a light guest: its namespace is the guest-nic hop's)
+  model::Ipv4 dst;
+  ProbeSpec spec;
+  int timeout_ms = 1000;  // wait per probe for its answer
+  bool keep_frames = true;
+};
+
+struct LiveResult {
+  CaptureSet set;                       // what was captured (hop map + devices + records [+ frames])
+  std::vector<TracedPacket> packets;    // correlated, labelled, explained
+  model::NicPath nic;                   // the sending guest's NIC path
+  model::Ipv4 src;                      // the guest's address (0 = it had none)
+  ProbeOutcome probe;
+  std::vector<CtEntry> conntrack;       // the probe's conntrack entries in the host namespace
+  std::vector<TraceEvent> events;       // nft trace events, annotated
+  std::vector<CaptureStats> stats;      // per captured device
+  PathFacts facts;
+  std::vector<std::string> warnings;    // parts that could not run (e.g. no nft table to trace in)
+};
+
+/// The NIC path of `guest` (its first NIC), or nullptr.
+const model::NicPath* nic_of(const model::HopMap& map, const std::string& guest);
+/// The guest whose NIC address (hop map) is `ip`, or "".
+std::string guest_with_address(const model::HopMap& map, model::Ipv4 ip);
+/// The IPv4 address the guest NIC holds now (netlink in its namespace); 0 when none.
+model::Ipv4 live_address(const std::string& netns, const std::string& device);
+
+/// Runs a live trace. An Error only when the guest is unknown, a capture
+/// cannot be opened or the probe socket cannot be made; problems of the
+/// lab itself come back as drops with causes.
+Result<LiveResult> trace_live(const LiveRequest& request);
+
+struct PassiveRequest {
+  std::string lab;
+  model::HopMap hopmap;
+  std::string filter;     // BPF, "" = everything
+  int duration_ms = 5000;
+  bool keep_frames = true;
+};
+
+/// Captures on every device of the hop map for `duration_ms`, then correlates
+/// and labels what matched the filter.
+Result<LiveResult> trace_passive(const PassiveRequest& request);
+
+}  // namespace netlab::tracer

@@ -1,0 +1,72 @@
+// Live trace output (see output_live.h).
+#include "tracer/output_live.h"
+
+#include <fmt/format.h>
+
+#include "tracer/output_json.h"
+
+namespace netlab::tracer {
+
+std::string format_live_header(const std::string& lab, const std::string& guest, model::Ipv4 dst,
+                               const ProbeSpec& spec, const LiveResult& res) {
+  std::string out = fmt::format("trace {}: {} {} \u2192 {} {}, {} sent, {} answered", lab, guest,
+                                res.src.value ? res.src.str() : std::string("(no address)"), dst.str(),
+                                probe_proto_text(spec), res.probe.sent, res.probe.answered);
+  if (res.probe.refused > 0) out += fmt::format(", {} refused", res.probe.refused);
+  if (!res.probe.error.empty() && res.probe.answered == 0) out += " (" + res.probe.error + ")";
+  out += "\n";
+  for (const auto& w : res.warnings) out += "warning: " + w + "\n";
+  return out + "\n";
+}
+
+nlohmann::ordered_json live_to_json(const std::string& lab, const std::string& guest, model::Ipv4 dst,
+                                    const ProbeSpec& spec, const LiveResult& res) {
+  nlohmann::ordered_json doc = trace_to_json(lab, res.packets);
+  nlohmann::ordered_json probe;
+  probe["guest"] = guest;
+  probe["src"] = res.src.value ? res.src.str() : "";
+  probe["dst"] = dst.str();
+  probe["proto"] = probe_proto_text(spec);
+  probe["sent"] = res.probe.sent;
+  probe["answered"] = res.probe.answered;
+  probe["refused"] = res.probe.refused;
+  probe["error"] = res.probe.error;
+  doc["probe"] = probe;
+  auto& ct = doc["conntrack"] = nlohmann::ordered_json::array();
+  for (const auto& e : res.conntrack) {
+    nlohmann::ordered_json j;
+    j["original"] = format_tuple(e.proto, e.original);
+    j["reply"] = format_tuple(e.proto, e.reply);
+    j["status"] = format_status(e);
+    j["text"] = format_entry(e);
+    ct.push_back(std::move(j));
+  }
+  auto& rt = doc["rule_trace"] = nlohmann::ordered_json::array();
+  for (const auto& e : res.events) {
+    nlohmann::ordered_json j;
+    j["id"] = e.id;
+    j["family"] = e.family;
+    j["table"] = e.table;
+    j["chain"] = e.chain;
+    j["type"] = e.type;
+    j["handle"] = e.handle;
+    j["rule"] = e.rule;
+    j["comment"] = e.comment;
+    j["verdict"] = e.verdict;
+    rt.push_back(std::move(j));
+  }
+  auto& cap = doc["capture"] = nlohmann::ordered_json::array();
+  for (size_t i = 0; i < res.stats.size() && i < res.set.devices.size(); ++i) {
+    nlohmann::ordered_json j;
+    j["netns"] = res.set.devices[i].netns;
+    j["device"] = res.set.devices[i].name;
+    j["frames"] = res.stats[i].decoded;
+    j["pcap_received"] = res.stats[i].received;
+    j["pcap_dropped"] = res.stats[i].dropped;
+    cap.push_back(std::move(j));
+  }
+  doc["warnings"] = res.warnings;
+  return doc;
+}
+
+}  // namespace netlab::tracer

@@ -1,0 +1,267 @@
+// Probe construction and sending (see probe.h).
+#include "tracer/probe.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <cstring>
+#include <vector>
+
+#include "netlab/host/netns.h"
+
+namespace netlab::tracer {
+namespace {
+
+/// Owns a socket fd.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() { if (fd_ >= 0) ::close(fd_); }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+using Clock = std::chrono::steady_clock;
+
+int remaining_ms(Clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  return left > 0 ? static_cast<int>(left) : 0;
+}
+
+uint16_t checksum(const uint8_t* data, size_t len) {
+  uint32_t sum = 0;
+  for (size_t i = 0; i + 1 < len; i += 2) sum += static_cast<uint32_t>(data[i] << 8 | data[i + 1]);
+  if (len % 2 != 0) sum += static_cast<uint32_t>(data[len - 1] << 8);
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return static_cast<uint16_t>(~sum);
+}
+
+sockaddr_in to_sockaddr(model::Ipv4 ip, uint16_t port) {
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(ip.value);
+  sa.sin_port = htons(port);
+  return sa;
+}
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+/// One ICMP echo request with id/seq and the payload; waits for its reply or an error about it.
+void icmp_probe(int fd, model::Ipv4 dst, uint16_t id, uint16_t seq, const std::string& payload, int wait_ms,
+                ProbeOutcome* out) {
+  std::vector<uint8_t> pkt(8 + payload.size());
+  pkt[0] = ICMP_ECHO;
+  pkt[4] = static_cast<uint8_t>(id >> 8);
+  pkt[5] = static_cast<uint8_t>(id);
+  pkt[6] = static_cast<uint8_t>(seq >> 8);
+  pkt[7] = static_cast<uint8_t>(seq);
+  std::memcpy(pkt.data() + 8, payload.data(), payload.size());
+  uint16_t sum = checksum(pkt.data(), pkt.size());
+  pkt[2] = static_cast<uint8_t>(sum >> 8);
+  pkt[3] = static_cast<uint8_t>(sum);
+  sockaddr_in sa = to_sockaddr(dst, 0);
+  if (::sendto(fd, pkt.data(), pkt.size(), 0, reinterpret_cast<sockaddr*>(&sa), sizeof sa) < 0) {
+    out->error = errno_text(errno);
+    return;
+  }
+  ++out->sent;
+  auto deadline = Clock::now() + std::chrono::milliseconds(wait_ms);
+  uint8_t buf[2048];
+  while (true) {
+    pollfd p{fd, POLLIN, 0};
+    int left = remaining_ms(deadline);
+    if (left == 0 || ::poll(&p, 1, left) <= 0) {
+      out->error = "no answer";
+      return;
+    }
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n < 20) continue;
+    size_t ihl = static_cast<size_t>(buf[0] & 0x0f) * 4;
+    if (static_cast<size_t>(n) < ihl + 8) continue;
+    const uint8_t* icmp = buf + ihl;
+    if (icmp[0] == ICMP_ECHOREPLY) {
+      uint16_t rid = static_cast<uint16_t>(icmp[4] << 8 | icmp[5]);
+      uint16_t rseq = static_cast<uint16_t>(icmp[6] << 8 | icmp[7]);
+      if (rid == id && rseq == seq) {
+        ++out->answered;
+        out->error.clear();
+        return;
+      }
+    } else if (icmp[0] == ICMP_DEST_UNREACH || icmp[0] == ICMP_TIME_EXCEEDED) {
+      // The embedded header: IP (ihl2) + our echo's first 8 bytes.
+      const uint8_t* inner = icmp + 8;
+      size_t avail = static_cast<size_t>(n) - ihl - 8;
+      if (avail < 28) continue;
+      size_t ihl2 = static_cast<size_t>(inner[0] & 0x0f) * 4;
+      if (avail < ihl2 + 8 || inner[9] != IPPROTO_ICMP) continue;
+      const uint8_t* echo = inner + ihl2;
+      uint16_t rid = static_cast<uint16_t>(echo[4] << 8 | echo[5]);
+      if (rid == id) {
+        ++out->refused;
+        out->error = icmp[0] == ICMP_DEST_UNREACH ? "destination unreachable (ICMP code " + std::to_string(icmp[1]) + ")"
+                                                  : "time exceeded";
+        return;
+      }
+    }
+  }
+}
+
+void tcp_probe(model::Ipv4 dst, uint16_t port, int wait_ms, ProbeOutcome* out) {
+  Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (fd.get() < 0) {
+    out->error = errno_text(errno);
+    return;
+  }
+  sockaddr_in sa = to_sockaddr(dst, port);
+  int rc = ::connect(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa);
+  if (rc < 0 && errno != EINPROGRESS) {
+    out->error = errno_text(errno);
+    return;
+  }
+  ++out->sent;
+  sockaddr_in local{};
+  socklen_t len = sizeof local;
+  if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&local), &len) == 0) out->sport = ntohs(local.sin_port);
+  pollfd p{fd.get(), POLLOUT, 0};
+  if (rc < 0 && ::poll(&p, 1, wait_ms) <= 0) {
+    out->error = "connection timed out";
+    return;
+  }
+  int err = 0;
+  len = sizeof err;
+  ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len);
+  if (err == 0) {
+    ++out->answered;
+    out->error.clear();
+  } else {
+    if (err == ECONNREFUSED || err == EHOSTUNREACH || err == ENETUNREACH) ++out->refused;
+    out->error = errno_text(err);
+  }
+}
+
+void udp_probe(model::Ipv4 dst, uint16_t port, const std::string& payload, int wait_ms, ProbeOutcome* out) {
+  Fd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (fd.get() < 0) {
+    out->error = errno_text(errno);
+    return;
+  }
+  sockaddr_in sa = to_sockaddr(dst, port);
+  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) < 0 ||
+      ::send(fd.get(), payload.data(), payload.size(), 0) < 0) {
+    out->error = errno_text(errno);
+    return;
+  }
+  ++out->sent;
+  sockaddr_in local{};
+  socklen_t len = sizeof local;
+  if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&local), &len) == 0) out->sport = ntohs(local.sin_port);
+  pollfd p{fd.get(), POLLIN, 0};
+  if (::poll(&p, 1, wait_ms) <= 0) {
+    out->error = "no answer";
+    return;
+  }
+  char buf[2048];
+  if (::recv(fd.get(), buf, sizeof buf, 0) >= 0) {
+    ++out->answered;
+    out->error.clear();
+  } else {
+    if (errno == ECONNREFUSED) ++out->refused;
+    out->error = errno_text(errno);
+  }
+}
+
+}  // namespace
+
+Result<ProbeSpec> parse_probe_proto(const std::string& text) {
+  ProbeSpec spec;
+  if (text == "icmp") return spec;
+  auto colon = text.find(':');
+  std::string name = text.substr(0, colon);
+  if ((name != "tcp" && name != "udp") || colon == std::string::npos) {
+    return Error{"--proto must be icmp, tcp:PORT or udp:PORT, not '" + text + "'"};
+  }
+  std::string port = text.substr(colon + 1);
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) {
+    return Error{"--proto " + text + ": the port must be a number from 1 to 65535"};
+  }
+  spec.proto = name == "tcp" ? ProbeProto::kTcp : ProbeProto::kUdp;
+  spec.port = static_cast<uint16_t>(value);
+  return spec;
+}
+
+std::string probe_proto_text(const ProbeSpec& spec) {
+  switch (spec.proto) {
+    case ProbeProto::kIcmp: return "icmp";
+    case ProbeProto::kTcp: return "tcp:" + std::to_string(spec.port);
+    case ProbeProto::kUdp: return "udp:" + std::to_string(spec.port);
+  }
+  return "icmp";
+}
+
+std::string probe_bpf_filter(const ProbeSpec& spec, model::Ipv4 dst) {
+  std::string host = "host " + dst.str();
+  switch (spec.proto) {
+    case ProbeProto::kIcmp: return host + " and icmp";
+    case ProbeProto::kTcp: return host + " and (tcp port " + std::to_string(spec.port) + " or icmp)";
+    case ProbeProto::kUdp: return host + " and (udp port " + std::to_string(spec.port) + " or icmp)";
+  }
+  return host;
+}
+
+std::string probe_nft_match(const ProbeSpec& spec, model::Ipv4 src, model::Ipv4 dst, bool reply) {
+  std::string m = reply ? "ip saddr " + dst.str() : "ip saddr " + src.str() + " ip daddr " + dst.str();
+  switch (spec.proto) {
+    case ProbeProto::kIcmp: return m + " ip protocol icmp";
+    case ProbeProto::kTcp:
+      return m + (reply ? " tcp sport " : " tcp dport ") + std::to_string(spec.port);
+    case ProbeProto::kUdp:
+      return m + (reply ? " udp sport " : " udp dport ") + std::to_string(spec.port);
+  }
+  return m;
+}
+
+std::string probe_payload(uint32_t nonce) { return "netlab-trace " + std::to_string(nonce); }
+
+Result<ProbeOutcome> send_probe(const std::string& netns, const ProbeSpec& spec, model::Ipv4 dst, uint32_t nonce,
+                                int wait_ms) {
+  std::optional<Error> failure;
+  ProbeOutcome out;
+  Status entered = host::in_netns(netns, [&] {
+    const std::string payload = probe_payload(nonce);
+    if (spec.proto == ProbeProto::kIcmp) {
+      Fd fd(::socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP));
+      if (fd.get() < 0) {
+        failure = Error{"cannot open an ICMP socket in namespace " + netns + ": " + errno_text(errno)};
+        return;
+      }
+      out.echo_id = static_cast<uint16_t>(nonce);
+      for (int i = 0; i < spec.count; ++i) icmp_probe(fd.get(), dst, out.echo_id, static_cast<uint16_t>(i), payload,
+                                                      wait_ms, &out);
+    } else {
+      for (int i = 0; i < spec.count; ++i) {
+        if (spec.proto == ProbeProto::kTcp) tcp_probe(dst, spec.port, wait_ms, &out);
+        else udp_probe(dst, spec.port, payload, wait_ms, &out);
+      }
+    }
+  });
+  if (!entered) return entered.error();
+  if (failure) return *failure;
+  return out;
+}
+
+}  // namespace netlab::tracer
