@@ -13,12 +13,12 @@ namespace netlab::tracer {
 namespace {
 
 /// Creates, configures and activates a handle on `device`; runs inside the device's namespace.
-Result<PcapHandle> activate(const std::string& device, const LiveOptions& options) {
+Result<PcapHandle> activate(const std::string& device, bool promisc, const LiveOptions& options) {
   char err[PCAP_ERRBUF_SIZE] = {};
   PcapHandle p(pcap_create(device.c_str(), err));
   if (!p) return Error{err};
   pcap_set_snaplen(p.get(), options.snaplen);
-  pcap_set_promisc(p.get(), 0);
+  pcap_set_promisc(p.get(), promisc ? 1 : 0);
   pcap_set_immediate_mode(p.get(), 1);
   pcap_set_buffer_size(p.get(), options.buffer_bytes);
   if (pcap_set_tstamp_precision(p.get(), PCAP_TSTAMP_PRECISION_NANO) != 0) {
@@ -48,7 +48,7 @@ std::vector<CaptureTarget> targets_for(const model::HopMap& map, const std::stri
     if (nic.guest != guest && (peer_guest.empty() || nic.guest != peer_guest)) continue;
     for (const auto& hop : nic.hops) {
       if (hop.device.empty()) continue;
-      CaptureTarget t{hop.netns, hop.device};
+      CaptureTarget t{hop.netns, hop.device, hop.role == "bridge" || hop.role == "ovs"};
       if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
     }
   }
@@ -62,7 +62,7 @@ Result<LiveCapture> LiveCapture::open(const std::vector<CaptureTarget>& targets,
   cap.keep_frames_ = options.keep_frames;
   for (const auto& t : targets) {
     std::optional<Result<PcapHandle>> made;
-    Status entered = host::in_netns(t.netns, [&] { made.emplace(activate(t.device, options)); });
+    Status entered = host::in_netns(t.netns, [&] { made.emplace(activate(t.device, t.promisc, options)); });
     std::string where = (t.netns.empty() ? std::string() : t.netns + "/") + t.device;
     if (!entered) return Error{"capture on " + where + ": " + entered.error().message};
     if (!*made) return Error{"capture on " + where + ": " + made->error().message};

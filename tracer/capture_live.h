@@ -23,6 +23,7 @@ namespace netlab::tracer {
 struct CaptureTarget {
   std::string netns;   // "" = the caller's namespace
   std::string device;
+  bool promisc = false;  // needed on a bridge device to see frames it forwards between two ports
   bool operator==(const CaptureTarget&) const = default;
 };
 
@@ -43,7 +44,8 @@ struct CaptureStats {
 
 /// The distinct devices of the hop map paths that a trace from `guest` to a
 /// destination crosses: the guest's NIC paths, plus the NIC paths of
-/// `peer_guest` ("" = none) when the destination is another guest. Points are skipped.
+/// `peer_guest` ("" = none) when the destination is another guest. Points are
+/// skipped; bridge and ovs devices are captured in promiscuous mode.
 std::vector<CaptureTarget> targets_for(const model::HopMap& map, const std::string& guest,
                                        const std::string& peer_guest);
 

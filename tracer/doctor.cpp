@@ -189,7 +189,9 @@ Result<DoctorReport> doctor_guest(const std::string& lab, const model::HopMap& m
         }
       }
     }
-    r.verdict = guest + ": PROBLEM: " + (r.probed ? "cannot reach " + target.str() + ": " : std::string("")) + first;
+    bool reached = r.probed && cause.empty();
+    r.verdict = guest + ": PROBLEM: " + (r.probed && !reached ? "cannot reach " + target.str() + ": " : std::string("")) +
+                first;
   }
   return r;
 }

@@ -39,7 +39,10 @@ bool is_request_event(const ExplainInput& in, const TraceEvent& e) {
   return (in.src.value != 0 && e.src == in.src) || e.dst == in.dst;
 }
 
+/// Events that say nothing about the lab's rules: our own trace chain, and
+/// "continue" rule events without a handle (the end of a chain without a verdict).
 bool own_chain(const ExplainInput& in, const TraceEvent& e) {
+  if (e.type == "rule" && e.handle == 0) return true;
   return e.chain == "trace_pre" && e.table == model::nft_table_name(in.lab);
 }
 
@@ -293,8 +296,10 @@ PathFacts gather_facts(const std::string& lab, const model::NicPath& nic, model:
     for (const auto& l : links_by_ns[d.netns]) {
       if (l.name != d.device) continue;
       std::string where = d.netns + "/" + d.device;
+      // Administratively down anywhere, or without carrier on the guest's side (a veth whose peer is down).
+      bool guest_side = d.role == "guest-nic" || d.role == "veth" || d.role == "tap" || d.role == "macvtap";
       bool lower_down = l.oper_state == "down" || l.oper_state == "lowerlayerdown";
-      if (!l.up || (lower_down && d.role != "bridge")) f.links_down.push_back(where + " is down");
+      if (!l.up || (lower_down && guest_side)) f.links_down.push_back(where + " is down");
       if (d.role == "uplink" || d.role == "upstream") continue;
       if (first_mtu == 0) {
         first_mtu = l.mtu;

@@ -104,7 +104,10 @@ Result<LiveResult> trace_live(const LiveRequest& req) {
   capture->drain(30, 300);
 
   // 4. Rule trace, then the chain goes (also on every early return above, by its destructor).
-  if (listener) res.events = listener->read();
+  if (listener) {
+    res.events = listener->read();
+    propagate_headers(&res.events);
+  }
   if (chain) {
     Status st = chain->remove();
     if (!st) res.warnings.push_back("removing the trace chain: " + st.error().message);

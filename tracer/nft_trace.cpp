@@ -161,6 +161,21 @@ std::vector<TraceEvent> parse_trace_messages(const uint8_t* data, size_t len) {
   return out;
 }
 
+void propagate_headers(std::vector<TraceEvent>* events) {
+  std::map<uint32_t, const TraceEvent*> first;
+  for (auto& e : *events) {
+    if (e.src.value != 0 || e.dst.value != 0) {
+      first.emplace(e.id, &e);
+      continue;
+    }
+    auto it = first.find(e.id);
+    if (it == first.end()) continue;
+    e.proto = it->second->proto;
+    e.src = it->second->src;
+    e.dst = it->second->dst;
+  }
+}
+
 RuleIndex parse_ruleset_text(const std::string& text) {
   RuleIndex index;
   std::istringstream in(text);

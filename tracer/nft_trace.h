@@ -34,6 +34,10 @@ struct TraceEvent {
 /// Parses the messages of one netlink datagram; non-trace messages are skipped.
 std::vector<TraceEvent> parse_trace_messages(const uint8_t* data, size_t len);
 
+/// The kernel puts the packet's headers only into the first event of each
+/// trace id; this copies proto/src/dst to the later events of the same id.
+void propagate_headers(std::vector<TraceEvent>* events);
+
 /// The text of "nft -a list ruleset" split into rules:
 /// (family, table, chain, handle) -> (text without counter values and handle, comment).
 using RuleIndex = std::map<std::tuple<std::string, std::string, std::string, uint64_t>,

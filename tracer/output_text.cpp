@@ -32,6 +32,7 @@ std::string format_text(const std::vector<TracedPacket>& packets) {
       rows.push_back({std::to_string(h.index), t, h.device.empty() ? "-" : h.device,
                       h.netns.empty() ? "(root)" : h.netns, h.direction, h.role, h.change});
     }
+    if (tp.hops.empty()) rows.clear();
     std::vector<size_t> w(7, 0);
     for (const auto& r : rows)
       for (size_t c = 0; c < r.size(); ++c) w[c] = std::max(w[c], width(r[c]));

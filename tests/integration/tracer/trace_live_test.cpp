@@ -1,0 +1,237 @@
+// Live traces in healthy sandbox labs: exact hop lists out and back, the
+// masquerade rewrite with its conntrack tuple and the nft rules met, TCP through
+// NAT to a server in the WAN namespace, guest to guest on one bridge, the
+// isolated and bridged modes, the outputs (--save re-read offline, --pcap,
+// figures), passive tracing, and `netlab doctor` on a healthy lab.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "netlab/host/process.h"
+#include "trace_support.h"
+
+namespace netlab::testing {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+std::vector<std::string> nat_request_hops(const std::string& lab) {
+  return {"guest-nic " + lab + "-g1/eth0 out", "veth " + lab + "-host/" + lab + "-g1-0 in",
+          "bridge " + lab + "-host/" + lab + "-default in", "nat " + lab + "-host/- -",
+          "uplink " + lab + "-host/eth0 out", "upstream " + lab + "-wan/wan0 in"};
+}
+
+std::vector<std::string> nat_reply_hops(const std::string& lab) {
+  return {"upstream " + lab + "-wan/wan0 out", "uplink " + lab + "-host/eth0 in", "nat " + lab + "-host/- -",
+          "bridge " + lab + "-host/" + lab + "-default out", "veth " + lab + "-host/" + lab + "-g1-0 out",
+          "guest-nic " + lab + "-g1/eth0 in"};
+}
+
+TEST_F(LabTest, NatPingExactHopsMasqueradeConntrackAndRules) {
+  const std::string lab = "ltp";
+  up_ok(write_topology(lab, nat_topology(lab)));
+  json doc = trace_json(lab, "g1", "198.51.100.1");
+  EXPECT_EQ(doc["probe"]["answered"], 1);
+  auto req = packets_of(doc, "request", "icmp echo-request");
+  auto rep = packets_of(doc, "reply", "icmp echo-reply");
+  ASSERT_EQ(req.size(), 1u) << doc.dump(2);
+  ASSERT_EQ(rep.size(), 1u) << doc.dump(2);
+  EXPECT_EQ(hops_of(req[0]), nat_request_hops(lab));
+  EXPECT_EQ(hops_of(rep[0]), nat_reply_hops(lab));
+  EXPECT_FALSE(req[0]["dropped"].get<bool>());
+  // The masquerade rewrite on the way out, undone on the way back.
+  json nat_out = hop_with_role(req[0], "nat");
+  EXPECT_EQ(nat_out["change"].get<std::string>().rfind("src 192.168.122.10 → 203.0.113.2, TTL 64 → 63", 0), 0u)
+      << nat_out.dump();
+  json nat_back = hop_with_role(rep[0], "nat");
+  EXPECT_EQ(nat_back["change"].get<std::string>().rfind("dst 203.0.113.2 → 192.168.122.10", 0), 0u) << nat_back.dump();
+  // Its conntrack tuple: original from the guest, reply to the uplink's address, SNAT.
+  ASSERT_EQ(doc["conntrack"].size(), 1u) << doc.dump(2);
+  const json& ct = doc["conntrack"][0];
+  EXPECT_EQ(ct["original"].get<std::string>().rfind("icmp 192.168.122.10 → 198.51.100.1 id ", 0), 0u);
+  EXPECT_EQ(ct["reply"].get<std::string>().rfind("icmp 198.51.100.1 → 203.0.113.2 id ", 0), 0u);
+  EXPECT_NE(ct["status"].get<std::string>().find("SNAT"), std::string::npos);
+  ASSERT_TRUE(nat_out.contains("conntrack"));
+  EXPECT_NE(nat_out["conntrack"][0].get<std::string>().find("reply 198.51.100.1 → 203.0.113.2"), std::string::npos);
+  // The rules met at the nat point: the lab's forward accept and the masquerade, with their comments.
+  ASSERT_TRUE(nat_out.contains("rules")) << nat_out.dump(2);
+  bool forward_accept = false, masquerade = false;
+  for (const auto& r : nat_out["rules"]) {
+    EXPECT_EQ(r["table"], "netlab_" + lab);
+    EXPECT_EQ(r["comment"], "netlab:" + lab + ":default");
+    if (r["chain"] == "forward" && r["verdict"] == "accept") forward_accept = true;
+    if (r["chain"] == "postrouting" && r["rule"].get<std::string>().find("masquerade") != std::string::npos)
+      masquerade = true;
+  }
+  EXPECT_TRUE(forward_accept) << nat_out.dump(2);
+  EXPECT_TRUE(masquerade) << nat_out.dump(2);
+  // The trace chain is gone again.
+  Outcome chains = in_netns(lab + "-host", {"nft", "list", "table", "inet", "netlab_" + lab});
+  EXPECT_EQ(chains.out.find("trace_pre"), std::string::npos) << chains.out;
+  // The doctor agrees: healthy, exit 0.
+  Outcome d = doctor(lab);
+  EXPECT_EQ(d.exit_code, 0) << d.out << d.err;
+  EXPECT_NE(d.out.find("verdict: g1: healthy, reaches 198.51.100.1"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("verdict: g2: healthy, reaches 198.51.100.1"), std::string::npos) << d.out;
+}
+
+TEST_F(LabTest, NatTcpConnectToWanServer) {
+  const std::string lab = "ltt";
+  up_ok(write_topology(lab, nat_topology(lab)));
+  host::SpawnOptions so;
+  so.netns = lab + "-wan";
+  so.stdout_path = "/dev/null";
+  so.stderr_path = "/dev/null";
+  auto server = host::ChildProcess::start({"busybox", "nc", "-l", "-p", "8080"}, so);
+  ASSERT_TRUE(server) << server.error().message;
+  // Wait until it listens (bounded).
+  for (int i = 0; i < 50; ++i) {
+    if (in_netns(lab + "-wan", {"ss", "-ltn", "sport", "=", ":8080"}).out.find("LISTEN") != std::string::npos) break;
+    usleep(20000);
+  }
+  json doc = trace_json(lab, "g1", "198.51.100.1", {"--proto", "tcp:8080"});
+  EXPECT_EQ(doc["probe"]["answered"], 1) << doc.dump(2);
+  auto syn = packets_of(doc, "request", "tcp 192.168.122.10:");
+  auto synack = packets_of(doc, "reply", "tcp 198.51.100.1:8080 → 203.0.113.2:");
+  ASSERT_FALSE(syn.empty()) << doc.dump(2);
+  ASSERT_FALSE(synack.empty()) << doc.dump(2);
+  EXPECT_NE(syn[0]["summary"].get<std::string>().find("[S]"), std::string::npos);
+  EXPECT_NE(synack[0]["summary"].get<std::string>().find("[S.]"), std::string::npos);
+  EXPECT_EQ(hops_of(syn[0]), nat_request_hops(lab));
+  EXPECT_EQ(hops_of(synack[0]), nat_reply_hops(lab));
+  EXPECT_EQ(hop_with_role(syn[0], "nat")["change"].get<std::string>().rfind("src 192.168.122.10 → 203.0.113.2", 0), 0u);
+  ASSERT_EQ(doc["conntrack"].size(), 1u) << doc.dump(2);
+  EXPECT_EQ(doc["conntrack"][0]["original"].get<std::string>().rfind("tcp 192.168.122.10:", 0), 0u);
+  EXPECT_NE(doc["conntrack"][0]["original"].get<std::string>().find(" → 198.51.100.1:8080"), std::string::npos);
+  EXPECT_EQ(doc["conntrack"][0]["reply"].get<std::string>().rfind("tcp 198.51.100.1:8080 → 203.0.113.2:", 0), 0u);
+  EXPECT_NE(doc["conntrack"][0]["status"].get<std::string>().find("SNAT"), std::string::npos);
+  EXPECT_TRUE(server->stop());
+}
+
+TEST_F(LabTest, GuestToGuestOnOneBridgeAndOutputs) {
+  const std::string lab = "ltg";
+  up_ok(write_topology(lab, nat_topology(lab)));
+  std::string g2 = hopmap_address(lab, "g2");
+  ASSERT_FALSE(g2.empty());
+  const std::string save = dir_ + "/save", pcap = dir_ + "/t.pcapng";
+  json doc = trace_json(lab, "g1", g2, {"--save", save, "--pcap", pcap, "--svg", dir_ + "/t.svg", "--html",
+                                        dir_ + "/t.html", "--dot", dir_ + "/t.dot"});
+  auto req = packets_of(doc, "request", "icmp echo-request");
+  auto rep = packets_of(doc, "reply", "icmp echo-reply");
+  ASSERT_EQ(req.size(), 1u) << doc.dump(2);
+  ASSERT_EQ(rep.size(), 1u) << doc.dump(2);
+  const std::string h = lab + "-host/";
+  EXPECT_EQ(hops_of(req[0]), (std::vector<std::string>{"guest-nic " + lab + "-g1/eth0 out", "veth " + h + lab + "-g1-0 in",
+                                                       "bridge " + h + lab + "-default fwd",
+                                                       "veth " + h + lab + "-g2-0 out", "guest-nic " + lab + "-g2/eth0 in"}));
+  EXPECT_EQ(hops_of(rep[0]), (std::vector<std::string>{"guest-nic " + lab + "-g2/eth0 out", "veth " + h + lab + "-g2-0 in",
+                                                       "bridge " + h + lab + "-default fwd",
+                                                       "veth " + h + lab + "-g1-0 out", "guest-nic " + lab + "-g1/eth0 in"}));
+  // --save is a capture set the offline tracer reads back to the same hops.
+  EXPECT_TRUE(fs::exists(save + "/hopmap.json"));
+  EXPECT_TRUE(fs::exists(save + "/" + lab + "-g1__eth0.pcap"));
+  Outcome off = netlab({"trace", "--offline", save, "--json"});
+  ASSERT_EQ(off.exit_code, 0) << off.err;
+  json offdoc = json::parse(off.out);
+  auto offreq = packets_of(offdoc, "request", "icmp echo-request");
+  ASSERT_EQ(offreq.size(), 1u);
+  EXPECT_EQ(hops_of(offreq[0]), hops_of(req[0]));
+  // --pcap is readable by tshark with a comment per hop.
+  Outcome ts = run_command({"tshark", "-r", pcap, "-T", "fields", "-e", "frame.comment"});
+  EXPECT_EQ(ts.exit_code, 0) << ts.err;
+  EXPECT_NE(ts.out.find("packet 1 request, hop 1 " + lab + "-g1/eth0 guest-nic out"), std::string::npos) << ts.out;
+  // Figures.
+  std::ifstream svg(dir_ + "/t.svg");
+  std::string svg_text((std::istreambuf_iterator<char>(svg)), std::istreambuf_iterator<char>());
+  EXPECT_NE(svg_text.find("<svg"), std::string::npos);
+  std::ifstream html(dir_ + "/t.html");
+  std::string html_text((std::istreambuf_iterator<char>(html)), std::istreambuf_iterator<char>());
+  EXPECT_NE(html_text.find(lab + "-g2-0"), std::string::npos);
+  EXPECT_TRUE(fs::file_size(dir_ + "/t.dot") > 0);
+}
+
+TEST_F(LabTest, PassiveTraceSeesRealTraffic) {
+  const std::string lab = "lta";
+  up_ok(write_topology(lab, nat_topology(lab)));
+  // A ping from g2 while the passive trace runs (started first, in the background).
+  auto tracer = host::ChildProcess::start(
+      {NETLAB_BINARY, "trace", lab, "--passive", "--filter", "icmp", "--duration", "2", "--json"},
+      host::SpawnOptions{.stdout_path = dir_ + "/passive.json"});
+  ASSERT_TRUE(tracer);
+  usleep(700000);
+  EXPECT_TRUE(ping(lab + "-g2", "198.51.100.1"));
+  auto rc = tracer->wait(std::chrono::seconds(10));
+  ASSERT_TRUE(rc) << rc.error().message;
+  EXPECT_EQ(*rc, 0);
+  std::ifstream in(dir_ + "/passive.json");
+  json doc = json::parse(in, nullptr, false);
+  ASSERT_TRUE(doc.is_object());
+  auto req = packets_of(doc, "request", "icmp echo-request");
+  ASSERT_FALSE(req.empty()) << doc.dump(2);
+  EXPECT_EQ(hops_of(req[0]).front(), "guest-nic " + lab + "-g2/eth0 out");
+  EXPECT_EQ(hops_of(req[0]).back(), "upstream " + lab + "-wan/wan0 in");
+}
+
+TEST_F(LabTest, IsolatedPathEndsAtTheBridge) {
+  const std::string lab = "lti";
+  up_ok(write_topology(lab, "name: " + lab + R"(
+networks:
+  priv:
+    mode: isolated
+    subnet: 10.10.0.0/24
+    dhcp:
+      range: 10.10.0.50-10.10.0.99
+guests:
+  a:
+    nics:
+      - {network: priv}
+  b:
+    nics:
+      - {network: priv, address: 10.10.0.20/24, mac: "52:54:00:10:00:20"}
+)"));
+  json doc = trace_json(lab, "a", "10.10.0.20");
+  auto req = packets_of(doc, "request", "icmp echo-request");
+  ASSERT_EQ(req.size(), 1u) << doc.dump(2);
+  EXPECT_EQ(hops_of(req[0]), (std::vector<std::string>{"guest-nic " + lab + "-a/eth0 out", "veth " + lab + "-host/" + lab + "-a-0 in",
+                                                       "bridge " + lab + "-host/" + lab + "-priv fwd",
+                                                       "veth " + lab + "-host/" + lab + "-b-0 out", "guest-nic " + lab + "-b/eth0 in"}));
+  EXPECT_EQ(packets_of(doc, "reply", "icmp echo-reply").size(), 1u);
+  // Outside the lab: the request stops at the bridge, and no reply comes.
+  json out = trace_json(lab, "a", "198.51.100.1");
+  auto oreq = packets_of(out, "request", "icmp echo-request");
+  ASSERT_EQ(oreq.size(), 1u) << out.dump(2);
+  EXPECT_EQ(hops_of(oreq[0]).back(), "bridge " + lab + "-host/" + lab + "-priv in");
+  EXPECT_EQ(out["probe"]["answered"], 0);
+}
+
+TEST_F(LabTest, BridgedPathThroughTheLanBridge) {
+  const std::string lab = "ltb";
+  up_ok(write_topology(lab, "name: " + lab + R"(
+networks:
+  office:
+    mode: bridge
+    uplink: eth1
+    attach: bridge
+    subnet: 192.0.2.0/24
+guests:
+  pc1:
+    nics:
+      - {network: office}
+  pc2:
+    nics:
+      - {network: office, address: 192.0.2.50/24, mac: "52:54:00:20:00:02"}
+)"));
+  std::string pc1 = hopmap_address(lab, "pc1");
+  ASSERT_FALSE(pc1.empty());
+  json doc = trace_json(lab, "pc2", pc1);
+  auto req = packets_of(doc, "request", "icmp echo-request");
+  ASSERT_EQ(req.size(), 1u) << doc.dump(2);
+  EXPECT_EQ(hops_of(req[0]), (std::vector<std::string>{"guest-nic " + lab + "-pc2/eth0 out", "veth " + lab + "-host/" + lab + "-pc2-0 in",
+                                                       "bridge " + lab + "-host/" + lab + "-office fwd",
+                                                       "veth " + lab + "-host/" + lab + "-pc1-0 out", "guest-nic " + lab + "-pc1/eth0 in"}));
+  EXPECT_EQ(packets_of(doc, "reply", "icmp echo-reply").size(), 1u);
+}
+
+}  // namespace
+}  // namespace netlab::testing
