@@ -58,12 +58,13 @@ int run_doctor(const DoctorOptions& opt) {
     if (report->probed && !report->healthy) {
       fmt::print("  probe trace to {}:\n", report->target.str());
       std::string hops = tracer::format_text(report->trace.packets);
-      std::string indented = "    ";
-      for (char ch : hops) {
-        indented += ch;
-        if (ch == '\n') indented += "    ";
+      size_t start = 0;
+      while (start < hops.size()) {
+        size_t end = hops.find('\n', start);
+        if (end == std::string::npos) end = hops.size();
+        if (end > start) fmt::print("    {}\n", hops.substr(start, end - start));
+        start = end + 1;
       }
-      fmt::print("{}\n", indented.substr(0, indented.find_last_not_of(' ') + 1));
     }
     healthy = healthy && report->healthy;
     verdicts.push_back(report->verdict);
