@@ -40,6 +40,18 @@ struct Describe {
     return "start dnsmasq for " + a.config.network + " on " + a.config.bridge + " in " + where(a.netns) + " (" +
            what + ")";
   }
+  std::string operator()(const StartOvs& a) {
+    return "start ovsdb-server and ovs-vswitchd (userspace datapath) in " + where(a.netns);
+  }
+  std::string operator()(const CreateOvsBridge& a) {
+    return "create OVS bridge " + a.name + " in " + where(a.netns) + " (datapath netdev)";
+  }
+  std::string operator()(const AddOvsPort& a) {
+    return "add " + a.port + " to OVS bridge " + a.bridge + (a.tag ? " as access port of VLAN " + std::to_string(*a.tag) : "");
+  }
+  std::string operator()(const DisableTxChecksum& a) {
+    return "turn TX checksum offload off on " + a.device + " in " + where(a.netns);
+  }
   std::string operator()(const ObtainLease& a) {
     return "obtain a DHCP lease for " + a.guest + " on " + a.device + " (udhcpc in " + a.netns + ")";
   }

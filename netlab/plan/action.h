@@ -72,6 +72,23 @@ struct StartDnsmasq {
   std::string netns;
   host::DnsmasqConfig config;
 };
+/// A private ovsdb-server + ovs-vswitchd (userspace datapath) for the lab, files under run_dir/ovs.
+struct StartOvs {
+  std::string netns, run_dir;
+};
+/// An OVS bridge (netdev datapath); its internal port appears in `netns` as a device named `name`.
+struct CreateOvsBridge {
+  std::string netns, run_dir, name;
+};
+/// `port` on OVS bridge `bridge`, an access port of VLAN `tag` when set.
+struct AddOvsPort {
+  std::string netns, run_dir, bridge, port;
+  std::optional<int> tag;
+};
+/// TX checksum offload off on a device that sends into a userspace OVS datapath.
+struct DisableTxChecksum {
+  std::string netns, device;
+};
 /// Runs a DHCP client on `device` in `netns` until it holds a lease.
 struct ObtainLease {
   std::string netns, device, guest;
@@ -79,7 +96,8 @@ struct ObtainLease {
 };
 
 using Action = std::variant<CreateNetns, SetSysctl, CreateBridge, CreateVeth, CreateTap, CreateMacvlan, SetMaster,
-                            SetUp, AddAddress, AddRoute, ApplyNft, StartDnsmasq, ObtainLease>;
+                            SetUp, AddAddress, AddRoute, ApplyNft, StartDnsmasq, StartOvs, CreateOvsBridge, AddOvsPort,
+                            DisableTxChecksum, ObtainLease>;
 
 /// One line for humans: "create bridge nat-default in nat-host (mtu 1500)".
 std::string describe(const Action& action);

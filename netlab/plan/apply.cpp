@@ -4,6 +4,8 @@
 
 #include "netlab/host/dhcp_client.h"
 #include "netlab/host/dnsmasq.h"
+#include "netlab/host/ethtool.h"
+#include "netlab/host/ovsdb.h"
 #include "netlab/host/netns.h"
 #include "netlab/host/sysctl.h"
 #include "netlab/plan/teardown.h"
@@ -156,6 +158,30 @@ class Executor {
       return st;
     return dnsmasq.start(a.netns);
   }
+
+  Status step(const StartOvs& a) {
+    if (auto st = will_create({ObjectKind::ovs, a.netns, a.run_dir, ""}); !st) return st;
+    return host::OvsInstance(a.run_dir).start(a.netns);
+  }
+
+  Status step(const CreateOvsBridge& a) {
+    auto db = host::OvsInstance(a.run_dir).connect();
+    if (!db) return db.error();
+    return host::ovs_add_bridge(*db, a.name);
+  }
+
+  Status step(const AddOvsPort& a) {
+    auto db = host::OvsInstance(a.run_dir).connect();
+    if (!db) return db.error();
+    // A port left with another VLAN tag (drift) is replaced, as ovs-vsctl --may-exist would not.
+    if (auto ports = host::ovs_list_ports(*db, a.bridge))
+      for (const auto& p : *ports)
+        if (p.name == a.port)
+          if (auto st = host::ovs_del_port(*db, a.bridge, a.port); !st) return st;
+    return host::ovs_add_port(*db, a.bridge, a.port, a.tag);
+  }
+
+  Status step(const DisableTxChecksum& a) { return host::set_tx_checksumming(a.netns, a.device, false); }
 
   Status step(const ObtainLease& a);
 

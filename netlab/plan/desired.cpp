@@ -97,16 +97,36 @@ class Builder {
     }
   }
 
+  bool ovs(const model::Network& net) const { return net.switch_kind == model::SwitchKind::ovs; }
+
+  /// A Linux bridge, or an OVS bridge (starting the lab's OVS daemons first).
+  void switch_device(const model::Network& net, const std::string& bridge) {
+    if (!ovs(net)) {
+      add(CreateBridge{host_, bridge, net.mtu, tag_});
+      return;
+    }
+    if (!ovs_started_) add(StartOvs{host_, target_.run_dir});
+    ovs_started_ = true;
+    add(CreateOvsBridge{host_, target_.run_dir, bridge});
+  }
+
+  /// Plugs `port` into the network's switch (a Linux bridge port, or an OVS port with its VLAN).
+  void switch_port(const model::Network& net, const std::string& port, std::optional<int> vlan) {
+    const std::string bridge = model::bridge_name(topo_, net);
+    if (ovs(net)) add(AddOvsPort{host_, target_.run_dir, bridge, port, vlan});
+    else add(SetMaster{host_, port, bridge});
+  }
+
   void network(const model::Network& net) {
     const std::string bridge = model::bridge_name(topo_, net);
     if (net.mode == NetworkMode::bridge) {
       if (net.attach == model::Attach::macvtap) return;  // guests sit directly on the uplink
-      add(CreateBridge{host_, bridge, net.mtu, tag_});
-      add(SetMaster{host_, net.uplink, bridge});
+      switch_device(net, bridge);
+      switch_port(net, net.uplink, std::nullopt);
       add(SetUp{host_, bridge});
       return;
     }
-    add(CreateBridge{host_, bridge, net.mtu, tag_});
+    switch_device(net, bridge);
     if (auto gw = gateway_of(net)) add(AddAddress{host_, bridge, model::Cidr{*gw, net.subnet->prefix}});
     add(SetUp{host_, bridge});
   }
@@ -164,7 +184,7 @@ class Builder {
         // The VM's NIC is a tap on the bridge; the VM itself is libvirt's business.
         if (macvlan) continue;
         add(CreateTap{host_, host_dev, net->mtu, tag_});
-        add(SetMaster{host_, host_dev, model::bridge_name(topo_, *net)});
+        switch_port(*net, host_dev, nic.vlan);
         add(SetUp{host_, host_dev});
         continue;
       }
@@ -172,10 +192,11 @@ class Builder {
         add(CreateMacvlan{host_, net->uplink, ns, guest_dev, net->mtu, nic.mac, tag_});
       } else {
         add(CreateVeth{host_, host_dev, ns, guest_dev, net->mtu, nic.mac, tag_});
-        add(SetMaster{host_, host_dev, model::bridge_name(topo_, *net)});
+        switch_port(*net, host_dev, nic.vlan);
         add(SetUp{host_, host_dev});
       }
       add(SetUp{ns, guest_dev});
+      if (ovs(*net)) add(DisableTxChecksum{ns, guest_dev});
       if (nic.address_kind != model::AddressKind::static_cidr) continue;
       add(AddAddress{ns, guest_dev, *nic.address});
       auto gw = gateway_of(*net);
@@ -199,6 +220,7 @@ class Builder {
   const std::string host_;
   const std::string tag_;
   std::vector<Action> steps_;
+  bool ovs_started_ = false;
 };
 
 }  // namespace

@@ -33,6 +33,15 @@ class Observed {
   virtual std::optional<std::string> sysctl(const std::string& netns, const std::string& key) = 0;
   /// Number of rules in table inet `table`; nullopt when the table is absent.
   virtual std::optional<size_t> nft_rule_count(const std::string& netns, const std::string& table) = 0;
+  /// True when the lab's private OVS daemons (files under run_dir/ovs) run.
+  virtual bool ovs_running(const std::string& run_dir) = 0;
+  /// True when that OVS has bridge `bridge`.
+  virtual bool ovs_has_bridge(const std::string& run_dir, const std::string& bridge) = 0;
+  /// True when `port` is on `bridge` with exactly VLAN tag `tag` (nullopt = none).
+  virtual bool ovs_port_matches(const std::string& run_dir, const std::string& bridge, const std::string& port,
+                                std::optional<int> tag) = 0;
+  /// Whether TX checksum offload is on; nullopt when the device is absent.
+  virtual std::optional<bool> tx_checksumming(const std::string& netns, const std::string& device) = 0;
   /// True when the dnsmasq whose pid file is `pid_file` runs with its conf `conf_file`.
   virtual bool dnsmasq_running(const std::string& pid_file, const std::string& conf_file) = 0;
 };

@@ -36,6 +36,10 @@ struct Satisfied {
     auto files = host::dnsmasq_files(a.config.run_dir, a.config.network);
     return o.dnsmasq_running(files.pid, files.conf);
   }
+  bool operator()(const StartOvs& a) { return o.ovs_running(a.run_dir); }
+  bool operator()(const CreateOvsBridge& a) { return o.ovs_has_bridge(a.run_dir, a.name); }
+  bool operator()(const AddOvsPort& a) { return o.ovs_port_matches(a.run_dir, a.bridge, a.port, a.tag); }
+  bool operator()(const DisableTxChecksum& a) { return o.tx_checksumming(a.netns, a.device) == false; }
   // A guest holds its lease when its NIC has an address; dnsmasq keeps the
   // binding, so a restarted client gets the same one.
   bool operator()(const ObtainLease& a) { return !o.addresses(a.netns, a.device).empty(); }

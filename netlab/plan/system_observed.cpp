@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "netlab/host/dnsmasq.h"
+#include "netlab/host/ethtool.h"
 #include "netlab/host/netns.h"
 #include "netlab/host/process.h"
 #include "netlab/host/sysctl.h"
@@ -75,6 +76,43 @@ std::optional<size_t> SystemObserved::nft_rule_count(const std::string& netns, c
 
 bool SystemObserved::dnsmasq_running(const std::string& pid_file, const std::string& conf_file) {
   return host::pid_running_conf(pid_file, conf_file).has_value();
+}
+
+bool SystemObserved::ovs_running(const std::string& run_dir) { return host::OvsInstance(run_dir).running(); }
+
+const std::map<std::string, std::vector<host::OvsPort>>* SystemObserved::ovs_snapshot(const std::string& run_dir) {
+  auto it = ovs_cache_.find(run_dir);
+  if (it != ovs_cache_.end()) return &it->second;
+  host::OvsInstance ovs(run_dir);
+  if (!ovs.running()) return nullptr;
+  auto db = ovs.connect();
+  if (!db) return nullptr;
+  std::map<std::string, std::vector<host::OvsPort>> bridges;
+  if (auto names = host::ovs_list_bridges(*db))
+    for (const auto& name : *names)
+      if (auto ports = host::ovs_list_ports(*db, name)) bridges[name] = std::move(ports).value();
+  return &ovs_cache_.emplace(run_dir, std::move(bridges)).first->second;
+}
+
+bool SystemObserved::ovs_has_bridge(const std::string& run_dir, const std::string& bridge) {
+  auto* snap = ovs_snapshot(run_dir);
+  return snap && snap->count(bridge);
+}
+
+bool SystemObserved::ovs_port_matches(const std::string& run_dir, const std::string& bridge, const std::string& port,
+                                      std::optional<int> tag) {
+  auto* snap = ovs_snapshot(run_dir);
+  if (!snap || !snap->count(bridge)) return false;
+  for (const auto& p : snap->at(bridge))
+    if (p.name == port) return p.tag == tag;
+  return false;
+}
+
+std::optional<bool> SystemObserved::tx_checksumming(const std::string& netns, const std::string& device) {
+  if (!link(netns, device)) return std::nullopt;
+  auto on = host::tx_checksumming(netns, device);
+  if (!on) return std::nullopt;
+  return on.value();
 }
 
 }  // namespace netlab::plan

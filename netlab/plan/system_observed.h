@@ -4,6 +4,7 @@
 #include <map>
 
 #include "netlab/host/netlink.h"
+#include "netlab/host/ovsdb.h"
 #include "netlab/plan/observed.h"
 #include "netlab/plan/sockets.h"
 
@@ -21,6 +22,11 @@ class SystemObserved : public Observed {
   std::optional<std::string> sysctl(const std::string& netns, const std::string& key) override;
   std::optional<size_t> nft_rule_count(const std::string& netns, const std::string& table) override;
   bool dnsmasq_running(const std::string& pid_file, const std::string& conf_file) override;
+  bool ovs_running(const std::string& run_dir) override;
+  bool ovs_has_bridge(const std::string& run_dir, const std::string& bridge) override;
+  bool ovs_port_matches(const std::string& run_dir, const std::string& bridge, const std::string& port,
+                        std::optional<int> tag) override;
+  std::optional<bool> tx_checksumming(const std::string& netns, const std::string& device) override;
 
   /// Drops what was cached for `netns` (after changing it).
   void invalidate(const std::string& netns) { cache_.erase(netns); }
@@ -34,8 +40,12 @@ class SystemObserved : public Observed {
   /// The namespace's snapshot, dumped on first use; nullptr when it does not exist.
   const Snapshot* snapshot(const std::string& netns);
 
+  /// The ports of each OVS bridge, read once per command.
+  const std::map<std::string, std::vector<host::OvsPort>>* ovs_snapshot(const std::string& run_dir);
+
   Sockets& sockets_;
   std::map<std::string, Snapshot> cache_;
+  std::map<std::string, std::map<std::string, std::vector<host::OvsPort>>> ovs_cache_;
 };
 
 }  // namespace netlab::plan

@@ -6,6 +6,7 @@
 
 #include "netlab/host/dnsmasq.h"
 #include "netlab/host/netns.h"
+#include "netlab/host/ovsdb.h"
 #include "netlab/host/process.h"
 #include "netlab/host/sysctl.h"
 #include "netlab/model/names.h"
@@ -43,8 +44,13 @@ void remove_one(const OwnedObject& o, const std::set<std::string>& doomed_namesp
       report.removed.push_back("dnsmasq pid " + std::to_string(*pid));
       return;
     }
-    case ObjectKind::ovs:
-      return;  // OVS daemons are recorded as processes; the run directory goes with the lab's
+    case ObjectKind::ovs: {
+      host::OvsInstance ovs(o.name);
+      if (!ovs.running()) return;
+      if (auto st = ovs.stop(); !st) report.problems.push_back("OVS daemons: " + st.error().message);
+      else report.removed.push_back("OVS daemons of " + o.name);
+      return;
+    }
     case ObjectKind::nft_table: {
       if (inside_doomed || (!o.netns.empty() && !host::netns_exists(o.netns))) return;  // went with it
       auto nft = sockets.nft(o.netns);

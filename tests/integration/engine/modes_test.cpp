@@ -1,6 +1,7 @@
 // Whole labs in the sandbox, one per network mode: leases, who can reach whom,
 // and what the upstream router sees.
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "lab_fixture.h"
 
@@ -146,6 +147,35 @@ guests:
   EXPECT_TRUE(ping("tbrg-pc", "192.0.2.1"));
   // The lease is the LAN dnsmasq's: its lease file in the lab's run directory knows the MAC.
   EXPECT_FALSE(st["guests"][0]["nics"][0]["lease"].is_null());
+}
+
+TEST_F(LabTest, OvsVlansSeparateGuestsAndTcpCrossesTheUserspaceDatapath) {
+  auto file = write_topology("tovs", R"(name: tovs
+networks:
+  core:
+    mode: nat
+    switch: ovs
+    subnet: 10.50.0.0/24
+guests:
+  r1: {nics: [{network: core, vlan: 10, address: 10.50.0.11/24}]}
+  r2: {nics: [{network: core, vlan: 10, address: 10.50.0.12/24}]}
+  b1: {nics: [{network: core, vlan: 20, address: 10.50.0.21/24}]}
+)");
+  up_ok(file);
+  EXPECT_TRUE(ping("tovs-r1", "10.50.0.12"));
+  EXPECT_FALSE(ping("tovs-r1", "10.50.0.21"));  // another VLAN on the same switch
+  // TCP needs TX checksum offload off on the guests' veths (userspace datapath).
+  auto server = host::spawn({"busybox", "nc", "-l", "-p", "5555"}, {.netns = "tovs-r2", .stdout_path = dir_ + "/nc.out"});
+  ASSERT_TRUE(server) << server.error().message;
+  host::ChildProcess owned(*server);
+  Outcome client;
+  for (int attempt = 0; attempt < 20; ++attempt) {  // until the listener is up
+    client = in_netns("tovs-r1", {"busybox", "nc", "-w", "2", "10.50.0.12", "5555"}, 10);
+    if (client.exit_code == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(client.exit_code, 0) << client.err;
+  EXPECT_NE(up_ok(file).out.find("nothing to do"), std::string::npos);
 }
 
 }  // namespace

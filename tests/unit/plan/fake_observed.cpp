@@ -23,6 +23,13 @@ void FakeObserved::apply(const Action& action) {
         if constexpr (std::is_same_v<T, ApplyNft>) nft[{a.netns, a.table}] = a.rule_count;
         if constexpr (std::is_same_v<T, StartDnsmasq>)
           dnsmasq_pid_files.insert(host::dnsmasq_files(a.config.run_dir, a.config.network).pid);
+        if constexpr (std::is_same_v<T, StartOvs>) ovs_run_dirs.insert(a.run_dir);
+        if constexpr (std::is_same_v<T, CreateOvsBridge>) {
+          ovs_ports[a.name];
+          links[{a.netns, a.name}] = {"tun", "", "", false};
+        }
+        if constexpr (std::is_same_v<T, AddOvsPort>) ovs_ports[a.bridge][a.port] = a.tag;
+        if constexpr (std::is_same_v<T, DisableTxChecksum>) tx_checksum_off.insert({a.netns, a.device});
         if constexpr (std::is_same_v<T, ObtainLease>)
           addrs[{a.netns, a.device}].push_back(*model::Cidr::parse("192.168.122.100/24"));
       },

@@ -20,6 +20,9 @@ class FakeObserved : public Observed {
   std::map<std::pair<std::string, std::string>, std::string> sysctls;
   std::map<std::pair<std::string, std::string>, size_t> nft;
   std::set<std::string> dnsmasq_pid_files;
+  std::set<std::string> ovs_run_dirs;
+  std::map<std::string, std::map<std::string, std::optional<int>>> ovs_ports;  // bridge -> port -> tag
+  std::set<std::pair<std::string, std::string>> tx_checksum_off;
 
   bool netns_exists(const std::string& name) override { return name.empty() || namespaces.count(name); }
   std::optional<ObservedLink> link(const std::string& ns, const std::string& name) override {
@@ -46,6 +49,17 @@ class FakeObserved : public Observed {
   }
   bool dnsmasq_running(const std::string& pid_file, const std::string&) override {
     return dnsmasq_pid_files.count(pid_file);
+  }
+
+  bool ovs_running(const std::string& run_dir) override { return ovs_run_dirs.count(run_dir); }
+  bool ovs_has_bridge(const std::string&, const std::string& bridge) override { return ovs_ports.count(bridge); }
+  bool ovs_port_matches(const std::string&, const std::string& bridge, const std::string& port,
+                        std::optional<int> tag) override {
+    return ovs_ports.count(bridge) && ovs_ports[bridge].count(port) && ovs_ports[bridge][port] == tag;
+  }
+  std::optional<bool> tx_checksumming(const std::string& ns, const std::string& dev) override {
+    if (!links.count({ns, dev})) return std::nullopt;
+    return !tx_checksum_off.count({ns, dev});
   }
 
   /// Records the effect `action` would have on a real host.

@@ -192,6 +192,32 @@ TEST(Planner, BridgedNetworkEnslavesTheUplinkAndUsesTheLanDhcp) {
   EXPECT_EQ(map.nics[0].hops.back().netns, "brg-lan");
 }
 
+TEST(Planner, OvsNetworkStartsDaemonsPlugsTaggedPortsAndIsIdempotent) {
+  model::Topology t;
+  t.name = "ovs";
+  auto net = make_network("core", model::NetworkMode::nat, "10.20.0.0/24");
+  net.switch_kind = model::SwitchKind::ovs;
+  t.networks.push_back(net);
+  auto guest = make_guest("red", "core", "10.20.0.11/24");
+  guest.nics[0].vlan = 10;
+  t.guests.push_back(guest);
+  FakeObserved observed;
+  auto steps = make(t, sandbox_target("ovs"), observed);
+  auto lines = describe_all(steps);
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "create OVS bridge ovs-core in ovs-host (datapath netdev)"), lines.end());
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "add ovs-red-0 to OVS bridge ovs-core as access port of VLAN 10"),
+            lines.end());
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "turn TX checksum offload off on eth0 in ovs-red"), lines.end());
+  EXPECT_TRUE(all_of<CreateBridge>(steps).empty());
+  EXPECT_TRUE(all_of<SetMaster>(steps).empty());
+  ASSERT_EQ(all_of<StartOvs>(steps).size(), 1u);
+  for (const auto& step : steps) observed.apply(step);
+  EXPECT_TRUE(make(t, sandbox_target("ovs"), observed).empty());
+  observed.ovs_ports["ovs-core"]["ovs-red-0"] = 20;  // retagged by hand
+  auto repair = describe_all(make(t, sandbox_target("ovs"), observed));
+  EXPECT_EQ(repair, std::vector<std::string>{"add ovs-red-0 to OVS bridge ovs-core as access port of VLAN 10"});
+}
+
 TEST(Planner, NatHopMapFollowsThePacketOut) {
   auto map = hop_map(nat_lab(), sandbox_target("nat"));
   ASSERT_EQ(map.nics.size(), 2u);
