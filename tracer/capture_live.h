@@ -29,7 +29,7 @@ struct CaptureTarget {
 
 struct LiveOptions {
   std::string filter;              // BPF (pcap-filter syntax); "" = everything
-  int snaplen = 262144;
+  int snaplen = 65535;             // immediate mode uses TPACKET_V2: ring slots are snaplen-sized
   int buffer_bytes = 8 << 20;      // kernel ring per handle
   bool keep_frames = true;         // keep raw bytes (needed for --pcap and --save)
 };
