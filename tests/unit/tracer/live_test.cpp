@@ -1,0 +1,330 @@
+// Unit tests of the live tracer's pure parts: probe parsing and the filters
+// derived from it, nft trace message parsing, ruleset indexing, FORWARD policy
+// detection, the explainer's drop causes, conntrack formatting, and saving a
+// capture set that load_capture_set reads back. No root, no network.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netlink.h>
+#include <pcap/pcap.h>
+
+#include <cstring>
+#include <filesystem>
+
+#include "netlab/host/nft_rules.h"
+#include "tracer/capture_save.h"
+#include "tracer/capture_set.h"
+#include "tracer/conntrack.h"
+#include "tracer/doctor.h"
+#include "tracer/explain.h"
+#include "tracer/label.h"
+#include "tracer/nft_trace.h"
+#include "tracer/output_text.h"
+#include "tracer/probe.h"
+
+namespace netlab::tracer {
+namespace {
+
+model::Ipv4 ip(const char* s) { return *model::Ipv4::parse(s); }
+
+TEST(Probe, ParsesProtocols) {
+  auto icmp = parse_probe_proto("icmp");
+  ASSERT_TRUE(icmp);
+  EXPECT_EQ(icmp->proto, ProbeProto::kIcmp);
+  auto tcp = parse_probe_proto("tcp:8080");
+  ASSERT_TRUE(tcp);
+  EXPECT_EQ(tcp->proto, ProbeProto::kTcp);
+  EXPECT_EQ(tcp->port, 8080);
+  EXPECT_EQ(probe_proto_text(*tcp), "tcp:8080");
+  auto udp = parse_probe_proto("udp:53");
+  ASSERT_TRUE(udp);
+  EXPECT_EQ(udp->proto, ProbeProto::kUdp);
+  for (const char* bad : {"", "tcp", "tcp:", "tcp:0", "tcp:65536", "udp:x", "sctp:1", "icmp:1", "tcp:80x"})
+    EXPECT_FALSE(parse_probe_proto(bad)) << bad;
+}
+
+TEST(Probe, FilterCompilesAndNftMatchIsAccepted) {
+  for (const char* p : {"icmp", "tcp:80", "udp:53"}) {
+    ProbeSpec spec = *parse_probe_proto(p);
+    std::string filter = probe_bpf_filter(spec, ip("198.51.100.1"));
+    pcap_t* dead = pcap_open_dead(DLT_EN10MB, 65535);
+    bpf_program prog{};
+    EXPECT_EQ(pcap_compile(dead, &prog, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN), 0) << filter << pcap_geterr(dead);
+    pcap_freecode(&prog);
+    pcap_close(dead);
+    for (bool reply : {false, true}) {
+      std::string m = probe_nft_match(spec, ip("192.168.122.10"), ip("198.51.100.1"), reply);
+      EXPECT_FALSE(host::render_trace_chain("lab", m).empty()) << m;
+    }
+  }
+  EXPECT_EQ(probe_bpf_filter(*parse_probe_proto("tcp:80"), ip("198.51.100.1")),
+            "host 198.51.100.1 and (tcp port 80 or icmp)");
+  EXPECT_EQ(probe_nft_match(*parse_probe_proto("tcp:80"), ip("192.168.122.10"), ip("198.51.100.1"), false),
+            "ip saddr 192.168.122.10 ip daddr 198.51.100.1 tcp dport 80");
+  EXPECT_EQ(probe_nft_match(*parse_probe_proto("udp:53"), ip("192.168.122.10"), ip("198.51.100.1"), true),
+            "ip saddr 198.51.100.1 udp sport 53");
+}
+
+/// Appends a netlink attribute.
+void put_attr(std::vector<uint8_t>* b, uint16_t type, const void* data, size_t len) {
+  nlattr a{static_cast<uint16_t>(NLA_HDRLEN + len), type};
+  size_t at = b->size();
+  b->resize(at + NLA_ALIGN(NLA_HDRLEN + len), 0);
+  std::memcpy(b->data() + at, &a, sizeof a);
+  if (len) std::memcpy(b->data() + at + NLA_HDRLEN, data, len);
+}
+void put_u32(std::vector<uint8_t>* b, uint16_t type, uint32_t v) {
+  v = htonl(v);
+  put_attr(b, type, &v, 4);
+}
+void put_str(std::vector<uint8_t>* b, uint16_t type, const std::string& s) { put_attr(b, type, s.c_str(), s.size() + 1); }
+
+/// One NFT_MSG_TRACE message as the kernel sends it.
+std::vector<uint8_t> trace_message(uint8_t family, const std::string& table, const std::string& chain, uint32_t id,
+                                   uint32_t type, uint64_t handle, int32_t verdict, bool with_header) {
+  std::vector<uint8_t> attrs;
+  put_str(&attrs, NFTA_TRACE_TABLE, table);
+  put_str(&attrs, NFTA_TRACE_CHAIN, chain);
+  put_u32(&attrs, NFTA_TRACE_ID, id);
+  put_u32(&attrs, NFTA_TRACE_TYPE, type);
+  if (handle != 0) {
+    uint32_t hl[2] = {htonl(static_cast<uint32_t>(handle >> 32)), htonl(static_cast<uint32_t>(handle))};
+    put_attr(&attrs, NFTA_TRACE_RULE_HANDLE, hl, 8);
+  }
+  if (type == NFT_TRACETYPE_POLICY) {
+    put_u32(&attrs, NFTA_TRACE_POLICY, static_cast<uint32_t>(verdict));
+  } else {
+    std::vector<uint8_t> v;
+    put_u32(&v, NFTA_VERDICT_CODE, static_cast<uint32_t>(verdict));
+    put_attr(&attrs, NFTA_TRACE_VERDICT | NLA_F_NESTED, v.data(), v.size());
+  }
+  if (with_header) {
+    uint8_t iph[20] = {0x45, 0, 0, 84, 0, 1, 0x40, 0, 64, IPPROTO_ICMP, 0, 0, 192, 168, 122, 10, 198, 51, 100, 1};
+    put_attr(&attrs, NFTA_TRACE_NETWORK_HEADER, iph, sizeof iph);
+  }
+  std::vector<uint8_t> msg(NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(nfgenmsg)));
+  nlmsghdr h{};
+  h.nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_TRACE;
+  h.nlmsg_len = static_cast<uint32_t>(msg.size() + attrs.size());
+  std::memcpy(msg.data(), &h, sizeof h);
+  nfgenmsg g{family, NFNETLINK_V0, 0};
+  std::memcpy(msg.data() + NLMSG_HDRLEN, &g, sizeof g);
+  msg.insert(msg.end(), attrs.begin(), attrs.end());
+  return msg;
+}
+
+TEST(NftTrace, ParsesRuleAndPolicyEventsAndPropagatesHeaders) {
+  auto a = trace_message(NFPROTO_INET, "netlab_lab", "forward", 77, NFT_TRACETYPE_RULE, 6, NF_DROP, true);
+  auto b = trace_message(NFPROTO_IPV4, "filter", "FORWARD", 77, NFT_TRACETYPE_POLICY, 0, NF_DROP, false);
+  std::vector<uint8_t> both = a;
+  both.insert(both.end(), b.begin(), b.end());
+  auto events = parse_trace_messages(both.data(), both.size());
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].family, "inet");
+  EXPECT_EQ(events[0].table, "netlab_lab");
+  EXPECT_EQ(events[0].chain, "forward");
+  EXPECT_EQ(events[0].id, 77u);
+  EXPECT_EQ(events[0].type, "rule");
+  EXPECT_EQ(events[0].handle, 6u);
+  EXPECT_EQ(events[0].verdict, "drop");
+  EXPECT_EQ(events[0].src, ip("192.168.122.10"));
+  EXPECT_EQ(events[0].dst, ip("198.51.100.1"));
+  EXPECT_EQ(events[1].family, "ip");
+  EXPECT_EQ(events[1].type, "policy");
+  EXPECT_EQ(events[1].verdict, "drop");
+  EXPECT_EQ(events[1].src.value, 0u);
+  propagate_headers(&events);
+  EXPECT_EQ(events[1].src, ip("192.168.122.10"));
+  EXPECT_EQ(events[1].proto, IPPROTO_ICMP);
+  // A cut message yields nothing rather than reading past the end.
+  EXPECT_TRUE(parse_trace_messages(a.data(), a.size() - 30).empty());
+}
+
+const char* kRuleset = R"(table inet netlab_lab { # handle 2
+	chain forward { # handle 1
+		type filter hook forward priority filter; policy accept;
+		iifname "lab-default" ip saddr 192.168.122.0/24 oifname "eth0" counter packets 3 bytes 252 accept comment "netlab:lab:default" # handle 5
+		iifname "lab-default" counter packets 0 bytes 0 reject comment "netlab:lab:default" # handle 6
+	}
+	chain postrouting { # handle 2
+		type nat hook postrouting priority srcnat; policy accept;
+		ip saddr 192.168.122.0/24 ip daddr != 192.168.122.0/24 oifname "eth0" counter packets 1 bytes 84 masquerade comment "netlab:lab:default" # handle 12
+	}
+}
+table ip filter { # handle 3
+	chain FORWARD { # handle 1
+		type filter hook forward priority filter; policy drop;
+		ip daddr 10.0.0.0/8 counter packets 0 bytes 0 accept # handle 2
+	}
+}
+)";
+
+TEST(NftTrace, IndexesRulesetTextAndAnnotates) {
+  RuleIndex index = parse_ruleset_text(kRuleset);
+  auto it = index.find({"inet", "netlab_lab", "postrouting", 12});
+  ASSERT_NE(it, index.end());
+  EXPECT_EQ(it->second.first, "ip saddr 192.168.122.0/24 ip daddr != 192.168.122.0/24 oifname \"eth0\" counter masquerade");
+  EXPECT_EQ(it->second.second, "netlab:lab:default");
+  auto f = index.find({"ip", "filter", "FORWARD", 2});
+  ASSERT_NE(f, index.end());
+  EXPECT_EQ(f->second.first, "ip daddr 10.0.0.0/8 counter accept");
+  EXPECT_EQ(f->second.second, "");
+  std::vector<TraceEvent> events(1);
+  events[0].family = "inet";
+  events[0].table = "netlab_lab";
+  events[0].chain = "forward";
+  events[0].type = "rule";
+  events[0].handle = 6;
+  events[0].verdict = "drop";
+  annotate_rules(index, &events);
+  EXPECT_EQ(events[0].rule, "iifname \"lab-default\" counter reject");
+  EXPECT_EQ(format_event(events[0]), "inet netlab_lab forward rule `iifname \"lab-default\" counter reject` → drop");
+}
+
+TEST(Doctor, FindsForwardPolicyDropOfOtherTables) {
+  EXPECT_EQ(forward_drop_chains(kRuleset, "netlab_lab"), std::vector<std::string>{"ip filter FORWARD"});
+  EXPECT_TRUE(forward_drop_chains(kRuleset, "filter").empty());
+}
+
+TEST(Conntrack, FormatsEntries) {
+  CtEntry e;
+  e.proto = IPPROTO_TCP;
+  e.original = {ip("192.168.122.10"), ip("198.51.100.1"), 40000, 80};
+  e.reply = {ip("198.51.100.1"), ip("203.0.113.2"), 80, 40000};
+  e.status = (1u << 4) | (1u << 1);
+  e.state = "ESTABLISHED";
+  EXPECT_TRUE(e.src_nat());
+  EXPECT_EQ(format_entry(e), "tcp original 192.168.122.10:40000 → 198.51.100.1:80, reply 198.51.100.1:80 → "
+                             "203.0.113.2:40000 [SNAT, seen-reply, ESTABLISHED]");
+}
+
+/// A request seen on guest NIC, veth and bridge, then lost.
+TracedPacket lost_request() {
+  TracedPacket p;
+  p.summary = "icmp echo-request 192.168.122.10 → 198.51.100.1 id 1 seq 0";
+  for (auto [role, ns, dev] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"guest-nic", "lab-g1", "eth0"}, {"veth", "lab-host", "lab-g1-0"}, {"bridge", "lab-host", "lab-default"}}) {
+    Hop h;
+    h.index = static_cast<int>(p.hops.size()) + 1;
+    h.role = role;
+    h.netns = ns;
+    h.device = dev;
+    h.direction = "out";
+    p.hops.push_back(h);
+  }
+  p.dropped = true;
+  p.drop_after = "lab-host/lab-default";
+  return p;
+}
+
+ExplainInput base_input() {
+  ExplainInput in;
+  in.lab = "lab";
+  in.nic.guest = "g1";
+  in.nic.network = "default";
+  in.nic.mode = "nat";
+  in.src = ip("192.168.122.10");
+  in.dst = ip("198.51.100.1");
+  in.probe.sent = 1;
+  in.facts.guest_netns = "lab-g1";
+  in.facts.guest_device = "eth0";
+  in.facts.host_netns = "lab-host";
+  return in;
+}
+
+TEST(Explain, ForwardingOff) {
+  ExplainInput in = base_input();
+  in.facts.host_forwarding = false;
+  std::vector<TracedPacket> packets{lost_request()};
+  explain(in, &packets);
+  ASSERT_EQ(packets.size(), 1u);
+  EXPECT_EQ(packets[0].drop_cause, "forwarding off: net.ipv4.ip_forward=0 in lab-host");
+}
+
+TEST(Explain, DropVerdictWinsAndRulesAttach) {
+  ExplainInput in = base_input();
+  in.facts.host_forwarding = false;  // a verdict seen in the trace is the more precise cause
+  TraceEvent e;
+  e.id = 9;
+  e.family = "inet";
+  e.table = "netlab_lab";
+  e.chain = "forward";
+  e.type = "rule";
+  e.handle = 6;
+  e.rule = "iifname \"lab-default\" counter reject";
+  e.verdict = "drop";
+  e.src = in.src;
+  e.dst = in.dst;
+  in.events = {e};
+  std::vector<TracedPacket> packets{lost_request()};
+  explain(in, &packets);
+  EXPECT_EQ(packets[0].drop_cause, "nft inet netlab_lab forward: rule `iifname \"lab-default\" counter reject` → drop");
+  ASSERT_EQ(packets[0].hops.back().rules.size(), 1u);
+  EXPECT_EQ(packets[0].hops.back().rules[0].verdict, "drop");
+}
+
+TEST(Explain, MissingLeaseWhenNothingLeftTheGuest) {
+  ExplainInput in = base_input();
+  in.src = {};
+  in.probe.sent = 0;
+  in.probe.error = "Network is unreachable";
+  in.facts.guest_has_address = false;
+  in.facts.dnsmasq_running = false;
+  std::vector<TracedPacket> packets;
+  explain(in, &packets);
+  ASSERT_EQ(packets.size(), 1u);
+  EXPECT_TRUE(packets[0].dropped);
+  EXPECT_EQ(packets[0].drop_after, "lab-g1/eth0");
+  EXPECT_EQ(packets[0].drop_cause,
+            "DHCP lease missing: lab-g1/eth0 has no IPv4 address and the network's dnsmasq is not running");
+}
+
+TEST(Explain, MissingMasqueradeGivesAMissingReply) {
+  ExplainInput in = base_input();
+  in.facts.nat_rule_present = false;
+  TracedPacket req = lost_request();
+  req.dropped = false;
+  req.drop_after.clear();
+  Hop up;
+  up.index = 4;
+  up.role = "upstream";
+  up.netns = "lab-wan";
+  up.device = "wan0";
+  req.hops.push_back(up);
+  std::vector<TracedPacket> packets{req};
+  explain(in, &packets);
+  ASSERT_EQ(packets.size(), 2u);
+  EXPECT_EQ(packets[1].kind, TracedPacket::Kind::kReply);
+  EXPECT_TRUE(packets[1].dropped);
+  EXPECT_EQ(packets[1].drop_after, "lab-wan/wan0");
+  EXPECT_EQ(packets[1].drop_cause.rfind("masquerade missing: the request left with source 192.168.122.10 unchanged", 0), 0u);
+  // A reply that did arrive needs no such packet.
+  ExplainInput ok = base_input();
+  ok.probe.answered = 1;
+  std::vector<TracedPacket> fine{req};
+  explain(ok, &fine);
+  EXPECT_EQ(fine.size(), 1u);
+}
+
+TEST(CaptureSave, RoundTripsThroughLoadCaptureSet) {
+  auto set = load_capture_set(std::string(NETLAB_TRACES_DIR) + "/nat-ping", true);
+  ASSERT_TRUE(set) << set.error().message;
+  std::string dir = ::testing::TempDir() + "/netlab-save-test";
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(save_capture_set(*set, dir));
+  auto back = load_capture_set(dir, true);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->records.size(), set->records.size());
+  EXPECT_EQ(back->hopmap, set->hopmap);
+  EXPECT_EQ(format_hop_list(trace_capture_set(*back)), format_hop_list(trace_capture_set(*set)));
+  std::filesystem::remove_all(dir);
+  // Without frames there is nothing to save.
+  auto no_frames = load_capture_set(std::string(NETLAB_TRACES_DIR) + "/nat-ping", false);
+  EXPECT_FALSE(save_capture_set(*no_frames, dir));
+}
+
+}  // namespace
+}  // namespace netlab::tracer
