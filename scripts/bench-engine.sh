@@ -130,14 +130,21 @@ settle() {
   fi
 }
 
-# timed LOG CMD...: run CMD with its output in LOG, print the elapsed seconds; status of CMD.
+# timed LOG CMD...: run CMD with its output in LOG; print "WALL CPU" in seconds, CPU
+# being the user+system time of CMD and the children it waited for (`times` of the
+# subshell that $(timed ...) runs in, which starts at zero); status of CMD.
 timed() {
   local log=$1 t0 rc
   shift
   t0=$(now)
   "$@" > "$log" 2>&1
   rc=$?
-  since "$t0"
+  local wall file=$TMP/times.$BASHPID
+  wall=$(since "$t0")
+  times > "$file"   # a builtin with a redirection: no fork, so it sees our children
+  echo "$wall $(awk 'NR==2{u=$1; s=$2; gsub(/s/,"",u); gsub(/s/,"",s); split(u,a,"m"); split(s,b,"m");
+                          printf "%.4f", a[1]*60+a[2]+b[1]*60+b[2]}' "$file")"
+  rm -f "$file"
   return $rc
 }
 
@@ -151,20 +158,27 @@ one_run() {
       ((n > BL_MAX)) && BL_MAX=$n ;;
   esac
   ns=$prefix-g1
+  local c
   if t=$(timed "$log" "${up[@]}"); then
+    read -r t c <<< "$t"
     echo "$tool $n up $t" >> "$RES"
+    echo "$tool $n upcpu $c" >> "$RES"
     if ! ping_ok "$ns"; then
       say "  $tool N=$n: $ns cannot ping 203.0.113.1"
       echo "$tool $n fail ping" >> "$RES"
     fi
   else
+    t=${t%% *}
     say "  $tool N=$n: up failed after $t s: $(tail -3 "$log" | tr '\n' ' ')"
     echo "$tool $n fail up" >> "$RES"
   fi
   local tu=$t
   if t=$(timed "$log.down" "${down[@]}"); then
+    read -r t c <<< "$t"
     echo "$tool $n down $t" >> "$RES"
+    echo "$tool $n downcpu $c" >> "$RES"
   else
+    t=${t%% *}
     say "  $tool N=$n: down failed: $(tail -3 "$log.down" | tr '\n' ' ')"
     echo "$tool $n fail down" >> "$RES"
   fi
@@ -173,7 +187,7 @@ one_run() {
     echo "$tool $n fail rundir" >> "$RES"
   fi
   settle "$tool" "$n" "$prefix"
-  say "  $tool N=$n: up ${tu}s down ${t}s (load $(load))"
+  say "  $tool N=$n: up ${tu}s (cpu $(last "$tool" upcpu)s) down ${t}s (load $(load))"
 }
 
 # median TOOL N PHASE: median of the recorded values, or "-" when none.
@@ -182,6 +196,8 @@ median() {
     awk '{v[NR]=$1} END{if (NR==0) print "-"; else if (NR%2) printf "%.3f\n", v[(NR+1)/2];
                         else printf "%.3f\n", (v[NR/2]+v[NR/2+1])/2}'
 }
+# last TOOL PHASE: the latest recorded value.
+last() { awk -v t="$1" -v p="$2" '$1==t && $3==p {v=$4} END{print v}' "$RES"; }
 count() { awk -v t="$1" -v n="$2" -v p="$3" '$1==t && $2==n && $3==p' "$RES" | wc -l; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{if (a=="-" || b=="-" || b==0) print "-"; else printf "%.3f\n", a/b}'; }
 fails() { awk -v t="$1" -v n="$2" '$1==t && $2==n && $3=="fail" {print $4}' "$RES" | sort | uniq -c | awk '{printf "%s%s x%s", s, $2, $1; s=", "}'; }
@@ -258,6 +274,17 @@ if ((DO_MAIN)); then
   done
 
   echo
+  echo "## CPU time of the command and its children (user+sys), medians in seconds; kernel work done"
+  echo "## in other contexts (netns cleanup workers, RCU) and waits are not in it"
+  printf '%6s %9s %9s %9s %9s %9s %9s %11s %11s\n' N up:netlab up:fork up:batch dn:netlab dn:fork dn:batch \
+    cpu/guest:nl cpu/guest:bt
+  for n in $SIZES; do
+    printf '%6s %9s %9s %9s %9s %9s %9s %11s %11s\n' "$n" "$(median netlab "$n" upcpu)" "$(median fork "$n" upcpu)" \
+      "$(median batch "$n" upcpu)" "$(median netlab "$n" downcpu)" "$(median fork "$n" downcpu)" \
+      "$(median batch "$n" downcpu)" "$(per "$(median netlab "$n" upcpu)" "$n")" "$(per "$(median batch "$n" upcpu)" "$n")"
+  done
+
+  echo
   echo "## targets"
   verdict() { awk -v v="$1" -v lim="$2" 'BEGIN{if (v=="-") print "n/a"; else if (v<=lim) print "PASS"; else print "MISS"}'; }
   if [[ " $SIZES " == *" 100 "* ]]; then
@@ -289,16 +316,17 @@ if [[ -n $CURVE ]]; then
   done
   echo
   echo "## per-guest curve (medians; s/guest = up / N; marginal = extra up time per extra guest since the previous row)"
-  printf '%6s %9s %11s %11s %9s %11s %11s %9s %9s %5s\n' N up:netlab s/guest:nl marginal:nl \
-    up:batch s/guest:bt marginal:bt dn:netlab dn:batch runs
+  printf '%6s %9s %11s %11s %9s %11s %11s %9s %9s %11s %11s %5s\n' N up:netlab s/guest:nl marginal:nl \
+    up:batch s/guest:bt marginal:bt dn:netlab dn:batch cpu/guest:nl cpu/guest:bt runs
   pn="" pu="" pb=""
   all=$( ( ((DO_MAIN)) && printf '%s\n' $SIZES; printf '%s\n' $CURVE) | sort -n | uniq)
   for n in $all; do
     un=$(median netlab "$n" up) ub=$(median batch "$n" up)
-    printf '%6s %9s %11s %11s %9s %11s %11s %9s %9s %5s\n' "$n" \
+    printf '%6s %9s %11s %11s %9s %11s %11s %9s %9s %11s %11s %5s\n' "$n" \
       "$un" "$(per "$un" "$n")" "$(marginal "$pu" "$un" "$pn" "$n")" \
       "$ub" "$(per "$ub" "$n")" "$(marginal "$pb" "$ub" "$pn" "$n")" \
-      "$(median netlab "$n" down)" "$(median batch "$n" down)" "$(count netlab "$n" up)"
+      "$(median netlab "$n" down)" "$(median batch "$n" down)" \
+      "$(per "$(median netlab "$n" upcpu)" "$n")" "$(per "$(median batch "$n" upcpu)" "$n")" "$(count netlab "$n" up)"
     pn=$n pu=$un pb=$ub
   done
   echo "# load average after the curve: $(load)"
@@ -344,7 +372,6 @@ EOF
 }
 # has_dnsmasq NS: a dnsmasq process runs in namespace NS.
 has_dnsmasq() { ip netns pids "$1" 2>/dev/null | xargs -r ps -o comm= -p | grep -qx dnsmasq; }
-last() { awk -v t="$1" -v p="$2" '$1==t && $3==p {v=$4} END{print v}' "$RES"; }
 virsh_() { nsenter -t "$VIRT_PID" -m -n virsh -q -c qemu:///system "$@"; }
 
 if ((DO_VIRT)); then
@@ -355,21 +382,21 @@ if ((DO_VIRT)); then
       echo "net-define failed: $(cat "$TMP/netdefine.log")"
     for ((i = 1; i <= VIRT_RUNS; i++)); do
       if t=$(timed "$TMP/nlv.log" "$NETLAB" up "$HERE/nat-dhcp.yaml" --sandbox); then
-        echo "nlv 1 up $t" >> "$RES"
+        echo "nlv 1 up ${t%% *}" >> "$RES"
         has_dnsmasq nlv-host || { say "  netlab: no dnsmasq in nlv-host"; echo "nlv 1 fail dnsmasq" >> "$RES"; }
       else
         say "  netlab up nat-dhcp failed: $(tail -3 "$TMP/nlv.log")"; echo "nlv 1 fail up" >> "$RES"
       fi
-      t=$(timed "$TMP/nlv.down" "$NETLAB" down nlv) && echo "nlv 1 down $t" >> "$RES" ||
+      t=$(timed "$TMP/nlv.down" "$NETLAB" down nlv) && echo "nlv 1 down ${t%% *}" >> "$RES" ||
         { say "  netlab down nlv failed"; echo "nlv 1 fail down" >> "$RES"; }
       settle nlv 1 nlv
       if t=$(timed "$TMP/virt.log" virsh_ net-start nlbnat); then
-        echo "virsh 1 up $t" >> "$RES"
+        echo "virsh 1 up ${t%% *}" >> "$RES"
         has_dnsmasq nlb-virt || { say "  libvirt: no dnsmasq in nlb-virt"; echo "virsh 1 fail dnsmasq" >> "$RES"; }
       else
         say "  virsh net-start failed: $(cat "$TMP/virt.log")"; echo "virsh 1 fail up" >> "$RES"
       fi
-      t=$(timed "$TMP/virt.down" virsh_ net-destroy nlbnat) && echo "virsh 1 down $t" >> "$RES" ||
+      t=$(timed "$TMP/virt.down" virsh_ net-destroy nlbnat) && echo "virsh 1 down ${t%% *}" >> "$RES" ||
         { say "  virsh net-destroy failed: $(cat "$TMP/virt.down")"; echo "virsh 1 fail down" >> "$RES"; }
       say "  run $i: netlab up $(last nlv up) down $(last nlv down), virsh net-start $(last virsh up) net-destroy $(last virsh down) (load $(load))"
     done
