@@ -69,7 +69,8 @@ Result<std::string> render_dnsmasq_conf(const DnsmasqConfig& c) {
     out << "dhcp-lease-max=" << (c.range_end->value - c.range_start->value + 1 + c.hosts.size()) << "\n";
   }
   if (c.range_start || !c.hosts.empty()) {
-    out << "dhcp-option=option:router," << c.listen_address.str() << "\n";
+    if (c.advertise_router) out << "dhcp-option=option:router," << c.listen_address.str() << "\n";
+    else out << "dhcp-option=option:router\n";  // an empty option 3: no default route, as libvirt's isolated networks
     if (c.dns) out << "dhcp-option=option:dns-server," << c.listen_address.str() << "\n";
     if (c.mtu) out << "dhcp-option=option:mtu," << *c.mtu << "\n";
     for (const StaticHost& h : c.hosts) {

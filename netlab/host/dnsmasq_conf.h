@@ -27,6 +27,9 @@ struct DnsmasqConfig {
   int prefix = 24;                  ///< the subnet's prefix length (gives the netmask)
   std::optional<model::Ipv4> range_start;  ///< DHCP range; absent = DNS only, no DHCP
   std::optional<model::Ipv4> range_end;
+  /// Offer the gateway as the default router (DHCP option 3). libvirt's isolated
+  /// networks offer none, so guests do not route their traffic into a dead end.
+  bool advertise_router = true;
   std::string lease_time = "1h";    ///< dnsmasq syntax: seconds, or with m/h/d, or "infinite"
   std::vector<StaticHost> hosts;
   bool dns = true;                  ///< false: port=0, no DNS service at all

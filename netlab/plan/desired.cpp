@@ -158,7 +158,8 @@ class Builder {
     c.listen_address = *gw;
     c.prefix = net.subnet->prefix;
     c.dns = net.dns;
-    if (net.mtu != 1500) c.mtu = net.mtu;  // DHCP option 26 only when it differs from Ethernet
+    if (net.mtu != 1500) c.mtu = net.mtu;
+    c.advertise_router = forwards(net.mode);  // DHCP option 26 only when it differs from Ethernet
     c.run_dir = target_.run_dir;
     if (net.dhcp) {
       c.range_start = net.dhcp->range_start;

@@ -61,6 +61,15 @@ TEST(DnsmasqConf, RendersLibvirtLikeConfWithNoPing) {
   EXPECT_TRUE(conf->starts_with("# netlab:demo:lan"));
 }
 
+TEST(DnsmasqConf, IsolatedNetworksOfferNoRouter) {
+  DnsmasqConfig c = base();
+  c.advertise_router = false;
+  auto conf = render_dnsmasq_conf(c);
+  ASSERT_TRUE(conf) << conf.error().message;
+  EXPECT_NE(conf->find("dhcp-option=option:router\n"), std::string::npos);
+  EXPECT_EQ(conf->find("dhcp-option=option:router,"), std::string::npos);
+}
+
 TEST(DnsmasqConf, DnsOffMeansPortZeroAndNoDnsOption) {
   DnsmasqConfig c = base();
   c.dns = false;
