@@ -197,12 +197,16 @@ guests:
                                                        "bridge " + lab + "-host/" + lab + "-priv fwd",
                                                        "veth " + lab + "-host/" + lab + "-b-0 out", "guest-nic " + lab + "-b/eth0 in"}));
   EXPECT_EQ(packets_of(doc, "reply", "icmp echo-reply").size(), 1u);
-  // Outside the lab: the request stops at the bridge, and no reply comes.
+  // Outside the lab nothing gets through: with a default route (DHCP router option) the request stops at
+  // the bridge with no reply; without one the guest's kernel refuses it, and the trace says so.
   json out = trace_json(lab, "a", "198.51.100.1");
-  auto oreq = packets_of(out, "request", "icmp echo-request");
-  ASSERT_EQ(oreq.size(), 1u) << out.dump(2);
-  EXPECT_EQ(hops_of(oreq[0]).back(), "bridge " + lab + "-host/" + lab + "-priv in");
   EXPECT_EQ(out["probe"]["answered"], 0);
+  auto oreq = packets_of(out, "request", "icmp echo-request");
+  if (oreq.empty()) {
+    EXPECT_EQ(first_drop_cause(out), "no route to 198.51.100.1 in " + lab + "-a") << out.dump(2);
+  } else {
+    EXPECT_EQ(hops_of(oreq[0]).back(), "bridge " + lab + "-host/" + lab + "-priv in") << out.dump(2);
+  }
 }
 
 TEST_F(LabTest, BridgedPathThroughTheLanBridge) {
