@@ -7,6 +7,8 @@
 #include <random>
 
 #include "netlab/host/netlink.h"
+#include "netlab/host/nft.h"
+#include "netlab/model/names.h"
 #include "tracer/label.h"
 
 namespace netlab::tracer {
@@ -82,7 +84,12 @@ Result<LiveResult> trace_live(const LiveRequest& req) {
   // 2. nft trace: listener first, then the chain selecting the probe's packets.
   std::optional<NftTraceListener> listener;
   std::optional<TraceChain> chain;
+  bool lab_table = false;
   if (!host_ns.empty()) {
+    auto nft = host::Nft::open(host_ns);
+    lab_table = nft && nft->has_table("inet", model::nft_table_name(req.lab));
+  }
+  if (lab_table) {  // a lab without a table of its own (bridge mode) has no rules to trace
     auto l = NftTraceListener::open(host_ns);
     if (l) listener.emplace(std::move(*l));
     else res.warnings.push_back(l.error().message);
@@ -132,6 +139,12 @@ Result<LiveResult> trace_live(const LiveRequest& req) {
 
   // 6. Correlate, label, explain.
   res.stats = capture->stats();
+  for (size_t i = 0; i < res.stats.size(); ++i) {
+    if (res.stats[i].dropped > 0) {
+      res.warnings.push_back("libpcap dropped " + std::to_string(res.stats[i].dropped) + " frames on " +
+                             capture->targets()[i].netns + "/" + capture->targets()[i].device);
+    }
+  }
   res.set = capture->take(req.hopmap);
   res.packets = trace_capture_set(res.set);
   res.facts = gather_facts(req.lab, *nic, req.dst, &res.warnings);
