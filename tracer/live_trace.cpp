@@ -2,6 +2,8 @@
 #include "tracer/live_trace.h"
 
 #include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
 
 #include <chrono>
 #include <random>
@@ -13,6 +15,28 @@
 
 namespace netlab::tracer {
 namespace {
+
+/// Holds SIGINT, SIGTERM and SIGHUP of the calling thread (and of the helper
+/// threads it starts) while alive: a ^C during a trace is delivered only after
+/// the trace chain was removed from the lab's table. A trace is bounded
+/// (count x timeout plus a fraction of a second), so the hold is too.
+class SignalHold {
+ public:
+  SignalHold() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &set, &old_);
+  }
+  ~SignalHold() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+  SignalHold(const SignalHold&) = delete;
+  SignalHold& operator=(const SignalHold&) = delete;
+
+ private:
+  sigset_t old_;
+};
 
 uint8_t ip_proto(const ProbeSpec& spec) {
   switch (spec.proto) {
@@ -59,6 +83,7 @@ model::Ipv4 live_address(const std::string& netns, const std::string& device) {
 }
 
 Result<LiveResult> trace_live(const LiveRequest& req) {
+  SignalHold hold;  // declared first: released last, after the trace chain is gone
   const model::NicPath* nic = nic_of(req.hopmap, req.guest);
   if (nic == nullptr) return Error{"lab " + req.lab + " has no guest named " + req.guest};
   LiveResult res;
