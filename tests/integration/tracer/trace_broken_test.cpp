@@ -2,6 +2,9 @@
 // and `netlab doctor` exits 1 with a verdict naming it.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <regex>
 
@@ -46,6 +49,28 @@ TEST_F(LabTest, ForwardingOffIsNamed) {
   EXPECT_EQ(req[0]["drop_after"], lab + "-host/" + lab + "-default");
   EXPECT_EQ(req[0]["drop_cause"], "forwarding off: net.ipv4.ip_forward=0 in " + lab + "-host");
   expect_doctor_names(lab, "forwarding off: net.ipv4.ip_forward=0 in " + lab + "-host");
+}
+
+TEST_F(LabTest, InterruptedTraceRemovesItsTraceChain) {
+  const std::string lab = "lts";
+  up_ok(write_topology(lab, nat_topology(lab)));
+  // Forwarding off: the probe waits its whole --timeout, and SIGTERM arrives meanwhile.
+  ASSERT_EQ(in_netns(lab + "-host", {"sysctl", "-qw", "net.ipv4.ip_forward=0"}).exit_code, 0);
+  auto tracer = host::ChildProcess::start({NETLAB_BINARY, "trace", lab, "--from", "g1", "--to", "198.51.100.1",
+                                           "--timeout", "3"},
+                                          host::SpawnOptions{.stdout_path = "/dev/null"});
+  ASSERT_TRUE(tracer);
+  bool chain_seen = false;
+  for (int i = 0; i < 100 && !chain_seen; ++i) {
+    chain_seen = in_netns(lab + "-host", {"nft", "list", "chains"}).out.find("trace_pre") != std::string::npos;
+    if (!chain_seen) usleep(20000);
+  }
+  EXPECT_TRUE(chain_seen);
+  ASSERT_EQ(::kill(tracer->pid(), SIGTERM), 0);
+  auto rc = tracer->wait(std::chrono::seconds(10));
+  ASSERT_TRUE(rc);
+  EXPECT_EQ(*rc, 128 + SIGTERM);
+  EXPECT_EQ(in_netns(lab + "-host", {"nft", "list", "chains"}).out.find("trace_pre"), std::string::npos);
 }
 
 TEST_F(LabTest, DeletedMasqueradeIsNamed) {
