@@ -70,6 +70,7 @@ void print_status(const plan::LabStatus& s) {
   for (const auto& g : s.guests) {
     for (const auto& n : g.nics) {
       std::string address = n.address.empty() ? (g.present ? "(none)" : "(absent)") : n.address;
+      if (g.kind == "kvm") address = n.lease ? n.lease->ip.str() : "(inside the VM)";  // netlab sees only its tap
       std::string lease = n.lease ? fmt::format("{} expires {}", n.lease->ip.str(), expires_in(n.lease->expiry))
                                   : std::string(n.address_kind == "dhcp" ? "no lease" : n.address_kind);
       fmt::print("{:<12} {:<6} {:<6} {:<12} {:<18} {:<19} {}\n", g.name, g.kind, n.nic, n.network, address, n.mac,
