@@ -6,11 +6,15 @@
 #include <signal.h>
 
 #include <chrono>
+#include <fstream>
 #include <random>
 
+#include "netlab/host/dnsmasq_conf.h"
+#include "netlab/host/lease_file.h"
 #include "netlab/host/netlink.h"
 #include "netlab/host/nft.h"
 #include "netlab/model/names.h"
+#include "netlab/state/paths.h"
 #include "tracer/label.h"
 
 namespace netlab::tracer {
@@ -57,7 +61,73 @@ std::string point_netns(const model::NicPath& nic) {
   return {};
 }
 
+/// The address of `mac` on `network`: its lease, else its dhcp-host reservation in the lab's dnsmasq conf.
+std::optional<model::Ipv4> reserved_or_leased(const std::string& lab, const std::string& network,
+                                              const model::Mac& mac) {
+  auto files = host::dnsmasq_files(state::lab_dir(lab), network);
+  if (auto leases = host::read_leases(files.leases)) {
+    for (const auto& l : *leases) {
+      if (l.mac == mac) return l.ip;
+    }
+  }
+  std::ifstream conf(files.conf);
+  std::string line;
+  const std::string prefix = "dhcp-host=" + mac.str() + ",";
+  while (std::getline(conf, line)) {
+    if (line.rfind(prefix, 0) != 0) continue;
+    std::string rest = line.substr(prefix.size());
+    if (auto ip = model::Ipv4::parse(rest.substr(0, rest.find(',')))) return ip;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+Result<InjectTarget> inject_target(const LiveRequest& req, const model::NicPath& nic) {
+  InjectTarget t;
+  std::string bridge;
+  for (const auto& h : nic.hops) {
+    if (h.role == "tap") {
+      t.netns = h.netns;
+      t.tap = h.device;
+    }
+    if (h.role == "bridge" || h.role == "ovs") bridge = h.device;
+  }
+  if (t.tap.empty()) return Error{"guest " + req.guest + " has neither a namespace nor a tap to send a probe from"};
+  auto cidr = model::Cidr::parse(nic.address);
+  auto mac = model::Mac::parse(nic.mac);
+  if (!cidr && mac && !bridge.empty()) {
+    if (auto ip = reserved_or_leased(req.lab, nic.network, *mac)) {
+      // The subnet is the bridge's (the host's address on the network).
+      auto nl = host::Netlink::open(t.netns);
+      auto addrs = nl ? nl->list_addresses(bridge) : Result<std::vector<model::Cidr>>(Error{""});
+      int prefix = addrs && !addrs->empty() ? addrs->front().prefix : 32;
+      cidr = model::Cidr{*ip, prefix};
+    }
+  }
+  if (!cidr || !mac) {
+    return Error{"guest " + req.guest + " runs no commands and its address is not known (no lease in the hop map): "
+                 "cannot craft a probe for it"};
+  }
+  t.guest_ip = cidr->address;
+  t.guest_mac = *mac;
+  // The next hop: the peer guest on the same subnet, else the bridge (the host is the gateway).
+  const std::string peer = guest_with_address(req.hopmap, req.dst);
+  const model::NicPath* peer_nic = peer.empty() ? nullptr : nic_of(req.hopmap, peer);
+  if (cidr->contains(req.dst) && peer_nic != nullptr && model::Mac::parse(peer_nic->mac)) {
+    t.next_hop = *model::Mac::parse(peer_nic->mac);
+    return t;
+  }
+  if (nic.mode == "bridge") return Error{"injecting for a guest on a bridged network needs the LAN gateway's MAC: not supported"};
+  auto nl = host::Netlink::open(t.netns);
+  if (!nl) return nl.error();
+  auto link = nl->find_link(bridge);
+  if (!link || !link->has_value() || !model::Mac::parse((*link)->mac)) {
+    return Error{"cannot read the MAC of bridge " + bridge + " in " + t.netns};
+  }
+  t.next_hop = *model::Mac::parse((*link)->mac);
+  return t;
+}
 
 const model::NicPath* nic_of(const model::HopMap& map, const std::string& guest) {
   for (const auto& nic : map.nics) {
@@ -89,15 +159,22 @@ Result<LiveResult> trace_live(const LiveRequest& req) {
   LiveResult res;
   res.nic = *nic;
   std::string guest_ns, guest_dev;
+  std::optional<InjectTarget> inject;  // a guest that cannot run commands (kvm): frames go in through its tap
   for (const auto& h : nic->hops) {
     if (h.role == "guest-nic") {
       guest_ns = h.netns;
       guest_dev = h.device;
     }
   }
-  if (guest_ns.empty()) return Error{"guest " + req.guest + " has no guest-nic hop in the hop map"};
-  res.src = live_address(guest_ns, guest_dev);
   const std::string host_ns = point_netns(*nic);
+  if (!guest_ns.empty()) {
+    res.src = live_address(guest_ns, guest_dev);
+  } else {
+    auto made = inject_target(req, *nic);
+    if (!made) return made.error();
+    inject = *made;
+    res.src = inject->guest_ip;
+  }
 
   // 1. Captures on the path (and the peer guest's path when the destination is a guest).
   LiveOptions lo;
@@ -130,7 +207,8 @@ Result<LiveResult> trace_live(const LiveRequest& req) {
   capture->poll(0);
   uint32_t nonce = std::random_device{}() & 0xffff;
   if (nonce == 0) nonce = 1;
-  auto probe = send_probe(guest_ns, req.spec, req.dst, nonce, req.timeout_ms);
+  auto probe = inject ? inject_probe(*inject, req.spec, req.dst, nonce, req.timeout_ms)
+                      : send_probe(guest_ns, req.spec, req.dst, nonce, req.timeout_ms);
   if (!probe) return probe.error();
   res.probe = *probe;
   capture->drain(30, 300);
@@ -173,6 +251,10 @@ Result<LiveResult> trace_live(const LiveRequest& req) {
   res.set = capture->take(req.hopmap);
   res.packets = trace_capture_set(res.set);
   res.facts = gather_facts(req.lab, *nic, req.dst, &res.warnings);
+  if (inject) {  // the guest's end of the path is its tap
+    res.facts.guest_netns = inject->netns;
+    res.facts.guest_device = inject->tap;
+  }
   ExplainInput in;
   in.lab = req.lab;
   in.nic = *nic;

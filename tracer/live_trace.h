@@ -14,6 +14,7 @@
 #include "tracer/capture_set.h"
 #include "tracer/conntrack.h"
 #include "tracer/explain.h"
+#include "tracer/inject.h"
 #include "tracer/nft_trace.h"
 #include "tracer/probe.h"
 #include "tracer/traced_path.h"
@@ -50,7 +51,13 @@ std::string guest_with_address(const model::HopMap& map, model::Ipv4 ip);
 /// The IPv4 address the guest NIC holds now (netlink in its namespace); 0 when none.
 model::Ipv4 live_address(const std::string& netns, const std::string& device);
 
-/// Runs a live trace. An Error only when the guest is unknown, a capture
+/// For a guest without a namespace (kvm): its tap, MAC, address (from the hop
+/// map) and the next hop's MAC (the peer guest's when `dst` is one on its
+/// subnet, else the bridge's). An Error when the address is unknown.
+Result<InjectTarget> inject_target(const LiveRequest& request, const model::NicPath& nic);
+
+/// Runs a live trace. A light guest sends the probe from its namespace; a kvm
+/// guest's probe is injected on its tap (inject.h). An Error only when the guest is unknown, a capture
 /// cannot be opened or the probe socket cannot be made; problems of the
 /// lab itself come back as drops with causes.
 Result<LiveResult> trace_live(const LiveRequest& request);

@@ -20,6 +20,7 @@
 #include "tracer/conntrack.h"
 #include "tracer/doctor.h"
 #include "tracer/explain.h"
+#include "tracer/inject.h"
 #include "tracer/label.h"
 #include "tracer/nft_trace.h"
 #include "tracer/output_text.h"
@@ -307,6 +308,44 @@ TEST(Explain, MissingMasqueradeGivesAMissingReply) {
   std::vector<TracedPacket> fine{req};
   explain(ok, &fine);
   EXPECT_EQ(fine.size(), 1u);
+}
+
+uint16_t ones_sum(const uint8_t* p, size_t len, uint32_t sum = 0) {
+  for (size_t i = 0; i + 1 < len; i += 2) sum += static_cast<uint32_t>(p[i] << 8 | p[i + 1]);
+  if (len % 2) sum += static_cast<uint32_t>(p[len - 1] << 8);
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return static_cast<uint16_t>(sum);
+}
+
+TEST(Inject, CraftedFramesDecodeWithValidChecksums) {
+  InjectTarget t;
+  t.guest_mac = *model::Mac::parse("52:54:00:00:00:31");
+  t.guest_ip = ip("192.168.122.31");
+  t.next_hop = *model::Mac::parse("02:00:00:00:00:01");
+  for (const char* p : {"icmp", "tcp:80", "udp:9999"}) {
+    ProbeSpec spec = *parse_probe_proto(p);
+    auto f = craft_probe_frame(t, spec, ip("198.51.100.1"), 4242, 3);
+    PacketRecord rec;
+    decode_frame(kLinkEthernet, f.data(), static_cast<uint32_t>(f.size()), static_cast<uint32_t>(f.size()), &rec);
+    EXPECT_FALSE(rec.has(kFlagTruncated)) << p;
+    EXPECT_EQ(rec.l3, L3::kIpv4);
+    EXPECT_EQ(format_ip(rec, true), "192.168.122.31");
+    EXPECT_EQ(format_ip(rec, false), "198.51.100.1");
+    EXPECT_EQ(format_mac(rec.l2_src), "52:54:00:00:00:31");
+    EXPECT_EQ(format_mac(rec.l2_dst), "02:00:00:00:00:01");
+    EXPECT_EQ(ones_sum(f.data() + 14, 20), 0xffff) << p << ": IPv4 header checksum";
+    size_t l4 = f.size() - 34;
+    uint32_t pseudo = spec.proto == ProbeProto::kIcmp ? 0 : ones_sum(f.data() + 26, 8) + f[23] + static_cast<uint32_t>(l4);
+    EXPECT_EQ(ones_sum(f.data() + 34, l4, pseudo), 0xffff) << p << ": L4 checksum";
+    if (spec.proto == ProbeProto::kIcmp) {
+      EXPECT_EQ(summarize(rec), "icmp echo-request 192.168.122.31 → 198.51.100.1 id 4242 seq 3");
+    } else if (spec.proto == ProbeProto::kTcp) {
+      EXPECT_EQ(rec.dport, 80);
+      EXPECT_EQ(rec.tcp_flags, kTcpSyn);
+    } else {
+      EXPECT_EQ(rec.dport, 9999);
+    }
+  }
 }
 
 TEST(CaptureSave, RoundTripsThroughLoadCaptureSet) {
