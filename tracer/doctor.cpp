@@ -91,12 +91,36 @@ Result<DoctorReport> doctor_guest(const std::string& lab, const model::HopMap& m
   std::vector<std::string> warnings;
   PathFacts f = gather_facts(lab, *nic, target, &warnings);
   using L = Check::Level;
-  model::Ipv4 addr = live_address(f.guest_netns, f.guest_device);
-  if (addr.value != 0) add(&r, "lease", L::kOk, f.guest_netns + "/" + f.guest_device + " has " + addr.str());
-  else add(&r, "lease", L::kProblem, "DHCP lease missing: " + f.guest_netns + "/" + f.guest_device +
-                                         " has no IPv4 address" +
-                                         (f.dnsmasq_running ? "" : " and the network's dnsmasq is not running"));
-  if (!f.dnsmasq_running && addr.value != 0)
+  bool has_address = false;
+  if (f.guest_netns.empty()) {
+    // A guest that runs no commands (kvm): its address from the hop map, lease or reservation; its tap.
+    LiveRequest probe_req;
+    probe_req.lab = lab;
+    probe_req.hopmap = map;
+    probe_req.guest = guest;
+    probe_req.dst = target;
+    auto t = inject_target(probe_req, *nic);
+    if (t) {
+      has_address = true;
+      add(&r, "lease", L::kOk, guest + " (kvm) has " + t->guest_ip.str() + " (hop map, lease or reservation)");
+      auto nl = host::Netlink::open(t->netns);
+      auto link = nl ? nl->find_link(t->tap) : Result<std::optional<host::LinkInfo>>(Error{""});
+      if (link && link->has_value() && (*link)->oper_state != "up")
+        add(&r, "vm", L::kWarning, "no VM holds tap " + t->netns + "/" + t->tap +
+                                       " (no carrier): the probe is injected on the tap in its place");
+    } else {
+      add(&r, "lease", L::kWarning, t.error().message);
+      target = {};  // no probe can be made for it
+    }
+  } else {
+    model::Ipv4 addr = live_address(f.guest_netns, f.guest_device);
+    has_address = addr.value != 0;
+    if (addr.value != 0) add(&r, "lease", L::kOk, f.guest_netns + "/" + f.guest_device + " has " + addr.str());
+    else add(&r, "lease", L::kProblem, "DHCP lease missing: " + f.guest_netns + "/" + f.guest_device +
+                                           " has no IPv4 address" +
+                                           (f.dnsmasq_running ? "" : " and the network's dnsmasq is not running"));
+  }
+  if (!f.dnsmasq_running && has_address)
     add(&r, "dnsmasq", L::kWarning, "the dnsmasq of network " + nic->network + " is not running (leases will not renew)");
   bool routed = nic->mode == "nat" || nic->mode == "route";
   if (routed) {

@@ -297,7 +297,8 @@ PathFacts gather_facts(const std::string& lab, const model::NicPath& nic, model:
       if (l.name != d.device) continue;
       std::string where = d.netns + "/" + d.device;
       // Administratively down anywhere, or without carrier on the guest's side (a veth whose peer is down).
-      bool guest_side = d.role == "guest-nic" || d.role == "veth" || d.role == "tap" || d.role == "macvtap";
+      // (A tap has no carrier while no VM holds it: not a fault of the path, doctor reports it on its own.)
+      bool guest_side = d.role == "guest-nic" || d.role == "veth" || d.role == "macvtap";
       bool lower_down = l.oper_state == "down" || l.oper_state == "lowerlayerdown";
       if (!l.up || (lower_down && guest_side)) f.links_down.push_back(where + " is down");
       if (d.role == "uplink" || d.role == "upstream") continue;

@@ -249,6 +249,11 @@ guests:
   json tcp = trace_json(lab, "vm1", "198.51.100.1", {"--proto", "tcp:9"});
   EXPECT_EQ(tcp["probe"]["refused"], 1) << tcp.dump(2);
   EXPECT_FALSE(packets_of(tcp, "reply", "tcp 198.51.100.1:9 → 203.0.113.2:").empty()) << tcp.dump(2);
+  // The doctor probes it the same way: healthy, with a note that no VM holds the tap.
+  Outcome d = doctor(lab, "vm1");
+  EXPECT_EQ(d.exit_code, 0) << d.out << d.err;
+  EXPECT_NE(d.out.find("[warning] vm: no VM holds tap " + h + lab + "-vm1-0"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("verdict: vm1: healthy, reaches 198.51.100.1"), std::string::npos) << d.out;
 }
 
 TEST_F(LabTest, BridgedPathThroughTheLanBridge) {
