@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   netlab::cli::add_gc(app, &exit_code);
   netlab::cli::add_graph(app, &exit_code);
   netlab::cli::add_doctor(app, &exit_code);
+  netlab::cli::add_export(app, &exit_code);
+  netlab::cli::add_import(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,267 @@
+#include "netlab/libvirt/export_xml.h"
+
+#include <set>
+
+#include "netlab/libvirt/xml_writer.h"
+#include "netlab/model/names.h"
+
+namespace netlab::libvirt {
+namespace {
+
+using model::Network;
+using model::NetworkMode;
+using model::Topology;
+
+const char* const kNetlabPrefix = "netlab:";
+
+std::string netmask(const model::Cidr& subnet) { return model::Ipv4{subnet.mask()}.str(); }
+
+/// The host address on the network: `gateway:`, else the subnet's first host.
+model::Ipv4 gateway_of(const Network& net) {
+  if (net.gateway) return *net.gateway;
+  return model::Ipv4{net.subnet->network().value + 1};
+}
+
+/// OVS VLAN tags used by NICs on `net`, sorted.
+std::set<int> vlans_on(const Topology& topo, const Network& net) {
+  std::set<int> out;
+  for (const auto& g : topo.guests)
+    for (const auto& nic : g.nics)
+      if (nic.network == net.name && nic.vlan) out.insert(*nic.vlan);
+  return out;
+}
+
+/// <ip address netmask> with its <dhcp>, under element name `ip` (libvirt's
+/// "ip", or "netlab:ip" inside metadata).
+void write_ip(XmlWriter& w, const std::string& ip, const Network& net) {
+  std::vector<Attr> attrs{{"address", gateway_of(net).str()}, {"netmask", netmask(*net.subnet)}};
+  if (!net.dhcp) {
+    w.empty(ip, attrs);
+    return;
+  }
+  const std::string prefix = ip.substr(0, ip.size() - 2);  // "" or "netlab:"
+  w.open(ip, attrs);
+  w.open(prefix + "dhcp");
+  const auto& d = *net.dhcp;
+  w.open(prefix + "range", {{"start", d.range_start.str()}, {"end", d.range_end.str()}});
+  auto [expiry, unit] = lease_expiry(d.lease_time);
+  w.empty(prefix + "lease", {{"expiry", expiry}, {"unit", unit}});
+  w.close();
+  for (const auto& h : d.hosts) {
+    std::vector<Attr> host;
+    if (h.mac) host.emplace_back("mac", h.mac->str());
+    if (!h.name.empty()) host.emplace_back("name", h.name);
+    host.emplace_back("ip", h.ip.str());
+    w.empty(prefix + "host", host);
+  }
+  w.close();
+  w.close();
+}
+
+/// "g1 (eth0 52:54:00:00:00:10), g2 (eth0 ...)": the light guests with a NIC on `net`.
+std::string light_guests_on(const Topology& topo, const Network& net) {
+  std::string out;
+  for (const auto& g : topo.guests) {
+    if (g.kind != model::GuestKind::netns) continue;
+    for (size_t i = 0; i < g.nics.size(); ++i) {
+      const auto& nic = g.nics[i];
+      if (nic.network != net.name) continue;
+      if (!out.empty()) out += ", ";
+      out += g.name + " (" + model::guest_nic_name(nic, i);
+      if (nic.mac) out += " " + nic.mac->str();
+      if (nic.address_kind == model::AddressKind::static_cidr && nic.address) out += " " + nic.address->str();
+      out += " on host device " + model::host_nic_name(topo, g, i) + ")";
+    }
+  }
+  return out;
+}
+
+void write_metadata(XmlWriter& w, const Topology& topo, const Network& net, bool ovs_service) {
+  std::vector<Attr> attrs{{"xmlns:netlab", kMetadataNamespace}, {"lab", topo.name}, {"name", net.name}};
+  if (net.mode == NetworkMode::bridge && net.attach == model::Attach::bridge && !net.uplink.empty())
+    attrs.emplace_back("uplink", net.uplink);
+  // libvirt refuses <ip> on bridge-mode networks; the LAN's subnet rides here.
+  if (net.mode == NetworkMode::bridge && net.subnet) attrs.emplace_back("subnet", net.subnet->str());
+  if (net.mode == NetworkMode::bridge && net.gateway) attrs.emplace_back("gateway", net.gateway->str());
+  w.open("metadata");
+  if (!ovs_service) {
+    w.empty("netlab:network", attrs);
+  } else {
+    // libvirt attaches guests to an existing OVS bridge only (forward mode
+    // bridge); what netlab adds on that bridge travels here for `netlab import`.
+    attrs.emplace_back("mode", model::to_string(net.mode));
+    if (!net.dns) attrs.emplace_back("dns", "no");
+    w.open("netlab:network", attrs);
+    write_ip(w, std::string(kNetlabPrefix) + "ip", net);
+    w.close();
+  }
+  w.close();
+}
+
+}  // namespace
+
+std::string network_name(const Topology& topo, const Network& net) { return topo.name + "-" + net.name; }
+
+std::string domain_name(const Topology& topo, const model::Guest& guest) { return topo.name + "-" + guest.name; }
+
+std::pair<std::string, std::string> lease_expiry(const std::string& lease_time) {
+  if (lease_time.empty() || lease_time == "infinite") return {"0", "hours"};
+  char unit = lease_time.back();
+  std::string digits = lease_time;
+  if (unit < '0' || unit > '9') digits.pop_back();
+  unsigned long long n = 0;
+  for (char c : digits) n = n * 10 + static_cast<unsigned>(c - '0');
+  switch (unit) {
+    case 'm': return {std::to_string(n), "minutes"};
+    case 'h': return {std::to_string(n), "hours"};
+    case 'd': return {std::to_string(n * 24), "hours"};
+    case 'w': return {std::to_string(n * 24 * 7), "hours"};
+    default: return {std::to_string(n), "seconds"};  // "90s" or bare seconds
+  }
+}
+
+std::string network_xml(const Topology& topo, const Network& net) {
+  const bool ovs = net.switch_kind == model::SwitchKind::ovs;
+  const bool bridged = net.mode == NetworkMode::bridge;
+  const bool ovs_service = ovs && !bridged && net.subnet.has_value();
+  const bool macvtap = bridged && net.attach == model::Attach::macvtap;
+  XmlWriter w;
+  w.open("network");
+  w.text("name", network_name(topo, net));
+  write_metadata(w, topo, net, ovs_service);
+
+  if (bridged || ovs) {
+    if (macvtap) {
+      w.comment("bridge mode, macvtap: each guest gets a macvtap device on " + net.uplink);
+      w.open("forward", {{"mode", "bridge"}});
+      w.empty("interface", {{"dev", net.uplink}});
+      w.close();
+    } else {
+      if (ovs_service) {
+        w.comment("netlab runs this Open vSwitch network in " + std::string(model::to_string(net.mode)) +
+                  " mode with host address " + gateway_of(net).str() + "/" + std::to_string(net.subnet->prefix) +
+                  "; libvirt only attaches guests to an existing OVS bridge, so the bridge " +
+                  model::bridge_name(topo, net) + " must exist (netlab up creates it) and the routing, NAT" +
+                  " and DHCP stay with netlab");
+      } else {
+        w.comment(std::string("bridge mode: libvirt expects the ") + (ovs ? "Open vSwitch " : "") + "bridge " +
+                  model::bridge_name(topo, net) + " to exist" +
+                  (net.uplink.empty() ? std::string() : " with " + net.uplink + " enslaved") +
+                  " (netlab up creates it)");
+      }
+      w.empty("forward", {{"mode", "bridge"}});
+      w.empty("bridge", {{"name", model::bridge_name(topo, net)}});
+    }
+  } else {
+    std::vector<Attr> forward;
+    switch (net.mode) {
+      case NetworkMode::nat: forward.emplace_back("mode", "nat"); break;
+      case NetworkMode::route: forward.emplace_back("mode", "route"); break;
+      default: break;
+    }
+    if (!forward.empty()) {
+      if (!topo.host.uplink.empty()) forward.emplace_back("dev", topo.host.uplink);
+      w.empty("forward", forward);
+    } else {
+      w.comment("isolated: no <forward>, guests reach each other and the host only");
+    }
+    w.empty("bridge", {{"name", model::bridge_name(topo, net)}, {"stp", "off"}, {"delay", "0"}});
+  }
+  if (net.mtu != 1500) w.empty("mtu", {{"size", std::to_string(net.mtu)}});
+  if (ovs && !macvtap) {
+    w.empty("virtualport", {{"type", "openvswitch"}});
+    for (int vlan : vlans_on(topo, net)) {
+      w.open("portgroup", {{"name", "vlan-" + std::to_string(vlan)}});
+      w.open("vlan");
+      w.empty("tag", {{"id", std::to_string(vlan)}});
+      w.close();
+      w.close();
+    }
+  }
+  if (!bridged && !ovs) {
+    if (!net.dns) w.empty("dns", {{"enable", "no"}});
+    if (net.subnet) write_ip(w, "ip", net);
+  }
+  std::string light = light_guests_on(topo, net);
+  if (!light.empty())
+    w.comment("light guests (network namespaces, not libvirt domains) on this network: " + light);
+  w.close();
+  return w.str();
+}
+
+std::string domain_xml(const Topology& topo, const model::Guest& guest) {
+  XmlWriter w;
+  w.open("domain", {{"type", "kvm"}});
+  w.text("name", domain_name(topo, guest));
+  w.open("metadata");
+  w.empty("netlab:guest", {{"xmlns:netlab", kMetadataNamespace}, {"lab", topo.name}, {"name", guest.name}});
+  w.close();
+  w.text("memory", std::to_string(guest.memory_mib), {{"unit", "MiB"}});
+  w.text("vcpu", std::to_string(guest.vcpus));
+  w.open("os");
+  w.text("type", "hvm", {{"arch", "x86_64"}});
+  w.empty("boot", {{"dev", "hd"}});
+  w.close();
+  w.open("devices");
+  if (guest.disk) {
+    const auto& disk = *guest.disk;
+    w.comment(std::string("disk image, ") + (disk.provisioning == model::Provisioning::thin ? "thin" : "thick") +
+              " provisioned (netlab's disk: section)");
+    w.open("disk", {{"type", "file"}, {"device", "disk"}});
+    w.empty("driver", {{"name", "qemu"}, {"type", disk.format}});
+    w.empty("source", {{"file", disk.image}});
+    w.empty("target", {{"dev", "vda"}, {"bus", "virtio"}});
+    w.close();
+  }
+  for (size_t i = 0; i < guest.nics.size(); ++i) {
+    const auto& nic = guest.nics[i];
+    const Network* net = topo.find_network(nic.network);
+    w.comment(model::guest_nic_name(nic, i) + " in the guest");
+    w.open("interface", {{"type", "network"}});
+    w.empty("source", {{"network", net ? network_name(topo, *net) : topo.name + "-" + nic.network}});
+    if (nic.mac) w.empty("mac", {{"address", nic.mac->str()}});
+    w.empty("model", {{"type", nic.model}});
+    if (nic.vlan) {
+      w.open("vlan");
+      w.empty("tag", {{"id", std::to_string(*nic.vlan)}});
+      w.close();
+    }
+    w.empty("target", {{"dev", model::host_nic_name(topo, guest, i)}});
+    if (net && net->mtu != 1500) w.empty("mtu", {{"size", std::to_string(net->mtu)}});
+    w.close();
+  }
+  w.open("serial", {{"type", "pty"}});
+  w.empty("target", {{"port", "0"}});
+  w.close();
+  w.open("console", {{"type", "pty"}});
+  w.empty("target", {{"type", "serial"}, {"port", "0"}});
+  w.close();
+  w.close();
+  w.close();
+  return w.str();
+}
+
+std::vector<XmlDocument> export_lab(const Topology& topo) {
+  std::vector<XmlDocument> docs;
+  for (const auto& net : topo.networks) {
+    std::string name = network_name(topo, net);
+    docs.push_back({XmlDocument::Kind::network, name, name + ".network.xml", network_xml(topo, net)});
+  }
+  for (const auto& guest : topo.guests) {
+    if (guest.kind != model::GuestKind::kvm) continue;
+    std::string name = domain_name(topo, guest);
+    docs.push_back({XmlDocument::Kind::domain, name, name + ".domain.xml", domain_xml(topo, guest)});
+  }
+  return docs;
+}
+
+std::string join_documents(const std::vector<XmlDocument>& docs) {
+  std::string out;
+  for (const auto& doc : docs) {
+    out += "<!-- ==== " + comment_text(doc.file_name) + " ==== -->\n";
+    out += doc.text;
+  }
+  return out;
+}
+
+}  // namespace netlab::libvirt

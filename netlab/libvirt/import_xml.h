@@ -1,0 +1,49 @@
+#pragma once
+// libvirt network XML (what `virsh net-dumpxml` prints) read into netlab's
+// terms, and written out as a topology YAML. Pure functions: text in, text out;
+// libxml2 parses, and its line numbers locate every problem and every note.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "netlab/model/result.h"
+#include "netlab/model/topology.h"
+
+namespace netlab::libvirt {
+
+/// One libvirt <network> document in netlab's terms.
+struct ImportedNetwork {
+  std::string file;              // where it came from, for notes
+  std::string libvirt_name;      // its <name>
+  std::string lab;               // lab name from netlab's <metadata>, empty otherwise
+  std::string name;              // netlab network name from <metadata>, empty otherwise
+  /// mode, switch_kind, bridge (as written, checked later), subnet, gateway,
+  /// dhcp, dns, mtu, uplink, attach. `name` is left empty.
+  model::Network network;
+  std::string forward_dev;       // <forward dev=...> of a nat/route network
+  /// Everything read but not carried over, one sentence each, ending with
+  /// "(FILE:LINE)": "ignored <uuid> (default.xml:3)".
+  std::vector<std::string> notes;
+};
+
+/// Parses one libvirt network document. Malformed XML, a root other than
+/// <network>, a DOCTYPE, or a network netlab cannot express (no IPv4 <ip> for a
+/// nat/route/isolated network, forward modes passthrough/private/vepa/hostdev,
+/// bad addresses) give an Error whose message is "FILE:LINE: error: ...".
+Result<ImportedNetwork> parse_network_xml(std::string_view text, const std::string& file);
+
+struct ImportOptions {
+  std::string name;    // the lab's name; empty = from metadata, else the first network's name
+  std::string uplink;  // host NIC for bridge-mode networks that name none; empty = placeholder eth1, eth2, ...
+};
+
+/// Lower-case `text` and keep it within netlab's name rule [a-z][a-z0-9-]*: other
+/// characters become '-', a leading non-letter gets an "n" in front, at most
+/// `max_len` bytes, no '-' at the end; "net" when nothing is left.
+std::string sanitize_name(std::string_view text, size_t max_len);
+
+/// A topology YAML with one network per `networks` entry, in order, each
+/// preceded by its notes as `# netlab import: ...` comments.
+std::string topology_yaml(const std::vector<ImportedNetwork>& networks, const ImportOptions& options);
+
+}  // namespace netlab::libvirt
