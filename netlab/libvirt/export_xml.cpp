@@ -83,6 +83,7 @@ void write_metadata(XmlWriter& w, const Topology& topo, const Network& net, bool
   // libvirt refuses <ip> on bridge-mode networks; the LAN's subnet rides here.
   if (net.mode == NetworkMode::bridge && net.subnet) attrs.emplace_back("subnet", net.subnet->str());
   if (net.mode == NetworkMode::bridge && net.gateway) attrs.emplace_back("gateway", net.gateway->str());
+  if (!topo.host.uplink.empty()) attrs.emplace_back("host-uplink", topo.host.uplink);
   w.open("metadata");
   if (!ovs_service) {
     w.empty("netlab:network", attrs);

@@ -1,7 +1,9 @@
 // parse_network_xml(): libvirt network XML -> ImportedNetwork, with libxml2.
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -24,6 +26,37 @@ struct CtxtFree {
 };
 using DocPtr = std::unique_ptr<xmlDoc, DocFree>;
 using CtxtPtr = std::unique_ptr<xmlParserCtxt, CtxtFree>;
+
+/// The first error libxml2 reports while parsing.
+struct FirstError {
+  int line = 0;
+  std::string message;
+};
+
+/// Sends libxml2's errors (of this thread) to a FirstError while alive, instead
+/// of stderr; restores the previous handler when it ends.
+class ScopedErrorHandler {
+ public:
+  explicit ScopedErrorHandler(FirstError* sink)
+      : old_handler_(xmlStructuredError), old_context_(xmlStructuredErrorContext) {
+    xmlSetStructuredErrorFunc(sink, &on_error);
+  }
+  ~ScopedErrorHandler() { xmlSetStructuredErrorFunc(old_context_, old_handler_); }
+  ScopedErrorHandler(const ScopedErrorHandler&) = delete;
+  ScopedErrorHandler& operator=(const ScopedErrorHandler&) = delete;
+
+ private:
+  static void on_error(void* ctx, xmlErrorPtr e) {
+    auto* sink = static_cast<FirstError*>(ctx);
+    if (!e || sink->line > 0 || e->level < XML_ERR_ERROR) return;
+    sink->line = e->line > 0 ? e->line : 1;
+    std::string m = e->message ? e->message : "not well-formed XML";
+    while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+    sink->message = m;
+  }
+  xmlStructuredErrorFunc old_handler_;
+  void* old_context_;
+};
 
 std::string to_str(const xmlChar* s) { return s ? reinterpret_cast<const char*>(s) : ""; }
 
@@ -68,8 +101,17 @@ class Reader {
 
  private:
   std::string where(const xmlNode* n) const { return file_ + ":" + std::to_string(xmlGetLineNo(n)); }
-  void note(const xmlNode* n, const std::string& what) { out_.notes.push_back(what + " (" + where(n) + ")"); }
-  void ignored(const xmlNode* n) { note(n, "ignored <" + model::excerpt(qualified(n)) + ">"); }
+  void note(const xmlNode* n, const std::string& what) {
+    notes_.emplace_back(xmlGetLineNo(n), what + " (" + where(n) + ")");
+  }
+  /// "ignored <dns><host>": the element, under its parent unless that is the root.
+  void ignored(const xmlNode* n) {
+    std::string path = "<" + model::excerpt(qualified(n)) + ">";
+    const xmlNode* parent = n->parent;
+    if (parent && parent->type == XML_ELEMENT_NODE && parent->parent && parent->parent->type == XML_ELEMENT_NODE)
+      path = "<" + model::excerpt(qualified(parent)) + ">" + path;
+    note(n, "ignored " + path);
+  }
   void fail(const xmlNode* n, const std::string& message) {
     if (!error_) error_ = where(n) + ": error: " + message;
   }
@@ -122,6 +164,7 @@ class Reader {
   ImportedNetwork out_;
   std::optional<std::string> error_;
   std::set<std::pair<const xmlNode*, std::string>> taken_;
+  std::vector<std::pair<long, std::string>> notes_;  // (line, text), sorted by line at the end
   // What the document said, before the mode is decided.
   bool has_name_ = false;
   xmlNode* forward_ = nullptr;
@@ -139,13 +182,16 @@ class Reader {
 Result<ImportedNetwork> Reader::run(std::string_view text) {
   CtxtPtr ctxt(xmlNewParserCtxt());
   if (!ctxt) return Error{file_ + ":1: error: out of memory"};
-  DocPtr doc(xmlCtxtReadMemory(ctxt.get(), text.data(), static_cast<int>(text.size()), file_.c_str(), nullptr,
-                               XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
-  if (!doc) {
-    xmlError* e = xmlCtxtGetLastError(ctxt.get());
-    std::string message = e && e->message ? trim(e->message) : "not well-formed XML";
-    int line = e && e->line > 0 ? e->line : 1;
-    return Error{file_ + ":" + std::to_string(line) + ": error: " + message};
+  FirstError first;
+  DocPtr doc;
+  {
+    ScopedErrorHandler handler(&first);
+    doc.reset(xmlCtxtReadMemory(ctxt.get(), text.data(), static_cast<int>(text.size()), file_.c_str(), nullptr,
+                                XML_PARSE_NONET | XML_PARSE_NOWARNING));
+  }
+  if (!doc || first.line > 0) {
+    std::string message = first.message.empty() ? "not well-formed XML" : first.message;
+    return Error{file_ + ":" + std::to_string(first.line > 0 ? first.line : 1) + ": error: " + message};
   }
   xmlNode* root = xmlDocGetRootElement(doc.get());
   if (!root) return Error{file_ + ":1: error: empty document"};
@@ -169,6 +215,9 @@ Result<ImportedNetwork> Reader::run(std::string_view text) {
   leftover_attributes(root);
   finish(root);
   if (error_) return Error{*error_};
+  std::stable_sort(notes_.begin(), notes_.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& note_line : notes_) out_.notes.push_back(std::move(note_line.second));
   return std::move(out_);
 }
 
@@ -190,6 +239,7 @@ void Reader::metadata(xmlNode* n) {
     out_.lab = attr(c, "lab").value_or("");
     out_.name = attr(c, "name").value_or("");
     meta_uplink_ = attr(c, "uplink").value_or("");
+    out_.host_uplink = attr(c, "host-uplink").value_or("");
     meta_mode_ = attr(c, "mode").value_or("");
     if (auto dns = attr(c, "dns")) out_.network.dns = *dns != "no";
     if (auto s = attr(c, "subnet")) {
@@ -260,6 +310,7 @@ void Reader::virtualport(xmlNode* n) {
 
 void Reader::portgroup(xmlNode* n) {
   std::string name = attr(n, "name").value_or("");
+  attr(n, "default");  // which portgroup guests get when they name none: see the note
   std::string tags;
   for (xmlNode* c : children(n)) {
     if (!is(c, "vlan")) {

@@ -21,6 +21,7 @@ struct ImportedNetwork {
   /// dhcp, dns, mtu, uplink, attach. `name` is left empty.
   model::Network network;
   std::string forward_dev;       // <forward dev=...> of a nat/route network
+  std::string host_uplink;       // the lab's host uplink from netlab's <metadata>
   /// Everything read but not carried over, one sentence each, ending with
   /// "(FILE:LINE)": "ignored <uuid> (default.xml:3)".
   std::vector<std::string> notes;

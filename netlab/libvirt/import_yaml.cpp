@@ -108,6 +108,8 @@ std::string topology_yaml(const std::vector<ImportedNetwork>& networks, const Im
       host_uplink = n.forward_dev;
       break;
     }
+  for (const auto& n : networks)
+    if (host_uplink.empty() && usable_ifname(n.host_uplink)) host_uplink = n.host_uplink;
 
   std::string out = "# Written by `netlab import` from libvirt network XML:\n";
   for (const auto& n : networks) out += "#   " + comment(n.file) + " (network '" + comment(n.libvirt_name) + "')\n";
@@ -171,7 +173,10 @@ std::string topology_yaml(const std::vector<ImportedNetwork>& networks, const Im
       const auto& d = *net.dhcp;
       out += "    dhcp:\n";
       out += "      range: " + d.range_start.str() + "-" + d.range_end.str() + "\n";
-      if (d.lease_time != "1h") out += "      lease-time: " + scalar(d.lease_time) + "\n";
+      // Checked forms only ("30m", "infinite", "3600"); bare seconds are quoted to stay a string.
+      bool digits = d.lease_time.find_first_not_of("0123456789") == std::string::npos;
+      if (d.lease_time != "1h")
+        out += "      lease-time: " + (digits ? "\"" + d.lease_time + "\"" : d.lease_time) + "\n";
       if (!d.hosts.empty()) {
         out += "      hosts:\n";
         for (const auto& h : d.hosts) {
