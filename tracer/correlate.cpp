@@ -103,6 +103,17 @@ class Builder {
       Role r = hops[i].role;
       if (r == Role::kBridge || r == Role::kOvs || r == Role::kRoute || r == Role::kNat) { center = i; break; }
     }
+    if (center == n && n > 0 && role_on_guest_side(hops[0].role)) {
+      // No bridge or point was seen (e.g. an OVS userspace datapath, whose bridge port sees
+      // nothing it switches): the receiver's side starts where the path stops moving away
+      // from the guest, i.e. where it crossed over to another NIC's path.
+      for (size_t i = 1; i < n; ++i) {
+        if (graph_.node(hops[i].node).depth <= graph_.node(hops[i - 1].node).depth) {
+          center = i;
+          break;
+        }
+      }
+    }
     for (size_t i = 0; i < n; ++i) {
       PathHop& h = hops[i];
       Role r = h.role;

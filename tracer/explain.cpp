@@ -134,9 +134,16 @@ void explain(const ExplainInput& in, std::vector<TracedPacket>* packets) {
       }
       (reply ? ct_done_rep : ct_done_req) = true;
     }
+    // A reply the probe never got, though it was seen: lost after its last device, unless that is the guest's end.
+    if (reply && !p.dropped && !p.hops.empty() && in.probe.answered == 0 && in.probe.refused == 0 &&
+        p.hops.back().role != "guest-nic" && p.hops.back().role != "tap") {
+      p.dropped = true;
+      p.drop_after = last_device(p);
+    }
     if (p.dropped && p.drop_cause.empty()) {
       std::string v = drop_verdict(in, reply);
       p.drop_cause = v.empty() ? system_cause(in) : v;
+      if (p.drop_cause.empty() && reply) p.drop_cause = "the reply went no further than " + p.drop_after;
     }
   }
   if (!any_request) {
@@ -160,6 +167,8 @@ void explain(const ExplainInput& in, std::vector<TracedPacket>* packets) {
       p.drop_cause = "no route to " + in.dst.str() + " in " + f.guest_netns;
     } else if (!f.links_down.empty()) {
       p.drop_cause = "bridge port down: " + join(f.links_down);
+    } else if (!f.neighbours_failed.empty()) {
+      p.drop_cause = "no ARP reply: " + join(f.neighbours_failed);
     } else {
       std::string v = drop_verdict(in, false);
       p.drop_cause = !v.empty() ? v : !in.probe.error.empty() ? "the guest could not send: " + in.probe.error
@@ -254,8 +263,9 @@ PathFacts gather_facts(const std::string& lab, const model::NicPath& nic, model:
     }
     if (!h.device.empty()) devices.push_back(h);
   }
-  // The guest: address and route.
+  // The guest: address, route, and neighbours it could not resolve.
   if (!f.guest_netns.empty()) {
+    for (auto& n : failed_neighbours(f.guest_netns, warnings)) f.neighbours_failed.push_back(std::move(n));
     auto nl = host::Netlink::open(f.guest_netns);
     if (nl) {
       auto addrs = nl->list_addresses(f.guest_device);
@@ -277,7 +287,7 @@ PathFacts gather_facts(const std::string& lab, const model::NicPath& nic, model:
       auto routes = nl->list_routes();
       if (routes) f.host_has_route = has_route(*routes, dst);
     }
-    f.neighbours_failed = failed_neighbours(f.host_netns, warnings);
+    for (auto& n : failed_neighbours(f.host_netns, warnings)) f.neighbours_failed.push_back(std::move(n));
   }
   int first_mtu = 0;
   std::string first_where;

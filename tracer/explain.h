@@ -28,7 +28,7 @@ struct PathFacts {
   bool dnsmasq_running = true;         // the network's dnsmasq (when the lab runs one)
   bool nat_rule_present = true;        // nat mode: a masquerade rule of the network in the lab table
   std::vector<std::string> links_down;      // "lab-host/lab-g1-0 is down" for path devices not up
-  std::vector<std::string> neighbours_failed;  // "lab-host: 203.0.113.1 on eth0 FAILED"
+  std::vector<std::string> neighbours_failed;  // "lab-host: 203.0.113.1 on eth0 FAILED" (guest and host namespaces)
   std::vector<std::string> mtu_mismatch;    // "lab-g1/eth0 mtu 1500, lab-host/lab-default mtu 1400"
 };
 

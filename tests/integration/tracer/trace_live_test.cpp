@@ -256,6 +256,41 @@ guests:
   EXPECT_NE(d.out.find("verdict: vm1: healthy, reaches 198.51.100.1"), std::string::npos) << d.out;
 }
 
+TEST_F(LabTest, GuestToGuestOverOvsAndOtherVlanUnreachable) {
+  const std::string lab = "lto";
+  up_ok(write_topology(lab, "name: " + lab + R"(
+networks:
+  core:
+    mode: nat
+    switch: ovs
+    subnet: 10.20.0.0/24
+guests:
+  red1:
+    nics:
+      - {network: core, vlan: 10, address: 10.20.0.11/24}
+  red2:
+    nics:
+      - {network: core, vlan: 10, address: 10.20.0.12/24}
+  blue1:
+    nics:
+      - {network: core, vlan: 20, address: 10.20.0.21/24}
+)"));
+  // The userspace datapath switches without passing the bridge's own port: no ovs hop, the two veths.
+  json doc = trace_json(lab, "red1", "10.20.0.12");
+  EXPECT_EQ(doc["probe"]["answered"], 1) << doc.dump(2);
+  auto req = packets_of(doc, "request", "icmp echo-request");
+  ASSERT_EQ(req.size(), 1u) << doc.dump(2);
+  const std::string h = lab + "-host/";
+  EXPECT_EQ(hops_of(req[0]), (std::vector<std::string>{"guest-nic " + lab + "-red1/eth0 out", "veth " + h + lab + "-red1-0 in",
+                                                       "veth " + h + lab + "-red2-0 out", "guest-nic " + lab + "-red2/eth0 in"}));
+  // Another VLAN: the request enters the switch and goes nowhere.
+  json other = trace_json(lab, "red1", "10.20.0.21");
+  EXPECT_EQ(other["probe"]["answered"], 0);
+  // red1 never learns blue1's MAC, so no echo request leaves it: the cause is the unanswered ARP.
+  EXPECT_TRUE(packets_of(other, "request", "icmp echo-request").empty()) << other.dump(2);
+  EXPECT_EQ(first_drop_cause(other).rfind("no ARP reply: " + lab + "-red1: 10.20.0.21 on eth0", 0), 0u) << other.dump(2);
+}
+
 TEST_F(LabTest, BridgedPathThroughTheLanBridge) {
   const std::string lab = "ltb";
   up_ok(write_topology(lab, "name: " + lab + R"(
