@@ -98,6 +98,10 @@ Status Netlink::create_veth(const VethSpec& spec) {
   if (spec.mtu > 0) nla_put_u32(msg, IFLA_MTU, static_cast<uint32_t>(spec.mtu));
   if (spec.mac) put_mac(msg, IFLA_ADDRESS, *spec.mac);
   if (master_index > 0) nla_put_u32(msg, IFLA_MASTER, static_cast<uint32_t>(master_index));
+  // One queue each way: without it the kernel makes one per CPU and then trims
+  // them, waiting for an RCU grace period twice per pair (ms under load).
+  nla_put_u32(msg, IFLA_NUM_TX_QUEUES, 1);
+  nla_put_u32(msg, IFLA_NUM_RX_QUEUES, 1);
   nlattr* info = nla_nest_start(msg, IFLA_LINKINFO);
   nla_put_string(msg, IFLA_INFO_KIND, "veth");
   nlattr* data = nla_nest_start(msg, IFLA_INFO_DATA);
@@ -109,6 +113,8 @@ Status Netlink::create_veth(const VethSpec& spec) {
   nla_put_string(msg, IFLA_IFNAME, spec.peer_name.c_str());
   if (spec.mtu > 0) nla_put_u32(msg, IFLA_MTU, static_cast<uint32_t>(spec.mtu));
   if (spec.peer_mac) put_mac(msg, IFLA_ADDRESS, *spec.peer_mac);
+  nla_put_u32(msg, IFLA_NUM_TX_QUEUES, 1);
+  nla_put_u32(msg, IFLA_NUM_RX_QUEUES, 1);
   if (peer_fd.valid()) nla_put_u32(msg, IFLA_NET_NS_FD, static_cast<uint32_t>(peer_fd.get()));
   nla_nest_end(msg, peer);
   nla_nest_end(msg, data);

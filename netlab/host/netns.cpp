@@ -15,7 +15,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <exception>
+#include <cstdio>
+#include <cstdlib>
 #include <mutex>
 
 #include "netlab/host/fd.h"
@@ -60,6 +61,16 @@ Status loopback_up() {
   return {};
 }
 
+/// Puts the calling thread back into namespace `home_fd`. Staying in the wrong
+/// namespace would send every later change to the wrong place, so a failure
+/// here ends the process.
+void return_home(int home_fd) {
+  if (setns(home_fd, CLONE_NEWNET) != 0) {
+    std::fprintf(stderr, "netlab: cannot return to the original network namespace: %s\n", std::strerror(errno));
+    std::abort();
+  }
+}
+
 }  // namespace
 
 bool valid_netns_name(std::string_view name) {
@@ -80,36 +91,37 @@ Status create_netns(const std::string& name, Loopback lo, Ipv6 ipv6) {
       return Error{"cannot create network namespace " + name + ": " + path + ": " + errno_text(errno)};
     }
   }
-  // A fresh namespace is made by a helper thread, which unshares and bind
-  // mounts its own ns file; the calling thread keeps its namespace.
+  // The calling thread unshares into the fresh namespace, bind-mounts it, and
+  // returns to its own namespace before this function returns (no helper
+  // thread: starting one per namespace cost more than the namespace itself).
+  Fd home(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
+  if (!home.valid()) {
+    unlink(path.c_str());
+    return Error{"cannot create network namespace " + name + ": cannot open the current one: " + errno_text(errno)};
+  }
   std::string failure;
   bool mounted = false;
-  std::thread worker([&] {
-    if (unshare(CLONE_NEWNET) != 0) {
-      failure = "unshare: " + errno_text(errno);
-      return;
-    }
+  if (unshare(CLONE_NEWNET) != 0) {
+    failure = "unshare: " + errno_text(errno);
+  } else {
     if (mount("/proc/thread-self/ns/net", path.c_str(), "none", MS_BIND, nullptr) != 0) {
       failure = "bind mount on " + path + ": " + errno_text(errno);
-      return;
-    }
-    mounted = true;
-    if (ipv6 == Ipv6::off) {
+    } else {
+      mounted = true;
+      // Devices made from now on get no IPv6 (lo already exists and keeps ::1).
       // /proc/sys/net opened by this thread is the new namespace's.
-      for (const char* knob :
-           {"/proc/sys/net/ipv6/conf/all/disable_ipv6", "/proc/sys/net/ipv6/conf/default/disable_ipv6"}) {
+      if (ipv6 == Ipv6::off) {
+        const char* knob = "/proc/sys/net/ipv6/conf/default/disable_ipv6";
         Fd fd(::open(knob, O_WRONLY | O_CLOEXEC));
-        if (!fd.valid() || ::write(fd.get(), "1\n", 2) != 2) {
+        if (!fd.valid() || ::write(fd.get(), "1\n", 2) != 2)
           failure = std::string("disabling IPv6 (") + knob + "): " + errno_text(errno);
-          return;
-        }
+      }
+      if (failure.empty() && lo == Loopback::up) {
+        if (Status s = loopback_up(); !s) failure = s.error().message;
       }
     }
-    if (lo == Loopback::up) {
-      if (Status s = loopback_up(); !s) failure = s.error().message;
-    }
-  });
-  worker.join();
+    return_home(home.get());
+  }
   if (!failure.empty()) {
     if (mounted) umount2(path.c_str(), MNT_DETACH);
     unlink(path.c_str());
@@ -180,23 +192,17 @@ Result<NetnsFd> NetnsFd::open(const std::string& name) {
 }
 
 Status run_in_netns_fd(const NetnsFd& fd, const std::string& name_for_errors, const std::function<void()>& body) {
-  int setns_error = 0;
-  std::exception_ptr thrown;
-  std::thread worker([&] {
-    if (setns(fd.get(), CLONE_NEWNET) != 0) {
-      setns_error = errno;
-      return;
-    }
-    try {
-      body();
-    } catch (...) {
-      thrown = std::current_exception();
-    }
-  });
-  worker.join();
-  if (thrown) std::rethrow_exception(thrown);
-  if (setns_error != 0)
-    return Error{"cannot enter network namespace " + name_for_errors + ": " + errno_text(setns_error)};
+  // The calling thread enters the namespace for the length of `body` and then
+  // returns to the namespace it was in (nested calls work: each saves its own).
+  Fd home(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
+  if (!home.valid()) return Error{"cannot open the current network namespace: " + errno_text(errno)};
+  if (setns(fd.get(), CLONE_NEWNET) != 0)
+    return Error{"cannot enter network namespace " + name_for_errors + ": " + errno_text(errno)};
+  struct GoHome {
+    int fd;
+    ~GoHome() { return_home(fd); }
+  } go_home{home.get()};
+  body();
   return {};
 }
 

@@ -2,8 +2,10 @@
 // Named network namespaces, exactly like iproute2's `ip netns add/del`: a
 // bind mount of a namespace file on /run/netns/NAME (with /run/netns a shared
 // mount point), so `ip netns exec`, `ip -n` and netlab see the same namespaces.
-// The calling thread never changes namespace: work inside a namespace runs in
-// a short-lived helper thread that setns()'d into it.
+// Work inside a namespace runs in the calling thread, which setns()es into it
+// for the length of the work and then back to where it was (other threads of the
+// process are never affected: the network namespace is per thread). Sockets and
+// /proc/sys/net files opened meanwhile stay bound to that namespace.
 #include <functional>
 #include <optional>
 #include <string>
@@ -30,9 +32,10 @@ std::string netns_path(const std::string& name);
 /// Whether create_netns brings the new namespace's loopback up.
 enum class Loopback { up, down };
 
-/// Whether create_netns leaves IPv6 on. `off` sets net.ipv6.conf.{all,default}
-/// .disable_ipv6=1 before any device exists: no link-local addresses, no
-/// ND/MLD chatter flooded over a bridge with hundreds of guests.
+/// Whether create_netns leaves IPv6 on. `off` sets net.ipv6.conf.default
+/// .disable_ipv6=1 before any other device exists: devices made later get no
+/// link-local address and send no ND/MLD chatter to flood over a bridge of
+/// hundreds of guests (lo, made with the namespace, keeps ::1).
 enum class Ipv6 { on, off };
 
 /// Creates a fresh network namespace named `name` (/run/netns/NAME), with its
@@ -72,13 +75,15 @@ class NetnsFd {
   int fd_ = -1;
 };
 
-/// Runs `body` in a new thread that first setns()'d into the namespace of
-/// `fd`, and waits for it. An Error when setns failed (body did not run).
+/// Runs `body` with the calling thread inside the namespace of `fd`, then
+/// returns the thread to its previous namespace (also when body throws; if
+/// that return fails the process aborts rather than go on in the wrong place).
+/// An Error when entering failed (body did not run).
 Status run_in_netns_fd(const NetnsFd& fd, const std::string& name_for_errors, const std::function<void()>& body);
 
-/// Runs `body` with the namespace `name` as its network namespace: in the
-/// calling thread for "", else in a helper thread that setns()'d into it, so
-/// sockets and /proc/sys/net files it opens belong to that namespace.
+/// Runs `body` with the namespace `name` as the calling thread's network
+/// namespace ("" = stay where it is), so sockets and /proc/sys/net files it
+/// opens belong to that namespace.
 Status in_netns(const std::string& name, const std::function<void()>& body);
 
 namespace detail {

@@ -1,6 +1,6 @@
 #pragma once
 // nftables through libnftables, inside one network namespace. The nft_ctx (and
-// its netlink socket) is created in a helper thread that entered the namespace,
+// its netlink socket) is created while the calling thread is inside the namespace,
 // and every command runs there too (host::run_in_netns), so the calling thread
 // never changes namespace and rules never land in the wrong one.
 #include <memory>

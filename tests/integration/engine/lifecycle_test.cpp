@@ -159,7 +159,7 @@ void kill_up_half_way(const std::string& lab, const std::string& file, size_t ob
 }
 
 TEST_F(LabTest, GcCollectsALabWhoseUpWasKilled) {
-  auto file = write_topology("tgc", many_guests("tgc", 60));
+  auto file = write_topology("tgc", many_guests("tgc", 400));
   kill_up_half_way("tgc", file, 40);
   ASSERT_FALSE(leftovers("tgc").empty()) << "up finished before it could be killed";
   Outcome o = netlab({"gc"});
@@ -169,7 +169,7 @@ TEST_F(LabTest, GcCollectsALabWhoseUpWasKilled) {
 }
 
 TEST_F(LabTest, DownRemovesALabWhoseUpWasKilled) {
-  auto file = write_topology("tkill", many_guests("tkill", 60));
+  auto file = write_topology("tkill", many_guests("tkill", 400));
   kill_up_half_way("tkill", file, 40);
   ASSERT_FALSE(leftovers("tkill").empty());
   Outcome o = netlab({"down", file});
