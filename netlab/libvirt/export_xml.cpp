@@ -142,8 +142,10 @@ std::string network_xml(const Topology& topo, const Network& net) {
         w.comment("netlab runs this Open vSwitch network in " + std::string(model::to_string(net.mode)) +
                   " mode with host address " + gateway_of(net).str() + "/" + std::to_string(net.subnet->prefix) +
                   "; libvirt only attaches guests to an existing OVS bridge, so the bridge " +
-                  model::bridge_name(topo, net) + " must exist (netlab up creates it) and the routing, NAT" +
-                  " and DHCP stay with netlab");
+                  model::bridge_name(topo, net) + " must exist (netlab up creates it) and its " +
+                  (net.mode == NetworkMode::nat ? "forwarding and NAT" :
+                   net.mode == NetworkMode::route ? "forwarding" : "isolation") +
+                  (net.dhcp ? ", its address and DHCP" : ", and its address") + " stay with netlab");
       } else {
         w.comment(std::string("bridge mode: libvirt expects the ") + (ovs ? "Open vSwitch " : "") + "bridge " +
                   model::bridge_name(topo, net) + " to exist" +

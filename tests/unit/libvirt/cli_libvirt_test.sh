@@ -61,6 +61,18 @@ for topo in topologies/*.yaml; do
   grep -q "^name: $(sed -n 's/^name: //p' "$topo")\$" "$TMP/$lab.imported.yaml" || fail "imported $lab lost the lab name"
 done
 
+# A running lab: its copy of the topology in its run directory (NETLAB_RUN_DIR
+# points at one made here, as netlab up leaves it).
+export NETLAB_RUN_DIR="$TMP/run"
+mkdir -p "$NETLAB_RUN_DIR/mix"
+cp topologies/mixed.yaml "$NETLAB_RUN_DIR/mix/topology.yaml"
+printf '{"lab": "mix", "sandbox": true, "phase": "ready"}\n' > "$NETLAB_RUN_DIR/mix/state.json"
+"$NETLAB" export mix --libvirt > "$TMP/lab.all" || fail "export of running lab mix exited $?"
+cmp -s "$TMP/lab.all" "$TMP/mixed.all" || fail "export of lab mix differs from export of topologies/mixed.yaml"
+"$NETLAB" export nosuchlab --libvirt >/dev/null 2>"$TMP/err"; [ $? = 2 ] || fail "unknown lab did not exit 2"
+grep -q "no lab named 'nosuchlab'" "$TMP/err" || fail "unknown lab message: $(cat "$TMP/err")"
+unset NETLAB_RUN_DIR
+
 # libvirt's stock default network (the system copy when installed, else ours).
 default_xml=/usr/share/libvirt/networks/default.xml
 [ -f "$default_xml" ] || default_xml=tests/data/libvirt/default.xml
@@ -91,7 +103,6 @@ grep -q "error: " "$TMP/err" || fail "overlapping import printed no error"
 [ ! -e "$TMP/dup.yaml" ] || fail "overlapping import wrote output"
 "$NETLAB" import "$TMP/missing.xml" 2>/dev/null; [ $? = 2 ] || fail "missing file did not exit 2"
 "$NETLAB" export topologies/nat.yaml >/dev/null 2>&1; [ $? = 2 ] || fail "export without --libvirt did not exit 2"
-"$NETLAB" export no-such-lab-xyz --libvirt >/dev/null 2>&1; [ $? = 2 ] || fail "export of an unknown lab did not exit 2"
 "$NETLAB" export tests/data/invalid/$(ls tests/data/invalid | grep -m1 '\.yaml$') --libvirt >/dev/null 2>&1
 [ $? = 2 ] || fail "export of an invalid topology did not exit 2"
 
