@@ -22,7 +22,7 @@ have_virsh=0; command -v virsh >/dev/null && virsh -q -c test:///default list >/
 [ $have_virsh = 1 ] || echo "note: virsh test driver unusable; libvirt parser checks skipped"
 
 cd "$SRC" || exit 1
-for topo in topologies/*.yaml; do
+for topo in topologies/*.yaml tests/data/libvirt/kvm-lab.yaml; do
   lab=$(basename "$topo" .yaml)
   out="$TMP/$lab"
   "$NETLAB" export "$topo" --libvirt -o "$out" > "$TMP/$lab.list" || { fail "export $topo exited $?"; continue; }
@@ -107,4 +107,4 @@ grep -q "error: " "$TMP/err" || fail "overlapping import printed no error"
 [ $? = 2 ] || fail "export of an invalid topology did not exit 2"
 
 if [ $fails -gt 0 ]; then echo "$fails failure(s)"; exit 1; fi
-echo "ok: $(ls topologies/*.yaml | wc -l) topologies exported, validated (schema=$have_validate, test driver=$have_virsh) and imported back"
+echo "ok: $(ls topologies/*.yaml | wc -l) topologies and kvm-lab.yaml exported, validated (schema=$have_validate, test driver=$have_virsh) and imported back"

@@ -1,4 +1,4 @@
-// Every ready topology exported to libvirt network XML and imported back: the
+// Every ready topology (and tests/data/libvirt/kvm-lab.yaml) exported to libvirt network XML and imported back: the
 // result passes validation and keeps each network's settings.
 #include <gtest/gtest.h>
 
@@ -76,12 +76,15 @@ std::vector<std::string> ready_topologies() {
   for (const auto& e : std::filesystem::directory_iterator(std::string(NETLAB_SOURCE_DIR) + "/topologies"))
     if (e.path().extension() == ".yaml") out.push_back(e.path().string());
   std::sort(out.begin(), out.end());
+  out.push_back(std::string(NETLAB_SOURCE_DIR) + "/tests/data/libvirt/kvm-lab.yaml");  // OVS VLANs, macvtap, MTU
   return out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Topologies, RoundTrip, ::testing::ValuesIn(ready_topologies()),
                          [](const ::testing::TestParamInfo<std::string>& param) {
-                           return std::filesystem::path(param.param).stem().string();
+                           std::string name = std::filesystem::path(param.param).stem().string();
+                           std::replace(name.begin(), name.end(), '-', '_');  // gtest names: [A-Za-z0-9_]
+                           return name;
                          });
 
 }  // namespace
