@@ -258,6 +258,16 @@ Status Netlink::set_alias(const std::string& dev, const std::string& alias) {
   });
 }
 
+Status Netlink::set_no_ipv6_addresses(const std::string& dev) {
+  return change_link(dev, "stop IPv6 address generation on", [](nl_msg* m) {
+    nlattr* af_spec = nla_nest_start(m, IFLA_AF_SPEC);
+    nlattr* inet6 = nla_nest_start(m, AF_INET6);
+    nla_put_u8(m, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
+    nla_nest_end(m, inet6);
+    nla_nest_end(m, af_spec);
+  });
+}
+
 Status Netlink::rename(const std::string& dev, const std::string& new_name) {
   if (Status s = check_name("", new_name, netns_); !s) return s;
   auto index = ifindex(dev);

@@ -144,6 +144,11 @@ class Netlink {
   Status set_mtu(const std::string& dev, int mtu);
   Status set_mac(const std::string& dev, const model::Mac& mac);
   Status set_alias(const std::string& dev, const std::string& alias);
+  /// IPv6 address generation "none" (IN6_ADDR_GEN_MODE_NONE): once up, the device
+  /// gets no link-local address and so sends no router solicitation, DAD or MLD.
+  /// Per device, over netlink: cheaper than a per-namespace disable_ipv6 sysctl,
+  /// whose /proc/sys lookup grows with the number of namespaces. Set it before up.
+  Status set_no_ipv6_addresses(const std::string& dev);
   Status rename(const std::string& dev, const std::string& new_name);
   /// Moves dev into another named namespace (it loses its addresses there).
   Status move_to_netns(const std::string& dev, const std::string& netns);

@@ -15,6 +15,10 @@ namespace netlab::plan {
 
 struct CreateNetns {
   std::string name;
+  /// IPv6 off for every device made in it (net.ipv6.conf.default): the sandbox's
+  /// own namespaces. Guest namespaces keep the default and their NICs are made
+  /// quiet one by one (see CreateVeth), which stays cheap with thousands of guests.
+  bool ipv6_off = true;
 };
 struct SetSysctl {
   std::string netns, key, value;

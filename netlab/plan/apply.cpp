@@ -46,7 +46,7 @@ class Executor {
     if (auto st = will_create({ObjectKind::netns, "", a.name, ""}); !st) return st;
     // Labs are IPv4: IPv6 off keeps router solicitations and MLD reports out of
     // captures, and spares a bridge of a thousand ports their flooding.
-    return host::create_netns(a.name, host::Loopback::up, host::Ipv6::off);
+    return host::create_netns(a.name, host::Loopback::up, a.ipv6_off ? host::Ipv6::off : host::Ipv6::on);
   }
 
   Status step(const SetSysctl& a) {
@@ -83,10 +83,12 @@ class Executor {
       spec.up = it->second.up;
     }
     if (auto st = (*sock)->create_veth(spec); !st) return st;
-    // Tag the peer too, so a guest namespace is recognisable as the lab's.
+    // Tag the peer too, so a guest namespace is recognisable as the lab's; and
+    // keep it quiet on IPv6 (labs are IPv4; see CreateNetns::ipv6_off).
     auto peer = nl(a.peer_netns);
     if (!peer) return peer.error();
-    return (*peer)->set_alias(a.peer_name, a.alias);
+    if (auto st = (*peer)->set_alias(a.peer_name, a.alias); !st) return st;
+    return (*peer)->set_no_ipv6_addresses(a.peer_name);
   }
 
   Status step(const CreateTap& a) {

@@ -173,7 +173,7 @@ class Builder {
 
   void guest_links(const model::Guest& guest) {
     const std::string ns = model::guest_namespace(topo_, guest);
-    if (guest.kind == GuestKind::netns) add(CreateNetns{ns});
+    if (guest.kind == GuestKind::netns) add(CreateNetns{ns, /*ipv6_off=*/false});
     bool default_route_set = false;
     for (size_t i = 0; i < guest.nics.size(); ++i) {
       const model::Nic& nic = guest.nics[i];
