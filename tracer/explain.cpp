@@ -26,6 +26,21 @@
 namespace netlab::tracer {
 namespace {
 
+/// The VLAN a request carried on its last switch hop ("vlan none → 10" there), or "".
+std::string vlan_on_arrival(const TracedPacket& request) {
+  if (request.hops.empty()) return "";
+  const Hop& last = request.hops.back();
+  if (last.role != "ovs" && last.role != "bridge") return "";
+  auto at = last.change.find("vlan ");
+  if (at == std::string::npos) return "";
+  auto arrow = last.change.find("→ ", at);
+  if (arrow == std::string::npos) return "";
+  std::string tag = last.change.substr(arrow + std::string("→ ").size());
+  tag = tag.substr(0, tag.find_first_not_of("0123456789"));
+  return tag;
+}
+
+
 std::string join(const std::vector<std::string>& items) {
   std::string s;
   for (const auto& i : items) s += (s.empty() ? "" : "; ") + i;
@@ -193,7 +208,12 @@ void explain(const ExplainInput& in, std::vector<TracedPacket>* packets) {
     bool rewritten = false;
     for (const auto& h : req->hops) rewritten = rewritten || (h.role == "nat" && h.change.find("src ") != std::string::npos);
     std::string v = drop_verdict(in, true);
-    if (!v.empty()) {
+    const std::string vlan = vlan_on_arrival(*req);
+    if (!vlan.empty()) {
+      miss.drop_cause = "the request reached " + miss.drop_after + " tagged with VLAN " + vlan +
+                        ", but the host's own port on that switch is untagged (no VLAN " + vlan +
+                        " interface on the host), so the host drops it: a VLAN guest reaches only its own VLAN";
+    } else if (!v.empty()) {
       miss.drop_cause = v;
     } else if (in.nic.mode == "nat" && (!f.nat_rule_present || !rewritten)) {
       miss.drop_cause = "masquerade missing: the request left with source " + in.src.str() +
