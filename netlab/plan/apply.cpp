@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <thread>
 
 #include "netlab/host/dhcp_client.h"
 #include "netlab/host/dnsmasq.h"
@@ -42,8 +43,36 @@ class Executor {
 
   Result<host::Netlink*> nl(const std::string& netns) { return sockets_.netlink(netns); }
 
+ public:
+  /// Creates every namespace of `steps` now, two at a time, after recording all
+  /// of them: namespace creation is CPU-bound kernel work that runs in parallel,
+  /// and the namespaces do not depend on each other. Each CreateNetns step then
+  /// only reports how its namespace fared.
+  Status precreate_namespaces(const std::vector<Action>& steps) {
+    std::vector<const CreateNetns*> todo;
+    for (const auto& s : steps)
+      if (auto* a = std::get_if<CreateNetns>(&s)) todo.push_back(a);
+    for (const auto* a : todo)
+      if (auto st = will_create({ObjectKind::netns, "", a->name, ""}); !st) return st;
+    std::vector<Status> results(todo.size());
+    auto worker = [&](size_t first) {
+      for (size_t i = first; i < todo.size(); i += 2) results[i] = create(*todo[i]);
+    };
+    std::thread second(worker, 1);
+    worker(0);
+    second.join();
+    for (size_t i = 0; i < todo.size(); ++i) precreated_.emplace(todo[i]->name, results[i]);
+    return {};
+  }
+
+ private:
   Status step(const CreateNetns& a) {
+    if (auto it = precreated_.find(a.name); it != precreated_.end()) return it->second;
     if (auto st = will_create({ObjectKind::netns, "", a.name, ""}); !st) return st;
+    return create(a);
+  }
+
+  static Status create(const CreateNetns& a) {
     // Labs are IPv4: IPv6 off keeps router solicitations and MLD reports out of
     // captures, and spares a bridge of a thousand ports their flooding.
     return host::create_netns(a.name, host::Loopback::up, a.ipv6_off ? host::Ipv6::off : host::Ipv6::on);
@@ -197,6 +226,7 @@ class Executor {
     bool up = false;
   };
   std::map<std::pair<std::string, std::string>, Folded> folded_;
+  std::map<std::string, Status> precreated_;
 };
 
 /// Lets each new veth be created enslaved and up in one request when the steps
@@ -236,6 +266,10 @@ Result<ApplyResult> apply(const std::vector<Action>& steps, state::Journal& jour
                           const ApplyOptions& options) {
   Executor executor(journal, sockets);
   fold_veth_steps(steps, executor);
+  if (auto st = executor.precreate_namespaces(steps); !st) {
+    remove_objects(executor.created(), sockets);
+    return Error{"cannot record the lab's namespaces: " + st.error().message};
+  }
   ApplyResult result;
   for (size_t i = 0; i < steps.size(); ++i) {
     const std::string what = describe(steps[i]);
