@@ -180,6 +180,34 @@ Status Netlink::create_macvtap(const std::string& name, const std::string& lower
   return {};
 }
 
+Status Netlink::create_macvlan(const MacvlanSpec& spec) {
+  if (Status s = check_name("macvlan", spec.name, spec.netns.empty() ? netns_ : spec.netns); !s) return s;
+  auto lower_index = ifindex(spec.lower);
+  if (!lower_index) return Error{"cannot create macvlan " + spec.name + ": " + lower_index.error().message};
+  NetnsFd target;
+  if (!spec.netns.empty()) {
+    auto fd = NetnsFd::open(spec.netns);
+    if (!fd) return Error{"cannot create macvlan " + spec.name + ": " + fd.error().message};
+    target = std::move(*fd);
+  }
+  nl_msg* msg = new_message(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, link_header(0, false));
+  if (!msg) return Error{"out of memory"};
+  nla_put_string(msg, IFLA_IFNAME, spec.name.c_str());
+  nla_put_u32(msg, IFLA_LINK, static_cast<uint32_t>(*lower_index));
+  if (spec.mtu > 0) nla_put_u32(msg, IFLA_MTU, static_cast<uint32_t>(spec.mtu));
+  if (spec.mac) put_mac(msg, IFLA_ADDRESS, *spec.mac);
+  if (target.valid()) nla_put_u32(msg, IFLA_NET_NS_FD, static_cast<uint32_t>(target.get()));
+  nlattr* info = nla_nest_start(msg, IFLA_LINKINFO);
+  nla_put_string(msg, IFLA_INFO_KIND, "macvlan");
+  nlattr* data = nla_nest_start(msg, IFLA_INFO_DATA);
+  nla_put_u32(msg, IFLA_MACVLAN_MODE, MACVLAN_MODE_BRIDGE);
+  nla_nest_end(msg, data);
+  nla_nest_end(msg, info);
+  if (int err = transact(msg))
+    return failure("create", "macvlan", spec.name, spec.netns.empty() ? netns_ : spec.netns, err);
+  return {};
+}
+
 Status Netlink::create_vxlan(const VxlanSpec& spec) {
   if (Status s = check_name("vxlan", spec.name, netns_); !s) return s;
   int lower_index = 0;

@@ -97,6 +97,16 @@ struct VethSpec {
   bool peer_up = false;
 };
 
+/// A macvlan (bridge mode) on `lower`, created directly in namespace `netns`:
+/// a light guest's NIC straight on a host NIC, the netns form of libvirt's macvtap.
+struct MacvlanSpec {
+  std::string name;
+  std::string lower;  // in this Netlink's namespace
+  std::string netns;  // where the device is created; "" = here
+  std::optional<model::Mac> mac;
+  int mtu = 0;
+};
+
 /// A VXLAN device to create.
 struct VxlanSpec {
   std::string name;
@@ -134,6 +144,9 @@ class Netlink {
   Status create_tap(const std::string& name, const std::string& alias = "");
   /// A macvtap device in bridge mode on top of `lower`.
   Status create_macvtap(const std::string& name, const std::string& lower, const std::string& alias = "");
+  /// A macvlan in bridge mode on spec.lower, made directly in spec.netns (its
+  /// alias must be set from there).
+  Status create_macvlan(const MacvlanSpec& spec);
   Status create_vxlan(const VxlanSpec& spec);
 
   // ---- changing links -----------------------------------------------------

@@ -149,6 +149,26 @@ guests:
   EXPECT_FALSE(st["guests"][0]["nics"][0]["lease"].is_null());
 }
 
+TEST_F(LabTest, MacvtapGuestSitsDirectlyOnTheUplinkAndLeasesFromTheLan) {
+  auto file = write_topology("tmvt", R"(name: tmvt
+networks:
+  office:
+    mode: bridge
+    uplink: eth1
+    attach: macvtap
+guests:
+  pc: {nics: [{network: office}]}
+)");
+  up_ok(file);
+  json st = status_json("tmvt");
+  EXPECT_EQ(guest_address(st, "pc").rfind("192.0.2.", 0), 0u) << st.dump();
+  EXPECT_TRUE(ping("tmvt-pc", "192.0.2.1"));
+  // No bridge and no host-side device: the guest's NIC is a macvlan on eth1.
+  auto links = in_netns("tmvt-host", {"ip", "-o", "link", "show"}).out;
+  EXPECT_EQ(links.find("tmvt-office"), std::string::npos) << links;
+  EXPECT_NE(in_netns("tmvt-pc", {"ip", "-d", "link", "show", "eth0"}).out.find("macvlan mode bridge"), std::string::npos);
+}
+
 TEST_F(LabTest, OvsVlansSeparateGuestsAndTcpCrossesTheUserspaceDatapath) {
   auto file = write_topology("tovs", R"(name: tovs
 networks:
