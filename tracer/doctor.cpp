@@ -5,29 +5,18 @@
 
 #include "netlab/host/netlink.h"
 #include "netlab/host/netns.h"
+#include "netlab/host/nft.h"
+#include "tracer/ruleset_text.h"
 #include "netlab/model/names.h"
 
-#include <nftables/libnftables.h>
 
 namespace netlab::tracer {
 namespace {
 
 Result<std::string> ruleset_text(const std::string& netns) {
-  std::optional<Result<std::string>> got;
-  Status entered = host::in_netns(netns, [&] {
-    nft_ctx* ctx = nft_ctx_new(NFT_CTX_DEFAULT);
-    if (ctx == nullptr) {
-      got.emplace(Error{"libnftables: cannot allocate a context"});
-      return;
-    }
-    nft_ctx_buffer_output(ctx);
-    nft_ctx_buffer_error(ctx);
-    if (nft_run_cmd_from_buffer(ctx, "list ruleset") != 0) got.emplace(Error{nft_ctx_get_error_buffer(ctx)});
-    else got.emplace(std::string(nft_ctx_get_output_buffer(ctx)));
-    nft_ctx_free(ctx);
-  });
-  if (!entered) return entered.error();
-  return std::move(*got);
+  auto nft = host::Nft::open(netns);
+  if (!nft) return nft.error();
+  return nft->list_ruleset_text();
 }
 
 void add(DoctorReport* r, const std::string& name, Check::Level level, const std::string& detail) {
@@ -47,23 +36,11 @@ const char* level_name(Check::Level level) {
 
 std::vector<std::string> forward_drop_chains(const std::string& text, const std::string& own_table) {
   std::vector<std::string> out;
-  std::istringstream in(text);
-  std::string line, family, table, chain;
-  while (std::getline(in, line)) {
-    size_t s = line.find_first_not_of(" \t");
-    if (s == std::string::npos) continue;
-    std::string t = line.substr(s);
-    if (t.rfind("table ", 0) == 0) {
-      std::istringstream w(t.substr(6));
-      w >> family >> table;
-    } else if (t.rfind("chain ", 0) == 0) {
-      std::istringstream w(t.substr(6));
-      w >> chain;
-    } else if (t.find("hook forward") != std::string::npos && t.find("policy drop") != std::string::npos &&
-               table != own_table) {
-      out.push_back(family + " " + table + " " + chain);
-    }
-  }
+  for_each_chain_line(text, [&](const RulesetLine& l) {
+    if (l.table != own_table && l.text.find("hook forward") != std::string::npos &&
+        l.text.find("policy drop") != std::string::npos)
+      out.push_back(l.family + " " + l.table + " " + l.chain);
+  });
   return out;
 }
 

@@ -6,7 +6,6 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netlink.h>
-#include <nftables/libnftables.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -20,6 +19,7 @@
 #include "netlab/host/nft.h"
 #include "netlab/host/nft_rules.h"
 #include "netlab/model/names.h"
+#include "tracer/ruleset_text.h"
 
 namespace netlab::tracer {
 namespace {
@@ -178,57 +178,27 @@ void propagate_headers(std::vector<TraceEvent>* events) {
 
 RuleIndex parse_ruleset_text(const std::string& text) {
   RuleIndex index;
-  std::istringstream in(text);
-  std::string line, family, table, chain;
-  while (std::getline(in, line)) {
-    size_t s = line.find_first_not_of(" \t");
-    if (s == std::string::npos) continue;
-    std::string t = line.substr(s);
-    if (t.rfind("table ", 0) == 0) {
-      std::istringstream w(t.substr(6));
-      w >> family >> table;
-      chain.clear();
-    } else if (t.rfind("chain ", 0) == 0) {
-      std::istringstream w(t.substr(6));
-      w >> chain;
-    } else if (t == "}") {
-      if (!chain.empty()) chain.clear();
-    } else if (!chain.empty()) {
-      auto h = t.rfind("# handle ");
-      if (h == std::string::npos) continue;
-      uint64_t handle = std::strtoull(t.c_str() + h + 9, nullptr, 10);
-      std::string rule = clean_rule(t);
-      std::string comment = comment_of(rule);
-      if (!comment.empty()) {
-        auto c = rule.find(" comment \"");
-        if (c != std::string::npos) rule.erase(c, comment.size() + 11);
-      }
-      index[{family, table, chain, handle}] = {rule, comment};
+  for_each_chain_line(text, [&](const RulesetLine& l) {
+    auto h = l.text.rfind("# handle ");
+    if (h == std::string::npos) return;
+    uint64_t handle = std::strtoull(l.text.c_str() + h + 9, nullptr, 10);
+    std::string rule = clean_rule(l.text);
+    std::string comment = comment_of(rule);
+    if (!comment.empty()) {
+      auto c = rule.find(" comment \"");
+      if (c != std::string::npos) rule.erase(c, comment.size() + 11);
     }
-  }
+    index[{l.family, l.table, l.chain, handle}] = {rule, comment};
+  });
   return index;
 }
 
 Result<RuleIndex> ruleset_index(const std::string& netns) {
-  std::optional<Result<RuleIndex>> got;
-  Status entered = host::in_netns(netns, [&] {
-    nft_ctx* ctx = nft_ctx_new(NFT_CTX_DEFAULT);
-    if (ctx == nullptr) {
-      got.emplace(Error{"libnftables: cannot allocate a context"});
-      return;
-    }
-    nft_ctx_output_set_flags(ctx, NFT_CTX_OUTPUT_HANDLE);
-    nft_ctx_buffer_output(ctx);
-    nft_ctx_buffer_error(ctx);
-    if (nft_run_cmd_from_buffer(ctx, "list ruleset") != 0) {
-      got.emplace(Error{std::string("nft list ruleset: ") + nft_ctx_get_error_buffer(ctx)});
-    } else {
-      got.emplace(parse_ruleset_text(nft_ctx_get_output_buffer(ctx)));
-    }
-    nft_ctx_free(ctx);
-  });
-  if (!entered) return entered.error();
-  return std::move(*got);
+  auto nft = host::Nft::open(netns);
+  if (!nft) return nft.error();
+  auto text = nft->list_ruleset_text();
+  if (!text) return text.error();
+  return parse_ruleset_text(*text);
 }
 
 void annotate_rules(const RuleIndex& index, std::vector<TraceEvent>* events) {
