@@ -11,18 +11,19 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("netlab ") + NETLAB_VERSION);
   app.require_subcommand(1);
   int exit_code = netlab::cli::kExitOk;
+  // In the order of DESIGN.md's command list: build, inspect, trace, draw, convert, clean.
   netlab::cli::add_validate(app, &exit_code);
-  netlab::cli::add_trace(app, &exit_code);
   netlab::cli::add_plan(app, &exit_code);
   netlab::cli::add_up(app, &exit_code);
   netlab::cli::add_down(app, &exit_code);
   netlab::cli::add_status(app, &exit_code);
   netlab::cli::add_exec(app, &exit_code);
-  netlab::cli::add_gc(app, &exit_code);
-  netlab::cli::add_graph(app, &exit_code);
+  netlab::cli::add_trace(app, &exit_code);
   netlab::cli::add_doctor(app, &exit_code);
+  netlab::cli::add_graph(app, &exit_code);
   netlab::cli::add_export(app, &exit_code);
   netlab::cli::add_import(app, &exit_code);
+  netlab::cli::add_gc(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
