@@ -62,8 +62,8 @@ void print_status(const plan::LabStatus& s) {
   for (const auto& n : s.networks) {
     std::string dns = n.dnsmasq_pid ? fmt::format("dnsmasq pid {}, {} leases", n.dnsmasq_pid, n.leases.size())
                                     : std::string(n.mode == "bridge" ? "from the LAN" : "-");
-    fmt::print("{:<12} {:<9} {:<15} {:<18} {:<16} {}{}\n", n.name, n.mode, n.bridge + (n.bridge_up ? "" : " (down)"),
-               n.subnet, n.gateway, dns, "");
+    fmt::print("{:<12} {:<9} {:<15} {:<18} {:<16} {}\n", n.name, n.mode, n.bridge + (n.bridge_up ? "" : " (down)"),
+               n.subnet, n.gateway, dns);
   }
   fmt::print("\n{:<12} {:<6} {:<6} {:<12} {:<18} {:<19} {}\n", "GUEST", "KIND", "NIC", "NETWORK", "ADDRESS", "MAC",
              "LEASE");

@@ -62,13 +62,14 @@ model::HopMap hop_map_with_addresses(const model::Topology& topo, const Target& 
 
 /// A namespace the lab wants that exists already must be one this lab made:
 /// adopting someone else's namespace would let `down` delete it later.
-Status check_namespace_ownership(const model::Topology& topo, const Target& target, const std::vector<Action>& steps) {
+Status check_namespace_ownership(const model::Topology& topo, const std::vector<Action>& desired,
+                                 const std::vector<Action>& steps) {
   std::set<std::string> to_create, owned;
   for (const auto& s : steps)
     if (auto* a = std::get_if<CreateNetns>(&s)) to_create.insert(a->name);
   for (const auto& o : state::read_journal(topo.name))
     if (o.kind == state::ObjectKind::netns) owned.insert(o.name);
-  for (const auto& s : desired_actions(topo, target)) {
+  for (const auto& s : desired) {
     auto* a = std::get_if<CreateNetns>(&s);
     if (a && !to_create.count(a->name) && !owned.count(a->name))
       return Error{"namespace " + a->name + " already exists and does not belong to lab '" + topo.name +
@@ -120,8 +121,11 @@ Result<UpResult> up(const model::Topology& topo, const std::string& file, const 
   if (!journal) return journal.error();
 
   SystemObserved observed(sockets);
-  std::vector<Action> steps = make(topo, target, observed);
-  if (auto owned = check_namespace_ownership(topo, target, steps); !owned) {
+  const std::vector<Action> desired = desired_actions(topo, target);
+  std::vector<Action> steps;
+  for (const auto& action : desired)
+    if (!satisfied(action, observed)) steps.push_back(action);
+  if (auto owned = check_namespace_ownership(topo, desired, steps); !owned) {
     if (fresh) {
       state::remove_lab_dir(topo.name);
       (*lock)->remove_on_release();

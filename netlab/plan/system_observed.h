@@ -28,9 +28,6 @@ class SystemObserved : public Observed {
                         std::optional<int> tag) override;
   std::optional<bool> tx_checksumming(const std::string& netns, const std::string& device) override;
 
-  /// Drops what was cached for `netns` (after changing it).
-  void invalidate(const std::string& netns) { cache_.erase(netns); }
-
  private:
   struct Snapshot {
     std::map<std::string, host::LinkInfo> links;
