@@ -147,6 +147,14 @@ Result<int> Netlink::ifindex(const std::string& name) {
   return index;
 }
 
+Status Netlink::settle(const std::string& dev) {
+  LinkPtr link;
+  int err = rtnl_link_get_kernel(sock_, 0, dev.c_str(), &link.p);
+  if (err == -NLE_OBJ_NOTFOUND || err == -NLE_NODEV) return Error{describe_device("", dev, netns_) + " does not exist"};
+  if (err < 0) return Error{"cannot look up " + describe_device("", dev, netns_) + ": " + nl_error_text(err)};
+  return {};
+}
+
 Result<std::vector<LinkInfo>> Netlink::list_links() {
   nl_cache* cache = nullptr;
   int err = rtnl_link_alloc_cache(sock_, AF_UNSPEC, &cache);

@@ -187,6 +187,14 @@ class Netlink {
   /// The ifindex of `name` (asked of the kernel once, then remembered until
   /// this object deletes or renames it).
   Result<int> ifindex(const std::string& name);
+  /// Makes the kernel finish dev's pending carrier work now. A device whose
+  /// carrier just came on (a veth whose peer went up, a bridge whose first port
+  /// forwards) drops what it is asked to send until the kernel's link watcher
+  /// has run for it, up to a second later under load. Asking for the one device
+  /// (RTM_GETLINK, Linux 5.17 or later) runs that work for it synchronously, so
+  /// a lab whose links were settled carries traffic at once. No-op when nothing
+  /// is pending; Error when dev does not exist.
+  Status settle(const std::string& dev);
 
  private:
   Netlink(nl_sock* sock, std::string netns);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "netlab/host/dhcp_client.h"
@@ -31,6 +32,20 @@ class Executor {
   }
 
   const std::vector<OwnedObject>& created() const { return created_; }
+
+  /// Settles every link this run created, enslaved or set up since the last
+  /// call (see host::Netlink::settle): after it, they carry traffic. Called
+  /// before a DHCP exchange and when the run ends, so `up` returns a lab that
+  /// answers its first ping.
+  Status settle_links() {
+    for (const auto& [netns, name] : unsettled_) {
+      auto sock = nl(netns);
+      if (!sock) return sock.error();
+      if (auto st = (*sock)->settle(name); !st) return st;
+    }
+    unsettled_.clear();
+    return {};
+  }
   std::vector<LeaseResult>& leases() { return leases_; }
 
  private:
@@ -42,6 +57,8 @@ class Executor {
   }
 
   Result<host::Netlink*> nl(const std::string& netns) { return sockets_.netlink(netns); }
+
+  void touched(const std::string& netns, const std::string& name) { unsettled_.insert({netns, name}); }
 
  public:
   /// Creates every namespace of `steps` now, two at a time, after recording all
@@ -89,6 +106,7 @@ class Executor {
     auto sock = nl(a.netns);
     if (!sock) return sock.error();
     if (auto st = will_create({ObjectKind::link, a.netns, a.name, "bridge"}); !st) return st;
+    touched(a.netns, a.name);
     host::BridgeSpec spec;
     spec.name = a.name;
     spec.mtu = a.mtu;
@@ -100,6 +118,8 @@ class Executor {
     auto sock = nl(a.netns);
     if (!sock) return sock.error();
     if (auto st = will_create({ObjectKind::link, a.netns, a.name, "veth"}); !st) return st;
+    touched(a.netns, a.name);
+    touched(a.peer_netns, a.peer_name);
     host::VethSpec spec;
     spec.name = a.name;
     spec.peer_name = a.peer_name;
@@ -132,6 +152,7 @@ class Executor {
     auto sock = nl(a.netns);
     if (!sock) return sock.error();
     // It lives in the guest's namespace and goes with it: no object of its own.
+    touched(a.target_netns, a.name);
     if (auto st = (*sock)->create_macvlan({a.name, a.lower, a.target_netns, a.mac, a.mtu}); !st) return st;
     auto guest = nl(a.target_netns);
     if (!guest) return guest.error();
@@ -141,6 +162,8 @@ class Executor {
 
   Status step(const SetMaster& a) {
     if (auto it = folded_.find({a.netns, a.name}); it != folded_.end() && it->second.master == a.master) return {};
+    touched(a.netns, a.name);
+    touched(a.netns, a.master);
     auto sock = nl(a.netns);
     if (!sock) return sock.error();
     // A host NIC joining a bridge hands its addresses and routes to the bridge,
@@ -166,6 +189,7 @@ class Executor {
 
   Status step(const SetUp& a) {
     if (auto it = folded_.find({a.netns, a.name}); it != folded_.end() && it->second.up) return {};
+    touched(a.netns, a.name);
     auto sock = nl(a.netns);
     if (!sock) return sock.error();
     return (*sock)->set_up(a.name);
@@ -233,6 +257,7 @@ class Executor {
   };
   std::map<std::pair<std::string, std::string>, Folded> folded_;
   std::map<std::string, Status> precreated_;
+  std::set<std::pair<std::string, std::string>> unsettled_;  // (netns, link)
 };
 
 /// Lets each new veth be created enslaved and up in one request when the steps
@@ -280,7 +305,9 @@ Result<ApplyResult> apply(const std::vector<Action>& steps, state::Journal& jour
   for (size_t i = 0; i < steps.size(); ++i) {
     const std::string what = describe(steps[i]);
     if (options.on_step) options.on_step(i, steps.size(), what);
-    Status st = executor.run(steps[i]);
+    Status st = std::holds_alternative<ObtainLease>(steps[i]) ? executor.settle_links() : Status{};
+    if (st) st = executor.run(steps[i]);
+    if (i + 1 == steps.size() && st) st = executor.settle_links();
     if (!st) {
       TeardownReport undone = remove_objects(executor.created(), sockets);
       std::string message = "step " + std::to_string(i + 1) + "/" + std::to_string(steps.size()) + " failed: " +

@@ -139,6 +139,41 @@ TEST_F(NetlinkTest, BridgeVethAddressesRouteAndPing) {
   EXPECT_TRUE(ip_json({"-n", guest, "-j", "link", "show", "type", "veth"}).empty());
 }
 
+// Settled links report their carrier even in a dump (which does not settle
+// anything itself) and carry the very first packet sent over them.
+TEST_F(NetlinkTest, SettledLinksAreOperationallyUpAndCarryTheFirstPacket) {
+  std::string host = make("host");
+  std::string guest = make("guest");
+  Netlink h = open_or_fail(host);
+  ASSERT_OK(h.create_bridge({.name = "hsbr0", .up = true}));
+  ASSERT_OK(h.add_address("hsbr0", *Cidr::parse("10.252.0.1/24")));
+  ASSERT_OK(h.create_veth(
+      {.name = "hs-g1-0", .peer_name = "eth0", .peer_netns = guest, .master = "hsbr0", .up = true, .peer_up = true}));
+  Netlink g = open_or_fail(guest);
+  ASSERT_OK(g.add_address("eth0", *Cidr::parse("10.252.0.10/24")));
+  ASSERT_OK(h.settle("hsbr0"));
+  ASSERT_OK(h.settle("hs-g1-0"));
+  ASSERT_OK(g.settle("eth0"));
+
+  auto links = h.list_links();
+  ASSERT_TRUE(links.ok()) << links.error().message;
+  for (const char* name : {"hsbr0", "hs-g1-0"}) {
+    auto it = std::find_if(links->begin(), links->end(), [&](const LinkInfo& l) { return l.name == name; });
+    ASSERT_NE(it, links->end()) << name;
+    EXPECT_EQ(it->oper_state, "up") << name;
+  }
+  SpawnOptions in_host;
+  in_host.netns = host;
+  auto ping = run({"busybox", "ping", "-c1", "-W1", "10.252.0.10"}, in_host, 10s);
+  ASSERT_TRUE(ping.ok()) << ping.error().message;
+  EXPECT_EQ(ping->exit_code, 0) << ping->out << ping->err;
+
+  auto missing = h.settle("hs-nothing");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("hs-nothing"), std::string::npos) << missing.error().message;
+  EXPECT_NE(missing.error().message.find("does not exist"), std::string::npos) << missing.error().message;
+}
+
 TEST_F(NetlinkTest, TakenNamesAndMissingDevicesAreNamedInErrors) {
   std::string ns = make("err");
   Netlink nl = open_or_fail(ns);
