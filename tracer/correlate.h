@@ -14,20 +14,6 @@
 
 namespace netlab::tracer {
 
-/// What differs between a packet's sightings on two consecutive devices.
-enum ChangeBit : uint16_t {
-  kChangeSrcIp = 1 << 0,
-  kChangeDstIp = 1 << 1,
-  kChangeSport = 1 << 2,
-  kChangeDport = 1 << 3,
-  kChangeIcmpId = 1 << 4,
-  kChangeTtl = 1 << 5,
-  kChangeSrcMac = 1 << 6,
-  kChangeDstMac = 1 << 7,
-  kChangeVlan = 1 << 8,
-};
-constexpr uint16_t kChangeRewrite = kChangeSrcIp | kChangeDstIp | kChangeSport | kChangeDport | kChangeIcmpId;
-
 /// The change bits between two sightings of one packet (b after a).
 uint16_t diff_records(const PacketRecord& a, const PacketRecord& b);
 

@@ -26,20 +26,13 @@
 namespace netlab::tracer {
 namespace {
 
-/// The VLAN a request carried on its last switch hop ("vlan none → 10" there), or "".
+/// The VLAN a request carried on its last switch hop, or "" when it was untagged there.
 std::string vlan_on_arrival(const TracedPacket& request) {
   if (request.hops.empty()) return "";
   const Hop& last = request.hops.back();
-  if (last.role != "ovs" && last.role != "bridge") return "";
-  auto at = last.change.find("vlan ");
-  if (at == std::string::npos) return "";
-  auto arrow = last.change.find("→ ", at);
-  if (arrow == std::string::npos) return "";
-  std::string tag = last.change.substr(arrow + std::string("→ ").size());
-  tag = tag.substr(0, tag.find_first_not_of("0123456789"));
-  return tag;
+  if ((last.role != "ovs" && last.role != "bridge") || last.vlan < 0) return "";
+  return std::to_string(last.vlan);
 }
-
 
 std::string join(const std::vector<std::string>& items) {
   std::string s;
@@ -206,7 +199,7 @@ void explain(const ExplainInput& in, std::vector<TracedPacket>* packets) {
     miss.dropped = true;
     miss.drop_after = last_device(*req);
     bool rewritten = false;
-    for (const auto& h : req->hops) rewritten = rewritten || (h.role == "nat" && h.change.find("src ") != std::string::npos);
+    for (const auto& h : req->hops) rewritten = rewritten || (h.role == "nat" && (h.changes & kChangeSrcIp));
     std::string v = drop_verdict(in, true);
     const std::string vlan = vlan_on_arrival(*req);
     if (!vlan.empty()) {

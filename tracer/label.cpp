@@ -160,13 +160,16 @@ std::vector<TracedPacket> label(const Correlation& corr, const CaptureSet& set, 
         h.direction = "-";
       } else {
         h.record = ph.record;
+        if (recs[ph.record].has(kFlagVlan)) h.vlan = recs[ph.record].vlan;
         if (ph.bridged_through) h.direction = "fwd";
         else if (ph.dir == Direction::kIn) h.direction = "in";
         else if (ph.dir == Direction::kOut) h.direction = "out";
         else h.direction = "?";
       }
-      if (ph.changes != 0 && ph.prev_record != UINT32_MAX)
+      if (ph.changes != 0 && ph.prev_record != UINT32_MAX) {
+        h.changes = ph.changes;
         h.change = describe_changes(recs[ph.prev_record], recs[ph.record], ph.changes);
+      }
       tp.hops.push_back(std::move(h));
     }
     if (path.dropped) {

@@ -9,6 +9,20 @@
 
 namespace netlab::tracer {
 
+/// What differs between a packet's sightings on two consecutive devices.
+enum ChangeBit : uint16_t {
+  kChangeSrcIp = 1 << 0,
+  kChangeDstIp = 1 << 1,
+  kChangeSport = 1 << 2,
+  kChangeDport = 1 << 3,
+  kChangeIcmpId = 1 << 4,
+  kChangeTtl = 1 << 5,
+  kChangeSrcMac = 1 << 6,
+  kChangeDstMac = 1 << 7,
+  kChangeVlan = 1 << 8,
+};
+constexpr uint16_t kChangeRewrite = kChangeSrcIp | kChangeDstIp | kChangeSport | kChangeDport | kChangeIcmpId;
+
 /// One nftables rule (or chain policy) a packet met at a route/nat point,
 /// from the live trace's nft trace events (empty offline).
 struct RuleHit {
@@ -30,6 +44,8 @@ struct Hop {
   std::string role;       // guest-nic, veth, tap, macvtap, bridge, ovs, route, nat, uplink, upstream, unknown
   std::string direction;  // in, out, fwd (bridged through), "-" (a point)
   std::string change;     // what differs from the previous device, e.g. "src 192.168.100.11 → 203.0.113.2"; "" if nothing
+  uint16_t changes = 0;   // the same as ChangeBit mask, for code that decides on it
+  int vlan = -1;          // outer 802.1Q tag the packet carried on this device; -1 untagged or a point
   int64_t record = -1;    // index into CaptureSet::records; -1 for a point
   std::vector<RuleHit> rules;          // live: nft rules met here (route/nat points)
   std::vector<std::string> conntrack;  // live: conntrack entries explaining a nat point

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "netlab/host/netlink.h"
 #include "netlab/host/netns.h"
 
 namespace netlab::host::testing {
@@ -67,6 +68,20 @@ void HostsvcLab::SetUp() {
   }
   must(kHost, {"ip", "route", "add", "default", "via", "203.0.113.1"});
   must(kHost, {"sysctl", "-qw", "net.ipv4.ip_forward=1"});
+  // As `netlab up` does: every link carries traffic before the first test packet.
+  settle(kHost, {kUplink, kBridge, "hs-g1", "hs-g2"});
+  settle(kWan, {"wan0"});
+  settle(kG1, {"eth0"});
+  settle(kG2, {"eth0"});
+}
+
+void HostsvcLab::settle(const std::string& netns, const std::vector<std::string>& devices) {
+  auto nl = Netlink::open(netns);
+  ASSERT_TRUE(nl.ok()) << nl.error().message;
+  for (const auto& dev : devices) {
+    Status settled = nl->settle(dev);
+    EXPECT_TRUE(settled.ok()) << settled.error().message;
+  }
 }
 
 void HostsvcLab::TearDown() {

@@ -40,6 +40,8 @@ class HostsvcLab : public ::testing::Test {
 
   /// Runs argv in netns and records a test failure when it does not exit 0.
   void must(const std::string& netns, const std::vector<std::string>& argv);
+  /// Runs the kernel's pending carrier work for these links now (host::Netlink::settle).
+  void settle(const std::string& netns, const std::vector<std::string>& devices);
   /// The MAC of `dev` in `netns` ("" when not found).
   std::string mac_of(const std::string& netns, const std::string& dev);
   /// Remembers a pid the test started, stopped by TearDown if still alive.

@@ -310,6 +310,51 @@ TEST(Explain, MissingMasqueradeGivesAMissingReply) {
   EXPECT_EQ(fine.size(), 1u);
 }
 
+// The cause is read from what the hops recorded (tag, change bits), not from their text.
+TEST(Explain, TaggedRequestAtTheSwitchNamesItsVlan) {
+  ExplainInput in = base_input();
+  in.nic.mode = "isolated";
+  TracedPacket req = lost_request();
+  req.dropped = false;
+  req.drop_after.clear();
+  req.hops.back().role = "ovs";
+  req.hops.back().vlan = 10;
+  std::vector<TracedPacket> packets{req};
+  explain(in, &packets);
+  ASSERT_EQ(packets.size(), 2u);
+  EXPECT_EQ(packets[1].drop_cause.rfind("the request reached lab-host/lab-default tagged with VLAN 10, but", 0), 0u)
+      << packets[1].drop_cause;
+  // Untagged there: no VLAN story.
+  req.hops.back().vlan = -1;
+  std::vector<TracedPacket> untagged{req};
+  explain(in, &untagged);
+  ASSERT_EQ(untagged.size(), 2u);
+  EXPECT_EQ(untagged[1].drop_cause.find("VLAN"), std::string::npos) << untagged[1].drop_cause;
+}
+
+TEST(Explain, RewrittenSourceAtTheNatPointIsNoMissingMasquerade) {
+  ExplainInput in = base_input();
+  in.facts.nat_rule_present = true;
+  TracedPacket req = lost_request();
+  req.dropped = false;
+  req.drop_after.clear();
+  Hop nat;
+  nat.index = 4;
+  nat.role = "nat";
+  nat.netns = "lab-host";
+  nat.direction = "-";
+  nat.changes = kChangeSrcIp;
+  req.hops.push_back(nat);
+  std::vector<TracedPacket> packets{req};
+  explain(in, &packets);
+  ASSERT_EQ(packets.size(), 2u);
+  EXPECT_EQ(packets[1].drop_cause, "no reply from 198.51.100.1");
+  req.hops.back().changes = kChangeTtl;  // only the TTL changed: the source left unchanged
+  std::vector<TracedPacket> unchanged{req};
+  explain(in, &unchanged);
+  EXPECT_EQ(unchanged[1].drop_cause.rfind("masquerade missing:", 0), 0u) << unchanged[1].drop_cause;
+}
+
 uint16_t ones_sum(const uint8_t* p, size_t len, uint32_t sum = 0) {
   for (size_t i = 0; i + 1 < len; i += 2) sum += static_cast<uint32_t>(p[i] << 8 | p[i + 1]);
   if (len % 2) sum += static_cast<uint32_t>(p[len - 1] << 8);
