@@ -26,12 +26,25 @@
 namespace netlab::tracer {
 namespace {
 
-/// The VLAN a request carried on its last switch hop, or "" when it was untagged there.
-std::string vlan_on_arrival(const TracedPacket& request) {
+/// When `what` (a request) ended on a switch hop still tagged: the sentence
+/// that says so. The host's own port on a lab switch is untagged, so a tagged
+/// frame reaches it and goes no further. "" when it arrived untagged.
+std::string tagged_at_untagged_host_port(const std::string& what, const TracedPacket& request) {
   if (request.hops.empty()) return "";
   const Hop& last = request.hops.back();
   if ((last.role != "ovs" && last.role != "bridge") || last.vlan < 0) return "";
-  return std::to_string(last.vlan);
+  const std::string vlan = std::to_string(last.vlan);
+  return what + " reached " + last.netns + "/" + last.device + " tagged with VLAN " + vlan +
+         ", but the host's own port on that switch is untagged (no VLAN " + vlan +
+         " interface on the host), so the host drops it: a VLAN guest reaches only its own VLAN";
+}
+
+/// The VLAN sentence for an ARP request of the trace that ended tagged at the host's port, or "".
+std::string arp_tagged_at_host_port(const std::vector<TracedPacket>& packets) {
+  for (const auto& p : packets)
+    if (p.kind == TracedPacket::Kind::kRequest && p.summary.rfind("arp", 0) == 0)
+      if (auto sentence = tagged_at_untagged_host_port("the ARP request", p); !sentence.empty()) return sentence;
+  return "";
 }
 
 std::string join(const std::vector<std::string>& items) {
@@ -177,6 +190,7 @@ void explain(const ExplainInput& in, std::vector<TracedPacket>* packets) {
       p.drop_cause = "bridge port down: " + join(f.links_down);
     } else if (!f.neighbours_failed.empty()) {
       p.drop_cause = "no ARP reply: " + join(f.neighbours_failed);
+      if (auto vlan = arp_tagged_at_host_port(*packets); !vlan.empty()) p.drop_cause += "; " + vlan;
     } else {
       std::string v = drop_verdict(in, false);
       p.drop_cause = !v.empty() ? v : !in.probe.error.empty() ? "the guest could not send: " + in.probe.error
@@ -201,11 +215,9 @@ void explain(const ExplainInput& in, std::vector<TracedPacket>* packets) {
     bool rewritten = false;
     for (const auto& h : req->hops) rewritten = rewritten || (h.role == "nat" && (h.changes & kChangeSrcIp));
     std::string v = drop_verdict(in, true);
-    const std::string vlan = vlan_on_arrival(*req);
+    const std::string vlan = tagged_at_untagged_host_port("the request", *req);
     if (!vlan.empty()) {
-      miss.drop_cause = "the request reached " + miss.drop_after + " tagged with VLAN " + vlan +
-                        ", but the host's own port on that switch is untagged (no VLAN " + vlan +
-                        " interface on the host), so the host drops it: a VLAN guest reaches only its own VLAN";
+      miss.drop_cause = vlan;
     } else if (!v.empty()) {
       miss.drop_cause = v;
     } else if (in.nic.mode == "nat" && (!f.nat_rule_present || !rewritten)) {

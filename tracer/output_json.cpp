@@ -29,6 +29,7 @@ nlohmann::ordered_json trace_to_json(const std::string& lab, const std::vector<T
       jh["role"] = h.role;
       jh["direction"] = h.direction;
       jh["change"] = h.change;
+      if (h.vlan >= 0) jh["vlan"] = h.vlan;
       if (!h.conntrack.empty()) jh["conntrack"] = h.conntrack;
       if (!h.rules.empty()) {
         auto& rules = jh["rules"] = nlohmann::ordered_json::array();

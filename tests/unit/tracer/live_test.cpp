@@ -332,6 +332,24 @@ TEST(Explain, TaggedRequestAtTheSwitchNamesItsVlan) {
   EXPECT_EQ(untagged[1].drop_cause.find("VLAN"), std::string::npos) << untagged[1].drop_cause;
 }
 
+TEST(Explain, UnansweredArpTaggedAtTheSwitchNamesItsVlan) {
+  ExplainInput in = base_input();
+  in.facts.neighbours_failed = {"lab-g1: 192.168.122.1 on eth0"};
+  TracedPacket arp = lost_request();
+  arp.summary = "arp who-has 192.168.122.1 tell 192.168.122.10";
+  arp.dropped = false;
+  arp.drop_after.clear();
+  arp.hops.back().role = "ovs";
+  arp.hops.back().vlan = 10;
+  std::vector<TracedPacket> packets{arp};
+  explain(in, &packets);
+  ASSERT_EQ(packets.size(), 2u);
+  EXPECT_EQ(packets[1].drop_cause,
+            "no ARP reply: lab-g1: 192.168.122.1 on eth0; the ARP request reached lab-host/lab-default tagged with "
+            "VLAN 10, but the host's own port on that switch is untagged (no VLAN 10 interface on the host), so the "
+            "host drops it: a VLAN guest reaches only its own VLAN");
+}
+
 TEST(Explain, RewrittenSourceAtTheNatPointIsNoMissingMasquerade) {
   ExplainInput in = base_input();
   in.facts.nat_rule_present = true;
