@@ -20,22 +20,6 @@ const Cluster* Diagram::find_cluster(const std::string& id) const {
   return nullptr;
 }
 
-std::string html_escape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string id_part(const std::string& text) {
   std::string out = text;
   for (char& c : out) {

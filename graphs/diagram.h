@@ -67,8 +67,6 @@ struct Diagram {
   bool operator==(const Diagram&) const = default;
 };
 
-/// Escapes &, <, >, " and ' for text inside an HTML-like label (or HTML page).
-std::string html_escape(const std::string& text);
 /// Replaces every character outside [A-Za-z0-9_] by '_' so the text can be part of an id.
 std::string id_part(const std::string& text);
 

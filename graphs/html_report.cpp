@@ -2,6 +2,7 @@
 
 #include "graphs/diagram.h"
 #include "graphs/path_graph.h"
+#include "netlab/model/xml_escape.h"
 
 namespace netlab::graphs {
 namespace {
@@ -42,7 +43,7 @@ td.mono, .mono { font-family: "DejaVu Sans Mono", monospace; font-size: 12px; }
 }
 )css";
 
-std::string esc(const std::string& s) { return html_escape(s); }
+std::string esc(const std::string& s) { return model::xml_escape(s); }
 
 std::string table_html(const Table& t, const char* empty_text) {
   if (t.empty()) return std::string("<p class=\"empty\">") + esc(empty_text) + "</p>\n";

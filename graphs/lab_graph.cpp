@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "netlab/model/names.h"
+#include "netlab/model/xml_escape.h"
 
 namespace netlab::graphs {
 namespace {
@@ -13,9 +14,9 @@ using model::NetworkMode;
 /// A card-like HTML label: a bold title on a coloured header, then detail lines.
 std::string card(const std::string& title, const std::vector<std::string>& lines, const std::string& header_fill) {
   std::string s = R"(<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3">)";
-  s += R"(<TR><TD BGCOLOR=")" + header_fill + R"("><B>)" + html_escape(title) + "</B></TD></TR>";
+  s += R"(<TR><TD BGCOLOR=")" + header_fill + R"("><B>)" + model::xml_escape(title) + "</B></TD></TR>";
   for (const auto& line : lines)
-    s += R"(<TR><TD><FONT POINT-SIZE="10">)" + html_escape(line) + "</FONT></TD></TR>";
+    s += R"(<TR><TD><FONT POINT-SIZE="10">)" + model::xml_escape(line) + "</FONT></TD></TR>";
   s += "</TABLE>";
   return s;
 }
@@ -202,7 +203,7 @@ class Builder {
   void add_guest(const model::Guest& guest) {
     const std::string gid = id_part(guest.name);
     std::string s = R"(<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" COLOR="#5a6270">)";
-    s += R"(<TR><TD BGCOLOR="#e4e8ee"><B>)" + html_escape(guest.name) + R"(</B>  <FONT POINT-SIZE="9">)" +
+    s += R"(<TR><TD BGCOLOR="#e4e8ee"><B>)" + model::xml_escape(guest.name) + R"(</B>  <FONT POINT-SIZE="9">)" +
          (guest.kind == model::GuestKind::kvm ? "KVM guest" : "light guest (netns)") + "</FONT></TD></TR>";
     for (size_t i = 0; i < guest.nics.size(); ++i) {
       const auto& nic = guest.nics[i];
@@ -212,7 +213,7 @@ class Builder {
       if (nic.vlan) line2 += "  vlan " + std::to_string(*nic.vlan);
       std::string bg = net ? mode_fill(net->mode) : "#ffffff";
       s += R"(<TR><TD PORT="nic)" + std::to_string(i) + R"(" ALIGN="LEFT" BGCOLOR=")" + bg + R"("><FONT POINT-SIZE="10">)" +
-           html_escape(line1) + R"(<BR ALIGN="LEFT"/>)" + html_escape(line2) + R"(<BR ALIGN="LEFT"/></FONT></TD></TR>)";
+           model::xml_escape(line1) + R"(<BR ALIGN="LEFT"/>)" + model::xml_escape(line2) + R"(<BR ALIGN="LEFT"/></FONT></TD></TR>)";
     }
     s += "</TABLE>";
     Node n;
@@ -317,7 +318,7 @@ class Builder {
                           "isolated: guests and host only (dashed)", "bridge: guests directly on the LAN"};
     for (int i = 0; i < 4; ++i) {
       s += R"(<TR><TD BGCOLOR=")" + std::string(mode_color(modes[i])) + R"(" WIDTH="18"> </TD><TD BGCOLOR=")" +
-           mode_fill(modes[i]) + R"(" ALIGN="LEFT"><FONT POINT-SIZE="10">)" + html_escape(what[i]) + "</FONT></TD></TR>";
+           mode_fill(modes[i]) + R"(" ALIGN="LEFT"><FONT POINT-SIZE="10">)" + model::xml_escape(what[i]) + "</FONT></TD></TR>";
     }
     s += R"(<TR><TD BORDER="1" COLOR="#777777" STYLE="dashed" WIDTH="18"> </TD><TD ALIGN="LEFT"><FONT POINT-SIZE="10">)"
          "dnsmasq: DHCP range and DNS</FONT></TD></TR>";

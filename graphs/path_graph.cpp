@@ -1,4 +1,5 @@
 #include "graphs/path_graph.h"
+#include "netlab/model/xml_escape.h"
 
 #include <cstdlib>
 #include <map>
@@ -53,7 +54,7 @@ std::string hop_number(int index) {
 void annotate(Node* n, const std::string& text, const std::string& color) {
   if (n->html) {
     const std::string row = R"(<TR><TD BGCOLOR="#fff1f0" ALIGN="LEFT"><FONT COLOR=")" + color +
-                            R"(" POINT-SIZE="10"><B>)" + html_escape(text) + "</B></FONT></TD></TR>";
+                            R"(" POINT-SIZE="10"><B>)" + model::xml_escape(text) + "</B></FONT></TD></TR>";
     auto end = n->label.rfind("</TABLE>");
     if (end != std::string::npos) n->label.insert(end, row);
   } else {

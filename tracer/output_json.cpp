@@ -33,23 +33,25 @@ nlohmann::ordered_json trace_to_json(const std::string& lab, const std::vector<T
       if (!h.conntrack.empty()) jh["conntrack"] = h.conntrack;
       if (!h.rules.empty()) {
         auto& rules = jh["rules"] = nlohmann::ordered_json::array();
-        for (const auto& r : h.rules) {
-          nlohmann::ordered_json jr;
-          jr["family"] = r.family;
-          jr["table"] = r.table;
-          jr["chain"] = r.chain;
-          jr["handle"] = r.handle;
-          jr["rule"] = r.rule;
-          jr["comment"] = r.comment;
-          jr["verdict"] = r.verdict;
-          rules.push_back(std::move(jr));
-        }
+        for (const auto& r : h.rules) rules.push_back(rule_to_json(r));
       }
       hops.push_back(std::move(jh));
     }
     list.push_back(std::move(jp));
   }
   return doc;
+}
+
+nlohmann::ordered_json rule_to_json(const RuleHit& r) {
+  nlohmann::ordered_json j;
+  j["family"] = r.family;
+  j["table"] = r.table;
+  j["chain"] = r.chain;
+  j["handle"] = r.handle;
+  j["rule"] = r.rule;
+  j["comment"] = r.comment;
+  j["verdict"] = r.verdict;
+  return j;
 }
 
 std::string format_json(const std::string& lab, const std::vector<TracedPacket>& packets) {

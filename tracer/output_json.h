@@ -15,6 +15,8 @@ inline constexpr int kTraceJsonVersion = 1;
 
 /// The document for `packets` (keys in the documented order); `lab` is the hop map's lab name.
 nlohmann::ordered_json trace_to_json(const std::string& lab, const std::vector<TracedPacket>& packets);
+/// One nftables rule or policy a packet met: {family, table, chain, handle, rule, comment, verdict}.
+nlohmann::ordered_json rule_to_json(const RuleHit& rule);
 /// The same, serialised with two-space indentation and a final newline.
 std::string format_json(const std::string& lab, const std::vector<TracedPacket>& packets);
 

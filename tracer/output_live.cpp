@@ -43,16 +43,9 @@ nlohmann::ordered_json live_to_json(const std::string& lab, const std::string& g
   }
   auto& rt = doc["rule_trace"] = nlohmann::ordered_json::array();
   for (const auto& e : res.events) {
-    nlohmann::ordered_json j;
-    j["id"] = e.id;
-    j["family"] = e.family;
-    j["table"] = e.table;
-    j["chain"] = e.chain;
-    j["type"] = e.type;
-    j["handle"] = e.handle;
-    j["rule"] = e.rule;
-    j["comment"] = e.comment;
-    j["verdict"] = e.verdict;
+    // The event as it came (not to_rule_hit's reading of it): handle and rule raw.
+    nlohmann::ordered_json j{{"id", e.id}, {"type", e.type}};
+    j.update(rule_to_json({e.family, e.table, e.chain, e.handle, e.rule, e.comment, e.verdict}));
     rt.push_back(std::move(j));
   }
   auto& cap = doc["capture"] = nlohmann::ordered_json::array();

@@ -1,31 +1,8 @@
 #include "netlab/libvirt/xml_writer.h"
 
-namespace netlab::libvirt {
+#include "netlab/model/xml_escape.h"
 
-std::string escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '\'': out += "&apos;"; break;
-      case '"': out += "&quot;"; break;
-      case '\t': out += "&#9;"; break;
-      case '\n': out += "&#10;"; break;
-      default: {
-        auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7f) {
-          out += "\xEF\xBF\xBD";  // U+FFFD: XML 1.0 has no way to write these bytes
-        } else {
-          out += c;
-        }
-      }
-    }
-  }
-  return out;
-}
+namespace netlab::libvirt {
 
 std::string comment_text(std::string_view text) {
   std::string out;
@@ -50,7 +27,7 @@ void XmlWriter::start_tag(const std::string& name, const std::vector<Attr>& attr
     out_ += ' ';
     out_ += key;
     out_ += "='";
-    out_ += escape(value);
+    out_ += model::xml_escape(value);
     out_ += '\'';
   }
 }
@@ -77,7 +54,7 @@ void XmlWriter::empty(const std::string& name, const std::vector<Attr>& attrs) {
 void XmlWriter::text(const std::string& name, std::string_view text, const std::vector<Attr>& attrs) {
   start_tag(name, attrs);
   out_ += '>';
-  out_ += escape(text);
+  out_ += model::xml_escape(text);
   out_ += "</" + name + ">\n";
 }
 

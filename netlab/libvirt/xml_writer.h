@@ -1,6 +1,7 @@
 #pragma once
 // A tiny XML writer for the documents netlab hands to libvirt: every attribute
-// value, text node and comment goes through an escaping function, so user text
+// value and text node goes through model::xml_escape, each comment through
+// comment_text, so user text
 // (names, paths) can never break the markup.
 #include <string>
 #include <string_view>
@@ -11,11 +12,6 @@ namespace netlab::libvirt {
 
 /// One attribute: name (a literal chosen by netlab) and value (any text, escaped).
 using Attr = std::pair<std::string, std::string>;
-
-/// Escapes text for an attribute value in single quotes or for a text node:
-/// & < > ' " become entities; control bytes other than tab and newline, which
-/// XML 1.0 cannot carry at all, become U+FFFD.
-std::string escape(std::string_view text);
 
 /// Text fit for <!-- ... -->: control bytes become spaces, "--" becomes "- -",
 /// and a trailing '-' gets a space, so the comment cannot end early.

@@ -91,7 +91,7 @@ TEST(HtmlReport, EscapesEveryText) {
   EXPECT_EQ(page.find("<script>"), std::string::npos);
   EXPECT_NE(page.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
   EXPECT_NE(page.find("a &amp; b"), std::string::npos);
-  EXPECT_NE(page.find("&quot;quoted&quot; &#39;single&#39;"), std::string::npos);
+  EXPECT_NE(page.find("&quot;quoted&quot; &apos;single&apos;"), std::string::npos);
   EXPECT_NE(page.find("&lt;dev&gt;"), std::string::npos);
   EXPECT_NE(page.find("rule &lt;drop&gt; &amp; co"), std::string::npos);
   EXPECT_NE(page.find("&lt;b&gt;not bold&lt;/b&gt;"), std::string::npos);

@@ -7,13 +7,6 @@
 namespace netlab::libvirt {
 namespace {
 
-TEST(XmlWriter, EscapesMarkupCharacters) {
-  EXPECT_EQ(escape("a&b<c>d'e\"f"), "a&amp;b&lt;c&gt;d&apos;e&quot;f");
-  EXPECT_EQ(escape("tab\tnl\n"), "tab&#9;nl&#10;");
-  EXPECT_EQ(escape(std::string("x\x01y", 3)), "x\xEF\xBF\xBDy");
-  EXPECT_EQ(escape("plain /var/lib/x.qcow2"), "plain /var/lib/x.qcow2");
-}
-
 TEST(XmlWriter, CommentTextCannotCloseTheComment) {
   EXPECT_EQ(comment_text("a--b"), "a- -b");
   EXPECT_EQ(comment_text("a---b"), "a- - -b");
