@@ -119,6 +119,13 @@ void icmp_probe(int fd, model::Ipv4 dst, uint16_t id, uint16_t seq, const std::s
   }
 }
 
+/// The probe's source port, which the tracer's BPF filter and conntrack lookup key on.
+void record_source_port(int fd, ProbeOutcome* out) {
+  sockaddr_in local{};
+  socklen_t len = sizeof local;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) == 0) out->sport = ntohs(local.sin_port);
+}
+
 void tcp_probe(model::Ipv4 dst, uint16_t port, int wait_ms, ProbeOutcome* out) {
   Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (fd.get() < 0) {
@@ -132,16 +139,14 @@ void tcp_probe(model::Ipv4 dst, uint16_t port, int wait_ms, ProbeOutcome* out) {
     return;
   }
   ++out->sent;
-  sockaddr_in local{};
-  socklen_t len = sizeof local;
-  if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&local), &len) == 0) out->sport = ntohs(local.sin_port);
+  record_source_port(fd.get(), out);
   pollfd p{fd.get(), POLLOUT, 0};
   if (rc < 0 && ::poll(&p, 1, wait_ms) <= 0) {
     out->error = "connection timed out";
     return;
   }
   int err = 0;
-  len = sizeof err;
+  socklen_t len = sizeof err;
   ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len);
   if (err == 0) {
     ++out->answered;
@@ -165,9 +170,7 @@ void udp_probe(model::Ipv4 dst, uint16_t port, const std::string& payload, int w
     return;
   }
   ++out->sent;
-  sockaddr_in local{};
-  socklen_t len = sizeof local;
-  if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&local), &len) == 0) out->sport = ntohs(local.sin_port);
+  record_source_port(fd.get(), out);
   pollfd p{fd.get(), POLLIN, 0};
   if (::poll(&p, 1, wait_ms) <= 0) {
     out->error = "no answer";
