@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <thread>
 
 #include "hostsvc_fixture.h"
@@ -60,9 +61,13 @@ TEST_F(OvsTest, TwoNamespacesOnAPrivateOvsBridgePingEachOther) {
   Result<pid_t> server = spawn({"busybox", "nc", "-l", "-p", "5555"}, listen);
   ASSERT_TRUE(server.ok()) << server.error().message;
   own_pid(*server);
+  // The message comes from a file, not a pipe: the listener (stdin /dev/null)
+  // half-closes at once, and a client whose piped stdin is not readable yet
+  // would take that FIN for the end and exit 0 without sending anything.
+  std::ofstream(run_dir_ + "/nc.in") << "hello-over-ovs\n";
   RunResult sent;
   for (int attempt = 0; attempt < 20; ++attempt) {  // until the listener is up
-    sent = run_in(kG1, {"busybox", "sh", "-c", "echo hello-over-ovs | busybox nc -w 2 192.168.160.12 5555"});
+    sent = run_in(kG1, {"busybox", "sh", "-c", "busybox nc -w 2 192.168.160.12 5555 < " + run_dir_ + "/nc.in"});
     if (sent.exit_code == 0) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
