@@ -289,6 +289,12 @@ guests:
   // red1 never learns blue1's MAC, so no echo request leaves it: the cause is the unanswered ARP.
   EXPECT_TRUE(packets_of(other, "request", "icmp echo-request").empty()) << other.dump(2);
   EXPECT_EQ(first_drop_cause(other).rfind("no ARP reply: " + lab + "-red1: 10.20.0.21 on eth0", 0), 0u) << other.dump(2);
+  // The gateway sits on the switch's own, untagged port: the request reaches it tagged and is dropped there.
+  json gateway = trace_json(lab, "red1", "10.20.0.1");
+  EXPECT_EQ(gateway["probe"]["answered"], 0);
+  EXPECT_NE(first_drop_cause(gateway).find("reached " + h + lab + "-core tagged with VLAN 10, but the host's own port"),
+            std::string::npos)
+      << gateway.dump(2);
 }
 
 TEST_F(LabTest, BridgedPathThroughTheLanBridge) {
