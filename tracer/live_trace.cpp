@@ -282,6 +282,7 @@ Result<LiveResult> trace_passive(const PassiveRequest& req) {
   lo.keep_frames = req.keep_frames;
   auto capture = LiveCapture::open(targets, lo);
   if (!capture) return capture.error();
+  if (req.on_capturing) req.on_capturing(targets.size());
   auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(req.duration_ms);
   while (true) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now()).count();

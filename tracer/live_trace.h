@@ -4,6 +4,7 @@
 // correlation, labels and explanations. `netlab trace LAB` and `netlab doctor`
 // call trace_live(); passive tracing calls trace_passive().
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,9 @@ struct PassiveRequest {
   std::string filter;     // BPF, "" = everything
   int duration_ms = 5000;
   bool keep_frames = true;
+  /// Called once every capture is open, with how many devices it covers:
+  /// traffic from then on is seen (like tcpdump's "listening on").
+  std::function<void(size_t devices)> on_capturing;
 };
 
 /// Captures on every device of the hop map for `duration_ms`, then correlates

@@ -142,6 +142,11 @@ int run_passive(const TraceOptions& opt) {
   req.filter = opt.filter;
   req.duration_ms = static_cast<int>(opt.duration_s * 1000);
   req.keep_frames = !opt.pcap.empty() || !opt.save.empty();
+  req.on_capturing = [&](size_t devices) {
+    fmt::print(stderr, "netlab trace: capturing on {} devices of lab {} for {} s{}\n", devices, opt.lab, opt.duration_s,
+               opt.filter.empty() ? "" : " (filter: " + opt.filter + ")");
+    std::fflush(stderr);
+  };
   auto res = tracer::trace_passive(req);
   if (!res) return fail(res.error().message, res.error().message.find("filter") != std::string::npos ? kExitBadInput : kExitFailed);
   if (!write_captures(opt, res->set, res->packets)) return kExitFailed;

@@ -156,10 +156,18 @@ TEST_F(LabTest, PassiveTraceSeesRealTraffic) {
   up_ok(write_topology(lab, nat_topology(lab)));
   // A ping from g2 while the passive trace runs (started first, in the background).
   auto tracer = host::ChildProcess::start(
-      {NETLAB_BINARY, "trace", lab, "--passive", "--filter", "icmp", "--duration", "2", "--json"},
-      host::SpawnOptions{.stdout_path = dir_ + "/passive.json"});
+      {NETLAB_BINARY, "trace", lab, "--passive", "--filter", "icmp", "--duration", "3", "--json"},
+      host::SpawnOptions{.stdout_path = dir_ + "/passive.json", .stderr_path = dir_ + "/passive.err"});
   ASSERT_TRUE(tracer);
-  usleep(700000);
+  // The ping goes once the tracer says it captures (as tcpdump's "listening on").
+  std::string said;
+  for (int i = 0; i < 200 && said.find("capturing on") == std::string::npos; ++i) {
+    usleep(20000);
+    std::ifstream err(dir_ + "/passive.err");
+    said.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
+  }
+  ASSERT_NE(said.find("netlab trace: capturing on "), std::string::npos) << said;
+  EXPECT_NE(said.find("devices of lab " + lab + " for 3 s (filter: icmp)"), std::string::npos) << said;
   EXPECT_TRUE(ping(lab + "-g2", "198.51.100.1"));
   auto rc = tracer->wait(std::chrono::seconds(10));
   ASSERT_TRUE(rc) << rc.error().message;
