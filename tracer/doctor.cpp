@@ -45,28 +45,43 @@ std::vector<std::string> forward_drop_chains(const std::string& text, const std:
 }
 
 model::Ipv4 doctor_target(const model::NicPath& nic, bool sandbox) {
-  if (sandbox && (nic.mode == "nat" || nic.mode == "route")) return *model::Ipv4::parse("198.51.100.1");
+  static const model::Ipv4 kInternet = *model::Ipv4::parse("198.51.100.1");
+  const bool routed = nic.mode == "nat" || nic.mode == "route";
+  auto [netns, device] = guest_end(nic);
+  if (netns.empty()) return sandbox && routed ? kInternet : model::Ipv4{};  // kvm: no routing table to ask
+  auto nl = host::Netlink::open(netns);
+  if (!nl) return {};
+  // The simulated internet, when this NIC is the one the guest reaches it by.
+  if (sandbox && routed) {
+    auto route = nl->route_to(kInternet);
+    if (route && route->dev == device) return kInternet;
+  }
+  // Else this NIC's default gateway, else the host's own address on its network.
+  if (auto routes = nl->list_routes()) {
+    for (const auto& r : *routes)
+      if (!r.dest && r.gateway && r.dev == device) return *r.gateway;
+  }
   for (const auto& h : nic.hops) {
-    if (h.role != "guest-nic") continue;
-    auto nl = host::Netlink::open(h.netns);
-    if (!nl) return {};
-    auto routes = nl->list_routes();
-    if (!routes) return {};
-    for (const auto& r : *routes) {
-      if (!r.dest && r.gateway) return *r.gateway;
-    }
+    if (h.role != "bridge" && h.role != "ovs") continue;
+    auto host = host::Netlink::open(h.netns);
+    auto addresses = host ? host->list_addresses(h.device) : Result<std::vector<model::Cidr>>(Error{""});
+    if (addresses && !addresses->empty()) return addresses->front().address;
   }
   return {};
 }
 
-Result<DoctorReport> doctor_guest(const std::string& lab, const model::HopMap& map, const std::string& guest,
-                                  model::Ipv4 target) {
-  const model::NicPath* nic = nic_of(map, guest);
-  if (nic == nullptr) return Error{"lab " + lab + " has no guest named " + guest};
+Result<DoctorReport> doctor_nic(const std::string& lab, const model::HopMap& map, const model::NicPath& nic,
+                                model::Ipv4 target) {
+  const std::string& guest = nic.guest;
+  size_t guest_nics = 0;
+  for (const auto& n : map.nics) guest_nics += n.guest == guest ? 1 : 0;
+  // The verdict names the NIC only when the guest has more than one.
+  const std::string who = guest_nics > 1 ? guest + " " + nic.nic : guest;
   DoctorReport r;
   r.guest = guest;
+  r.nic = nic.nic;
   std::vector<std::string> warnings;
-  PathFacts f = gather_facts(lab, *nic, target, &warnings);
+  PathFacts f = gather_facts(lab, nic, target, &warnings);
   using L = Check::Level;
   bool has_address = false;
   if (f.guest_netns.empty()) {
@@ -76,7 +91,7 @@ Result<DoctorReport> doctor_guest(const std::string& lab, const model::HopMap& m
     probe_req.hopmap = map;
     probe_req.guest = guest;
     probe_req.dst = target;
-    auto t = inject_target(probe_req, *nic);
+    auto t = inject_target(probe_req, nic);
     if (t) {
       has_address = true;
       add(&r, "lease", L::kOk, guest + " (kvm) has " + t->guest_ip.str() + " (hop map, lease or reservation)");
@@ -98,18 +113,18 @@ Result<DoctorReport> doctor_guest(const std::string& lab, const model::HopMap& m
                                            (f.dnsmasq_running ? "" : " and the network's dnsmasq is not running"));
   }
   if (!f.dnsmasq_running && has_address)
-    add(&r, "dnsmasq", L::kWarning, "the dnsmasq of network " + nic->network + " is not running (leases will not renew)");
-  bool routed = nic->mode == "nat" || nic->mode == "route";
+    add(&r, "dnsmasq", L::kWarning, "the dnsmasq of network " + nic.network + " is not running (leases will not renew)");
+  bool routed = nic.mode == "nat" || nic.mode == "route";
   if (routed) {
     add(&r, "forwarding", f.host_forwarding ? L::kOk : L::kProblem,
         f.host_forwarding ? "net.ipv4.ip_forward=1 in " + f.host_netns
                           : "forwarding off: net.ipv4.ip_forward=0 in " + f.host_netns);
   }
-  if (nic->mode == "nat") {
+  if (nic.mode == "nat") {
     add(&r, "nat-rule", f.nat_rule_present ? L::kOk : L::kProblem,
-        f.nat_rule_present ? "masquerade rule of network " + nic->network + " present in table inet " +
+        f.nat_rule_present ? "masquerade rule of network " + nic.network + " present in table inet " +
                                  model::nft_table_name(lab)
-                           : "masquerade missing: no masquerade rule of network " + nic->network + " in table inet " +
+                           : "masquerade missing: no masquerade rule of network " + nic.network + " in table inet " +
                                  model::nft_table_name(lab));
   }
   if (!f.host_netns.empty()) {
@@ -128,9 +143,9 @@ Result<DoctorReport> doctor_guest(const std::string& lab, const model::HopMap& m
   if (f.mtu_mismatch.empty()) add(&r, "mtu", L::kOk, "one MTU along the path");
   else for (const auto& m : f.mtu_mismatch) add(&r, "mtu", L::kProblem, "MTU mismatch: " + m);
   // Subnet overlap: a route in the host namespace into the guests' subnet that does not go to the lab's bridge.
-  auto cidr = model::Cidr::parse(nic->address);
+  auto cidr = model::Cidr::parse(nic.address);
   std::string bridge;
-  for (const auto& h : nic->hops) if (h.role == "bridge" || h.role == "ovs") bridge = h.device;
+  for (const auto& h : nic.hops) if (h.role == "bridge" || h.role == "ovs") bridge = h.device;
   if (cidr && routed && !f.host_netns.empty()) {
     auto nl = host::Netlink::open(f.host_netns);
     bool overlap = false;
@@ -156,6 +171,7 @@ Result<DoctorReport> doctor_guest(const std::string& lab, const model::HopMap& m
     req.lab = lab;
     req.hopmap = map;
     req.guest = guest;
+    req.nic = nic.nic;
     req.dst = target;
     req.keep_frames = false;
     req.timeout_ms = 1000;
@@ -179,7 +195,7 @@ Result<DoctorReport> doctor_guest(const std::string& lab, const model::HopMap& m
     if (c.level == L::kProblem) r.healthy = false;
   }
   if (r.healthy) {
-    r.verdict = guest + ": healthy" + (r.probed ? ", reaches " + target.str() : std::string(""));
+    r.verdict = who + ": healthy" + (r.probed ? ", reaches " + target.str() : std::string(""));
   } else {
     std::string first = cause;
     if (first.empty()) {
@@ -191,7 +207,7 @@ Result<DoctorReport> doctor_guest(const std::string& lab, const model::HopMap& m
       }
     }
     bool reached = r.probed && cause.empty();
-    r.verdict = guest + ": PROBLEM: " + (r.probed && !reached ? "cannot reach " + target.str() + ": " : std::string("")) +
+    r.verdict = who + ": PROBLEM: " + (r.probed && !reached ? "cannot reach " + target.str() + ": " : std::string("")) +
                 first;
   }
   return r;

@@ -26,6 +26,7 @@ std::vector<std::string> forward_drop_chains(const std::string& ruleset_text, co
 
 struct DoctorReport {
   std::string guest;
+  std::string nic;  // "eth0", ...
   std::vector<Check> checks;
   bool probed = false;
   model::Ipv4 target;
@@ -34,13 +35,15 @@ struct DoctorReport {
   std::string verdict;  // "g1: healthy, reaches 198.51.100.1" or "g1: PROBLEM: ..."
 };
 
-/// Checks `guest` of `lab` and traces a probe to `target` (0 = no probe).
-Result<DoctorReport> doctor_guest(const std::string& lab, const model::HopMap& map, const std::string& guest,
-                                  model::Ipv4 target);
-
-/// The probe target for a guest: 198.51.100.1 (the simulated internet) when the
-/// lab is a sandbox and the NIC's mode is nat or route, else the guest's default
-/// gateway (0 when it has none).
+/// Checks one guest NIC's path in `lab` and traces a probe to `target` from
+/// the guest (0 = no probe).
+Result<DoctorReport> doctor_nic(const std::string& lab, const model::HopMap& map, const model::NicPath& nic,
+                                model::Ipv4 target);
+/// The probe target for a guest NIC: 198.51.100.1 (the simulated internet)
+/// when the lab is a sandbox, the NIC's mode is nat or route and the guest
+/// reaches that address by this NIC; else the gateway of a default route on
+/// this NIC; else the host's address on the NIC's bridge (isolated networks);
+/// 0 when there is none. A kvm NIC: 198.51.100.1 in a sandbox nat/route lab, else 0.
 model::Ipv4 doctor_target(const model::NicPath& nic, bool sandbox);
 
 }  // namespace netlab::tracer

@@ -112,8 +112,7 @@ Result<InjectTarget> inject_target(const LiveRequest& req, const model::NicPath&
   t.guest_ip = cidr->address;
   t.guest_mac = *mac;
   // The next hop: the peer guest on the same subnet, else the bridge (the host is the gateway).
-  const std::string peer = guest_with_address(req.hopmap, req.dst);
-  const model::NicPath* peer_nic = peer.empty() ? nullptr : nic_of(req.hopmap, peer);
+  const model::NicPath* peer_nic = nic_with_address(req.hopmap, req.dst);
   if (cidr->contains(req.dst) && peer_nic != nullptr && model::Mac::parse(peer_nic->mac)) {
     t.next_hop = *model::Mac::parse(peer_nic->mac);
     return t;
@@ -136,12 +135,56 @@ const model::NicPath* nic_of(const model::HopMap& map, const std::string& guest)
   return nullptr;
 }
 
-std::string guest_with_address(const model::HopMap& map, model::Ipv4 ip) {
-  for (const auto& nic : map.nics) {
-    auto c = model::Cidr::parse(nic.address);
-    if (c && c->address == ip) return nic.guest;
+const model::NicPath* nic_named(const model::HopMap& map, const std::string& guest, const std::string& nic) {
+  for (const auto& n : map.nics) {
+    if (n.guest == guest && n.nic == nic) return &n;
+  }
+  return nullptr;
+}
+
+std::pair<std::string, std::string> guest_end(const model::NicPath& nic) {
+  for (const auto& h : nic.hops) {
+    if (h.role == "guest-nic") return {h.netns, h.device};
   }
   return {};
+}
+
+const model::NicPath* sending_nic(const model::HopMap& map, const std::string& guest, model::Ipv4 dst) {
+  const model::NicPath* first = nic_of(map, guest);
+  if (first == nullptr) return nullptr;
+  auto [netns, device] = guest_end(*first);
+  if (!netns.empty()) {  // a light guest: ask its kernel
+    auto nl = host::Netlink::open(netns);
+    auto route = nl ? nl->route_to(dst) : Result<host::RouteInfo>(nl.error());
+    if (!route) return first;  // no route at all: the first NIC's path explains that
+    for (const auto& n : map.nics) {
+      if (n.guest != guest) continue;
+      auto [ns, dev] = guest_end(n);
+      if (ns == netns && dev == route->dev) return &n;
+    }
+    return first;
+  }
+  const model::NicPath* routed = nullptr;
+  for (const auto& n : map.nics) {
+    if (n.guest != guest) continue;
+    auto cidr = model::Cidr::parse(n.address);
+    if (cidr && cidr->contains(dst)) return &n;
+    if (!routed && (n.mode == "nat" || n.mode == "route")) routed = &n;
+  }
+  return routed ? routed : first;
+}
+
+const model::NicPath* nic_with_address(const model::HopMap& map, model::Ipv4 ip) {
+  for (const auto& nic : map.nics) {
+    auto c = model::Cidr::parse(nic.address);
+    if (c && c->address == ip) return &nic;
+  }
+  return nullptr;
+}
+
+std::string guest_with_address(const model::HopMap& map, model::Ipv4 ip) {
+  const model::NicPath* nic = nic_with_address(map, ip);
+  return nic ? nic->guest : std::string();
 }
 
 model::Ipv4 live_address(const std::string& netns, const std::string& device) {
@@ -154,18 +197,14 @@ model::Ipv4 live_address(const std::string& netns, const std::string& device) {
 
 Result<LiveResult> trace_live(const LiveRequest& req) {
   SignalHold hold;  // declared first: released last, after the trace chain is gone
-  const model::NicPath* nic = nic_of(req.hopmap, req.guest);
-  if (nic == nullptr) return Error{"lab " + req.lab + " has no guest named " + req.guest};
+  if (nic_of(req.hopmap, req.guest) == nullptr) return Error{"lab " + req.lab + " has no guest named " + req.guest};
+  const model::NicPath* nic =
+      req.nic.empty() ? sending_nic(req.hopmap, req.guest, req.dst) : nic_named(req.hopmap, req.guest, req.nic);
+  if (nic == nullptr) return Error{"guest " + req.guest + " of lab " + req.lab + " has no NIC named " + req.nic};
   LiveResult res;
   res.nic = *nic;
-  std::string guest_ns, guest_dev;
+  auto [guest_ns, guest_dev] = guest_end(*nic);
   std::optional<InjectTarget> inject;  // a guest that cannot run commands (kvm): frames go in through its tap
-  for (const auto& h : nic->hops) {
-    if (h.role == "guest-nic") {
-      guest_ns = h.netns;
-      guest_dev = h.device;
-    }
-  }
   const std::string host_ns = point_netns(*nic);
   if (!guest_ns.empty()) {
     res.src = live_address(guest_ns, guest_dev);

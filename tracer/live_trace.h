@@ -26,6 +26,7 @@ struct LiveRequest {
   std::string lab;
   model::HopMap hopmap;   // the lab's hop map (run dir hopmap.json)
   std::string guest;      // sends the probe (a light guest: its namespace is the guest-nic hop's)
+  std::string nic;        // the guest's NIC whose path is explained; "" = sending_nic()
   model::Ipv4 dst;
   ProbeSpec spec;
   int timeout_ms = 1000;  // wait per probe for its answer
@@ -45,10 +46,21 @@ struct LiveResult {
   std::vector<std::string> warnings;    // parts that could not run (e.g. no nft table to trace in)
 };
 
-/// The NIC path of `guest` (its first NIC), or nullptr.
+/// The path of `guest`'s first NIC, or nullptr when the lab has no such guest.
 const model::NicPath* nic_of(const model::HopMap& map, const std::string& guest);
+/// The path of `guest`'s NIC named `nic` (e.g. "eth1"), or nullptr.
+const model::NicPath* nic_named(const model::HopMap& map, const std::string& guest, const std::string& nic);
+/// The NIC a packet from `guest` to dst leaves by: for a light guest the one
+/// its own kernel routes dst through (RTM_GETROUTE in its namespace); for a kvm
+/// guest the NIC whose subnet holds dst, else its first on a nat or route
+/// network. Falls back to the first NIC; nullptr when there is no such guest.
+const model::NicPath* sending_nic(const model::HopMap& map, const std::string& guest, model::Ipv4 dst);
+/// The NIC whose address (hop map) is `ip`, or nullptr.
+const model::NicPath* nic_with_address(const model::HopMap& map, model::Ipv4 ip);
 /// The guest whose NIC address (hop map) is `ip`, or "".
 std::string guest_with_address(const model::HopMap& map, model::Ipv4 ip);
+/// The namespace and device of a NIC's guest end (its guest-nic hop); both "" for a kvm guest.
+std::pair<std::string, std::string> guest_end(const model::NicPath& nic);
 /// The IPv4 address the guest NIC holds now (netlink in its namespace); 0 when none.
 model::Ipv4 live_address(const std::string& netns, const std::string& device);
 

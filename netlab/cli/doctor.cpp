@@ -34,21 +34,19 @@ int run_doctor(const DoctorOptions& opt) {
   }
   bool sandbox = false;
   if (auto st = state::read_state(opt.lab)) sandbox = st->sandbox;
-  std::vector<std::string> guests;
-  for (const auto& nic : map.nics) {
-    if ((opt.guest.empty() || nic.guest == opt.guest) &&
-        std::find(guests.begin(), guests.end(), nic.guest) == guests.end())
-      guests.push_back(nic.guest);
-  }
-  if (guests.empty()) {
+  // Every NIC of the guest(s) asked for: a guest with two NICs gets two reports.
+  std::vector<const model::NicPath*> nics;
+  for (const auto& nic : map.nics)
+    if (opt.guest.empty() || nic.guest == opt.guest) nics.push_back(&nic);
+  if (nics.empty()) {
     fmt::print(stderr, "netlab doctor: lab {} has no guest named {}\n", opt.lab, opt.guest);
     return kExitBadInput;
   }
   bool healthy = true;
   std::vector<std::string> verdicts;
-  for (const auto& g : guests) {
-    const model::NicPath* nic = tracer::nic_of(map, g);
-    auto report = tracer::doctor_guest(opt.lab, map, g, tracer::doctor_target(*nic, sandbox));
+  for (const model::NicPath* nic : nics) {
+    const std::string& g = nic->guest;
+    auto report = tracer::doctor_nic(opt.lab, map, *nic, tracer::doctor_target(*nic, sandbox));
     if (!report) {
       fmt::print(stderr, "netlab doctor: {}: {}\n", g, report.error().message);
       return kExitFailed;

@@ -179,6 +179,10 @@ class Netlink {
   Status del_route(const RouteSpec& route);
   /// The IPv4 unicast routes of the main table.
   Result<std::vector<RouteInfo>> list_routes();
+  /// The route the kernel would use for a packet to dst (RTM_GETROUTE, as
+  /// `ip route get`): its output device and gateway; `dest` is dst itself.
+  /// Error when the kernel has none (e.g. "Network is unreachable").
+  Result<RouteInfo> route_to(model::Ipv4 dst);
 
   // ---- reading links --------------------------------------------------------
   Result<std::vector<LinkInfo>> list_links();

@@ -131,8 +131,25 @@ TEST_F(NetlinkTest, BridgeVethAddressesRouteAndPing) {
   EXPECT_EQ(def->gateway->str(), "10.251.0.1");
   EXPECT_EQ(def->dev, "eth0");
 
-  // Taking things apart again.
+  // The kernel's own choice of route (as `ip route get`), on the subnet and beyond it.
+  auto on_link = g.route_to(*Ipv4::parse("10.251.0.1"));
+  ASSERT_TRUE(on_link.ok()) << on_link.error().message;
+  EXPECT_EQ(on_link->dev, "eth0");
+  EXPECT_FALSE(on_link->gateway.has_value());
+  auto beyond = g.route_to(*Ipv4::parse("198.51.100.7"));
+  ASSERT_TRUE(beyond.ok()) << beyond.error().message;
+  EXPECT_EQ(beyond->dev, "eth0");
+  ASSERT_TRUE(beyond->gateway.has_value());
+  EXPECT_EQ(beyond->gateway->str(), "10.251.0.1");
+  EXPECT_EQ(beyond->dest->str(), "198.51.100.7/32");
+
+  // Taking things apart again (the requests after route_to get their own acks).
   ASSERT_OK(g.del_route({.gateway = Ipv4::parse("10.251.0.1"), .dev = "eth0"}));
+  auto nowhere = g.route_to(*Ipv4::parse("198.51.100.7"));
+  ASSERT_FALSE(nowhere.ok());
+  EXPECT_NE(nowhere.error().message.find("no route to 198.51.100.7 in namespace " + guest), std::string::npos)
+      << nowhere.error().message;
+  EXPECT_NE(nowhere.error().message.find("unreachable"), std::string::npos) << nowhere.error().message;
   ASSERT_OK(g.del_address("eth0", *Cidr::parse("10.251.0.10/24")));
   EXPECT_TRUE(ip_json({"-n", guest, "-j", "route", "show", "default"}).empty());
   ASSERT_OK(h.delete_link("hc-g1-0"));  // the peer goes with it

@@ -333,5 +333,48 @@ guests:
   EXPECT_EQ(packets_of(doc, "reply", "icmp echo-reply").size(), 1u);
 }
 
+// A guest on two networks is traced, and doctored, on the NIC its own routing
+// picks for the destination, not on its first NIC.
+TEST_F(LabTest, TwoHomedGuestIsTracedOnTheNicItRoutesBy) {
+  const std::string lab = "ltm2";
+  up_ok(write_topology(lab, "name: " + lab + R"(
+networks:
+  front:
+    mode: nat
+    subnet: 192.168.171.0/24
+  back:
+    mode: isolated
+    subnet: 10.0.171.0/24
+guests:
+  web:
+    nics:
+      - {network: front, address: 192.168.171.10/24}
+      - {network: back, address: 10.0.171.10/24}
+  db:
+    nics:
+      - {network: back, address: 10.0.171.5/24}
+)"));
+  json back = trace_json(lab, "web", "10.0.171.5");
+  EXPECT_EQ(back["probe"]["answered"], 1) << back.dump(2);
+  auto req = packets_of(back, "request", "icmp echo-request");
+  ASSERT_EQ(req.size(), 1u) << back.dump(2);
+  EXPECT_EQ(hops_of(req[0]).front(), "guest-nic " + lab + "-web/eth1 out");
+  EXPECT_EQ(hops_of(req[0]).back(), "guest-nic " + lab + "-db/eth0 in");
+
+  json out = trace_json(lab, "web", "198.51.100.1");
+  EXPECT_EQ(out["probe"]["answered"], 1) << out.dump(2);
+  auto out_req = packets_of(out, "request", "icmp echo-request");
+  ASSERT_EQ(out_req.size(), 1u) << out.dump(2);
+  EXPECT_EQ(hops_of(out_req[0]).front(), "guest-nic " + lab + "-web/eth0 out");
+
+  // doctor: one report per NIC, each probing what that NIC leads to.
+  Outcome d = doctor(lab, "web");
+  EXPECT_EQ(d.exit_code, 0) << d.out << d.err;
+  EXPECT_NE(d.out.find("web (eth0 network front, mode nat):"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("web (eth1 network back, mode isolated):"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("verdict: web eth0: healthy, reaches 198.51.100.1"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("verdict: web eth1: healthy, reaches 10.0.171.1"), std::string::npos) << d.out;
+}
+
 }  // namespace
 }  // namespace netlab::testing
