@@ -187,38 +187,6 @@ Result<std::vector<RouteInfo>> Netlink::list_routes() {
   return out;
 }
 
-namespace {
-
-/// What the exchange of one RTM_GETROUTE brought back.
-struct RouteReply {
-  rtnl_route* route = nullptr;  // owned
-  int error = 0;                // positive errno from the kernel
-  bool done = false;            // the ack (or the error) arrived
-  ~RouteReply() {
-    if (route) rtnl_route_put(route);
-  }
-};
-
-int on_route(nl_msg* msg, void* arg) {
-  auto* reply = static_cast<RouteReply*>(arg);
-  if (!reply->route && nlmsg_hdr(msg)->nlmsg_type == RTM_NEWROUTE) rtnl_route_parse(nlmsg_hdr(msg), &reply->route);
-  return NL_OK;
-}
-
-int on_route_error(sockaddr_nl*, nlmsgerr* err, void* arg) {
-  auto* reply = static_cast<RouteReply*>(arg);
-  reply->error = -err->error;
-  reply->done = true;
-  return NL_STOP;
-}
-
-int on_route_ack(nl_msg*, void* arg) {
-  static_cast<RouteReply*>(arg)->done = true;
-  return NL_STOP;
-}
-
-}  // namespace
-
 Result<RouteInfo> Netlink::route_to(model::Ipv4 dst) {
   const std::string where = "route to " + dst.str() + (netns().empty() ? "" : " in namespace " + netns());
   rtmsg header{};
@@ -227,31 +195,22 @@ Result<RouteInfo> Netlink::route_to(model::Ipv4 dst) {
   nl_msg* msg = new_message(RTM_GETROUTE, 0, header);
   if (!msg) return Error{"cannot look up the " + where + ": out of memory"};
   put_ipv4(msg, RTA_DST, dst);
-  int sent = nl_send_auto(sock_, msg);
-  nlmsg_free(msg);
-  if (sent < 0) return Error{"cannot look up the " + where + ": " + nl_error_text(sent)};
-  // Read up to the ack, so that no stray ack is left for the next request on this socket.
-  RouteReply reply;
-  nl_cb* cb = nl_cb_clone(nl_socket_get_cb(sock_));
-  if (!cb) return Error{"cannot look up the " + where + ": out of memory"};
-  nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_route, &reply);
-  nl_cb_err(cb, NL_CB_CUSTOM, on_route_error, &reply);
-  nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_route_ack, &reply);
-  while (!reply.done) {
-    int r = nl_recvmsgs(sock_, cb);
-    if (r < 0 && !reply.done) {
-      reply.error = EIO;
-      break;
+  struct RoutePtr {
+    rtnl_route* p = nullptr;
+    ~RoutePtr() {
+      if (p) rtnl_route_put(p);
     }
-  }
-  nl_cb_put(cb);
-  if (reply.error != 0) return Error{"no " + where + ": " + std::strerror(reply.error)};
-  if (!reply.route || rtnl_route_get_nnexthops(reply.route) == 0)
+  } route;
+  int err = transact(msg, [&](nl_msg* answer) {
+    if (!route.p && nlmsg_hdr(answer)->nlmsg_type == RTM_NEWROUTE) rtnl_route_parse(nlmsg_hdr(answer), &route.p);
+  });
+  if (err != 0) return Error{"no " + where + ": " + std::strerror(err)};
+  if (!route.p || rtnl_route_get_nnexthops(route.p) == 0)
     return Error{"no " + where + ": the kernel's answer names no next hop"};
   RouteInfo info;
   info.dest = model::Cidr{dst, 32};
-  info.metric = static_cast<int>(rtnl_route_get_priority(reply.route));
-  rtnl_nexthop* nh = rtnl_route_nexthop_n(reply.route, 0);
+  info.metric = static_cast<int>(rtnl_route_get_priority(route.p));
+  rtnl_nexthop* nh = rtnl_route_nexthop_n(route.p, 0);
   info.gateway = to_ipv4(rtnl_route_nh_get_gateway(nh));
   if (int oif = rtnl_route_nh_get_ifindex(nh); oif > 0) {
     char name[IF_NAMESIZE + 1] = {};

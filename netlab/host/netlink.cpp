@@ -22,7 +22,14 @@ namespace {
 struct AckState {
   int error = 0;
   bool done = false;
+  const std::function<void(nl_msg*)>* on_answer = nullptr;
 };
+
+int on_valid(nl_msg* msg, void* arg) {
+  auto* state = static_cast<AckState*>(arg);
+  if (*state->on_answer) (*state->on_answer)(msg);
+  return NL_OK;
+}
 
 int on_error(sockaddr_nl*, nlmsgerr* err, void* arg) {
   auto* state = static_cast<AckState*>(arg);
@@ -113,13 +120,15 @@ Netlink::~Netlink() {
   if (sock_) nl_socket_free(sock_);
 }
 
-int Netlink::transact(nl_msg* msg) {
+int Netlink::transact(nl_msg* msg, const std::function<void(nl_msg*)>& on_answer) {
   int sent = nl_send_auto(sock_, msg);
   nlmsg_free(msg);
   if (sent < 0) return EIO;
   AckState state;
+  state.on_answer = &on_answer;
   nl_cb* cb = nl_cb_clone(nl_socket_get_cb(sock_));
   if (!cb) return ENOMEM;
+  nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &state);
   nl_cb_err(cb, NL_CB_CUSTOM, on_error, &state);
   nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &state);
   while (!state.done) {

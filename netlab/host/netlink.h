@@ -203,8 +203,9 @@ class Netlink {
  private:
   Netlink(nl_sock* sock, std::string netns);
   /// Sends msg (consumed), waits for the kernel's ack; returns 0 or a
-  /// positive errno.
-  int transact(nl_msg* msg);
+  /// positive errno. Each answer that comes before the ack (e.g. the route
+  /// of an RTM_GETROUTE) goes to on_answer.
+  int transact(nl_msg* msg, const std::function<void(nl_msg*)>& on_answer = {});
   /// Sets a link attribute by name (RTM_NEWLINK without CREATE); see link.cpp.
   Status change_link(const std::string& dev, const std::string& what,
                      const std::function<void(nl_msg*)>& fill, unsigned flags_set = 0, unsigned flags_change = 0);
