@@ -19,7 +19,8 @@ Result<PcapHandle> activate(const std::string& device, bool promisc, const LiveO
   if (!p) return Error{err};
   pcap_set_snaplen(p.get(), options.snaplen);
   pcap_set_promisc(p.get(), promisc ? 1 : 0);
-  pcap_set_immediate_mode(p.get(), 1);
+  pcap_set_immediate_mode(p.get(), options.immediate ? 1 : 0);
+  if (!options.immediate) pcap_set_timeout(p.get(), options.block_timeout_ms);
   pcap_set_buffer_size(p.get(), options.buffer_bytes);
   if (pcap_set_tstamp_precision(p.get(), PCAP_TSTAMP_PRECISION_NANO) != 0) {
     return Error{"nanosecond timestamps are not supported"};

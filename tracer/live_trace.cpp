@@ -319,6 +319,7 @@ Result<LiveResult> trace_passive(const PassiveRequest& req) {
   LiveOptions lo;
   lo.filter = req.filter;
   lo.keep_frames = req.keep_frames;
+  lo.immediate = false;  // real traffic can be heavy, and nothing waits on a single frame here
   auto capture = LiveCapture::open(targets, lo);
   if (!capture) return capture.error();
   if (req.on_capturing) req.on_capturing(targets.size());

@@ -6,15 +6,22 @@
 // the target rate, a fixed packet count. Reports per device what libpcap
 // received and dropped (pcap_stats) and the frames decoded, and the rate the
 // capture handled. Prints one JSON object. Usage:
-//   tracer_bench_live NETLAB_BINARY [--rate PPS] [--count N] [--lab NAME] [--snaplen BYTES] [--no-capture]
+//   tracer_bench_live NETLAB_BINARY [--rate PPS] [--count N] [--lab NAME] [--snaplen BYTES] [--senders K] [--no-capture]
 // (--no-capture: the same stream without capture, to see what the kernel path alone sustains.)
+// (--blocks: libpcap's TPACKET_V3 block ring instead of immediate mode.)
+// (--senders K: K sockets in g1, each on its own thread pinned to CPU i mod ncpu, each
+// sending rate/K pps: a veth forwards in its sender's softirq, so one sender keeps
+// the whole path on one core.)
 // (libpcap's immediate mode uses TPACKET_V2, whose ring slots are snaplen-sized:
 // the snaplen decides how many frames the 32 MB ring holds.)
 #include <arpa/inet.h>
+#include <sched.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -43,6 +50,7 @@ struct SendResult {
 /// Sends `count` UDP datagrams of 64 bytes payload to dst:port at `rate` pps from namespace `netns`.
 SendResult send_stream(const std::string& netns, const std::string& dst, uint16_t port, uint64_t count, uint64_t rate) {
   SendResult r;
+  if (rate == 0 || count == 0) return r;
   Status st = host::in_netns(netns, [&] {
     int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
@@ -106,12 +114,14 @@ int main(int argc, char** argv) {
   std::string netlab = argv[1];
   uint64_t rate = 200000, count = 400000;
   int snaplen = 256;
+  int senders = 1;
   bool capture = true;
+  bool blocks = false;
   std::string lab = "lbn";
   for (int i = 2; i < argc; i += 2) {
     std::string k = argv[i];
-    if (k == "--no-capture") {
-      capture = false;
+    if (k == "--no-capture" || k == "--blocks") {
+      (k == "--blocks" ? blocks : capture) = k == "--blocks";
       --i;
       continue;
     }
@@ -120,6 +130,7 @@ int main(int argc, char** argv) {
     else if (k == "--count") count = std::stoull(argv[i + 1]);
     else if (k == "--lab") lab = argv[i + 1];
     else if (k == "--snaplen") snaplen = std::stoi(argv[i + 1]);
+    else if (k == "--senders") senders = std::max(1, std::stoi(argv[i + 1]));
   }
   const std::string topo = "/tmp/" + lab + "-bench.yaml";
   std::ofstream(topo) << "name: " << lab << R"(
@@ -156,30 +167,46 @@ guests:
     lo.keep_frames = false;
     lo.buffer_bytes = 32 << 20;
     lo.snaplen = snaplen;
+    lo.immediate = !blocks;
     auto cap = tracer::LiveCapture::open(capture ? four : std::vector<tracer::CaptureTarget>{}, lo);
     if (!cap) {
       std::fprintf(stderr, "capture: %s\n", cap.error().message.c_str());
       rc = 1;
     } else {
-      std::atomic<bool> done{false};
-      SendResult sent;
+      std::atomic<int> running{senders};
+      std::vector<SendResult> parts(static_cast<size_t>(senders));
+      std::vector<std::thread> threads;
+      const unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
       auto t0 = Clock::now();
-      std::thread sender([&] {
-        sent = send_stream(map.lab + "-g1", "198.51.100.1", 9999, count, rate);
-        done = true;
-      });
-      while (!done) {
+      for (int i = 0; i < senders; ++i) {
+        const uint64_t share = count / senders + (static_cast<uint64_t>(i) < count % senders ? 1 : 0);
+        threads.emplace_back([&, i, share] {
+          cpu_set_t set;
+          CPU_ZERO(&set);
+          CPU_SET(static_cast<unsigned>(i) % cpus, &set);
+          ::sched_setaffinity(0, sizeof set, &set);
+          parts[static_cast<size_t>(i)] = send_stream(map.lab + "-g1", "198.51.100.1", 9999, share, rate / senders);
+          --running;
+        });
+      }
+      while (running > 0) {
         if (capture) cap->poll(20);
         else usleep(20000);
       }
-      sender.join();
+      for (auto& t : threads) t.join();
+      SendResult sent;
+      for (const auto& p : parts) {
+        sent.sent += p.sent;
+        sent.seconds = std::max(sent.seconds, p.seconds);
+        if (sent.error.empty()) sent.error = p.error;
+      }
       cap->drain(50, 2000);
       double wall = std::chrono::duration<double>(Clock::now() - t0).count();
       auto stats = cap->stats();
       uint64_t frames = cap->frames(), dropped = 0;
-      std::printf("{\n  \"snaplen\": %d, \"rate_target_pps\": %llu, \"count\": %llu, \"sent\": %llu, \"send_seconds\": %.3f,"
+      std::printf("{\n  \"snaplen\": %d, \"senders\": %d, \"rate_target_pps\": %llu, \"count\": %llu, \"sent\": %llu, \"send_seconds\": %.3f,"
                   " \"send_pps\": %.0f,\n",
-                  snaplen, static_cast<unsigned long long>(rate), static_cast<unsigned long long>(count),
+                  snaplen, senders, static_cast<unsigned long long>(rate), static_cast<unsigned long long>(count),
                   static_cast<unsigned long long>(sent.sent), sent.seconds, sent.sent / sent.seconds);
       std::printf("  \"devices\": [\n");
       for (size_t i = 0; i < stats.size(); ++i) {
