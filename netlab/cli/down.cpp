@@ -17,7 +17,7 @@ void add_down(CLI::App& app, int* exit_code) {
     auto report = plan::down(*lab);
     if (!report) {
       fmt::print(stderr, "netlab down: {}\n", report.error().message);
-      *exit_code = kExitFailed;
+      *exit_code = report.error().bad_input ? kExitBadInput : kExitFailed;
       return;
     }
     fmt::print("{}: removed {} objects\n", *lab, report->removed.size());

@@ -33,8 +33,7 @@ void run(const ExportOptions& opt, int* exit_code) {
     return;
   }
   model::Topology topo;
-  std::error_code ec;
-  if (std::filesystem::is_regular_file(opt.source, ec)) {
+  if (names_a_file(opt.source)) {
     auto input = load_valid_topology(opt.source, exit_code);
     if (!input) return;  // messages printed, exit code 2
     topo = std::move(input->topology);
@@ -60,6 +59,7 @@ void run(const ExportOptions& opt, int* exit_code) {
     *exit_code = kExitOk;
     return;
   }
+  std::error_code ec;
   std::filesystem::create_directories(opt.output_dir, ec);
   if (ec) {
     fmt::print(stderr, "netlab export: cannot create {}: {}\n", opt.output_dir, ec.message());

@@ -5,7 +5,6 @@
 // Without -o the SVG goes to stdout.
 #include <fmt/core.h>
 
-#include <filesystem>
 #include <fstream>
 #include <memory>
 
@@ -55,7 +54,7 @@ Loaded load_checked(model::LoadResult loaded) {
 /// a sandbox, and the leases its dnsmasq processes recorded.
 Loaded load_lab(const std::string& lab) {
   auto text = state::read_lab_file(lab, "topology.yaml");
-  if (!text) return Loaded{.exit_code = kExitBadInput, .message = "no lab named " + lab + "\n"};
+  if (!text) return Loaded{.exit_code = kExitBadInput, .message = "netlab graph: no lab named '" + lab + "'\n"};
   Loaded out = load_checked(model::load_string(*text, state::lab_dir(lab) + "/topology.yaml"));
   if (out.exit_code != kExitOk) return out;
   if (auto st = state::read_state(lab)) out.live.sandbox = st->sandbox;
@@ -69,9 +68,8 @@ Loaded load_lab(const std::string& lab) {
 }
 
 void run(const GraphOptions& opt, int* exit_code) {
-  std::error_code ec;
   Loaded loaded;
-  if (std::filesystem::is_regular_file(opt.source, ec)) {
+  if (names_a_file(opt.source)) {
     auto input = load_valid_topology(opt.source, exit_code);
     if (!input) return;  // messages printed, exit code 2
     loaded.topology = std::move(input->topology);

@@ -34,9 +34,18 @@ std::optional<TopologyInput> load_valid_topology(const std::string& path, int* e
   return input;
 }
 
-std::optional<std::string> lab_name_from_argument(const std::string& lab_or_file, int* exit_code) {
+bool names_a_file(const std::string& lab_or_file) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(lab_or_file, ec)) return lab_or_file;
+  if (std::filesystem::is_regular_file(lab_or_file, ec)) return true;
+  auto ends_with = [&](const std::string& suffix) {
+    return lab_or_file.size() > suffix.size() &&
+           lab_or_file.compare(lab_or_file.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  return lab_or_file.find('/') != std::string::npos || ends_with(".yaml") || ends_with(".yml") || ends_with(".json");
+}
+
+std::optional<std::string> lab_name_from_argument(const std::string& lab_or_file, int* exit_code) {
+  if (!names_a_file(lab_or_file)) return lab_or_file;
   auto input = load_valid_topology(lab_or_file, exit_code);
   if (!input) return std::nullopt;
   return input->topology.name;

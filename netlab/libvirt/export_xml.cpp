@@ -3,6 +3,7 @@
 #include <set>
 
 #include "netlab/libvirt/xml_writer.h"
+#include "netlab/model/loader.h"
 #include "netlab/model/names.h"
 
 namespace netlab::libvirt {
@@ -171,6 +172,8 @@ std::string network_xml(const Topology& topo, const Network& net) {
     w.empty("bridge", {{"name", model::bridge_name(topo, net)}, {"stp", "off"}, {"delay", "0"}});
   }
   if (net.mtu != 1500) w.empty("mtu", {{"size", std::to_string(net.mtu)}});
+  // The bridge's fixed MAC, as netlab up sets it (libvirt keeps one per network too).
+  if (!ovs && net.mode != NetworkMode::bridge) w.empty("mac", {{"address", model::generate_bridge_mac(topo, net.name).str()}});
   if (ovs && !macvtap) {
     w.empty("virtualport", {{"type", "openvswitch"}});
     for (int vlan : vlans_on(topo, net)) {

@@ -12,6 +12,7 @@
 #include "netlab/libvirt/export_xml.h"
 #include "netlab/libvirt/import_xml.h"
 #include "netlab/model/diagnostic.h"
+#include "netlab/model/loader.h"
 
 namespace netlab::libvirt {
 namespace {
@@ -159,6 +160,7 @@ class Reader {
   void dhcp(xmlNode* n);
   void dns(xmlNode* n);
   void finish(xmlNode* root);
+  void bridge_mac(xmlNode* n);
 
   std::string file_;
   ImportedNetwork out_;
@@ -167,6 +169,7 @@ class Reader {
   std::vector<std::pair<long, std::string>> notes_;  // (line, text), sorted by line at the end
   // What the document said, before the mode is decided.
   bool has_name_ = false;
+  xmlNode* mac_ = nullptr;  // <mac>, read once the metadata is known
   xmlNode* forward_ = nullptr;
   std::string forward_mode_;
   std::vector<std::string> forward_interfaces_;
@@ -210,15 +213,30 @@ Result<ImportedNetwork> Reader::run(std::string_view text) {
     else if (is(c, "portgroup")) portgroup(c);
     else if (is(c, "ip")) ip(c, false);
     else if (is(c, "dns")) dns(c);
+    else if (is(c, "mac")) mac_ = c;
     else ignored(c);
   }
   leftover_attributes(root);
   finish(root);
+  if (mac_) bridge_mac(mac_);
   if (error_) return Error{*error_};
   std::stable_sort(notes_.begin(), notes_.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& note_line : notes_) out_.notes.push_back(std::move(note_line.second));
   return std::move(out_);
+}
+
+void Reader::bridge_mac(xmlNode* n) {
+  // netlab's own export writes the fixed MAC it gives the bridge: nothing lost.
+  auto address = attr(n, "address");
+  leftover_attributes(n);
+  if (!out_.lab.empty() && !out_.name.empty() && address) {
+    model::Topology topo;
+    topo.name = out_.lab;
+    if (model::generate_bridge_mac(topo, out_.name).str() == *address) return;
+  }
+  note(n, "ignored <mac" + (address ? " address='" + model::excerpt(*address) + "'" : std::string()) +
+              ">: netlab gives each bridge a fixed MAC of its own");
 }
 
 void Reader::name(xmlNode* n) {

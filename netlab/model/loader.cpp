@@ -438,9 +438,10 @@ LoadResult load_file(const std::string& path) {
   return load_string(text.str(), path);
 }
 
-Mac generate_mac(const std::string& lab, const std::string& guest, size_t nic_index) {
-  // FNV-1a (32 bit) of "lab/guest/index": stable across runs, machines and compilers.
-  std::string key = lab + "/" + guest + "/" + std::to_string(nic_index);
+namespace {
+
+/// 52:54:00 plus 24 bits of FNV-1a (32 bit) of `key`: stable across runs, machines and compilers.
+Mac hashed_mac(const std::string& key) {
   uint32_t hash = 2166136261u;
   for (unsigned char c : key) {
     hash ^= c;
@@ -448,6 +449,27 @@ Mac generate_mac(const std::string& lab, const std::string& guest, size_t nic_in
   }
   return Mac{{0x52, 0x54, 0x00, static_cast<uint8_t>(hash >> 16), static_cast<uint8_t>(hash >> 8),
               static_cast<uint8_t>(hash)}};
+}
+
+}  // namespace
+
+Mac generate_mac(const std::string& lab, const std::string& guest, size_t nic_index) {
+  return hashed_mac(lab + "/" + guest + "/" + std::to_string(nic_index));
+}
+
+Mac generate_bridge_mac(const Topology& topo, const std::string& network) {
+  auto taken = [&](const Mac& mac) {
+    for (const auto& guest : topo.guests)
+      for (const auto& nic : guest.nics)
+        if (nic.mac == mac) return true;
+    return false;
+  };
+  // "lab/network/bridge" cannot be a NIC's key (those end in a number); a hash
+  // that still hits a NIC MAC is hashed again with a counter.
+  std::string key = topo.name + "/" + network + "/bridge";
+  Mac mac = hashed_mac(key);
+  for (int attempt = 1; taken(mac); ++attempt) mac = hashed_mac(key + "/" + std::to_string(attempt));
+  return mac;
 }
 
 }  // namespace netlab::model

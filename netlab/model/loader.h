@@ -26,4 +26,10 @@ LoadResult load_string(const std::string& text, const std::string& file_name);
 /// none: 52:54:00 plus 24 bits of a stable hash, so the same file gives the same MAC.
 Mac generate_mac(const std::string& lab, const std::string& guest, size_t nic_index);
 
+/// The MAC of network `network`'s bridge in `topo` (libvirt gives virbr0 one too):
+/// 52:54:00 plus a stable hash, never one of the lab's NIC MACs. A fixed bridge
+/// MAC outlives the bridge: when `up` recreates a bridge deleted by hand, the
+/// guests' ARP entries for their gateway still hold.
+Mac generate_bridge_mac(const Topology& topo, const std::string& network);
+
 }  // namespace netlab::model

@@ -10,6 +10,9 @@ namespace netlab {
 /// An error as a value: a human sentence saying what failed and why.
 struct Error {
   std::string message;
+  /// The request itself was wrong (e.g. it names a lab that does not exist):
+  /// nothing was changed, and the command exits 2 rather than 1.
+  bool bad_input = false;
 };
 
 /// Holds either a T or an Error. Check with ok() / operator bool before value().

@@ -27,6 +27,7 @@ struct CreateBridge {
   std::string netns, name;
   int mtu = 1500;
   std::string alias;
+  std::optional<model::Mac> mac;  // fixed, so that a recreated bridge keeps it (model::generate_bridge_mac)
 };
 /// A veth pair: `name` in `netns`, its peer `peer_name` created directly in `peer_netns`.
 struct CreateVeth {

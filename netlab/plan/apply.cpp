@@ -111,6 +111,7 @@ class Executor {
     spec.name = a.name;
     spec.mtu = a.mtu;
     spec.alias = a.alias;
+    spec.mac = a.mac;
     return (*sock)->create_bridge(spec);
   }
 

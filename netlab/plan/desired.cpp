@@ -1,6 +1,7 @@
 #include "netlab/plan/desired.h"
 
 #include "netlab/host/nft_rules.h"
+#include "netlab/model/loader.h"
 #include "netlab/model/names.h"
 
 namespace netlab::plan {
@@ -102,7 +103,7 @@ class Builder {
   /// A Linux bridge, or an OVS bridge (starting the lab's OVS daemons first).
   void switch_device(const model::Network& net, const std::string& bridge) {
     if (!ovs(net)) {
-      add(CreateBridge{host_, bridge, net.mtu, tag_});
+      add(CreateBridge{host_, bridge, net.mtu, tag_, model::generate_bridge_mac(topo_, net.name)});
       return;
     }
     if (!ovs_started_) add(StartOvs{host_, target_.run_dir});

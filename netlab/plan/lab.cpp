@@ -164,7 +164,7 @@ Result<TeardownReport> down(const std::string& lab) {
   auto objects = state::read_journal(lab);
   if (!st && objects.empty()) {
     if (!std::filesystem::exists(state::lab_dir(lab))) (*lock)->remove_on_release();
-    return Error{"no lab named '" + lab + "'"};
+    return Error{"no lab named '" + lab + "'", true};
   }
   Sockets sockets;
   // Tagged links the journal may have missed (e.g. created by hand with the tag).

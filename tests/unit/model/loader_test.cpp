@@ -179,6 +179,26 @@ TEST(Loader, GeneratedMacsAreStableAndDistinct) {
   EXPECT_NE(generate_mac("lab", "g1", 0), generate_mac("lab2", "g1", 0));
 }
 
+TEST(Loader, BridgeMacsAreFixedAndNeverANicMac) {
+  Topology topo;
+  topo.name = "nat";
+  const Mac first = generate_bridge_mac(topo, "default");
+  EXPECT_EQ(first, generate_bridge_mac(topo, "default"));  // same lab and network, same MAC
+  EXPECT_EQ(first.str().rfind("52:54:00:", 0), 0u);
+  EXPECT_NE(first, generate_bridge_mac(topo, "other"));
+  EXPECT_EQ(first.str(), "52:54:00:37:60:0e");  // pinned: `netlab export` writes it, `up` sets it
+  // A guest NIC that happens to hold that MAC pushes the bridge to another one.
+  Guest g;
+  g.name = "g";
+  Nic nic;
+  nic.mac = first;
+  g.nics.push_back(nic);
+  topo.guests.push_back(g);
+  const Mac moved = generate_bridge_mac(topo, "default");
+  EXPECT_NE(moved, first);
+  EXPECT_EQ(moved.str().rfind("52:54:00:", 0), 0u);
+}
+
 TEST(Loader, MemorySizes) {
   auto mem = [](const std::string& value) {
     auto r = load_string("name: m\nguests:\n  v:\n    kind: kvm\n    memory: " + value + "\n", "m.yaml");
