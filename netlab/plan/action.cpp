@@ -9,7 +9,8 @@ struct Describe {
   std::string operator()(const CreateNetns& a) { return "create namespace " + a.name; }
   std::string operator()(const SetSysctl& a) { return "set " + a.key + "=" + a.value + " in " + where(a.netns); }
   std::string operator()(const CreateBridge& a) {
-    return "create bridge " + a.name + " in " + where(a.netns) + " (mtu " + std::to_string(a.mtu) + ")";
+    return "create bridge " + a.name + " in " + where(a.netns) + " (mtu " + std::to_string(a.mtu) +
+           (a.mac ? ", mac " + a.mac->str() : "") + (a.mac_of.empty() ? "" : ", the mac of " + a.mac_of) + ")";
   }
   std::string operator()(const CreateVeth& a) {
     return "create veth " + a.name + " in " + where(a.netns) + " <-> " + a.peer_name + " in " + where(a.peer_netns) +

@@ -28,6 +28,10 @@ struct CreateBridge {
   int mtu = 1500;
   std::string alias;
   std::optional<model::Mac> mac;  // fixed, so that a recreated bridge keeps it (model::generate_bridge_mac)
+  /// Or: the MAC of this link, read when the bridge is made. A bridge-mode
+  /// bridge takes its uplink's, so the host keeps its identity on the LAN
+  /// (DHCP reservations, switch port security) once the uplink is a port.
+  std::string mac_of;
 };
 /// A veth pair: `name` in `netns`, its peer `peer_name` created directly in `peer_netns`.
 struct CreateVeth {

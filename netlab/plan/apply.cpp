@@ -112,6 +112,11 @@ class Executor {
     spec.mtu = a.mtu;
     spec.alias = a.alias;
     spec.mac = a.mac;
+    if (!a.mac_of.empty()) {
+      auto link = (*sock)->find_link(a.mac_of);
+      if (!link) return link.error();
+      if (*link) spec.mac = model::Mac::parse((*link)->mac);
+    }
     return (*sock)->create_bridge(spec);
   }
 

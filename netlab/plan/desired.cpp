@@ -103,7 +103,8 @@ class Builder {
   /// A Linux bridge, or an OVS bridge (starting the lab's OVS daemons first).
   void switch_device(const model::Network& net, const std::string& bridge) {
     if (!ovs(net)) {
-      add(CreateBridge{host_, bridge, net.mtu, tag_, model::generate_bridge_mac(topo_, net.name)});
+      if (net.mode == NetworkMode::bridge) add(CreateBridge{host_, bridge, net.mtu, tag_, std::nullopt, net.uplink});
+      else add(CreateBridge{host_, bridge, net.mtu, tag_, model::generate_bridge_mac(topo_, net.name), ""});
       return;
     }
     if (!ovs_started_) add(StartOvs{host_, target_.run_dir});

@@ -31,6 +31,12 @@ Outcome in_netns(const std::string& netns, const std::vector<std::string>& argv,
   return run_command(full, timeout_s);
 }
 
+std::string mac_of(const std::string& netns, const std::string& device) {
+  std::string out = in_netns(netns, {"ip", "-o", "link", "show", "dev", device}).out;
+  size_t at = out.find("link/ether ");
+  return at == std::string::npos ? "" : out.substr(at + 11, 17);
+}
+
 bool ping(const std::string& netns, const std::string& address) {
   return in_netns(netns, {"ping", "-c", "1", "-W", "1", address}).exit_code == 0;
 }

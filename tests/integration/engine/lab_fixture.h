@@ -26,6 +26,8 @@ Outcome netlab(const std::vector<std::string>& args, int timeout_s = 120);
 Outcome in_netns(const std::string& netns, const std::vector<std::string>& argv, int timeout_s = 30);
 /// One ICMP echo from namespace `netns` to `address`; true when answered.
 bool ping(const std::string& netns, const std::string& address);
+/// The MAC of `device` in `netns` as `ip` shows it ("" when there is none).
+std::string mac_of(const std::string& netns, const std::string& device);
 
 /// Everything of `lab` that still exists: namespaces, run files, dnsmasq processes.
 std::vector<std::string> leftovers(const std::string& lab);

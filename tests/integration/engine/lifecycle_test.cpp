@@ -57,13 +57,6 @@ TEST_F(LabTest, SecondUpDoesNothingAndChangesNothing) {
   EXPECT_NE(plan.out.find("nothing to do"), std::string::npos) << plan.out;
 }
 
-/// The MAC of `device` in `netns` as `ip` shows it ("" when there is none).
-std::string mac_of(const std::string& netns, const std::string& device) {
-  std::string out = in_netns(netns, {"ip", "-o", "link", "show", "dev", device}).out;
-  size_t at = out.find("link/ether ");
-  return at == std::string::npos ? "" : out.substr(at + 11, 17);
-}
-
 TEST_F(LabTest, PartsRemovedByHandComeBack) {
   auto file = write_topology("tdrift", small_nat("tdrift", 142));
   up_ok(file);

@@ -138,6 +138,10 @@ guests:
   pc: {nics: [{network: office}]}
 )");
   up_ok(file);
+  // The bridge carries the uplink's MAC: the host keeps its identity on the LAN.
+  const std::string uplink_mac = mac_of("tbrg-host", "eth1");
+  EXPECT_FALSE(uplink_mac.empty());
+  EXPECT_EQ(mac_of("tbrg-host", "tbrg-office"), uplink_mac);
   json st = status_json("tbrg");
   const std::string address = guest_address(st, "pc");
   ASSERT_EQ(address.rfind("192.0.2.", 0), 0u) << st.dump();  // the LAN's range, 192.0.2.100-199

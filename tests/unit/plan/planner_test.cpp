@@ -118,7 +118,7 @@ TEST(Planner, BridgeDeletedByHandIsRecreatedWithItsPorts) {
     if (link.master == "nat-default") link.master.clear();  // the kernel releases the ports
   auto lines = describe_all(make(topo, sandbox_target("nat"), observed));
   EXPECT_EQ(lines, (std::vector<std::string>{
-                       "create bridge nat-default in nat-host (mtu 1500)",
+                       "create bridge nat-default in nat-host (mtu 1500, mac 52:54:00:37:60:0e)",
                        "add address 192.168.122.1/24 to nat-default in nat-host",
                        "bring up nat-default in nat-host",
                        "attach nat-g1-0 to bridge nat-default in nat-host",
