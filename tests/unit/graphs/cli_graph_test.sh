@@ -48,7 +48,7 @@ set +e
 "$netlab" graph nosuchlab > /dev/null 2> "$tmp/err"; rc=$?
 set -e
 [ $rc -eq 2 ] || fail "unknown lab: exit $rc, want 2"
-grep -q "no lab named nosuchlab" "$tmp/err" || fail "unknown lab: message"
+grep -q "netlab graph: no lab named 'nosuchlab'" "$tmp/err" || fail "unknown lab: message"
 
 # A running lab: its topology copy, state and a lease of g2 (MAC from the loader).
 mkdir -p "$NETLAB_RUN_DIR/nat"
