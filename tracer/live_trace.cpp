@@ -93,7 +93,13 @@ Result<InjectTarget> inject_target(const LiveRequest& req, const model::NicPath&
     }
     if (h.role == "bridge" || h.role == "ovs") bridge = h.device;
   }
-  if (t.tap.empty()) return Error{"guest " + req.guest + " has neither a namespace nor a tap to send a probe from"};
+  if (t.tap.empty()) {
+    for (const auto& h : nic.hops)
+      if (h.role == "macvtap")
+        return Error{"guest " + req.guest + "'s NIC is macvtap " + h.device + " on the uplink: netlab cannot write a "
+                     "probe into it in the VM's place; trace what the VM sends with --passive"};
+    return Error{"guest " + req.guest + " has neither a namespace nor a tap to send a probe from"};
+  }
   auto cidr = model::Cidr::parse(nic.address);
   auto mac = model::Mac::parse(nic.mac);
   if (!cidr && mac && !bridge.empty()) {

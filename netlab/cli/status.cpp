@@ -25,7 +25,7 @@ json status_json(const plan::LabStatus& s) {
     json leases = json::array();
     for (const auto& l : n.leases) leases.push_back(lease_json(l));
     networks.push_back({{"name", n.name}, {"mode", n.mode}, {"bridge", n.bridge}, {"subnet", n.subnet},
-                        {"gateway", n.gateway}, {"bridge_up", n.bridge_up}, {"dnsmasq_pid", n.dnsmasq_pid},
+                        {"gateway", n.gateway}, {"bridge_up", n.bridge_up}, {"macvtap_on", n.macvtap_on}, {"dnsmasq_pid", n.dnsmasq_pid},
                         {"leases", leases}});
   }
   for (const auto& g : s.guests) {
@@ -62,7 +62,7 @@ void print_status(const plan::LabStatus& s) {
   for (const auto& n : s.networks) {
     std::string dns = n.dnsmasq_pid ? fmt::format("dnsmasq pid {}, {} leases", n.dnsmasq_pid, n.leases.size())
                                     : std::string(n.mode == "bridge" ? "from the LAN" : "-");
-    fmt::print("{:<12} {:<9} {:<15} {:<18} {:<16} {}\n", n.name, n.mode, n.bridge + (n.bridge_up ? "" : " (down)"),
+    fmt::print("{:<12} {:<9} {:<15} {:<18} {:<16} {}\n", n.name, n.mode, !n.macvtap_on.empty() ? "macvtap on " + n.macvtap_on : n.bridge + (n.bridge_up ? "" : " (down)"),
                n.subnet, n.gateway, dns);
   }
   fmt::print("\n{:<12} {:<6} {:<6} {:<12} {:<18} {:<19} {}\n", "GUEST", "KIND", "NIC", "NETWORK", "ADDRESS", "MAC",

@@ -20,6 +20,9 @@ struct Describe {
   std::string operator()(const CreateMacvlan& a) {
     return "create macvlan " + a.name + " in " + where(a.target_netns) + " on " + a.lower + " of " + where(a.netns);
   }
+  std::string operator()(const CreateMacvtap& a) {
+    return "create macvtap " + a.name + " on " + a.lower + " in " + where(a.netns) + (a.mac ? " (" + a.mac->str() + ")" : "");
+  }
   std::string operator()(const SetMaster& a) {
     return "attach " + a.name + " to bridge " + a.master + " in " + where(a.netns);
   }

@@ -53,6 +53,15 @@ struct CreateMacvlan {
   std::optional<model::Mac> mac;
   std::string alias;
 };
+/// A macvtap (bridge mode) `name` on `lower`, both in `netns`, carrying the
+/// NIC's MAC: a KVM guest's NIC on an `attach: macvtap` network, libvirt's
+/// `<interface type='direct'>`. The VM opens the device's /dev/tapN.
+struct CreateMacvtap {
+  std::string netns, name, lower;
+  int mtu = 1500;
+  std::optional<model::Mac> mac;
+  std::string alias;
+};
 /// Enslaves `name` to bridge `master`. When `name` holds IPv4 addresses (a host
 /// NIC joining a bridge-mode network) they and the routes through it move to the bridge.
 struct SetMaster {
@@ -104,7 +113,7 @@ struct ObtainLease {
   std::string run_dir;  // where the DHCP client's script lives
 };
 
-using Action = std::variant<CreateNetns, SetSysctl, CreateBridge, CreateVeth, CreateTap, CreateMacvlan, SetMaster,
+using Action = std::variant<CreateNetns, SetSysctl, CreateBridge, CreateVeth, CreateTap, CreateMacvlan, CreateMacvtap, SetMaster,
                             SetUp, AddAddress, AddRoute, ApplyNft, StartDnsmasq, StartOvs, CreateOvsBridge, AddOvsPort,
                             DisableTxChecksum, ObtainLease>;
 

@@ -166,6 +166,17 @@ class Executor {
     return (*guest)->set_no_ipv6_addresses(a.name);
   }
 
+  Status step(const CreateMacvtap& a) {
+    auto sock = nl(a.netns);
+    if (!sock) return sock.error();
+    if (auto st = will_create({ObjectKind::link, a.netns, a.name, "macvtap"}); !st) return st;
+    touched(a.netns, a.name);
+    if (auto st = (*sock)->create_macvtap(a.name, a.lower, a.alias); !st) return st;
+    if (a.mac)
+      if (auto st = (*sock)->set_mac(a.name, *a.mac); !st) return st;
+    return a.mtu == 1500 ? Status{} : (*sock)->set_mtu(a.name, a.mtu);
+  }
+
   Status step(const SetMaster& a) {
     if (auto it = folded_.find({a.netns, a.name}); it != folded_.end() && it->second.master == a.master) return {};
     touched(a.netns, a.name);

@@ -184,8 +184,12 @@ class Builder {
       const std::string guest_dev = model::guest_nic_name(nic, i);
       const bool macvlan = net->mode == NetworkMode::bridge && net->attach == model::Attach::macvtap;
       if (guest.kind == GuestKind::kvm) {
-        // The VM's NIC is a tap on the bridge; the VM itself is libvirt's business.
-        if (macvlan) continue;
+        // The VM's NIC is a tap on the bridge, or a macvtap on the uplink; the VM itself is libvirt's business.
+        if (macvlan) {
+          add(CreateMacvtap{host_, host_dev, net->uplink, net->mtu, nic.mac, tag_});
+          add(SetUp{host_, host_dev});
+          continue;
+        }
         add(CreateTap{host_, host_dev, net->mtu, tag_});
         switch_port(*net, host_dev, nic.vlan);
         add(SetUp{host_, host_dev});
@@ -262,7 +266,9 @@ model::HopMap hop_map(const model::Topology& topo, const Target& target) {
       path.address = nic.address ? nic.address->str() : "";
       const bool macvlan = net->mode == NetworkMode::bridge && net->attach == model::Attach::macvtap;
       if (guest.kind == GuestKind::netns) path.hops.push_back({"guest-nic", model::guest_namespace(topo, guest), path.nic});
-      if (macvlan) {
+      if (macvlan && guest.kind == GuestKind::kvm) {
+        path.hops.push_back({"macvtap", host, model::host_nic_name(topo, guest, i)});
+      } else if (macvlan) {
         path.hops.push_back({"macvtap", host, net->uplink});
       } else {
         path.hops.push_back({guest.kind == GuestKind::kvm ? "tap" : "veth", host, model::host_nic_name(topo, guest, i)});
@@ -275,7 +281,7 @@ model::HopMap hop_map(const model::Topology& topo, const Target& target) {
         if (target.sandbox)
           path.hops.push_back({"upstream", model::sandbox_wan_namespace(topo.name), sandbox_net::kWanDevice});
       } else if (net->mode == NetworkMode::bridge) {
-        if (!macvlan) path.hops.push_back({"uplink", host, net->uplink});
+        if (!macvlan || guest.kind == GuestKind::kvm) path.hops.push_back({"uplink", host, net->uplink});
         if (target.sandbox)
           path.hops.push_back({"upstream", model::sandbox_lan_namespace(topo.name), sandbox_net::kLanDevice});
       }

@@ -249,11 +249,15 @@ Result<LabStatus> status(const std::string& lab) {
     NetworkStatus ns;
     ns.name = net.name;
     ns.mode = model::to_string(net.mode);
-    ns.bridge = model::bridge_name(*topo, net);
     ns.subnet = net.subnet ? net.subnet->block().str() : "";
     if (auto gw = gateway_of(net)) ns.gateway = gw->str();
-    auto link = observed.link(target.host_netns, ns.bridge);
-    ns.bridge_up = link && link->up;
+    if (net.mode == model::NetworkMode::bridge && net.attach == model::Attach::macvtap) {
+      ns.macvtap_on = net.uplink;  // no bridge at all
+    } else {
+      ns.bridge = model::bridge_name(*topo, net);
+      auto link = observed.link(target.host_netns, ns.bridge);
+      ns.bridge_up = link && link->up;
+    }
     auto files = host::dnsmasq_files(target.run_dir, net.name);
     if (auto pid = host::pid_running_conf(files.pid, files.conf)) ns.dnsmasq_pid = *pid;
     if (auto leases = host::read_leases(files.leases)) ns.leases = leases.value();

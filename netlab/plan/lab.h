@@ -67,6 +67,7 @@ struct GuestStatus {
 struct NetworkStatus {
   std::string name, mode, bridge, subnet, gateway;
   bool bridge_up = false;
+  std::string macvtap_on;  // `attach: macvtap`: the uplink its guests' macvtaps sit on; `bridge` is "" then
   int dnsmasq_pid = 0;  // 0 = not running (or none wanted)
   std::vector<host::Lease> leases;
 };

@@ -18,6 +18,7 @@ struct Satisfied {
   }
   bool operator()(const CreateTap& a) { return o.link(a.netns, a.name).has_value(); }
   bool operator()(const CreateMacvlan& a) { return o.link(a.target_netns, a.name).has_value(); }
+  bool operator()(const CreateMacvtap& a) { return o.link(a.netns, a.name).has_value(); }
   bool operator()(const SetMaster& a) {
     auto link = o.link(a.netns, a.name);
     return link && link->master == a.master;

@@ -162,6 +162,9 @@ networks:
     attach: macvtap
 guests:
   pc: {nics: [{network: office}]}
+  vm:
+    kind: kvm
+    nics: [{network: office, mac: "52:54:00:70:00:01"}]
 )");
   up_ok(file);
   json st = status_json("tmvt");
@@ -171,6 +174,13 @@ guests:
   auto links = in_netns("tmvt-host", {"ip", "-o", "link", "show"}).out;
   EXPECT_EQ(links.find("tmvt-office"), std::string::npos) << links;
   EXPECT_NE(in_netns("tmvt-pc", {"ip", "-d", "link", "show", "eth0"}).out.find("macvlan mode bridge"), std::string::npos);
+  // The KVM guest's NIC: a macvtap on eth1 with the NIC's MAC, for the VM to open (libvirt's type='direct').
+  const std::string vm = in_netns("tmvt-host", {"ip", "-d", "link", "show", "tmvt-vm-0"}).out;
+  EXPECT_NE(vm.find("tmvt-vm-0@eth1"), std::string::npos) << vm;
+  EXPECT_NE(vm.find("macvtap mode bridge"), std::string::npos) << vm;
+  EXPECT_NE(vm.find("link/ether 52:54:00:70:00:01"), std::string::npos) << vm;
+  EXPECT_NE(vm.find("alias netlab:tmvt"), std::string::npos) << vm;
+  EXPECT_NE(up_ok(file).out.find("nothing to do"), std::string::npos);
 }
 
 TEST_F(LabTest, OvsVlansSeparateGuestsAndTcpCrossesTheUserspaceDatapath) {

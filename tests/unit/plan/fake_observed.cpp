@@ -15,6 +15,7 @@ void FakeObserved::apply(const Action& action) {
         }
         if constexpr (std::is_same_v<T, CreateTap>) links[{a.netns, a.name}] = {"tun", "", a.alias, false};
         if constexpr (std::is_same_v<T, CreateMacvlan>) links[{a.target_netns, a.name}] = {"macvlan", "", a.alias, false};
+        if constexpr (std::is_same_v<T, CreateMacvtap>) links[{a.netns, a.name}] = {"macvtap", "", a.alias, false};
         if constexpr (std::is_same_v<T, SetMaster>) links[{a.netns, a.name}].master = a.master;
         if constexpr (std::is_same_v<T, SetUp>) links[{a.netns, a.name}].up = true;
         if constexpr (std::is_same_v<T, AddAddress>) addrs[{a.netns, a.device}].push_back(a.address);
