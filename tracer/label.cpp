@@ -120,22 +120,28 @@ std::string summarize(const PacketRecord& r) {
 }
 
 std::string describe_changes(const PacketRecord& a, const PacketRecord& b, uint16_t ch) {
-  std::vector<std::string> parts;
-  if (ch & kChangeSrcIp) parts.push_back("src " + format_ip(a, true) + kArrow + format_ip(b, true));
-  if (ch & kChangeDstIp) parts.push_back("dst " + format_ip(a, false) + kArrow + format_ip(b, false));
-  if (ch & kChangeSport) parts.push_back(fmt::format("sport {}{}{}", a.sport, kArrow, b.sport));
-  if (ch & kChangeDport) parts.push_back(fmt::format("dport {}{}{}", a.dport, kArrow, b.dport));
-  if (ch & kChangeIcmpId) parts.push_back(fmt::format("icmp id {}{}{}", a.icmp_id, kArrow, b.icmp_id));
-  if (ch & kChangeTtl) parts.push_back(fmt::format("TTL {}{}{}", a.ttl, kArrow, b.ttl));
-  if (ch & kChangeSrcMac) parts.push_back("src MAC " + format_mac(a.l2_src) + kArrow + format_mac(b.l2_src));
-  if (ch & kChangeDstMac) parts.push_back("dst MAC " + format_mac(a.l2_dst) + kArrow + format_mac(b.l2_dst));
+  // One buffer, no temporaries: this runs for every changed hop of every packet.
+  fmt::memory_buffer out;
+  auto to = [&] {
+    if (out.size() > 0) out.append(std::string_view(", "));
+    return std::back_inserter(out);
+  };
+  auto mac = [](const uint8_t* m) {
+    return fmt::format("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", m[0], m[1], m[2], m[3], m[4], m[5]);
+  };
+  if (ch & kChangeSrcIp) fmt::format_to(to(), "src {}{}{}", format_ip(a, true), kArrow, format_ip(b, true));
+  if (ch & kChangeDstIp) fmt::format_to(to(), "dst {}{}{}", format_ip(a, false), kArrow, format_ip(b, false));
+  if (ch & kChangeSport) fmt::format_to(to(), "sport {}{}{}", a.sport, kArrow, b.sport);
+  if (ch & kChangeDport) fmt::format_to(to(), "dport {}{}{}", a.dport, kArrow, b.dport);
+  if (ch & kChangeIcmpId) fmt::format_to(to(), "icmp id {}{}{}", a.icmp_id, kArrow, b.icmp_id);
+  if (ch & kChangeTtl) fmt::format_to(to(), "TTL {}{}{}", a.ttl, kArrow, b.ttl);
+  if (ch & kChangeSrcMac) fmt::format_to(to(), "src MAC {}{}{}", mac(a.l2_src), kArrow, mac(b.l2_src));
+  if (ch & kChangeDstMac) fmt::format_to(to(), "dst MAC {}{}{}", mac(a.l2_dst), kArrow, mac(b.l2_dst));
   if (ch & kChangeVlan) {
     auto v = [](const PacketRecord& r) { return r.has(kFlagVlan) ? std::to_string(r.vlan) : std::string("none"); };
-    parts.push_back("vlan " + v(a) + kArrow + v(b));
+    fmt::format_to(to(), "vlan {}{}{}", v(a), kArrow, v(b));
   }
-  std::string s;
-  for (const auto& p : parts) s += (s.empty() ? "" : ", ") + p;
-  return s;
+  return fmt::to_string(out);
 }
 
 std::vector<TracedPacket> label(const Correlation& corr, const CaptureSet& set, const PathGraph& graph) {
@@ -147,6 +153,7 @@ std::vector<TracedPacket> label(const Correlation& corr, const CaptureSet& set, 
     tp.kind = path.kind;
     const PathHop* hops = corr.hops.data() + path.first_hop;
     tp.summary = summarize(recs[hops[0].record]);
+    tp.hops.reserve(path.hop_count);
     for (uint32_t i = 0; i < path.hop_count; ++i) {
       const PathHop& ph = hops[i];
       const GraphNode& node = graph.node(ph.node);
