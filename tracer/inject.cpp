@@ -14,6 +14,7 @@
 #include <optional>
 #include <thread>
 
+#include "netlab/host/fd.h"
 #include "netlab/host/netns.h"
 
 namespace netlab::tracer {
@@ -44,18 +45,6 @@ uint16_t fold(uint32_t sum) {
 
 uint16_t local_port(uint32_t nonce) { return static_cast<uint16_t>(40000 + nonce % 20000); }
 
-/// Owns the tun fd.
-class TapFd {
- public:
-  explicit TapFd(int fd) : fd_(fd) {}
-  ~TapFd() { if (fd_ >= 0) ::close(fd_); }
-  TapFd(const TapFd&) = delete;
-  TapFd& operator=(const TapFd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 /// Answers an ARP request for the guest's address; true when `f` was one.
 bool answer_arp(int fd, const InjectTarget& t, const uint8_t* f, size_t n) {
@@ -174,7 +163,7 @@ Result<ProbeOutcome> inject_probe(const InjectTarget& target, const ProbeSpec& s
     return Error{"cannot attach to tap " + target.tap + " to inject the probe: " + std::strerror(err) +
                  (err == EBUSY ? " (its VM holds it)" : "")};
   }
-  TapFd tap(fd);
+  host::Fd tap(fd);
   // With carrier up, the bridge port starts forwarding (no STP in netlab's bridges); give it a moment.
   std::this_thread::sleep_for(std::chrono::milliseconds(30));
   ProbeOutcome out;

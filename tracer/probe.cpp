@@ -16,23 +16,13 @@
 #include <cstring>
 #include <vector>
 
+#include "netlab/host/fd.h"
 #include "netlab/host/netns.h"
 
 namespace netlab::tracer {
 namespace {
 
-/// Owns a socket fd.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() { if (fd_ >= 0) ::close(fd_); }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
+using host::Fd;
 
 using Clock = std::chrono::steady_clock;
 

@@ -161,33 +161,23 @@ Status Netlink::create_tap(const std::string& name, const std::string& alias) {
   return {};
 }
 
-Status Netlink::create_macvtap(const std::string& name, const std::string& lower, const std::string& alias) {
-  if (Status s = check_name("macvtap", name, netns_); !s) return s;
-  auto lower_index = ifindex(lower);
-  if (!lower_index) return Error{"cannot create macvtap " + name + ": " + lower_index.error().message};
-  nl_msg* msg = new_message(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, link_header(0, false));
-  if (!msg) return Error{"out of memory"};
-  nla_put_string(msg, IFLA_IFNAME, name.c_str());
-  nla_put_u32(msg, IFLA_LINK, static_cast<uint32_t>(*lower_index));
-  nlattr* info = nla_nest_start(msg, IFLA_LINKINFO);
-  nla_put_string(msg, IFLA_INFO_KIND, "macvtap");
-  nlattr* data = nla_nest_start(msg, IFLA_INFO_DATA);
-  nla_put_u32(msg, IFLA_MACVLAN_MODE, MACVLAN_MODE_BRIDGE);
-  nla_nest_end(msg, data);
-  nla_nest_end(msg, info);
-  if (int err = transact(msg)) return failure("create", "macvtap", name, netns_, err);
-  if (!alias.empty()) return set_alias(name, alias);
+Status Netlink::create_macvtap(const MacvlanSpec& spec, const std::string& alias) {
+  if (Status s = create_macvlan_kind("macvtap", spec); !s) return s;
+  if (!alias.empty() && spec.netns.empty()) return set_alias(spec.name, alias);
   return {};
 }
 
-Status Netlink::create_macvlan(const MacvlanSpec& spec) {
-  if (Status s = check_name("macvlan", spec.name, spec.netns.empty() ? netns_ : spec.netns); !s) return s;
+Status Netlink::create_macvlan(const MacvlanSpec& spec) { return create_macvlan_kind("macvlan", spec); }
+
+Status Netlink::create_macvlan_kind(const char* kind, const MacvlanSpec& spec) {
+  const std::string& where = spec.netns.empty() ? netns_ : spec.netns;
+  if (Status s = check_name(kind, spec.name, where); !s) return s;
   auto lower_index = ifindex(spec.lower);
-  if (!lower_index) return Error{"cannot create macvlan " + spec.name + ": " + lower_index.error().message};
+  if (!lower_index) return Error{std::string("cannot create ") + kind + " " + spec.name + ": " + lower_index.error().message};
   NetnsFd target;
   if (!spec.netns.empty()) {
     auto fd = NetnsFd::open(spec.netns);
-    if (!fd) return Error{"cannot create macvlan " + spec.name + ": " + fd.error().message};
+    if (!fd) return Error{std::string("cannot create ") + kind + " " + spec.name + ": " + fd.error().message};
     target = std::move(*fd);
   }
   nl_msg* msg = new_message(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, link_header(0, false));
@@ -198,13 +188,12 @@ Status Netlink::create_macvlan(const MacvlanSpec& spec) {
   if (spec.mac) put_mac(msg, IFLA_ADDRESS, *spec.mac);
   if (target.valid()) nla_put_u32(msg, IFLA_NET_NS_FD, static_cast<uint32_t>(target.get()));
   nlattr* info = nla_nest_start(msg, IFLA_LINKINFO);
-  nla_put_string(msg, IFLA_INFO_KIND, "macvlan");
+  nla_put_string(msg, IFLA_INFO_KIND, kind);
   nlattr* data = nla_nest_start(msg, IFLA_INFO_DATA);
   nla_put_u32(msg, IFLA_MACVLAN_MODE, MACVLAN_MODE_BRIDGE);
   nla_nest_end(msg, data);
   nla_nest_end(msg, info);
-  if (int err = transact(msg))
-    return failure("create", "macvlan", spec.name, spec.netns.empty() ? netns_ : spec.netns, err);
+  if (int err = transact(msg)) return failure("create", kind, spec.name, where, err);
   return {};
 }
 

@@ -97,8 +97,9 @@ struct VethSpec {
   bool peer_up = false;
 };
 
-/// A macvlan (bridge mode) on `lower`, created directly in namespace `netns`:
-/// a light guest's NIC straight on a host NIC, the netns form of libvirt's macvtap.
+/// A macvlan or macvtap (bridge mode) on `lower`, created directly in namespace
+/// `netns`: a guest's NIC straight on a host NIC (a macvlan inside a light
+/// guest, a macvtap for a VM to open), libvirt's `type='direct'`.
 struct MacvlanSpec {
   std::string name;
   std::string lower;  // in this Netlink's namespace
@@ -142,8 +143,9 @@ class Netlink {
   /// A persistent tap device (TUNSETIFF + TUNSETPERSIST inside the namespace),
   /// ready for qemu/libvirt to attach to.
   Status create_tap(const std::string& name, const std::string& alias = "");
-  /// A macvtap device in bridge mode on top of `lower`.
-  Status create_macvtap(const std::string& name, const std::string& lower, const std::string& alias = "");
+  /// A macvtap in bridge mode on spec.lower, in one request with its MAC and MTU.
+  /// The alias is set when the device is made here (spec.netns "").
+  Status create_macvtap(const MacvlanSpec& spec, const std::string& alias = "");
   /// A macvlan in bridge mode on spec.lower, made directly in spec.netns (its
   /// alias must be set from there).
   Status create_macvlan(const MacvlanSpec& spec);
@@ -202,6 +204,8 @@ class Netlink {
 
  private:
   Netlink(nl_sock* sock, std::string netns);
+  /// create_macvlan and create_macvtap: the same request, `kind` "macvlan" or "macvtap".
+  Status create_macvlan_kind(const char* kind, const MacvlanSpec& spec);
   /// Sends msg (consumed), waits for the kernel's ack; returns 0 or a
   /// positive errno. Each answer that comes before the ack (e.g. the route
   /// of an RTM_GETROUTE) goes to on_answer.

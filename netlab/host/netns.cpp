@@ -189,18 +189,6 @@ std::vector<std::string> list_netns() {
   return names;
 }
 
-NetnsFd::~NetnsFd() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
-NetnsFd& NetnsFd::operator=(NetnsFd&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = std::exchange(other.fd_, -1);
-  }
-  return *this;
-}
-
 Result<NetnsFd> NetnsFd::open(const std::string& name) {
   if (name.empty()) {
     int fd = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "netlab/host/fd.h"
 #include "netlab/model/result.h"
 
 namespace netlab::host {
@@ -57,21 +58,16 @@ std::vector<std::string> list_netns();
 class NetnsFd {
  public:
   NetnsFd() = default;
-  ~NetnsFd();
-  NetnsFd(NetnsFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  NetnsFd& operator=(NetnsFd&& other) noexcept;
-  NetnsFd(const NetnsFd&) = delete;
-  NetnsFd& operator=(const NetnsFd&) = delete;
 
   /// Opens /run/netns/NAME, or the calling thread's namespace for "".
   static Result<NetnsFd> open(const std::string& name);
 
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
+  int get() const { return fd_.get(); }
+  bool valid() const { return fd_.valid(); }
 
  private:
   explicit NetnsFd(int fd) : fd_(fd) {}
-  int fd_ = -1;
+  Fd fd_;
 };
 
 /// Runs `body` with the calling thread inside the namespace of `fd`, then

@@ -171,10 +171,7 @@ class Executor {
     if (!sock) return sock.error();
     if (auto st = will_create({ObjectKind::link, a.netns, a.name, "macvtap"}); !st) return st;
     touched(a.netns, a.name);
-    if (auto st = (*sock)->create_macvtap(a.name, a.lower, a.alias); !st) return st;
-    if (a.mac)
-      if (auto st = (*sock)->set_mac(a.name, *a.mac); !st) return st;
-    return a.mtu == 1500 ? Status{} : (*sock)->set_mtu(a.name, a.mtu);
+    return (*sock)->create_macvtap({a.name, a.lower, "", a.mac, a.mtu}, a.alias);
   }
 
   Status step(const SetMaster& a) {

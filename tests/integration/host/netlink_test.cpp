@@ -250,7 +250,7 @@ TEST_F(NetlinkTest, TapAndMacvtap) {
 
   // macvtap needs a lower device: a veth pair inside the namespace stands in for the NIC.
   ASSERT_OK(nl.create_veth({.name = "hc-nic", .peer_name = "hc-lan"}));
-  ASSERT_OK(nl.create_macvtap("hc-mvt0", "hc-nic", "netlab:hc"));
+  ASSERT_OK(nl.create_macvtap({.name = "hc-mvt0", .lower = "hc-nic"}, "netlab:hc"));
   auto mvt = ip_link(ns, "hc-mvt0");
   EXPECT_EQ(mvt["linkinfo"]["info_kind"], "macvtap");
   EXPECT_EQ(mvt["linkinfo"]["info_data"]["mode"], "bridge");
