@@ -61,10 +61,9 @@ model::Ipv4 doctor_target(const model::NicPath& nic, bool sandbox) {
     for (const auto& r : *routes)
       if (!r.dest && r.gateway && r.dev == device) return *r.gateway;
   }
-  for (const auto& h : nic.hops) {
-    if (h.role != "bridge" && h.role != "ovs") continue;
-    auto host = host::Netlink::open(h.netns);
-    auto addresses = host ? host->list_addresses(h.device) : Result<std::vector<model::Cidr>>(Error{""});
+  if (const model::Hop* sw = model::switch_hop(nic)) {
+    auto host = host::Netlink::open(sw->netns);
+    auto addresses = host ? host->list_addresses(sw->device) : Result<std::vector<model::Cidr>>(Error{""});
     if (addresses && !addresses->empty()) return addresses->front().address;
   }
   return {};
@@ -144,8 +143,8 @@ Result<DoctorReport> doctor_nic(const std::string& lab, const model::HopMap& map
   else for (const auto& m : f.mtu_mismatch) add(&r, "mtu", L::kProblem, "MTU mismatch: " + m);
   // Subnet overlap: a route in the host namespace into the guests' subnet that does not go to the lab's bridge.
   auto cidr = model::Cidr::parse(nic.address);
-  std::string bridge;
-  for (const auto& h : nic.hops) if (h.role == "bridge" || h.role == "ovs") bridge = h.device;
+  const model::Hop* sw = model::switch_hop(nic);
+  const std::string bridge = sw ? sw->device : "";
   if (cidr && routed && !f.host_netns.empty()) {
     auto nl = host::Netlink::open(f.host_netns);
     bool overlap = false;

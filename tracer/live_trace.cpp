@@ -85,21 +85,17 @@ std::optional<model::Ipv4> reserved_or_leased(const std::string& lab, const std:
 
 Result<InjectTarget> inject_target(const LiveRequest& req, const model::NicPath& nic) {
   InjectTarget t;
-  std::string bridge;
-  for (const auto& h : nic.hops) {
-    if (h.role == "tap") {
-      t.netns = h.netns;
-      t.tap = h.device;
-    }
-    if (h.role == "bridge" || h.role == "ovs") bridge = h.device;
-  }
-  if (t.tap.empty()) {
-    for (const auto& h : nic.hops)
-      if (h.role == "macvtap")
-        return Error{"guest " + req.guest + "'s NIC is macvtap " + h.device + " on the uplink: netlab cannot write a "
-                     "probe into it in the VM's place; trace what the VM sends with --passive"};
+  const model::Hop* sw = model::switch_hop(nic);
+  const std::string bridge = sw ? sw->device : "";
+  const model::Hop* tap = model::find_hop(nic, "tap");
+  if (!tap) {
+    if (const model::Hop* macvtap = model::find_hop(nic, "macvtap"))
+      return Error{"guest " + req.guest + "'s NIC is macvtap " + macvtap->device + " on the uplink: netlab cannot "
+                   "write a probe into it in the VM's place; trace what the VM sends with --passive"};
     return Error{"guest " + req.guest + " has neither a namespace nor a tap to send a probe from"};
   }
+  t.netns = tap->netns;
+  t.tap = tap->device;
   auto cidr = model::Cidr::parse(nic.address);
   auto mac = model::Mac::parse(nic.mac);
   if (!cidr && mac && !bridge.empty()) {
@@ -149,10 +145,8 @@ const model::NicPath* nic_named(const model::HopMap& map, const std::string& gue
 }
 
 std::pair<std::string, std::string> guest_end(const model::NicPath& nic) {
-  for (const auto& h : nic.hops) {
-    if (h.role == "guest-nic") return {h.netns, h.device};
-  }
-  return {};
+  const model::Hop* end = model::find_hop(nic, "guest-nic");
+  return end ? std::pair{end->netns, end->device} : std::pair<std::string, std::string>{};
 }
 
 const model::NicPath* sending_nic(const model::HopMap& map, const std::string& guest, model::Ipv4 dst) {

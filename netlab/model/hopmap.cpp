@@ -20,4 +20,15 @@ bool hopmap_from_json(const std::string& text, HopMap* map, std::string* err) {
   }
 }
 
+const Hop* find_hop(const NicPath& nic, std::string_view role) {
+  for (const auto& h : nic.hops)
+    if (h.role == role) return &h;
+  return nullptr;
+}
+
+const Hop* switch_hop(const NicPath& nic) {
+  const Hop* hop = find_hop(nic, "bridge");
+  return hop ? hop : find_hop(nic, "ovs");
+}
+
 }  // namespace netlab::model

@@ -20,6 +20,7 @@
 // Roles, in path order: guest-nic, veth | tap | macvtap, bridge | ovs, route | nat
 // (a point, no device: where forwarding or masquerade happens), uplink, upstream.
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace netlab::model {
@@ -47,6 +48,11 @@ struct HopMap {
   std::vector<NicPath> nics;
   bool operator==(const HopMap&) const = default;
 };
+
+/// The first hop of `nic` with role `role` ("tap", "guest-nic", ...), or nullptr.
+const Hop* find_hop(const NicPath& nic, std::string_view role);
+/// The NIC's switch: its "bridge" or "ovs" hop; nullptr on a macvtap network.
+const Hop* switch_hop(const NicPath& nic);
 
 /// Serialises to the JSON above (two-space indented).
 std::string hopmap_to_json(const HopMap& map);
