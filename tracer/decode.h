@@ -86,7 +86,6 @@ struct PacketRecord {
   char dns_name[32] = {};       // first question name, dotted, NUL-terminated, cut at 31 bytes
 
   bool has(RecordFlag f) const { return (flags & f) != 0; }
-  bool is_ip() const { return l3 == L3::kIpv4 || l3 == L3::kIpv6; }
 };
 
 /// Decodes one frame of link type `dlt` into *rec. Fields the frame does not

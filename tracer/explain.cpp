@@ -115,13 +115,6 @@ std::string last_device(const TracedPacket& p) {
 
 }  // namespace
 
-std::string request_drop_cause(const ExplainInput& in, const std::string& drop_after) {
-  (void)drop_after;
-  std::string v = drop_verdict(in, false);
-  if (!v.empty()) return v;
-  return system_cause(in);
-}
-
 void explain(const ExplainInput& in, std::vector<TracedPacket>* packets) {
   const PathFacts& f = in.facts;
   // Rules per packet: the events of the i-th traced request (reply) go to the i-th request (reply) packet.

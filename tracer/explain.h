@@ -56,7 +56,4 @@ struct ExplainInput {
 /// dropped at the guest NIC) to *packets. Pure: reads nothing from the system.
 void explain(const ExplainInput& in, std::vector<TracedPacket>* packets);
 
-/// The cause of a request's drop from the facts and events alone ("" when none fits).
-std::string request_drop_cause(const ExplainInput& in, const std::string& drop_after);
-
 }  // namespace netlab::tracer
