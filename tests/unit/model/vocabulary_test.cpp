@@ -14,7 +14,7 @@ void expect_round_trip(std::initializer_list<E> all) {
   std::set<std::string> names;
   for (E v : all) {
     const std::string name = to_string(v);
-    EXPECT_NE(name, "?") << "a value without a name";
+    EXPECT_FALSE(name.empty()) << "a value without a name";
     EXPECT_TRUE(names.insert(name).second) << "two values named " << name;
     auto back = from_name<E>(name);
     ASSERT_TRUE(back.has_value()) << name;

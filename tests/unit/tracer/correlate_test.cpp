@@ -54,8 +54,9 @@ model::HopMap synthetic_map() {
   p.guest = "g";
   p.nic = "eth0";
   p.address = "10.0.0.2/24";
-  p.hops = {{model::HopRole::guest_nic, "g", "eth0"}, {model::HopRole::veth, "h", "v"},    {model::HopRole::bridge, "h", "br"},
-            {model::HopRole::nat, "h", ""},           {model::HopRole::uplink, "h", "up"}, {model::HopRole::upstream, "w", "wan0"}};
+  using model::HopRole;
+  p.hops = {{HopRole::guest_nic, "g", "eth0"}, {HopRole::veth, "h", "v"},    {HopRole::bridge, "h", "br"},
+            {HopRole::nat, "h", ""},           {HopRole::uplink, "h", "up"}, {HopRole::upstream, "w", "wan0"}};
   m.nics.push_back(p);
   return m;
 }
@@ -65,7 +66,7 @@ struct SynBuilder {
   SynBuilder() {
     set.hopmap = synthetic_map();
     for (auto [ns, dev] : {std::pair{"g", "eth0"}, {"h", "v"}, {"h", "br"}, {"h", "up"}, {"w", "wan0"}})
-      set.devices.push_back(Device{ns, dev, "", "", kLinkEthernet});
+      set.devices.push_back(Device{ns, dev, model::HopRole::unknown, "", kLinkEthernet});
     assign_roles(&set);
   }
   void add(uint16_t dev, uint64_t t, const Bytes& frame) {
