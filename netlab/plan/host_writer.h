@@ -25,9 +25,10 @@
 //     adapter: the adapter does the system work, SystemWriter only forwards.
 //  3. Implement it in FakeHost (tests/unit/plan/fake_host.cpp): record the call
 //     and update the fake host state, so the planner sees its effect.
-//  4. The step: an Action (action.h, with its describe() line), its check in
-//     planner.cpp's satisfied(), and Executor::step in apply.cpp. A step that
-//     creates something calls will_create(object) *before* the write.
+//  4. The step: an Action (action.h, with its describe() line) that
+//     desired.cpp emits, its check in planner.cpp's satisfied(), and
+//     Executor::step in apply.cpp. A step that creates something calls
+//     will_create(object) *before* the write, so the journal knows it first.
 //  5. Its removal: a state::ObjectKind for the journal, its rank and its case
 //     in teardown.cpp's remove_one(), calling the matching remove/stop write.
 //     Something to restore rather than delete (a sysctl's value, an uplink's

@@ -198,6 +198,7 @@ Result<GcResult> gc() {
   }
   // Namespaces holding links tagged for a lab that has no run directory at all.
   Sockets sockets;
+  SystemWriter writer(sockets);
   std::vector<state::OwnedObject> orphans;
   std::set<std::string> orphan_labs;
   for (const auto& ns : host::list_netns()) {
@@ -227,10 +228,9 @@ Result<GcResult> gc() {
     std::string rest = cmd.substr(at + prefix.size());
     std::string lab = rest.substr(0, rest.find('/'));
     if (known.count(lab) || std::filesystem::exists(state::lab_dir(lab))) continue;
-    if (host::terminate(pid)) result.report.removed.push_back(lab + ": dnsmasq pid " + std::to_string(pid));
+    if (writer.stop_process(pid)) result.report.removed.push_back(lab + ": dnsmasq pid " + std::to_string(pid));
     orphan_labs.insert(lab);
   }
-  SystemWriter writer(sockets);
   TeardownReport orphaned = remove_objects(orphans, writer);
   for (auto& r : orphaned.removed) result.report.removed.push_back(r);
   for (auto& p : orphaned.problems) result.report.problems.push_back(p);
