@@ -4,7 +4,8 @@
 // probe's packets only; a netlink socket subscribed to NFNLGRP_NFTRACE in the
 // same namespace receives one event per rule, policy and return the packet
 // meets, in every table (iptables-nft rules are nft rules and appear too).
-// Rule handles are turned into the rule's text and comment from the ruleset.
+// Rule handles are turned into the rule's text and comment from the ruleset
+// (libnftables JSON, see ruleset_json.h).
 #include <cstdint>
 #include <map>
 #include <string>
@@ -13,6 +14,7 @@
 
 #include "netlab/model/address.h"
 #include "netlab/model/result.h"
+#include "tracer/ruleset_json.h"
 #include "tracer/traced_path.h"
 
 namespace netlab::tracer {
@@ -31,19 +33,23 @@ struct TraceEvent {
   std::string comment;      // its comment
 };
 
-/// Parses the messages of one netlink datagram; non-trace messages are skipped.
+/// Parses the messages of one netlink datagram with libnftnl (nftnl_trace_nlmsg_parse);
+/// non-trace messages, and trace messages that do not parse, are skipped.
 std::vector<TraceEvent> parse_trace_messages(const uint8_t* data, size_t len);
 
 /// The kernel puts the packet's headers only into the first event of each
 /// trace id; this copies proto/src/dst to the later events of the same id.
 void propagate_headers(std::vector<TraceEvent>* events);
 
-/// The text of "nft -a list ruleset" split into rules:
-/// (family, table, chain, handle) -> (text without counter values and handle, comment).
-using RuleIndex = std::map<std::tuple<std::string, std::string, std::string, uint64_t>,
-                           std::pair<std::string, std::string>>;
-RuleIndex parse_ruleset_text(const std::string& text);
-/// Lists the ruleset of namespace `netns` with handles (libnftables) and indexes it.
+/// A listed rule as the trace shows it.
+struct RuleText {
+  std::string text;     // nft syntax without counter values (see nft_rule_text)
+  std::string comment;  // its comment, "" when none
+};
+/// The rules of a ruleset by (family, table, chain, handle), how trace events name them.
+using RuleIndex = std::map<std::tuple<std::string, std::string, std::string, uint64_t>, RuleText>;
+RuleIndex index_rules(const Ruleset& ruleset);
+/// Lists the ruleset of namespace `netns` (libnftables JSON) and indexes it.
 Result<RuleIndex> ruleset_index(const std::string& netns);
 /// Fills rule/comment of every rule event from `index`.
 void annotate_rules(const RuleIndex& index, std::vector<TraceEvent>* events);
