@@ -119,14 +119,14 @@ Result<DoctorReport> doctor_nic(const std::string& lab, const model::HopMap& map
                                  model::nft_table_name(lab));
   }
   if (!f.host_netns.empty()) {
-    auto text = list_ruleset(f.host_netns);
-    if (text) {
-      auto drops = forward_drop_chains(*text, model::nft_table_name(lab));
+    auto ruleset = list_ruleset(f.host_netns);
+    if (ruleset) {
+      auto drops = forward_drop_chains(*ruleset, model::nft_table_name(lab));
       for (const auto& c : drops)
         add(&r, "forward-policy", L::kWarning, "chain " + c + " has policy drop on the forward hook (as Docker sets it): forwarded guest traffic needs an accept there");
       if (drops.empty()) add(&r, "forward-policy", L::kOk, "no other table drops forwarded traffic by policy");
     } else {
-      warnings.push_back(text.error().message);
+      warnings.push_back(ruleset.error().message);
     }
   }
   if (f.links_down.empty()) add(&r, "links", L::kOk, "every device of the path is up");

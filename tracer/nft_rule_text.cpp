@@ -103,11 +103,10 @@ Style style_for(const json& left) {
 std::string nat_args(const json& body) {
   if (!body.is_object()) return "";
   std::string out;
-  std::string addr = str_at(body, "addr"), port = str_at(body, "port");
-  if (!addr.empty() || !port.empty()) {
-    if (auto a = body.find("addr"); a != body.end() && a->is_object()) addr = value(*a, Style::kPlain);
-    out += " to " + addr + (port.empty() ? "" : ":" + port);
-  }
+  auto a = body.find("addr"), p = body.find("port");
+  std::string addr = a != body.end() ? value(*a, Style::kPlain) : "";
+  std::string port = p != body.end() ? value(*p, Style::kPlain) : "";  // 80, or {"range": [1024, 65535]}
+  if (!addr.empty() || !port.empty()) out += " to " + addr + (port.empty() ? "" : ":" + port);
   if (auto f = body.find("flags"); f != body.end()) out += " " + (f->is_array() ? joined(*f, ",", Style::kPlain) : value(*f, Style::kPlain));
   return out;
 }
@@ -118,9 +117,14 @@ std::string statement(const json& s) {
   const json& body = s.begin().value();
   if (key == "match" && body.is_object()) {
     const json& left = body.value("left", json());
+    const json& right = body.value("right", json());
     std::string op = str_at(body, "op");
     std::string shown_op = op == "==" || op == "in" ? "" : op + " ";
-    return expr(left) + " " + shown_op + value(body.value("right", json()), style_for(left));
+    // A masked match, {"&": [tcp flags, mask]} == value, reads "tcp flags value / mask".
+    if (auto masked = left.find("&"); masked != left.end() && masked->is_array() && masked->size() == 2)
+      return expr((*masked)[0]) + " " + shown_op + value(right, Style::kPlain) + " / " +
+             value((*masked)[1], Style::kPlain);
+    return expr(left) + " " + shown_op + value(right, style_for(left));
   }
   if (key == "counter") return body.is_string() ? "counter name \"" + body.get<std::string>() + "\"" : "counter";
   if (key == "accept" || key == "drop" || key == "continue" || key == "return" || key == "notrack" ||

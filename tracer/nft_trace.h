@@ -5,7 +5,8 @@
 // same namespace receives one event per rule, policy and return the packet
 // meets, in every table (iptables-nft rules are nft rules and appear too).
 // Rule handles are turned into the rule's text and comment from the ruleset
-// (libnftables JSON, see ruleset_json.h).
+// (libnftables JSON, see ruleset_json.h). This part is pure; the socket, the
+// trace chain and the ruleset listing are in nft_trace_socket.h.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -49,8 +50,6 @@ struct RuleText {
 /// The rules of a ruleset by (family, table, chain, handle), how trace events name them.
 using RuleIndex = std::map<std::tuple<std::string, std::string, std::string, uint64_t>, RuleText>;
 RuleIndex index_rules(const Ruleset& ruleset);
-/// Lists the ruleset of namespace `netns` (libnftables JSON) and indexes it.
-Result<RuleIndex> ruleset_index(const std::string& netns);
 /// Fills rule/comment of every rule event from `index`.
 void annotate_rules(const RuleIndex& index, std::vector<TraceEvent>* events);
 
@@ -58,49 +57,5 @@ void annotate_rules(const RuleIndex& index, std::vector<TraceEvent>* events);
 std::string format_event(const TraceEvent& e);
 /// The event as a RuleHit for a hop.
 RuleHit to_rule_hit(const TraceEvent& e);
-
-/// A netlink socket in a namespace subscribed to nftables trace events. Move-only.
-class NftTraceListener {
- public:
-  static Result<NftTraceListener> open(const std::string& netns);
-  NftTraceListener(NftTraceListener&& other) noexcept;
-  NftTraceListener& operator=(NftTraceListener&& other) noexcept;
-  NftTraceListener(const NftTraceListener&) = delete;
-  NftTraceListener& operator=(const NftTraceListener&) = delete;
-  ~NftTraceListener();
-
-  /// Reads every event queued now (non-blocking); an overrun of the socket
-  /// buffer is reported in lost().
-  std::vector<TraceEvent> read();
-  bool lost() const { return lost_; }
-
- private:
-  explicit NftTraceListener(int fd) : fd_(fd) {}
-  int fd_ = -1;
-  bool lost_ = false;
-};
-
-/// The lab's trace chain (trace_pre in table netlab_<lab>) with one rule per
-/// match, installed by add() and removed by the destructor (also on failure
-/// paths). Move-only.
-class TraceChain {
- public:
-  /// Installs the chain in namespace `netns` with `matches` (see
-  /// host::render_trace_chain); a stale chain of an earlier run is replaced.
-  static Result<TraceChain> add(const std::string& netns, const std::string& lab,
-                                const std::vector<std::string>& matches);
-  TraceChain(TraceChain&& other) noexcept;
-  TraceChain& operator=(TraceChain&& other) noexcept;
-  TraceChain(const TraceChain&) = delete;
-  TraceChain& operator=(const TraceChain&) = delete;
-  ~TraceChain();
-  /// Removes the chain now; an Error when nft refused.
-  Status remove();
-
- private:
-  TraceChain(std::string netns, std::string lab) : netns_(std::move(netns)), lab_(std::move(lab)) {}
-  std::string netns_, lab_;
-  bool active_ = false;
-};
 
 }  // namespace netlab::tracer

@@ -213,6 +213,21 @@ TEST(NftRuleText, WritesRulesAsNftListsThem) {
       {R"([{"match": {"op": "==", "left": {"meta": {"key": "oifname"}}, "right": "x"}}, {"snat": {"family": "ip", "addr": "1.2.3.4"}}])",
        "oifname \"x\" snat ip to 1.2.3.4"},
       {R"([{"mangle": {"key": {"meta": {"key": "nftrace"}}, "value": 1}}])", "meta nftrace set 1"},
+      // The forms host::render_lab_ruleset and render_trace_chain write.
+      {R"([{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "lab-br"}}, {"match": {"op": "!=", "left": {"meta": {"key": "oifname"}}, "right": "lab-br"}}, {"counter": {"packets": 0, "bytes": 0}}, {"accept": null}])",
+       "iifname \"lab-br\" oifname != \"lab-br\" counter accept"},
+      {R"([{"match": {"op": "==", "left": {"meta": {"key": "oifname"}}, "right": "lab-br"}}, {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "daddr"}}, "right": {"prefix": {"addr": "10.0.0.0", "len": 24}}}}, {"match": {"op": "in", "left": {"ct": {"key": "state"}}, "right": ["established", "related"]}}, {"counter": {"packets": 0, "bytes": 0}}, {"accept": null}])",
+       "oifname \"lab-br\" ip daddr 10.0.0.0/24 ct state established,related counter accept"},
+      {R"([{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": {"prefix": {"addr": "10.0.0.0", "len": 24}}}}, {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "daddr"}}, "right": {"prefix": {"addr": "224.0.0.0", "len": 24}}}}, {"counter": {"packets": 0, "bytes": 0}}, {"return": null}])",
+       "ip saddr 10.0.0.0/24 ip daddr 224.0.0.0/24 counter return"},
+      {R"([{"match": {"op": "==", "left": {"meta": {"key": "l4proto"}}, "right": {"set": ["tcp", "udp"]}}}, {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": {"prefix": {"addr": "10.0.0.0", "len": 24}}}}, {"match": {"op": "!=", "left": {"payload": {"protocol": "ip", "field": "daddr"}}, "right": {"prefix": {"addr": "10.0.0.0", "len": 24}}}}, {"match": {"op": "==", "left": {"meta": {"key": "oifname"}}, "right": "eth0"}}, {"counter": {"packets": 0, "bytes": 0}}, {"masquerade": {"port": {"range": [1024, 65535]}}}])",
+       "meta l4proto { tcp, udp } ip saddr 10.0.0.0/24 ip daddr != 10.0.0.0/24 oifname \"eth0\" counter masquerade to :1024-65535"},
+      {R"([{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": "10.0.0.2"}}, {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "daddr"}}, "right": "198.51.100.1"}}, {"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 80}}, {"mangle": {"key": {"meta": {"key": "nftrace"}}, "value": 1}}])",
+       "ip saddr 10.0.0.2 ip daddr 198.51.100.1 tcp dport 80 meta nftrace set 1"},
+      {R"([{"match": {"op": "==", "left": {"payload": {"protocol": "icmp", "field": "type"}}, "right": "echo-reply"}}, {"mangle": {"key": {"meta": {"key": "nftrace"}}, "value": 1}}])",
+       "icmp type echo-reply meta nftrace set 1"},
+      {R"([{"match": {"op": "==", "left": {"&": [{"payload": {"protocol": "tcp", "field": "flags"}}, ["syn", "ack"]]}, "right": "syn"}}, {"drop": null}])",
+       "tcp flags syn / syn,ack drop"},
   };
   for (const auto& [json, text] : kRuleTexts) EXPECT_EQ(nft_rule_text(nlohmann::json::parse(json)), text);
   // An unknown statement is shown, not dropped.
