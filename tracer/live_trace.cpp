@@ -17,6 +17,8 @@
 #include "netlab/model/names.h"
 #include "netlab/state/paths.h"
 #include "tracer/label.h"
+#include "tracer/nft_trace_socket.h"
+#include "tracer/path_facts.h"
 
 namespace netlab::tracer {
 namespace {
