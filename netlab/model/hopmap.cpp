@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+#include <sstream>
+
 namespace netlab::model {
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Hop, role, netns, device)
@@ -29,6 +32,17 @@ const Hop* find_hop(const NicPath& nic, std::string_view role) {
 const Hop* switch_hop(const NicPath& nic) {
   const Hop* hop = find_hop(nic, "bridge");
   return hop ? hop : find_hop(nic, "ovs");
+}
+
+Result<HopMap> read_hopmap_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{"cannot read " + path, true};
+  std::ostringstream text;
+  text << in.rdbuf();
+  HopMap map;
+  std::string err;
+  if (!hopmap_from_json(text.str(), &map, &err)) return Error{path + ": " + err};
+  return map;
 }
 
 }  // namespace netlab::model
