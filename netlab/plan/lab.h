@@ -57,6 +57,7 @@ Result<GcResult> gc();
 /// A running lab as `status` shows it.
 struct NicStatus {
   std::string nic, network, mac, address_kind, address;  // address as observed in the guest ("" = none)
+  std::string host_device;  // the kernel name of its host side (veth peer, tap, macvtap); "" for a macvlan
   std::optional<host::Lease> lease;                       // the network's dnsmasq lease for this MAC
 };
 struct GuestStatus {
