@@ -38,7 +38,7 @@ bool uses_bridge(const model::Network& net) {
 
 class Builder {
  public:
-  Builder(const model::Topology& topo, const LiveData& live) : topo_(topo), live_(live) {}
+  Builder(const model::Topology& topo, const LiveData& live) : topo_(topo), live_(live), names_(topo) {}
 
   Diagram build() {
     d_.name = topo_.name.empty() ? "lab" : topo_.name;
@@ -104,7 +104,7 @@ class Builder {
     d_.clusters.push_back(c);
 
     const std::string edge_style = net.mode == NetworkMode::isolated ? "dashed" : "solid";
-    const std::string br = model::bridge_name(topo_, net);
+    const std::string& br = names_.bridge(net);
     std::string bridge_id;
     if (uses_bridge(net)) {
       bridge_id = "n_bridge_" + nid;
@@ -232,13 +232,13 @@ class Builder {
     for (size_t i = 0; i < guest.nics.size(); ++i) {
       const auto& nic = guest.nics[i];
       const model::Network* net = topo_.find_network(nic.network);
-      const std::string dev = model::host_nic_name(topo_, guest, i);
+      const std::string& dev = names_.host_nic(guest, i);
       const std::string role = host_device_role(guest, net);
       const std::string color = net ? mode_color(net->mode) : "#000000";
       const std::string edge_style = net && net->mode == NetworkMode::isolated ? "dashed" : "solid";
       Node p;
       p.id = "n_port_" + gid + "_" + std::to_string(i);
-      p.label = dev + "\n" + role;
+      p.label = model::with_friendly(dev, model::friendly_nic(guest.name, model::guest_nic_name(nic, i))) + "\n" + role;
       p.shape = "box";
       p.style = "filled";
       p.color = color;
@@ -347,6 +347,7 @@ class Builder {
 
   const model::Topology& topo_;
   const LiveData& live_;
+  const model::DeviceNames names_;
   Diagram d_;
   std::map<std::string, std::vector<std::string>> nic_roles_;
   std::map<std::string, std::string> bridge_of_;

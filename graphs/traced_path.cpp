@@ -50,6 +50,7 @@ Result<TracedPath> traced_path_from_json(const std::string& text) {
     hop.index = static_cast<int>(i + 1);
     if (!take(h, "index", &hop.index, &err, where) || !take(h, "role", &hop.role, &err, where) ||
         !take(h, "netns", &hop.netns, &err, where) || !take(h, "device", &hop.device, &err, where) ||
+        !take(h, "friendly", &hop.friendly, &err, where) ||
         !take(h, "direction", &hop.direction, &err, where) || !take(h, "summary", &hop.summary, &err, where) ||
         !take(h, "change", &hop.change, &err, where) || !take(h, "time_us", &hop.time_us, &err, where) ||
         !take(h, "dropped", &hop.dropped, &err, where) || !take(h, "drop_cause", &hop.drop_cause, &err, where))
@@ -75,6 +76,7 @@ std::string traced_path_to_json(const TracedPath& path) {
                            {"role", h.role},
                            {"netns", h.netns},
                            {"device", h.device},
+                           {"friendly", h.friendly},
                            {"direction", h.direction},
                            {"summary", h.summary},
                            {"change", h.change},

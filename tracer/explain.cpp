@@ -323,7 +323,7 @@ PathFacts gather_facts(const std::string& lab, const model::NicPath& nic, model:
     }
     for (const auto& l : links_by_ns[d.netns]) {
       if (l.name != d.device) continue;
-      std::string where = d.netns + "/" + d.device;
+      std::string where = d.netns + "/" + model::hop_label(d);  // "ns/web:eth0 (nl3f9a2c1b-0)"
       // Administratively down anywhere, or without carrier on the guest's side (a veth whose peer is down).
       // (A tap has no carrier while no VM holds it: not a fault of the path, doctor reports it on its own.)
       bool guest_side = d.role == "guest-nic" || d.role == "veth" || d.role == "macvtap";

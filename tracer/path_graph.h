@@ -26,6 +26,7 @@ bool role_on_guest_side(Role role);
 struct GraphNode {
   std::string netns;
   std::string device;   // "" for a point
+  std::string friendly; // the hop map's friendly name of the device ("web:eth0"), "" when none
   Role role = Role::kUnknown;
   bool point = false;   // a route/nat point (no device)
   bool captured = false;

@@ -26,6 +26,7 @@ void add_hops(const tracer::TracedPacket& p, const char* direction, int* index, 
     g.role = h.role;
     g.netns = h.netns;
     g.device = h.device;
+    g.friendly = h.friendly;
     g.direction = direction;
     g.summary = i == 0 ? p.summary : "";
     g.change = h.change;

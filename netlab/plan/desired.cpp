@@ -272,12 +272,14 @@ model::HopMap hop_map(const model::Topology& topo, const Target& target) {
       const bool macvlan = net->mode == NetworkMode::bridge && net->attach == model::Attach::macvtap;
       if (guest.kind == GuestKind::netns) path.hops.push_back({"guest-nic", model::guest_namespace(topo, guest), path.nic});
       if (macvlan && guest.kind == GuestKind::kvm) {
-        path.hops.push_back({"macvtap", host, names.host_nic(guest, i)});
+        path.hops.push_back({"macvtap", host, names.host_nic(guest, i), model::friendly_nic(guest.name, path.nic)});
       } else if (macvlan) {
         path.hops.push_back({"macvtap", host, net->uplink});
       } else {
-        path.hops.push_back({guest.kind == GuestKind::kvm ? "tap" : "veth", host, names.host_nic(guest, i)});
-        path.hops.push_back({net->switch_kind == model::SwitchKind::ovs ? "ovs" : "bridge", host, names.bridge(*net)});
+        path.hops.push_back({guest.kind == GuestKind::kvm ? "tap" : "veth", host, names.host_nic(guest, i),
+                             model::friendly_nic(guest.name, path.nic)});
+        path.hops.push_back({net->switch_kind == model::SwitchKind::ovs ? "ovs" : "bridge", host, names.bridge(*net),
+                             model::friendly_bridge(net->name)});
       }
       if (forwards(net->mode)) {
         path.hops.push_back({net->mode == NetworkMode::nat ? "nat" : "route", host, ""});
