@@ -79,7 +79,7 @@ std::string friendly_bridge(const std::string& network);
 /// `friendly` is empty: how status, trace, doctor and graphs show a device.
 std::string with_friendly(const std::string& device, const std::string& friendly);
 
-/// Sandbox namespaces (DESIGN.md "Sandbox").
+/// Sandbox namespaces (README, --sandbox): full names, no length limit.
 std::string sandbox_host_namespace(const std::string& lab);  // "<lab>-host", plays the KVM host
 std::string sandbox_wan_namespace(const std::string& lab);   // "<lab>-wan", upstream router + internet
 std::string sandbox_lan_namespace(const std::string& lab);   // "<lab>-lan", office LAN with its DHCP
