@@ -106,7 +106,7 @@ void link_findings(const std::vector<model::Hop>& devices,
     if (in_ns == links_by_ns.end()) continue;
     for (const auto& l : in_ns->second) {
       if (l.name != d.device) continue;
-      std::string where = d.netns + "/" + d.device;
+      std::string where = d.netns + "/" + model::hop_label(d);  // "ns/web:eth0 (nl3f9a2c1b-0)"
       // Administratively down anywhere, or without carrier on the guest's side (a veth whose peer is down).
       // (A tap has no carrier while no VM holds it: not a fault of the path, doctor reports it on its own.)
       bool guest_side = d.role == HopRole::guest_nic || d.role == HopRole::veth || d.role == HopRole::macvtap;

@@ -23,6 +23,7 @@ void add_hops(const tracer::TracedPacket& p, model::Leg leg, int* index, uint64_
     g.role = h.role;
     g.netns = h.netns;
     g.device = h.device;
+    g.friendly = h.friendly;
     g.leg = leg;
     g.summary = i == 0 ? p.summary : "";
     g.change = h.change;

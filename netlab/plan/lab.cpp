@@ -30,6 +30,7 @@ Status preflight_real_host(const model::Topology& topo, bool force, Sockets& soc
   if (!nl) return nl.error();
   auto routes = (*nl)->list_routes();
   if (!routes) return routes.error();
+  const model::DeviceNames names(topo);
   for (const auto& net : topo.networks) {
     for (const auto& r : *routes) {
       if (model::traits(net.mode).on_lan && model::has_bridge(net) && !r.dest &&
@@ -38,7 +39,7 @@ Status preflight_real_host(const model::Topology& topo, bool force, Sockets& soc
                      ", which carries the host's default route; the host would lose its connection while "
                      "the bridge takes over. Use --force to do it anyway, or --sandbox to try it safely"};
       if (net.subnet && r.dest && r.dest->prefix > 0 && r.dest->block().overlaps(net.subnet->block()) &&
-          r.dev != model::bridge_name(topo, net))
+          r.dev != names.bridge(net))
         return Error{"network " + net.name + " subnet " + net.subnet->block().str() + " overlaps the host route " +
                      r.dest->block().str() + " on " + r.dev};
     }
@@ -198,8 +199,9 @@ Result<GcResult> gc() {
     auto links = (*nl)->list_links();
     if (!links) continue;
     for (const auto& l : *links) {
-      if (l.alias.rfind("netlab:", 0) != 0) continue;
-      std::string lab = l.alias.substr(7);
+      auto tagged = model::lab_of_alias(l.alias);
+      if (!tagged) continue;
+      const std::string& lab = *tagged;
       if (known.count(lab) || std::filesystem::exists(state::lab_dir(lab))) continue;
       orphans.push_back({state::ObjectKind::netns, "", ns, ""});
       orphan_labs.insert(lab);
@@ -240,6 +242,7 @@ Result<LabStatus> status(const std::string& lab) {
   Sockets sockets;
   SystemObserved observed(sockets);
   const std::map<std::string, host::Lease> lease_by_mac = lab_leases(lab, *topo);
+  const model::DeviceNames names(*topo);
   for (const auto& net : topo->networks) {
     NetworkStatus ns;
     ns.name = net.name;
@@ -249,7 +252,7 @@ Result<LabStatus> status(const std::string& lab) {
     if (model::uses_macvtap(net)) {
       ns.macvtap_on = net.uplink;  // no bridge at all
     } else {
-      ns.bridge = model::bridge_name(*topo, net);
+      ns.bridge = names.bridge(net);
       auto link = observed.link(target.host_netns, ns.bridge);
       ns.bridge_up = link && link->up;
     }
@@ -269,6 +272,10 @@ Result<LabStatus> status(const std::string& lab) {
       NicStatus n;
       n.nic = model::guest_nic_name(nic, i);
       n.network = nic.network;
+      const model::Network* net = topo->find_network(nic.network);
+      const bool macvlan = net && net->mode == model::NetworkMode::bridge && net->attach == model::Attach::macvtap &&
+                           guest.kind == model::GuestKind::netns;
+      if (!macvlan) n.host_device = names.host_nic(guest, i);
       n.mac = nic.mac ? nic.mac->str() : "";
       n.address_kind = nic.address_kind;
       if (!gs.netns.empty() && gs.present) {

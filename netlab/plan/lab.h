@@ -60,6 +60,7 @@ struct NicStatus {
   std::string nic, network, mac;
   model::AddressKind address_kind = model::AddressKind::dhcp;
   std::string address;                                    // as observed in the guest ("" = none)
+  std::string host_device;  // the kernel name of its host side (veth peer, tap, macvtap); "" for a macvlan
   std::optional<host::Lease> lease;                       // the network's dnsmasq lease for this MAC
 };
 struct GuestStatus {

@@ -102,9 +102,9 @@ std::vector<OwnedObject> tagged_links(const std::string& lab, const std::string&
   if (!nl) return found;
   auto links = (*nl)->list_links();
   if (!links) return found;
-  const std::string tag = model::link_tag(lab);
+  // The alias starts with the lab's tag; labs made before it held the guest and NIC carry the bare tag.
   for (const auto& l : *links)
-    if (l.alias == tag) found.push_back({ObjectKind::link, netns, l.name, l.kind});
+    if (model::lab_of_alias(l.alias) == lab) found.push_back({ObjectKind::link, netns, l.name, l.kind});
   return found;
 }
 

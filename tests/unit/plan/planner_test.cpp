@@ -26,7 +26,10 @@ TEST(Planner, FreshNatLabBuildsEverythingInOrder) {
   auto bridges = all_of<CreateBridge>(steps);
   ASSERT_EQ(bridges.size(), 1u);
   EXPECT_EQ(bridges[0].name, "nat-default");
-  EXPECT_EQ(bridges[0].alias, "netlab:nat");
+  EXPECT_EQ(bridges[0].alias, "netlab:nat network=default");
+  auto veths = all_of<CreateVeth>(steps);
+  ASSERT_FALSE(veths.empty());
+  EXPECT_EQ(veths.back().alias, "netlab:nat guest=g22 nic=eth0");  // lab, guest and NIC travel with the device
   auto nft = all_of<ApplyNft>(steps);
   ASSERT_EQ(nft.size(), 1u);
   EXPECT_EQ(nft[0].table, "netlab_nat");
@@ -174,9 +177,12 @@ TEST(Planner, NatHopMapFollowsThePacketOut) {
   auto map = hop_map(nat_lab(), sandbox_target("nat"));
   ASSERT_EQ(map.nics.size(), 2u);
   const auto& hops = map.nics[0].hops;
-  std::vector<model::Hop> expected = {{model::HopRole::guest_nic, "nat-g1", "eth0"},   {model::HopRole::veth, "nat-host", "nat-g1-0"},
-                                      {model::HopRole::bridge, "nat-host", "nat-default"}, {model::HopRole::nat, "nat-host", ""},
-                                      {model::HopRole::uplink, "nat-host", "eth0"},      {model::HopRole::upstream, "nat-wan", "wan0"}};
+  std::vector<model::Hop> expected = {{model::HopRole::guest_nic, "nat-g1", "eth0", ""},
+                                      {model::HopRole::veth, "nat-host", "nat-g1-0", "g1:eth0"},
+                                      {model::HopRole::bridge, "nat-host", "nat-default", "network default"},
+                                      {model::HopRole::nat, "nat-host", ""},
+                                      {model::HopRole::uplink, "nat-host", "eth0"},
+                                      {model::HopRole::upstream, "nat-wan", "wan0"}};
   EXPECT_EQ(hops, expected);
   EXPECT_EQ(map.nics[1].address, "192.168.122.10/24");
 }
