@@ -85,9 +85,9 @@ std::string drop_verdict(const ExplainInput& in, bool reply) {
 
 std::string system_cause(const ExplainInput& in) {
   const PathFacts& f = in.facts;
-  if (!f.host_forwarding) return "forwarding off: net.ipv4.ip_forward=0 in " + f.host_netns;
+  if (!f.host_forwarding) return "forwarding off: net.ipv4.ip_forward=0 in " + netns_label(f.host_netns);
   if (!f.links_down.empty()) return "bridge port down: " + join(f.links_down);
-  if (!f.host_has_route) return "no route to " + in.dst.str() + " in " + f.host_netns;
+  if (!f.host_has_route) return "no route to " + in.dst.str() + " in " + netns_label(f.host_netns);
   if (!f.neighbours_failed.empty()) return "no ARP reply: " + join(f.neighbours_failed);
   if (!f.mtu_mismatch.empty()) return "MTU mismatch: " + join(f.mtu_mismatch);
   return {};
@@ -108,7 +108,7 @@ bool ct_matches_probe(const ExplainInput& in, const CtEntry& e) {
 
 std::string last_device(const TracedPacket& p) {
   for (auto it = p.hops.rbegin(); it != p.hops.rend(); ++it) {
-    if (!it->device.empty()) return it->netns + "/" + it->device;
+    if (!it->device.empty()) return device_label(it->netns, it->device);
   }
   return {};
 }
@@ -277,7 +277,8 @@ PathFacts gather_facts(const std::string& lab, const model::NicPath& nic, model:
       f.guest_device = h.device;
     }
     if (h.role == "nat" || h.role == "route" || h.role == "veth" || h.role == "tap") {
-      if (f.host_netns.empty() || h.role == "nat" || h.role == "route") f.host_netns = h.netns;
+      if (!f.host_found || h.role == "nat" || h.role == "route") f.host_netns = h.netns;
+      f.host_found = true;
     }
     if (!h.device.empty()) devices.push_back(h);
   }
@@ -296,7 +297,7 @@ PathFacts gather_facts(const std::string& lab, const model::NicPath& nic, model:
   }
   // The host: forwarding, routes, neighbours, links and MTUs of the path.
   bool routed = nic.mode == "nat" || nic.mode == "route";
-  if (!f.host_netns.empty() && routed) {
+  if (f.host_found && routed) {
     auto fwd = host::get_sysctl(f.host_netns, "net.ipv4.ip_forward");
     if (fwd) f.host_forwarding = *fwd != "0";
     else warnings->push_back(fwd.error().message);
@@ -323,7 +324,7 @@ PathFacts gather_facts(const std::string& lab, const model::NicPath& nic, model:
     }
     for (const auto& l : links_by_ns[d.netns]) {
       if (l.name != d.device) continue;
-      std::string where = d.netns + "/" + d.device;
+      std::string where = device_label(d.netns, d.device);
       // Administratively down anywhere, or without carrier on the guest's side (a veth whose peer is down).
       // (A tap has no carrier while no VM holds it: not a fault of the path, doctor reports it on its own.)
       bool guest_side = d.role == "guest-nic" || d.role == "veth" || d.role == "macvtap";
@@ -350,7 +351,7 @@ PathFacts gather_facts(const std::string& lab, const model::NicPath& nic, model:
     f.dnsmasq_running = false;
   }
   // The masquerade rule of the network in the lab's table.
-  if (nic.mode == "nat" && !f.host_netns.empty()) {
+  if (nic.mode == "nat" && f.host_found) {
     auto index = ruleset_index(f.host_netns);
     if (index) {
       std::string table = model::nft_table_name(lab);

@@ -40,6 +40,17 @@ bool has_line(const std::string& text, const std::string& line) {
 
 }  // namespace
 
+std::string dhcp_client_program(const std::string& comm_or_busybox_command) {
+  std::istringstream words(comm_or_busybox_command);
+  std::string program;
+  words >> program;
+  if (program.find('/') != std::string::npos) program = program.substr(program.rfind('/') + 1);
+  if (program == "busybox") words >> program;  // "busybox udhcpc -i eth0": the applet
+  for (const char* known : {"dhclient", "udhcpc", "dhcpcd"})
+    if (program == known) return program;
+  return "";
+}
+
 bool nm_device_managed(const std::string& text) { return !has_line(text, "managed=false"); }
 
 bool networkd_link_managed(const std::string& text) { return !has_line(text, "ADMIN_STATE=unmanaged"); }
@@ -64,7 +75,8 @@ std::vector<NicManager> nic_managers(const std::string& nic, int ifindex) {
     const pid_t pid = std::stoi(name);
     const std::string comm = process_name(pid);
     const bool nm = comm == "NetworkManager", networkd = comm == "systemd-network";
-    const bool dhcp = comm == "dhclient" || comm == "udhcpc" || comm == "dhcpcd";
+    const std::string client = dhcp_client_program(comm == "busybox" ? cmdline(pid) : comm);
+    const bool dhcp = !client.empty();
     if (!nm && !networkd && !dhcp) continue;
     if (netns_inode(entry.path().string()) != own) continue;  // another namespace's daemon
     if (nm) {
@@ -78,7 +90,7 @@ std::vector<NicManager> nic_managers(const std::string& nic, int ifindex) {
       if (!fs::exists(file, ec) || !networkd_link_managed(read_file(file))) continue;
       found.push_back({"systemd-networkd", pid, "its link state " + file + " is not ADMIN_STATE=unmanaged"});
     } else if (command_names_nic(cmdline(pid), nic)) {
-      found.push_back({comm, pid, "a DHCP client whose command line names " + nic});
+      found.push_back({client, pid, "a DHCP client whose command line names " + nic});
     }
   }
   return found;

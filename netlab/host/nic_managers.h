@@ -28,6 +28,9 @@ std::vector<NicManager> nic_managers(const std::string& nic, int ifindex);
 bool nm_device_managed(const std::string& state_file_text);
 /// systemd-networkd's link state file: false only for "ADMIN_STATE=unmanaged".
 bool networkd_link_managed(const std::string& state_file_text);
+/// The DHCP client a process is: its comm ("dhclient", "udhcpc", "dhcpcd"), or
+/// for busybox (whose comm is "busybox") the applet of its command line; "" for none.
+std::string dhcp_client_program(const std::string& comm_or_busybox_command);
 /// A DHCP client's command line (words separated by spaces) names `nic`:
 /// "dhclient eth0", "udhcpc -i eth0", "dhcpcd --interface=eth0", "udhcpc -ieth0".
 bool command_names_nic(const std::string& command_line, const std::string& nic);

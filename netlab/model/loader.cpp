@@ -18,7 +18,7 @@ namespace netlab::model {
 namespace {
 
 const std::vector<std::string> kTopKeys{"name", "host", "networks", "guests"};
-const std::vector<std::string> kHostKeys{"uplink"};
+const std::vector<std::string> kHostKeys{"uplink", "upstream"};
 const std::vector<std::string> kNetworkKeys{"mode",    "switch", "bridge", "subnet", "gateway",
                                             "dhcp",    "dns",    "mtu",    "uplink", "attach"};
 const std::vector<std::string> kDhcpKeys{"range", "lease-time", "hosts"};
@@ -115,6 +115,8 @@ void Loader::host(const Entry& entry, Host* out) {
   for (const auto& e : r_.mapping(entry.value, "'host'", kHostKeys, &out->pos)) {
     if (e.key == "uplink") {
       if (auto v = r_.string(e)) out->uplink = *v;
+    } else if (e.key == "upstream") {
+      out->upstream = ip(e);
     }
   }
 }

@@ -11,6 +11,7 @@
 #include "netlab/host/ovsdb.h"
 #include "netlab/host/netns.h"
 #include "netlab/host/sysctl.h"
+#include "netlab/host/uplink_move.h"
 #include "netlab/plan/teardown.h"
 
 namespace netlab::plan {
@@ -180,25 +181,15 @@ class Executor {
     touched(a.netns, a.master);
     auto sock = nl(a.netns);
     if (!sock) return sock.error();
-    // A host NIC joining a bridge hands its addresses and routes to the bridge,
-    // so the host stays reachable (libvirt's "bridged" set-up done by hand).
-    auto addresses = (*sock)->list_addresses(a.name);
-    if (!addresses) return addresses.error();
-    std::vector<host::RouteInfo> moved_routes;
-    if (!addresses->empty()) {
-      auto routes = (*sock)->list_routes();
-      if (!routes) return routes.error();
-      for (const auto& r : *routes)
-        if (r.dev == a.name && r.gateway) moved_routes.push_back(r);
-      for (const auto& cidr : *addresses)
-        if (auto st = (*sock)->add_address(a.master, cidr); !st) return st;
-    }
-    if (auto st = (*sock)->set_master(a.name, a.master); !st) return st;
-    for (const auto& cidr : *addresses)
-      if (auto st = (*sock)->del_address(a.name, cidr); !st) return st;
-    for (const auto& r : moved_routes)
-      if (auto st = (*sock)->add_route({r.dest, r.gateway, a.master, r.metric}); !st) return st;
-    return {};
+    if (!a.uplink) return (*sock)->set_master(a.name, a.master);
+    // A host NIC joining a bridge hands its addresses and routes to it, so the
+    // host stays reachable; what it held is journalled first, so a rollback,
+    // `down` or `gc` after a crash gives it back exactly.
+    auto snapshot = host::snapshot_uplink(**sock, a.name, a.master);
+    if (!snapshot) return snapshot.error();
+    if (auto st = will_create({ObjectKind::uplink, a.netns, a.name, host::uplink_snapshot_to_json(*snapshot)}); !st)
+      return st;
+    return host::move_uplink(**sock, *snapshot);
   }
 
   Status step(const SetUp& a) {

@@ -9,6 +9,7 @@
 #include "netlab/host/ovsdb.h"
 #include "netlab/host/process.h"
 #include "netlab/host/sysctl.h"
+#include "netlab/host/uplink_move.h"
 #include "netlab/model/names.h"
 
 namespace netlab::plan {
@@ -23,11 +24,12 @@ int removal_rank(ObjectKind kind) {
     case ObjectKind::process: return 0;
     case ObjectKind::ovs: return 1;
     case ObjectKind::nft_table: return 2;
-    case ObjectKind::link: return 3;
-    case ObjectKind::netns: return 4;
-    case ObjectKind::sysctl: return 5;
+    case ObjectKind::uplink: return 3;  // before the bridge goes: the host keeps its routes throughout
+    case ObjectKind::link: return 4;
+    case ObjectKind::netns: return 5;
+    case ObjectKind::sysctl: return 6;
   }
-  return 6;
+  return 7;
 }
 
 void remove_one(const OwnedObject& o, const std::set<std::string>& doomed_namespaces, Sockets& sockets,
@@ -80,6 +82,27 @@ void remove_one(const OwnedObject& o, const std::set<std::string>& doomed_namesp
       sockets.forget(o.name);
       if (auto st = host::delete_netns(o.name); !st) report.problems.push_back(st.error().message);
       else report.removed.push_back("namespace " + o.name);
+      return;
+    }
+    case ObjectKind::uplink: {
+      if (inside_doomed || (!o.netns.empty() && !host::netns_exists(o.netns))) return;  // went with it
+      auto snapshot = host::uplink_snapshot_from_json(o.detail);
+      if (!snapshot) {
+        report.problems.push_back("uplink " + o.name + ": its journal record does not parse; check its addresses and routes by hand");
+        return;
+      }
+      auto nl = sockets.netlink(o.netns);
+      if (!nl) {
+        report.problems.push_back("uplink " + o.name + ": " + nl.error().message);
+        return;
+      }
+      // Restoring is idempotent: after a rollback that already did it, only what is missing comes back.
+      auto link = (*nl)->find_link(o.name);
+      const bool enslaved = link && link.value() && (*link)->master == snapshot->bridge;
+      if (auto st = host::restore_uplink(**nl, *snapshot); !st) report.problems.push_back(st.error().message);
+      else if (enslaved)
+        report.removed.push_back("uplink " + o.name + " out of bridge " + snapshot->bridge +
+                                 ", its addresses and routes restored");
       return;
     }
     case ObjectKind::sysctl: {

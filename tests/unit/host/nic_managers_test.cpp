@@ -17,6 +17,13 @@ TEST(NicManagers, NetworkdLinkFile) {
   EXPECT_FALSE(networkd_link_managed("ADMIN_STATE=unmanaged\nOPER_STATE=off\n"));
 }
 
+TEST(NicManagers, DhcpClientPrograms) {
+  EXPECT_EQ(dhcp_client_program("dhclient"), "dhclient");
+  EXPECT_EQ(dhcp_client_program("/bin/busybox udhcpc -f -i eth0"), "udhcpc");
+  EXPECT_EQ(dhcp_client_program("busybox httpd -f"), "");
+  EXPECT_EQ(dhcp_client_program("dnsmasq"), "");
+}
+
 TEST(NicManagers, DhcpClientCommandLines) {
   EXPECT_TRUE(command_names_nic("/sbin/dhclient -4 -v -i -pf /run/dhclient.eth0.pid eth0", "eth0"));
   EXPECT_TRUE(command_names_nic("busybox udhcpc -f -i eth0 -s /bin/true", "eth0"));
