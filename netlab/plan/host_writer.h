@@ -97,13 +97,7 @@ class HostWriter {
   virtual Status settle(const std::string& netns, const std::string& name) = 0;
 
   // ---- Addresses and routes ---------------------------------------------
-  /// IPv4 addresses on `device`.
-  virtual Result<std::vector<model::Cidr>> addresses(const std::string& netns, const std::string& device) = 0;
-  /// The IPv4 routes of the main table.
-  virtual Result<std::vector<host::RouteInfo>> routes(const std::string& netns) = 0;
   virtual Status add_address(const std::string& netns, const std::string& device, const model::Cidr& address) = 0;
-  /// Removes the address; the kernel drops the routes that needed it.
-  virtual Status del_address(const std::string& netns, const std::string& device, const model::Cidr& address) = 0;
   virtual Status add_route(const std::string& netns, const host::RouteSpec& route) = 0;
 
   // ---- Uplinks (host/uplink_move.h) -------------------------------------

@@ -270,15 +270,7 @@ Status FakeHost::settle(const std::string& netns, const std::string& name) {
   return need_link(netns, name);
 }
 
-Result<std::vector<model::Cidr>> FakeHost::addresses(const std::string& netns, const std::string& device) {
-  if (auto st = need_link(netns, device); !st) return st.error();
-  return state_.addresses(netns, device);
-}
 
-Result<std::vector<host::RouteInfo>> FakeHost::routes(const std::string& netns) {
-  if (auto st = need_netns(netns); !st) return st.error();
-  return state_.routes[netns];
-}
 
 Status FakeHost::add_address(const std::string& netns, const std::string& device, const model::Cidr& address) {
   if (auto st = write("add_address " + at(netns, device) + " " + address.str()); !st) return st;
@@ -289,18 +281,6 @@ Status FakeHost::add_address(const std::string& netns, const std::string& device
   return {};
 }
 
-Status FakeHost::del_address(const std::string& netns, const std::string& device, const model::Cidr& address) {
-  if (auto st = write("del_address " + at(netns, device) + " " + address.str()); !st) return st;
-  auto& list = state_.addrs[{netns, device}];
-  auto it = std::find(list.begin(), list.end(), address);
-  if (it == list.end()) return Error{address.str() + " not on " + device};
-  list.erase(it);
-  if (list.empty()) {
-    state_.addrs.erase({netns, device});
-    std::erase_if(state_.routes[netns], [&](const host::RouteInfo& r) { return r.dev == device; });
-  }
-  return {};
-}
 
 Status FakeHost::add_route(const std::string& netns, const host::RouteSpec& route) {
   if (auto st = write("add_route " + at(netns, route.dev) + " " + (route.dest ? route.dest->str() : "default") +

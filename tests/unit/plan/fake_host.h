@@ -63,10 +63,7 @@ class FakeHost : public HostWriter {
   Status set_up(const std::string& netns, const std::string& name) override;
   Status settle(const std::string& netns, const std::string& name) override;
 
-  Result<std::vector<model::Cidr>> addresses(const std::string& netns, const std::string& device) override;
-  Result<std::vector<host::RouteInfo>> routes(const std::string& netns) override;
   Status add_address(const std::string& netns, const std::string& device, const model::Cidr& address) override;
-  Status del_address(const std::string& netns, const std::string& device, const model::Cidr& address) override;
   Status add_route(const std::string& netns, const host::RouteSpec& route) override;
 
   Result<host::UplinkSnapshot> snapshot_uplink(const std::string& netns, const std::string& nic,
