@@ -154,6 +154,7 @@ const Fields<Host> Loader::kHostFields{
     {"uplink", [](Loader& l, const Entry& e, Host& h, const std::string&) {
        if (auto v = l.r_.string(e)) h.uplink = *v;
      }},
+    {"upstream", [](Loader& l, const Entry& e, Host& h, const std::string&) { h.upstream = l.ip(e); }},
 };
 
 void Loader::host(const Entry& entry, Host* out) {

@@ -127,7 +127,8 @@ class Builder {
     if (model::traits(net.mode).on_lan) {
       if (model::uses_macvtap(net)) return;  // guests sit directly on the uplink
       switch_device(net, bridge);
-      switch_port(net, net.uplink, std::nullopt);
+      if (ovs(net)) switch_port(net, net.uplink, std::nullopt);
+      else add(SetMaster{host_, net.uplink, bridge, /*uplink=*/true});
       add(SetUp{host_, bridge});
       return;
     }
@@ -240,7 +241,7 @@ class Builder {
 
 std::string host_uplink(const model::Topology& topology, const Target& target) {
   if (!topology.host.uplink.empty()) return topology.host.uplink;
-  return target.sandbox ? sandbox_net::kDefaultUplink : "";
+  return target.sandbox ? sandbox_net::kDefaultUplink : target.uplink;
 }
 
 std::vector<Action> desired_actions(const model::Topology& topology, const Target& target) {

@@ -22,30 +22,6 @@
 namespace netlab::plan {
 namespace {
 
-/// On a real host, refuses what would cut the host off: enslaving the NIC that
-/// carries the default route (without --force), or a lab subnet overlapping a
-/// route the host already has. Reads only.
-Status preflight_real_host(const model::Topology& topo, bool force, Sockets& sockets) {
-  auto nl = sockets.netlink("");
-  if (!nl) return nl.error();
-  auto routes = (*nl)->list_routes();
-  if (!routes) return routes.error();
-  const model::DeviceNames names(topo);
-  for (const auto& net : topo.networks) {
-    for (const auto& r : *routes) {
-      if (model::traits(net.mode).on_lan && model::has_bridge(net) && !r.dest &&
-          r.dev == net.uplink && !force)
-        return Error{"network " + net.name + " would enslave " + net.uplink +
-                     ", which carries the host's default route; the host would lose its connection while "
-                     "the bridge takes over. Use --force to do it anyway, or --sandbox to try it safely"};
-      if (net.subnet && r.dest && r.dest->prefix > 0 && r.dest->block().overlaps(net.subnet->block()) &&
-          r.dev != names.bridge(net))
-        return Error{"network " + net.name + " subnet " + net.subnet->block().str() + " overlaps the host route " +
-                     r.dest->block().str() + " on " + r.dev};
-    }
-  }
-  return {};
-}
 
 /// The hop map with each DHCP NIC's current address read from its guest.
 model::HopMap hop_map_with_addresses(const model::Topology& topo, const Target& target, Sockets& sockets) {
@@ -79,16 +55,42 @@ Status check_namespace_ownership(const model::Topology& topo, const std::vector<
   return {};
 }
 
+/// A real-host lab acts on the namespace that was "the host" when it was built
+/// (its journal calls it ""): from any other, down would restore another
+/// host's sysctls and uplink. Refused, so `gc` leaves such a lab alone.
+Status other_host(const std::optional<state::LabState>& st) {
+  if (!st || st->sandbox || st->host_netns_id.empty()) return {};
+  const std::string here = host::current_netns_id();
+  if (here == st->host_netns_id) return {};
+  return Error{"lab '" + st->lab + "' was built on the host of network namespace " + st->host_netns_id +
+               ", and this is " + here + "; run netlab in that namespace"};
+}
+
 }  // namespace
 
 Target target_for(const std::string& lab, bool sandbox) {
   return Target{sandbox, sandbox ? model::sandbox_host_namespace(lab) : "", state::lab_dir(lab)};
 }
 
-Result<std::vector<Action>> plan_up(const model::Topology& topology, bool sandbox) {
+Result<Target> resolve_target(const model::Topology& topology, bool sandbox, Sockets& sockets, UplinkChoice* choice) {
+  Target target = target_for(topology.name, sandbox);
+  auto found = choose_uplink(topology, sandbox, sockets);
+  if (!found) return found.error();
+  target.uplink = found->device;
+  if (choice) *choice = *found;
+  return target;
+}
+
+Result<PlanResult> plan_up(const model::Topology& topology, bool sandbox, bool force) {
   Sockets sockets;
+  PlanResult result;
+  auto target = resolve_target(topology, sandbox, sockets, &result.uplink);
+  if (!target) return target.error();
+  if (!sandbox)
+    if (auto st = check_real_host(topology, force, sockets); !st) return st.error();
   SystemObserved observed(sockets);
-  return make(topology, target_for(topology.name, sandbox), observed);
+  result.steps = make(topology, *target, observed);
+  return result;
 }
 
 Result<UpResult> up(const model::Topology& topo, const std::string& file, const std::string& file_text,
@@ -99,15 +101,20 @@ Result<UpResult> up(const model::Topology& topo, const std::string& file, const 
   if (previous && previous->sandbox != options.sandbox)
     return Error{"lab '" + topo.name + "' already runs " + (previous->sandbox ? "in the sandbox" : "on the real host") +
                  "; take it down first (netlab down " + topo.name + ")"};
+  if (auto other = other_host(previous); !other) return other.error();
   const bool fresh = !previous && state::read_journal(topo.name).empty();
-  const Target target = target_for(topo.name, options.sandbox);
   Sockets sockets;
+  UplinkChoice uplink;
+  auto resolved = resolve_target(topo, options.sandbox, sockets, &uplink);
+  if (!resolved) return resolved.error();
+  const Target target = *resolved;
   if (!options.sandbox)
-    if (auto st = preflight_real_host(topo, options.force, sockets); !st) return st.error();
+    if (auto st = check_real_host(topo, options.force, sockets); !st) return st.error();
 
   std::error_code ec;
   state::LabState st{topo.name, std::filesystem::absolute(file, ec).string(), options.sandbox, target.host_netns,
-                     state::Phase::building, static_cast<int>(::getpid()), "", ""};
+                     state::Phase::building, static_cast<int>(::getpid()), "", "",
+                     options.sandbox ? "" : host::current_netns_id()};
   if (auto w = state::write_state(st); !w) return w.error();
   if (auto w = state::write_lab_file(topo.name, state::kTopologyCopy, file_text); !w) return w.error();
   auto journal = state::Journal::open(topo.name);
@@ -141,6 +148,7 @@ Result<UpResult> up(const model::Topology& topo, const std::string& file, const 
     return applied.error();
   }
   UpResult result;
+  result.uplink = uplink;
   for (const auto& s : steps) result.steps.push_back(describe(s));
   result.leases = std::move(applied->leases);
   result.hop_map = hop_map_with_addresses(topo, target, sockets);
@@ -155,6 +163,7 @@ Result<TeardownReport> down(const std::string& lab) {
   auto lock = state::LabLock::acquire(lab);
   if (!lock) return lock.error();
   auto st = state::read_state(lab);
+  if (auto other = other_host(st); !other) return other.error();
   auto objects = state::read_journal(lab);
   if (!st && objects.empty()) {
     if (!std::filesystem::exists(state::lab_dir(lab))) (*lock)->remove_on_release();
@@ -238,8 +247,10 @@ Result<LabStatus> status(const std::string& lab) {
   const model::Topology* topo = &running->topology;
   LabStatus out;
   out.state = *st;
-  const Target target = target_for(lab, st->sandbox);
   Sockets sockets;
+  // The uplink as `up` found it; a host that lost its route since still shows the lab.
+  Target target = target_for(lab, st->sandbox);
+  if (auto resolved = resolve_target(*topo, st->sandbox, sockets)) target = *resolved;
   SystemObserved observed(sockets);
   const std::map<std::string, host::Lease> lease_by_mac = lab_leases(lab, *topo);
   const model::DeviceNames names(*topo);

@@ -31,6 +31,10 @@ struct Target {
   std::string host_netns;
   /// The lab's run directory (dnsmasq, dhcp files).
   std::string run_dir;
+  /// The host's uplink as found on the real host (plan::choose_uplink): where
+  /// nat networks masquerade and the hop map's uplink hop. "" = none; the
+  /// sandbox and host.uplink need no finding (plan::host_uplink).
+  std::string uplink;
 };
 
 }  // namespace netlab::plan

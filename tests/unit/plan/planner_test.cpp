@@ -133,7 +133,8 @@ TEST(Planner, BridgedNetworkEnslavesTheUplinkAndUsesTheLanDhcp) {
   auto steps = make(t, sandbox_target("brg"), observed);
   auto lines = describe_all(steps);
   EXPECT_NE(std::find(lines.begin(), lines.end(), "create namespace brg-lan"), lines.end());
-  EXPECT_NE(std::find(lines.begin(), lines.end(), "attach eth1 to bridge brg-office in brg-host"), lines.end());
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "attach eth1 to bridge brg-office in brg-host (its addresses and routes move to the bridge)"),
+            lines.end());
   auto dns = all_of<StartDnsmasq>(steps);
   ASSERT_EQ(dns.size(), 1u);  // the LAN's, not netlab's
   EXPECT_EQ(dns[0].netns, "brg-lan");
@@ -171,6 +172,19 @@ TEST(Planner, OvsNetworkStartsDaemonsPlugsTaggedPortsAndIsIdempotent) {
   observed.ovs_ports["ovs-core"]["ovs-red-0"] = 20;  // retagged by hand
   auto repair = describe_all(make(t, sandbox_target("ovs"), observed));
   EXPECT_EQ(repair, std::vector<std::string>{"add ovs-red-0 to OVS bridge ovs-core as access port of VLAN 10"});
+}
+
+TEST(Planner, RealHostUplinkFoundOnTheHostGoesIntoRulesAndHopMap) {
+  Target host{false, "", "/run/netlab/nat", "enp1s0"};  // the uplink plan::choose_uplink found
+  auto map = hop_map(nat_lab(), host);
+  const auto& hops = map.nics[0].hops;
+  ASSERT_GE(hops.size(), 2u);
+  EXPECT_EQ(hops[hops.size() - 2], (model::Hop{model::HopRole::nat, "", ""}));
+  EXPECT_EQ(hops.back(), (model::Hop{model::HopRole::uplink, "", "enp1s0"}));  // the host's own namespace, no upstream hop
+  FakeObserved observed;
+  auto nft = all_of<ApplyNft>(make(nat_lab(), host, observed));
+  ASSERT_EQ(nft.size(), 1u);
+  EXPECT_NE(nft[0].ruleset.find("oifname \"enp1s0\""), std::string::npos) << nft[0].ruleset;
 }
 
 TEST(Planner, NatHopMapFollowsThePacketOut) {
