@@ -195,9 +195,9 @@ std::string network_xml(const Topology& topo, const Network& net) {
   return w.str();
 }
 
-std::string domain_xml(const Topology& topo, const model::Guest& guest) {
+std::string domain_xml(const Topology& topo, const model::Guest& guest, const DomainRuntime* runtime) {
   XmlWriter w;
-  w.open("domain", {{"type", "kvm"}});
+  w.open("domain", {{"type", runtime ? runtime->type : "kvm"}});
   w.text("name", domain_name(topo, guest));
   w.open("metadata");
   w.empty("netlab:guest", {{"xmlns:netlab", kMetadataNamespace}, {"lab", topo.name}, {"name", guest.name}});
@@ -205,11 +205,30 @@ std::string domain_xml(const Topology& topo, const model::Guest& guest) {
   w.text("memory", std::to_string(guest.memory_mib), {{"unit", "MiB"}});
   w.text("vcpu", std::to_string(guest.vcpus));
   w.open("os");
-  w.text("type", "hvm", {{"arch", "x86_64"}});
-  w.empty("boot", {{"dev", "hd"}});
+  std::vector<Attr> type{{"arch", "x86_64"}};
+  if (runtime) type.emplace_back("machine", "pc");
+  w.text("type", "hvm", type);
+  if (runtime && !runtime->kernel.empty()) {
+    w.text("kernel", runtime->kernel);
+    if (!runtime->initrd.empty()) w.text("initrd", runtime->initrd);
+    w.text("cmdline", runtime->cmdline);
+  } else {
+    w.empty("boot", {{"dev", "hd"}});
+  }
   w.close();
+  if (runtime) w.text("on_reboot", "restart");
   w.open("devices");
-  if (guest.disk) {
+  if (runtime) {
+    w.comment("the lab's own disk, " + std::string(guest.disk && guest.disk->provisioning == model::Provisioning::thick
+                                                         ? "a thick raw copy of"
+                                                         : "a thin qcow2 overlay on") +
+              " the image " + (guest.disk ? guest.disk->image : std::string()));
+    w.open("disk", {{"type", "file"}, {"device", "disk"}});
+    w.empty("driver", {{"name", "qemu"}, {"type", runtime->disk_format}});
+    w.empty("source", {{"file", runtime->disk}});
+    w.empty("target", {{"dev", "vda"}, {"bus", "virtio"}});
+    w.close();
+  } else if (guest.disk) {
     const auto& disk = *guest.disk;
     w.comment(std::string("disk image, ") + (disk.provisioning == model::Provisioning::thin ? "thin" : "thick") +
               " provisioned (netlab's disk: section)");
@@ -223,6 +242,17 @@ std::string domain_xml(const Topology& topo, const model::Guest& guest) {
     const auto& nic = guest.nics[i];
     const Network* net = topo.find_network(nic.network);
     w.comment(model::guest_nic_name(nic, i) + " in the guest");
+    if (runtime) {
+      // netlab made the device (a tap on the lab's switch, or a macvtap on the
+      // uplink) and owns it: libvirt only opens it.
+      w.open("interface", {{"type", "ethernet"}});
+      if (nic.mac) w.empty("mac", {{"address", nic.mac->str()}});
+      w.empty("target", {{"dev", model::host_nic_name(topo, guest, i)}, {"managed", "no"}});
+      w.empty("model", {{"type", nic.model}});
+      if (net && net->mtu != 1500) w.empty("mtu", {{"size", std::to_string(net->mtu)}});
+      w.close();
+      continue;
+    }
     w.open("interface", {{"type", "network"}});
     w.empty("source", {{"network", net ? network_name(topo, *net) : topo.name + "-" + nic.network}});
     if (nic.mac) w.empty("mac", {{"address", nic.mac->str()}});
@@ -237,11 +267,18 @@ std::string domain_xml(const Topology& topo, const model::Guest& guest) {
     w.close();
   }
   w.open("serial", {{"type", "pty"}});
+  if (runtime && !runtime->console_log.empty()) w.empty("log", {{"file", runtime->console_log}, {"append", "on"}});
   w.empty("target", {{"port", "0"}});
   w.close();
   w.open("console", {{"type", "pty"}});
   w.empty("target", {{"type", "serial"}, {"port", "0"}});
   w.close();
+  if (runtime) {
+    w.open("channel", {{"type", "unix"}});
+    w.empty("target", {{"type", "virtio"}, {"name", "org.qemu.guest_agent.0"}});
+    w.close();
+    w.empty("memballoon", {{"model", "none"}});
+  }
   w.close();
   w.close();
   return w.str();

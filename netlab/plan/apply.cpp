@@ -1,6 +1,8 @@
 #include "netlab/plan/apply.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <thread>
@@ -8,6 +10,9 @@
 #include "netlab/host/dhcp_client.h"
 #include "netlab/host/dnsmasq.h"
 #include "netlab/host/ethtool.h"
+#include "netlab/host/lease_file.h"
+#include "netlab/host/libvirt_client.h"
+#include "netlab/host/libvirt_daemon.h"
 #include "netlab/host/ovsdb.h"
 #include "netlab/host/netns.h"
 #include "netlab/host/sysctl.h"
@@ -261,6 +266,57 @@ class Executor {
 
   Status step(const ObtainLease& a);
 
+  Status step(const StartLibvirtd& a) {
+    if (auto st = will_create({ObjectKind::libvirtd, a.netns, a.run_dir, ""}); !st) return st;
+    return host::PrivateLibvirtd(a.run_dir).start(a.netns);
+  }
+
+  Status step(const CreateVmDisk& a) {
+    if (auto st = will_create({ObjectKind::file, "", a.path, "disk of " + a.guest}); !st) return st;
+    return a.thick ? host::create_thick_disk(a.base, a.path) : host::create_thin_disk(a.base, a.path);
+  }
+
+  /// One connection per libvirt URI for the whole run.
+  Result<host::LibvirtClient*> libvirt(const std::string& uri) {
+    auto it = clients_.find(uri);
+    if (it != clients_.end()) return &it->second;
+    auto client = host::LibvirtClient::open(uri);
+    if (!client) return client.error();
+    return &clients_.emplace(uri, std::move(client).value()).first->second;
+  }
+
+  Status step(const RunDomain& a) {
+    auto client = libvirt(a.uri);
+    if (!client) return client.error();
+    if (auto st = will_create({ObjectKind::domain, "", a.name, a.uri}); !st) return st;
+    // Running from other XML (the topology changed): stop, redefine, start again.
+    auto state = (*client)->state(a.name);
+    if (!state) return state.error();
+    if (*state != host::DomainState::absent && *state != host::DomainState::shutoff)
+      if (auto st = (*client)->destroy(a.name); !st) return st;
+    if (auto st = (*client)->define(a.xml); !st) return st;
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(a.xml_copy).parent_path(), ec);
+    std::ofstream(a.xml_copy, std::ios::trunc) << a.xml;
+    return (*client)->start(a.name);
+  }
+
+  Status step(const AwaitVmLease& a) {
+    // TCG on a busy machine boots slowly: a generous bound, checked often.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (auto leases = host::read_leases(a.lease_file))
+        for (const auto& l : *leases)
+          if (l.mac == a.mac) {
+            leases_.push_back({a.guest, a.nic, l.ip});
+            return {};
+          }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return Error{a.guest + " " + a.nic + " got no DHCP lease within 5 minutes (its console log is in the lab's vms/ directory)"};
+  }
+
+  std::map<std::string, host::LibvirtClient> clients_;
   state::Journal& journal_;
   Sockets& sockets_;
   std::vector<OwnedObject> created_;

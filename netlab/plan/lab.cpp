@@ -5,7 +5,9 @@
 #include <filesystem>
 #include <set>
 
+#include "netlab/host/accelerator.h"
 #include "netlab/host/dnsmasq.h"
+#include "netlab/host/vm_image.h"
 #include "netlab/host/netns.h"
 #include "netlab/host/process.h"
 #include "netlab/model/loader.h"
@@ -13,11 +15,23 @@
 #include "netlab/plan/desired.h"
 #include "netlab/plan/planner.h"
 #include "netlab/plan/system_observed.h"
+#include "netlab/plan/vm.h"
 #include "netlab/state/lock.h"
 #include "netlab/state/paths.h"
 
 namespace netlab::plan {
 namespace {
+
+std::string accelerator_cache_dir() { return std::filesystem::path(host::image_cache_dir()).parent_path().string(); }
+
+/// The target for `up`: with VMs, the accelerator is probed (once per boot).
+Target vm_target(const model::Topology& topo, bool sandbox) {
+  Target t = target_for(topo.name, sandbox);
+  if (!has_vms(topo)) return t;
+  const host::BaseImage probe = host::resolve_image(host::kTestImageName, "raw", t.image_dir);
+  t.accelerator = host::choose_accelerator(probe.kernel, probe.initrd, accelerator_cache_dir()).type;
+  return t;
+}
 
 constexpr const char* kTopologyCopy = "topology.yaml";
 constexpr const char* kHopMapFile = "hopmap.json";
@@ -81,7 +95,11 @@ Status check_namespace_ownership(const model::Topology& topo, const std::vector<
 }  // namespace
 
 Target target_for(const std::string& lab, bool sandbox) {
-  return Target{sandbox, sandbox ? model::sandbox_host_namespace(lab) : "", state::lab_dir(lab)};
+  Target t{sandbox, sandbox ? model::sandbox_host_namespace(lab) : "", state::lab_dir(lab)};
+  t.image_dir = host::image_cache_dir();
+  // The probe itself runs in `up` (vm_target); everything else reads its answer.
+  if (auto cached = host::cached_accelerator(accelerator_cache_dir())) t.accelerator = cached->type;
+  return t;
 }
 
 Result<model::Topology> lab_topology(const std::string& lab) {
@@ -107,7 +125,7 @@ Result<UpResult> up(const model::Topology& topo, const std::string& file, const 
     return Error{"lab '" + topo.name + "' already runs " + (previous->sandbox ? "in the sandbox" : "on the real host") +
                  "; take it down first (netlab down " + topo.name + ")"};
   const bool fresh = !previous && state::read_journal(topo.name).empty();
-  const Target target = target_for(topo.name, options.sandbox);
+  const Target target = vm_target(topo, options.sandbox);
   Sockets sockets;
   if (!options.sandbox)
     if (auto st = preflight_real_host(topo, options.force, sockets); !st) return st.error();

@@ -29,6 +29,10 @@ struct Target {
   std::string host_netns;
   /// The lab's run directory (dnsmasq, dhcp files).
   std::string run_dir;
+  /// KVM guests: where named images live (host::image_cache_dir()), and libvirt's
+  /// domain type ("kvm" or "qemu" = TCG; host/accelerator.h).
+  std::string image_dir;
+  std::string accelerator = "qemu";
 };
 
 }  // namespace netlab::plan

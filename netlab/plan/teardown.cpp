@@ -4,7 +4,11 @@
 #include <filesystem>
 #include <set>
 
+#include <fstream>
+
 #include "netlab/host/dnsmasq.h"
+#include "netlab/host/libvirt_client.h"
+#include "netlab/host/libvirt_daemon.h"
 #include "netlab/host/netns.h"
 #include "netlab/host/ovsdb.h"
 #include "netlab/host/process.h"
@@ -20,14 +24,40 @@ using state::OwnedObject;
 // Lower runs first.
 int removal_rank(ObjectKind kind) {
   switch (kind) {
-    case ObjectKind::process: return 0;
-    case ObjectKind::ovs: return 1;
-    case ObjectKind::nft_table: return 2;
-    case ObjectKind::link: return 3;
-    case ObjectKind::netns: return 4;
-    case ObjectKind::sysctl: return 5;
+    case ObjectKind::domain: return 0;  // QEMU holds the taps and disks, and outlives libvirtd
+    case ObjectKind::process: return 1;
+    case ObjectKind::libvirtd: return 2;
+    case ObjectKind::ovs: return 2;
+    case ObjectKind::nft_table: return 3;
+    case ObjectKind::link: return 4;
+    case ObjectKind::netns: return 5;
+    case ObjectKind::sysctl: return 6;
+    case ObjectKind::file: return 6;
   }
-  return 6;
+  return 7;
+}
+
+/// Stops and undefines a domain through its libvirt; when that libvirt no longer
+/// answers (its daemon died), ends the domain's QEMU by its pid file.
+void remove_domain(const OwnedObject& o, TeardownReport& report) {
+  if (auto client = host::LibvirtClient::open(o.detail)) {
+    auto st = client->state(o.name);
+    if (!st || *st == host::DomainState::absent) return;
+    if (auto s = client->destroy(o.name); !s) report.problems.push_back(s.error().message);
+    if (auto s = client->undefine(o.name); !s) report.problems.push_back(s.error().message);
+    else report.removed.push_back("domain " + o.name);
+    return;
+  }
+  const std::string key = "socket=";
+  auto at = o.detail.find(key);
+  if (at == std::string::npos) return;
+  const std::string run = std::filesystem::path(o.detail.substr(at + key.size())).parent_path().string();
+  std::ifstream in(run + "/qemu/" + o.name + ".pid");
+  long pid = 0;
+  if (!(in >> pid) || pid <= 0 || !host::alive(static_cast<pid_t>(pid))) return;
+  if (host::process_name(static_cast<pid_t>(pid)).rfind("qemu-system", 0) != 0) return;
+  if (auto s = host::terminate(static_cast<pid_t>(pid)); !s) report.problems.push_back("qemu of " + o.name + ": " + s.error().message);
+  else report.removed.push_back("qemu of domain " + o.name + " (pid " + std::to_string(pid) + ")");
 }
 
 void remove_one(const OwnedObject& o, const std::set<std::string>& doomed_namespaces, Sockets& sockets,
@@ -80,6 +110,20 @@ void remove_one(const OwnedObject& o, const std::set<std::string>& doomed_namesp
       sockets.forget(o.name);
       if (auto st = host::delete_netns(o.name); !st) report.problems.push_back(st.error().message);
       else report.removed.push_back("namespace " + o.name);
+      return;
+    }
+    case ObjectKind::domain: remove_domain(o, report); return;
+    case ObjectKind::libvirtd: {
+      host::PrivateLibvirtd daemon(o.name);
+      if (!daemon.running()) return;
+      if (auto st = daemon.stop(); !st) report.problems.push_back(st.error().message);
+      else report.removed.push_back("libvirtd of " + o.name);
+      return;
+    }
+    case ObjectKind::file: {
+      std::error_code ec;
+      if (std::filesystem::remove(o.name, ec)) report.removed.push_back("file " + o.name);
+      else if (ec) report.problems.push_back("cannot remove " + o.name + ": " + ec.message());
       return;
     }
     case ObjectKind::sysctl: {

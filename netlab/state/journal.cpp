@@ -15,7 +15,7 @@
 namespace netlab::state {
 namespace {
 
-constexpr const char* kKindNames[] = {"netns", "link", "nft_table", "process", "sysctl", "ovs"};
+constexpr const char* kKindNames[] = {"netns", "link", "nft_table", "process", "sysctl", "ovs", "libvirtd", "domain", "file"};
 
 bool kind_from_string(const std::string& text, ObjectKind* kind) {
   for (size_t i = 0; i < std::size(kKindNames); ++i) {

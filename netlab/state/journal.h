@@ -17,6 +17,9 @@ enum class ObjectKind {
   process,    // netns; name = pid file path; detail = program name (dnsmasq, udhcpc, ...)
   sysctl,     // netns + name = key ("net/ipv4/ip_forward"); detail = value before netlab
   ovs,        // netns; name = OVS run directory of a private ovsdb-server + vswitchd
+  libvirtd,   // netns; name = run directory of the lab's private libvirtd (host/libvirt_daemon.h)
+  domain,     // name = libvirt domain name; detail = the libvirt URI it is defined on
+  file,       // name = path of a file the lab made (a VM's disk); detail = what it is
 };
 
 struct OwnedObject {
