@@ -31,10 +31,12 @@ std::string read_text(const std::string& path) {
   return ss.str();
 }
 
-/// Boots the probe kernel under KVM; true when it says NETLAB-PROBE-OK in time.
-bool kvm_boots(const std::string& kernel, const std::string& initrd, const std::string& cache_dir, double* seconds) {
+/// Boots the probe kernel under KVM (the default CPU model, as libvirt's domains
+/// get); true when it says NETLAB-PROBE-OK in time. *exited: QEMU gave up by itself.
+bool kvm_boots(const std::string& kernel, const std::string& initrd, const std::string& cache_dir, double* seconds,
+               bool* exited) {
   const std::string log = cache_dir + "/accelerator-probe." + std::to_string(::getpid()) + ".log";
-  auto pid = spawn({"qemu-system-x86_64", "-machine", "pc,accel=kvm", "-cpu", "host", "-m", "128", "-kernel", kernel,
+  auto pid = spawn({"qemu-system-x86_64", "-machine", "pc,accel=kvm", "-m", "128", "-kernel", kernel,
                     "-initrd", initrd, "-append", "console=ttyS0 netlab.probe", "-display", "none", "-no-reboot",
                     "-serial", "file:" + log},
                    {"", "/dev/null", "/dev/null"});
@@ -47,7 +49,10 @@ bool kvm_boots(const std::string& kernel, const std::string& initrd, const std::
       ok = true;
       break;
     }
-    if (!qemu.running()) break;
+    if (!qemu.running()) {
+      *exited = true;
+      break;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -79,14 +84,16 @@ AcceleratorChoice choose_accelerator(const std::string& kernel, const std::strin
     if (kernel.empty() || !std::filesystem::exists(kernel, ec) || !std::filesystem::exists(initrd, ec))
       return {"qemu", "TCG: no probe kernel to test /dev/kvm with (scripts/make-guest-image.sh builds one)"};
     double seconds = 0;
+    bool exited = false;
     std::filesystem::create_directories(cache_dir, ec);
     char buf[64];
-    if (kvm_boots(kernel, initrd, cache_dir, &seconds)) {
+    if (kvm_boots(kernel, initrd, cache_dir, &seconds, &exited)) {
       std::snprintf(buf, sizeof buf, "%.1f", seconds);
       choice = {"kvm", std::string("KVM: a probe VM booted under /dev/kvm in ") + buf + " s"};
     } else {
       std::snprintf(buf, sizeof buf, "%.0f", seconds);
-      choice = {"qemu", std::string("TCG: a probe VM did not boot under /dev/kvm within ") + buf + " s"};
+      choice = {"qemu", exited ? std::string("TCG: QEMU under /dev/kvm failed before the probe VM booted")
+                               : std::string("TCG: a probe VM did not boot under /dev/kvm within ") + buf + " s"};
     }
   }
   std::filesystem::create_directories(cache_dir, ec);

@@ -27,7 +27,11 @@ std::string image_cache_dir() {
 
 BaseImage resolve_image(const std::string& image, const std::string& format, const std::string& cache_dir) {
   if (image == kTestImageName) {
-    const std::string dir = cache_dir + "/" + kTestImageName;
+    // The symlink names the current build; a disk must stay on the build it was made from.
+    std::error_code ec;
+    std::string dir = cache_dir + "/" + kTestImageName;
+    auto real = std::filesystem::canonical(dir, ec);
+    if (!ec) dir = real.string();
     return {dir + "/disk.raw", "raw", dir + "/vmlinuz", dir + "/initrd.img"};
   }
   return {image, format, "", ""};

@@ -136,6 +136,7 @@ struct RunDomain {
 struct AwaitVmLease {
   std::string guest, nic, lease_file;
   model::Mac mac;
+  int prefix = 24;  // the network's, for the lease's address
 };
 
 using Action = std::variant<CreateNetns, SetSysctl, CreateBridge, CreateVeth, CreateTap, CreateMacvlan, CreateMacvtap, SetMaster,

@@ -308,7 +308,7 @@ class Executor {
       if (auto leases = host::read_leases(a.lease_file))
         for (const auto& l : *leases)
           if (l.mac == a.mac) {
-            leases_.push_back({a.guest, a.nic, l.ip});
+            leases_.push_back({a.guest, a.nic, model::Cidr{l.ip, a.prefix}});
             return {};
           }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));

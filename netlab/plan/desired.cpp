@@ -246,7 +246,7 @@ class Builder {
           !net->dhcp || !gateway_of(*net))
         continue;
       add(AwaitVmLease{guest.name, model::guest_nic_name(nic, i),
-                       host::dnsmasq_files(target_.run_dir, net->name).leases, *nic.mac});
+                       host::dnsmasq_files(target_.run_dir, net->name).leases, *nic.mac, net->subnet->prefix});
     }
   }
 
