@@ -1,5 +1,6 @@
 #include "netlab/libvirt/export_xml.h"
 
+#include <cstdio>
 #include <set>
 
 #include "netlab/libvirt/xml_writer.h"
@@ -102,6 +103,22 @@ void write_metadata(XmlWriter& w, const Topology& topo, const Network& net, bool
 
 }  // namespace
 
+std::string domain_uuid(const Topology& topo, const model::Guest& guest) {
+  // Two FNV-1a hashes of the names, shaped as a version-4-looking UUID.
+  auto fnv = [](const std::string& text, uint64_t h) {
+    for (unsigned char c : text) h = (h ^ c) * 1099511628211ULL;
+    return h;
+  };
+  const std::string key = "netlab:" + topo.name + ":" + guest.name;
+  const uint64_t a = fnv(key, 14695981039346656037ULL);
+  const uint64_t b = fnv(key + ":2", a);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-a%03x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xfff),
+                static_cast<unsigned>((b >> 48) & 0xfff), static_cast<unsigned long long>(b & 0xffffffffffffULL));
+  return buf;
+}
+
 std::string network_name(const Topology& topo, const Network& net) { return topo.name + "-" + net.name; }
 
 std::string domain_name(const Topology& topo, const model::Guest& guest) { return topo.name + "-" + guest.name; }
@@ -199,6 +216,7 @@ std::string domain_xml(const Topology& topo, const model::Guest& guest, const Do
   XmlWriter w;
   w.open("domain", {{"type", runtime ? runtime->type : "kvm"}});
   w.text("name", domain_name(topo, guest));
+  if (runtime) w.text("uuid", domain_uuid(topo, guest));
   w.open("metadata");
   w.empty("netlab:guest", {{"xmlns:netlab", kMetadataNamespace}, {"lab", topo.name}, {"name", guest.name}});
   w.close();

@@ -28,6 +28,10 @@ std::string network_name(const model::Topology& topo, const model::Network& net)
 /// libvirt's name for a kvm guest's domain: "<lab>-<guest>".
 std::string domain_name(const model::Topology& topo, const model::Guest& guest);
 
+/// A fixed UUID for the guest's domain, derived from the lab's and guest's names:
+/// redefining the domain with changed XML must keep its UUID, or libvirt refuses.
+std::string domain_uuid(const model::Topology& topo, const model::Guest& guest);
+
 /// libvirt's <lease expiry unit> for a netlab lease time ("1h", "30m", "90",
 /// "2d", "infinite"): {expiry, unit}; days and weeks become hours, infinite is 0.
 std::pair<std::string, std::string> lease_expiry(const std::string& lease_time);

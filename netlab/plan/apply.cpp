@@ -288,10 +288,12 @@ class Executor {
   Status step(const RunDomain& a) {
     auto client = libvirt(a.uri);
     if (!client) return client.error();
-    if (auto st = will_create({ObjectKind::domain, "", a.name, a.uri}); !st) return st;
     // Running from other XML (the topology changed): stop, redefine, start again.
     auto state = (*client)->state(a.name);
     if (!state) return state.error();
+    // A domain that exists already is repaired, not rolled back if this run fails.
+    const state::OwnedObject domain{ObjectKind::domain, "", a.name, a.uri};
+    if (auto st = *state == host::DomainState::absent ? will_create(domain) : journal_.record(domain); !st) return st;
     if (*state != host::DomainState::absent && *state != host::DomainState::shutoff)
       if (auto st = (*client)->destroy(a.name); !st) return st;
     if (auto st = (*client)->define(a.xml); !st) return st;
