@@ -226,7 +226,14 @@ std::string domain_xml(const Topology& topo, const model::Guest& guest, const Do
   std::vector<Attr> type{{"arch", "x86_64"}};
   if (runtime) type.emplace_back("machine", "pc");
   w.text("type", "hvm", type);
-  if (runtime && !runtime->kernel.empty()) {
+  // A named image (netlab-test) in export: where scripts/make-guest-image.sh puts it by default.
+  const bool named = !runtime && guest.disk && !guest.disk->image.empty() && guest.disk->image[0] != '/';
+  const std::string named_dir = named ? std::string(kNamedImageDir) + "/" + guest.disk->image : "";
+  if (named) {
+    w.text("kernel", named_dir + "/vmlinuz");
+    w.text("initrd", named_dir + "/initrd.img");
+    w.text("cmdline", "console=ttyS0 root=/dev/vda rw quiet netlab.hostname=" + guest.name);
+  } else if (runtime && !runtime->kernel.empty()) {
     w.text("kernel", runtime->kernel);
     if (!runtime->initrd.empty()) w.text("initrd", runtime->initrd);
     w.text("cmdline", runtime->cmdline);
@@ -251,8 +258,8 @@ std::string domain_xml(const Topology& topo, const model::Guest& guest, const Do
     w.comment(std::string("disk image, ") + (disk.provisioning == model::Provisioning::thin ? "thin" : "thick") +
               " provisioned (netlab's disk: section)");
     w.open("disk", {{"type", "file"}, {"device", "disk"}});
-    w.empty("driver", {{"name", "qemu"}, {"type", disk.format}});
-    w.empty("source", {{"file", disk.image}});
+    w.empty("driver", {{"name", "qemu"}, {"type", named ? "raw" : disk.format}});
+    w.empty("source", {{"file", named ? named_dir + "/disk.raw" : disk.image}});
     w.empty("target", {{"dev", "vda"}, {"bus", "virtio"}});
     w.close();
   }

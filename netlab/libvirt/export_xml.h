@@ -13,6 +13,9 @@ namespace netlab::libvirt {
 /// reads it back to restore the lab's own names (and what libvirt cannot say).
 inline constexpr const char* kMetadataNamespace = "urn:netlab:libvirt:1";
 
+/// Where named images (`image: netlab-test`) live by default; export points at them there.
+inline constexpr const char* kNamedImageDir = "/var/cache/netlab/images";
+
 /// One exported document.
 struct XmlDocument {
   enum class Kind { network, domain };

@@ -1,18 +1,9 @@
 #include "netlab/plan/teardown.h"
 
 #include <algorithm>
-#include <filesystem>
 #include <set>
 
-#include <fstream>
-
-#include "netlab/host/dnsmasq.h"
-#include "netlab/host/libvirt_client.h"
-#include "netlab/host/libvirt_daemon.h"
 #include "netlab/host/netns.h"
-#include "netlab/host/ovsdb.h"
-#include "netlab/host/process.h"
-#include "netlab/host/sysctl.h"
 #include "netlab/model/names.h"
 
 namespace netlab::plan {
@@ -38,36 +29,30 @@ int removal_rank(ObjectKind kind) {
 }
 
 /// Stops and undefines a domain through its libvirt; when that libvirt no longer
-/// answers (its daemon died), ends the domain's QEMU by its pid file.
-void remove_domain(const OwnedObject& o, TeardownReport& report) {
-  if (auto client = host::LibvirtClient::open(o.detail)) {
-    auto st = client->state(o.name);
-    if (!st || *st == host::DomainState::absent) return;
-    if (auto s = client->destroy(o.name); !s) report.problems.push_back(s.error().message);
-    if (auto s = client->undefine(o.name); !s) report.problems.push_back(s.error().message);
+/// answers (its daemon died), ends the QEMU it left running.
+void remove_domain(const OwnedObject& o, HostWriter& writer, TeardownReport& report) {
+  auto state = writer.domain_state(o.detail, o.name);
+  if (state) {
+    if (*state == host::DomainState::absent) return;
+    if (auto s = writer.destroy_domain(o.detail, o.name); !s) report.problems.push_back(s.error().message);
+    if (auto s = writer.undefine_domain(o.detail, o.name); !s) report.problems.push_back(s.error().message);
     else report.removed.push_back("domain " + o.name);
     return;
   }
-  const std::string key = "socket=";
-  auto at = o.detail.find(key);
-  if (at == std::string::npos) return;
-  const std::string run = std::filesystem::path(o.detail.substr(at + key.size())).parent_path().string();
-  std::ifstream in(run + "/qemu/" + o.name + ".pid");
-  long pid = 0;
-  if (!(in >> pid) || pid <= 0 || !host::alive(static_cast<pid_t>(pid))) return;
-  if (host::process_name(static_cast<pid_t>(pid)).rfind("qemu-system", 0) != 0) return;
-  if (auto s = host::terminate(static_cast<pid_t>(pid)); !s) report.problems.push_back("qemu of " + o.name + ": " + s.error().message);
-  else report.removed.push_back("qemu of domain " + o.name + " (pid " + std::to_string(pid) + ")");
+  auto pid = writer.orphan_qemu(o.detail, o.name);
+  if (!pid) return;
+  if (auto s = writer.stop_process(*pid); !s) report.problems.push_back("qemu of " + o.name + ": " + s.error().message);
+  else report.removed.push_back("qemu of domain " + o.name + " (pid " + std::to_string(*pid) + ")");
 }
 
-void remove_one(const OwnedObject& o, const std::set<std::string>& doomed_namespaces, Sockets& sockets,
+void remove_one(const OwnedObject& o, const std::set<std::string>& doomed_namespaces, HostWriter& writer,
                 TeardownReport& report) {
   const bool inside_doomed = !o.netns.empty() && doomed_namespaces.count(o.netns);
   switch (o.kind) {
     case ObjectKind::process: {
-      auto pid = host::pid_running_conf(o.name, o.detail);
+      auto pid = writer.running_process(o.name, o.detail);
       if (!pid) return;
-      if (auto st = host::terminate(*pid); !st) {
+      if (auto st = writer.stop_process(*pid); !st) {
         report.problems.push_back("dnsmasq pid " + std::to_string(*pid) + ": " + st.error().message);
         return;
       }
@@ -75,61 +60,53 @@ void remove_one(const OwnedObject& o, const std::set<std::string>& doomed_namesp
       return;
     }
     case ObjectKind::ovs: {
-      host::OvsInstance ovs(o.name);
-      if (!ovs.running()) return;
-      if (auto st = ovs.stop(); !st) report.problems.push_back("OVS daemons: " + st.error().message);
+      if (!writer.ovs_running(o.name)) return;
+      if (auto st = writer.stop_ovs(o.name); !st) report.problems.push_back("OVS daemons: " + st.error().message);
       else report.removed.push_back("OVS daemons of " + o.name);
       return;
     }
     case ObjectKind::nft_table: {
-      if (inside_doomed || (!o.netns.empty() && !host::netns_exists(o.netns))) return;  // went with it
-      auto nft = sockets.nft(o.netns);
-      if (!nft) return;
+      if (inside_doomed || (!o.netns.empty() && !writer.netns_exists(o.netns))) return;  // went with it
       auto space = o.name.find(' ');
       if (space == std::string::npos) return;
-      auto outcome = (*nft)->delete_table(o.name.substr(0, space), o.name.substr(space + 1));
+      auto outcome = writer.delete_nft_table(o.netns, o.name.substr(0, space), o.name.substr(space + 1));
       if (!outcome) report.problems.push_back("nft table " + o.name + ": " + outcome.error().message);
       else if (*outcome == host::DeleteOutcome::deleted) report.removed.push_back("nft table " + o.name);
       return;
     }
     case ObjectKind::link: {
       if (inside_doomed) return;  // goes with its namespace
-      if (!o.netns.empty() && !host::netns_exists(o.netns)) return;
-      auto nl = sockets.netlink(o.netns);
-      if (!nl) return;
-      auto found = (*nl)->find_link(o.name);
+      if (!o.netns.empty() && !writer.netns_exists(o.netns)) return;
+      auto found = writer.find_link(o.netns, o.name);
       if (!found || !found.value()) return;
-      if (auto st = (*nl)->delete_link(o.name); !st) report.problems.push_back(st.error().message);
+      if (auto st = writer.delete_link(o.netns, o.name); !st) report.problems.push_back(st.error().message);
       else report.removed.push_back("link " + o.name);
       return;
     }
     case ObjectKind::netns: {
       // Also a bare /run/netns file: an `up` killed inside create_netns leaves one.
-      std::error_code ec;
-      if (!std::filesystem::exists(host::netns_path(o.name), ec)) return;
-      sockets.forget(o.name);
-      if (auto st = host::delete_netns(o.name); !st) report.problems.push_back(st.error().message);
+      if (!writer.netns_file_exists(o.name)) return;
+      if (auto st = writer.delete_netns(o.name); !st) report.problems.push_back(st.error().message);
       else report.removed.push_back("namespace " + o.name);
       return;
     }
-    case ObjectKind::domain: remove_domain(o, report); return;
+    case ObjectKind::domain: remove_domain(o, writer, report); return;
     case ObjectKind::libvirtd: {
-      host::PrivateLibvirtd daemon(o.name);
-      if (!daemon.running()) return;
-      if (auto st = daemon.stop(); !st) report.problems.push_back(st.error().message);
+      if (!writer.libvirtd_running(o.name)) return;
+      if (auto st = writer.stop_libvirtd(o.name); !st) report.problems.push_back(st.error().message);
       else report.removed.push_back("libvirtd of " + o.name);
       return;
     }
     case ObjectKind::file: {
-      std::error_code ec;
-      if (std::filesystem::remove(o.name, ec)) report.removed.push_back("file " + o.name);
-      else if (ec) report.problems.push_back("cannot remove " + o.name + ": " + ec.message());
+      auto removed = writer.remove_file(o.name);
+      if (!removed) report.problems.push_back(removed.error().message);
+      else if (*removed) report.removed.push_back("file " + o.name);
       return;
     }
     case ObjectKind::sysctl: {
       if (o.detail.empty() || inside_doomed) return;
-      if (!o.netns.empty() && !host::netns_exists(o.netns)) return;
-      if (auto st = host::set_sysctl(o.netns, o.name, o.detail); !st) report.problems.push_back(st.error().message);
+      if (!o.netns.empty() && !writer.netns_exists(o.netns)) return;
+      if (auto st = writer.set_sysctl(o.netns, o.name, o.detail); !st) report.problems.push_back(st.error().message);
       else report.removed.push_back("sysctl " + o.name + " restored to " + o.detail);
       return;
     }
@@ -138,7 +115,7 @@ void remove_one(const OwnedObject& o, const std::set<std::string>& doomed_namesp
 
 }  // namespace
 
-TeardownReport remove_objects(const std::vector<OwnedObject>& objects, Sockets& sockets) {
+TeardownReport remove_objects(const std::vector<OwnedObject>& objects, HostWriter& writer) {
   std::set<std::string> doomed;
   for (const auto& o : objects)
     if (o.kind == ObjectKind::netns) doomed.insert(o.name);
@@ -147,7 +124,7 @@ TeardownReport remove_objects(const std::vector<OwnedObject>& objects, Sockets& 
   std::stable_sort(ordered.begin(), ordered.end(),
                    [](const auto& a, const auto& b) { return removal_rank(a.kind) < removal_rank(b.kind); });
   TeardownReport report;
-  for (const auto& o : ordered) remove_one(o, doomed, sockets, report);
+  for (const auto& o : ordered) remove_one(o, doomed, writer, report);
   return report;
 }
 
