@@ -243,7 +243,7 @@ std::string domain_xml(const Topology& topo, const model::Guest& guest, const Do
   w.close();
   if (runtime) w.text("on_reboot", "restart");
   w.open("devices");
-  if (runtime) {
+  if (runtime && !runtime->disk.empty()) {
     w.comment("the lab's own disk, " + std::string(guest.disk && guest.disk->provisioning == model::Provisioning::thick
                                                          ? "a thick raw copy of"
                                                          : "a thin qcow2 overlay on") +
@@ -253,7 +253,7 @@ std::string domain_xml(const Topology& topo, const model::Guest& guest, const Do
     w.empty("source", {{"file", runtime->disk}});
     w.empty("target", {{"dev", "vda"}, {"bus", "virtio"}});
     w.close();
-  } else if (guest.disk) {
+  } else if (!runtime && guest.disk) {
     const auto& disk = *guest.disk;
     w.comment(std::string("disk image, ") + (disk.provisioning == model::Provisioning::thin ? "thin" : "thick") +
               " provisioned (netlab's disk: section)");
