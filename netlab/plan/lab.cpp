@@ -15,6 +15,8 @@
 #include "netlab/plan/desired.h"
 #include "netlab/plan/planner.h"
 #include "netlab/plan/system_observed.h"
+#include "netlab/host/libvirt_client.h"
+#include "netlab/libvirt/export_xml.h"
 #include "netlab/plan/vm.h"
 #include "netlab/plan/system_writer.h"
 #include "netlab/state/lock.h"
@@ -249,6 +251,17 @@ Result<GcResult> gc() {
     if (writer.stop_process(pid)) result.report.removed.push_back(lab + ": dnsmasq pid " + std::to_string(pid));
     orphan_labs.insert(lab);
   }
+  // Domains on the host's own libvirt whose netlab metadata names a lab that is gone
+  // (sandbox labs' domains live in their private daemons and go with `down` above).
+  std::error_code ec;
+  if (std::filesystem::exists("/run/libvirt/libvirt-sock", ec))
+    if (auto client = host::LibvirtClient::open("qemu:///system"))
+      if (auto domains = client->list_domains(libvirt::kMetadataNamespace))
+        for (const auto& d : *domains) {
+          if (d.lab.empty() || known.count(d.lab) || std::filesystem::exists(state::lab_dir(d.lab))) continue;
+          orphans.push_back({state::ObjectKind::domain, "", d.name, "qemu:///system"});
+          orphan_labs.insert(d.lab);
+        }
   TeardownReport orphaned = remove_objects(orphans, writer);
   for (auto& r : orphaned.removed) result.report.removed.push_back(r);
   for (auto& p : orphaned.problems) result.report.problems.push_back(p);
