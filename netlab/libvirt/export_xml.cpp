@@ -61,6 +61,7 @@ void write_ip(XmlWriter& w, const std::string& ip, const Network& net) {
 /// "g1 (eth0 52:54:00:00:00:10), g2 (eth0 ...)": the light guests with a NIC on `net`.
 std::string light_guests_on(const Topology& topo, const Network& net) {
   std::string out;
+  const model::DeviceNames names(topo);
   for (const auto& g : topo.guests) {
     if (g.kind != model::GuestKind::netns) continue;
     for (size_t i = 0; i < g.nics.size(); ++i) {
@@ -70,7 +71,7 @@ std::string light_guests_on(const Topology& topo, const Network& net) {
       out += g.name + " (" + model::guest_nic_name(nic, i);
       if (nic.mac) out += " " + nic.mac->str();
       if (nic.address_kind == model::AddressKind::static_cidr && nic.address) out += " " + nic.address->str();
-      out += " on host device " + model::host_nic_name(topo, g, i) + ")";
+      out += " on host device " + names.host_nic(g, i) + ")";
     }
   }
   return out;
@@ -212,6 +213,7 @@ std::string network_xml(const Topology& topo, const Network& net) {
 
 std::string domain_xml(const Topology& topo, const model::Guest& guest, const DomainRuntime* runtime) {
   XmlWriter w;
+  const model::DeviceNames names(topo);
   w.open("domain", {{"type", runtime ? runtime->type : "kvm"}});
   w.text("name", domain_name(topo, guest));
   if (runtime) w.text("uuid", domain_uuid(topo, guest));
@@ -270,7 +272,7 @@ std::string domain_xml(const Topology& topo, const model::Guest& guest, const Do
       // uplink) and owns it: libvirt only opens it.
       w.open("interface", {{"type", "ethernet"}});
       if (nic.mac) w.empty("mac", {{"address", nic.mac->str()}});
-      w.empty("target", {{"dev", model::host_nic_name(topo, guest, i)}, {"managed", "no"}});
+      w.empty("target", {{"dev", names.host_nic(guest, i)}, {"managed", "no"}});
       w.empty("model", {{"type", nic.model}});
       if (net && net->mtu != 1500) w.empty("mtu", {{"size", std::to_string(net->mtu)}});
       w.close();
@@ -285,7 +287,7 @@ std::string domain_xml(const Topology& topo, const model::Guest& guest, const Do
       w.empty("tag", {{"id", std::to_string(*nic.vlan)}});
       w.close();
     }
-    w.empty("target", {{"dev", model::host_nic_name(topo, guest, i)}});
+    w.empty("target", {{"dev", names.host_nic(guest, i)}});
     if (net && net->mtu != 1500) w.empty("mtu", {{"size", std::to_string(net->mtu)}});
     w.close();
   }

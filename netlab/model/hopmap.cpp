@@ -4,6 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+#include <sstream>
+#include "netlab/model/names.h"
+
 namespace netlab::model {
 
 // Roles and modes travel as their names; an unknown name fails the parse.
@@ -23,7 +27,17 @@ void from_json(const nlohmann::json& j, HopRole& v) { enum_from_json(j, &v, "rol
 void to_json(nlohmann::json& j, NetworkMode v) { enum_to_json(j, v); }
 void from_json(const nlohmann::json& j, NetworkMode& v) { enum_from_json(j, &v, "mode"); }
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Hop, role, netns, device)
+// By hand: "friendly" is optional, so hop maps written before it still load.
+void to_json(nlohmann::json& j, const Hop& h) {
+  j = {{"role", h.role}, {"netns", h.netns}, {"device", h.device}};
+  if (!h.friendly.empty()) j["friendly"] = h.friendly;
+}
+void from_json(const nlohmann::json& j, Hop& h) {
+  j.at("role").get_to(h.role);
+  j.at("netns").get_to(h.netns);
+  j.at("device").get_to(h.device);
+  h.friendly = j.value("friendly", std::string());
+}
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(NicPath, guest, nic, network, mode, mac, address, hops)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(HopMap, lab, nics)
 
@@ -42,6 +56,8 @@ bool hopmap_from_json(const std::string& text, HopMap* map, std::string* err) {
   }
 }
 
+std::string hop_label(const Hop& hop) { return with_friendly(hop.device, hop.friendly); }
+
 const Hop* find_hop(const NicPath& nic, HopRole role) {
   for (const auto& h : nic.hops)
     if (h.role == role) return &h;
@@ -52,6 +68,17 @@ const Hop* switch_hop(const NicPath& nic) {
   for (const auto& h : nic.hops)
     if (is_switch(h.role)) return &h;
   return nullptr;
+}
+
+Result<HopMap> read_hopmap_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{"cannot read " + path, true};
+  std::ostringstream text;
+  text << in.rdbuf();
+  HopMap map;
+  std::string err;
+  if (!hopmap_from_json(text.str(), &map, &err)) return Error{path + ": " + err};
+  return map;
 }
 
 }  // namespace netlab::model

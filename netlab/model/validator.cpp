@@ -15,14 +15,7 @@ constexpr int kMinMtu = 68;
 constexpr int kMaxMtu = 65535;
 constexpr int kMinVlan = 1;
 constexpr int kMaxVlan = 4094;
-const char* const kNameHint = "use lower-case letters, digits and '-', starting with a letter";
-
-// Lab, network and guest names: [a-z][a-z0-9-]*.
-bool is_valid_name(const std::string& name) {
-  if (name.empty() || name.front() < 'a' || name.front() > 'z') return false;
-  return std::all_of(name.begin(), name.end(),
-                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
-}
+const char* const kNameHint = kNameRule;
 
 // What the kernel accepts as an interface name, apart from the length.
 bool is_valid_ifname(const std::string& name) {
@@ -32,6 +25,14 @@ bool is_valid_ifname(const std::string& name) {
 }
 
 std::string quoted(const std::string& text) { return "'" + excerpt(text) + "'"; }
+
+// "invalid lab name 'x'", or "lab name 'x...' is 41 characters, longer than 40": why a name breaks the rule.
+std::string name_problem(const std::string& what, const std::string& name) {
+  if (name.size() > kMaxName)
+    return what + " name " + quoted(name) + " is " + std::to_string(name.size()) + " characters, longer than " +
+           std::to_string(kMaxName);
+  return "invalid " + what + " name " + quoted(name);
+}
 
 // Collects diagnostics for one validate() call.
 class Checker {
@@ -79,7 +80,7 @@ std::vector<Diagnostic> Checker::run() {
 
 void Checker::lab() {
   if (!is_valid_name(topo_.name))
-    add(topo_.pos.at("name"), "invalid lab name " + quoted(topo_.name), kNameHint);
+    add(topo_.pos.at("name"), name_problem("lab", topo_.name), kNameHint);
   if (!topo_.host.uplink.empty())
     check_ifname(topo_.host.uplink, "uplink", topo_.host.pos.at("uplink"), "name an existing host NIC, e.g. eth0");
 }
@@ -132,14 +133,12 @@ void Checker::claim_ip(const Network& net, Ipv4 ip, const std::string& subject, 
 
 void Checker::network(const Network& net) {
   const std::string where = "network " + quoted(net.name);
-  if (!is_valid_name(net.name)) add(net.pos.node, "invalid network name " + quoted(net.name), kNameHint);
+  if (!is_valid_name(net.name)) add(net.pos.node, name_problem("network", net.name), kNameHint);
 
-  if (has_bridge(net) && net.bridge.empty()) {
-    check_ifname(bridge_name(topo_, net), "bridge name", net.pos.node,
-                 "set 'bridge:' to a shorter name, or shorten the lab or network name");
-  } else if (!net.bridge.empty()) {
-    check_ifname(net.bridge, "bridge name", net.pos.at("bridge"), "choose a shorter 'bridge:' name");
-  }
+  // A derived bridge name always fits (names.h); one given with 'bridge:' is used as given, so it is checked.
+  if (!net.bridge.empty())
+    check_ifname(net.bridge, "bridge name", net.pos.at("bridge"),
+                 "choose a shorter 'bridge:' name, or drop 'bridge:' and netlab derives one that fits");
 
   if (net.mtu < kMinMtu || net.mtu > kMaxMtu)
     add(net.pos.at("mtu"), "mtu " + std::to_string(net.mtu) + " is out of range 68..65535");
@@ -230,10 +229,11 @@ void Checker::overlaps() {
 
 void Checker::shared_devices() {
   // Two networks cannot own one bridge, and one NIC can be enslaved to one bridge only.
+  // Derived names avoid the given ones and each other (DeviceNames); given ones can still meet.
   std::map<std::string, std::string> bridges, enslaved;
   for (const auto& net : topo_.networks) {
-    if (has_bridge(net)) {
-      auto [it, inserted] = bridges.emplace(bridge_name(topo_, net), net.name);
+    if (has_bridge(net) && !net.bridge.empty()) {
+      auto [it, inserted] = bridges.emplace(net.bridge, net.name);
       if (!inserted)
         add(net.pos.fields.count("bridge") ? net.pos.at("bridge") : net.pos.node,
             "bridge " + quoted(it->first) + " is already used by network " + quoted(it->second));
@@ -250,15 +250,7 @@ void Checker::shared_devices() {
 
 void Checker::guest(const Guest& g) {
   const std::string where = "guest " + quoted(g.name);
-  if (!is_valid_name(g.name)) add(g.pos.node, "invalid guest name " + quoted(g.name), kNameHint);
-  if (!g.nics.empty()) {
-    std::string longest = host_nic_name(topo_, g, g.nics.size() - 1);
-    if (longest.size() > kMaxIfName)
-      add(g.pos.node,
-          "host-side device name " + quoted(longest) + " of " + where + " is " + std::to_string(longest.size()) +
-              " bytes, longer than the kernel's limit of 15",
-          "it is '<lab>-<guest>-<nic>'; shorten the lab or guest name");
-  }
+  if (!is_valid_name(g.name)) add(g.pos.node, name_problem("guest", g.name), kNameHint);
   if (g.kind == GuestKind::netns) {
     for (const char* key : {"vcpus", "memory", "disk"})
       if (g.pos.fields.count(key))

@@ -7,7 +7,8 @@
 
 namespace netlab::model {
 
-/// Checks names (interface names <= 15 bytes), subnets, gateways, DHCP ranges and
+/// Checks names (the name rule of names.h; interface names given in the file <= 15
+/// bytes, derived ones always fit), subnets, gateways, DHCP ranges and
 /// static hosts, overlaps, duplicate MACs/IPs, references to networks, and
 /// mode-specific requirements. Empty result = valid.
 std::vector<Diagnostic> validate(const Topology& topology);

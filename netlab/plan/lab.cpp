@@ -7,6 +7,7 @@
 
 #include "netlab/host/accelerator.h"
 #include "netlab/host/dnsmasq.h"
+#include "netlab/host/dnsmasq_facts.h"
 #include "netlab/host/vm_image.h"
 #include "netlab/host/netns.h"
 #include "netlab/host/process.h"
@@ -28,40 +29,11 @@ namespace {
 
 std::string accelerator_cache_dir() { return std::filesystem::path(host::image_cache_dir()).parent_path().string(); }
 
-/// The target for `up`: with VMs, the accelerator is probed (once per boot).
-Target vm_target(const model::Topology& topo, bool sandbox) {
-  Target t = target_for(topo.name, sandbox);
-  if (!has_vms(topo)) return t;
-  const host::BaseImage probe = host::resolve_image(host::kTestImageName, "raw", t.image_dir);
-  t.accelerator = host::choose_accelerator(probe.kernel, probe.initrd, accelerator_cache_dir()).type;
-  return t;
-}
-
-constexpr const char* kTopologyCopy = "topology.yaml";
-constexpr const char* kHopMapFile = "hopmap.json";
-
-/// On a real host, refuses what would cut the host off: enslaving the NIC that
-/// carries the default route (without --force), or a lab subnet overlapping a
-/// route the host already has. Reads only.
-Status preflight_real_host(const model::Topology& topo, bool force, Sockets& sockets) {
-  auto nl = sockets.netlink("");
-  if (!nl) return nl.error();
-  auto routes = (*nl)->list_routes();
-  if (!routes) return routes.error();
-  for (const auto& net : topo.networks) {
-    for (const auto& r : *routes) {
-      if (model::traits(net.mode).on_lan && model::has_bridge(net) && !r.dest &&
-          r.dev == net.uplink && !force)
-        return Error{"network " + net.name + " would enslave " + net.uplink +
-                     ", which carries the host's default route; the host would lose its connection while "
-                     "the bridge takes over. Use --force to do it anyway, or --sandbox to try it safely"};
-      if (net.subnet && r.dest && r.dest->prefix > 0 && r.dest->block().overlaps(net.subnet->block()) &&
-          r.dev != model::bridge_name(topo, net))
-        return Error{"network " + net.name + " subnet " + net.subnet->block().str() + " overlaps the host route " +
-                     r.dest->block().str() + " on " + r.dev};
-    }
-  }
-  return {};
+/// With VMs, `up` probes the accelerator (once per boot); target_for reads its cached answer.
+void probe_accelerator(const model::Topology& topo, Target& target) {
+  if (!has_vms(topo)) return;
+  const host::BaseImage probe = host::resolve_image(host::kTestImageName, "raw", target.image_dir);
+  target.accelerator = host::choose_accelerator(probe.kernel, probe.initrd, accelerator_cache_dir()).type;
 }
 
 /// The hop map with each DHCP NIC's current address read from its guest.
@@ -96,28 +68,46 @@ Status check_namespace_ownership(const model::Topology& topo, const std::vector<
   return {};
 }
 
+/// A real-host lab acts on the namespace that was "the host" when it was built
+/// (its journal calls it ""): from any other, down would restore another
+/// host's sysctls and uplink. Refused, so `gc` leaves such a lab alone.
+Status other_host(const std::optional<state::LabState>& st) {
+  if (!st || st->sandbox || st->host_netns_id.empty()) return {};
+  const std::string here = host::current_netns_id();
+  if (here == st->host_netns_id) return {};
+  return Error{"lab '" + st->lab + "' was built on the host of network namespace " + st->host_netns_id +
+               ", and this is " + here + "; run netlab in that namespace"};
+}
+
 }  // namespace
 
 Target target_for(const std::string& lab, bool sandbox) {
   Target t{sandbox, sandbox ? model::sandbox_host_namespace(lab) : "", state::lab_dir(lab)};
   t.image_dir = host::image_cache_dir();
-  // The probe itself runs in `up` (vm_target); everything else reads its answer.
+  // The probe itself runs in `up` (probe_accelerator); everything else reads its answer.
   if (auto cached = host::cached_accelerator(accelerator_cache_dir())) t.accelerator = cached->type;
   return t;
 }
 
-Result<model::Topology> lab_topology(const std::string& lab) {
-  auto text = state::read_lab_file(lab, kTopologyCopy);
-  if (!text) return Error{"no lab named '" + lab + "' (nothing in " + state::lab_dir(lab) + ")"};
-  auto loaded = model::load_string(*text, state::lab_dir(lab) + "/" + kTopologyCopy);
-  if (!loaded.ok()) return Error{"the lab's copy of its topology no longer loads:\n" + model::format_all(loaded.diagnostics)};
-  return loaded.topology;
+Result<Target> resolve_target(const model::Topology& topology, bool sandbox, Sockets& sockets, UplinkChoice* choice) {
+  Target target = target_for(topology.name, sandbox);
+  auto found = choose_uplink(topology, sandbox, sockets);
+  if (!found) return found.error();
+  target.uplink = found->device;
+  if (choice) *choice = *found;
+  return target;
 }
 
-Result<std::vector<Action>> plan_up(const model::Topology& topology, bool sandbox) {
+Result<PlanResult> plan_up(const model::Topology& topology, bool sandbox, bool force) {
   Sockets sockets;
+  PlanResult result;
+  auto target = resolve_target(topology, sandbox, sockets, &result.uplink);
+  if (!target) return target.error();
+  if (!sandbox)
+    if (auto st = check_real_host(topology, force, sockets); !st) return st.error();
   SystemObserved observed(sockets);
-  return make(topology, target_for(topology.name, sandbox), observed);
+  result.steps = make(topology, *target, observed);
+  return result;
 }
 
 Result<UpResult> up(const model::Topology& topo, const std::string& file, const std::string& file_text,
@@ -128,17 +118,23 @@ Result<UpResult> up(const model::Topology& topo, const std::string& file, const 
   if (previous && previous->sandbox != options.sandbox)
     return Error{"lab '" + topo.name + "' already runs " + (previous->sandbox ? "in the sandbox" : "on the real host") +
                  "; take it down first (netlab down " + topo.name + ")"};
+  if (auto other = other_host(previous); !other) return other.error();
   const bool fresh = !previous && state::read_journal(topo.name).empty();
-  const Target target = vm_target(topo, options.sandbox);
   Sockets sockets;
+  UplinkChoice uplink;
+  auto resolved = resolve_target(topo, options.sandbox, sockets, &uplink);
+  if (!resolved) return resolved.error();
+  Target target = *resolved;
   if (!options.sandbox)
-    if (auto st = preflight_real_host(topo, options.force, sockets); !st) return st.error();
+    if (auto st = check_real_host(topo, options.force, sockets); !st) return st.error();
+  probe_accelerator(topo, target);
 
   std::error_code ec;
   state::LabState st{topo.name, std::filesystem::absolute(file, ec).string(), options.sandbox, target.host_netns,
-                     state::Phase::building, static_cast<int>(::getpid()), "", ""};
+                     state::Phase::building, static_cast<int>(::getpid()), "", "",
+                     options.sandbox ? "" : host::current_netns_id()};
   if (auto w = state::write_state(st); !w) return w.error();
-  if (auto w = state::write_lab_file(topo.name, kTopologyCopy, file_text); !w) return w.error();
+  if (auto w = state::write_lab_file(topo.name, state::kTopologyCopy, file_text); !w) return w.error();
   auto journal = state::Journal::open(topo.name);
   if (!journal) return journal.error();
 
@@ -170,10 +166,11 @@ Result<UpResult> up(const model::Topology& topo, const std::string& file, const 
     return applied.error();
   }
   UpResult result;
+  result.uplink = uplink;
   for (const auto& s : steps) result.steps.push_back(describe(s));
   result.leases = std::move(applied->leases);
   result.hop_map = hop_map_with_addresses(topo, target, sockets);
-  if (auto w = state::write_lab_file(topo.name, kHopMapFile, model::hopmap_to_json(result.hop_map)); !w)
+  if (auto w = state::write_lab_file(topo.name, model::kHopMapFile, model::hopmap_to_json(result.hop_map)); !w)
     return w.error();
   st.phase = state::Phase::ready;
   if (auto w = state::write_state(st); !w) return w.error();
@@ -184,6 +181,7 @@ Result<TeardownReport> down(const std::string& lab) {
   auto lock = state::LabLock::acquire(lab);
   if (!lock) return lock.error();
   auto st = state::read_state(lab);
+  if (auto other = other_host(st); !other) return other.error();
   auto objects = state::read_journal(lab);
   if (!st && objects.empty()) {
     if (!std::filesystem::exists(state::lab_dir(lab))) (*lock)->remove_on_release();
@@ -228,8 +226,9 @@ Result<GcResult> gc() {
     auto links = (*nl)->list_links();
     if (!links) continue;
     for (const auto& l : *links) {
-      if (l.alias.rfind("netlab:", 0) != 0) continue;
-      std::string lab = l.alias.substr(7);
+      auto tagged = model::lab_of_alias(l.alias);
+      if (!tagged) continue;
+      const std::string& lab = *tagged;
       if (known.count(lab) || std::filesystem::exists(state::lab_dir(lab))) continue;
       orphans.push_back({state::ObjectKind::netns, "", ns, ""});
       orphan_labs.insert(lab);
@@ -271,16 +270,19 @@ Result<GcResult> gc() {
 }
 
 Result<LabStatus> status(const std::string& lab) {
-  auto st = state::read_state(lab);
-  if (!st) return Error{"no lab named '" + lab + "'"};
-  auto topo = lab_topology(lab);
-  if (!topo) return topo.error();
+  auto running = running_lab(lab);
+  if (!running) return running.error();
+  const state::LabState* st = &running->state;
+  const model::Topology* topo = &running->topology;
   LabStatus out;
   out.state = *st;
-  const Target target = target_for(lab, st->sandbox);
   Sockets sockets;
+  // The uplink as `up` found it; a host that lost its route since still shows the lab.
+  Target target = target_for(lab, st->sandbox);
+  if (auto resolved = resolve_target(*topo, st->sandbox, sockets)) target = *resolved;
   SystemObserved observed(sockets);
-  std::map<std::string, host::Lease> lease_by_mac;
+  const std::map<std::string, host::Lease> lease_by_mac = lab_leases(lab, *topo);
+  const model::DeviceNames names(*topo);
   for (const auto& net : topo->networks) {
     NetworkStatus ns;
     ns.name = net.name;
@@ -290,20 +292,15 @@ Result<LabStatus> status(const std::string& lab) {
     if (model::uses_macvtap(net)) {
       ns.macvtap_on = net.uplink;  // no bridge at all
     } else {
-      ns.bridge = model::bridge_name(*topo, net);
+      ns.bridge = names.bridge(net);
       auto link = observed.link(target.host_netns, ns.bridge);
       ns.bridge_up = link && link->up;
     }
     auto files = host::dnsmasq_files(target.run_dir, net.name);
     if (auto pid = host::pid_running_conf(files.pid, files.conf)) ns.dnsmasq_pid = *pid;
-    if (auto leases = host::read_leases(files.leases)) ns.leases = leases.value();
-    for (const auto& l : ns.leases) lease_by_mac[l.mac.str()] = l;
+    ns.leases = host::network_leases(target.run_dir, net.name);
     out.networks.push_back(std::move(ns));
   }
-  // Bridge-mode guests lease from the sandbox LAN's dnsmasq.
-  auto lan_files = host::dnsmasq_files(target.run_dir, "office-lan");
-  if (auto leases = host::read_leases(lan_files.leases))
-    for (const auto& l : leases.value()) lease_by_mac[l.mac.str()] = l;
   for (const auto& guest : topo->guests) {
     GuestStatus gs;
     gs.name = guest.name;
@@ -315,6 +312,10 @@ Result<LabStatus> status(const std::string& lab) {
       NicStatus n;
       n.nic = model::guest_nic_name(nic, i);
       n.network = nic.network;
+      const model::Network* net = topo->find_network(nic.network);
+      const bool macvlan = net && net->mode == model::NetworkMode::bridge && net->attach == model::Attach::macvtap &&
+                           guest.kind == model::GuestKind::netns;
+      if (!macvlan) n.host_device = names.host_nic(guest, i);
       n.mac = nic.mac ? nic.mac->str() : "";
       n.address_kind = nic.address_kind;
       if (!gs.netns.empty() && gs.present) {

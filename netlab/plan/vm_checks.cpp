@@ -61,4 +61,8 @@ std::vector<model::Diagnostic> check_vms(const model::Topology& topology, const 
   return out;
 }
 
+std::vector<model::Diagnostic> check_vms_here(const model::Topology& topology) {
+  return check_vms(topology, host::image_cache_dir(), machine_memory_mib());
+}
+
 }  // namespace netlab::plan

@@ -17,6 +17,10 @@ namespace netlab::plan {
 std::vector<model::Diagnostic> check_vms(const model::Topology& topology, const std::string& image_dir,
                                          int64_t memory_mib);
 
+/// check_vms against this machine: named images in host::image_cache_dir(), its
+/// memory from machine_memory_mib() (what `up` checks; the CLI reaches no host call).
+std::vector<model::Diagnostic> check_vms_here(const model::Topology& topology);
+
 /// MemTotal of /proc/meminfo in MiB (0 when unreadable).
 int64_t machine_memory_mib();
 

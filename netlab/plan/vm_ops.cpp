@@ -6,6 +6,7 @@
 
 #include "netlab/libvirt/export_xml.h"
 #include "netlab/plan/lab.h"
+#include "netlab/plan/running_lab.h"
 #include "netlab/plan/vm.h"
 #include "netlab/state/lab_state.h"
 #include "netlab/state/lock.h"

@@ -8,14 +8,15 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <set>
+#include <map>
+#include <tuple>
 
 #include "netlab/state/paths.h"
 
 namespace netlab::state {
 namespace {
 
-constexpr const char* kKindNames[] = {"netns", "link", "nft_table", "process", "sysctl", "ovs", "libvirtd", "domain", "file"};
+constexpr const char* kKindNames[] = {"netns", "link", "nft_table", "process", "sysctl", "ovs", "uplink", "libvirtd", "domain", "file"};
 
 bool kind_from_string(const std::string& text, ObjectKind* kind) {
   for (size_t i = 0; i < std::size(kKindNames); ++i) {
@@ -38,6 +39,7 @@ std::string describe(const OwnedObject& o) {
   std::string text = std::string(to_string(o.kind)) + " ";
   if (o.kind == ObjectKind::netns) return text + o.name;
   text += where + o.name;
+  if (o.kind == ObjectKind::uplink) return text;  // its detail is the JSON of what it held
   if (!o.detail.empty()) text += " (" + o.detail + ")";
   return text;
 }
@@ -69,7 +71,7 @@ Status Journal::record(const OwnedObject& o) {
 std::vector<OwnedObject> read_journal(const std::string& lab) {
   std::vector<OwnedObject> objects;
   std::ifstream in(journal_path(lab));
-  std::set<std::tuple<int, std::string, std::string>> seen;
+  std::map<std::tuple<int, std::string, std::string>, size_t> seen;  // -> index in objects
   std::string text;
   while (std::getline(in, text)) {
     // A line cut short by a crash mid-write is skipped; the objects before it count.
@@ -80,7 +82,9 @@ std::vector<OwnedObject> read_journal(const std::string& lab) {
     o.netns = j.value("netns", "");
     o.name = j.value("name", "");
     o.detail = j.value("detail", "");
-    if (seen.emplace(static_cast<int>(o.kind), o.netns, o.name).second) objects.push_back(std::move(o));
+    auto [at, fresh] = seen.emplace(std::make_tuple(static_cast<int>(o.kind), o.netns, o.name), objects.size());
+    if (fresh) objects.push_back(std::move(o));
+    else if (o.kind == ObjectKind::uplink) objects[at->second].detail = std::move(o.detail);
   }
   return objects;
 }

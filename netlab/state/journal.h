@@ -17,6 +17,8 @@ enum class ObjectKind {
   process,    // netns; name = pid file path; detail = program name (dnsmasq, udhcpc, ...)
   sysctl,     // netns + name = key ("net/ipv4/ip_forward"); detail = value before netlab
   ovs,        // netns; name = OVS run directory of a private ovsdb-server + vswitchd
+  uplink,     // netns + name = a host NIC netlab enslaved to a bridge; detail = what it held
+              // before (host::uplink_snapshot_to_json). The newest record of a NIC counts.
   libvirtd,   // netns; name = run directory of the lab's private libvirtd (host/libvirt_daemon.h)
   domain,     // name = libvirt domain name; detail = the libvirt URI it is defined on
   file,       // name = path of a file the lab made (a VM's disk); detail = what it is
@@ -51,7 +53,8 @@ class Journal {
 };
 
 /// Every object ever recorded for the lab, oldest first, duplicates removed
-/// (keeps the first). Empty when the lab has no journal.
+/// (keeps the first: the state before netlab; for an uplink, whose record is
+/// written only when a move starts, the newest detail). Empty when the lab has no journal.
 std::vector<OwnedObject> read_journal(const std::string& lab);
 
 }  // namespace netlab::state
