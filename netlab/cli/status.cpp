@@ -5,12 +5,14 @@
 
 #include <algorithm>
 #include <ctime>
+#include <map>
 #include <vector>
 #include <nlohmann/json.hpp>
 
 #include "netlab/cli/commands.h"
 #include "netlab/model/mode_traits.h"
 #include "netlab/plan/lab.h"
+#include "netlab/plan/vm_ops.h"
 #include "netlab/state/lab_state.h"
 
 namespace netlab::cli {
@@ -22,7 +24,27 @@ json lease_json(const host::Lease& l) {
   return {{"mac", l.mac.str()}, {"ip", l.ip.str()}, {"hostname", l.hostname}, {"expiry", l.expiry}};
 }
 
+json vm_json(const plan::VmStatus& v) {
+  json disks = json::array();
+  for (const auto& d : v.disks)
+    disks.push_back({{"path", d.path}, {"format", d.format}, {"backing", d.backing},
+                     {"virtual_size", d.virtual_size}, {"allocated_size", d.allocated_size}});
+  return {{"domain", v.domain}, {"state", v.state}, {"accelerator", v.accelerator}, {"vcpus", v.vcpus},
+          {"memory_mib", v.memory_mib}, {"disks", disks}};
+}
+
+/// The VM side of each kvm guest, read once for both forms.
+std::map<std::string, plan::VmStatus> vm_statuses(const plan::LabStatus& s) {
+  std::map<std::string, plan::VmStatus> out;
+  for (const auto& g : s.guests)
+    if (g.kind == model::GuestKind::kvm) out[g.name] = plan::vm_status(s.state.lab, g.name);
+  return out;
+}
+
+std::string mib(uint64_t bytes) { return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1024.0 * 1024.0)); }
+
 json status_json(const plan::LabStatus& s) {
+  const auto vms = vm_statuses(s);
   json networks = json::array(), guests = json::array();
   for (const auto& n : s.networks) {
     json leases = json::array();
@@ -36,7 +58,12 @@ json status_json(const plan::LabStatus& s) {
     for (const auto& n : g.nics)
       nics.push_back({{"nic", n.nic}, {"host_device", n.host_device}, {"network", n.network}, {"mac", n.mac}, {"address_kind", model::to_string(n.address_kind)},
                       {"address", n.address}, {"lease", n.lease ? lease_json(*n.lease) : json(nullptr)}});
-    guests.push_back({{"name", g.name}, {"kind", model::to_string(g.kind)}, {"netns", g.netns}, {"present", g.present}, {"nics", nics}});
+    json guest = {{"name", g.name}, {"kind", model::to_string(g.kind)}, {"netns", g.netns}, {"present", g.present}, {"nics", nics}};
+    if (auto it = vms.find(g.name); it != vms.end()) {
+      guest["vm"] = vm_json(it->second);
+      guest["present"] = it->second.state == "running";
+    }
+    guests.push_back(std::move(guest));
   }
   return {{"schema", 1},
           {"lab", s.state.lab},
@@ -102,6 +129,18 @@ void print_status(const plan::LabStatus& s) {
   }
   fmt::print("\n");
   print_table(guests);
+  const auto vms = vm_statuses(s);
+  if (!vms.empty()) {
+    std::vector<std::vector<std::string>> rows{{"VM", "DOMAIN", "STATE", "ACCEL", "VCPUS", "MEMORY"}};
+    for (const auto& [name, v] : vms)
+      rows.push_back({name, v.domain, v.state, v.accelerator, std::to_string(v.vcpus), fmt::format("{} MiB", v.memory_mib)});
+    fmt::print("\n");
+    print_table(rows);
+    for (const auto& [name, v] : vms)
+      for (const auto& d : v.disks)
+        fmt::print("{} disk {} ({}{}), virtual {}, allocated {}\n", name, d.path, d.format,
+                   d.backing.empty() ? "" : ", backing " + d.backing, mib(d.virtual_size), mib(d.allocated_size));
+  }
   if (s.drift.empty()) {
     fmt::print("\ndrift: none (the lab matches its file)\n");
   } else {

@@ -7,6 +7,7 @@
 #include "netlab/cli/progress.h"
 #include "netlab/cli/topology_input.h"
 #include "netlab/plan/lab.h"
+#include "netlab/plan/vm_checks.h"
 
 namespace netlab::cli {
 namespace {
@@ -21,6 +22,12 @@ struct UpArgs {
 void run_up(const UpArgs& args, int* exit_code) {
   auto input = load_valid_topology(args.file, exit_code);
   if (!input) return;
+  // KVM guests against this machine: images present and of the stated format, memory that fits.
+  if (auto problems = plan::check_vms_here(input->topology); !problems.empty()) {
+    fmt::print(stderr, "{}", model::format_all(problems));
+    *exit_code = kExitBadInput;
+    return;
+  }
   const auto started = std::chrono::steady_clock::now();
   plan::UpOptions options{args.sandbox, args.force, terminal_progress()};
   auto result = plan::up(input->topology, input->path, input->text, options);

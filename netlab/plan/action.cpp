@@ -60,6 +60,20 @@ struct Describe {
   std::string operator()(const ObtainLease& a) {
     return "obtain a DHCP lease for " + a.guest + " on " + a.device + " (udhcpc in " + a.netns + ")";
   }
+  std::string operator()(const StartLibvirtd& a) {
+    return "start the lab's private libvirtd in " + where(a.netns);
+  }
+  std::string operator()(const CreateVmDisk& a) {
+    return "create the " + std::string(a.thick ? "thick (raw copy)" : "thin (qcow2 overlay)") + " disk of " + a.guest +
+           " on " + a.base.disk;
+  }
+  std::string operator()(const RunDomain& a) {
+    return "define and start domain " + a.name + " (" + (a.type == "kvm" ? "KVM" : "TCG") + ", " +
+           std::to_string(a.vcpus) + " vcpu, " + std::to_string(a.memory_mib) + " MiB)";
+  }
+  std::string operator()(const AwaitVmLease& a) {
+    return "wait for " + a.guest + " " + a.nic + " (" + a.mac.str() + ") to get its DHCP lease";
+  }
 };
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "netlab/plan/apply.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <thread>
@@ -199,6 +201,42 @@ class Executor {
   Status step(const DisableTxChecksum& a) { return host_.set_tx_checksumming(a.netns, a.device, false); }
 
   Status step(const ObtainLease& a);
+
+  Status step(const StartLibvirtd& a) {
+    if (auto st = will_create({ObjectKind::libvirtd, a.netns, a.run_dir, ""}); !st) return st;
+    return host_.start_libvirtd(a.netns, a.run_dir);
+  }
+
+  Status step(const CreateVmDisk& a) {
+    if (auto st = will_create({ObjectKind::file, "", a.path, "disk of " + a.guest}); !st) return st;
+    return host_.create_vm_disk(a.base, a.path, a.thick);
+  }
+
+  Status step(const RunDomain& a) {
+    auto state = host_.domain_state(a.uri, a.name);
+    if (!state) return state.error();
+    // A domain that exists already is repaired, not rolled back if this run fails.
+    const OwnedObject domain{ObjectKind::domain, "", a.name, a.uri};
+    if (auto st = *state == host::DomainState::absent ? will_create(domain) : journal_.record(domain); !st) return st;
+    // Running from other XML (the topology changed): stop, redefine, start again.
+    if (*state != host::DomainState::absent && *state != host::DomainState::shutoff)
+      if (auto st = host_.destroy_domain(a.uri, a.name); !st) return st;
+    if (auto st = host_.define_domain(a.uri, a.xml, a.xml_copy); !st) return st;
+    return host_.start_domain(a.uri, a.name);
+  }
+
+  Status step(const AwaitVmLease& a) {
+    // TCG on a busy machine boots slowly: a generous bound, checked often.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+    do {
+      if (auto ip = host_.leased_address(a.lease_file, a.mac)) {
+        leases_.push_back({a.guest, a.nic, model::Cidr{*ip, a.prefix}});
+        return {};
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    } while (std::chrono::steady_clock::now() < deadline);
+    return Error{a.guest + " " + a.nic + " got no DHCP lease within 5 minutes (its console log is in the lab's vms/ directory)"};
+  }
 
   state::Journal& journal_;
   HostWriter& host_;

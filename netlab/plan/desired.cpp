@@ -1,9 +1,11 @@
 #include "netlab/plan/desired.h"
 
+#include "netlab/host/dnsmasq.h"
 #include "netlab/host/nft_rules.h"
 #include "netlab/model/loader.h"
 #include "netlab/model/mode_traits.h"
 #include "netlab/model/names.h"
+#include "netlab/plan/vm.h"
 
 namespace netlab::plan {
 namespace {
@@ -27,7 +29,10 @@ class Builder {
     firewall();
     for (const auto& net : topo_.networks) dhcp_server(net);
     for (const auto& guest : topo_.guests) guest_links(guest);
+    vms();
     for (const auto& guest : topo_.guests) guest_leases(guest);
+    // Last, so that every VM boots while the light guests get their leases.
+    for (const auto& guest : topo_.guests) vm_leases(guest);
     return std::move(steps_);
   }
 
@@ -217,6 +222,40 @@ class Builder {
         add(AddRoute{ns, std::nullopt, *gw, guest_dev});
         default_route_set = true;
       }
+    }
+  }
+
+  /// The libvirt side of the kvm guests: the sandbox's private daemon, each
+  /// guest's disk, its domain. The domains start without waiting for each other.
+  /// A kvm guest without a disk has nothing to boot: it keeps its taps only
+  /// (trace and doctor then inject on them, as for a VM netlab does not run).
+  void vms() {
+    bool any = false;
+    for (const auto& g : topo_.guests) any |= g.kind == GuestKind::kvm && g.disk.has_value();
+    if (!any) return;
+    if (target_.sandbox) add(StartLibvirtd{host_, target_.run_dir});
+    for (const auto& guest : topo_.guests) {
+      if (guest.kind != GuestKind::kvm || !guest.disk) continue;
+      add(CreateVmDisk{guest.name, vm_disk_path(target_, guest), vm_base_image(target_, guest),
+                       guest.disk->provisioning == model::Provisioning::thick});
+      const libvirt::DomainRuntime runtime = domain_runtime(topo_, guest, target_);
+      add(RunDomain{libvirt_uri(target_), libvirt::domain_name(topo_, guest), guest.name,
+                    libvirt::domain_xml(topo_, guest, &runtime), vm_xml_copy(target_, guest), runtime.type,
+                    guest.vcpus, guest.memory_mib});
+    }
+  }
+
+  /// A VM's DHCP NIC on a network served by netlab's dnsmasq: `up` returns once it holds its lease.
+  void vm_leases(const model::Guest& guest) {
+    if (guest.kind != GuestKind::kvm || !guest.disk) return;
+    for (size_t i = 0; i < guest.nics.size(); ++i) {
+      const model::Nic& nic = guest.nics[i];
+      const model::Network* net = topo_.find_network(nic.network);
+      if (nic.address_kind != model::AddressKind::dhcp || !nic.mac || !net || net->mode == model::NetworkMode::bridge ||
+          !net->dhcp || !gateway(*net))
+        continue;
+      add(AwaitVmLease{guest.name, model::guest_nic_name(nic, i),
+                       host::dnsmasq_files(target_.run_dir, net->name).leases, *nic.mac, net->subnet->prefix});
     }
   }
 

@@ -5,8 +5,10 @@
 #include <filesystem>
 #include <set>
 
+#include "netlab/host/accelerator.h"
 #include "netlab/host/dnsmasq.h"
 #include "netlab/host/dnsmasq_facts.h"
+#include "netlab/host/vm_image.h"
 #include "netlab/host/netns.h"
 #include "netlab/host/process.h"
 #include "netlab/model/loader.h"
@@ -15,6 +17,9 @@
 #include "netlab/plan/desired.h"
 #include "netlab/plan/planner.h"
 #include "netlab/plan/system_observed.h"
+#include "netlab/host/libvirt_client.h"
+#include "netlab/libvirt/export_xml.h"
+#include "netlab/plan/vm.h"
 #include "netlab/plan/system_writer.h"
 #include "netlab/state/lock.h"
 #include "netlab/state/paths.h"
@@ -22,6 +27,14 @@
 namespace netlab::plan {
 namespace {
 
+std::string accelerator_cache_dir() { return std::filesystem::path(host::image_cache_dir()).parent_path().string(); }
+
+/// With VMs, `up` probes the accelerator (once per boot); target_for reads its cached answer.
+void probe_accelerator(const model::Topology& topo, Target& target) {
+  if (!has_vms(topo)) return;
+  const host::BaseImage probe = host::resolve_image(host::kTestImageName, "raw", target.image_dir);
+  target.accelerator = host::choose_accelerator(probe.kernel, probe.initrd, accelerator_cache_dir()).type;
+}
 
 /// The hop map with each DHCP NIC's current address read from its guest.
 model::HopMap hop_map_with_addresses(const model::Topology& topo, const Target& target, Sockets& sockets) {
@@ -69,7 +82,11 @@ Status other_host(const std::optional<state::LabState>& st) {
 }  // namespace
 
 Target target_for(const std::string& lab, bool sandbox) {
-  return Target{sandbox, sandbox ? model::sandbox_host_namespace(lab) : "", state::lab_dir(lab)};
+  Target t{sandbox, sandbox ? model::sandbox_host_namespace(lab) : "", state::lab_dir(lab)};
+  t.image_dir = host::image_cache_dir();
+  // The probe itself runs in `up` (probe_accelerator); everything else reads its answer.
+  if (auto cached = host::cached_accelerator(accelerator_cache_dir())) t.accelerator = cached->type;
+  return t;
 }
 
 Result<Target> resolve_target(const model::Topology& topology, bool sandbox, Sockets& sockets, UplinkChoice* choice) {
@@ -107,9 +124,10 @@ Result<UpResult> up(const model::Topology& topo, const std::string& file, const 
   UplinkChoice uplink;
   auto resolved = resolve_target(topo, options.sandbox, sockets, &uplink);
   if (!resolved) return resolved.error();
-  const Target target = *resolved;
+  Target target = *resolved;
   if (!options.sandbox)
     if (auto st = check_real_host(topo, options.force, sockets); !st) return st.error();
+  probe_accelerator(topo, target);
 
   std::error_code ec;
   state::LabState st{topo.name, std::filesystem::absolute(file, ec).string(), options.sandbox, target.host_netns,
@@ -233,6 +251,17 @@ Result<GcResult> gc() {
     if (writer.stop_process(pid)) result.report.removed.push_back(lab + ": dnsmasq pid " + std::to_string(pid));
     orphan_labs.insert(lab);
   }
+  // Domains on the host's own libvirt whose netlab metadata names a lab that is gone
+  // (sandbox labs' domains live in their private daemons and go with `down` above).
+  std::error_code ec;
+  if (std::filesystem::exists("/run/libvirt/libvirt-sock", ec))
+    if (auto client = host::LibvirtClient::open("qemu:///system"))
+      if (auto domains = client->list_domains(libvirt::kMetadataNamespace))
+        for (const auto& d : *domains) {
+          if (d.lab.empty() || known.count(d.lab) || std::filesystem::exists(state::lab_dir(d.lab))) continue;
+          orphans.push_back({state::ObjectKind::domain, "", d.name, "qemu:///system"});
+          orphan_labs.insert(d.lab);
+        }
   TeardownReport orphaned = remove_objects(orphans, writer);
   for (auto& r : orphaned.removed) result.report.removed.push_back(r);
   for (auto& p : orphaned.problems) result.report.problems.push_back(p);

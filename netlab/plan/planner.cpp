@@ -44,6 +44,10 @@ struct Satisfied {
   // A guest holds its lease when its NIC has an address; dnsmasq keeps the
   // binding, so a restarted client gets the same one.
   bool operator()(const ObtainLease& a) { return !o.addresses(a.netns, a.device).empty(); }
+  bool operator()(const StartLibvirtd& a) { return o.libvirtd_running(a.run_dir); }
+  bool operator()(const CreateVmDisk& a) { return o.file_exists(a.path); }
+  bool operator()(const RunDomain& a) { return o.domain_runs(a.uri, a.name, a.xml_copy, a.xml); }
+  bool operator()(const AwaitVmLease& a) { return o.has_lease(a.lease_file, a.mac); }
 };
 
 }  // namespace

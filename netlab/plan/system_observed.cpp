@@ -2,7 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "netlab/host/dnsmasq.h"
+#include "netlab/host/libvirt_client.h"
+#include "netlab/host/libvirt_daemon.h"
 #include "netlab/host/ethtool.h"
 #include "netlab/host/netns.h"
 #include "netlab/host/process.h"
@@ -113,6 +119,33 @@ std::optional<bool> SystemObserved::tx_checksumming(const std::string& netns, co
   auto on = host::tx_checksumming(netns, device);
   if (!on) return std::nullopt;
   return on.value();
+}
+
+bool SystemObserved::libvirtd_running(const std::string& run_dir) { return host::PrivateLibvirtd(run_dir).running(); }
+
+bool SystemObserved::file_exists(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::exists(path, ec);
+}
+
+bool SystemObserved::domain_runs(const std::string& uri, const std::string& name, const std::string& xml_copy,
+                                 const std::string& xml) {
+  std::ifstream in(xml_copy);
+  std::stringstream defined;
+  defined << in.rdbuf();
+  if (!in || defined.str() != xml) return false;
+  auto client = host::LibvirtClient::open(uri);
+  if (!client) return false;
+  auto st = client->state(name);
+  return st && *st == host::DomainState::running;
+}
+
+bool SystemObserved::has_lease(const std::string& lease_file, const model::Mac& mac) {
+  auto leases = host::read_leases(lease_file);
+  if (!leases) return false;
+  for (const auto& l : *leases)
+    if (l.mac == mac) return true;
+  return false;
 }
 
 }  // namespace netlab::plan

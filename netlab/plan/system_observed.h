@@ -27,6 +27,11 @@ class SystemObserved : public Observed {
   bool ovs_port_matches(const std::string& run_dir, const std::string& bridge, const std::string& port,
                         std::optional<int> tag) override;
   std::optional<bool> tx_checksumming(const std::string& netns, const std::string& device) override;
+  bool libvirtd_running(const std::string& run_dir) override;
+  bool file_exists(const std::string& path) override;
+  bool domain_runs(const std::string& uri, const std::string& name, const std::string& xml_copy,
+                   const std::string& xml) override;
+  bool has_lease(const std::string& lease_file, const model::Mac& mac) override;
 
  private:
   struct Snapshot {

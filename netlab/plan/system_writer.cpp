@@ -1,6 +1,13 @@
 #include "netlab/plan/system_writer.h"
 
 #include <filesystem>
+#include <fstream>
+
+#include "netlab/host/lease_file.h"
+#include "netlab/host/libvirt_daemon.h"
+#include "netlab/host/process.h"
+
+#include <filesystem>
 
 #include "netlab/host/dnsmasq.h"
 #include "netlab/host/ethtool.h"
@@ -182,6 +189,93 @@ Result<model::Cidr> SystemWriter::obtain_lease(const host::DhcpClientOptions& op
   auto lease = host::obtain_lease(options);
   if (!lease) return lease.error();
   return lease->address;
+}
+
+Status SystemWriter::start_libvirtd(const std::string& netns, const std::string& run_dir) {
+  return host::PrivateLibvirtd(run_dir).start(netns);
+}
+
+bool SystemWriter::libvirtd_running(const std::string& run_dir) { return host::PrivateLibvirtd(run_dir).running(); }
+
+Status SystemWriter::stop_libvirtd(const std::string& run_dir) {
+  libvirt_.clear();
+  return host::PrivateLibvirtd(run_dir).stop();
+}
+
+Status SystemWriter::create_vm_disk(const host::BaseImage& base, const std::string& path, bool thick) {
+  return thick ? host::create_thick_disk(base, path) : host::create_thin_disk(base, path);
+}
+
+Result<bool> SystemWriter::remove_file(const std::string& path) {
+  std::error_code ec;
+  bool removed = std::filesystem::remove(path, ec);
+  if (ec) return Error{"cannot remove " + path + ": " + ec.message()};
+  return removed;
+}
+
+Result<host::LibvirtClient*> SystemWriter::libvirt(const std::string& uri) {
+  auto it = libvirt_.find(uri);
+  if (it != libvirt_.end()) return &it->second;
+  auto client = host::LibvirtClient::open(uri);
+  if (!client) return client.error();
+  return &libvirt_.emplace(uri, std::move(client).value()).first->second;
+}
+
+Result<host::DomainState> SystemWriter::domain_state(const std::string& uri, const std::string& name) {
+  auto client = libvirt(uri);
+  if (!client) return client.error();
+  return (*client)->state(name);
+}
+
+Status SystemWriter::define_domain(const std::string& uri, const std::string& xml, const std::string& xml_copy) {
+  auto client = libvirt(uri);
+  if (!client) return client.error();
+  if (auto st = (*client)->define(xml); !st) return st;
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(xml_copy).parent_path(), ec);
+  std::ofstream out(xml_copy, std::ios::trunc);
+  out << xml;
+  if (!out) return Error{"cannot write " + xml_copy};
+  return {};
+}
+
+Status SystemWriter::start_domain(const std::string& uri, const std::string& name) {
+  auto client = libvirt(uri);
+  if (!client) return client.error();
+  return (*client)->start(name);
+}
+
+Status SystemWriter::destroy_domain(const std::string& uri, const std::string& name) {
+  auto client = libvirt(uri);
+  if (!client) return client.error();
+  return (*client)->destroy(name);
+}
+
+Status SystemWriter::undefine_domain(const std::string& uri, const std::string& name) {
+  auto client = libvirt(uri);
+  if (!client) return client.error();
+  return (*client)->undefine(name);
+}
+
+std::optional<pid_t> SystemWriter::orphan_qemu(const std::string& uri, const std::string& name) {
+  // A private daemon's URI names its socket; libvirt keeps <socket dir>/qemu/<domain>.pid.
+  const std::string key = "socket=";
+  auto at = uri.find(key);
+  if (at == std::string::npos) return std::nullopt;
+  const std::string run = std::filesystem::path(uri.substr(at + key.size())).parent_path().string();
+  std::ifstream in(run + "/qemu/" + name + ".pid");
+  long pid = 0;
+  if (!(in >> pid) || pid <= 0 || !host::alive(static_cast<pid_t>(pid))) return std::nullopt;
+  if (host::process_name(static_cast<pid_t>(pid)).rfind("qemu-system", 0) != 0) return std::nullopt;
+  return static_cast<pid_t>(pid);
+}
+
+std::optional<model::Ipv4> SystemWriter::leased_address(const std::string& lease_file, const model::Mac& mac) {
+  auto leases = host::read_leases(lease_file);
+  if (!leases) return std::nullopt;
+  for (const auto& l : *leases)
+    if (l.mac == mac) return l.ip;
+  return std::nullopt;
 }
 
 }  // namespace netlab::plan

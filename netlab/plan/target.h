@@ -35,6 +35,10 @@ struct Target {
   /// nat networks masquerade and the hop map's uplink hop. "" = none; the
   /// sandbox and host.uplink need no finding (plan::host_uplink).
   std::string uplink;
+  /// KVM guests: where named images live (host::image_cache_dir()), and libvirt's
+  /// domain type ("kvm" or "qemu" = TCG; host/accelerator.h).
+  std::string image_dir;
+  std::string accelerator = "qemu";
 };
 
 }  // namespace netlab::plan

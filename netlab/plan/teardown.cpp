@@ -16,15 +16,35 @@ using state::OwnedObject;
 // Lower runs first.
 int removal_rank(ObjectKind kind) {
   switch (kind) {
-    case ObjectKind::process: return 0;
-    case ObjectKind::ovs: return 1;
-    case ObjectKind::nft_table: return 2;
-    case ObjectKind::uplink: return 3;  // before the bridge goes: the host keeps its routes throughout
-    case ObjectKind::link: return 4;
-    case ObjectKind::netns: return 5;
-    case ObjectKind::sysctl: return 6;
+    case ObjectKind::domain: return 0;  // QEMU holds the taps and disks, and outlives libvirtd
+    case ObjectKind::process: return 1;
+    case ObjectKind::libvirtd: return 2;
+    case ObjectKind::ovs: return 2;
+    case ObjectKind::nft_table: return 3;
+    case ObjectKind::uplink: return 4;  // before the bridge goes: the host keeps its routes throughout
+    case ObjectKind::link: return 5;
+    case ObjectKind::netns: return 6;
+    case ObjectKind::sysctl: return 7;
+    case ObjectKind::file: return 7;
   }
-  return 7;
+  return 8;
+}
+
+/// Stops and undefines a domain through its libvirt; when that libvirt no longer
+/// answers (its daemon died), ends the QEMU it left running.
+void remove_domain(const OwnedObject& o, HostWriter& writer, TeardownReport& report) {
+  auto state = writer.domain_state(o.detail, o.name);
+  if (state) {
+    if (*state == host::DomainState::absent) return;
+    if (auto s = writer.destroy_domain(o.detail, o.name); !s) report.problems.push_back(s.error().message);
+    if (auto s = writer.undefine_domain(o.detail, o.name); !s) report.problems.push_back(s.error().message);
+    else report.removed.push_back("domain " + o.name);
+    return;
+  }
+  auto pid = writer.orphan_qemu(o.detail, o.name);
+  if (!pid) return;
+  if (auto s = writer.stop_process(*pid); !s) report.problems.push_back("qemu of " + o.name + ": " + s.error().message);
+  else report.removed.push_back("qemu of domain " + o.name + " (pid " + std::to_string(*pid) + ")");
 }
 
 void remove_one(const OwnedObject& o, const std::set<std::string>& doomed_namespaces, HostWriter& writer,
@@ -70,6 +90,19 @@ void remove_one(const OwnedObject& o, const std::set<std::string>& doomed_namesp
       if (!writer.netns_file_exists(o.name)) return;
       if (auto st = writer.delete_netns(o.name); !st) report.problems.push_back(st.error().message);
       else report.removed.push_back("namespace " + o.name);
+      return;
+    }
+    case ObjectKind::domain: remove_domain(o, writer, report); return;
+    case ObjectKind::libvirtd: {
+      if (!writer.libvirtd_running(o.name)) return;
+      if (auto st = writer.stop_libvirtd(o.name); !st) report.problems.push_back(st.error().message);
+      else report.removed.push_back("libvirtd of " + o.name);
+      return;
+    }
+    case ObjectKind::file: {
+      auto removed = writer.remove_file(o.name);
+      if (!removed) report.problems.push_back(removed.error().message);
+      else if (*removed) report.removed.push_back("file " + o.name);
       return;
     }
     case ObjectKind::uplink: {

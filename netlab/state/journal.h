@@ -19,6 +19,9 @@ enum class ObjectKind {
   ovs,        // netns; name = OVS run directory of a private ovsdb-server + vswitchd
   uplink,     // netns + name = a host NIC netlab enslaved to a bridge; detail = what it held
               // before (host::uplink_snapshot_to_json). The newest record of a NIC counts.
+  libvirtd,   // netns; name = run directory of the lab's private libvirtd (host/libvirt_daemon.h)
+  domain,     // name = libvirt domain name; detail = the libvirt URI it is defined on
+  file,       // name = path of a file the lab made (a VM's disk); detail = what it is
 };
 
 struct OwnedObject {

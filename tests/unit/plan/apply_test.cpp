@@ -308,7 +308,9 @@ void check_rollback_at_every_step(const model::Topology& topo, const Target& tar
     ASSERT_NE(failed_at, h.host.writes.end());
     std::vector<std::string> deleted_namespaces;
     for (auto it = failed_at + 1; it != h.host.writes.end(); ++it) {
-      const bool removal = it->rfind("delete_", 0) == 0 || it->rfind("stop_", 0) == 0 || it->rfind("set_sysctl", 0) == 0;
+      const bool removal = it->rfind("delete_", 0) == 0 || it->rfind("stop_", 0) == 0 || it->rfind("set_sysctl", 0) == 0 ||
+                           it->rfind("destroy_", 0) == 0 || it->rfind("undefine_", 0) == 0 ||
+                           it->rfind("remove_", 0) == 0;
       EXPECT_TRUE(removal) << "rollback did more than remove: " << *it;
       if (it->rfind("delete_netns ", 0) == 0) deleted_namespaces.push_back(it->substr(13));
     }
@@ -351,4 +353,56 @@ TEST(Apply, RollbackOfAnOvsLabStopsItsDaemons) {
 }
 
 }  // namespace
+/// The nat lab plus a VM with a thin disk (a kvm guest with a disk is booted).
+model::Topology vm_lab() {
+  model::Topology t = nat_lab();
+  t.name = "vml";
+  auto vm = make_guest("vm", "default", "dhcp");
+  vm.kind = model::GuestKind::kvm;
+  vm.disk = model::Disk{"/images/base.qcow2", "qcow2", model::Provisioning::thin, {}};
+  t.guests.push_back(vm);
+  return t;
+}
+
+TEST(Apply, VmLabStartsLibvirtdMakesTheDiskThenTheDomainAndWaitsForItsLease) {
+  ScratchRunDir dir;
+  ASSERT_TRUE(dir.ok());
+  FakeObserved observed;
+  FakeHost host(observed);
+  const auto steps = make(vm_lab(), sandbox_target("vml"), observed);
+  auto result = run(steps, "vml", host);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  const auto& w = host.writes;
+  EXPECT_LT(index_of(w, "create_tap vml-host/vml-vm-0"), index_of(w, "start_domain vml-vm"));
+  EXPECT_LT(index_of(w, "start_libvirtd vml-host/"), index_of(w, "define_domain vml-vm"));
+  EXPECT_LT(index_of(w, "create_vm_disk /run/netlab/vml/vms/vm.qcow2 thin on /images/base.qcow2"),
+            index_of(w, "define_domain vml-vm"));
+  EXPECT_LT(index_of(w, "define_domain vml-vm"), index_of(w, "start_domain vml-vm"));
+  // The light guest's DHCP runs while the VM boots; up returns with both leases.
+  EXPECT_LT(index_of(w, "start_domain vml-vm"), index_of(w, "obtain_lease vml-g1/eth0"));
+  ASSERT_EQ(result->leases.size(), 2u);
+  EXPECT_EQ(result->leases[1].guest, "vm");
+  // Journalled before made: the daemon, the disk, the domain.
+  const auto journal = state::read_journal("vml");
+  auto has = [&](ObjectKind kind, const std::string& name) {
+    return std::any_of(journal.begin(), journal.end(), [&](const auto& o) { return o.kind == kind && o.name == name; });
+  };
+  EXPECT_TRUE(has(ObjectKind::libvirtd, "/run/netlab/vml"));
+  EXPECT_TRUE(has(ObjectKind::file, "/run/netlab/vml/vms/vm.qcow2"));
+  EXPECT_TRUE(has(ObjectKind::domain, "vml-vm"));
+  EXPECT_TRUE(make(vm_lab(), sandbox_target("vml"), observed).empty());
+  // A VM that died is drift: only its domain is started again.
+  host.domains["vml-vm"].second = false;
+  observed.domains.erase("vml-vm");
+  auto again = describe_all(make(vm_lab(), sandbox_target("vml"), observed));
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].rfind("define and start domain vml-vm", 0), 0u) << again[0];
+}
+
+TEST(Apply, RollbackOfAVmLabRemovesDomainDiskAndDaemon) {
+  ScratchRunDir dir;
+  ASSERT_TRUE(dir.ok());
+  check_rollback_at_every_step(vm_lab(), sandbox_target("vml"));
+}
+
 }  // namespace netlab::plan

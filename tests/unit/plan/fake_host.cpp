@@ -392,6 +392,75 @@ Result<model::Cidr> FakeHost::obtain_lease(const host::DhcpClientOptions& option
   return lease_address;
 }
 
+Status FakeHost::start_libvirtd(const std::string& netns, const std::string& run_dir) {
+  if (auto st = write("start_libvirtd " + at(netns, run_dir)); !st) return st;
+  if (auto st = need_netns(netns); !st) return st;
+  state_.libvirtd_run_dirs.insert(run_dir);
+  return {};
+}
+
+Status FakeHost::stop_libvirtd(const std::string& run_dir) {
+  if (auto st = write("stop_libvirtd " + run_dir); !st) return st;
+  if (!state_.libvirtd_run_dirs.erase(run_dir)) return Error{"libvirtd of " + run_dir + " is not running"};
+  return {};
+}
+
+Status FakeHost::create_vm_disk(const host::BaseImage& base, const std::string& path, bool thick) {
+  if (auto st = write("create_vm_disk " + path + (thick ? " thick from " : " thin on ") + base.disk); !st) return st;
+  if (state_.files.count(path)) return Error{path + " exists"};
+  state_.files.insert(path);
+  return {};
+}
+
+Result<bool> FakeHost::remove_file(const std::string& path) {
+  if (auto st = write("remove_file " + path); !st) return st.error();
+  return state_.files.erase(path) > 0;
+}
+
+Result<host::DomainState> FakeHost::domain_state(const std::string&, const std::string& name) {
+  auto it = domains.find(name);
+  if (it == domains.end()) return host::DomainState::absent;
+  return it->second.second ? host::DomainState::running : host::DomainState::shutoff;
+}
+
+Status FakeHost::define_domain(const std::string&, const std::string& xml, const std::string& xml_copy) {
+  const auto name_at = xml.find("<name>") + 6;
+  const std::string name = xml.substr(name_at, xml.find("</name>") - name_at);
+  if (auto st = write("define_domain " + name + " copy " + xml_copy); !st) return st;
+  auto& d = domains[name];
+  d.first = xml;
+  return {};
+}
+
+Status FakeHost::start_domain(const std::string&, const std::string& name) {
+  if (auto st = write("start_domain " + name); !st) return st;
+  auto it = domains.find(name);
+  if (it == domains.end()) return Error{"no domain " + name};
+  if (it->second.second) return Error{"domain " + name + " is already running"};
+  it->second.second = true;
+  state_.domains[name] = it->second.first;
+  return {};
+}
+
+Status FakeHost::destroy_domain(const std::string&, const std::string& name) {
+  if (auto st = write("destroy_domain " + name); !st) return st;
+  if (auto it = domains.find(name); it != domains.end()) it->second.second = false;
+  state_.domains.erase(name);
+  return {};
+}
+
+Status FakeHost::undefine_domain(const std::string&, const std::string& name) {
+  if (auto st = write("undefine_domain " + name); !st) return st;
+  domains.erase(name);
+  return {};
+}
+
+std::optional<model::Ipv4> FakeHost::leased_address(const std::string&, const model::Mac& mac) {
+  // The fake dnsmasq answers every VM at once, as the lab's real one would after a boot.
+  state_.leases.insert(mac.str());
+  return lease_address.address;
+}
+
 std::string dump(const FakeObserved& state) {
   std::ostringstream out;
   for (const auto& ns : state.namespaces) out << "netns " << ns << "\n";

@@ -33,6 +33,10 @@ void FakeObserved::apply(const Action& action) {
         if constexpr (std::is_same_v<T, DisableTxChecksum>) tx_checksum_off.insert({a.netns, a.device});
         if constexpr (std::is_same_v<T, ObtainLease>)
           addrs[{a.netns, a.device}].push_back(*model::Cidr::parse("192.168.122.100/24"));
+        if constexpr (std::is_same_v<T, StartLibvirtd>) libvirtd_run_dirs.insert(a.run_dir);
+        if constexpr (std::is_same_v<T, CreateVmDisk>) files.insert(a.path);
+        if constexpr (std::is_same_v<T, RunDomain>) domains[a.name] = a.xml;
+        if constexpr (std::is_same_v<T, AwaitVmLease>) leases.insert(a.mac.str());
       },
       action);
 }

@@ -23,6 +23,8 @@ class FakeObserved : public Observed {
   std::set<std::string> ovs_run_dirs;
   std::map<std::string, std::map<std::string, std::optional<int>>> ovs_ports;  // bridge -> port -> tag
   std::set<std::pair<std::string, std::string>> tx_checksum_off;
+  std::set<std::string> libvirtd_run_dirs, files, leases;  // leases: MACs
+  std::map<std::string, std::string> domains;              // running domain -> the XML it was defined from
 
   bool netns_exists(const std::string& name) override { return name.empty() || namespaces.count(name); }
   std::optional<ObservedLink> link(const std::string& ns, const std::string& name) override {
@@ -67,6 +69,14 @@ class FakeObserved : public Observed {
     if (!links.count({ns, dev})) return std::nullopt;
     return !tx_checksum_off.count({ns, dev});
   }
+
+  bool libvirtd_running(const std::string& run_dir) override { return libvirtd_run_dirs.count(run_dir); }
+  bool file_exists(const std::string& path) override { return files.count(path); }
+  bool domain_runs(const std::string&, const std::string& name, const std::string&, const std::string& xml) override {
+    auto it = domains.find(name);
+    return it != domains.end() && it->second == xml;
+  }
+  bool has_lease(const std::string&, const model::Mac& mac) override { return leases.count(mac.str()); }
 
   /// Records the effect `action` would have on a real host.
   void apply(const Action& action);
