@@ -8,6 +8,7 @@
 #include <string>
 
 #include "netlab/cli/commands.h"
+#include "netlab/cli/topology_input.h"
 #include "netlab/state/lab_state.h"
 #include "tracer/doctor.h"
 #include "tracer/output_text.h"
@@ -76,7 +77,7 @@ int run_doctor(const DoctorOptions& opt) {
 void add_doctor(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand("doctor", "Check why a guest cannot reach what it should: static checks + a probe trace");
   auto opt = std::make_shared<DoctorOptions>();
-  cmd->add_option("LAB", opt->lab, "the running lab")->required();
+  cmd->add_option("LAB", opt->lab, "the running lab")->required()->check(lab_name_check());
   cmd->add_option("GUEST", opt->guest, "only this guest (default: every guest)");
   cmd->callback([opt, exit_code] { *exit_code = run_doctor(*opt); });
 }

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "netlab/cli/commands.h"
+#include "netlab/cli/topology_input.h"
 #include "netlab/host/netns.h"
 #include "netlab/host/process.h"
 #include "netlab/model/names.h"
@@ -50,7 +51,7 @@ void run_exec(const ExecArgs& args, int* exit_code) {
 void add_exec(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand("exec", "Run a command inside a light guest (like `ip netns exec`)");
   auto args = std::make_shared<ExecArgs>();
-  cmd->add_option("LAB", args->lab, "lab name")->required();
+  cmd->add_option("LAB", args->lab, "lab name")->required()->check(lab_name_check());
   cmd->add_option("GUEST", args->guest, "light guest name")->required();
   cmd->add_option("CMD", args->argv, "command and arguments, after --")->required();
   cmd->callback([args, exit_code] { run_exec(*args, exit_code); });

@@ -38,6 +38,7 @@ void run(const ExportOptions& opt, int* exit_code) {
     if (!input) return;  // messages printed, exit code 2
     topo = std::move(input->topology);
   } else {
+    if (!lab_name_from_argument(opt.source, exit_code)) return;  // invalid name: exit 2
     auto lab = plan::lab_topology(opt.source);
     if (!lab) {
       fmt::print(stderr, "netlab export: {}\n", lab.error().message);

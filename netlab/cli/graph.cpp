@@ -74,6 +74,7 @@ void run(const GraphOptions& opt, int* exit_code) {
     if (!input) return;  // messages printed, exit code 2
     loaded.topology = std::move(input->topology);
   } else {
+    if (!lab_name_from_argument(opt.source, exit_code)) return;  // invalid name: exit 2
     loaded = load_lab(opt.source);
   }
   if (loaded.exit_code != kExitOk) {

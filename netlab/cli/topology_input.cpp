@@ -7,7 +7,9 @@
 #include <sstream>
 
 #include "netlab/cli/commands.h"
+#include "netlab/model/diagnostic.h"
 #include "netlab/model/loader.h"
+#include "netlab/model/names.h"
 #include "netlab/model/validator.h"
 
 namespace netlab::cli {
@@ -44,8 +46,24 @@ bool names_a_file(const std::string& lab_or_file) {
   return lab_or_file.find('/') != std::string::npos || ends_with(".yaml") || ends_with(".yml") || ends_with(".json");
 }
 
+std::string lab_name_problem(const std::string& lab) {
+  if (model::is_valid_name(lab)) return "";
+  return "invalid lab name '" + model::excerpt(lab) + "': " + model::kNameRuleHint;
+}
+
+CLI::Validator lab_name_check() {
+  return CLI::Validator([](std::string& lab) { return lab_name_problem(lab); }, "LAB", "lab name");
+}
+
 std::optional<std::string> lab_name_from_argument(const std::string& lab_or_file, int* exit_code) {
-  if (!names_a_file(lab_or_file)) return lab_or_file;
+  if (!names_a_file(lab_or_file)) {
+    if (auto problem = lab_name_problem(lab_or_file); !problem.empty()) {
+      fmt::print(stderr, "netlab: {}\n", problem);
+      *exit_code = kExitBadInput;
+      return std::nullopt;
+    }
+    return lab_or_file;
+  }
   auto input = load_valid_topology(lab_or_file, exit_code);
   if (!input) return std::nullopt;
   return input->topology.name;

@@ -1,6 +1,7 @@
 #pragma once
 // Reading the topology a subcommand was given, once for all of them: load,
 // validate, and on any problem print every message and choose exit code 2.
+#include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
 
@@ -22,9 +23,17 @@ std::optional<TopologyInput> load_valid_topology(const std::string& path, int* e
 /// shape of a path (a '/', or a .yaml/.yml/.json ending), which no lab name has.
 bool names_a_file(const std::string& lab_or_file);
 
+/// A lab name given on the command line must pass the rule names in files pass
+/// (model::is_valid_name): it becomes a path under the run root, and "..", "."
+/// or "" there would reach the run root itself or its parent. "" when it does,
+/// else the message.
+std::string lab_name_problem(const std::string& lab);
+/// CLI11 check for LAB arguments: a usage error (exit 2) on lab_name_problem.
+CLI::Validator lab_name_check();
+
 /// `LAB|FILE` arguments: a file (names_a_file) names the lab in that file;
-/// anything else is a lab name. nullopt (exit code set, message printed) when the
-/// file does not load.
+/// anything else is a lab name, which must pass lab_name_problem. nullopt (exit
+/// code 2 set, message printed) when the file does not load or the name is invalid.
 std::optional<std::string> lab_name_from_argument(const std::string& lab_or_file, int* exit_code);
 
 }  // namespace netlab::cli

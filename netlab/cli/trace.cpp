@@ -10,6 +10,7 @@
 #include <string>
 
 #include "netlab/cli/commands.h"
+#include "netlab/cli/topology_input.h"
 #include "netlab/cli/trace_figure.h"
 #include "netlab/state/lab_state.h"
 #include "tracer/capture_save.h"
@@ -170,7 +171,7 @@ int run(const TraceOptions& opt) {
 void add_trace(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand("trace", "Follow packets hop by hop: guest NIC, tap/veth, bridge, NAT, uplink");
   auto opt = std::make_shared<TraceOptions>();
-  cmd->add_option("LAB", opt->lab, "the running lab to trace in");
+  cmd->add_option("LAB", opt->lab, "the running lab to trace in")->check(lab_name_check());
   cmd->add_option("--from", opt->from, "the guest that sends the probe");
   cmd->add_option("--to", opt->to, "the IPv4 address the probe goes to");
   cmd->add_option("--proto", opt->proto, "icmp (default), tcp:PORT or udp:PORT");

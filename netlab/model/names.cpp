@@ -1,6 +1,14 @@
 #include "netlab/model/names.h"
 
+#include <algorithm>
+
 namespace netlab::model {
+
+bool is_valid_name(const std::string& name) {
+  if (name.empty() || name.front() < 'a' || name.front() > 'z') return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+}
 
 std::string bridge_name(const Topology& topo, const Network& net) {
   return net.bridge.empty() ? topo.name + "-" + net.name : net.bridge;

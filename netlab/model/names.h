@@ -8,6 +8,13 @@
 
 namespace netlab::model {
 
+/// The rule for lab, network and guest names: [a-z][a-z0-9-]*. A lab name becomes
+/// a path component of the run directory, so this rule is also what keeps "..",
+/// "." and "" away from paths (every command taking a lab name checks it).
+bool is_valid_name(const std::string& name);
+/// How to fix a name that breaks the rule, for messages.
+inline constexpr const char* kNameRuleHint = "use lower-case letters, digits and '-', starting with a letter";
+
 /// Linux IFNAMSIZ - 1: the longest interface name the kernel accepts.
 inline constexpr size_t kMaxIfName = 15;
 

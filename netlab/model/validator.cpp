@@ -14,14 +14,7 @@ constexpr int kMinMtu = 68;
 constexpr int kMaxMtu = 65535;
 constexpr int kMinVlan = 1;
 constexpr int kMaxVlan = 4094;
-const char* const kNameHint = "use lower-case letters, digits and '-', starting with a letter";
-
-// Lab, network and guest names: [a-z][a-z0-9-]*.
-bool is_valid_name(const std::string& name) {
-  if (name.empty() || name.front() < 'a' || name.front() > 'z') return false;
-  return std::all_of(name.begin(), name.end(),
-                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
-}
+const char* const kNameHint = kNameRuleHint;
 
 // What the kernel accepts as an interface name, apart from the length.
 bool is_valid_ifname(const std::string& name) {

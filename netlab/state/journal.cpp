@@ -43,6 +43,7 @@ std::string describe(const OwnedObject& o) {
 }
 
 Result<Journal> Journal::open(const std::string& lab) {
+  if (auto named = check_lab_name(lab); !named) return named.error();
   std::error_code ec;
   std::filesystem::create_directories(lab_dir(lab), ec);
   if (ec) return Error{"cannot create " + lab_dir(lab) + ": " + ec.message()};

@@ -42,6 +42,7 @@ const char* to_string(Phase phase) {
 }
 
 Status write_lab_file(const std::string& lab, const std::string& name, const std::string& content) {
+  if (auto named = check_lab_name(lab); !named) return named;
   std::error_code ec;
   fs::create_directories(lab_dir(lab), ec);
   if (ec) return Error{"cannot create " + lab_dir(lab) + ": " + ec.message()};
@@ -95,12 +96,14 @@ std::vector<std::string> list_labs() {
   std::vector<std::string> labs;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(run_root(), ec))
-    if (entry.is_directory()) labs.push_back(entry.path().filename().string());
+    if (entry.is_directory() && check_lab_name(entry.path().filename().string()))
+      labs.push_back(entry.path().filename().string());
   std::sort(labs.begin(), labs.end());
   return labs;
 }
 
 Status remove_lab_dir(const std::string& lab) {
+  if (auto named = check_lab_name(lab); !named) return named;
   std::error_code ec;
   fs::remove_all(lab_dir(lab), ec);
   if (ec) return Error{"cannot remove " + lab_dir(lab) + ": " + ec.message()};

@@ -25,6 +25,7 @@ std::string read_holder(const std::string& path) {
 }  // namespace
 
 Result<std::unique_ptr<LabLock>> LabLock::acquire(const std::string& lab) {
+  if (auto named = check_lab_name(lab); !named) return named.error();
   std::error_code ec;
   std::filesystem::create_directories(run_root(), ec);
   if (ec) return Error{"cannot create " + run_root() + ": " + ec.message()};

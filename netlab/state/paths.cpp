@@ -2,7 +2,15 @@
 
 #include <cstdlib>
 
+#include "netlab/model/diagnostic.h"
+#include "netlab/model/names.h"
+
 namespace netlab::state {
+
+Status check_lab_name(const std::string& lab) {
+  if (model::is_valid_name(lab)) return {};
+  return Error{"invalid lab name '" + model::excerpt(lab) + "': " + model::kNameRuleHint, true};
+}
 
 std::string run_root() {
   const char* env = std::getenv("NETLAB_RUN_DIR");
