@@ -14,6 +14,7 @@
 #include "netlab/cli/topology_input.h"
 #include "netlab/host/dnsmasq_conf.h"
 #include "netlab/host/lease_file.h"
+#include "netlab/model/file_io.h"
 #include "netlab/model/loader.h"
 #include "netlab/model/validator.h"
 #include "netlab/state/lab_state.h"
@@ -107,12 +108,9 @@ void run(const GraphOptions& opt, int* exit_code) {
   if (opt.output.empty()) {
     fmt::print("{}", *rendered);
   } else {
-    std::ofstream out(opt.output, std::ios::binary);
-    out << *rendered;
-    out.close();
-    if (!out) {
-      fmt::print(stderr, "netlab graph: could not write {}\n", opt.output);
-      *exit_code = kExitFailed;
+    if (auto written = model::write_file(opt.output, *rendered); !written) {
+      fmt::print(stderr, "netlab graph: {}\n", written.error().message);
+      *exit_code = written.error().bad_input ? kExitBadInput : kExitFailed;
       return;
     }
   }

@@ -12,6 +12,7 @@
 #include "netlab/cli/commands.h"
 #include "netlab/libvirt/import_xml.h"
 #include "netlab/model/diagnostic.h"
+#include "netlab/model/file_io.h"
 #include "netlab/model/loader.h"
 #include "netlab/model/validator.h"
 
@@ -63,12 +64,9 @@ void run(const ImportCliOptions& opt, int* exit_code) {
     fmt::print("{}", yaml);
     return;
   }
-  std::ofstream out(opt.output, std::ios::binary | std::ios::trunc);
-  out << yaml;
-  out.close();
-  if (!out) {
-    fmt::print(stderr, "netlab import: could not write {}\n", opt.output);
-    *exit_code = kExitFailed;
+  if (auto written = model::write_file(opt.output, yaml); !written) {
+    fmt::print(stderr, "netlab import: {}\n", written.error().message);
+    *exit_code = written.error().bad_input ? kExitBadInput : kExitFailed;
   }
 }
 

@@ -1,6 +1,7 @@
 #include "netlab/state/journal.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -44,11 +45,11 @@ std::string describe(const OwnedObject& o) {
 
 Result<Journal> Journal::open(const std::string& lab) {
   if (auto named = check_lab_name(lab); !named) return named.error();
-  std::error_code ec;
-  std::filesystem::create_directories(lab_dir(lab), ec);
-  if (ec) return Error{"cannot create " + lab_dir(lab) + ": " + ec.message()};
-  int fd = ::open(journal_path(lab).c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (auto made = make_lab_dir(lab); !made) return made.error();
+  // O_NOFOLLOW and a fixed mode: `down` trusts this file, so nobody but root may change it.
+  int fd = ::open(journal_path(lab).c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, kRunFileMode);
   if (fd < 0) return Error{"cannot open " + journal_path(lab) + ": " + std::strerror(errno)};
+  ::fchmod(fd, kRunFileMode);
   return Journal(fd);
 }
 

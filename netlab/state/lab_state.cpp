@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "netlab/model/file_io.h"
 #include "netlab/state/paths.h"
 
 namespace netlab::state {
@@ -43,19 +44,8 @@ const char* to_string(Phase phase) {
 
 Status write_lab_file(const std::string& lab, const std::string& name, const std::string& content) {
   if (auto named = check_lab_name(lab); !named) return named;
-  std::error_code ec;
-  fs::create_directories(lab_dir(lab), ec);
-  if (ec) return Error{"cannot create " + lab_dir(lab) + ": " + ec.message()};
-  const std::string path = lab_dir(lab) + "/" + name;
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << content;
-    if (!out.flush()) return Error{"cannot write " + tmp};
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) return Error{"cannot rename " + tmp + ": " + ec.message()};
-  return {};
+  if (auto made = make_lab_dir(lab); !made) return made;
+  return model::write_file(lab_dir(lab) + "/" + name, content, kRunFileMode);
 }
 
 std::optional<std::string> read_lab_file(const std::string& lab, const std::string& name) {

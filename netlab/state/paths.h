@@ -14,6 +14,17 @@ namespace netlab::state {
 /// last line of defence for any other caller.
 Status check_lab_name(const std::string& lab);
 
+/// Modes of what netlab keeps under the run root, whatever the caller's umask:
+/// directories 0755 and files 0644, all owned by root, so that nobody else can
+/// change the journal and state that `down` trusts, while dnsmasq (which drops
+/// to an unprivileged user) still reads its files.
+inline constexpr unsigned kRunDirMode = 0755;
+inline constexpr unsigned kRunFileMode = 0644;
+
+/// Creates (or re-modes) the run root and the lab's run directory with kRunDirMode,
+/// refusing a symbolic link at either.
+Status make_lab_dir(const std::string& lab);
+
 /// The run root: $NETLAB_RUN_DIR, or /run/netlab.
 std::string run_root();
 /// The lab's run directory: <run_root>/<lab>.
