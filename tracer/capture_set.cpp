@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "netlab/model/file_io.h"
+
 namespace netlab::tracer {
 namespace fs = std::filesystem;
 
@@ -46,12 +48,10 @@ Result<CaptureSet> load_capture_set(const std::string& dir, bool keep_frames) {
   CaptureSet set;
   {
     fs::path hm = fs::path(dir) / "hopmap.json";
-    std::ifstream in(hm);
-    if (!in) return Error{"capture set " + dir + ": cannot read " + hm.string()};
-    std::stringstream text;
-    text << in.rdbuf();
+    auto text = model::read_file_bounded(hm.string());
+    if (!text) return Error{"capture set " + dir + ": " + text.error().message};
     std::string err;
-    if (!model::hopmap_from_json(text.str(), &set.hopmap, &err)) return Error{hm.string() + ": " + err};
+    if (!model::hopmap_from_json(*text, &set.hopmap, &err)) return Error{hm.string() + ": " + err};
   }
   std::vector<std::string> files;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {

@@ -29,15 +29,13 @@ void run(const ImportCliOptions& opt, int* exit_code) {
   std::vector<libvirt::ImportedNetwork> networks;
   *exit_code = kExitOk;
   for (const auto& file : opt.files) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-      fmt::print(stderr, "{}: error: cannot read the file\n", file);
+    auto text = model::read_file_bounded(file);  // stops at 16 MiB
+    if (!text) {
+      fmt::print(stderr, "{}: error: {}\n", file, text.error().message);
       *exit_code = kExitBadInput;
       continue;
     }
-    std::stringstream text;
-    text << in.rdbuf();
-    auto net = libvirt::parse_network_xml(text.str(), file);
+    auto net = libvirt::parse_network_xml(*text, file);
     if (!net) {
       fmt::print(stderr, "{}\n", net.error().message);
       *exit_code = kExitBadInput;

@@ -14,7 +14,9 @@ void add_plan(CLI::App& app, int* exit_code) {
   cmd->add_option("FILE", *file, "topology YAML file")->required();
   cmd->add_flag("--sandbox", *sandbox, "plan for the sandbox namespaces");
   cmd->callback([file, sandbox, exit_code] {
-    auto input = load_valid_topology(*file, exit_code);
+    model::ValidateOptions checks;
+    if (*sandbox) checks.taken = plan::sandbox_net::taken_blocks();
+    auto input = load_valid_topology(*file, exit_code, checks);
     if (!input) return;
     auto steps = plan::plan_up(input->topology, *sandbox);
     if (!steps) {

@@ -8,25 +8,25 @@
 
 #include "netlab/cli/commands.h"
 #include "netlab/model/diagnostic.h"
+#include "netlab/model/file_io.h"
 #include "netlab/model/loader.h"
 #include "netlab/model/names.h"
 #include "netlab/model/validator.h"
 
 namespace netlab::cli {
 
-std::optional<TopologyInput> load_valid_topology(const std::string& path, int* exit_code) {
-  std::ifstream in(path);
-  if (!in) {
-    fmt::print(stderr, "{}: error: cannot read the file\n", path);
+std::optional<TopologyInput> load_valid_topology(const std::string& path, int* exit_code,
+                                                 const model::ValidateOptions& options) {
+  auto text = model::read_file_bounded(path);  // stops at 16 MiB: `validate /dev/zero` ends
+  if (!text) {
+    fmt::print(stderr, "{}: error: {}\n", path, text.error().message);
     *exit_code = kExitBadInput;
     return std::nullopt;
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  TopologyInput input{path, ss.str(), {}};
+  TopologyInput input{path, std::move(*text), {}};
   auto loaded = model::load_string(input.text, path);
   auto problems = loaded.diagnostics;
-  if (loaded.ok()) problems = model::validate(loaded.topology);
+  if (loaded.ok()) problems = model::validate(loaded.topology, options);
   if (!problems.empty()) {
     fmt::print(stderr, "{}", model::format_all(problems));
     *exit_code = kExitBadInput;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "netlab/model/topology.h"
+#include "netlab/model/validator.h"
 
 namespace netlab::cli {
 
@@ -17,7 +18,8 @@ struct TopologyInput {
 
 /// Loads and validates `path`. On problems prints them (file:line:col: error: ...)
 /// to stderr, sets *exit_code to 2 and returns nullopt.
-std::optional<TopologyInput> load_valid_topology(const std::string& path, int* exit_code);
+std::optional<TopologyInput> load_valid_topology(const std::string& path, int* exit_code,
+                                                 const model::ValidateOptions& options = {});
 
 /// Whether a `LAB|FILE` argument means a file: it exists as one, or it has the
 /// shape of a path (a '/', or a .yaml/.yml/.json ending), which no lab name has.

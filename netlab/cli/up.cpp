@@ -19,7 +19,9 @@ struct UpArgs {
 };
 
 void run_up(const UpArgs& args, int* exit_code) {
-  auto input = load_valid_topology(args.file, exit_code);
+  model::ValidateOptions checks;
+  if (args.sandbox) checks.taken = plan::sandbox_net::taken_blocks();
+  auto input = load_valid_topology(args.file, exit_code, checks);
   if (!input) return;
   const auto started = std::chrono::steady_clock::now();
   plan::UpOptions options{args.sandbox, args.force, terminal_progress()};

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "netlab/model/file_io.h"
+
 namespace netlab::model {
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Hop, role, netns, device)
@@ -11,6 +13,10 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(HopMap, lab, nics)
 std::string hopmap_to_json(const HopMap& map) { return nlohmann::json(map).dump(2) + "\n"; }
 
 bool hopmap_from_json(const std::string& text, HopMap* map, std::string* err) {
+  if (text.size() > kMaxInputBytes) {
+    *err = "hop map: larger than " + std::to_string(kMaxInputBytes >> 20) + " MiB, far above any real lab";
+    return false;
+  }
   try {
     *map = nlohmann::json::parse(text).get<HopMap>();
     return true;
