@@ -163,9 +163,24 @@ Result<TeardownReport> down(const std::string& lab) {
   auto st = state::read_state(lab);
   auto objects = state::read_journal(lab);
   if (!st && objects.empty()) {
-    if (!std::filesystem::exists(state::lab_dir(lab))) (*lock)->remove_on_release();
-    return Error{"no lab named '" + lab + "'", true};
+    (*lock)->remove_on_release();
+    std::error_code ec;
+    if (!std::filesystem::exists(state::lab_dir(lab), ec)) return Error{"no lab named '" + lab + "'", true};
+    // A run directory with neither state nor journal: an `up` killed between
+    // creating it and writing its first state. The journal is written before
+    // anything is created, so there is nothing else to remove.
+    TeardownReport report;
+    if (auto removed = state::remove_lab_dir(lab); !removed) report.problems.push_back(removed.error().message);
+    else report.removed.push_back("run directory " + state::lab_dir(lab) + " (no state)");
+    return report;
   }
+  // Marked before the first removal: a `down` killed half-way leaves a lab in
+  // phase `removing` with a free lock, which `gc` then finishes.
+  state::LabState marked = st ? *st : state::LabState{};
+  marked.lab = lab;
+  marked.phase = state::Phase::removing;
+  marked.pid = static_cast<int>(::getpid());
+  if (auto w = state::write_state(marked); !w) return w.error();
   Sockets sockets;
   // Tagged links the journal may have missed (e.g. created by hand with the tag).
   std::string host_ns = st ? st->host_netns : "";
@@ -178,15 +193,19 @@ Result<TeardownReport> down(const std::string& lab) {
   return report;
 }
 
+bool abandoned(const std::string& lab) {
+  auto st = state::read_state(lab);
+  if (!st) return true;
+  const bool half_done = st->phase == state::Phase::building || st->phase == state::Phase::removing;
+  return half_done && !host::alive(st->pid) && !state::LabLock::held_by_other(lab);
+}
+
 Result<GcResult> gc() {
   GcResult result;
   std::set<std::string> known;
   for (const auto& lab : state::list_labs()) {
     known.insert(lab);
-    auto st = state::read_state(lab);
-    const bool abandoned = !st || (st->phase == state::Phase::building && !host::alive(st->pid) &&
-                                   !state::LabLock::held_by_other(lab));
-    if (!abandoned) continue;
+    if (!abandoned(lab)) continue;
     auto removed = down(lab);
     if (!removed) continue;  // busy: someone is working on it right now
     result.labs.push_back(lab);

@@ -28,6 +28,7 @@ std::string now_iso8601() {
 Phase phase_from_string(const std::string& s) {
   if (s == "ready") return Phase::ready;
   if (s == "failed") return Phase::failed;
+  if (s == "removing") return Phase::removing;
   return Phase::building;
 }
 
@@ -38,6 +39,7 @@ const char* to_string(Phase phase) {
     case Phase::building: return "building";
     case Phase::ready: return "ready";
     case Phase::failed: return "failed";
+    case Phase::removing: return "removing";
   }
   return "?";
 }
