@@ -11,6 +11,7 @@
 #include "netlab/host/ovsdb.h"
 #include "netlab/host/netns.h"
 #include "netlab/host/sysctl.h"
+#include "netlab/model/file_io.h"
 #include "netlab/plan/teardown.h"
 
 namespace netlab::plan {
@@ -78,7 +79,11 @@ class Executor {
     std::thread second(worker, 1);
     worker(0);
     second.join();
-    for (size_t i = 0; i < todo.size(); ++i) precreated_.emplace(todo[i]->name, results[i]);
+    for (size_t i = 0; i < todo.size(); ++i) {
+      if (results[i])
+        if (auto st = record_identity(todo[i]->name); !st) return st;
+      precreated_.emplace(todo[i]->name, results[i]);
+    }
     return {};
   }
 
@@ -86,7 +91,14 @@ class Executor {
   Status step(const CreateNetns& a) {
     if (auto it = precreated_.find(a.name); it != precreated_.end()) return it->second;
     if (auto st = will_create({ObjectKind::netns, "", a.name, ""}); !st) return st;
-    return create(a);
+    if (auto st = create(a); !st) return st;
+    return record_identity(a.name);
+  }
+
+  /// The namespace just made, by identity: `up` and `down` later act on a
+  /// namespace of this name only while it is still this one (journal.h).
+  Status record_identity(const std::string& name) {
+    return journal_.record({ObjectKind::netns, "", name, host::netns_identity(name)});
   }
 
   static Status create(const CreateNetns& a) {
@@ -232,7 +244,15 @@ class Executor {
     host::Dnsmasq dnsmasq(a.config);
     if (auto st = will_create({ObjectKind::process, a.netns, dnsmasq.files().pid, dnsmasq.files().conf}); !st)
       return st;
-    return dnsmasq.start(a.netns);
+    // Planned while one runs: its bridge was recreated (planner.cpp); it goes first.
+    if (auto st = dnsmasq.stop(); !st) return st;
+    auto sock = nl(a.netns);
+    if (!sock) return sock.error();
+    auto bridge = (*sock)->find_link(a.config.bridge);
+    if (!bridge) return bridge.error();
+    if (!*bridge) return Error{"dnsmasq for " + a.config.network + ": no bridge " + a.config.bridge};
+    if (auto st = dnsmasq.start(a.netns); !st) return st;
+    return model::write_file(dnsmasq.files().bridge_index, std::to_string((*bridge)->ifindex) + "\n");
   }
 
   Status step(const StartOvs& a) {

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "netlab/host/dnsmasq.h"
@@ -64,16 +65,22 @@ model::HopMap hop_map_with_addresses(const model::Topology& topo, const Target& 
 /// adopting someone else's namespace would let `down` delete it later.
 Status check_namespace_ownership(const model::Topology& topo, const std::vector<Action>& desired,
                                  const std::vector<Action>& steps) {
-  std::set<std::string> to_create, owned;
+  std::set<std::string> to_create;
+  std::map<std::string, std::string> owned;  // name -> identity recorded when made ("" = not recorded)
   for (const auto& s : steps)
     if (auto* a = std::get_if<CreateNetns>(&s)) to_create.insert(a->name);
   for (const auto& o : state::read_journal(topo.name))
-    if (o.kind == state::ObjectKind::netns) owned.insert(o.name);
+    if (o.kind == state::ObjectKind::netns) owned[o.name] = o.detail;
   for (const auto& s : desired) {
     auto* a = std::get_if<CreateNetns>(&s);
-    if (a && !to_create.count(a->name) && !owned.count(a->name))
+    if (!a || to_create.count(a->name)) continue;
+    auto it = owned.find(a->name);
+    if (it == owned.end())
       return Error{"namespace " + a->name + " already exists and does not belong to lab '" + topo.name +
                    "'; remove it or rename the lab (nothing was changed)"};
+    if (!it->second.empty() && it->second != host::netns_identity(a->name))
+      return Error{"namespace " + a->name + " was deleted and re-created by someone else since lab '" + topo.name +
+                   "' made it; it is not the lab's. Remove it, or take the lab down (it is left alone); nothing was changed"};
   }
   return {};
 }

@@ -16,6 +16,7 @@ struct ObservedLink {
   std::string master;  // bridge it is enslaved to, "" = none
   std::string alias;
   bool up = false;
+  int ifindex = 0;
 };
 
 class Observed {
@@ -44,6 +45,9 @@ class Observed {
   virtual std::optional<bool> tx_checksumming(const std::string& netns, const std::string& device) = 0;
   /// True when the dnsmasq whose pid file is `pid_file` runs with its conf `conf_file`.
   virtual bool dnsmasq_running(const std::string& pid_file, const std::string& conf_file) = 0;
+  /// The bridge ifindex a dnsmasq was started on, from its DnsmasqFiles::bridge_index
+  /// file; nullopt when unknown.
+  virtual std::optional<int> dnsmasq_bridge_index(const std::string& bridge_index_file) = 0;
 };
 
 }  // namespace netlab::plan

@@ -9,7 +9,8 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <set>
+#include <map>
+#include <tuple>
 
 #include "netlab/state/paths.h"
 
@@ -71,7 +72,7 @@ Status Journal::record(const OwnedObject& o) {
 std::vector<OwnedObject> read_journal(const std::string& lab) {
   std::vector<OwnedObject> objects;
   std::ifstream in(journal_path(lab));
-  std::set<std::tuple<int, std::string, std::string>> seen;
+  std::map<std::tuple<int, std::string, std::string>, size_t> seen;  // -> index in objects
   std::string text;
   while (std::getline(in, text)) {
     // A line cut short by a crash mid-write is skipped; the objects before it count.
@@ -82,7 +83,9 @@ std::vector<OwnedObject> read_journal(const std::string& lab) {
     o.netns = j.value("netns", "");
     o.name = j.value("name", "");
     o.detail = j.value("detail", "");
-    if (seen.emplace(static_cast<int>(o.kind), o.netns, o.name).second) objects.push_back(std::move(o));
+    auto [it, fresh] = seen.emplace(std::make_tuple(static_cast<int>(o.kind), o.netns, o.name), objects.size());
+    if (fresh) objects.push_back(std::move(o));
+    else if (o.kind == ObjectKind::netns && !o.detail.empty()) objects[it->second].detail = o.detail;
   }
   return objects;
 }

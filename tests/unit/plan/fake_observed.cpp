@@ -8,7 +8,8 @@ void FakeObserved::apply(const Action& action) {
         using T = std::decay_t<decltype(a)>;
         if constexpr (std::is_same_v<T, CreateNetns>) namespaces.insert(a.name);
         if constexpr (std::is_same_v<T, SetSysctl>) sysctls[{a.netns, a.key}] = a.value;
-        if constexpr (std::is_same_v<T, CreateBridge>) links[{a.netns, a.name}] = {"bridge", "", a.alias, false};
+        if constexpr (std::is_same_v<T, CreateBridge>)
+          links[{a.netns, a.name}] = {"bridge", "", a.alias, false, next_ifindex++};
         if constexpr (std::is_same_v<T, CreateVeth>) {
           links[{a.netns, a.name}] = {"veth", "", a.alias, false};
           links[{a.peer_netns, a.peer_name}] = {"veth", "", a.alias, false};
@@ -22,8 +23,11 @@ void FakeObserved::apply(const Action& action) {
         if constexpr (std::is_same_v<T, AddRoute>)
           routes.insert({a.netns, a.destination ? a.destination->str() : "default", a.gateway.value});
         if constexpr (std::is_same_v<T, ApplyNft>) nft[{a.netns, a.table}] = a.rule_count;
-        if constexpr (std::is_same_v<T, StartDnsmasq>)
-          dnsmasq_pid_files.insert(host::dnsmasq_files(a.config.run_dir, a.config.network).pid);
+        if constexpr (std::is_same_v<T, StartDnsmasq>) {
+          auto files = host::dnsmasq_files(a.config.run_dir, a.config.network);
+          dnsmasq_pid_files.insert(files.pid);
+          dnsmasq_bridge_indexes[files.bridge_index] = links[{a.netns, a.config.bridge}].ifindex;
+        }
         if constexpr (std::is_same_v<T, StartOvs>) ovs_run_dirs.insert(a.run_dir);
         if constexpr (std::is_same_v<T, CreateOvsBridge>) {
           ovs_ports[a.name];

@@ -126,6 +126,23 @@ TEST(Planner, BridgeDeletedByHandIsRecreatedWithItsPorts) {
                    }));
 }
 
+TEST(Planner, DnsmasqOnARecreatedBridgeIsRestarted) {
+  // dnsmasq binds DHCP to the bridge's ifindex: alive on a bridge deleted and
+  // recreated under the same name, it serves nobody. That is drift.
+  FakeObserved observed;
+  auto topo = nat_lab();
+  for (const auto& step : make(topo, sandbox_target("nat"), observed)) observed.apply(step);
+  observed.links[{"nat-host", "nat-default"}].ifindex = 99;  // what a recreated bridge gets
+  auto steps = make(topo, sandbox_target("nat"), observed);
+  ASSERT_EQ(steps.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<StartDnsmasq>(steps[0]));
+  for (const auto& step : steps) observed.apply(step);
+  EXPECT_TRUE(make(topo, sandbox_target("nat"), observed).empty());
+  // A daemon whose bridge is unknown (no record: started by an older netlab) is restarted once.
+  observed.dnsmasq_bridge_indexes.clear();
+  EXPECT_EQ(make(topo, sandbox_target("nat"), observed).size(), 1u);
+}
+
 TEST(Planner, StoppedDnsmasqAndFlushedTableComeBack) {
   FakeObserved observed;
   auto topo = nat_lab();
