@@ -34,7 +34,7 @@ expect_link_refused() {  # LINK_PATH, then the command line after `netlab`
 expect_link_refused "$tmp/g.svg" graph "$nat" -o "$tmp/g.svg"
 expect_link_refused "$tmp/i.yaml" import "$src/tests/data/libvirt/default.xml" -o "$tmp/i.yaml"
 mkdir -m 0755 "$tmp/x"
-expect_link_refused "$tmp/x/nat.network.xml" export "$nat" --libvirt -o "$tmp/x"
+expect_link_refused "$tmp/x/nat-default.network.xml" export "$nat" --libvirt -o "$tmp/x"
 # (--svg/--png/--dot/--html need a live lab; they write through the same helper.)
 expect_link_refused "$tmp/t.pcapng" trace --offline "$capture" --pcap "$tmp/t.pcapng"
 # A directory given to --save / export -o that is itself a link.
