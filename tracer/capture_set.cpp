@@ -49,7 +49,7 @@ Result<CaptureSet> load_capture_set(const std::string& dir, bool keep_frames) {
   {
     fs::path hm = fs::path(dir) / "hopmap.json";
     auto text = model::read_file_bounded(hm.string());
-    if (!text) return Error{"capture set " + dir + ": " + text.error().message};
+    if (!text) return Error{"capture set " + dir + ": " + hm.string() + ": " + text.error().message};
     std::string err;
     if (!model::hopmap_from_json(*text, &set.hopmap, &err)) return Error{hm.string() + ": " + err};
   }

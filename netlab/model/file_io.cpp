@@ -30,7 +30,7 @@ std::string mib(size_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
 
 Result<std::string> read_file_bounded(const std::string& path, size_t max) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Error{"cannot read " + path + ": " + errno_text(), true};
+  if (fd < 0) return Error{"cannot open the file: " + errno_text(), true};
   std::string out;
   std::vector<char> buf(64 * 1024);
   for (;;) {
@@ -39,12 +39,12 @@ Result<std::string> read_file_bounded(const std::string& path, size_t max) {
     if (n < 0) {
       std::string why = errno_text();
       ::close(fd);
-      return Error{"cannot read " + path + ": " + why, true};
+      return Error{"cannot read the file: " + why, true};
     }
     if (n == 0) break;
     if (out.size() + static_cast<size_t>(n) > max) {
       ::close(fd);
-      return Error{path + " is larger than " + (max >= (1u << 20) ? mib(max) : std::to_string(max) + " bytes") +
+      return Error{"the file is larger than " + (max >= (1u << 20) ? mib(max) : std::to_string(max) + " bytes") +
                        ", far above any real lab; refusing to read it",
                    true};
     }

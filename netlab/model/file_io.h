@@ -19,7 +19,8 @@ namespace netlab::model {
 inline constexpr size_t kMaxInputBytes = 16u << 20;
 
 /// The whole of `path`, read through a bounded loop: an Error (bad input) saying
-/// the file is larger than `max` bytes as soon as byte max+1 arrives.
+/// the file is larger than `max` bytes as soon as byte max+1 arrives. Messages do
+/// not repeat the path ("cannot open the file: ..."): callers put it in front.
 Result<std::string> read_file_bounded(const std::string& path, size_t max = kMaxInputBytes);
 
 /// Creates directory `path` (its missing parents too, 0755) and gives it exactly
