@@ -26,7 +26,8 @@ void FakeObserved::apply(const Action& action) {
         if constexpr (std::is_same_v<T, StartDnsmasq>) {
           auto files = host::dnsmasq_files(a.config.run_dir, a.config.network);
           dnsmasq_pid_files.insert(files.pid);
-          dnsmasq_bridge_indexes[files.bridge_index] = links[{a.netns, a.config.bridge}].ifindex;
+          auto bridge = links.find({a.netns, a.config.bridge});
+          dnsmasq_bridge_indexes[files.bridge_index] = bridge == links.end() ? 0 : bridge->second.ifindex;
         }
         if constexpr (std::is_same_v<T, StartOvs>) ovs_run_dirs.insert(a.run_dir);
         if constexpr (std::is_same_v<T, CreateOvsBridge>) {
