@@ -5,13 +5,8 @@
 #include <set>
 #include <thread>
 
-#include "netlab/host/dhcp_client.h"
-#include "netlab/host/dnsmasq.h"
-#include "netlab/host/ethtool.h"
-#include "netlab/host/ovsdb.h"
+#include "netlab/host/dnsmasq_conf.h"
 #include "netlab/host/netns.h"
-#include "netlab/host/sysctl.h"
-#include "netlab/model/file_io.h"
 #include "netlab/plan/teardown.h"
 
 namespace netlab::plan {
@@ -23,7 +18,7 @@ using state::OwnedObject;
 /// Carries out one step at a time; remembers what this run created for rollback.
 class Executor {
  public:
-  Executor(state::Journal& journal, Sockets& sockets) : journal_(journal), sockets_(sockets) {}
+  Executor(state::Journal& journal, HostWriter& host) : journal_(journal), host_(host) {}
 
   Status run(const Action& action) { return std::visit([this](const auto& a) { return step(a); }, action); }
 
@@ -39,11 +34,8 @@ class Executor {
   /// before a DHCP exchange and when the run ends, so `up` returns a lab that
   /// answers its first ping.
   Status settle_links() {
-    for (const auto& [netns, name] : unsettled_) {
-      auto sock = nl(netns);
-      if (!sock) return sock.error();
-      if (auto st = (*sock)->settle(name); !st) return st;
-    }
+    for (const auto& [netns, name] : unsettled_)
+      if (auto st = host_.settle(netns, name); !st) return st;
     unsettled_.clear();
     return {};
   }
@@ -56,8 +48,6 @@ class Executor {
     created_.push_back(std::move(object));
     return {};
   }
-
-  Result<host::Netlink*> nl(const std::string& netns) { return sockets_.netlink(netns); }
 
   void touched(const std::string& netns, const std::string& name) { unsettled_.insert({netns, name}); }
 
@@ -101,22 +91,20 @@ class Executor {
     return journal_.record({ObjectKind::netns, "", name, host::netns_identity(name)});
   }
 
-  static Status create(const CreateNetns& a) {
+  Status create(const CreateNetns& a) {
     // Labs are IPv4: IPv6 off keeps router solicitations and MLD reports out of
     // captures, and spares a bridge of a thousand ports their flooding.
-    return host::create_netns(a.name, host::Loopback::up, a.ipv6_off ? host::Ipv6::off : host::Ipv6::on);
+    return host_.create_netns(a.name, a.ipv6_off);
   }
 
   Status step(const SetSysctl& a) {
-    auto before = host::get_sysctl(a.netns, a.key);
+    auto before = host_.sysctl(a.netns, a.key);
     if (!before) return before.error();
     if (auto st = will_create({ObjectKind::sysctl, a.netns, a.key, before.value()}); !st) return st;
-    return host::set_sysctl(a.netns, a.key, a.value);
+    return host_.set_sysctl(a.netns, a.key, a.value);
   }
 
   Status step(const CreateBridge& a) {
-    auto sock = nl(a.netns);
-    if (!sock) return sock.error();
     if (auto st = will_create({ObjectKind::link, a.netns, a.name, "bridge"}); !st) return st;
     touched(a.netns, a.name);
     host::BridgeSpec spec;
@@ -125,16 +113,14 @@ class Executor {
     spec.alias = a.alias;
     spec.mac = a.mac;
     if (!a.mac_of.empty()) {
-      auto link = (*sock)->find_link(a.mac_of);
+      auto link = host_.find_link(a.netns, a.mac_of);
       if (!link) return link.error();
       if (*link) spec.mac = model::Mac::parse((*link)->mac);
     }
-    return (*sock)->create_bridge(spec);
+    return host_.create_bridge(a.netns, spec);
   }
 
   Status step(const CreateVeth& a) {
-    auto sock = nl(a.netns);
-    if (!sock) return sock.error();
     if (auto st = will_create({ObjectKind::link, a.netns, a.name, "veth"}); !st) return st;
     touched(a.netns, a.name);
     touched(a.peer_netns, a.peer_name);
@@ -149,140 +135,98 @@ class Executor {
       spec.master = it->second.master;
       spec.up = it->second.up;
     }
-    if (auto st = (*sock)->create_veth(spec); !st) return st;
+    if (auto st = host_.create_veth(a.netns, spec); !st) return st;
     // Tag the peer too, so a guest namespace is recognisable as the lab's; and
     // keep it quiet on IPv6 (labs are IPv4; see CreateNetns::ipv6_off).
-    auto peer = nl(a.peer_netns);
-    if (!peer) return peer.error();
-    if (auto st = (*peer)->set_alias(a.peer_name, a.alias); !st) return st;
-    return (*peer)->set_no_ipv6_addresses(a.peer_name);
+    if (auto st = host_.set_alias(a.peer_netns, a.peer_name, a.alias); !st) return st;
+    return host_.set_no_ipv6_addresses(a.peer_netns, a.peer_name);
   }
 
   Status step(const CreateTap& a) {
-    auto sock = nl(a.netns);
-    if (!sock) return sock.error();
     if (auto st = will_create({ObjectKind::link, a.netns, a.name, "tun"}); !st) return st;
-    if (auto st = (*sock)->create_tap(a.name, a.alias); !st) return st;
-    return a.mtu == 1500 ? Status{} : (*sock)->set_mtu(a.name, a.mtu);
+    if (auto st = host_.create_tap(a.netns, a.name, a.alias); !st) return st;
+    return a.mtu == 1500 ? Status{} : host_.set_mtu(a.netns, a.name, a.mtu);
   }
 
   Status step(const CreateMacvlan& a) {
-    auto sock = nl(a.netns);
-    if (!sock) return sock.error();
     // It lives in the guest's namespace and goes with it: no object of its own.
     touched(a.target_netns, a.name);
-    if (auto st = (*sock)->create_macvlan({a.name, a.lower, a.target_netns, a.mac, a.mtu}); !st) return st;
-    auto guest = nl(a.target_netns);
-    if (!guest) return guest.error();
-    if (auto st = (*guest)->set_alias(a.name, a.alias); !st) return st;
-    return (*guest)->set_no_ipv6_addresses(a.name);
+    if (auto st = host_.create_macvlan(a.netns, {a.name, a.lower, a.target_netns, a.mac, a.mtu}); !st) return st;
+    if (auto st = host_.set_alias(a.target_netns, a.name, a.alias); !st) return st;
+    return host_.set_no_ipv6_addresses(a.target_netns, a.name);
   }
 
   Status step(const CreateMacvtap& a) {
-    auto sock = nl(a.netns);
-    if (!sock) return sock.error();
     if (auto st = will_create({ObjectKind::link, a.netns, a.name, "macvtap"}); !st) return st;
     touched(a.netns, a.name);
-    return (*sock)->create_macvtap({a.name, a.lower, "", a.mac, a.mtu}, a.alias);
+    return host_.create_macvtap(a.netns, {a.name, a.lower, "", a.mac, a.mtu}, a.alias);
   }
 
   Status step(const SetMaster& a) {
     if (auto it = folded_.find({a.netns, a.name}); it != folded_.end() && it->second.master == a.master) return {};
     touched(a.netns, a.name);
     touched(a.netns, a.master);
-    auto sock = nl(a.netns);
-    if (!sock) return sock.error();
     // A host NIC joining a bridge hands its addresses and routes to the bridge,
     // so the host stays reachable (libvirt's "bridged" set-up done by hand).
-    auto addresses = (*sock)->list_addresses(a.name);
+    auto addresses = host_.addresses(a.netns, a.name);
     if (!addresses) return addresses.error();
     std::vector<host::RouteInfo> moved_routes;
     if (!addresses->empty()) {
-      auto routes = (*sock)->list_routes();
+      auto routes = host_.routes(a.netns);
       if (!routes) return routes.error();
       for (const auto& r : *routes)
         if (r.dev == a.name && r.gateway) moved_routes.push_back(r);
       for (const auto& cidr : *addresses)
-        if (auto st = (*sock)->add_address(a.master, cidr); !st) return st;
+        if (auto st = host_.add_address(a.netns, a.master, cidr); !st) return st;
     }
-    if (auto st = (*sock)->set_master(a.name, a.master); !st) return st;
+    if (auto st = host_.set_master(a.netns, a.name, a.master); !st) return st;
     for (const auto& cidr : *addresses)
-      if (auto st = (*sock)->del_address(a.name, cidr); !st) return st;
+      if (auto st = host_.del_address(a.netns, a.name, cidr); !st) return st;
     for (const auto& r : moved_routes)
-      if (auto st = (*sock)->add_route({r.dest, r.gateway, a.master, r.metric}); !st) return st;
+      if (auto st = host_.add_route(a.netns, {r.dest, r.gateway, a.master, r.metric}); !st) return st;
     return {};
   }
 
   Status step(const SetUp& a) {
     if (auto it = folded_.find({a.netns, a.name}); it != folded_.end() && it->second.up) return {};
     touched(a.netns, a.name);
-    auto sock = nl(a.netns);
-    if (!sock) return sock.error();
-    return (*sock)->set_up(a.name);
+    return host_.set_up(a.netns, a.name);
   }
 
-  Status step(const AddAddress& a) {
-    auto sock = nl(a.netns);
-    if (!sock) return sock.error();
-    return (*sock)->add_address(a.device, a.address);
-  }
+  Status step(const AddAddress& a) { return host_.add_address(a.netns, a.device, a.address); }
 
-  Status step(const AddRoute& a) {
-    auto sock = nl(a.netns);
-    if (!sock) return sock.error();
-    return (*sock)->add_route({a.destination, a.gateway, a.device, 0});
-  }
+  Status step(const AddRoute& a) { return host_.add_route(a.netns, {a.destination, a.gateway, a.device, 0}); }
 
   Status step(const ApplyNft& a) {
-    auto nft = sockets_.nft(a.netns);
-    if (!nft) return nft.error();
     if (auto st = will_create({ObjectKind::nft_table, a.netns, "inet " + a.table, ""}); !st) return st;
-    return (*nft)->apply(a.ruleset);
+    return host_.replace_nft_table(a.netns, a.table, a.ruleset);
   }
 
   Status step(const StartDnsmasq& a) {
-    host::Dnsmasq dnsmasq(a.config);
-    if (auto st = will_create({ObjectKind::process, a.netns, dnsmasq.files().pid, dnsmasq.files().conf}); !st)
-      return st;
-    // Planned while one runs: its bridge was recreated (planner.cpp); it goes first.
-    if (auto st = dnsmasq.stop(); !st) return st;
-    auto sock = nl(a.netns);
-    if (!sock) return sock.error();
-    auto bridge = (*sock)->find_link(a.config.bridge);
-    if (!bridge) return bridge.error();
-    if (!*bridge) return Error{"dnsmasq for " + a.config.network + ": no bridge " + a.config.bridge};
-    if (auto st = dnsmasq.start(a.netns); !st) return st;
-    return model::write_file(dnsmasq.files().bridge_index, std::to_string((*bridge)->ifindex) + "\n");
+    const host::DnsmasqFiles files = host::dnsmasq_files(a.config.run_dir, a.config.network);
+    if (auto st = will_create({ObjectKind::process, a.netns, files.pid, files.conf}); !st) return st;
+    // Planned while one runs: its bridge was recreated (planner.cpp), so it serves
+    // nobody; it goes first. start_dnsmasq records the bridge it now serves.
+    if (auto pid = host_.running_process(files.pid, files.conf))
+      if (auto st = host_.stop_process(*pid); !st) return st;
+    return host_.start_dnsmasq(a.netns, a.config);
   }
 
   Status step(const StartOvs& a) {
     if (auto st = will_create({ObjectKind::ovs, a.netns, a.run_dir, ""}); !st) return st;
-    return host::OvsInstance(a.run_dir).start(a.netns);
+    return host_.start_ovs(a.netns, a.run_dir);
   }
 
-  Status step(const CreateOvsBridge& a) {
-    auto db = host::OvsInstance(a.run_dir).connect();
-    if (!db) return db.error();
-    return host::ovs_add_bridge(*db, a.name);
-  }
+  Status step(const CreateOvsBridge& a) { return host_.ovs_add_bridge(a.netns, a.run_dir, a.name); }
 
-  Status step(const AddOvsPort& a) {
-    auto db = host::OvsInstance(a.run_dir).connect();
-    if (!db) return db.error();
-    // A port left with another VLAN tag (drift) is replaced, as ovs-vsctl --may-exist would not.
-    if (auto ports = host::ovs_list_ports(*db, a.bridge))
-      for (const auto& p : *ports)
-        if (p.name == a.port)
-          if (auto st = host::ovs_del_port(*db, a.bridge, a.port); !st) return st;
-    return host::ovs_add_port(*db, a.bridge, a.port, a.tag);
-  }
+  Status step(const AddOvsPort& a) { return host_.ovs_set_port(a.run_dir, a.bridge, a.port, a.tag); }
 
-  Status step(const DisableTxChecksum& a) { return host::set_tx_checksumming(a.netns, a.device, false); }
+  Status step(const DisableTxChecksum& a) { return host_.set_tx_checksumming(a.netns, a.device, false); }
 
   Status step(const ObtainLease& a);
 
   state::Journal& journal_;
-  Sockets& sockets_;
+  HostWriter& host_;
   std::vector<OwnedObject> created_;
   std::vector<LeaseResult> leases_;
   struct Folded {
@@ -319,20 +263,20 @@ Status Executor::step(const ObtainLease& a) {
   options.device = a.device;
   options.run_dir = a.run_dir;
   options.hostname = a.guest;
-  auto lease = host::obtain_lease(options);
+  auto lease = host_.obtain_lease(options);
   if (!lease) return Error{"no DHCP lease for " + a.guest + " on " + a.device + ": " + lease.error().message};
-  leases_.push_back({a.guest, a.device, lease->address});
+  leases_.push_back({a.guest, a.device, *lease});
   return {};
 }
 
 }  // namespace
 
-Result<ApplyResult> apply(const std::vector<Action>& steps, state::Journal& journal, Sockets& sockets,
+Result<ApplyResult> apply(const std::vector<Action>& steps, state::Journal& journal, HostWriter& writer,
                           const ApplyOptions& options) {
-  Executor executor(journal, sockets);
+  Executor executor(journal, writer);
   fold_veth_steps(steps, executor);
   if (auto st = executor.precreate_namespaces(steps); !st) {
-    remove_objects(executor.created(), sockets);
+    remove_objects(executor.created(), writer);
     return Error{"cannot record the lab's namespaces: " + st.error().message};
   }
   ApplyResult result;
@@ -343,7 +287,7 @@ Result<ApplyResult> apply(const std::vector<Action>& steps, state::Journal& jour
     if (st) st = executor.run(steps[i]);
     if (i + 1 == steps.size() && st) st = executor.settle_links();
     if (!st) {
-      TeardownReport undone = remove_objects(executor.created(), sockets);
+      TeardownReport undone = remove_objects(executor.created(), writer);
       std::string message = "step " + std::to_string(i + 1) + "/" + std::to_string(steps.size()) + " failed: " +
                             what + ": " + st.error().message + "\nrolled back: ";
       message += undone.removed.empty() ? std::string("nothing had been created")

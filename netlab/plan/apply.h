@@ -1,14 +1,15 @@
 #pragma once
 // Carrying out a plan: each step records what it will create in the lab's
-// journal *before* creating it (write-ahead), then asks the host adapters to do
-// it. When a step fails, everything this run created is removed again, newest
-// first, and the Error says which step failed, why, and what was rolled back.
+// journal *before* creating it (write-ahead), then asks the HostWriter to do it
+// (SystemWriter on a real run, FakeHost in tests). When a step fails, everything
+// this run created is removed again, newest first, and the Error says which
+// step failed, why, and what was rolled back.
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "netlab/plan/action.h"
-#include "netlab/plan/sockets.h"
+#include "netlab/plan/host_writer.h"
 #include "netlab/state/journal.h"
 
 namespace netlab::plan {
@@ -31,7 +32,7 @@ struct ApplyResult {
 
 /// Runs `steps` in order. On success every step took effect; on failure the
 /// objects created by this call are removed and the Error explains.
-Result<ApplyResult> apply(const std::vector<Action>& steps, state::Journal& journal, Sockets& sockets,
+Result<ApplyResult> apply(const std::vector<Action>& steps, state::Journal& journal, HostWriter& writer,
                           const ApplyOptions& options = {});
 
 }  // namespace netlab::plan

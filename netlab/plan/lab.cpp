@@ -14,6 +14,7 @@
 #include "netlab/plan/desired.h"
 #include "netlab/plan/planner.h"
 #include "netlab/plan/system_observed.h"
+#include "netlab/plan/system_writer.h"
 #include "netlab/state/lock.h"
 #include "netlab/state/paths.h"
 
@@ -140,7 +141,8 @@ Result<UpResult> up(const model::Topology& topo, const std::string& file, const 
     return owned.error();
   }
   ApplyOptions apply_options{options.on_step};
-  auto applied = apply(steps, *journal, sockets, apply_options);
+  SystemWriter writer(sockets);
+  auto applied = apply(steps, *journal, writer, apply_options);
   if (!applied) {
     if (fresh) {
       sockets.clear();
@@ -193,7 +195,8 @@ Result<TeardownReport> down(const std::string& lab) {
   std::string host_ns = st ? st->host_netns : "";
   if (host_ns.empty() || host::netns_exists(host_ns))
     for (auto& o : tagged_links(lab, host_ns, sockets)) objects.push_back(std::move(o));
-  TeardownReport report = remove_objects(objects, sockets);
+  SystemWriter writer(sockets);
+  TeardownReport report = remove_objects(objects, writer);
   sockets.clear();
   if (auto removed = state::remove_lab_dir(lab); !removed) report.problems.push_back(removed.error().message);
   (*lock)->remove_on_release();
@@ -221,6 +224,7 @@ Result<GcResult> gc() {
   }
   // Namespaces holding links tagged for a lab that has no run directory at all.
   Sockets sockets;
+  SystemWriter writer(sockets);
   std::vector<state::OwnedObject> orphans;
   std::set<std::string> orphan_labs;
   for (const auto& ns : host::list_netns()) {
@@ -250,10 +254,10 @@ Result<GcResult> gc() {
     std::string rest = cmd.substr(at + prefix.size());
     std::string lab = rest.substr(0, rest.find('/'));
     if (known.count(lab) || std::filesystem::exists(state::lab_dir(lab))) continue;
-    if (host::terminate(pid)) result.report.removed.push_back(lab + ": dnsmasq pid " + std::to_string(pid));
+    if (writer.stop_process(pid)) result.report.removed.push_back(lab + ": dnsmasq pid " + std::to_string(pid));
     orphan_labs.insert(lab);
   }
-  TeardownReport orphaned = remove_objects(orphans, sockets);
+  TeardownReport orphaned = remove_objects(orphans, writer);
   for (auto& r : orphaned.removed) result.report.removed.push_back(r);
   for (auto& p : orphaned.problems) result.report.problems.push_back(p);
   for (const auto& lab : orphan_labs) result.labs.push_back(lab);

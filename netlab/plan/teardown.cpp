@@ -1,14 +1,9 @@
 #include "netlab/plan/teardown.h"
 
 #include <algorithm>
-#include <filesystem>
 #include <set>
 
-#include "netlab/host/dnsmasq.h"
 #include "netlab/host/netns.h"
-#include "netlab/host/ovsdb.h"
-#include "netlab/host/process.h"
-#include "netlab/host/sysctl.h"
 #include "netlab/model/names.h"
 
 namespace netlab::plan {
@@ -30,14 +25,14 @@ int removal_rank(ObjectKind kind) {
   return 6;
 }
 
-void remove_one(const OwnedObject& o, const std::set<std::string>& doomed_namespaces, Sockets& sockets,
+void remove_one(const OwnedObject& o, const std::set<std::string>& doomed_namespaces, HostWriter& writer,
                 TeardownReport& report) {
   const bool inside_doomed = !o.netns.empty() && doomed_namespaces.count(o.netns);
   switch (o.kind) {
     case ObjectKind::process: {
-      auto pid = host::pid_running_conf(o.name, o.detail);
+      auto pid = writer.running_process(o.name, o.detail);
       if (!pid) return;
-      if (auto st = host::terminate(*pid); !st) {
+      if (auto st = writer.stop_process(*pid); !st) {
         report.problems.push_back("dnsmasq pid " + std::to_string(*pid) + ": " + st.error().message);
         return;
       }
@@ -45,47 +40,40 @@ void remove_one(const OwnedObject& o, const std::set<std::string>& doomed_namesp
       return;
     }
     case ObjectKind::ovs: {
-      host::OvsInstance ovs(o.name);
-      if (!ovs.running()) return;
-      if (auto st = ovs.stop(); !st) report.problems.push_back("OVS daemons: " + st.error().message);
+      if (!writer.ovs_running(o.name)) return;
+      if (auto st = writer.stop_ovs(o.name); !st) report.problems.push_back("OVS daemons: " + st.error().message);
       else report.removed.push_back("OVS daemons of " + o.name);
       return;
     }
     case ObjectKind::nft_table: {
-      if (inside_doomed || (!o.netns.empty() && !host::netns_exists(o.netns))) return;  // went with it
-      auto nft = sockets.nft(o.netns);
-      if (!nft) return;
+      if (inside_doomed || (!o.netns.empty() && !writer.netns_exists(o.netns))) return;  // went with it
       auto space = o.name.find(' ');
       if (space == std::string::npos) return;
-      auto outcome = (*nft)->delete_table(o.name.substr(0, space), o.name.substr(space + 1));
+      auto outcome = writer.delete_nft_table(o.netns, o.name.substr(0, space), o.name.substr(space + 1));
       if (!outcome) report.problems.push_back("nft table " + o.name + ": " + outcome.error().message);
       else if (*outcome == host::DeleteOutcome::deleted) report.removed.push_back("nft table " + o.name);
       return;
     }
     case ObjectKind::link: {
       if (inside_doomed) return;  // goes with its namespace
-      if (!o.netns.empty() && !host::netns_exists(o.netns)) return;
-      auto nl = sockets.netlink(o.netns);
-      if (!nl) return;
-      auto found = (*nl)->find_link(o.name);
+      if (!o.netns.empty() && !writer.netns_exists(o.netns)) return;
+      auto found = writer.find_link(o.netns, o.name);
       if (!found || !found.value()) return;
-      if (auto st = (*nl)->delete_link(o.name); !st) report.problems.push_back(st.error().message);
+      if (auto st = writer.delete_link(o.netns, o.name); !st) report.problems.push_back(st.error().message);
       else report.removed.push_back("link " + o.name);
       return;
     }
     case ObjectKind::netns: {
       // Also a bare /run/netns file: an `up` killed inside create_netns leaves one.
-      std::error_code ec;
-      if (!std::filesystem::exists(host::netns_path(o.name), ec)) return;
-      sockets.forget(o.name);
-      if (auto st = host::delete_netns(o.name); !st) report.problems.push_back(st.error().message);
+      if (!writer.netns_file_exists(o.name)) return;
+      if (auto st = writer.delete_netns(o.name); !st) report.problems.push_back(st.error().message);
       else report.removed.push_back("namespace " + o.name);
       return;
     }
     case ObjectKind::sysctl: {
       if (o.detail.empty() || inside_doomed) return;
-      if (!o.netns.empty() && !host::netns_exists(o.netns)) return;
-      if (auto st = host::set_sysctl(o.netns, o.name, o.detail); !st) report.problems.push_back(st.error().message);
+      if (!o.netns.empty() && !writer.netns_exists(o.netns)) return;
+      if (auto st = writer.set_sysctl(o.netns, o.name, o.detail); !st) report.problems.push_back(st.error().message);
       else report.removed.push_back("sysctl " + o.name + " restored to " + o.detail);
       return;
     }
@@ -94,7 +82,7 @@ void remove_one(const OwnedObject& o, const std::set<std::string>& doomed_namesp
 
 }  // namespace
 
-TeardownReport remove_objects(const std::vector<OwnedObject>& objects, Sockets& sockets) {
+TeardownReport remove_objects(const std::vector<OwnedObject>& objects, HostWriter& writer) {
   TeardownReport report;
   // A namespace deleted and re-created by someone else since the lab made it
   // (another identity) is not the lab's: neither it nor anything in it is touched.
@@ -123,7 +111,7 @@ TeardownReport remove_objects(const std::vector<OwnedObject>& objects, Sockets& 
   std::vector<OwnedObject> ordered(ours.rbegin(), ours.rend());
   std::stable_sort(ordered.begin(), ordered.end(),
                    [](const auto& a, const auto& b) { return removal_rank(a.kind) < removal_rank(b.kind); });
-  for (const auto& o : ordered) remove_one(o, doomed, sockets, report);
+  for (const auto& o : ordered) remove_one(o, doomed, writer, report);
   return report;
 }
 

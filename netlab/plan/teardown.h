@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "netlab/plan/host_writer.h"
 #include "netlab/plan/sockets.h"
 #include "netlab/state/journal.h"
 
@@ -19,8 +20,8 @@ struct TeardownReport {
 /// recorded with their previous value are restored where their namespace
 /// survives. Objects already gone are skipped silently. Processes are stopped
 /// only when their pid file names a live process whose command line carries the
-/// recorded conf file.
-TeardownReport remove_objects(const std::vector<state::OwnedObject>& objects, Sockets& sockets);
+/// recorded conf file. Every removal goes through `writer`.
+TeardownReport remove_objects(const std::vector<state::OwnedObject>& objects, HostWriter& writer);
 
 /// Links tagged "netlab:<lab>" in `netns` (the lab's host namespace), as
 /// objects remove_objects understands: finds what the journal missed.

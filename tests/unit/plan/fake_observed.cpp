@@ -21,7 +21,7 @@ void FakeObserved::apply(const Action& action) {
         if constexpr (std::is_same_v<T, SetUp>) links[{a.netns, a.name}].up = true;
         if constexpr (std::is_same_v<T, AddAddress>) addrs[{a.netns, a.device}].push_back(a.address);
         if constexpr (std::is_same_v<T, AddRoute>)
-          routes.insert({a.netns, a.destination ? a.destination->str() : "default", a.gateway.value});
+          routes[a.netns].push_back({a.destination, a.gateway, a.device, 0, "static"});
         if constexpr (std::is_same_v<T, ApplyNft>) nft[{a.netns, a.table}] = a.rule_count;
         if constexpr (std::is_same_v<T, StartDnsmasq>) {
           auto files = host::dnsmasq_files(a.config.run_dir, a.config.network);

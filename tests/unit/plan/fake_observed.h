@@ -4,8 +4,8 @@
 // tested without root.
 #include <map>
 #include <set>
-#include <tuple>
 
+#include "netlab/host/netlink.h"
 #include "netlab/plan/action.h"
 #include "netlab/plan/observed.h"
 
@@ -16,7 +16,7 @@ class FakeObserved : public Observed {
   std::set<std::string> namespaces;
   std::map<std::pair<std::string, std::string>, ObservedLink> links;
   std::map<std::pair<std::string, std::string>, std::vector<model::Cidr>> addrs;
-  std::set<std::tuple<std::string, std::string, uint32_t>> routes;
+  std::map<std::string, std::vector<host::RouteInfo>> routes;  // netns -> routes of its main table
   std::map<std::pair<std::string, std::string>, std::string> sysctls;
   std::map<std::pair<std::string, std::string>, size_t> nft;
   std::set<std::string> dnsmasq_pid_files;
@@ -37,7 +37,13 @@ class FakeObserved : public Observed {
     return it == addrs.end() ? std::vector<model::Cidr>{} : it->second;
   }
   bool has_route(const std::string& ns, const std::optional<model::Cidr>& dest, model::Ipv4 gw) override {
-    return routes.count({ns, dest ? dest->str() : "default", gw.value});
+    auto it = routes.find(ns);
+    if (it == routes.end()) return false;
+    for (const auto& r : it->second) {
+      bool same_dest = dest ? (r.dest && r.dest->block() == dest->block()) : !r.dest;
+      if (same_dest && r.gateway == gw) return true;
+    }
+    return false;
   }
   std::optional<std::string> sysctl(const std::string& ns, const std::string& key) override {
     auto it = sysctls.find({ns, key});

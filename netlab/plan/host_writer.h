@@ -1,0 +1,142 @@
+#pragma once
+// Every change apply() and teardown make to a host goes through HostWriter,
+// as every read the planner makes goes through Observed (observed.h).
+// SystemWriter (system_writer.h) carries the calls out with the host adapters
+// (netlink, nftables, sysctl, ethtool, dnsmasq, OVS, the DHCP client);
+// tests/unit/plan/fake_host.h records them and keeps an in-memory host, so
+// step order, rollback and teardown order are tested without root.
+//
+// Contract of every method:
+//  - `netns` names a network namespace; "" is the caller's own (the real host's root).
+//  - A write does one thing and reports it: success means the effect is in place.
+//    It does no journalling and no rollback; apply() journals before it calls
+//    (write-ahead) and undoes through remove_objects() (teardown.h).
+//  - The few reads here are fresh (never cached): apply() and teardown decide
+//    on them in the middle of a run that is changing the very same objects.
+//    The planner's reads, made once before the run, belong to Observed.
+//
+// Adding a kind of write (a KVM domain, a private libvirtd, an uplink whose
+// addresses and routes move to a bridge and back, ...):
+//  1. Declare the write here, pure virtual, in the section it belongs to (or a
+//     new section), with its contract: what exists after success, what an
+//     Error leaves behind, whether "already there" is success. Add the fresh
+//     reads its step or its removal needs beside it.
+//  2. Implement it in SystemWriter (system_writer.cpp) over a netlab/host
+//     adapter: the adapter does the system work, SystemWriter only forwards.
+//  3. Implement it in FakeHost (tests/unit/plan/fake_host.cpp): record the call
+//     and update the fake host state, so the planner sees its effect.
+//  4. The step: an Action (action.h, with its describe() line) that
+//     desired.cpp emits, its check in planner.cpp's satisfied(), and
+//     Executor::step in apply.cpp. A step that creates something calls
+//     will_create(object) *before* the write, so the journal knows it first.
+//  5. Its removal: a state::ObjectKind for the journal, its rank and its case
+//     in teardown.cpp's remove_one(), calling the matching remove/stop write.
+//     Something to restore rather than delete (a sysctl's value, an uplink's
+//     addresses) keeps the old value in the object's `detail`.
+//  6. Tests: apply order and rollback on FakeHost (tests/unit/plan), the real
+//     thing in tests/integration.
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "netlab/host/dhcp_client.h"
+#include "netlab/host/dnsmasq_conf.h"
+#include "netlab/host/netlink.h"
+#include "netlab/host/nft.h"
+#include "netlab/model/address.h"
+#include "netlab/model/result.h"
+
+namespace netlab::plan {
+
+class HostWriter {
+ public:
+  virtual ~HostWriter() = default;
+
+  // ---- Namespaces -------------------------------------------------------
+  /// Creates namespace `name` with its loopback up; with `ipv6_off` the devices
+  /// made in it later get no IPv6 (host::Ipv6::off). An Error when it exists.
+  /// May run on two threads at once (apply() pre-creates namespaces in parallel).
+  virtual Status create_netns(const std::string& name, bool ipv6_off) = 0;
+  /// Deletes namespace `name`, first dropping anything the writer holds open in
+  /// it (an open socket would keep it alive). An Error when it does not exist.
+  virtual Status delete_netns(const std::string& name) = 0;
+  /// True when `name` is a live namespace.
+  virtual bool netns_exists(const std::string& name) = 0;
+  /// True when /run/netns/NAME exists at all, a live namespace or a bare file
+  /// left by a run killed inside create_netns: delete_netns removes both.
+  virtual bool netns_file_exists(const std::string& name) = 0;
+
+  // ---- Sysctls ----------------------------------------------------------
+  virtual Result<std::string> sysctl(const std::string& netns, const std::string& key) = 0;
+  virtual Status set_sysctl(const std::string& netns, const std::string& key, const std::string& value) = 0;
+
+  // ---- Links ------------------------------------------------------------
+  /// The link `name`, nullopt when absent; an Error when `netns` cannot be reached.
+  virtual Result<std::optional<host::LinkInfo>> find_link(const std::string& netns, const std::string& name) = 0;
+  virtual Status create_bridge(const std::string& netns, const host::BridgeSpec& spec) = 0;
+  /// The pair `spec.name` in `netns`, its peer in spec.peer_netns ("" = `netns`).
+  virtual Status create_veth(const std::string& netns, const host::VethSpec& spec) = 0;
+  virtual Status create_tap(const std::string& netns, const std::string& name, const std::string& alias) = 0;
+  /// A macvlan on spec.lower (in `netns`), created directly in spec.netns.
+  virtual Status create_macvlan(const std::string& netns, const host::MacvlanSpec& spec) = 0;
+  /// A macvtap on spec.lower, in `netns`, tagged with `alias`.
+  virtual Status create_macvtap(const std::string& netns, const host::MacvlanSpec& spec, const std::string& alias) = 0;
+  /// Deletes link `name` (a veth takes its peer with it).
+  virtual Status delete_link(const std::string& netns, const std::string& name) = 0;
+  virtual Status set_alias(const std::string& netns, const std::string& name, const std::string& alias) = 0;
+  /// Keeps `name` free of IPv6 addresses (labs are IPv4).
+  virtual Status set_no_ipv6_addresses(const std::string& netns, const std::string& name) = 0;
+  virtual Status set_mtu(const std::string& netns, const std::string& name, int mtu) = 0;
+  /// Enslaves `name` to bridge `master`.
+  virtual Status set_master(const std::string& netns, const std::string& name, const std::string& master) = 0;
+  virtual Status set_up(const std::string& netns, const std::string& name) = 0;
+  /// Returns once `name` carries traffic (see host::Netlink::settle).
+  virtual Status settle(const std::string& netns, const std::string& name) = 0;
+
+  // ---- Addresses and routes ---------------------------------------------
+  /// IPv4 addresses on `device`.
+  virtual Result<std::vector<model::Cidr>> addresses(const std::string& netns, const std::string& device) = 0;
+  /// The IPv4 routes of the main table.
+  virtual Result<std::vector<host::RouteInfo>> routes(const std::string& netns) = 0;
+  virtual Status add_address(const std::string& netns, const std::string& device, const model::Cidr& address) = 0;
+  /// Removes the address; the kernel drops the routes that needed it.
+  virtual Status del_address(const std::string& netns, const std::string& device, const model::Cidr& address) = 0;
+  virtual Status add_route(const std::string& netns, const host::RouteSpec& route) = 0;
+
+  // ---- nftables ---------------------------------------------------------
+  /// Replaces table inet `table` atomically with `ruleset`, a text that deletes
+  /// and recreates it (host::render_lab_replace).
+  virtual Status replace_nft_table(const std::string& netns, const std::string& table, const std::string& ruleset) = 0;
+  /// Deletes table `family` `table`; `absent` when it (or a way into `netns`) is not there.
+  virtual Result<host::DeleteOutcome> delete_nft_table(const std::string& netns, const std::string& family,
+                                                       const std::string& table) = 0;
+
+  // ---- Daemons ----------------------------------------------------------
+  /// Writes the conf and starts dnsmasq in `netns`; success once it runs (also
+  /// when ours ran already). Its files: host::dnsmasq_files(config.run_dir, config.network).
+  virtual Status start_dnsmasq(const std::string& netns, const host::DnsmasqConfig& config) = 0;
+  /// The pid of the live process whose pid file is `pid_file` and whose command
+  /// line carries `conf_file`; nullopt otherwise (never someone else's process).
+  virtual std::optional<pid_t> running_process(const std::string& pid_file, const std::string& conf_file) = 0;
+  /// SIGTERM, then SIGKILL after a grace period.
+  virtual Status stop_process(pid_t pid) = 0;
+  /// Starts the lab's private ovsdb-server and ovs-vswitchd (files under run_dir/ovs) in `netns`.
+  virtual Status start_ovs(const std::string& netns, const std::string& run_dir) = 0;
+  virtual bool ovs_running(const std::string& run_dir) = 0;
+  virtual Status stop_ovs(const std::string& run_dir) = 0;
+  /// OVS bridge `name` (netdev datapath); its internal port appears in `netns`.
+  virtual Status ovs_add_bridge(const std::string& netns, const std::string& run_dir, const std::string& name) = 0;
+  /// `port` on `bridge`, access port of VLAN `tag` when set; a port of that
+  /// name already there (another tag: drift) is replaced.
+  virtual Status ovs_set_port(const std::string& run_dir, const std::string& bridge, const std::string& port,
+                              std::optional<int> tag) = 0;
+
+  // ---- Device settings and guests' clients ------------------------------
+  virtual Status set_tx_checksumming(const std::string& netns, const std::string& device, bool on) = 0;
+  /// Runs a DHCP client until it holds a lease, configured on the device; the address.
+  virtual Result<model::Cidr> obtain_lease(const host::DhcpClientOptions& options) = 0;
+};
+
+}  // namespace netlab::plan

@@ -1,0 +1,62 @@
+#pragma once
+// HostWriter over the real host: each call forwards to a netlab/host adapter,
+// on the per-namespace sockets the command's observer uses too.
+#include "netlab/plan/host_writer.h"
+#include "netlab/plan/sockets.h"
+
+namespace netlab::plan {
+
+class SystemWriter : public HostWriter {
+ public:
+  explicit SystemWriter(Sockets& sockets) : sockets_(sockets) {}
+
+  Status create_netns(const std::string& name, bool ipv6_off) override;
+  Status delete_netns(const std::string& name) override;
+  bool netns_exists(const std::string& name) override;
+  bool netns_file_exists(const std::string& name) override;
+
+  Result<std::string> sysctl(const std::string& netns, const std::string& key) override;
+  Status set_sysctl(const std::string& netns, const std::string& key, const std::string& value) override;
+
+  Result<std::optional<host::LinkInfo>> find_link(const std::string& netns, const std::string& name) override;
+  Status create_bridge(const std::string& netns, const host::BridgeSpec& spec) override;
+  Status create_veth(const std::string& netns, const host::VethSpec& spec) override;
+  Status create_tap(const std::string& netns, const std::string& name, const std::string& alias) override;
+  Status create_macvlan(const std::string& netns, const host::MacvlanSpec& spec) override;
+  Status create_macvtap(const std::string& netns, const host::MacvlanSpec& spec, const std::string& alias) override;
+  Status delete_link(const std::string& netns, const std::string& name) override;
+  Status set_alias(const std::string& netns, const std::string& name, const std::string& alias) override;
+  Status set_no_ipv6_addresses(const std::string& netns, const std::string& name) override;
+  Status set_mtu(const std::string& netns, const std::string& name, int mtu) override;
+  Status set_master(const std::string& netns, const std::string& name, const std::string& master) override;
+  Status set_up(const std::string& netns, const std::string& name) override;
+  Status settle(const std::string& netns, const std::string& name) override;
+
+  Result<std::vector<model::Cidr>> addresses(const std::string& netns, const std::string& device) override;
+  Result<std::vector<host::RouteInfo>> routes(const std::string& netns) override;
+  Status add_address(const std::string& netns, const std::string& device, const model::Cidr& address) override;
+  Status del_address(const std::string& netns, const std::string& device, const model::Cidr& address) override;
+  Status add_route(const std::string& netns, const host::RouteSpec& route) override;
+
+  Status replace_nft_table(const std::string& netns, const std::string& table, const std::string& ruleset) override;
+  Result<host::DeleteOutcome> delete_nft_table(const std::string& netns, const std::string& family,
+                                               const std::string& table) override;
+
+  Status start_dnsmasq(const std::string& netns, const host::DnsmasqConfig& config) override;
+  std::optional<pid_t> running_process(const std::string& pid_file, const std::string& conf_file) override;
+  Status stop_process(pid_t pid) override;
+  Status start_ovs(const std::string& netns, const std::string& run_dir) override;
+  bool ovs_running(const std::string& run_dir) override;
+  Status stop_ovs(const std::string& run_dir) override;
+  Status ovs_add_bridge(const std::string& netns, const std::string& run_dir, const std::string& name) override;
+  Status ovs_set_port(const std::string& run_dir, const std::string& bridge, const std::string& port,
+                      std::optional<int> tag) override;
+
+  Status set_tx_checksumming(const std::string& netns, const std::string& device, bool on) override;
+  Result<model::Cidr> obtain_lease(const host::DhcpClientOptions& options) override;
+
+ private:
+  Sockets& sockets_;
+};
+
+}  // namespace netlab::plan
