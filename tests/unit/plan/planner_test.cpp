@@ -71,6 +71,8 @@ TEST(Planner, BridgeDeletedByHandIsRecreatedWithItsPorts) {
                        "create bridge nat-default in nat-host (mtu 1500, mac 52:54:00:37:60:0e)",
                        "add address 192.168.122.1/24 to nat-default in nat-host",
                        "bring up nat-default in nat-host",
+                       // dnsmasq still runs, bound to the deleted bridge's ifindex: restarted.
+                       "start dnsmasq for default on nat-default in nat-host (DHCP 192.168.122.100-192.168.122.199)",
                        "attach nat-g1-0 to bridge nat-default in nat-host",
                        "attach nat-g22-0 to bridge nat-default in nat-host",
                    }));
