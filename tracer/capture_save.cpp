@@ -16,8 +16,8 @@ Status save_capture_set(const CaptureSet& set, const std::string& dir) {
   // Created as root, maybe in a directory others can write: a symbolic link at
   // `dir` or at any file in it is refused, never followed (model::file_io).
   if (auto made = model::make_directory(dir, 0755); !made) return made;
-  if (auto w = model::write_file((fs::path(dir) / "hopmap.json").string(), model::hopmap_to_json(set.hopmap)); !w)
-    return w;
+  const std::string hm = (fs::path(dir) / model::kHopMapFile).string();
+  if (auto w = model::write_file(hm, model::hopmap_to_json(set.hopmap)); !w) return w;
   size_t r = 0;
   for (size_t d = 0; d < set.devices.size(); ++d) {
     const Device& dev = set.devices[d];

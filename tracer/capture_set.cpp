@@ -2,10 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
-
-#include "netlab/model/file_io.h"
 
 namespace netlab::tracer {
 namespace fs = std::filesystem;
@@ -33,7 +29,7 @@ bool parse_capture_file_name(const std::string& file, std::string* netns, std::s
 
 void assign_roles(CaptureSet* set) {
   for (auto& dev : set->devices) {
-    dev.role.clear();
+    dev.role = model::HopRole::unknown;
     for (const auto& nic : set->hopmap.nics) {
       for (const auto& hop : nic.hops) {
         if (!hop.device.empty() && hop.device == dev.name && hop.netns == dev.netns) dev.role = hop.role;
@@ -46,13 +42,9 @@ Result<CaptureSet> load_capture_set(const std::string& dir, bool keep_frames) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return Error{"capture set " + dir + ": not a directory"};
   CaptureSet set;
-  {
-    fs::path hm = fs::path(dir) / "hopmap.json";
-    auto text = model::read_file_bounded(hm.string());
-    if (!text) return Error{"capture set " + dir + ": " + hm.string() + ": " + text.error().message};
-    std::string err;
-    if (!model::hopmap_from_json(*text, &set.hopmap, &err)) return Error{hm.string() + ": " + err};
-  }
+  auto hopmap = model::read_hopmap_file((fs::path(dir) / model::kHopMapFile).string());
+  if (!hopmap) return Error{"capture set " + dir + ": " + hopmap.error().message};
+  set.hopmap = std::move(*hopmap);
   std::vector<std::string> files;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     std::string netns, device;

@@ -1,6 +1,6 @@
 #pragma once
 // Why a traced packet stopped: the facts about the lab that can explain a
-// drop (gathered from the system by gather_facts) and a pure function that
+// drop (read from the system by gather_facts, path_facts.h) and a pure function that
 // picks the cause of each drop from them and from the nftables trace events,
 // fills TracedPacket::drop_cause, attaches the rule trace and the conntrack
 // entries to the route/nat hops, and adds a "missing reply" packet when a
@@ -14,13 +14,22 @@
 #include "tracer/conntrack.h"
 #include "tracer/nft_trace.h"
 #include "tracer/probe.h"
-#include "tracer/traced_path.h"
+#include "tracer/traced_packet.h"
 
 namespace netlab::tracer {
+
+/// How messages name a namespace of a hop map: "" is the host netlab ran on
+/// (a real host, no sandbox), "the host"; any other, its name.
+inline std::string netns_label(const std::string& netns) { return netns.empty() ? "the host" : netns; }
+/// A device where messages name it: "lab-host/eth0", or "eth0 of the host".
+inline std::string device_label(const std::string& netns, const std::string& device) {
+  return netns.empty() ? device + " of the host" : netns + "/" + device;
+}
 
 /// What the system says about one guest NIC's path (see gather_facts).
 struct PathFacts {
   std::string guest_netns, guest_device, host_netns;
+  bool host_found = false;             // the path has a host hop (host_netns "" is then the real host)
   bool guest_has_address = true;       // the guest NIC holds an IPv4 address
   bool guest_has_route = true;         // the guest has a route to the destination
   bool host_forwarding = true;         // net.ipv4.ip_forward in the host namespace
@@ -31,13 +40,6 @@ struct PathFacts {
   std::vector<std::string> neighbours_failed;  // "lab-host: 203.0.113.1 on eth0 FAILED" (guest and host namespaces)
   std::vector<std::string> mtu_mismatch;    // "lab-g1/eth0 mtu 1500, lab-host/lab-default mtu 1400"
 };
-
-/// Reads the facts for `nic` of `lab` towards `dst` from the namespaces on its
-/// path (sysctl, links, addresses, routes, neighbours, the lab's dnsmasq pid
-/// file, the lab's nft table). Facts that cannot be read are left at their
-/// default (no finding); their errors are appended to *warnings.
-PathFacts gather_facts(const std::string& lab, const model::NicPath& nic, model::Ipv4 dst,
-                       std::vector<std::string>* warnings);
 
 /// Everything the explainer combines.
 struct ExplainInput {

@@ -5,10 +5,12 @@
 #include <fmt/core.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "netlab/cli/commands.h"
 #include "netlab/cli/topology_input.h"
+#include "netlab/plan/running_lab.h"
 #include "netlab/state/lab_state.h"
 #include "tracer/doctor.h"
 #include "tracer/output_text.h"
@@ -19,22 +21,26 @@ namespace {
 struct DoctorOptions {
   std::string lab;
   std::string guest;
+  std::string to;  // probe this address instead of the default target
 };
 
 int run_doctor(const DoctorOptions& opt) {
-  auto text = state::read_lab_file(opt.lab, "hopmap.json");
-  if (!text) {
-    fmt::print(stderr, "netlab doctor: no running lab named {}\n", opt.lab);
-    return kExitBadInput;
+  auto read = plan::lab_hop_map(opt.lab);
+  if (!read) {
+    fmt::print(stderr, "netlab doctor: {}\n", read.error().message);
+    return read.error().bad_input ? kExitBadInput : kExitFailed;
   }
-  model::HopMap map;
-  std::string err;
-  if (!model::hopmap_from_json(*text, &map, &err)) {
-    fmt::print(stderr, "netlab doctor: hop map of {}: {}\n", opt.lab, err);
-    return kExitFailed;
-  }
+  const model::HopMap& map = *read;
   bool sandbox = false;
   if (auto st = state::read_state(opt.lab)) sandbox = st->sandbox;
+  std::optional<model::Ipv4> to;
+  if (!opt.to.empty()) {
+    to = model::Ipv4::parse(opt.to);
+    if (!to) {
+      fmt::print(stderr, "netlab doctor: --to {}: not an IPv4 address\n", opt.to);
+      return kExitBadInput;
+    }
+  }
   // Every NIC of the guest(s) asked for: a guest with two NICs gets two reports.
   std::vector<const model::NicPath*> nics;
   for (const auto& nic : map.nics)
@@ -47,12 +53,12 @@ int run_doctor(const DoctorOptions& opt) {
   std::vector<std::string> verdicts;
   for (const model::NicPath* nic : nics) {
     const std::string& g = nic->guest;
-    auto report = tracer::doctor_nic(opt.lab, map, *nic, tracer::doctor_target(*nic, sandbox));
+    auto report = tracer::doctor_nic(opt.lab, map, *nic, to ? *to : tracer::doctor_target(*nic, sandbox));
     if (!report) {
       fmt::print(stderr, "netlab doctor: {}: {}\n", g, report.error().message);
       return kExitFailed;
     }
-    fmt::print("{} ({} network {}, mode {}):\n", g, nic->nic, nic->network, nic->mode);
+    fmt::print("{} ({} network {}, mode {}):\n", g, nic->nic, nic->network, model::to_string(nic->mode));
     for (const auto& c : report->checks) fmt::print("  [{}] {}: {}\n", tracer::level_name(c.level), c.name, c.detail);
     if (report->probed && !report->healthy) {
       fmt::print("  probe trace to {}:\n", report->target.str());
@@ -79,6 +85,9 @@ void add_doctor(CLI::App& app, int* exit_code) {
   auto opt = std::make_shared<DoctorOptions>();
   cmd->add_option("LAB", opt->lab, "the running lab")->required()->check(lab_name_check());
   cmd->add_option("GUEST", opt->guest, "only this guest (default: every guest)");
+  cmd->add_option("--to", opt->to,
+                  "probe this address (default: outside the lab: 198.51.100.1 in the sandbox, the host's default "
+                  "gateway on a real host)");
   cmd->callback([opt, exit_code] { *exit_code = run_doctor(*opt); });
 }
 

@@ -3,11 +3,14 @@
 // stable (schema 1, README "status --json").
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <ctime>
+#include <vector>
 #include <nlohmann/json.hpp>
 
 #include "netlab/cli/commands.h"
 #include "netlab/cli/topology_input.h"
+#include "netlab/model/mode_traits.h"
 #include "netlab/plan/lab.h"
 #include "netlab/state/lab_state.h"
 
@@ -25,16 +28,16 @@ json status_json(const plan::LabStatus& s) {
   for (const auto& n : s.networks) {
     json leases = json::array();
     for (const auto& l : n.leases) leases.push_back(lease_json(l));
-    networks.push_back({{"name", n.name}, {"mode", n.mode}, {"bridge", n.bridge}, {"subnet", n.subnet},
+    networks.push_back({{"name", n.name}, {"mode", model::to_string(n.mode)}, {"bridge", n.bridge}, {"subnet", n.subnet},
                         {"gateway", n.gateway}, {"bridge_up", n.bridge_up}, {"macvtap_on", n.macvtap_on}, {"dnsmasq_pid", n.dnsmasq_pid},
                         {"leases", leases}});
   }
   for (const auto& g : s.guests) {
     json nics = json::array();
     for (const auto& n : g.nics)
-      nics.push_back({{"nic", n.nic}, {"network", n.network}, {"mac", n.mac}, {"address_kind", n.address_kind},
+      nics.push_back({{"nic", n.nic}, {"host_device", n.host_device}, {"network", n.network}, {"mac", n.mac}, {"address_kind", model::to_string(n.address_kind)},
                       {"address", n.address}, {"lease", n.lease ? lease_json(*n.lease) : json(nullptr)}});
-    guests.push_back({{"name", g.name}, {"kind", g.kind}, {"netns", g.netns}, {"present", g.present}, {"nics", nics}});
+    guests.push_back({{"name", g.name}, {"kind", model::to_string(g.kind)}, {"netns", g.netns}, {"present", g.present}, {"nics", nics}});
   }
   return {{"schema", 1},
           {"lab", s.state.lab},
@@ -55,29 +58,51 @@ std::string expires_in(int64_t expiry) {
   return left >= 3600 ? fmt::format("in {}h{:02}m", left / 3600, left % 3600 / 60) : fmt::format("in {}m", left / 60);
 }
 
+/// Prints rows as left-aligned columns as wide as their longest cell (names run up to 40 characters).
+void print_table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> width;
+  for (const auto& row : rows)
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (width.size() <= i) width.push_back(0);
+      width[i] = std::max(width[i], row[i].size());
+    }
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i)
+      line += i + 1 < row.size() ? fmt::format("{:<{}} ", row[i], width[i]) : row[i];
+    fmt::print("{}\n", line);
+  }
+}
+
 void print_status(const plan::LabStatus& s) {
   fmt::print("lab {}: {}{}, from {} (updated {})\n", s.state.lab, state::to_string(s.state.phase),
              s.state.sandbox ? " in the sandbox (host namespace " + s.state.host_netns + ")" : " on this host",
              s.state.topology_file, s.state.updated);
-  fmt::print("\n{:<12} {:<9} {:<15} {:<18} {:<16} {}\n", "NETWORK", "MODE", "BRIDGE", "SUBNET", "GATEWAY", "DHCP/DNS");
+  std::vector<std::vector<std::string>> networks{{"NETWORK", "MODE", "BRIDGE", "SUBNET", "GATEWAY", "DHCP/DNS"}};
   for (const auto& n : s.networks) {
     std::string dns = n.dnsmasq_pid ? fmt::format("dnsmasq pid {}, {} leases", n.dnsmasq_pid, n.leases.size())
-                                    : std::string(n.mode == "bridge" ? "from the LAN" : "-");
-    fmt::print("{:<12} {:<9} {:<15} {:<18} {:<16} {}\n", n.name, n.mode, !n.macvtap_on.empty() ? "macvtap on " + n.macvtap_on : n.bridge + (n.bridge_up ? "" : " (down)"),
-               n.subnet, n.gateway, dns);
+                                    : std::string(model::traits(n.mode).on_lan ? "from the LAN" : "-");
+    networks.push_back({n.name, model::to_string(n.mode),
+                        !n.macvtap_on.empty() ? "macvtap on " + n.macvtap_on : n.bridge + (n.bridge_up ? "" : " (down)"),
+                        n.subnet, n.gateway, dns});
   }
-  fmt::print("\n{:<12} {:<6} {:<6} {:<12} {:<18} {:<19} {}\n", "GUEST", "KIND", "NIC", "NETWORK", "ADDRESS", "MAC",
-             "LEASE");
+  fmt::print("\n");
+  print_table(networks);
+  // HOST SIDE: the kernel name of the NIC's host-side device, derived to fit 15 bytes (model/names.h).
+  std::vector<std::vector<std::string>> guests{
+      {"GUEST", "KIND", "NIC", "HOST SIDE", "NETWORK", "ADDRESS", "MAC", "LEASE"}};
   for (const auto& g : s.guests) {
     for (const auto& n : g.nics) {
       std::string address = n.address.empty() ? (g.present ? "(none)" : "(absent)") : n.address;
-      if (g.kind == "kvm") address = n.lease ? n.lease->ip.str() : "(inside the VM)";  // netlab sees only its tap
+      if (g.kind == model::GuestKind::kvm) address = n.lease ? n.lease->ip.str() : "(inside the VM)";  // netlab sees only its tap
       std::string lease = n.lease ? fmt::format("{} expires {}", n.lease->ip.str(), expires_in(n.lease->expiry))
-                                  : std::string(n.address_kind == "dhcp" ? "no lease" : n.address_kind);
-      fmt::print("{:<12} {:<6} {:<6} {:<12} {:<18} {:<19} {}\n", g.name, g.kind, n.nic, n.network, address, n.mac,
-                 lease);
+                                  : std::string(n.address_kind == model::AddressKind::dhcp ? "no lease" : model::to_string(n.address_kind));
+      guests.push_back({g.name, model::to_string(g.kind), n.nic, n.host_device.empty() ? "-" : n.host_device, n.network,
+                        address, n.mac, lease});
     }
   }
+  fmt::print("\n");
+  print_table(guests);
   if (s.drift.empty()) {
     fmt::print("\ndrift: none (the lab matches its file)\n");
   } else {

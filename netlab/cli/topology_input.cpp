@@ -12,6 +12,7 @@
 #include "netlab/model/loader.h"
 #include "netlab/model/names.h"
 #include "netlab/model/validator.h"
+#include "netlab/plan/running_lab.h"
 
 namespace netlab::cli {
 
@@ -48,11 +49,33 @@ bool names_a_file(const std::string& lab_or_file) {
 
 std::string lab_name_problem(const std::string& lab) {
   if (model::is_valid_name(lab)) return "";
-  return "invalid lab name '" + model::excerpt(lab) + "': " + model::kNameRuleHint;
+  return "invalid lab name '" + model::excerpt(lab) + "': " + model::kNameRule;
 }
 
 CLI::Validator lab_name_check() {
   return CLI::Validator([](std::string& lab) { return lab_name_problem(lab); }, "LAB", "lab name");
+}
+
+std::optional<LabOrFile> load_lab_or_file(const std::string& lab_or_file, const char* command, int* exit_code) {
+  if (names_a_file(lab_or_file)) {
+    auto input = load_valid_topology(lab_or_file, exit_code);
+    if (!input) return std::nullopt;
+    return LabOrFile{std::move(input->topology), std::nullopt};
+  }
+  if (!lab_name_from_argument(lab_or_file, exit_code)) return std::nullopt;  // invalid name: exit 2
+  auto lab = plan::running_lab(lab_or_file);
+  if (!lab) {
+    fmt::print(stderr, "netlab {}: {}\n", command, lab.error().message);
+    *exit_code = lab.error().bad_input ? kExitBadInput : kExitFailed;
+    return std::nullopt;
+  }
+  auto problems = model::validate(lab->topology);
+  if (!problems.empty()) {
+    fmt::print(stderr, "{}", model::format_all(problems));
+    *exit_code = kExitBadInput;
+    return std::nullopt;
+  }
+  return LabOrFile{std::move(lab->topology), std::move(lab->state)};
 }
 
 std::optional<std::string> lab_name_from_argument(const std::string& lab_or_file, int* exit_code) {

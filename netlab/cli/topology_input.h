@@ -7,6 +7,7 @@
 
 #include "netlab/model/topology.h"
 #include "netlab/model/validator.h"
+#include "netlab/state/lab_state.h"
 
 namespace netlab::cli {
 
@@ -32,6 +33,17 @@ bool names_a_file(const std::string& lab_or_file);
 std::string lab_name_problem(const std::string& lab);
 /// CLI11 check for LAB arguments: a usage error (exit 2) on lab_name_problem.
 CLI::Validator lab_name_check();
+
+/// A `LAB|FILE` argument read as a topology: a file (names_a_file) loaded and
+/// validated; a lab name (which must pass lab_name_problem), the running lab's copy (plan::running_lab), validated
+/// again, with its state.
+struct LabOrFile {
+  model::Topology topology;
+  std::optional<state::LabState> running;  // set when the argument named a running lab
+};
+/// On any problem prints it (prefixed "netlab <command>: " for a lab), sets
+/// *exit_code (2 for bad input, 1 otherwise) and returns nullopt.
+std::optional<LabOrFile> load_lab_or_file(const std::string& lab_or_file, const char* command, int* exit_code);
 
 /// `LAB|FILE` arguments: a file (names_a_file) names the lab in that file;
 /// anything else is a lab name, which must pass lab_name_problem. nullopt (exit

@@ -3,20 +3,17 @@
 
 #include "graphs/html_report.h"
 #include "graphs/lab_graph.h"
-#include "graphs/path_graph.h"
+#include "graphs/path_overlay.h"
 #include "graphs/render.h"
-#include "netlab/host/dnsmasq_conf.h"
-#include "netlab/host/lease_file.h"
+#include "netlab/cli/lab_live_data.h"
 #include "netlab/model/file_io.h"
-#include "netlab/model/loader.h"
-#include "netlab/state/lab_state.h"
-#include "netlab/state/paths.h"
+#include "netlab/plan/running_lab.h"
 #include "tracer/conntrack.h"
 
 namespace netlab::cli {
 namespace {
 
-void add_hops(const tracer::TracedPacket& p, const char* direction, int* index, uint64_t t0,
+void add_hops(const tracer::TracedPacket& p, model::Leg leg, int* index, uint64_t t0,
               graphs::TracedPath* out) {
   for (size_t i = 0; i < p.hops.size(); ++i) {
     const tracer::Hop& h = p.hops[i];
@@ -25,7 +22,8 @@ void add_hops(const tracer::TracedPacket& p, const char* direction, int* index, 
     g.role = h.role;
     g.netns = h.netns;
     g.device = h.device;
-    g.direction = direction;
+    g.friendly = h.friendly;
+    g.leg = leg;
     g.summary = i == 0 ? p.summary : "";
     g.change = h.change;
     g.time_us = h.t_ns >= t0 && t0 != 0 ? static_cast<long long>((h.t_ns - t0) / 1000) : -1;
@@ -49,40 +47,31 @@ graphs::TracedPath to_graph_path(const std::string& lab, const std::string& gues
   const tracer::TracedPacket* req = nullptr;
   const tracer::TracedPacket* rep = nullptr;
   for (const auto& p : packets) {
-    if (req == nullptr && p.kind == tracer::TracedPacket::Kind::kRequest) req = &p;
-    else if (req != nullptr && rep == nullptr && p.kind == tracer::TracedPacket::Kind::kReply) rep = &p;
+    if (req == nullptr && p.leg == model::Leg::request) req = &p;
+    else if (req != nullptr && rep == nullptr && p.leg == model::Leg::reply) rep = &p;
   }
   if (req == nullptr) return path;
   path.summary = req->summary;
   int index = 0;
   uint64_t t0 = req->hops.empty() ? 0 : req->hops.front().t_ns;
-  add_hops(*req, "out", &index, t0, &path);
+  add_hops(*req, model::Leg::request, &index, t0, &path);
   if (rep != nullptr) {
     if (rep->hops.empty() && rep->dropped && !path.hops.empty()) {
       // A missing reply: the drop belongs to where the request ended.
       path.hops.back().dropped = true;
       path.hops.back().drop_cause = rep->drop_cause;
     }
-    add_hops(*rep, "back", &index, t0, &path);
+    add_hops(*rep, model::Leg::reply, &index, t0, &path);
   }
   return path;
 }
 
 Status write_trace_figures(const std::string& lab, const graphs::TracedPath& path, const tracer::LiveResult& res,
                            const std::string& command, const FigureFiles& files) {
-  auto text = state::read_lab_file(lab, "topology.yaml");
-  if (!text) return Error{"no topology.yaml in the run directory of " + lab};
-  auto loaded = model::load_string(*text, state::lab_dir(lab) + "/topology.yaml");
-  if (!loaded.ok()) return Error{"the run directory's topology.yaml of " + lab + " does not load"};
-  graphs::LiveData live;
-  if (auto st = state::read_state(lab)) live.sandbox = st->sandbox;
-  for (const auto& net : loaded.topology.networks) {
-    if (!net.dhcp) continue;
-    auto leases = host::read_leases(host::dnsmasq_files(state::lab_dir(lab), net.name).leases);
-    if (!leases) continue;
-    for (const auto& lease : *leases) live.leases[lease.mac.str()] = lease.ip.str();
-  }
-  graphs::Diagram lab_diagram = graphs::build_lab_diagram(loaded.topology, live);
+  auto running = plan::running_lab(lab);
+  if (!running) return running.error();
+  const graphs::LiveData live = lab_live_data(running->state, running->topology);
+  graphs::Diagram lab_diagram = graphs::build_lab_diagram(running->topology, live);
   graphs::PathDiagram overlay = graphs::overlay_path(lab_diagram, path);
   graphs::Engine engine = graphs::default_engine(overlay.diagram);
   auto render_to = [&](const std::string& file, graphs::Format format) -> Status {

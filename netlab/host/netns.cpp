@@ -236,4 +236,10 @@ Status in_netns(const std::string& name, const std::function<void()>& body) {
   return run_in_netns_fd(*fd, name, body);
 }
 
+std::string current_netns_id() {
+  char buf[64] = {};
+  ssize_t n = ::readlink("/proc/thread-self/ns/net", buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
 }  // namespace netlab::host

@@ -60,6 +60,10 @@ std::string netns_identity(const std::string& name);
 /// The names under /run/netns, sorted.
 std::vector<std::string> list_netns();
 
+/// The identity of the calling thread's network namespace, as the kernel
+/// names it ("net:[4026531840]"); "" when it cannot be read.
+std::string current_netns_id();
+
 /// An open fd of a network namespace, closed on destruction. Move-only.
 class NetnsFd {
  public:

@@ -1,12 +1,42 @@
 #include "netlab/model/hopmap.h"
 
+#include <stdexcept>
+
 #include <nlohmann/json.hpp>
 
 #include "netlab/model/file_io.h"
+#include "netlab/model/names.h"
 
 namespace netlab::model {
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Hop, role, netns, device)
+// Roles and modes travel as their names; an unknown name fails the parse.
+template <typename E>
+void enum_to_json(nlohmann::json& j, E v) {
+  j = to_string(v);
+}
+template <typename E>
+void enum_from_json(const nlohmann::json& j, E* v, const char* what) {
+  const auto& name = j.get_ref<const std::string&>();
+  auto parsed = from_name<E>(name);
+  if (!parsed) throw std::invalid_argument(std::string("unknown ") + what + " \"" + name + "\"");
+  *v = *parsed;
+}
+void to_json(nlohmann::json& j, HopRole v) { enum_to_json(j, v); }
+void from_json(const nlohmann::json& j, HopRole& v) { enum_from_json(j, &v, "role"); }
+void to_json(nlohmann::json& j, NetworkMode v) { enum_to_json(j, v); }
+void from_json(const nlohmann::json& j, NetworkMode& v) { enum_from_json(j, &v, "mode"); }
+
+// By hand: "friendly" is optional, so hop maps written before it still load.
+void to_json(nlohmann::json& j, const Hop& h) {
+  j = {{"role", h.role}, {"netns", h.netns}, {"device", h.device}};
+  if (!h.friendly.empty()) j["friendly"] = h.friendly;
+}
+void from_json(const nlohmann::json& j, Hop& h) {
+  j.at("role").get_to(h.role);
+  j.at("netns").get_to(h.netns);
+  j.at("device").get_to(h.device);
+  h.friendly = j.value("friendly", std::string());
+}
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(NicPath, guest, nic, network, mode, mac, address, hops)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(HopMap, lab, nics)
 
@@ -23,18 +53,33 @@ bool hopmap_from_json(const std::string& text, HopMap* map, std::string* err) {
   } catch (const nlohmann::json::exception& e) {
     *err = std::string("hop map: ") + e.what();
     return false;
+  } catch (const std::invalid_argument& e) {
+    *err = std::string("hop map: ") + e.what();
+    return false;
   }
 }
 
-const Hop* find_hop(const NicPath& nic, std::string_view role) {
+std::string hop_label(const Hop& hop) { return with_friendly(hop.device, hop.friendly); }
+
+const Hop* find_hop(const NicPath& nic, HopRole role) {
   for (const auto& h : nic.hops)
     if (h.role == role) return &h;
   return nullptr;
 }
 
 const Hop* switch_hop(const NicPath& nic) {
-  const Hop* hop = find_hop(nic, "bridge");
-  return hop ? hop : find_hop(nic, "ovs");
+  for (const auto& h : nic.hops)
+    if (is_switch(h.role)) return &h;
+  return nullptr;
+}
+
+Result<HopMap> read_hopmap_file(const std::string& path) {
+  auto text = read_file_bounded(path);  // stops at 16 MiB, as hopmap_from_json would refuse more
+  if (!text) return Error{"cannot read " + path + ": " + text.error().message, true};
+  HopMap map;
+  std::string err;
+  if (!hopmap_from_json(*text, &map, &err)) return Error{path + ": " + err};
+  return map;
 }
 
 }  // namespace netlab::model

@@ -11,24 +11,35 @@
 //     "guest": "g1", "nic": "eth0", "network": "default", "mode": "nat",
 //     "mac": "52:54:00:..", "address": "192.168.122.57/24",   // "" when unknown
 //     "hops": [ {"role": "guest-nic", "netns": "nat-g1",   "device": "eth0"},
-//               {"role": "veth",      "netns": "nat-host", "device": "nat-g1-0"},
-//               {"role": "bridge",    "netns": "nat-host", "device": "nat-default"},
+//               {"role": "veth",      "netns": "nat-host", "device": "nat-g1-0", "friendly": "g1:eth0"},
+//               {"role": "bridge",    "netns": "nat-host", "device": "nat-default", "friendly": "network default"},
 //               {"role": "nat",       "netns": "nat-host", "device": ""},
 //               {"role": "uplink",    "netns": "nat-host", "device": "uplink"},
 //               {"role": "upstream",  "netns": "nat-wan",  "device": "wan0"} ] } ]
 // }
 // Roles, in path order: guest-nic, veth | tap | macvtap, bridge | ovs, route | nat
 // (a point, no device: where forwarding or masquerade happens), uplink, upstream.
+// "friendly" (optional, absent in hop maps written before it): what the user
+// calls a device whose kernel name netlab derived (model/names.h) — "g1:eth0"
+// for a guest NIC's host side, "network default" for a bridge.
+// In memory roles and modes are enums (vocabulary.h); their spellings are those
+// of vocabulary.cpp's name tables, and reading rejects any other.
 #include <string>
-#include <string_view>
 #include <vector>
+
+#include "netlab/model/result.h"
+#include "netlab/model/vocabulary.h"
 
 namespace netlab::model {
 
+/// The hop map's file name, in a lab's run directory and in a capture set.
+inline constexpr const char* kHopMapFile = "hopmap.json";
+
 struct Hop {
-  std::string role;
+  HopRole role = HopRole::unknown;
   std::string netns;   // "" = the root namespace
   std::string device;  // "" for route/nat points
+  std::string friendly;  // "" when the device name is the user's own (model/names.h)
   bool operator==(const Hop&) const = default;
 };
 
@@ -36,7 +47,7 @@ struct NicPath {
   std::string guest;
   std::string nic;
   std::string network;
-  std::string mode;
+  NetworkMode mode = NetworkMode::nat;
   std::string mac;
   std::string address;
   std::vector<Hop> hops;
@@ -49,14 +60,21 @@ struct HopMap {
   bool operator==(const HopMap&) const = default;
 };
 
-/// The first hop of `nic` with role `role` ("tap", "guest-nic", ...), or nullptr.
-const Hop* find_hop(const NicPath& nic, std::string_view role);
+/// The first hop of `nic` with role `role`, or nullptr.
+const Hop* find_hop(const NicPath& nic, HopRole role);
 /// The NIC's switch: its "bridge" or "ovs" hop; nullptr on a macvtap network.
 const Hop* switch_hop(const NicPath& nic);
+
+/// "<friendly> (<device>)" or the device alone: how a hop is shown to a user.
+std::string hop_label(const Hop& hop);
 
 /// Serialises to the JSON above (two-space indented).
 std::string hopmap_to_json(const HopMap& map);
 /// Parses the JSON above; on failure returns false and sets *err to a sentence.
 bool hopmap_from_json(const std::string& text, HopMap* map, std::string* err);
+/// Reads and parses the hop map file at `path`: the one reader of hopmap.json
+/// (a lab's, a capture set's). An Error with bad_input set when the file cannot
+/// be read (there is no such lab or set), without it when it does not parse.
+Result<HopMap> read_hopmap_file(const std::string& path);
 
 }  // namespace netlab::model

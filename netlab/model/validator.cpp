@@ -4,6 +4,7 @@
 #include <map>
 #include <tuple>
 
+#include "netlab/model/mode_traits.h"
 #include "netlab/model/names.h"
 #include "netlab/model/suggest.h"
 
@@ -14,7 +15,7 @@ constexpr int kMinMtu = 68;
 constexpr int kMaxMtu = 65535;
 constexpr int kMinVlan = 1;
 constexpr int kMaxVlan = 4094;
-const char* const kNameHint = kNameRuleHint;
+const char* const kNameHint = kNameRule;
 
 // What the kernel accepts as an interface name, apart from the length.
 bool is_valid_ifname(const std::string& name) {
@@ -47,6 +48,14 @@ bool is_valid_dhcp_hostname(const std::string& name) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
            c == '.';
   });
+}
+
+// "invalid lab name 'x'", or "lab name 'x...' is 41 characters, longer than 40": why a name breaks the rule.
+std::string name_problem(const std::string& what, const std::string& name) {
+  if (name.size() > kMaxName)
+    return what + " name " + quoted(name) + " is " + std::to_string(name.size()) + " characters, longer than " +
+           std::to_string(kMaxName);
+  return "invalid " + what + " name " + quoted(name);
 }
 
 // Collects diagnostics for one validate() call.
@@ -98,7 +107,7 @@ std::vector<Diagnostic> Checker::run() {
 
 void Checker::lab() {
   if (!is_valid_name(topo_.name))
-    add(topo_.pos.at("name"), "invalid lab name " + quoted(topo_.name), kNameHint);
+    add(topo_.pos.at("name"), name_problem("lab", topo_.name), kNameHint);
   if (!topo_.host.uplink.empty())
     check_ifname(topo_.host.uplink, "uplink", topo_.host.pos.at("uplink"), "name an existing host NIC, e.g. eth0");
 }
@@ -151,20 +160,17 @@ void Checker::claim_ip(const Network& net, Ipv4 ip, const std::string& subject, 
 
 void Checker::network(const Network& net) {
   const std::string where = "network " + quoted(net.name);
-  if (!is_valid_name(net.name)) add(net.pos.node, "invalid network name " + quoted(net.name), kNameHint);
+  if (!is_valid_name(net.name)) add(net.pos.node, name_problem("network", net.name), kNameHint);
 
-  bool has_bridge = !(net.mode == NetworkMode::bridge && net.attach == Attach::macvtap);
-  if (has_bridge && net.bridge.empty()) {
-    check_ifname(bridge_name(topo_, net), "bridge name", net.pos.node,
-                 "set 'bridge:' to a shorter name, or shorten the lab or network name");
-  } else if (!net.bridge.empty()) {
-    check_ifname(net.bridge, "bridge name", net.pos.at("bridge"), "choose a shorter 'bridge:' name");
-  }
+  // A derived bridge name always fits (names.h); one given with 'bridge:' is used as given, so it is checked.
+  if (!net.bridge.empty())
+    check_ifname(net.bridge, "bridge name", net.pos.at("bridge"),
+                 "choose a shorter 'bridge:' name, or drop 'bridge:' and netlab derives one that fits");
 
   if (net.mtu < kMinMtu || net.mtu > kMaxMtu)
     add(net.pos.at("mtu"), "mtu " + std::to_string(net.mtu) + " is out of range 68..65535");
 
-  if (net.mode == NetworkMode::bridge) {
+  if (traits(net.mode).on_lan) {
     if (net.uplink.empty())
       add(net.pos.node, "bridge-mode " + where + " needs an 'uplink'",
           "name the host NIC that leads to the LAN, e.g. 'uplink: eth1'");
@@ -194,7 +200,7 @@ void Checker::network(const Network& net) {
     add(net.pos.at("subnet"), "subnet " + subnet.str() + " has host bits set",
         "did you mean " + subnet.block().str() + "?");
   subnet_range(net, subnet);
-  if (net.mode != NetworkMode::bridge && subnet.prefix > 30)
+  if (traits(net.mode).netlab_subnet && subnet.prefix > 30)
     add(net.pos.at("subnet"), "subnet " + subnet.block().str() + " is too small for a gateway and guests",
         "use a prefix of /30 or shorter, e.g. /24");
   if (net.gateway) {
@@ -202,7 +208,7 @@ void Checker::network(const Network& net) {
     if (check_host_address(*net.gateway, subnet, "gateway " + net.gateway->str(), gw_pos))
       claim_ip(net, *net.gateway, "gateway " + net.gateway->str(), "the gateway of " + where, gw_pos);
   }
-  if (net.dhcp && net.mode != NetworkMode::bridge) dhcp(net, subnet);
+  if (net.dhcp && serves_dhcp(net.mode)) dhcp(net, subnet);
 }
 
 void Checker::subnet_range(const Network& net, const Cidr& subnet) {
@@ -269,16 +275,16 @@ void Checker::overlaps() {
 
 void Checker::shared_devices() {
   // Two networks cannot own one bridge, and one NIC can be enslaved to one bridge only.
+  // Derived names avoid the given ones and each other (DeviceNames); given ones can still meet.
   std::map<std::string, std::string> bridges, enslaved;
   for (const auto& net : topo_.networks) {
-    bool has_bridge = !(net.mode == NetworkMode::bridge && net.attach == Attach::macvtap);
-    if (has_bridge) {
-      auto [it, inserted] = bridges.emplace(bridge_name(topo_, net), net.name);
+    if (has_bridge(net) && !net.bridge.empty()) {
+      auto [it, inserted] = bridges.emplace(net.bridge, net.name);
       if (!inserted)
         add(net.pos.fields.count("bridge") ? net.pos.at("bridge") : net.pos.node,
             "bridge " + quoted(it->first) + " is already used by network " + quoted(it->second));
     }
-    if (net.mode == NetworkMode::bridge && net.attach == Attach::bridge && !net.uplink.empty()) {
+    if (traits(net.mode).on_lan && has_bridge(net) && !net.uplink.empty()) {
       auto [it, inserted] = enslaved.emplace(net.uplink, net.name);
       if (!inserted)
         add(net.pos.at("uplink"), "uplink " + quoted(net.uplink) + " is already bridged by network " +
@@ -290,15 +296,7 @@ void Checker::shared_devices() {
 
 void Checker::guest(const Guest& g) {
   const std::string where = "guest " + quoted(g.name);
-  if (!is_valid_name(g.name)) add(g.pos.node, "invalid guest name " + quoted(g.name), kNameHint);
-  if (!g.nics.empty()) {
-    std::string longest = host_nic_name(topo_, g, g.nics.size() - 1);
-    if (longest.size() > kMaxIfName)
-      add(g.pos.node,
-          "host-side device name " + quoted(longest) + " of " + where + " is " + std::to_string(longest.size()) +
-              " bytes, longer than the kernel's limit of 15",
-          "it is '<lab>-<guest>-<nic>'; shorten the lab or guest name");
-  }
+  if (!is_valid_name(g.name)) add(g.pos.node, name_problem("guest", g.name), kNameHint);
   if (g.kind == GuestKind::netns) {
     for (const char* key : {"vcpus", "memory", "disk"})
       if (g.pos.fields.count(key))
@@ -350,7 +348,7 @@ void Checker::nic(const Guest& g, const Nic& n, size_t index) {
   if (n.vlan && net->switch_kind != SwitchKind::ovs)
     add(n.pos.at("vlan"), "'vlan' needs an ovs network; network " + quoted(net->name) + " uses a linux bridge",
         "set 'switch: ovs' on network " + quoted(net->name));
-  if (n.address_kind == AddressKind::dhcp && net->mode != NetworkMode::bridge && !net->dhcp)
+  if (n.address_kind == AddressKind::dhcp && serves_dhcp(net->mode) && !net->dhcp)
     add(n.pos.at("address"), who + " uses dhcp but network " + quoted(net->name) + " has no 'dhcp'",
         "add a 'dhcp:' section to network " + quoted(net->name) + ", or give the nic a static 'address:'");
   if (n.address_kind == AddressKind::static_cidr && n.address) static_address(*net, n, who);

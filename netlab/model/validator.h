@@ -15,11 +15,12 @@ struct ValidateOptions {
   std::vector<std::pair<Cidr, std::string>> taken;
 };
 
-/// Checks names (interface names <= 15 bytes), subnets (none in a reserved range:
-/// "this network", loopback, link-local, multicast, class E; none overlapping
+/// Checks names (the name rule of names.h; interface names given in the file <= 15
+/// bytes, derived ones always fit), subnets (none in a reserved range: "this
+/// network", loopback, link-local, multicast, class E; none overlapping
 /// options.taken), gateways, DHCP ranges and static hosts (names dnsmasq can
-/// take), overlaps, duplicate MACs/IPs, references to networks, and mode-specific
-/// requirements. Empty result = valid.
+/// take), overlaps, duplicate MACs/IPs, references to networks, and
+/// mode-specific requirements. Empty result = valid.
 std::vector<Diagnostic> validate(const Topology& topology, const ValidateOptions& options = {});
 
 }  // namespace netlab::model

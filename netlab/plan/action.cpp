@@ -24,7 +24,8 @@ struct Describe {
     return "create macvtap " + a.name + " on " + a.lower + " in " + where(a.netns) + (a.mac ? " (" + a.mac->str() + ")" : "");
   }
   std::string operator()(const SetMaster& a) {
-    return "attach " + a.name + " to bridge " + a.master + " in " + where(a.netns);
+    return "attach " + a.name + " to bridge " + a.master + " in " + where(a.netns) +
+           (a.uplink ? " (its addresses and routes move to the bridge)" : "");
   }
   std::string operator()(const SetUp& a) { return "bring up " + a.name + " in " + where(a.netns); }
   std::string operator()(const AddAddress& a) {

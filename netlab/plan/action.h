@@ -62,10 +62,12 @@ struct CreateMacvtap {
   std::optional<model::Mac> mac;
   std::string alias;
 };
-/// Enslaves `name` to bridge `master`. When `name` holds IPv4 addresses (a host
-/// NIC joining a bridge-mode network) they and the routes through it move to the bridge.
+/// Enslaves `name` to bridge `master`. For a host NIC joining a bridge-mode
+/// network (`uplink`), its addresses and routes move to the bridge with it, as
+/// one step recorded in the journal first (host/uplink_move.h).
 struct SetMaster {
   std::string netns, name, master;
+  bool uplink = false;
 };
 struct SetUp {
   std::string netns, name;

@@ -7,6 +7,7 @@
 
 #include "netlab/host/dnsmasq_conf.h"
 #include "netlab/host/netns.h"
+#include "netlab/host/uplink_move.h"
 #include "netlab/plan/teardown.h"
 
 namespace netlab::plan {
@@ -166,25 +167,15 @@ class Executor {
     if (auto it = folded_.find({a.netns, a.name}); it != folded_.end() && it->second.master == a.master) return {};
     touched(a.netns, a.name);
     touched(a.netns, a.master);
-    // A host NIC joining a bridge hands its addresses and routes to the bridge,
-    // so the host stays reachable (libvirt's "bridged" set-up done by hand).
-    auto addresses = host_.addresses(a.netns, a.name);
-    if (!addresses) return addresses.error();
-    std::vector<host::RouteInfo> moved_routes;
-    if (!addresses->empty()) {
-      auto routes = host_.routes(a.netns);
-      if (!routes) return routes.error();
-      for (const auto& r : *routes)
-        if (r.dev == a.name && r.gateway) moved_routes.push_back(r);
-      for (const auto& cidr : *addresses)
-        if (auto st = host_.add_address(a.netns, a.master, cidr); !st) return st;
-    }
-    if (auto st = host_.set_master(a.netns, a.name, a.master); !st) return st;
-    for (const auto& cidr : *addresses)
-      if (auto st = host_.del_address(a.netns, a.name, cidr); !st) return st;
-    for (const auto& r : moved_routes)
-      if (auto st = host_.add_route(a.netns, {r.dest, r.gateway, a.master, r.metric}); !st) return st;
-    return {};
+    if (!a.uplink) return host_.set_master(a.netns, a.name, a.master);
+    // A host NIC joining a bridge hands all its addresses and routes to it, so
+    // the host stays reachable; what it held is journalled first, so a
+    // rollback, `down` or `gc` after a crash gives it back exactly.
+    auto snapshot = host_.snapshot_uplink(a.netns, a.name, a.master);
+    if (!snapshot) return snapshot.error();
+    if (auto st = will_create({ObjectKind::uplink, a.netns, a.name, host::uplink_snapshot_to_json(*snapshot)}); !st)
+      return st;
+    return host_.move_uplink(a.netns, *snapshot);
   }
 
   Status step(const SetUp& a) {

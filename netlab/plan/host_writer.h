@@ -45,6 +45,7 @@
 #include "netlab/host/dnsmasq_conf.h"
 #include "netlab/host/netlink.h"
 #include "netlab/host/nft.h"
+#include "netlab/host/uplink_move.h"
 #include "netlab/model/address.h"
 #include "netlab/model/result.h"
 
@@ -96,14 +97,23 @@ class HostWriter {
   virtual Status settle(const std::string& netns, const std::string& name) = 0;
 
   // ---- Addresses and routes ---------------------------------------------
-  /// IPv4 addresses on `device`.
-  virtual Result<std::vector<model::Cidr>> addresses(const std::string& netns, const std::string& device) = 0;
-  /// The IPv4 routes of the main table.
-  virtual Result<std::vector<host::RouteInfo>> routes(const std::string& netns) = 0;
   virtual Status add_address(const std::string& netns, const std::string& device, const model::Cidr& address) = 0;
-  /// Removes the address; the kernel drops the routes that needed it.
-  virtual Status del_address(const std::string& netns, const std::string& device, const model::Cidr& address) = 0;
   virtual Status add_route(const std::string& netns, const host::RouteSpec& route) = 0;
+
+  // ---- Uplinks (host/uplink_move.h) -------------------------------------
+  /// What host NIC `nic` holds now (every address and route through it), to
+  /// move to `bridge`; a fresh read. An Error when a route through it cannot
+  /// be recreated (several next hops): nothing may be moved then.
+  virtual Result<host::UplinkSnapshot> snapshot_uplink(const std::string& netns, const std::string& nic,
+                                                       const std::string& bridge) = 0;
+  /// Enslaves the snapshot's NIC to its bridge, moving every address and route
+  /// to the bridge (the default route replaced, never missing). On an Error
+  /// the NIC has its addresses and routes again (the message says if not).
+  virtual Status move_uplink(const std::string& netns, const host::UplinkSnapshot& snapshot) = 0;
+  /// Gives the NIC back what the snapshot holds and takes it out of the
+  /// bridge; idempotent ("already restored" is success); success when the
+  /// NIC is gone. An Error lists what could not be restored.
+  virtual Status restore_uplink(const std::string& netns, const host::UplinkSnapshot& snapshot) = 0;
 
   // ---- nftables ---------------------------------------------------------
   /// Replaces table inet `table` atomically with `ruleset`, a text that deletes

@@ -7,9 +7,11 @@
 #include <set>
 
 #include "netlab/host/dnsmasq.h"
+#include "netlab/host/dnsmasq_facts.h"
 #include "netlab/host/netns.h"
 #include "netlab/host/process.h"
 #include "netlab/model/loader.h"
+#include "netlab/model/mode_traits.h"
 #include "netlab/model/names.h"
 #include "netlab/plan/desired.h"
 #include "netlab/plan/planner.h"
@@ -21,38 +23,12 @@
 namespace netlab::plan {
 namespace {
 
-constexpr const char* kTopologyCopy = "topology.yaml";
-constexpr const char* kHopMapFile = "hopmap.json";
-
-/// On a real host, refuses what would cut the host off: enslaving the NIC that
-/// carries the default route (without --force), or a lab subnet overlapping a
-/// route the host already has. Reads only.
-Status preflight_real_host(const model::Topology& topo, bool force, Sockets& sockets) {
-  auto nl = sockets.netlink("");
-  if (!nl) return nl.error();
-  auto routes = (*nl)->list_routes();
-  if (!routes) return routes.error();
-  for (const auto& net : topo.networks) {
-    for (const auto& r : *routes) {
-      if (net.mode == model::NetworkMode::bridge && net.attach == model::Attach::bridge && !r.dest &&
-          r.dev == net.uplink && !force)
-        return Error{"network " + net.name + " would enslave " + net.uplink +
-                     ", which carries the host's default route; the host would lose its connection while "
-                     "the bridge takes over. Use --force to do it anyway, or --sandbox to try it safely"};
-      if (net.subnet && r.dest && r.dest->prefix > 0 && r.dest->block().overlaps(net.subnet->block()) &&
-          r.dev != model::bridge_name(topo, net))
-        return Error{"network " + net.name + " subnet " + net.subnet->block().str() + " overlaps the host route " +
-                     r.dest->block().str() + " on " + r.dev};
-    }
-  }
-  return {};
-}
 
 /// The hop map with each DHCP NIC's current address read from its guest.
 model::HopMap hop_map_with_addresses(const model::Topology& topo, const Target& target, Sockets& sockets) {
   model::HopMap map = hop_map(topo, target);
   for (auto& nic : map.nics) {
-    if (!nic.address.empty() || nic.hops.empty() || nic.hops.front().role != "guest-nic") continue;
+    if (!nic.address.empty() || nic.hops.empty() || nic.hops.front().role != model::HopRole::guest_nic) continue;
     const auto& first = nic.hops.front();
     auto nl = sockets.netlink(first.netns);
     if (!nl) continue;
@@ -86,24 +62,42 @@ Status check_namespace_ownership(const model::Topology& topo, const std::vector<
   return {};
 }
 
+/// A real-host lab acts on the namespace that was "the host" when it was built
+/// (its journal calls it ""): from any other, down would restore another
+/// host's sysctls and uplink. Refused, so `gc` leaves such a lab alone.
+Status other_host(const std::optional<state::LabState>& st) {
+  if (!st || st->sandbox || st->host_netns_id.empty()) return {};
+  const std::string here = host::current_netns_id();
+  if (here == st->host_netns_id) return {};
+  return Error{"lab '" + st->lab + "' was built on the host of network namespace " + st->host_netns_id +
+               ", and this is " + here + "; run netlab in that namespace"};
+}
+
 }  // namespace
 
 Target target_for(const std::string& lab, bool sandbox) {
   return Target{sandbox, sandbox ? model::sandbox_host_namespace(lab) : "", state::lab_dir(lab)};
 }
 
-Result<model::Topology> lab_topology(const std::string& lab) {
-  auto text = state::read_lab_file(lab, kTopologyCopy);
-  if (!text) return Error{"no lab named '" + lab + "' (nothing in " + state::lab_dir(lab) + ")"};
-  auto loaded = model::load_string(*text, state::lab_dir(lab) + "/" + kTopologyCopy);
-  if (!loaded.ok()) return Error{"the lab's copy of its topology no longer loads:\n" + model::format_all(loaded.diagnostics)};
-  return loaded.topology;
+Result<Target> resolve_target(const model::Topology& topology, bool sandbox, Sockets& sockets, UplinkChoice* choice) {
+  Target target = target_for(topology.name, sandbox);
+  auto found = choose_uplink(topology, sandbox, sockets);
+  if (!found) return found.error();
+  target.uplink = found->device;
+  if (choice) *choice = *found;
+  return target;
 }
 
-Result<std::vector<Action>> plan_up(const model::Topology& topology, bool sandbox) {
+Result<PlanResult> plan_up(const model::Topology& topology, bool sandbox, bool force) {
   Sockets sockets;
+  PlanResult result;
+  auto target = resolve_target(topology, sandbox, sockets, &result.uplink);
+  if (!target) return target.error();
+  if (!sandbox)
+    if (auto st = check_real_host(topology, force, sockets); !st) return st.error();
   SystemObserved observed(sockets);
-  return make(topology, target_for(topology.name, sandbox), observed);
+  result.steps = make(topology, *target, observed);
+  return result;
 }
 
 Result<UpResult> up(const model::Topology& topo, const std::string& file, const std::string& file_text,
@@ -114,17 +108,22 @@ Result<UpResult> up(const model::Topology& topo, const std::string& file, const 
   if (previous && previous->sandbox != options.sandbox)
     return Error{"lab '" + topo.name + "' already runs " + (previous->sandbox ? "in the sandbox" : "on the real host") +
                  "; take it down first (netlab down " + topo.name + ")"};
+  if (auto other = other_host(previous); !other) return other.error();
   const bool fresh = !previous && state::read_journal(topo.name).empty();
-  const Target target = target_for(topo.name, options.sandbox);
   Sockets sockets;
+  UplinkChoice uplink;
+  auto resolved = resolve_target(topo, options.sandbox, sockets, &uplink);
+  if (!resolved) return resolved.error();
+  const Target target = *resolved;
   if (!options.sandbox)
-    if (auto st = preflight_real_host(topo, options.force, sockets); !st) return st.error();
+    if (auto st = check_real_host(topo, options.force, sockets); !st) return st.error();
 
   std::error_code ec;
   state::LabState st{topo.name, std::filesystem::absolute(file, ec).string(), options.sandbox, target.host_netns,
-                     state::Phase::building, static_cast<int>(::getpid()), "", ""};
+                     state::Phase::building, static_cast<int>(::getpid()), "", "",
+                     options.sandbox ? "" : host::current_netns_id()};
   if (auto w = state::write_state(st); !w) return w.error();
-  if (auto w = state::write_lab_file(topo.name, kTopologyCopy, file_text); !w) return w.error();
+  if (auto w = state::write_lab_file(topo.name, state::kTopologyCopy, file_text); !w) return w.error();
   auto journal = state::Journal::open(topo.name);
   if (!journal) return journal.error();
 
@@ -156,10 +155,11 @@ Result<UpResult> up(const model::Topology& topo, const std::string& file, const 
     return applied.error();
   }
   UpResult result;
+  result.uplink = uplink;
   for (const auto& s : steps) result.steps.push_back(describe(s));
   result.leases = std::move(applied->leases);
   result.hop_map = hop_map_with_addresses(topo, target, sockets);
-  if (auto w = state::write_lab_file(topo.name, kHopMapFile, model::hopmap_to_json(result.hop_map)); !w)
+  if (auto w = state::write_lab_file(topo.name, model::kHopMapFile, model::hopmap_to_json(result.hop_map)); !w)
     return w.error();
   st.phase = state::Phase::ready;
   if (auto w = state::write_state(st); !w) return w.error();
@@ -170,6 +170,7 @@ Result<TeardownReport> down(const std::string& lab) {
   auto lock = state::LabLock::acquire(lab);
   if (!lock) return lock.error();
   auto st = state::read_state(lab);
+  if (auto other = other_host(st); !other) return other.error();
   auto objects = state::read_journal(lab);
   if (!st && objects.empty()) {
     (*lock)->remove_on_release();
@@ -233,8 +234,9 @@ Result<GcResult> gc() {
     auto links = (*nl)->list_links();
     if (!links) continue;
     for (const auto& l : *links) {
-      if (l.alias.rfind("netlab:", 0) != 0) continue;
-      std::string lab = l.alias.substr(7);
+      auto tagged = model::lab_of_alias(l.alias);
+      if (!tagged) continue;
+      const std::string& lab = *tagged;
       if (known.count(lab) || std::filesystem::exists(state::lab_dir(lab))) continue;
       orphans.push_back({state::ObjectKind::netns, "", ns, ""});
       orphan_labs.insert(lab);
@@ -265,43 +267,41 @@ Result<GcResult> gc() {
 }
 
 Result<LabStatus> status(const std::string& lab) {
-  auto st = state::read_state(lab);
-  if (!st) return Error{"no lab named '" + lab + "'"};
-  auto topo = lab_topology(lab);
-  if (!topo) return topo.error();
+  auto running = running_lab(lab);
+  if (!running) return running.error();
+  const state::LabState* st = &running->state;
+  const model::Topology* topo = &running->topology;
   LabStatus out;
   out.state = *st;
-  const Target target = target_for(lab, st->sandbox);
   Sockets sockets;
+  // The uplink as `up` found it; a host that lost its route since still shows the lab.
+  Target target = target_for(lab, st->sandbox);
+  if (auto resolved = resolve_target(*topo, st->sandbox, sockets)) target = *resolved;
   SystemObserved observed(sockets);
-  std::map<std::string, host::Lease> lease_by_mac;
+  const std::map<std::string, host::Lease> lease_by_mac = lab_leases(lab, *topo);
+  const model::DeviceNames names(*topo);
   for (const auto& net : topo->networks) {
     NetworkStatus ns;
     ns.name = net.name;
-    ns.mode = model::to_string(net.mode);
+    ns.mode = net.mode;
     ns.subnet = net.subnet ? net.subnet->block().str() : "";
-    if (auto gw = gateway_of(net)) ns.gateway = gw->str();
-    if (net.mode == model::NetworkMode::bridge && net.attach == model::Attach::macvtap) {
+    if (auto gw = model::gateway(net)) ns.gateway = gw->str();
+    if (model::uses_macvtap(net)) {
       ns.macvtap_on = net.uplink;  // no bridge at all
     } else {
-      ns.bridge = model::bridge_name(*topo, net);
+      ns.bridge = names.bridge(net);
       auto link = observed.link(target.host_netns, ns.bridge);
       ns.bridge_up = link && link->up;
     }
     auto files = host::dnsmasq_files(target.run_dir, net.name);
     if (auto pid = host::pid_running_conf(files.pid, files.conf)) ns.dnsmasq_pid = *pid;
-    if (auto leases = host::read_leases(files.leases)) ns.leases = leases.value();
-    for (const auto& l : ns.leases) lease_by_mac[l.mac.str()] = l;
+    ns.leases = host::network_leases(target.run_dir, net.name);
     out.networks.push_back(std::move(ns));
   }
-  // Bridge-mode guests lease from the sandbox LAN's dnsmasq.
-  auto lan_files = host::dnsmasq_files(target.run_dir, "office-lan");
-  if (auto leases = host::read_leases(lan_files.leases))
-    for (const auto& l : leases.value()) lease_by_mac[l.mac.str()] = l;
   for (const auto& guest : topo->guests) {
     GuestStatus gs;
     gs.name = guest.name;
-    gs.kind = model::to_string(guest.kind);
+    gs.kind = guest.kind;
     gs.netns = guest.kind == model::GuestKind::netns ? model::guest_namespace(*topo, guest) : "";
     gs.present = gs.netns.empty() ? true : observed.netns_exists(gs.netns);
     for (size_t i = 0; i < guest.nics.size(); ++i) {
@@ -309,10 +309,12 @@ Result<LabStatus> status(const std::string& lab) {
       NicStatus n;
       n.nic = model::guest_nic_name(nic, i);
       n.network = nic.network;
+      const model::Network* net = topo->find_network(nic.network);
+      const bool macvlan = net && net->mode == model::NetworkMode::bridge && net->attach == model::Attach::macvtap &&
+                           guest.kind == model::GuestKind::netns;
+      if (!macvlan) n.host_device = names.host_nic(guest, i);
       n.mac = nic.mac ? nic.mac->str() : "";
-      n.address_kind = nic.address_kind == model::AddressKind::dhcp
-                           ? "dhcp"
-                           : nic.address_kind == model::AddressKind::none ? "none" : "static";
+      n.address_kind = nic.address_kind;
       if (!gs.netns.empty() && gs.present) {
         auto addrs = observed.addresses(gs.netns, n.nic);
         if (!addrs.empty()) n.address = addrs.front().str();

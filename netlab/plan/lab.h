@@ -12,18 +12,26 @@
 #include "netlab/model/topology.h"
 #include "netlab/plan/action.h"
 #include "netlab/plan/apply.h"
+#include "netlab/plan/running_lab.h"
+#include "netlab/plan/real_host.h"
 #include "netlab/plan/target.h"
 #include "netlab/plan/teardown.h"
 #include "netlab/state/lab_state.h"
 
 namespace netlab::plan {
 
-/// The target a lab is built on: the sandbox namespaces, or the real host.
+/// The target a lab is built on: the sandbox namespaces, or the real host
+/// (without its uplink: see resolve_target).
 Target target_for(const std::string& lab, bool sandbox);
+
+/// target_for with the uplink found (plan::choose_uplink), which `choice` receives when given.
+Result<Target> resolve_target(const model::Topology& topology, bool sandbox, Sockets& sockets,
+                              UplinkChoice* choice = nullptr);
 
 struct UpOptions {
   bool sandbox = false;
-  /// On a real host: allow enslaving the NIC that holds the default route.
+  /// On a real host: allow enslaving the NIC that holds the default route, or
+  /// one a network manager or DHCP client configures.
   bool force = false;
   std::function<void(size_t, size_t, const std::string&)> on_step;
 };
@@ -32,6 +40,7 @@ struct UpResult {
   std::vector<std::string> steps;  // what was done, one line each; empty = nothing to do
   std::vector<LeaseResult> leases;
   model::HopMap hop_map;
+  UplinkChoice uplink;
 };
 
 /// Builds or repairs the lab of `topology` (valid, loaded from `file` whose text
@@ -40,8 +49,13 @@ struct UpResult {
 Result<UpResult> up(const model::Topology& topology, const std::string& file, const std::string& file_text,
                     const UpOptions& options);
 
-/// The steps `up` would take now, without changing anything.
-Result<std::vector<Action>> plan_up(const model::Topology& topology, bool sandbox);
+struct PlanResult {
+  std::vector<Action> steps;
+  UplinkChoice uplink;
+};
+/// The steps `up` would take now, without changing anything; on a real host
+/// the same refusals as `up` (check_real_host, without --force unless `force`).
+Result<PlanResult> plan_up(const model::Topology& topology, bool sandbox, bool force = false);
 
 /// Removes everything the lab owns (journal, tags), then its run directory.
 /// An Error when the lab is unknown or busy.
@@ -61,16 +75,23 @@ Result<GcResult> gc();
 
 /// A running lab as `status` shows it.
 struct NicStatus {
-  std::string nic, network, mac, address_kind, address;  // address as observed in the guest ("" = none)
+  std::string nic, network, mac;
+  model::AddressKind address_kind = model::AddressKind::dhcp;
+  std::string address;                                    // as observed in the guest ("" = none)
+  std::string host_device;  // the kernel name of its host side (veth peer, tap, macvtap); "" for a macvlan
   std::optional<host::Lease> lease;                       // the network's dnsmasq lease for this MAC
 };
 struct GuestStatus {
-  std::string name, kind, netns;
+  std::string name;
+  model::GuestKind kind = model::GuestKind::netns;
+  std::string netns;
   bool present = false;
   std::vector<NicStatus> nics;
 };
 struct NetworkStatus {
-  std::string name, mode, bridge, subnet, gateway;
+  std::string name;
+  model::NetworkMode mode = model::NetworkMode::nat;
+  std::string bridge, subnet, gateway;  // gateway "" = none (a bridged LAN's unless written: mode_traits.h)
   bool bridge_up = false;
   std::string macvtap_on;  // `attach: macvtap`: the uplink its guests' macvtaps sit on; `bridge` is "" then
   int dnsmasq_pid = 0;  // 0 = not running (or none wanted)
@@ -83,8 +104,5 @@ struct LabStatus {
   std::vector<std::string> drift;  // steps `up` would take; empty = as the file says
 };
 Result<LabStatus> status(const std::string& lab);
-
-/// The topology the lab was built from (its copy in the run directory).
-Result<model::Topology> lab_topology(const std::string& lab);
 
 }  // namespace netlab::plan

@@ -92,6 +92,21 @@ Status SystemWriter::set_master(const std::string& netns, const std::string& nam
   return on_netlink(sockets_, netns, [&](host::Netlink& nl) { return nl.set_master(name, master); });
 }
 
+Result<host::UplinkSnapshot> SystemWriter::snapshot_uplink(const std::string& netns, const std::string& nic,
+                                                           const std::string& bridge) {
+  auto nl = sockets_.netlink(netns);
+  if (!nl) return nl.error();
+  return host::snapshot_uplink(**nl, nic, bridge);
+}
+
+Status SystemWriter::move_uplink(const std::string& netns, const host::UplinkSnapshot& snapshot) {
+  return on_netlink(sockets_, netns, [&](host::Netlink& nl) { return host::move_uplink(nl, snapshot); });
+}
+
+Status SystemWriter::restore_uplink(const std::string& netns, const host::UplinkSnapshot& snapshot) {
+  return on_netlink(sockets_, netns, [&](host::Netlink& nl) { return host::restore_uplink(nl, snapshot); });
+}
+
 Status SystemWriter::set_up(const std::string& netns, const std::string& name) {
   return on_netlink(sockets_, netns, [&](host::Netlink& nl) { return nl.set_up(name); });
 }
@@ -100,21 +115,12 @@ Status SystemWriter::settle(const std::string& netns, const std::string& name) {
   return on_netlink(sockets_, netns, [&](host::Netlink& nl) { return nl.settle(name); });
 }
 
-Result<std::vector<model::Cidr>> SystemWriter::addresses(const std::string& netns, const std::string& device) {
-  return on_netlink(sockets_, netns, [&](host::Netlink& nl) { return nl.list_addresses(device); });
-}
 
-Result<std::vector<host::RouteInfo>> SystemWriter::routes(const std::string& netns) {
-  return on_netlink(sockets_, netns, [&](host::Netlink& nl) { return nl.list_routes(); });
-}
 
 Status SystemWriter::add_address(const std::string& netns, const std::string& device, const model::Cidr& address) {
   return on_netlink(sockets_, netns, [&](host::Netlink& nl) { return nl.add_address(device, address); });
 }
 
-Status SystemWriter::del_address(const std::string& netns, const std::string& device, const model::Cidr& address) {
-  return on_netlink(sockets_, netns, [&](host::Netlink& nl) { return nl.del_address(device, address); });
-}
 
 Status SystemWriter::add_route(const std::string& netns, const host::RouteSpec& route) {
   return on_netlink(sockets_, netns, [&](host::Netlink& nl) { return nl.add_route(route); });

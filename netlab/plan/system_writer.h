@@ -32,11 +32,13 @@ class SystemWriter : public HostWriter {
   Status set_up(const std::string& netns, const std::string& name) override;
   Status settle(const std::string& netns, const std::string& name) override;
 
-  Result<std::vector<model::Cidr>> addresses(const std::string& netns, const std::string& device) override;
-  Result<std::vector<host::RouteInfo>> routes(const std::string& netns) override;
   Status add_address(const std::string& netns, const std::string& device, const model::Cidr& address) override;
-  Status del_address(const std::string& netns, const std::string& device, const model::Cidr& address) override;
   Status add_route(const std::string& netns, const host::RouteSpec& route) override;
+
+  Result<host::UplinkSnapshot> snapshot_uplink(const std::string& netns, const std::string& nic,
+                                               const std::string& bridge) override;
+  Status move_uplink(const std::string& netns, const host::UplinkSnapshot& snapshot) override;
+  Status restore_uplink(const std::string& netns, const host::UplinkSnapshot& snapshot) override;
 
   Status replace_nft_table(const std::string& netns, const std::string& table, const std::string& ruleset) override;
   Result<host::DeleteOutcome> delete_nft_table(const std::string& netns, const std::string& family,

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "netlab/host/netns.h"
+#include "netlab/host/uplink_move.h"
 #include "netlab/model/names.h"
 
 namespace netlab::plan {
@@ -18,11 +19,12 @@ int removal_rank(ObjectKind kind) {
     case ObjectKind::process: return 0;
     case ObjectKind::ovs: return 1;
     case ObjectKind::nft_table: return 2;
-    case ObjectKind::link: return 3;
-    case ObjectKind::netns: return 4;
-    case ObjectKind::sysctl: return 5;
+    case ObjectKind::uplink: return 3;  // before the bridge goes: the host keeps its routes throughout
+    case ObjectKind::link: return 4;
+    case ObjectKind::netns: return 5;
+    case ObjectKind::sysctl: return 6;
   }
-  return 6;
+  return 7;
 }
 
 void remove_one(const OwnedObject& o, const std::set<std::string>& doomed_namespaces, HostWriter& writer,
@@ -68,6 +70,22 @@ void remove_one(const OwnedObject& o, const std::set<std::string>& doomed_namesp
       if (!writer.netns_file_exists(o.name)) return;
       if (auto st = writer.delete_netns(o.name); !st) report.problems.push_back(st.error().message);
       else report.removed.push_back("namespace " + o.name);
+      return;
+    }
+    case ObjectKind::uplink: {
+      if (inside_doomed || (!o.netns.empty() && !writer.netns_exists(o.netns))) return;  // went with it
+      auto snapshot = host::uplink_snapshot_from_json(o.detail);
+      if (!snapshot) {
+        report.problems.push_back("uplink " + o.name + ": its journal record does not parse; check its addresses and routes by hand");
+        return;
+      }
+      // Restoring is idempotent: after a rollback that already did it, only what is missing comes back.
+      auto link = writer.find_link(o.netns, o.name);
+      const bool enslaved = link && link.value() && (*link)->master == snapshot->bridge;
+      if (auto st = writer.restore_uplink(o.netns, *snapshot); !st) report.problems.push_back(st.error().message);
+      else if (enslaved)
+        report.removed.push_back("uplink " + o.name + " out of bridge " + snapshot->bridge +
+                                 ", its addresses and routes restored");
       return;
     }
     case ObjectKind::sysctl: {
@@ -122,9 +140,9 @@ std::vector<OwnedObject> tagged_links(const std::string& lab, const std::string&
   if (!nl) return found;
   auto links = (*nl)->list_links();
   if (!links) return found;
-  const std::string tag = model::link_tag(lab);
+  // The alias starts with the lab's tag; labs made before it held the guest and NIC carry the bare tag.
   for (const auto& l : *links)
-    if (l.alias == tag) found.push_back({ObjectKind::link, netns, l.name, l.kind});
+    if (model::lab_of_alias(l.alias) == lab) found.push_back({ObjectKind::link, netns, l.name, l.kind});
   return found;
 }
 

@@ -17,7 +17,7 @@
 namespace netlab::state {
 namespace {
 
-constexpr const char* kKindNames[] = {"netns", "link", "nft_table", "process", "sysctl", "ovs"};
+constexpr const char* kKindNames[] = {"netns", "link", "nft_table", "process", "sysctl", "ovs", "uplink"};
 
 bool kind_from_string(const std::string& text, ObjectKind* kind) {
   for (size_t i = 0; i < std::size(kKindNames); ++i) {
@@ -40,6 +40,7 @@ std::string describe(const OwnedObject& o) {
   std::string text = std::string(to_string(o.kind)) + " ";
   if (o.kind == ObjectKind::netns) return text + o.name;
   text += where + o.name;
+  if (o.kind == ObjectKind::uplink) return text;  // its detail is the JSON of what it held
   if (!o.detail.empty()) text += " (" + o.detail + ")";
   return text;
 }
@@ -83,9 +84,10 @@ std::vector<OwnedObject> read_journal(const std::string& lab) {
     o.netns = j.value("netns", "");
     o.name = j.value("name", "");
     o.detail = j.value("detail", "");
-    auto [it, fresh] = seen.emplace(std::make_tuple(static_cast<int>(o.kind), o.netns, o.name), objects.size());
+    auto [at, fresh] = seen.emplace(std::make_tuple(static_cast<int>(o.kind), o.netns, o.name), objects.size());
     if (fresh) objects.push_back(std::move(o));
-    else if (o.kind == ObjectKind::netns && !o.detail.empty()) objects[it->second].detail = o.detail;
+    else if (o.kind == ObjectKind::netns && !o.detail.empty()) objects[at->second].detail = std::move(o.detail);
+    else if (o.kind == ObjectKind::uplink) objects[at->second].detail = std::move(o.detail);
   }
   return objects;
 }

@@ -17,6 +17,8 @@ enum class ObjectKind {
   process,    // netns; name = pid file path; detail = program name (dnsmasq, udhcpc, ...)
   sysctl,     // netns + name = key ("net/ipv4/ip_forward"); detail = value before netlab
   ovs,        // netns; name = OVS run directory of a private ovsdb-server + vswitchd
+  uplink,     // netns + name = a host NIC netlab enslaved to a bridge; detail = what it held
+              // before (host::uplink_snapshot_to_json). The newest record of a NIC counts.
 };
 
 struct OwnedObject {
@@ -48,9 +50,11 @@ class Journal {
 };
 
 /// Every object ever recorded for the lab, oldest first, duplicates removed
-/// (keeps the first). A namespace is recorded twice: before it is created (detail
-/// "") and once made, with its identity (host::netns_identity) as detail; the
-/// latest identity wins. Empty when the lab has no journal.
+/// (keeps the first: the state before netlab). Two kinds take a later detail:
+/// a namespace is recorded twice, before it is created (detail "") and once
+/// made, with its identity (host::netns_identity) as detail, and the latest
+/// identity wins; an uplink, whose record is written only when a move starts,
+/// keeps the newest detail. Empty when the lab has no journal.
 std::vector<OwnedObject> read_journal(const std::string& lab);
 
 }  // namespace netlab::state

@@ -63,7 +63,8 @@ Status write_state(LabState s) {
   nlohmann::json j = {{"lab", s.lab},          {"topology_file", s.topology_file},
                       {"sandbox", s.sandbox},  {"host_netns", s.host_netns},
                       {"phase", to_string(s.phase)}, {"pid", s.pid},
-                      {"updated", s.updated},  {"message", s.message}};
+                      {"updated", s.updated},  {"message", s.message},
+                      {"host_netns_id", s.host_netns_id}};
   return write_lab_file(s.lab, "state.json", j.dump(2) + "\n");
 }
 
@@ -81,6 +82,7 @@ std::optional<LabState> read_state(const std::string& lab) {
   s.pid = j.value("pid", 0);
   s.updated = j.value("updated", "");
   s.message = j.value("message", "");
+  s.host_netns_id = j.value("host_netns_id", "");
   return s;
 }
 

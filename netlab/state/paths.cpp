@@ -10,7 +10,7 @@ namespace netlab::state {
 
 Status check_lab_name(const std::string& lab) {
   if (model::is_valid_name(lab)) return {};
-  return Error{"invalid lab name '" + model::excerpt(lab) + "': " + model::kNameRuleHint, true};
+  return Error{"invalid lab name '" + model::excerpt(lab) + "': " + model::kNameRule, true};
 }
 
 Status make_lab_dir(const std::string& lab) {

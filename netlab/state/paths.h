@@ -25,6 +25,9 @@ inline constexpr unsigned kRunFileMode = 0644;
 /// refusing a symbolic link at either.
 Status make_lab_dir(const std::string& lab);
 
+/// The copy of the topology `up` was given, in the lab's run directory.
+inline constexpr const char* kTopologyCopy = "topology.yaml";
+
 /// The run root: $NETLAB_RUN_DIR, or /run/netlab.
 std::string run_root();
 /// The lab's run directory: <run_root>/<lab>.

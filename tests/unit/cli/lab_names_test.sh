@@ -25,7 +25,7 @@ expect_refused() {  # args: the command line after `netlab`
   [ "$(snapshot)" = "$before" ] || fail "netlab $*: files changed: $(diff <(echo "$before") <(snapshot))"
 }
 
-for name in .. . '' 'Upper' '9x' 'x_y' 'x y' $'x\ny'; do
+for name in .. . '' '_x' 'a.b' "$(printf 'a%.0s' {1..41})" 'x y' $'x\ny'; do
   expect_refused down "$name"
   expect_refused status "$name"
   expect_refused exec "$name" g1 -- true

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "fake_host.h"
+#include "netlab/host/uplink_move.h"
 #include "test_labs.h"
 #include "netlab/model/names.h"
 #include "netlab/plan/planner.h"
@@ -212,9 +213,20 @@ TEST(Apply, UplinkJoiningItsBridgeHandsOverAddressesRoutesAndMac) {
   const std::string bridge = model::bridge_name(t, t.networks[0]);
   EXPECT_NE(std::find(host.writes.begin(), host.writes.end(), "create_bridge -/" + bridge + " mac=52:54:00:aa:bb:cc"),
             host.writes.end());
-  // The address goes to the bridge before the NIC becomes a port, so the host stays reachable.
-  EXPECT_LT(index_of(host.writes, "add_address -/" + bridge + " 192.0.2.50/24"), index_of(host.writes, "set_master -/eth0"));
-  EXPECT_LT(index_of(host.writes, "set_master -/eth0"), index_of(host.writes, "del_address -/eth0 192.0.2.50/24"));
+  // One step moves the NIC with everything it holds, after the bridge exists, and the journal knew it first.
+  EXPECT_LT(index_of(host.writes, "create_bridge -/" + bridge), index_of(host.writes, "move_uplink -/eth0 " + bridge));
+  bool journalled = false;
+  for (const auto& o : state::read_journal("brg"))
+    if (o.kind == state::ObjectKind::uplink && o.name == "eth0") {
+      auto snapshot = host::uplink_snapshot_from_json(o.detail);
+      ASSERT_TRUE(snapshot) << o.detail;
+      ASSERT_EQ(snapshot->addresses.size(), 1u);
+      EXPECT_EQ(snapshot->addresses[0].str(), "192.0.2.50/24");
+      ASSERT_EQ(snapshot->routes.size(), 1u);
+      EXPECT_EQ(snapshot->routes[0].gateway, "192.0.2.1");
+      journalled = true;
+    }
+  EXPECT_TRUE(journalled);
   EXPECT_EQ(observed.link("", "eth0")->master, bridge);
   EXPECT_TRUE(observed.addresses("", "eth0").empty());
   EXPECT_EQ(observed.addresses("", bridge), std::vector<Cidr>{*Cidr::parse("192.0.2.50/24")});
@@ -222,6 +234,32 @@ TEST(Apply, UplinkJoiningItsBridgeHandsOverAddressesRoutesAndMac) {
   EXPECT_EQ(observed.routes[""][0].dev, bridge);
   EXPECT_EQ(observed.routes[""][0].metric, 100);
   EXPECT_TRUE(observed.has_route("", std::nullopt, *Ipv4::parse("192.0.2.1")));
+}
+
+TEST(Apply, AFailureAfterTheUplinkMovedGivesTheNicBackEverything) {
+  ScratchRunDir dir;
+  ASSERT_TRUE(dir.ok());
+  model::Topology t;
+  t.name = "brg";
+  auto net = make_network("office", model::NetworkMode::bridge, "");
+  net.uplink = "eth0";
+  t.networks.push_back(net);
+  t.guests.push_back(make_guest("pc", "office", "dhcp"));
+  FakeObserved observed;
+  FakeHost host(observed);
+  host.add_nic("", "eth0");
+  observed.addrs[{"", "eth0"}] = {*Cidr::parse("192.0.2.50/24")};
+  observed.routes[""] = {{std::nullopt, Ipv4::parse("192.0.2.1"), "eth0", 100, "dhcp"}};
+  host.fail_on("create_veth");  // the guest's link, after the move
+  auto result = run(make(t, Target{false, "", "/run/netlab/brg"}, observed), "brg", host);
+  ASSERT_FALSE(result.ok());
+  const std::string bridge = model::bridge_name(t, t.networks[0]);
+  // Restored before the bridge goes, so the host keeps its routes throughout.
+  EXPECT_LT(index_of(host.writes, "restore_uplink -/eth0 " + bridge), index_of(host.writes, "delete_link -/" + bridge));
+  EXPECT_EQ(observed.link("", "eth0")->master, "");
+  EXPECT_EQ(observed.addresses("", "eth0"), std::vector<Cidr>{*Cidr::parse("192.0.2.50/24")});
+  ASSERT_EQ(observed.routes[""].size(), 1u);
+  EXPECT_EQ(observed.routes[""][0].dev, "eth0");
 }
 
 /// A fresh host as a test wants it before the lab: a namespace and a NIC that

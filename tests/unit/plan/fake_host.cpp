@@ -1,5 +1,8 @@
 #include "fake_host.h"
 
+#include <sys/socket.h>
+
+#include <algorithm>
 #include <sstream>
 
 #include "netlab/host/dnsmasq_conf.h"
@@ -192,6 +195,69 @@ Status FakeHost::set_master(const std::string& netns, const std::string& name, c
   return {};
 }
 
+// The fake host keeps IPv4 addresses and main-table routes only: the snapshot carries those.
+Result<host::UplinkSnapshot> FakeHost::snapshot_uplink(const std::string& netns, const std::string& nic,
+                                                       const std::string& bridge) {
+  if (auto st = need_link(netns, nic); !st) return st.error();
+  host::UplinkSnapshot s{nic, bridge, {}, {}};
+  for (const auto& a : state_.addresses(netns, nic)) {
+    host::IpAddress ip;
+    ip.family = AF_INET;
+    ip.local = a.address.str();
+    ip.prefix = a.prefix;
+    s.addresses.push_back(ip);
+  }
+  for (const auto& r : state_.routes[netns]) {
+    if (r.dev != nic) continue;
+    host::IpRoute ip;
+    ip.family = AF_INET;
+    if (r.dest) {
+      ip.dst = r.dest->address.str();
+      ip.dst_len = r.dest->prefix;
+    }
+    if (r.gateway) ip.gateway = r.gateway->str();
+    ip.dev = nic;
+    ip.metric = static_cast<uint32_t>(r.metric);
+    s.routes.push_back(ip);
+  }
+  return s;
+}
+
+namespace {
+
+/// Moves every address and route of the snapshot from device `from` to `to` in the fake state.
+void carry(FakeObserved& state, const std::string& netns, const host::UplinkSnapshot& s, const std::string& from,
+           const std::string& to) {
+  for (const auto& a : s.addresses) {
+    model::Cidr cidr{*model::Ipv4::parse(a.local), a.prefix};
+    std::erase(state.addrs[{netns, from}], cidr);
+    auto& list = state.addrs[{netns, to}];
+    if (std::find(list.begin(), list.end(), cidr) == list.end()) list.push_back(cidr);
+  }
+  for (auto& r : state.routes[netns])
+    if (r.dev == from) r.dev = to;
+}
+
+}  // namespace
+
+Status FakeHost::move_uplink(const std::string& netns, const host::UplinkSnapshot& s) {
+  if (auto st = write("move_uplink " + at(netns, s.nic) + " " + s.bridge); !st) return st;
+  if (auto st = need_link(netns, s.nic); !st) return st;
+  if (auto st = need_link(netns, s.bridge); !st) return st;
+  carry(state_, netns, s, s.nic, s.bridge);
+  state_.links[{netns, s.bridge}].up = true;
+  state_.links[{netns, s.nic}].master = s.bridge;
+  return {};
+}
+
+Status FakeHost::restore_uplink(const std::string& netns, const host::UplinkSnapshot& s) {
+  if (auto st = write("restore_uplink " + at(netns, s.nic) + " " + s.bridge); !st) return st;
+  if (!state_.links.count({netns, s.nic})) return {};  // the NIC is gone
+  carry(state_, netns, s, s.bridge, s.nic);
+  if (state_.links[{netns, s.nic}].master == s.bridge) state_.links[{netns, s.nic}].master.clear();
+  return {};
+}
+
 Status FakeHost::set_up(const std::string& netns, const std::string& name) {
   if (auto st = write("set_up " + at(netns, name)); !st) return st;
   if (auto st = need_link(netns, name); !st) return st;
@@ -204,15 +270,7 @@ Status FakeHost::settle(const std::string& netns, const std::string& name) {
   return need_link(netns, name);
 }
 
-Result<std::vector<model::Cidr>> FakeHost::addresses(const std::string& netns, const std::string& device) {
-  if (auto st = need_link(netns, device); !st) return st.error();
-  return state_.addresses(netns, device);
-}
 
-Result<std::vector<host::RouteInfo>> FakeHost::routes(const std::string& netns) {
-  if (auto st = need_netns(netns); !st) return st.error();
-  return state_.routes[netns];
-}
 
 Status FakeHost::add_address(const std::string& netns, const std::string& device, const model::Cidr& address) {
   if (auto st = write("add_address " + at(netns, device) + " " + address.str()); !st) return st;
@@ -223,18 +281,6 @@ Status FakeHost::add_address(const std::string& netns, const std::string& device
   return {};
 }
 
-Status FakeHost::del_address(const std::string& netns, const std::string& device, const model::Cidr& address) {
-  if (auto st = write("del_address " + at(netns, device) + " " + address.str()); !st) return st;
-  auto& list = state_.addrs[{netns, device}];
-  auto it = std::find(list.begin(), list.end(), address);
-  if (it == list.end()) return Error{address.str() + " not on " + device};
-  list.erase(it);
-  if (list.empty()) {
-    state_.addrs.erase({netns, device});
-    std::erase_if(state_.routes[netns], [&](const host::RouteInfo& r) { return r.dev == device; });
-  }
-  return {};
-}
 
 Status FakeHost::add_route(const std::string& netns, const host::RouteSpec& route) {
   if (auto st = write("add_route " + at(netns, route.dev) + " " + (route.dest ? route.dest->str() : "default") +

@@ -26,7 +26,10 @@ TEST(Planner, FreshNatLabBuildsEverythingInOrder) {
   auto bridges = all_of<CreateBridge>(steps);
   ASSERT_EQ(bridges.size(), 1u);
   EXPECT_EQ(bridges[0].name, "nat-default");
-  EXPECT_EQ(bridges[0].alias, "netlab:nat");
+  EXPECT_EQ(bridges[0].alias, "netlab:nat network=default");
+  auto veths = all_of<CreateVeth>(steps);
+  ASSERT_FALSE(veths.empty());
+  EXPECT_EQ(veths.back().alias, "netlab:nat guest=g22 nic=eth0");  // lab, guest and NIC travel with the device
   auto nft = all_of<ApplyNft>(steps);
   ASSERT_EQ(nft.size(), 1u);
   EXPECT_EQ(nft[0].table, "netlab_nat");
@@ -120,9 +123,9 @@ TEST(Planner, IsolatedNetworkHasNoForwardingNoRouteNoUplinkPath) {
   }
   auto map = hop_map(t, sandbox_target("iso"));
   ASSERT_EQ(map.nics.size(), 1u);
-  std::vector<std::string> roles;
+  std::vector<model::HopRole> roles;
   for (const auto& hop : map.nics[0].hops) roles.push_back(hop.role);
-  EXPECT_EQ(roles, (std::vector<std::string>{"guest-nic", "veth", "bridge"}));
+  EXPECT_EQ(roles, (std::vector<model::HopRole>{model::HopRole::guest_nic, model::HopRole::veth, model::HopRole::bridge}));
 }
 
 TEST(Planner, RoutedNetworkGetsARouteOnTheUpstreamRouter) {
@@ -149,15 +152,18 @@ TEST(Planner, BridgedNetworkEnslavesTheUplinkAndUsesTheLanDhcp) {
   auto steps = make(t, sandbox_target("brg"), observed);
   auto lines = describe_all(steps);
   EXPECT_NE(std::find(lines.begin(), lines.end(), "create namespace brg-lan"), lines.end());
-  EXPECT_NE(std::find(lines.begin(), lines.end(), "attach eth1 to bridge brg-office in brg-host"), lines.end());
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "attach eth1 to bridge brg-office in brg-host (its addresses and routes move to the bridge)"),
+            lines.end());
   auto dns = all_of<StartDnsmasq>(steps);
   ASSERT_EQ(dns.size(), 1u);  // the LAN's, not netlab's
   EXPECT_EQ(dns[0].netns, "brg-lan");
   EXPECT_TRUE(all_of<ApplyNft>(steps).empty());
   auto map = hop_map(t, sandbox_target("brg"));
-  std::vector<std::string> roles;
+  std::vector<model::HopRole> roles;
   for (const auto& hop : map.nics[0].hops) roles.push_back(hop.role);
-  EXPECT_EQ(roles, (std::vector<std::string>{"guest-nic", "veth", "bridge", "uplink", "upstream"}));
+  using model::HopRole;
+  EXPECT_EQ(roles, (std::vector<HopRole>{HopRole::guest_nic, HopRole::veth, HopRole::bridge, HopRole::uplink,
+                                         HopRole::upstream}));
   EXPECT_EQ(map.nics[0].hops.back().netns, "brg-lan");
 }
 
@@ -187,13 +193,29 @@ TEST(Planner, OvsNetworkStartsDaemonsPlugsTaggedPortsAndIsIdempotent) {
   EXPECT_EQ(repair, std::vector<std::string>{"add ovs-red-0 to OVS bridge ovs-core as access port of VLAN 10"});
 }
 
+TEST(Planner, RealHostUplinkFoundOnTheHostGoesIntoRulesAndHopMap) {
+  Target host{false, "", "/run/netlab/nat", "enp1s0"};  // the uplink plan::choose_uplink found
+  auto map = hop_map(nat_lab(), host);
+  const auto& hops = map.nics[0].hops;
+  ASSERT_GE(hops.size(), 2u);
+  EXPECT_EQ(hops[hops.size() - 2], (model::Hop{model::HopRole::nat, "", ""}));
+  EXPECT_EQ(hops.back(), (model::Hop{model::HopRole::uplink, "", "enp1s0"}));  // the host's own namespace, no upstream hop
+  FakeObserved observed;
+  auto nft = all_of<ApplyNft>(make(nat_lab(), host, observed));
+  ASSERT_EQ(nft.size(), 1u);
+  EXPECT_NE(nft[0].ruleset.find("oifname \"enp1s0\""), std::string::npos) << nft[0].ruleset;
+}
+
 TEST(Planner, NatHopMapFollowsThePacketOut) {
   auto map = hop_map(nat_lab(), sandbox_target("nat"));
   ASSERT_EQ(map.nics.size(), 2u);
   const auto& hops = map.nics[0].hops;
-  std::vector<model::Hop> expected = {{"guest-nic", "nat-g1", "eth0"},   {"veth", "nat-host", "nat-g1-0"},
-                                      {"bridge", "nat-host", "nat-default"}, {"nat", "nat-host", ""},
-                                      {"uplink", "nat-host", "eth0"},      {"upstream", "nat-wan", "wan0"}};
+  std::vector<model::Hop> expected = {{model::HopRole::guest_nic, "nat-g1", "eth0", ""},
+                                      {model::HopRole::veth, "nat-host", "nat-g1-0", "g1:eth0"},
+                                      {model::HopRole::bridge, "nat-host", "nat-default", "network default"},
+                                      {model::HopRole::nat, "nat-host", ""},
+                                      {model::HopRole::uplink, "nat-host", "eth0"},
+                                      {model::HopRole::upstream, "nat-wan", "wan0"}};
   EXPECT_EQ(hops, expected);
   EXPECT_EQ(map.nics[1].address, "192.168.122.10/24");
 }
