@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "netlab/cli/commands.h"
+#include "netlab/cli/topology_input.h"
 #include "netlab/plan/vm_ops.h"
 
 namespace netlab::cli {
@@ -56,7 +57,7 @@ void add_console(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand("console", "Attach this terminal to a VM's serial console (^] leaves)");
   auto lab = std::make_shared<std::string>();
   auto vm = std::make_shared<std::string>();
-  cmd->add_option("LAB", *lab, "lab name")->required();
+  cmd->add_option("LAB", *lab, "lab name")->required()->check(lab_name_check());
   cmd->add_option("VM", *vm, "kvm guest name")->required();
   cmd->callback([lab, vm, exit_code] { run_console(*lab, *vm, exit_code); });
 }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "netlab/cli/commands.h"
+#include "netlab/cli/topology_input.h"
 #include "netlab/plan/running_lab.h"
 #include "netlab/state/lab_state.h"
 #include "tracer/doctor.h"
@@ -82,7 +83,7 @@ int run_doctor(const DoctorOptions& opt) {
 void add_doctor(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand("doctor", "Check why a guest cannot reach what it should: static checks + a probe trace");
   auto opt = std::make_shared<DoctorOptions>();
-  cmd->add_option("LAB", opt->lab, "the running lab")->required();
+  cmd->add_option("LAB", opt->lab, "the running lab")->required()->check(lab_name_check());
   cmd->add_option("GUEST", opt->guest, "only this guest (default: every guest)");
   cmd->add_option("--to", opt->to,
                   "probe this address (default: outside the lab: 198.51.100.1 in the sandbox, the host's default "

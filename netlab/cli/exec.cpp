@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "netlab/cli/commands.h"
+#include "netlab/cli/topology_input.h"
 #include "netlab/plan/running_lab.h"
 #include "netlab/plan/vm_ops.h"
 
@@ -45,7 +46,7 @@ void run_exec(const ExecArgs& args, int* exit_code) {
 void add_exec(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand("exec", "Run a command inside a guest: a light guest's namespace, or a VM through its guest agent");
   auto args = std::make_shared<ExecArgs>();
-  cmd->add_option("LAB", args->lab, "lab name")->required();
+  cmd->add_option("LAB", args->lab, "lab name")->required()->check(lab_name_check());
   cmd->add_option("GUEST", args->guest, "guest name")->required();
   cmd->add_option("CMD", args->argv, "command and arguments, after --")->required();
   cmd->callback([args, exit_code] { run_exec(*args, exit_code); });

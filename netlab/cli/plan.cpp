@@ -16,7 +16,9 @@ void add_plan(CLI::App& app, int* exit_code) {
   cmd->add_flag("--sandbox", *sandbox, "plan for the sandbox namespaces");
   cmd->add_flag("--force", *force, "plan as `up --force` would (real host)");
   cmd->callback([file, sandbox, force, exit_code] {
-    auto input = load_valid_topology(*file, exit_code);
+    model::ValidateOptions checks;
+    if (*sandbox) checks.taken = plan::sandbox_net::taken_blocks();
+    auto input = load_valid_topology(*file, exit_code, checks);
     if (!input) return;
     auto planned = plan::plan_up(input->topology, *sandbox, *force);
     if (!planned) {

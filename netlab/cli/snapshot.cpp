@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "netlab/cli/commands.h"
+#include "netlab/cli/topology_input.h"
 #include "netlab/plan/vm_ops.h"
 
 namespace netlab::cli {
@@ -63,7 +64,7 @@ void run_snapshot(const SnapshotArgs& a, int* exit_code) {
 void add_snapshot(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand("snapshot", "Snapshot every VM of a lab (disk and memory); --list, --delete NAME");
   auto args = std::make_shared<SnapshotArgs>();
-  cmd->add_option("LAB", args->lab, "lab name")->required();
+  cmd->add_option("LAB", args->lab, "lab name")->required()->check(lab_name_check());
   cmd->add_option("NAME", args->name, "snapshot name");
   cmd->add_flag("--list", args->list, "list the lab's snapshots");
   cmd->add_option("--delete", args->remove, "delete snapshot NAME");
@@ -72,7 +73,7 @@ void add_snapshot(CLI::App& app, int* exit_code) {
   auto* restore = app.add_subcommand("restore", "Bring every VM of a lab back to a snapshot (disks and memory)");
   auto lab = std::make_shared<std::string>();
   auto name = std::make_shared<std::string>();
-  restore->add_option("LAB", *lab, "lab name")->required();
+  restore->add_option("LAB", *lab, "lab name")->required()->check(lab_name_check());
   restore->add_option("NAME", *name, "snapshot name")->required();
   restore->callback([lab, name, exit_code] {
     auto r = plan::restore_lab(*lab, *name);

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "netlab/cli/commands.h"
+#include "netlab/cli/topology_input.h"
 #include "netlab/model/mode_traits.h"
 #include "netlab/plan/lab.h"
 #include "netlab/plan/vm_ops.h"
@@ -177,7 +178,7 @@ void add_status(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand("status", "Show labs; or one lab's networks, guests, DHCP leases and drift");
   auto lab = std::make_shared<std::string>();
   auto as_json = std::make_shared<bool>(false);
-  cmd->add_option("LAB", *lab, "lab name (all labs when omitted)");
+  cmd->add_option("LAB", *lab, "lab name (all labs when omitted)")->check(lab_name_check());
   cmd->add_flag("--json", *as_json, "stable JSON output (schema 1)");
   cmd->callback([lab, as_json, exit_code] {
     if (lab->empty()) return list_labs(*as_json);

@@ -20,7 +20,9 @@ struct UpArgs {
 };
 
 void run_up(const UpArgs& args, int* exit_code) {
-  auto input = load_valid_topology(args.file, exit_code);
+  model::ValidateOptions checks;
+  if (args.sandbox) checks.taken = plan::sandbox_net::taken_blocks();
+  auto input = load_valid_topology(args.file, exit_code, checks);
   if (!input) return;
   // KVM guests against this machine: images present and of the stated format, memory that fits.
   if (auto problems = plan::check_vms_here(input->topology); !problems.empty()) {

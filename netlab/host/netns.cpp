@@ -169,6 +169,13 @@ Status delete_netns(const std::string& name) {
   return {};
 }
 
+std::string netns_identity(const std::string& name) {
+  if (!netns_exists(name)) return "";
+  struct stat st {};
+  if (stat(netns_path(name).c_str(), &st) != 0) return "";
+  return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+}
+
 bool netns_exists(const std::string& name) {
   if (!valid_netns_name(name)) return false;
   struct statfs fs {};

@@ -51,6 +51,12 @@ Status delete_netns(const std::string& name);
 /// True when /run/netns/NAME exists and is a namespace mount.
 bool netns_exists(const std::string& name);
 
+/// The identity of the namespace named `name` ("<dev>:<inode>" of its nsfs
+/// inode), which a namespace deleted and re-created under the same name does not
+/// keep; "" when it does not exist. The journal records it so that a lab never
+/// adopts or deletes a namespace it did not make.
+std::string netns_identity(const std::string& name);
+
 /// The names under /run/netns, sorted.
 std::vector<std::string> list_netns();
 

@@ -4,8 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
-#include <sstream>
+#include "netlab/model/file_io.h"
 #include "netlab/model/names.h"
 
 namespace netlab::model {
@@ -44,6 +43,10 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(HopMap, lab, nics)
 std::string hopmap_to_json(const HopMap& map) { return nlohmann::json(map).dump(2) + "\n"; }
 
 bool hopmap_from_json(const std::string& text, HopMap* map, std::string* err) {
+  if (text.size() > kMaxInputBytes) {
+    *err = "hop map: larger than " + std::to_string(kMaxInputBytes >> 20) + " MiB, far above any real lab";
+    return false;
+  }
   try {
     *map = nlohmann::json::parse(text).get<HopMap>();
     return true;
@@ -71,13 +74,11 @@ const Hop* switch_hop(const NicPath& nic) {
 }
 
 Result<HopMap> read_hopmap_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{"cannot read " + path, true};
-  std::ostringstream text;
-  text << in.rdbuf();
+  auto text = read_file_bounded(path);  // stops at 16 MiB, as hopmap_from_json would refuse more
+  if (!text) return Error{"cannot read " + path + ": " + text.error().message, true};
   HopMap map;
   std::string err;
-  if (!hopmap_from_json(text.str(), &map, &err)) return Error{path + ": " + err};
+  if (!hopmap_from_json(*text, &map, &err)) return Error{path + ": " + err};
   return map;
 }
 

@@ -33,7 +33,9 @@ inline constexpr size_t kMaxIfName = 15;
 inline constexpr size_t kMaxName = 40;
 
 /// The name rule for labs, networks and guests: 1 to kMaxName letters, digits,
-/// '-' and '_', starting with a letter or digit.
+/// '-' and '_', starting with a letter or digit. A lab name becomes a path
+/// component of the run directory, so this rule is also what keeps "..", "."
+/// and "" away from paths (every command taking a lab name checks it).
 bool is_valid_name(std::string_view name);
 /// The rule in words, for diagnostics and hints.
 inline constexpr const char* kNameRule =

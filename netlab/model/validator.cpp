@@ -26,6 +26,30 @@ bool is_valid_ifname(const std::string& name) {
 
 std::string quoted(const std::string& text) { return "'" + excerpt(text) + "'"; }
 
+// Ranges no lab subnet can use: the host routes them elsewhere or not at all (RFC 6890).
+struct ReservedRange {
+  const char* block;
+  const char* what;
+};
+constexpr ReservedRange kReservedRanges[] = {
+    {"0.0.0.0/8", "\"this network\" range 0.0.0.0/8"},
+    {"127.0.0.0/8", "loopback range 127.0.0.0/8"},
+    {"169.254.0.0/16", "link-local range 169.254.0.0/16"},
+    {"224.0.0.0/4", "multicast range 224.0.0.0/4"},
+    {"240.0.0.0/4", "reserved range 240.0.0.0/4"},
+};
+
+// A DHCP host name dnsmasq takes in a dhcp-host line: a hostname of letters,
+// digits, '-', '_' and '.', not starting with '-' or '.'; a ',' would split the
+// line and a newline would start a new option.
+bool is_valid_dhcp_hostname(const std::string& name) {
+  if (name.empty() || name.size() > 253 || name.front() == '-' || name.front() == '.') return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+           c == '.';
+  });
+}
+
 // "invalid lab name 'x'", or "lab name 'x...' is 41 characters, longer than 40": why a name breaks the rule.
 std::string name_problem(const std::string& what, const std::string& name) {
   if (name.size() > kMaxName)
@@ -37,7 +61,7 @@ std::string name_problem(const std::string& what, const std::string& name) {
 // Collects diagnostics for one validate() call.
 class Checker {
  public:
-  explicit Checker(const Topology& topo) : topo_(topo) {}
+  Checker(const Topology& topo, const ValidateOptions& options) : topo_(topo), options_(options) {}
   std::vector<Diagnostic> run();
 
  private:
@@ -60,7 +84,10 @@ class Checker {
   void claim_ip(const Network& net, Ipv4 ip, const std::string& subject, const std::string& owner,
                 const Position& pos);
 
+  void subnet_range(const Network& net, const Cidr& subnet);
+
   const Topology& topo_;
+  const ValidateOptions& options_;
   std::vector<Diagnostic> out_;
   std::map<std::string, std::map<uint32_t, std::string>> ips_;  // network -> ip -> owner
   std::map<Mac, std::string> nic_macs_;                         // mac -> owner
@@ -172,6 +199,7 @@ void Checker::network(const Network& net) {
   if (subnet.address != subnet.network())
     add(net.pos.at("subnet"), "subnet " + subnet.str() + " has host bits set",
         "did you mean " + subnet.block().str() + "?");
+  subnet_range(net, subnet);
   if (traits(net.mode).netlab_subnet && subnet.prefix > 30)
     add(net.pos.at("subnet"), "subnet " + subnet.block().str() + " is too small for a gateway and guests",
         "use a prefix of /30 or shorter, e.g. /24");
@@ -181,6 +209,21 @@ void Checker::network(const Network& net) {
       claim_ip(net, *net.gateway, "gateway " + net.gateway->str(), "the gateway of " + where, gw_pos);
   }
   if (net.dhcp && serves_dhcp(net.mode)) dhcp(net, subnet);
+}
+
+void Checker::subnet_range(const Network& net, const Cidr& subnet) {
+  const Position pos = net.pos.at("subnet");
+  const std::string subject = "subnet " + subnet.block().str() + " of network " + quoted(net.name);
+  for (const auto& r : kReservedRanges) {
+    if (!subnet.overlaps(*Cidr::parse(r.block))) continue;
+    add(pos, subject + " overlaps the " + r.what, "use a private range, e.g. 192.168.100.0/24 or 10.0.0.0/24");
+    return;
+  }
+  for (const auto& [block, what] : options_.taken) {
+    if (!subnet.overlaps(block)) continue;
+    add(pos, subject + " overlaps " + block.block().str() + ", " + what, "choose another subnet");
+    return;
+  }
 }
 
 void Checker::dhcp(const Network& net, const Cidr& subnet) {
@@ -202,6 +245,9 @@ void Checker::dhcp(const Network& net, const Cidr& subnet) {
   for (size_t i = 0; i < d.hosts.size(); ++i) {
     const DhcpHost& h = d.hosts[i];
     std::string who = h.name.empty() ? "dhcp host " + std::to_string(i) : "dhcp host " + quoted(h.name);
+    if (!h.name.empty() && !is_valid_dhcp_hostname(h.name))
+      add(h.pos.at("name"), "dhcp host name " + quoted(h.name) + " is not a host name dnsmasq can take",
+          "use letters, digits, '-', '_' and '.', starting with a letter or digit");
     if (h.mac) {
       check_mac(*h.mac, who, h.pos.at("mac"));
       auto [it, inserted] = reserved.emplace(*h.mac, who);
@@ -332,6 +378,8 @@ void Checker::static_address(const Network& net, const Nic& n, const std::string
 
 }  // namespace
 
-std::vector<Diagnostic> validate(const Topology& topology) { return Checker(topology).run(); }
+std::vector<Diagnostic> validate(const Topology& topology, const ValidateOptions& options) {
+  return Checker(topology, options).run();
+}
 
 }  // namespace netlab::model

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "netlab/host/dnsmasq_conf.h"
+#include "netlab/host/netns.h"
 #include "netlab/host/uplink_move.h"
 #include "netlab/plan/teardown.h"
 
@@ -71,7 +72,11 @@ class Executor {
     std::thread second(worker, 1);
     worker(0);
     second.join();
-    for (size_t i = 0; i < todo.size(); ++i) precreated_.emplace(todo[i]->name, results[i]);
+    for (size_t i = 0; i < todo.size(); ++i) {
+      if (results[i])
+        if (auto st = record_identity(todo[i]->name); !st) return st;
+      precreated_.emplace(todo[i]->name, results[i]);
+    }
     return {};
   }
 
@@ -79,7 +84,14 @@ class Executor {
   Status step(const CreateNetns& a) {
     if (auto it = precreated_.find(a.name); it != precreated_.end()) return it->second;
     if (auto st = will_create({ObjectKind::netns, "", a.name, ""}); !st) return st;
-    return create(a);
+    if (auto st = create(a); !st) return st;
+    return record_identity(a.name);
+  }
+
+  /// The namespace just made, by identity: `up` and `down` later act on a
+  /// namespace of this name only while it is still this one (journal.h).
+  Status record_identity(const std::string& name) {
+    return journal_.record({ObjectKind::netns, "", name, host::netns_identity(name)});
   }
 
   Status create(const CreateNetns& a) {
@@ -186,6 +198,10 @@ class Executor {
   Status step(const StartDnsmasq& a) {
     const host::DnsmasqFiles files = host::dnsmasq_files(a.config.run_dir, a.config.network);
     if (auto st = will_create({ObjectKind::process, a.netns, files.pid, files.conf}); !st) return st;
+    // Planned while one runs: its bridge was recreated (planner.cpp), so it serves
+    // nobody; it goes first. start_dnsmasq records the bridge it now serves.
+    if (auto pid = host_.running_process(files.pid, files.conf))
+      if (auto st = host_.stop_process(*pid); !st) return st;
     return host_.start_dnsmasq(a.netns, a.config);
   }
 

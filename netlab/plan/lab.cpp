@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "netlab/host/accelerator.h"
@@ -54,16 +55,22 @@ model::HopMap hop_map_with_addresses(const model::Topology& topo, const Target& 
 /// adopting someone else's namespace would let `down` delete it later.
 Status check_namespace_ownership(const model::Topology& topo, const std::vector<Action>& desired,
                                  const std::vector<Action>& steps) {
-  std::set<std::string> to_create, owned;
+  std::set<std::string> to_create;
+  std::map<std::string, std::string> owned;  // name -> identity recorded when made ("" = not recorded)
   for (const auto& s : steps)
     if (auto* a = std::get_if<CreateNetns>(&s)) to_create.insert(a->name);
   for (const auto& o : state::read_journal(topo.name))
-    if (o.kind == state::ObjectKind::netns) owned.insert(o.name);
+    if (o.kind == state::ObjectKind::netns) owned[o.name] = o.detail;
   for (const auto& s : desired) {
     auto* a = std::get_if<CreateNetns>(&s);
-    if (a && !to_create.count(a->name) && !owned.count(a->name))
+    if (!a || to_create.count(a->name)) continue;
+    auto it = owned.find(a->name);
+    if (it == owned.end())
       return Error{"namespace " + a->name + " already exists and does not belong to lab '" + topo.name +
                    "'; remove it or rename the lab (nothing was changed)"};
+    if (!it->second.empty() && it->second != host::netns_identity(a->name))
+      return Error{"namespace " + a->name + " was deleted and re-created by someone else since lab '" + topo.name +
+                   "' made it; it is not the lab's. Remove it, or take the lab down (it is left alone); nothing was changed"};
   }
   return {};
 }
@@ -184,9 +191,24 @@ Result<TeardownReport> down(const std::string& lab) {
   if (auto other = other_host(st); !other) return other.error();
   auto objects = state::read_journal(lab);
   if (!st && objects.empty()) {
-    if (!std::filesystem::exists(state::lab_dir(lab))) (*lock)->remove_on_release();
-    return Error{"no lab named '" + lab + "'", true};
+    (*lock)->remove_on_release();
+    std::error_code ec;
+    if (!std::filesystem::exists(state::lab_dir(lab), ec)) return Error{"no lab named '" + lab + "'", true};
+    // A run directory with neither state nor journal: an `up` killed between
+    // creating it and writing its first state. The journal is written before
+    // anything is created, so there is nothing else to remove.
+    TeardownReport report;
+    if (auto removed = state::remove_lab_dir(lab); !removed) report.problems.push_back(removed.error().message);
+    else report.removed.push_back("run directory " + state::lab_dir(lab) + " (no state)");
+    return report;
   }
+  // Marked before the first removal: a `down` killed half-way leaves a lab in
+  // phase `removing` with a free lock, which `gc` then finishes.
+  state::LabState marked = st ? *st : state::LabState{};
+  marked.lab = lab;
+  marked.phase = state::Phase::removing;
+  marked.pid = static_cast<int>(::getpid());
+  if (auto w = state::write_state(marked); !w) return w.error();
   Sockets sockets;
   // Tagged links the journal may have missed (e.g. created by hand with the tag).
   std::string host_ns = st ? st->host_netns : "";
@@ -200,15 +222,19 @@ Result<TeardownReport> down(const std::string& lab) {
   return report;
 }
 
+bool abandoned(const std::string& lab) {
+  auto st = state::read_state(lab);
+  if (!st) return true;
+  const bool half_done = st->phase == state::Phase::building || st->phase == state::Phase::removing;
+  return half_done && !host::alive(st->pid) && !state::LabLock::held_by_other(lab);
+}
+
 Result<GcResult> gc() {
   GcResult result;
   std::set<std::string> known;
   for (const auto& lab : state::list_labs()) {
     known.insert(lab);
-    auto st = state::read_state(lab);
-    const bool abandoned = !st || (st->phase == state::Phase::building && !host::alive(st->pid) &&
-                                   !state::LabLock::held_by_other(lab));
-    if (!abandoned) continue;
+    if (!abandoned(lab)) continue;
     auto removed = down(lab);
     if (!removed) continue;  // busy: someone is working on it right now
     result.labs.push_back(lab);

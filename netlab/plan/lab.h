@@ -61,7 +61,12 @@ Result<PlanResult> plan_up(const model::Topology& topology, bool sandbox, bool f
 /// An Error when the lab is unknown or busy.
 Result<TeardownReport> down(const std::string& lab);
 
-/// Labs whose state is gone or whose `up` died half-way, and what was removed for each.
+/// Whether `gc` collects the lab: a run directory without state (an `up` killed
+/// before its first write), or an `up` (phase building) or `down` (phase
+/// removing) whose process is gone and whose lock nobody holds.
+bool abandoned(const std::string& lab);
+
+/// Labs whose state is gone or whose `up` or `down` died half-way, and what was removed for each.
 struct GcResult {
   std::vector<std::string> labs;
   TeardownReport report;

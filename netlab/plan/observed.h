@@ -16,6 +16,7 @@ struct ObservedLink {
   std::string master;  // bridge it is enslaved to, "" = none
   std::string alias;
   bool up = false;
+  int ifindex = 0;
 };
 
 class Observed {
@@ -52,6 +53,9 @@ class Observed {
                            const std::string& xml) = 0;
   /// True when `lease_file` (dnsmasq's) holds a lease for `mac`.
   virtual bool has_lease(const std::string& lease_file, const model::Mac& mac) = 0;
+  /// The bridge ifindex a dnsmasq was started on, from its DnsmasqFiles::bridge_index
+  /// file; nullopt when unknown.
+  virtual std::optional<int> dnsmasq_bridge_index(const std::string& bridge_index_file) = 0;
 };
 
 }  // namespace netlab::plan

@@ -35,7 +35,11 @@ struct Satisfied {
   bool operator()(const ApplyNft& a) { return o.nft_rule_count(a.netns, a.table) == a.rule_count; }
   bool operator()(const StartDnsmasq& a) {
     auto files = host::dnsmasq_files(a.config.run_dir, a.config.network);
-    return o.dnsmasq_running(files.pid, files.conf);
+    if (!o.dnsmasq_running(files.pid, files.conf)) return false;
+    // Alive is not enough: started on a bridge since deleted and recreated (another
+    // ifindex), it serves nobody and must be restarted.
+    auto bridge = o.link(a.netns, a.config.bridge);
+    return bridge && o.dnsmasq_bridge_index(files.bridge_index) == bridge->ifindex;
   }
   bool operator()(const StartOvs& a) { return o.ovs_running(a.run_dir); }
   bool operator()(const CreateOvsBridge& a) { return o.ovs_has_bridge(a.run_dir, a.name); }

@@ -1,5 +1,6 @@
 #include "netlab/plan/system_observed.h"
 
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include "netlab/host/netns.h"
 #include "netlab/host/process.h"
 #include "netlab/host/sysctl.h"
+#include "netlab/model/file_io.h"
 
 namespace netlab::plan {
 
@@ -38,7 +40,7 @@ std::optional<ObservedLink> SystemObserved::link(const std::string& netns, const
   if (!snap) return std::nullopt;
   auto it = snap->links.find(name);
   if (it == snap->links.end()) return std::nullopt;
-  return ObservedLink{it->second.kind, it->second.master, it->second.alias, it->second.up};
+  return ObservedLink{it->second.kind, it->second.master, it->second.alias, it->second.up, it->second.ifindex};
 }
 
 std::vector<model::Cidr> SystemObserved::addresses(const std::string& netns, const std::string& device) {
@@ -82,6 +84,15 @@ std::optional<size_t> SystemObserved::nft_rule_count(const std::string& netns, c
 
 bool SystemObserved::dnsmasq_running(const std::string& pid_file, const std::string& conf_file) {
   return host::pid_running_conf(pid_file, conf_file).has_value();
+}
+
+std::optional<int> SystemObserved::dnsmasq_bridge_index(const std::string& bridge_index_file) {
+  auto text = model::read_file_bounded(bridge_index_file, 64);
+  if (!text) return std::nullopt;
+  int index = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), index);
+  if (ec != std::errc() || index <= 0) return std::nullopt;
+  return index;
 }
 
 bool SystemObserved::ovs_running(const std::string& run_dir) { return host::OvsInstance(run_dir).running(); }

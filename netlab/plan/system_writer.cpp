@@ -15,6 +15,7 @@
 #include "netlab/host/ovsdb.h"
 #include "netlab/host/process.h"
 #include "netlab/host/sysctl.h"
+#include "netlab/model/file_io.h"
 
 namespace netlab::plan {
 namespace {
@@ -146,7 +147,13 @@ Result<host::DeleteOutcome> SystemWriter::delete_nft_table(const std::string& ne
 }
 
 Status SystemWriter::start_dnsmasq(const std::string& netns, const host::DnsmasqConfig& config) {
-  return host::Dnsmasq(config).start(netns);
+  auto bridge = find_link(netns, config.bridge);
+  if (!bridge) return bridge.error();
+  if (!*bridge) return Error{"dnsmasq for " + config.network + ": no device " + config.bridge + " to serve"};
+  host::Dnsmasq dnsmasq(config);
+  if (auto st = dnsmasq.start(netns); !st) return st;
+  // The bridge it serves, by ifindex: one deleted and recreated since is drift (planner.cpp).
+  return model::write_file(dnsmasq.files().bridge_index, std::to_string((*bridge)->ifindex) + "\n");
 }
 
 std::optional<pid_t> SystemWriter::running_process(const std::string& pid_file, const std::string& conf_file) {

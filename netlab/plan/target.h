@@ -1,6 +1,8 @@
 #pragma once
 // Where a lab is built: on the real host, or inside the sandbox namespaces.
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "netlab/model/address.h"
 
@@ -23,6 +25,12 @@ inline constexpr const char* kLanDevice = "lan0";
 /// The name the simulated LAN's dnsmasq files carry in the run directory.
 inline constexpr const char* kLanNetwork = "office-lan";
 inline constexpr const char* kDefaultUplink = "eth0";
+/// What the sandbox keeps for itself: a lab subnet overlapping these could not be
+/// routed (model::ValidateOptions::taken for `up --sandbox` and `plan --sandbox`).
+inline std::vector<std::pair<model::Cidr, std::string>> taken_blocks() {
+  return {{kHostUplink.block(), "the sandbox's simulated WAN"},
+          {kRemoteServer.block(), "the sandbox's simulated internet"}};
+}
 }  // namespace sandbox_net
 
 struct Target {

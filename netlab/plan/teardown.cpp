@@ -134,14 +134,34 @@ void remove_one(const OwnedObject& o, const std::set<std::string>& doomed_namesp
 }  // namespace
 
 TeardownReport remove_objects(const std::vector<OwnedObject>& objects, HostWriter& writer) {
-  std::set<std::string> doomed;
+  TeardownReport report;
+  // A namespace deleted and re-created by someone else since the lab made it
+  // (another identity) is not the lab's: neither it nor anything in it is touched.
+  std::set<std::string> replaced;
+  for (const auto& o : objects) {
+    if (o.kind != ObjectKind::netns || o.detail.empty()) continue;
+    const std::string now = host::netns_identity(o.name);
+    if (now.empty() || now == o.detail) continue;
+    replaced.insert(o.name);
+    report.problems.push_back("namespace " + o.name +
+                              " is not the one this lab made (deleted and re-created by someone else); left alone");
+  }
+  // Processes are found by their pid file and conf, not by namespace: still ours.
+  auto foreign = [&](const OwnedObject& o) {
+    if (o.kind == ObjectKind::netns) return replaced.count(o.name) > 0;
+    if (o.kind == ObjectKind::process || o.kind == ObjectKind::ovs) return false;
+    return replaced.count(o.netns) > 0;
+  };
+  std::vector<OwnedObject> ours;
   for (const auto& o : objects)
+    if (!foreign(o)) ours.push_back(o);
+  std::set<std::string> doomed;
+  for (const auto& o : ours)
     if (o.kind == ObjectKind::netns) doomed.insert(o.name);
   // Newest first within a rank: the reverse of creation.
-  std::vector<OwnedObject> ordered(objects.rbegin(), objects.rend());
+  std::vector<OwnedObject> ordered(ours.rbegin(), ours.rend());
   std::stable_sort(ordered.begin(), ordered.end(),
                    [](const auto& a, const auto& b) { return removal_rank(a.kind) < removal_rank(b.kind); });
-  TeardownReport report;
   for (const auto& o : ordered) remove_one(o, doomed, writer, report);
   return report;
 }

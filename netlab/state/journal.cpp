@@ -1,6 +1,7 @@
 #include "netlab/state/journal.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -45,11 +46,12 @@ std::string describe(const OwnedObject& o) {
 }
 
 Result<Journal> Journal::open(const std::string& lab) {
-  std::error_code ec;
-  std::filesystem::create_directories(lab_dir(lab), ec);
-  if (ec) return Error{"cannot create " + lab_dir(lab) + ": " + ec.message()};
-  int fd = ::open(journal_path(lab).c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (auto named = check_lab_name(lab); !named) return named.error();
+  if (auto made = make_lab_dir(lab); !made) return made.error();
+  // O_NOFOLLOW and a fixed mode: `down` trusts this file, so nobody but root may change it.
+  int fd = ::open(journal_path(lab).c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, kRunFileMode);
   if (fd < 0) return Error{"cannot open " + journal_path(lab) + ": " + std::strerror(errno)};
+  ::fchmod(fd, kRunFileMode);
   return Journal(fd);
 }
 
@@ -84,6 +86,7 @@ std::vector<OwnedObject> read_journal(const std::string& lab) {
     o.detail = j.value("detail", "");
     auto [at, fresh] = seen.emplace(std::make_tuple(static_cast<int>(o.kind), o.netns, o.name), objects.size());
     if (fresh) objects.push_back(std::move(o));
+    else if (o.kind == ObjectKind::netns && !o.detail.empty()) objects[at->second].detail = std::move(o.detail);
     else if (o.kind == ObjectKind::uplink) objects[at->second].detail = std::move(o.detail);
   }
   return objects;

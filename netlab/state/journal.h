@@ -11,7 +11,7 @@
 namespace netlab::state {
 
 enum class ObjectKind {
-  netns,      // name = namespace name
+  netns,      // name = namespace name; detail = its identity once created ("" before)
   link,       // netns + name = device; detail = link kind (bridge, veth, tap, macvlan)
   nft_table,  // netns + name = "<family> <table>"
   process,    // netns; name = pid file path; detail = program name (dnsmasq, udhcpc, ...)
@@ -53,8 +53,11 @@ class Journal {
 };
 
 /// Every object ever recorded for the lab, oldest first, duplicates removed
-/// (keeps the first: the state before netlab; for an uplink, whose record is
-/// written only when a move starts, the newest detail). Empty when the lab has no journal.
+/// (keeps the first: the state before netlab). Two kinds take a later detail:
+/// a namespace is recorded twice, before it is created (detail "") and once
+/// made, with its identity (host::netns_identity) as detail, and the latest
+/// identity wins; an uplink, whose record is written only when a move starts,
+/// keeps the newest detail. Empty when the lab has no journal.
 std::vector<OwnedObject> read_journal(const std::string& lab);
 
 }  // namespace netlab::state

@@ -9,7 +9,10 @@
 
 namespace netlab::state {
 
-enum class Phase { building, ready, failed };
+/// building: an `up` is (or was, when its pid is gone) at work; ready/failed: the
+/// last `up` ended so; removing: a `down` began removing the lab (gc finishes it
+/// when that `down` died).
+enum class Phase { building, ready, failed, removing };
 
 struct LabState {
   std::string lab;

@@ -319,6 +319,10 @@ Status FakeHost::start_dnsmasq(const std::string& netns, const host::DnsmasqConf
   const std::string pid_file = host::dnsmasq_files(config.run_dir, config.network).pid;
   if (!pids_.count(pid_file)) pids_[pid_file] = next_pid_++;
   state_.dnsmasq_pid_files.insert(pid_file);
+  // As SystemWriter does: the ifindex of the device it serves.
+  auto bridge = state_.links.find({netns, config.bridge});
+  state_.dnsmasq_bridge_indexes[host::dnsmasq_files(config.run_dir, config.network).bridge_index] =
+      bridge == state_.links.end() ? 0 : bridge->second.ifindex;
   return {};
 }
 

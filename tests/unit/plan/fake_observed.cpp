@@ -8,7 +8,8 @@ void FakeObserved::apply(const Action& action) {
         using T = std::decay_t<decltype(a)>;
         if constexpr (std::is_same_v<T, CreateNetns>) namespaces.insert(a.name);
         if constexpr (std::is_same_v<T, SetSysctl>) sysctls[{a.netns, a.key}] = a.value;
-        if constexpr (std::is_same_v<T, CreateBridge>) links[{a.netns, a.name}] = {"bridge", "", a.alias, false};
+        if constexpr (std::is_same_v<T, CreateBridge>)
+          links[{a.netns, a.name}] = {"bridge", "", a.alias, false, next_ifindex++};
         if constexpr (std::is_same_v<T, CreateVeth>) {
           links[{a.netns, a.name}] = {"veth", "", a.alias, false};
           links[{a.peer_netns, a.peer_name}] = {"veth", "", a.alias, false};
@@ -22,8 +23,12 @@ void FakeObserved::apply(const Action& action) {
         if constexpr (std::is_same_v<T, AddRoute>)
           routes[a.netns].push_back({a.destination, a.gateway, a.device, 0, "static"});
         if constexpr (std::is_same_v<T, ApplyNft>) nft[{a.netns, a.table}] = a.rule_count;
-        if constexpr (std::is_same_v<T, StartDnsmasq>)
-          dnsmasq_pid_files.insert(host::dnsmasq_files(a.config.run_dir, a.config.network).pid);
+        if constexpr (std::is_same_v<T, StartDnsmasq>) {
+          auto files = host::dnsmasq_files(a.config.run_dir, a.config.network);
+          dnsmasq_pid_files.insert(files.pid);
+          auto bridge = links.find({a.netns, a.config.bridge});
+          dnsmasq_bridge_indexes[files.bridge_index] = bridge == links.end() ? 0 : bridge->second.ifindex;
+        }
         if constexpr (std::is_same_v<T, StartOvs>) ovs_run_dirs.insert(a.run_dir);
         if constexpr (std::is_same_v<T, CreateOvsBridge>) {
           ovs_ports[a.name];

@@ -20,6 +20,8 @@ class FakeObserved : public Observed {
   std::map<std::pair<std::string, std::string>, std::string> sysctls;
   std::map<std::pair<std::string, std::string>, size_t> nft;
   std::set<std::string> dnsmasq_pid_files;
+  std::map<std::string, int> dnsmasq_bridge_indexes;  // DnsmasqFiles::bridge_index -> ifindex
+  int next_ifindex = 2;  // what the kernel hands out to each new device
   std::set<std::string> ovs_run_dirs;
   std::map<std::string, std::map<std::string, std::optional<int>>> ovs_ports;  // bridge -> port -> tag
   std::set<std::pair<std::string, std::string>> tx_checksum_off;
@@ -57,6 +59,11 @@ class FakeObserved : public Observed {
   }
   bool dnsmasq_running(const std::string& pid_file, const std::string&) override {
     return dnsmasq_pid_files.count(pid_file);
+  }
+  std::optional<int> dnsmasq_bridge_index(const std::string& file) override {
+    auto it = dnsmasq_bridge_indexes.find(file);
+    if (it == dnsmasq_bridge_indexes.end()) return std::nullopt;
+    return it->second;
   }
 
   bool ovs_running(const std::string& run_dir) override { return ovs_run_dirs.count(run_dir); }

@@ -74,9 +74,28 @@ TEST(Planner, BridgeDeletedByHandIsRecreatedWithItsPorts) {
                        "create bridge nat-default in nat-host (mtu 1500, mac 52:54:00:37:60:0e)",
                        "add address 192.168.122.1/24 to nat-default in nat-host",
                        "bring up nat-default in nat-host",
+                       // dnsmasq still runs, bound to the deleted bridge's ifindex: restarted.
+                       "start dnsmasq for default on nat-default in nat-host (DHCP 192.168.122.100-192.168.122.199)",
                        "attach nat-g1-0 to bridge nat-default in nat-host",
                        "attach nat-g22-0 to bridge nat-default in nat-host",
                    }));
+}
+
+TEST(Planner, DnsmasqOnARecreatedBridgeIsRestarted) {
+  // dnsmasq binds DHCP to the bridge's ifindex: alive on a bridge deleted and
+  // recreated under the same name, it serves nobody. That is drift.
+  FakeObserved observed;
+  auto topo = nat_lab();
+  for (const auto& step : make(topo, sandbox_target("nat"), observed)) observed.apply(step);
+  observed.links[{"nat-host", "nat-default"}].ifindex = 99;  // what a recreated bridge gets
+  auto steps = make(topo, sandbox_target("nat"), observed);
+  ASSERT_EQ(steps.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<StartDnsmasq>(steps[0]));
+  for (const auto& step : steps) observed.apply(step);
+  EXPECT_TRUE(make(topo, sandbox_target("nat"), observed).empty());
+  // A daemon whose bridge is unknown (no record: started by an older netlab) is restarted once.
+  observed.dnsmasq_bridge_indexes.clear();
+  EXPECT_EQ(make(topo, sandbox_target("nat"), observed).size(), 1u);
 }
 
 TEST(Planner, StoppedDnsmasqAndFlushedTableComeBack) {
