@@ -8,6 +8,7 @@
 #include "fake_host.h"
 #include "netlab/model/names.h"
 #include "netlab/plan/apply.h"
+#include "netlab/plan/desired.h"
 #include "netlab/plan/planner.h"
 #include "netlab/plan/teardown.h"
 #include "netlab/state/lab_state.h"
