@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A device someone else made under a name the lab wants survives `up`: g1's
-# veth deleted by hand and a dummy made under its host-side name; `up` fails at
-# that step without touching the dummy (nothing claims it, nothing rolls it
-# back) and changes nothing else; `down` then removes the lab (the dummy sat in
+# veth deleted by hand and a bridge made under its host-side name; `up` fails at
+# that step without touching that bridge (nothing claims it, nothing rolls it
+# back) and changes nothing else; `down` then removes the lab (that bridge sat in
 # the lab's own host namespace and goes with it).
 # Lab "ncl" in the sandbox. Usage: name_clash_test.sh NETLAB_BINARY SOURCE_DIR
 set -euo pipefail
@@ -27,14 +27,14 @@ done
 [ -n "$veth" ] || fail "no veth of g1 in ncl-host"
 
 ip -n ncl-host link del "$veth"
-ip -n ncl-host link add "$veth" type dummy
+ip -n ncl-host link add "$veth" type bridge  # (no dummy module here)
 set +e
 timeout 120 "$netlab" up --sandbox "$tmp/ncl.yaml" > "$tmp/up" 2>&1; rc=$?
 set -e
 [ $rc -eq 1 ] || fail "up over someone else's device: exit $rc, want 1: $(cat "$tmp/up")"
 grep -q "device $veth in namespace ncl-host already exists and is not the lab's" "$tmp/up" ||
   fail "up does not say why: $(cat "$tmp/up")"
-ip -n ncl-host -d link show "$veth" | grep -q dummy || fail "up removed someone else's device"
+ip -n ncl-host -d link show "$veth" | grep -q "bridge forward_delay" || fail "up removed someone else's device"
 grep -q "\"name\":\"$veth\"" "${NETLAB_RUN_DIR:-/run/netlab}/ncl/journal" || fail "the lab's journal lost its veth"
 [ "$(grep -c "\"name\":\"$veth\"" "${NETLAB_RUN_DIR:-/run/netlab}/ncl/journal")" -eq 1 ] ||
   fail "the failed up journalled someone else's device"
