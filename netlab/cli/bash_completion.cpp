@@ -29,11 +29,11 @@ std::string join(const std::vector<std::string>& words) {
 }
 
 /// "--long" and "-s" spellings of an app's options; only those taking a value
-/// when `valued` (flags take none), else all of them.
+/// when `valued_only` (a flag takes none), else all of them.
 std::vector<std::string> option_words(const CLI::App& app, bool valued_only) {
   std::vector<std::string> words;
   for (const CLI::Option* o : app.get_options([](const CLI::Option* opt) { return opt->nonpositional(); })) {
-    if (valued_only && o->get_type_size_max() == 0) continue;
+    if (valued_only && o->get_expected_max() == 0) continue;  // a flag: no value follows it
     for (const auto& l : o->get_lnames()) words.push_back("--" + l);
     for (const auto& s : o->get_snames()) words.push_back("-" + s);
   }

@@ -102,6 +102,7 @@ complete_words() {  # words of the command line, the last being completed -> COM
 [ "$(complete_words netlab tr)" = trace ] || fail "completing 'netlab tr': $(complete_words netlab tr)"
 [ "$(complete_words netlab trace --pas)" = --passive ] || fail "completing 'netlab trace --pas'"
 [ "$(complete_words netlab status lab-)" = $'lab-a\nlab-b' ] || fail "completing 'netlab status lab-': $(complete_words netlab status lab-)"
+[ "$(complete_words netlab status --json lab-)" = $'lab-a\nlab-b' ] || fail "a flag (status --json) taken as wanting a value"
 [ -z "$(complete_words netlab generate-d)" ] || fail "the hidden generate-docs is offered"
 
 # ---- lintian: no tag, down to info, but the overrides packaging/lintian-overrides explains ----
