@@ -6,7 +6,7 @@
 #     shared libraries dpkg-shlibdeps found;
 #   - `dpkg-deb -x` into a temporary root: the packaged binary prints its version
 #     and validates every packaged topology (all of topologies/ is there);
-#   - every man page renders without a groff warning, there is one per
+#   - every man page renders without a groff warning, has a whatis entry, there is one per
 #     subcommand `netlab --help` lists, and each names every option that the
 #     subcommand's `--help` names (the pages cannot drift from the CLI);
 #   - the bash completion parses and completes subcommands, options, lab names;
@@ -71,6 +71,7 @@ options_of() {  # the --long options a --help text lists
   grep -oE '(^|[ ,])--[a-z][a-z0-9-]*' | sed 's/^[ ,]*//' | sort -u
 }
 render "$mandir/netlab.1.gz"
+lexgrog "$mandir/netlab.1.gz" | grep -q '"netlab - ' || fail "netlab(1): no whatis entry for apropos"
 for sub in $subcommands; do
   grep -q "netlab-$sub" "$tmp/man.txt" || fail "netlab(1) does not point to netlab-$sub(1)"
 done
@@ -84,7 +85,7 @@ for sub in $subcommands; do
   [ -f "$page" ] || fail "no man page for subcommand $sub"
   render "$page"
   pages=$((pages + 1))
-  grep -qE "netlab-$sub +- " "$tmp/man.txt" || fail "netlab-$sub(1) has no whatis line"
+  lexgrog "$page" | grep -q "\"netlab-$sub - " || fail "netlab-$sub(1): no whatis entry for apropos: $(lexgrog "$page")"
   for opt in $("$netlab" "$sub" --help | options_of); do
     grep -q -- "$opt" "$tmp/man.txt" || fail "netlab-$sub(1) does not list $opt"
   done
