@@ -1,6 +1,7 @@
 #include "graphs/lab_graph.h"
 
 #include <set>
+#include <tuple>
 #include <vector>
 
 #include "netlab/model/mode_traits.h"
@@ -33,14 +34,20 @@ std::string role_key(HopRole role, const std::string& rest) { return std::string
 
 class Builder {
  public:
-  Builder(const model::Topology& topo, const LiveData& live) : topo_(topo), live_(live), names_(topo) {}
+  Builder(const model::Topology& topo, const LiveData& live, const DiagramOptions& options)
+      : topo_(topo), live_(live), options_(options), names_(topo) {}
 
   Diagram build() {
     d_.name = topo_.name.empty() ? "lab" : topo_.name;
     d_.title = "netlab lab \"" + topo_.name + "\"" + (live_.sandbox ? " (sandbox)" : "");
     add_host();
     for (const auto& net : topo_.networks) add_network(net);
-    for (const auto& guest : topo_.guests) add_guest(guest);
+    find_groups();
+    for (size_t g = 0; g < topo_.guests.size(); ++g) {
+      auto it = group_of_.find(g);
+      if (it == group_of_.end()) add_guest(topo_.guests[g]);
+      else if (groups_[it->second].members.front() == g) add_group(groups_[it->second]);
+    }
     add_outside();
     add_legend();
     return std::move(d_);
@@ -272,6 +279,117 @@ class Builder {
     }
   }
 
+  /// Guests drawn as one: same network, kind, address kind and VLAN, one NIC each.
+  struct Group {
+    std::string id;                // "<network>_<k>", through id_part
+    const model::Network* network = nullptr;
+    std::vector<size_t> members;   // indexes into topo_.guests, in file order
+  };
+
+  /// Fills groups_ and group_of_ with every shape that has more than
+  /// options_.group_above guests.
+  void find_groups() {
+    using Shape = std::tuple<std::string, int, int, int>;  // network, kind, address kind, vlan (-1: none)
+    std::map<Shape, std::vector<size_t>> shapes;
+    std::vector<Shape> order;  // first appearance, so groups come in file order
+    for (size_t g = 0; g < topo_.guests.size(); ++g) {
+      const model::Guest& guest = topo_.guests[g];
+      if (guest.nics.size() != 1 || !topo_.find_network(guest.nics[0].network)) continue;
+      const model::Nic& nic = guest.nics[0];
+      Shape shape{nic.network, static_cast<int>(guest.kind), static_cast<int>(nic.address_kind), nic.vlan.value_or(-1)};
+      auto& members = shapes[shape];
+      if (members.empty()) order.push_back(shape);
+      members.push_back(g);
+    }
+    std::map<std::string, int> per_network;
+    for (const Shape& shape : order) {
+      auto& members = shapes[shape];
+      if (members.size() <= options_.group_above) continue;
+      const std::string& net = std::get<0>(shape);
+      Group group{id_part(net) + "_" + std::to_string(per_network[net]++), topo_.find_network(net), members};
+      for (size_t g : members) group_of_[g] = groups_.size();
+      groups_.push_back(std::move(group));
+    }
+  }
+
+  /// One node for a group of guests ("g1 … g1000", "1000 light guests, DHCP")
+  /// and one for their host-side devices, joined to the network's bridge.
+  void add_group(const Group& group) {
+    const model::Network& net = *group.network;
+    const model::Guest& first = topo_.guests[group.members.front()];
+    const model::Guest& last = topo_.guests[group.members.back()];
+    const model::Nic& nic = first.nics[0];
+    const std::string count = std::to_string(group.members.size());
+    const bool kvm = first.kind == model::GuestKind::kvm;
+    std::string what = count + (kvm ? " KVM guests" : " light guests") + ", ";
+    switch (nic.address_kind) {
+      case model::AddressKind::dhcp: what += "DHCP"; break;
+      case model::AddressKind::static_cidr: what += "static addresses"; break;
+      case model::AddressKind::none: what += "no address"; break;
+    }
+    if (nic.vlan) what += ", vlan " + std::to_string(*nic.vlan);
+    const std::string dev = model::guest_nic_name(nic, 0);
+    std::vector<std::string> lines;
+    if (nic.mac && last.nics[0].mac) lines.push_back(dev + "  " + nic.mac->str() + " … " + last.nics[0].mac->str());
+    else lines.push_back(dev);
+    if (nic.address_kind == model::AddressKind::static_cidr && nic.address && last.nics[0].address)
+      lines.push_back(nic.address->str() + " … " + last.nics[0].address->str());
+    if (nic.address_kind == model::AddressKind::dhcp && !live_.leases.empty()) {
+      size_t leased = 0;
+      for (size_t g : group.members) {
+        const auto& mac = topo_.guests[g].nics[0].mac;
+        leased += mac && live_.leases.count(mac->str()) ? 1 : 0;
+      }
+      lines.push_back(std::to_string(leased) + " of " + count + " hold a lease");
+    }
+    std::string s = R"(<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" COLOR="#5a6270">)";
+    s += R"(<TR><TD BGCOLOR="#e4e8ee"><B>)" + model::xml_escape(first.name + " … " + last.name) +
+         R"(</B><BR/><FONT POINT-SIZE="9">)" + model::xml_escape(what) + "</FONT></TD></TR>";
+    s += R"(<TR><TD PORT="nic0" ALIGN="LEFT" BGCOLOR=")" + std::string(mode_fill(net.mode)) +
+         R"("><FONT POINT-SIZE="10">)";
+    for (const auto& line : lines) s += model::xml_escape(line) + R"(<BR ALIGN="LEFT"/>)";
+    s += "</FONT></TD></TR></TABLE>";
+    Node n;
+    n.id = "n_group_" + group.id;
+    n.label = s;
+    n.html = true;
+    n.shape = "plaintext";
+    n.cluster = "cluster_host";
+    const HopRole role = model::guest_link_role(net, first.kind);
+    Node p;
+    p.id = "n_gport_" + group.id;
+    p.label = count + " × " + model::to_string(role) + "\n" + names_.host_nic(first, 0) + " … " +
+              names_.host_nic(last, 0);
+    p.shape = "box";
+    p.style = "filled";
+    p.color = mode_color(net.mode);
+    p.fillcolor = "#ffffff";
+    p.cluster = "cluster_net_" + id_part(net.name);
+    p.attrs["fontsize"] = "10";
+    for (size_t g : group.members) {
+      const model::Guest& guest = topo_.guests[g];
+      const std::string nic_name = model::guest_nic_name(guest.nics[0], 0);
+      n.match["guest:" + guest.name + ":" + nic_name] = "nic0";
+      n.match[role_key(HopRole::guest_nic, model::guest_namespace(topo_, guest) + ":" + nic_name)] = "nic0";
+      if (role == HopRole::macvtap) p.match[role_key(HopRole::macvtap, guest.name + ":" + nic_name)] = "";
+      else p.match["dev:" + names_.host_nic(guest, 0)] = "";
+    }
+    const std::string color = mode_color(net.mode);
+    const std::string edge_style = net.mode == NetworkMode::isolated ? "dashed" : "solid";
+    d_.nodes.push_back(std::move(n));
+    d_.nodes.push_back(std::move(p));
+    d_.edges.push_back(Edge{.from = "n_group_" + group.id, .to = "n_gport_" + group.id, .from_port = "nic0",
+                            .color = color, .style = edge_style});
+    const std::string& bridge_id = bridge_of_[net.name];
+    if (!bridge_id.empty()) {
+      d_.edges.push_back(Edge{.from = "n_gport_" + group.id, .to = bridge_id, .color = color, .style = edge_style});
+    } else {
+      const std::string up = net.uplink.empty() ? host_uplink(topo_, live_) : net.uplink;
+      d_.edges.push_back(Edge{.from = "n_gport_" + group.id, .to = "n_nic_" + id_part(up), .label = "macvtap",
+                              .color = color, .style = edge_style});
+    }
+  }
+
   void add_outside() {
     const std::string lab = topo_.name;
     if (want_wan_) {
@@ -351,7 +469,10 @@ class Builder {
 
   const model::Topology& topo_;
   const LiveData& live_;
+  const DiagramOptions& options_;
   const model::DeviceNames names_;
+  std::vector<Group> groups_;
+  std::map<size_t, size_t> group_of_;  // guest index -> index in groups_
   Diagram d_;
   std::map<std::string, std::vector<std::string>> nic_roles_;
   std::map<std::string, std::string> bridge_of_;
@@ -405,8 +526,8 @@ std::string nic_address_text(const model::Nic& nic, const model::Network* networ
   return "dhcp";
 }
 
-Diagram build_lab_diagram(const model::Topology& topology, const LiveData& live) {
-  return Builder(topology, live).build();
+Diagram build_lab_diagram(const model::Topology& topology, const LiveData& live, const DiagramOptions& options) {
+  return Builder(topology, live, options).build();
 }
 
 }  // namespace netlab::graphs

@@ -8,6 +8,9 @@
 //
 // Node ids (stable, so figures can be diffed):
 //   n_guest_<guest>            a guest; its NICs are ports nic0, nic1, ... of its table
+//   n_group_<network>_<k>      the k-th group (0, 1, ...) of same-shape guests on a
+//                              network, drawn as one (see DiagramOptions); port nic0
+//   n_gport_<network>_<k>      the host-side devices of that group's NICs
 //   n_port_<guest>_<index>     the host-side device of a guest NIC (tap, veth or macvtap)
 //   n_bridge_<network>         the network's Linux bridge or OVS bridge
 //   n_dnsmasq_<network>        dnsmasq serving DHCP/DNS on the network
@@ -39,10 +42,22 @@ struct LiveData {
   bool sandbox = false;
 };
 
+/// How much of a large lab is drawn one by one.
+struct DiagramOptions {
+  /// Guests of one shape (one NIC, on the same network, same kind, address
+  /// kind and VLAN) are drawn as one node ("g1 … g1000: 1000 light guests,
+  /// DHCP") when there are more than this many of them; SIZE_MAX draws every
+  /// guest. A group node carries every member's match keys, so a traced path
+  /// through any member lands on it.
+  size_t group_above = 10;
+};
+
 /// Builds the diagram of `topology` (expected to be valid; references to unknown
 /// networks are drawn as far as they resolve). Deterministic: the same input
-/// gives an identical Diagram, nodes and edges in file order.
-Diagram build_lab_diagram(const model::Topology& topology, const LiveData& live = {});
+/// gives an identical Diagram, nodes and edges in file order (a group where its
+/// first member would be).
+Diagram build_lab_diagram(const model::Topology& topology, const LiveData& live = {},
+                          const DiagramOptions& options = {});
 
 /// The colour that stands for a network mode in every figure (and its light fill).
 const char* mode_color(model::NetworkMode mode);

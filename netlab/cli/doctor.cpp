@@ -1,7 +1,8 @@
 // `netlab doctor LAB [GUEST]`: why a guest cannot reach what it should. Static
-// checks of each guest's path plus a probe trace (tracer/doctor.h), then one
-// plain verdict line per guest. Exit 0 when every guest checked is healthy, 1
-// when a problem was found, 2 for an unknown lab or guest.
+// checks of each guest's path plus a probe trace (tracer/doctor.h), each
+// network's dnsmasq asked for a DHCP offer (tracer/dhcp_check.h), then one
+// plain verdict line per guest and per failing network. Exit 0 when everything
+// checked is healthy, 1 when a problem was found, 2 for an unknown lab or guest.
 #include <fmt/core.h>
 
 #include <memory>
@@ -12,6 +13,7 @@
 #include "netlab/cli/topology_input.h"
 #include "netlab/plan/running_lab.h"
 #include "netlab/state/lab_state.h"
+#include "tracer/dhcp_check.h"
 #include "tracer/doctor.h"
 #include "tracer/output_text.h"
 
@@ -55,8 +57,12 @@ int run_doctor(const DoctorOptions& opt) {
     const std::string& g = nic->guest;
     auto report = tracer::doctor_nic(opt.lab, map, *nic, to ? *to : tracer::doctor_target(*nic, sandbox));
     if (!report) {
+      // One guest that cannot be checked (e.g. a device of its path is gone)
+      // does not hide the others nor the networks' checks below.
       fmt::print(stderr, "netlab doctor: {}: {}\n", g, report.error().message);
-      return kExitFailed;
+      healthy = false;
+      verdicts.push_back(g + ": PROBLEM: cannot be checked: " + report.error().message);
+      continue;
     }
     fmt::print("{} ({} network {}, mode {}):\n", g, nic->nic, nic->network, model::to_string(nic->mode));
     for (const auto& c : report->checks) fmt::print("  [{}] {}: {}\n", tracer::level_name(c.level), c.name, c.detail);
@@ -73,6 +79,16 @@ int run_doctor(const DoctorOptions& opt) {
     }
     healthy = healthy && report->healthy;
     verdicts.push_back(report->verdict);
+  }
+  // Each network's dnsmasq asked for a lease offer: alive is not the same as serving.
+  const auto servers = tracer::check_dhcp_servers(opt.lab, map, opt.guest);
+  if (!servers.empty()) fmt::print("networks:\n");
+  for (const auto& s : servers) {
+    fmt::print("  [{}] {}: {}\n", tracer::level_name(s.check.level), s.check.name, s.check.detail);
+    if (s.check.level == tracer::Check::Level::kProblem) {
+      healthy = false;
+      verdicts.push_back("network " + s.network + ": PROBLEM: " + s.check.detail);
+    }
   }
   for (const auto& v : verdicts) fmt::print("verdict: {}\n", v);
   return healthy ? kExitOk : kExitFailed;

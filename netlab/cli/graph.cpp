@@ -1,11 +1,14 @@
-// `netlab graph FILE|LAB [-o out.svg|out.png|out.dot] [--layout dot|neato|fdp] [--sandbox]`:
+// `netlab graph FILE|LAB [-o out.svg|out.png|out.dot] [--layout dot|neato|fdp] [--sandbox] [--all-guests]`:
 // the lab as a KVM host sees it, drawn with Graphviz (graphs/). FILE is a
 // topology YAML (loaded and validated; bad input exits 2 with the messages);
 // LAB is a running lab, read from its run directory with its live DHCP leases.
-// Without -o the SVG goes to stdout.
+// Without -o the SVG goes to stdout. More than 10 guests of one shape on one
+// network are drawn as one node unless --all-guests (graphs::DiagramOptions).
 #include <fmt/core.h>
 
+#include <cstdint>
 #include <memory>
+#include <string>
 
 #include "graphs/lab_graph.h"
 #include "graphs/render.h"
@@ -22,6 +25,7 @@ struct GraphOptions {
   std::string output;
   std::string layout;
   bool sandbox = false;
+  bool all_guests = false;
 };
 
 void run(const GraphOptions& opt, int* exit_code) {
@@ -41,7 +45,9 @@ void run(const GraphOptions& opt, int* exit_code) {
     }
     format = *f;
   }
-  graphs::Diagram diagram = graphs::build_lab_diagram(loaded->topology, live);
+  graphs::DiagramOptions options;
+  if (opt.all_guests) options.group_above = SIZE_MAX;
+  graphs::Diagram diagram = graphs::build_lab_diagram(loaded->topology, live, options);
   graphs::Engine engine = graphs::default_engine(diagram);
   if (!opt.layout.empty()) engine = *graphs::parse_engine(opt.layout);
 
@@ -73,6 +79,9 @@ void add_graph(CLI::App& app, int* exit_code) {
   cmd->add_option("--layout", opt->layout, "Graphviz layout engine (default: dot, fdp for very large labs)")
       ->check(CLI::IsMember({"dot", "neato", "fdp"}));
   cmd->add_flag("--sandbox", opt->sandbox, "draw the lab as `up --sandbox` builds it (simulated WAN/LAN outside)");
+  cmd->add_flag("--all-guests", opt->all_guests,
+                 "draw every guest; by default more than " + std::to_string(graphs::DiagramOptions{}.group_above) +
+                     " guests of one shape on one network are one node");
   cmd->callback([opt, exit_code] { run(*opt, exit_code); });
 }
 

@@ -14,6 +14,7 @@
 
 #include "netlab/host/process.h"
 #include "netlab/model/file_io.h"
+#include "netlab/model/diagnostic.h"
 
 namespace netlab::host {
 namespace {
@@ -64,11 +65,14 @@ Status Dnsmasq::start(const std::string& netns, std::chrono::milliseconds timeou
   if (Status written = model::write_file(files_.conf, *conf, 0644); !written) return written;
   // A stale pid file would be mistaken for the new daemon's: remove it first.
   ::unlink(files_.pid.c_str());
-  // dnsmasq drops to an unprivileged user after opening its files; make sure the lease file exists.
+  // dnsmasq drops to an unprivileged user after opening its files; make sure the lease file
+  // exists, and the log too (dnsmasq would create it with a mode that follows the umask).
   // O_NOFOLLOW: a link planted there is not followed; fchmod: the mode whatever the umask.
-  if (int fd = ::open(files_.leases.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644); fd >= 0) {
-    ::fchmod(fd, 0644);
-    ::close(fd);
+  for (const std::string* path : {&files_.leases, &files_.log}) {
+    if (int fd = ::open(path->c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644); fd >= 0) {
+      ::fchmod(fd, 0644);
+      ::close(fd);
+    }
   }
 
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -81,7 +85,7 @@ Status Dnsmasq::start(const std::string& netns, std::chrono::milliseconds timeou
     std::string why = started->err.empty() ? started->out : started->err;
     while (!why.empty() && why.back() == '\n') why.pop_back();
     return Error{"dnsmasq for network " + config_.network + " did not start (exit " +
-                 std::to_string(started->exit_code) + "): " + why};
+                 std::to_string(started->exit_code) + "): " + model::excerpt(why, model::kMaxParserMessage)};
   }
   while (!running()) {
     if (std::chrono::steady_clock::now() >= deadline)

@@ -27,4 +27,12 @@ std::optional<model::Ipv4> leased_or_reserved(const std::string& run_dir, const 
   return std::nullopt;
 }
 
+bool serves_dhcp(const std::string& run_dir, const std::string& network) {
+  std::ifstream conf(dnsmasq_files(run_dir, network).conf);
+  std::string line;
+  while (std::getline(conf, line))
+    if (line.rfind("dhcp-range=", 0) == 0) return true;
+  return false;
+}
+
 }  // namespace netlab::host

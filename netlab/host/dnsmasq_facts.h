@@ -21,4 +21,8 @@ std::vector<Lease> network_leases(const std::string& run_dir, const std::string&
 std::optional<model::Ipv4> leased_or_reserved(const std::string& run_dir, const std::string& network,
                                               const model::Mac& mac);
 
+/// Whether the dnsmasq of `network` hands out addresses: its conf has a
+/// dhcp-range (without one dnsmasq does no DHCP, reservations or not).
+bool serves_dhcp(const std::string& run_dir, const std::string& network);
+
 }  // namespace netlab::host

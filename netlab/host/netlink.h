@@ -270,13 +270,22 @@ class Netlink {
   Netlink(nl_sock* sock, std::string netns);
   /// create_macvlan and create_macvtap: the same request, `kind` "macvlan" or "macvtap".
   Status create_macvlan_kind(const char* kind, const MacvlanSpec& spec);
+  /// How the kernel ends its answer to a request: ACK, or NLMSG_DONE for a dump.
+  enum class Ending { ack, done };
+  /// Sends msg (consumed) and hands each answer to on_answer until the
+  /// answer's end (or an error message); returns 0 or a positive errno.
+  int exchange(nl_msg* msg, const std::function<void(nl_msg*)>& on_answer, Ending ending);
   /// Sends msg (consumed), waits for the kernel's ack; returns 0 or a
   /// positive errno. Each answer that comes before the ack (e.g. the route
   /// of an RTM_GETROUTE) goes to on_answer.
-  int transact(nl_msg* msg, const std::function<void(nl_msg*)>& on_answer = {});
+  int transact(nl_msg* msg, const std::function<void(nl_msg*)>& on_answer = {}) {
+    return exchange(msg, on_answer, Ending::ack);
+  }
   /// Sends a dump request (consumed) and hands each answer to on_answer until
   /// the kernel's NLMSG_DONE; returns 0 or a positive errno.
-  int dump(nl_msg* msg, const std::function<void(nl_msg*)>& on_answer);
+  int dump(nl_msg* msg, const std::function<void(nl_msg*)>& on_answer) {
+    return exchange(msg, on_answer, Ending::done);
+  }
   /// Sets a link attribute by name (RTM_NEWLINK without CREATE); see link.cpp.
   Status change_link(const std::string& dev, const std::string& what,
                      const std::function<void(nl_msg*)>& fill, unsigned flags_set = 0, unsigned flags_change = 0);

@@ -55,7 +55,7 @@ class ScopedErrorHandler {
     sink->line = e->line > 0 ? e->line : 1;
     std::string m = e->message ? e->message : "not well-formed XML";
     while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
-    sink->message = m;
+    sink->message = model::excerpt(m, model::kMaxParserMessage);  // libxml2 quotes names and text of the file
   }
   xmlStructuredErrorFunc old_handler_;
   void* old_context_;
@@ -143,11 +143,11 @@ class Reader {
   std::optional<model::Ipv4> ipv4(const xmlNode* n, const char* name, bool required = true) {
     auto text = attr(n, name);
     if (!text) {
-      if (required) fail(n, "<" + qualified(n) + "> needs the attribute '" + name + "'");
+      if (required) fail(n, "<" + model::excerpt(qualified(n)) + "> needs the attribute '" + name + "'");
       return std::nullopt;
     }
     auto ip = model::Ipv4::parse(*text);
-    if (!ip) fail(n, "malformed IPv4 address '" + model::excerpt(*text) + "' in <" + qualified(n) + " " + name + ">");
+    if (!ip) fail(n, "malformed IPv4 address '" + model::excerpt(*text) + "' in <" + model::excerpt(qualified(n)) + " " + name + ">");
     return ip;
   }
 

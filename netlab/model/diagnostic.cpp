@@ -19,11 +19,10 @@ std::string format_all(const std::vector<Diagnostic>& diagnostics) {
   return out;
 }
 
-std::string excerpt(std::string_view text) {
-  constexpr size_t kMax = 40;
+std::string excerpt(std::string_view text, size_t max) {
   size_t cut = text.size();
-  if (cut > kMax) {
-    cut = kMax;
+  if (cut > max) {
+    cut = max;
     while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // no half characters
   }
   std::string out;

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "netlab/model/diagnostic.h"
 #include "netlab/model/file_io.h"
 #include "netlab/model/names.h"
 
@@ -18,7 +19,7 @@ template <typename E>
 void enum_from_json(const nlohmann::json& j, E* v, const char* what) {
   const auto& name = j.get_ref<const std::string&>();
   auto parsed = from_name<E>(name);
-  if (!parsed) throw std::invalid_argument(std::string("unknown ") + what + " \"" + name + "\"");
+  if (!parsed) throw std::invalid_argument(std::string("unknown ") + what + " \"" + excerpt(name) + "\"");
   *v = *parsed;
 }
 void to_json(nlohmann::json& j, HopRole v) { enum_to_json(j, v); }
@@ -51,10 +52,10 @@ bool hopmap_from_json(const std::string& text, HopMap* map, std::string* err) {
     *map = nlohmann::json::parse(text).get<HopMap>();
     return true;
   } catch (const nlohmann::json::exception& e) {
-    *err = std::string("hop map: ") + e.what();
+    *err = "hop map: " + excerpt(e.what(), kMaxParserMessage);  // its "last read: '...'" is the file's text
     return false;
   } catch (const std::invalid_argument& e) {
-    *err = std::string("hop map: ") + e.what();
+    *err = "hop map: " + excerpt(e.what(), kMaxParserMessage);
     return false;
   }
 }

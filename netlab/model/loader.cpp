@@ -473,9 +473,9 @@ LoadResult load_string(const std::string& text, const std::string& file_name) {
   } catch (const YAML::Exception& e) {
     Position pos{file_name, 0, 0};
     if (!e.mark.is_null()) pos = {file_name, e.mark.line + 1, e.mark.column + 1};
-    reader.error(pos, "invalid yaml: " + e.msg);
+    reader.error(pos, "invalid yaml: " + excerpt(e.msg, kMaxParserMessage));
   } catch (const std::exception& e) {
-    reader.error({file_name, 0, 0}, std::string("cannot read the topology: ") + e.what());
+    reader.error({file_name, 0, 0}, "cannot read the topology: " + excerpt(e.what(), kMaxParserMessage));
   }
   std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::tie(a.pos.line, a.pos.column) < std::tie(b.pos.line, b.pos.column);

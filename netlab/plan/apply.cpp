@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "netlab/host/dnsmasq_conf.h"
+#include "netlab/host/netlink.h"
 #include "netlab/host/netns.h"
 #include "netlab/host/uplink_move.h"
 #include "netlab/plan/teardown.h"
@@ -54,6 +55,26 @@ class Executor {
 
   void touched(const std::string& netns, const std::string& name) { unsettled_.insert({netns, name}); }
 
+  /// Journals a link this run is about to create, unless a device of that name
+  /// exists already: that one is someone else's (were it the lab's, the planner
+  /// would have skipped the step), so the step fails before the journal or a
+  /// rollback could claim it, and the device is left alone. A namespace this
+  /// run made holds nothing but what the run puts there: no lookup in it.
+  Status will_create_link(const std::string& netns, const std::string& name, const std::string& kind) {
+    if (auto st = name_free(netns, name); !st) return st;
+    return will_create({ObjectKind::link, netns, name, kind});
+  }
+
+  Status name_free(const std::string& netns, const std::string& name) {
+    if (!netns.empty() && made_here_.count(netns)) return {};
+    auto found = host_.find_link(netns, name);
+    if (!found) return found.error();
+    if (*found)
+      return Error{host::describe_device("", name, netns) +
+                   " already exists and is not the lab's; it was left alone (remove or rename it, or rename the lab)"};
+    return {};
+  }
+
  public:
   /// Creates every namespace of `steps` now, two at a time, after recording all
   /// of them: namespace creation is CPU-bound kernel work that runs in parallel,
@@ -73,8 +94,10 @@ class Executor {
     worker(0);
     second.join();
     for (size_t i = 0; i < todo.size(); ++i) {
-      if (results[i])
+      if (results[i]) {
+        made_here_.insert(todo[i]->name);
         if (auto st = record_identity(todo[i]->name); !st) return st;
+      }
       precreated_.emplace(todo[i]->name, results[i]);
     }
     return {};
@@ -85,6 +108,7 @@ class Executor {
     if (auto it = precreated_.find(a.name); it != precreated_.end()) return it->second;
     if (auto st = will_create({ObjectKind::netns, "", a.name, ""}); !st) return st;
     if (auto st = create(a); !st) return st;
+    made_here_.insert(a.name);
     return record_identity(a.name);
   }
 
@@ -108,7 +132,7 @@ class Executor {
   }
 
   Status step(const CreateBridge& a) {
-    if (auto st = will_create({ObjectKind::link, a.netns, a.name, "bridge"}); !st) return st;
+    if (auto st = will_create_link(a.netns, a.name, "bridge"); !st) return st;
     touched(a.netns, a.name);
     host::BridgeSpec spec;
     spec.name = a.name;
@@ -124,7 +148,9 @@ class Executor {
   }
 
   Status step(const CreateVeth& a) {
-    if (auto st = will_create({ObjectKind::link, a.netns, a.name, "veth"}); !st) return st;
+    // The peer is not journalled (it goes with its other end) but must not be someone else's either.
+    if (auto st = name_free(a.peer_netns, a.peer_name); !st) return st;
+    if (auto st = will_create_link(a.netns, a.name, "veth"); !st) return st;
     touched(a.netns, a.name);
     touched(a.peer_netns, a.peer_name);
     host::VethSpec spec;
@@ -146,7 +172,7 @@ class Executor {
   }
 
   Status step(const CreateTap& a) {
-    if (auto st = will_create({ObjectKind::link, a.netns, a.name, "tun"}); !st) return st;
+    if (auto st = will_create_link(a.netns, a.name, "tun"); !st) return st;
     if (auto st = host_.create_tap(a.netns, a.name, a.alias); !st) return st;
     return a.mtu == 1500 ? Status{} : host_.set_mtu(a.netns, a.name, a.mtu);
   }
@@ -160,7 +186,7 @@ class Executor {
   }
 
   Status step(const CreateMacvtap& a) {
-    if (auto st = will_create({ObjectKind::link, a.netns, a.name, "macvtap"}); !st) return st;
+    if (auto st = will_create_link(a.netns, a.name, "macvtap"); !st) return st;
     touched(a.netns, a.name);
     return host_.create_macvtap(a.netns, {a.name, a.lower, "", a.mac, a.mtu}, a.alias);
   }
@@ -264,6 +290,7 @@ class Executor {
   };
   std::map<std::pair<std::string, std::string>, Folded> folded_;
   std::map<std::string, Status> precreated_;
+  std::set<std::string> made_here_;  // namespaces this run created
   std::set<std::pair<std::string, std::string>> unsettled_;  // (netns, link)
 };
 

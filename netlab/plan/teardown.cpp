@@ -81,6 +81,13 @@ void remove_one(const OwnedObject& o, const std::set<std::string>& doomed_namesp
       if (!o.netns.empty() && !writer.netns_exists(o.netns)) return;
       auto found = writer.find_link(o.netns, o.name);
       if (!found || !found.value()) return;
+      // Another kind under the lab's name (a dummy where its veth was): someone
+      // else's device, made after the lab's went; not the lab's to remove.
+      if (!o.detail.empty() && !(*found)->kind.empty() && (*found)->kind != o.detail) {
+        report.problems.push_back("link " + o.name + (o.netns.empty() ? "" : " in namespace " + o.netns) + " is a " +
+                                  (*found)->kind + ", not the " + o.detail + " this lab made; left alone");
+        return;
+      }
       if (auto st = writer.delete_link(o.netns, o.name); !st) report.problems.push_back(st.error().message);
       else report.removed.push_back("link " + o.name);
       return;

@@ -1,7 +1,8 @@
-// graphs_bench [--timeout SECONDS] [--engine dot|neato|fdp]... [SIZES...]: for each lab size (guests) and
-// each Graphviz engine, forks a child that builds the lab diagram, lays it out
-// and renders SVG; the parent measures wall time and the child's peak RSS
-// (wait4 rusage). A run over the timeout is killed (SIGALRM in the child) and
+// graphs_bench [--timeout SECONDS] [--engine dot|neato|fdp]... [--all-guests] [SIZES...]: for each lab
+// size (guests; default 1000 10000 50000) and each Graphviz engine, forks a
+// child that builds the lab diagram (same-shape guests grouped as `netlab graph`
+// does, or each drawn with --all-guests), lays it out and renders SVG; the
+// parent measures wall time and the child's peak RSS (wait4 rusage). A run over the timeout is killed (SIGALRM in the child) and
 // reported as such; larger sizes are then skipped for that engine.
 // Prints a Markdown table.
 #include <sys/resource.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -63,7 +65,7 @@ struct RunResult {
   size_t nodes = 0;
 };
 
-RunResult measure(int guests, graphs::Engine engine, unsigned timeout) {
+RunResult measure(int guests, graphs::Engine engine, unsigned timeout, const graphs::DiagramOptions& options) {
   int pipefd[2];
   if (pipe(pipefd) != 0) return {};
   auto start = std::chrono::steady_clock::now();
@@ -71,7 +73,7 @@ RunResult measure(int guests, graphs::Engine engine, unsigned timeout) {
   if (pid == 0) {
     close(pipefd[0]);
     alarm(timeout);
-    graphs::Diagram d = graphs::build_lab_diagram(generated_lab(guests));
+    graphs::Diagram d = graphs::build_lab_diagram(generated_lab(guests), {}, options);
     auto svg = graphs::render(d, graphs::Format::svg, engine);
     unsigned long long out[2] = {svg.ok() ? svg->size() : 0, d.nodes.size()};
     if (write(pipefd[1], out, sizeof out) != sizeof out) _exit(3);
@@ -101,9 +103,12 @@ int main(int argc, char** argv) {
   unsigned timeout = 60;
   std::vector<int> sizes;
   std::vector<graphs::Engine> engines;
+  graphs::DiagramOptions options;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--timeout" && i + 1 < argc) {
+    if (a == "--all-guests") {
+      options.group_above = SIZE_MAX;
+    } else if (a == "--timeout" && i + 1 < argc) {
       timeout = static_cast<unsigned>(std::atoi(argv[++i]));
     } else if (a == "--engine" && i + 1 < argc) {
       auto e = graphs::parse_engine(argv[++i]);
@@ -117,7 +122,7 @@ int main(int argc, char** argv) {
     }
   }
   if (engines.empty()) engines = {graphs::Engine::dot, graphs::Engine::neato, graphs::Engine::fdp};
-  if (sizes.empty()) sizes = {50, 500, 2000};
+  if (sizes.empty()) sizes = {1000, 10000, 50000};
   std::printf("| guests | nodes | engine | wall time (s) | peak RSS (MiB) | SVG (KiB) |\n");
   std::printf("|---:|---:|---|---:|---:|---:|\n");
   for (graphs::Engine engine : engines) {
@@ -127,7 +132,7 @@ int main(int argc, char** argv) {
         std::printf("| %d | | %s | skipped (smaller size timed out) | | |\n", n, graphs::to_string(engine));
         continue;
       }
-      RunResult r = measure(n, engine, timeout);
+      RunResult r = measure(n, engine, timeout, options);
       if (r.timed_out) {
         std::printf("| %d | | %s | > %u (killed) | %.0f | |\n", n, graphs::to_string(engine), timeout,
                     r.max_rss_kib / 1024.0);

@@ -49,5 +49,23 @@ TEST(HopMapJson, UnknownRoleOrModeIsAnError) {
   EXPECT_NE(err.find("unknown mode \"routed\""), std::string::npos) << err;
 }
 
+// A parser's message that carries the file's text ("last read: '...'") is cut
+// short and escaped: a megabyte of it does not end up on the terminal.
+TEST(HopMapJson, ErrorsQuoteOnlyAShortEscapedExcerpt) {
+  HopMap back;
+  std::string err;
+  const std::string unterminated = "{\"lab\": \"" + std::string(1 << 20, 'x');
+  EXPECT_FALSE(hopmap_from_json(unterminated, &back, &err));
+  EXPECT_LE(err.size(), 220u) << err.substr(0, 300);
+  EXPECT_NE(err.find("..."), std::string::npos) << err;
+  const std::string control = "{\"lab\": \"a\x1b[2Jb";
+  EXPECT_FALSE(hopmap_from_json(control, &back, &err));
+  EXPECT_EQ(err.find('\x1b'), std::string::npos) << err;
+  std::string long_role = hopmap_to_json(sample());
+  long_role.replace(long_role.find("\"veth\""), 6, "\"" + std::string(5000, 'v') + "\"");
+  EXPECT_FALSE(hopmap_from_json(long_role, &back, &err));
+  EXPECT_LE(err.size(), 120u) << err.substr(0, 300);
+}
+
 }  // namespace
 }  // namespace netlab::model
