@@ -237,6 +237,7 @@ void probe_conntrack(const LiveRequest& req, const std::string& host_ns, LiveRes
 void correlate_and_explain(const LiveRequest& req, const model::NicPath& nic, const std::optional<InjectTarget>& inject,
                            LiveCapture* capture, LiveResult* res) {
   res->stats = capture->stats();
+  for (const auto& s : capture->skipped()) res->warnings.push_back(s);
   for (size_t i = 0; i < res->stats.size(); ++i) {
     if (res->stats[i].dropped > 0) {
       res->warnings.push_back("libpcap dropped " + std::to_string(res->stats[i].dropped) + " frames on " +
