@@ -175,8 +175,11 @@ class Builder {
       const std::string subnet = net.subnet ? net.subnet->block().str() : "?";
       Node n;
       n.id = (nat ? "n_nat_" : "n_route_") + id_part(net.name);
-      n.label = nat ? card("NAT (nftables)", {"MASQUERADE " + subnet + " → " + up, "forward + conntrack"},
-                           color_header(net.mode))
+      std::vector<std::string> nat_lines{"MASQUERADE " + subnet + " → " + up, "forward + conntrack"};
+      for (const model::PortForward& f : net.forwards)  // published ports: DNAT on the uplink address
+        nat_lines.push_back(std::string("publish ") + model::to_string(f.proto) + "/" + std::to_string(f.port) +
+                            " → " + f.guest + ":" + std::to_string(f.to_port));
+      n.label = nat ? card("NAT (nftables)", nat_lines, color_header(net.mode))
                     : card("routing (no NAT)", {"forward " + subnet + " ↔ " + up, "source address kept"},
                            color_header(net.mode));
       n.html = true;

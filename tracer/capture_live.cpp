@@ -59,14 +59,20 @@ std::vector<CaptureTarget> targets_for(const model::HopMap& map, const std::stri
 Result<LiveCapture> LiveCapture::open(const std::vector<CaptureTarget>& targets, const LiveOptions& options) {
   if (targets.size() > 0xfffe) return Error{"too many devices to capture on"};
   LiveCapture cap;
-  cap.targets_ = targets;
   cap.keep_frames_ = options.keep_frames;
+  const std::string not_up = pcap_statustostr(PCAP_ERROR_IFACE_NOT_UP);
   for (const auto& t : targets) {
     std::optional<Result<PcapHandle>> made;
     Status entered = host::in_netns(t.netns, [&] { made.emplace(activate(t.device, t.promisc, options)); });
     std::string where = (t.netns.empty() ? std::string() : t.netns + "/") + t.device;
     if (!entered) return Error{"capture on " + where + ": " + entered.error().message};
+    if (!*made && made->error().message.rfind(not_up, 0) == 0) {
+      // A device that is down sees nothing: the path is traced without it, and its being down is a finding.
+      cap.skipped_.push_back(where + " is down: not captured");
+      continue;
+    }
     if (!*made) return Error{"capture on " + where + ": " + made->error().message};
+    cap.targets_.push_back(t);
     Handle h;
     h.target = t;
     h.pcap = std::move(made->value());

@@ -59,6 +59,8 @@ class LiveCapture {
  public:
   /// Opens and activates one handle per target and installs the filter. An
   /// Error names the device and libpcap's reason; no handle stays open then.
+  /// A target whose device is down is left out (targets() lists those captured)
+  /// and named in skipped().
   static Result<LiveCapture> open(const std::vector<CaptureTarget>& targets, const LiveOptions& options);
 
   LiveCapture(LiveCapture&&) noexcept = default;
@@ -74,6 +76,8 @@ class LiveCapture {
   /// Frames read so far, all devices.
   uint64_t frames() const;
   const std::vector<CaptureTarget>& targets() const { return targets_; }
+  /// "ns/dev is down: not captured" for each target left out.
+  const std::vector<std::string>& skipped() const { return skipped_; }
 
   /// Moves what was captured into a CaptureSet for `hopmap` (one device per
   /// target, roles from the hop map, records of each device contiguous).
@@ -91,6 +95,7 @@ class LiveCapture {
 
   LiveCapture() = default;
   std::vector<CaptureTarget> targets_;
+  std::vector<std::string> skipped_;
   std::vector<Handle> handles_;
   bool keep_frames_ = true;
 };

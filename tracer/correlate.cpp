@@ -206,6 +206,10 @@ uint16_t diff_records(const PacketRecord& a, const PacketRecord& b) {
       if (a.dport != b.dport) ch |= kChangeDport;
     }
     if (a.has(kFlagIcmp) && b.has(kFlagIcmp) && a.icmp_id != b.icmp_id) ch |= kChangeIcmpId;
+    if (a.has(kFlagIcmpError) && b.has(kFlagIcmpError) &&
+        (std::memcmp(a.inner_src, b.inner_src, 4) != 0 || std::memcmp(a.inner_dst, b.inner_dst, 4) != 0 ||
+         a.inner_sport != b.inner_sport || a.inner_dport != b.inner_dport))
+      ch |= kChangeInner;
   }
   if (a.has(kFlagHasL2) && b.has(kFlagHasL2)) {
     if (std::memcmp(a.l2_src, b.l2_src, 6) != 0) ch |= kChangeSrcMac;
@@ -244,6 +248,8 @@ uint64_t packet_identity(const PacketRecord& r, bool use_ip_id) {
   } else if (r.has(kFlagIcmp)) {
     h = mix(h, (uint64_t{r.icmp_type} << 8) | r.icmp_code);
     h = mix(h, r.icmp_seq);
+    // An error: the packet it answers, by what NAT keeps of its embedded header.
+    if (r.has(kFlagIcmpError)) h = mix(h, (uint64_t{r.inner_proto} << 16) | r.inner_ip_id);
   }
   return h;
 }

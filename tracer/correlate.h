@@ -19,7 +19,10 @@ uint16_t diff_records(const PacketRecord& a, const PacketRecord& b);
 
 /// The identity of a packet that NAT and routing keep: ICMP echo type/seq +
 /// payload hash; TCP seq/ack/flags + payload hash; UDP payload hash + length;
-/// ARP op/sender/target; plus the IPv4 ID when use_ip_id. 64-bit hash.
+/// ARP op/sender/target; an ICMP error: type/code, the embedded header's
+/// protocol and IP ID and the bytes after its first 8 of L4 (all kept by NAT,
+/// which rewrites the embedded addresses and ports); plus the IPv4 ID when
+/// use_ip_id. 64-bit hash.
 uint64_t packet_identity(const PacketRecord& rec, bool use_ip_id);
 
 struct CorrelateOptions {

@@ -103,6 +103,47 @@ void set_payload(const uint8_t* p, uint32_t avail, uint32_t announced, PacketRec
   rec->payload_hash = hash_bytes(p, len, rec->proto);
 }
 
+bool is_icmp_error(uint8_t proto, uint8_t type) {
+  if (proto == kProtoIcmp) return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+  return type >= 1 && type <= 4;  // ICMPv6: unreachable, too big, time exceeded, parameter problem
+}
+
+/// The packet an ICMP error embeds, from `p` (after the 8-byte ICMP header):
+/// its addresses, protocol, IP ID and ports into inner_*, and the payload hash
+/// over what NAT does not rewrite (after the embedded L3 header and 8 bytes of L4).
+void decode_icmp_error(const uint8_t* p, uint32_t n, uint32_t announced, PacketRecord* rec) {
+  rec->flags |= kFlagIcmpError;
+  uint32_t skip = 0;
+  uint8_t proto = 0;
+  if (rec->proto == kProtoIcmp) {
+    if (n < 20 || (p[0] >> 4) != 4) return;  // keeps the hash of the whole ICMP payload
+    skip = static_cast<uint32_t>(p[0] & 0x0f) * 4;
+    proto = p[9];
+    rec->inner_ip_id = be16(p + 4);
+    std::memcpy(rec->inner_src, p + 12, 4);
+    std::memcpy(rec->inner_dst, p + 16, 4);
+  } else {
+    if (n < 40 || (p[0] >> 4) != 6) return;
+    skip = 40;
+    proto = p[6];
+  }
+  rec->inner_proto = proto;
+  if (skip + 4 <= n) {
+    if (proto == kProtoTcp || proto == kProtoUdp) {
+      rec->inner_sport = be16(p + skip);
+      rec->inner_dport = be16(p + skip + 2);
+    } else if (proto == kProtoIcmp || proto == kProtoIcmpv6) {
+      if (skip + 6 <= n) rec->inner_sport = be16(p + skip + 4);  // the echo's id
+    }
+  }
+  skip += 8;
+  if (skip > n) skip = n;
+  uint32_t rest = announced > skip ? announced - skip : 0;
+  uint16_t full_len = rec->l4_payload_len;
+  set_payload(p + skip, n - skip, rest, rec);
+  rec->l4_payload_len = full_len;
+}
+
 /// L4 from `c`; `l4_len` is the L4 length the IP header announces.
 void decode_l4(Cursor c, uint32_t l4_len, PacketRecord* rec) {
   switch (rec->proto) {
@@ -152,6 +193,7 @@ void decode_l4(Cursor c, uint32_t l4_len, PacketRecord* rec) {
       }
       uint32_t announced = l4_len > 8 ? l4_len - 8 : 0;
       set_payload(c.p + 8, c.n - 8, announced, rec);
+      if (is_icmp_error(rec->proto, rec->icmp_type)) decode_icmp_error(c.p + 8, c.n - 8, announced, rec);
       return;
     }
     default:

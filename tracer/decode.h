@@ -38,6 +38,7 @@ enum RecordFlag : uint16_t {
   kFlagUdp = 1 << 7,        // ports are valid (UDP)
   kFlagHasL2 = 1 << 8,      // l2_dst/l2_src come from the frame (not DLT_RAW)
   kFlagNoL2Dst = 1 << 9,    // SLL/SLL2: only the source link address is known
+  kFlagIcmpError = 1 << 10, // an ICMP/ICMPv6 error: inner_* describe the packet it answers
 };
 
 /// TCP flag bits as in the header.
@@ -86,6 +87,15 @@ struct PacketRecord {
   uint8_t dst[16] = {};         // IP destination, or ARP target IP
   uint8_t dhcp_yiaddr[4] = {};
   char dns_name[32] = {};       // first question name, dotted, NUL-terminated, cut at 31 bytes
+  // kFlagIcmpError: the header the error embeds (the packet it answers). NAT
+  // rewrites these like the outer header; payload_hash then covers only what
+  // follows the embedded L4 header's first 8 bytes, which NAT leaves alone.
+  uint8_t inner_src[4] = {};    // IPv4 only (zero for an embedded IPv6 header)
+  uint8_t inner_dst[4] = {};
+  uint16_t inner_sport = 0;     // TCP/UDP ports; for an embedded ICMP echo its id in inner_sport
+  uint16_t inner_dport = 0;
+  uint16_t inner_ip_id = 0;     // IPv4 identification of the embedded header
+  uint8_t inner_proto = 0;      // IP protocol of the embedded header (0 = none could be read)
 
   bool has(RecordFlag f) const { return (flags & f) != 0; }
 };

@@ -88,12 +88,22 @@ using L = Check::Level;
 bool check_address(const std::string& lab, const model::HopMap& map, const model::NicPath& nic, const PathFacts& f,
                    model::Ipv4* target, DoctorReport* r) {
   const std::string& guest = nic.guest;
+  // The hop map carries an address only for a static one (the topology's); a DHCP NIC's is a lease.
+  const bool fixed = !nic.address.empty();
   if (!f.guest_netns.empty()) {
     model::Ipv4 addr = live_address(f.guest_netns, f.guest_device);
-    if (addr.value != 0) add(r, "lease", L::kOk, device_label(f.guest_netns, f.guest_device) + " has " + addr.str());
-    else add(r, "lease", L::kProblem, "DHCP lease missing: " + f.guest_netns + "/" + f.guest_device +
-                                          " has no IPv4 address" +
-                                          (f.dnsmasq_running ? "" : " and the network's dnsmasq is not running"));
+    const std::string where = device_label(f.guest_netns, f.guest_device);
+    if (fixed) {
+      if (addr.value != 0) add(r, "address", L::kOk, where + " has its static address " + addr.str());
+      else add(r, "address", L::kProblem, "static address missing: " + where + " has no IPv4 address (the lab gives it " +
+                                              nic.address + ")");
+    } else if (addr.value != 0) {
+      add(r, "lease", L::kOk, where + " has " + addr.str() + " (DHCP lease)");
+    } else {
+      add(r, "lease", L::kProblem, "DHCP lease missing: " + f.guest_netns + "/" + f.guest_device +
+                                       " has no IPv4 address" +
+                                       (f.dnsmasq_running ? "" : " and the network's dnsmasq is not running"));
+    }
     return addr.value != 0;
   }
   // A guest that runs no commands (kvm): its address from the hop map, lease or reservation; its tap.
@@ -108,7 +118,8 @@ bool check_address(const std::string& lab, const model::HopMap& map, const model
     *target = {};  // no probe can be made for it
     return false;
   }
-  add(r, "lease", L::kOk, guest + " (kvm) has " + t->guest_ip.str() + " (hop map, lease or reservation)");
+  if (fixed) add(r, "address", L::kOk, guest + " (kvm) has its static address " + t->guest_ip.str());
+  else add(r, "lease", L::kOk, guest + " (kvm) has " + t->guest_ip.str() + " (its lease or reservation)");
   auto nl = host::Netlink::open(t->netns);
   auto link = nl ? nl->find_link(t->tap) : Result<std::optional<host::LinkInfo>>(Error{""});
   if (link && link->has_value() && (*link)->oper_state != "up")

@@ -40,7 +40,12 @@ std::string join(const std::vector<std::string>& items) {
   return s;
 }
 
-bool is_reply_event(const ExplainInput& in, const TraceEvent& e) { return e.src == in.dst; }
+/// A reply comes from the destination, or for an inbound trace from the forward's guest
+/// (the trace chain sees it in prerouting, before its source is turned back into the uplink's).
+bool is_reply_event(const ExplainInput& in, const TraceEvent& e) {
+  if (in.inbound && !in.inbound->guest.empty() && e.src == in.inbound->guest_ip) return true;
+  return e.src == in.dst;
+}
 
 bool is_request_event(const ExplainInput& in, const TraceEvent& e) {
   if (is_reply_event(in, e)) return false;
@@ -72,6 +77,7 @@ std::string drop_verdict(const ExplainInput& in, bool reply) {
 
 std::string system_cause(const ExplainInput& in) {
   const PathFacts& f = in.facts;
+  if (std::string vlan = vlan_separation(in); !vlan.empty()) return vlan;
   if (!f.host_forwarding) return "forwarding off: net.ipv4.ip_forward=0 in " + netns_label(f.host_netns);
   if (!f.links_down.empty()) return "bridge port down: " + join(f.links_down);
   if (!f.host_has_route) return "no route to " + in.dst.str() + " in " + netns_label(f.host_netns);
@@ -139,7 +145,7 @@ void annotate_traced(const ExplainInput& in, std::vector<TracedPacket>* packets,
       (reply ? ct_done_rep : ct_done_req) = true;
     }
     // A reply the probe never got, though it was seen: lost after its last device, unless that is the guest's end.
-    if (reply && !p.dropped && !p.hops.empty() && in.probe.answered == 0 && in.probe.refused == 0 &&
+    if (reply && !in.inbound && !p.dropped && !p.hops.empty() && in.probe.answered == 0 && in.probe.refused == 0 &&
         p.hops.back().role != HopRole::guest_nic && p.hops.back().role != HopRole::tap) {
       p.dropped = true;
       p.drop_after = last_device(p);
@@ -169,13 +175,18 @@ TracedPacket unsent_probe(const ExplainInput& in, const std::vector<TracedPacket
   p.hops.push_back(h);
   p.dropped = true;
   p.drop_after = f.guest_netns + "/" + f.guest_device;
-  if (!f.guest_has_address) {
+  if (!f.guest_has_address && !in.nic.address.empty()) {  // the hop map carries only a static address
+    p.drop_cause = "static address missing: " + f.guest_netns + "/" + f.guest_device + " has no IPv4 address (the lab gives it " +
+                   in.nic.address + ")";
+  } else if (!f.guest_has_address) {
     p.drop_cause = "DHCP lease missing: " + f.guest_netns + "/" + f.guest_device + " has no IPv4 address";
     if (!f.dnsmasq_running) p.drop_cause += " and the network's dnsmasq is not running";
   } else if (!f.guest_has_route) {
     p.drop_cause = "no route to " + in.dst.str() + " in " + f.guest_netns;
   } else if (!f.links_down.empty()) {
     p.drop_cause = "bridge port down: " + join(f.links_down);
+  } else if (std::string apart = vlan_separation(in); !apart.empty()) {
+    p.drop_cause = apart;
   } else if (!f.neighbours_failed.empty()) {
     p.drop_cause = "no ARP reply: " + join(f.neighbours_failed);
     if (auto vlan = arp_tagged_at_host_port(packets); !vlan.empty()) p.drop_cause += "; " + vlan;
@@ -199,7 +210,8 @@ TracedPacket missing_reply(const ExplainInput& in, const TracedPacket& req) {
   bool rewritten = false;
   for (const auto& h : req.hops) rewritten = rewritten || (h.role == HopRole::nat && (h.changes & kChangeSrcIp));
   std::string v = drop_verdict(in, true);
-  const std::string vlan = tagged_at_untagged_host_port("the request", req);
+  std::string vlan = vlan_separation(in);
+  if (vlan.empty()) vlan = tagged_at_untagged_host_port("the request", req);
   if (!vlan.empty()) {
     miss.drop_cause = vlan;
   } else if (!v.empty()) {
@@ -216,9 +228,86 @@ TracedPacket missing_reply(const ExplainInput& in, const TracedPacket& req) {
 
 }  // namespace
 
+namespace {
+
+std::string port_text(const ExplainInput& in, uint16_t port) {
+  return std::string(in.spec.proto == ProbeProto::kUdp ? "udp" : "tcp") + "/" + std::to_string(port);
+}
+
+bool reached_lab(const TracedPacket& p) {
+  for (const auto& h : p.hops)
+    if (model::is_switch(h.role) || model::on_guest_side(h.role)) return true;
+  return false;
+}
+
+/// An inbound trace: the request from upstream either went in past the uplink
+/// (DNATed to the guest) or stopped there, which is the drop and its cause.
+void explain_inbound(const ExplainInput& in, std::vector<TracedPacket>* packets) {
+  TracedPacket* req = nullptr;
+  for (auto& p : *packets)
+    if (p.leg == model::Leg::request && p.summary.rfind("arp", 0) != 0) {
+      req = &p;
+      break;
+    }
+  if (req == nullptr || reached_lab(*req)) return;
+  req->dropped = true;
+  req->drop_after = last_device(*req);
+  std::string v = drop_verdict(in, false);
+  if (!v.empty()) req->drop_cause = v;
+  else if (!in.facts.dnat_rule_present || in.inbound->guest.empty())
+    req->drop_cause = "no DNAT rule matched " + port_text(in, in.spec.port) + " on the uplink";
+  else if (std::string s = system_cause(in); !s.empty()) req->drop_cause = s;
+  else req->drop_cause = "the request went no further than " + req->drop_after;
+}
+
+}  // namespace
+
+std::string inbound_outcome(const ExplainInput& in, const std::vector<TracedPacket>& packets,
+                            const Conversation& conversation) {
+  if (!in.inbound) return conversation.outcome;
+  for (const auto& p : packets) {
+    if (p.leg != model::Leg::request || !p.dropped || p.drop_cause.empty()) continue;
+    if (conversation.outcome.empty() || conversation.outcome.rfind("no ", 0) == 0) return p.drop_cause;
+    return p.drop_cause + " (the host itself answered: " + conversation.outcome + ")";
+  }
+  const Inbound& ib = *in.inbound;
+  if (!ib.guest.empty() && in.facts.guest_listening_read && conversation.outcome.rfind("refused", 0) == 0) {
+    std::string s = ib.guest + " refused " + port_text(in, ib.to_port) + " (" + conversation.outcome +
+                    "): nothing listens on " + port_text(in, ib.to_port) + " there";
+    std::string others;
+    for (uint16_t port : in.facts.guest_listening) others += (others.empty() ? "" : ", ") + port_text(in, port);
+    s += others.empty() ? "; " + ib.guest + " listens on no " + port_text(in, 0).substr(0, 3) + " port"
+                        : "; " + ib.guest + " listens on " + others + ", so the forward names the wrong port";
+    return s;
+  }
+  return conversation.outcome;
+}
+
+std::string vlan_separation(const ExplainInput& in) {
+  if (!in.peer || in.peer->vlan == in.nic.vlan) return "";
+  const model::Hop* mine = model::switch_hop(in.nic);
+  const model::Hop* theirs = model::switch_hop(*in.peer);
+  if (mine == nullptr || theirs == nullptr || mine->netns != theirs->netns || mine->device != theirs->device) return "";
+  auto where = [](int vlan) { return vlan < 0 ? std::string("untagged") : "in VLAN " + std::to_string(vlan); };
+  return in.dst.str() + " is " + in.peer->guest + " " + where(in.peer->vlan) + "; " + in.nic.guest + " is " +
+         where(in.nic.vlan) + " on the same switch, which keeps them apart";
+}
+
+std::string reject_rule(const ExplainInput& in) {
+  for (const auto& e : in.events) {
+    if (own_chain(in, e) || e.verdict != "drop" || e.rule.find("reject") == std::string::npos) continue;
+    if (is_request_event(in, e)) return "nft " + e.family + " " + e.table + " " + e.chain + ": rule `" + e.rule + "`";
+  }
+  return {};
+}
+
 void explain(const ExplainInput& in, std::vector<TracedPacket>* packets) {
   bool any_request = false, any_reply = false;
   annotate_traced(in, packets, &any_request, &any_reply);
+  if (in.inbound) {
+    explain_inbound(in, packets);
+    return;
+  }
   if (!any_request) {
     TracedPacket unsent = unsent_probe(in, *packets);
     packets->push_back(std::move(unsent));

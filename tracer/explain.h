@@ -5,6 +5,7 @@
 // fills TracedPacket::drop_cause, attaches the rule trace and the conntrack
 // entries to the route/nat hops, and adds a "missing reply" packet when a
 // request arrived but nothing came back.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "netlab/model/hopmap.h"
 #include "netlab/model/result.h"
 #include "tracer/conntrack.h"
+#include "tracer/conversation.h"
 #include "tracer/nft_trace.h"
 #include "tracer/probe.h"
 #include "tracer/traced_packet.h"
@@ -26,6 +28,15 @@ inline std::string device_label(const std::string& netns, const std::string& dev
   return netns.empty() ? device + " of the host" : netns + "/" + device;
 }
 
+/// A trace from the sandbox's upstream to a port published on the uplink
+/// address (`netlab trace LAB --from upstream`), followed in to the guest.
+struct Inbound {
+  std::string guest;      // the guest a forward of the probe's port leads to; "" when none publishes it
+  std::string nic;        // its NIC on the forward's network
+  model::Ipv4 guest_ip;   // its fixed address
+  uint16_t to_port = 0;   // the port on the guest
+};
+
 /// What the system says about one guest NIC's path (see gather_facts).
 struct PathFacts {
   std::string guest_netns, guest_device, host_netns;
@@ -39,6 +50,10 @@ struct PathFacts {
   std::vector<std::string> links_down;      // "lab-host/lab-g1-0 is down" for path devices not up
   std::vector<std::string> neighbours_failed;  // "lab-host: 203.0.113.1 on eth0 FAILED" (guest and host namespaces)
   std::vector<std::string> mtu_mismatch;    // "lab-g1/eth0 mtu 1500, lab-host/lab-default mtu 1400"
+  // Inbound traces only (gather_inbound_facts):
+  bool dnat_rule_present = true;           // a DNAT rule for the probe's port in the lab's table
+  bool guest_listening_read = false;       // guest_listening was read (a light guest)
+  std::vector<uint16_t> guest_listening;   // ports the forward's guest listens on (the probe's protocol)
 };
 
 /// Everything the explainer combines.
@@ -51,7 +66,26 @@ struct ExplainInput {
   PathFacts facts;
   std::vector<TraceEvent> events;  // nft trace events, rules annotated
   std::vector<CtEntry> conntrack;
+  std::optional<Inbound> inbound;  // set for a trace from upstream to a published port
+  std::optional<model::NicPath> peer;  // the guest NIC whose address is dst, when it is one
 };
+
+/// When dst is a guest on the same switch as the sender but in another VLAN:
+/// "10.20.0.21 is blue1 in VLAN 20; red1 is in VLAN 10 on the same switch,
+/// which keeps them apart"; else "".
+std::string vlan_separation(const ExplainInput& in);
+
+/// For an inbound trace, the outcome that names the true cause: a request that
+/// went no further than the uplink ("no DNAT rule matched tcp/8080 on the
+/// uplink"), a guest refusing the forwarded port while it listens on another
+/// ("web refused tcp/80 ...: nothing listens on tcp/80 there; it listens on
+/// tcp/81"); else the conversation's own outcome.
+std::string inbound_outcome(const ExplainInput& in, const std::vector<TracedPacket>& packets,
+                            const Conversation& conversation);
+
+/// The rule that rejected the probe's request ("nft inet netlab_x forward:
+/// rule `... reject with tcp reset`"), or "" when no reject rule was met.
+std::string reject_rule(const ExplainInput& in);
 
 /// Fills drop causes, attaches rules and conntrack entries, adds a missing
 /// reply (or, when the probe could not leave the guest, a one-hop packet

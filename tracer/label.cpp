@@ -3,35 +3,12 @@
 #include <arpa/inet.h>
 #include <fmt/format.h>
 
+#include <cstring>
+
 namespace netlab::tracer {
 namespace {
 
 const char* kArrow = " \u2192 ";
-
-std::string icmp_name(const PacketRecord& r) {
-  if (r.proto == 1) {
-    switch (r.icmp_type) {
-      case 0: return "echo-reply";
-      case 3: return "unreachable";
-      case 5: return "redirect";
-      case 8: return "echo-request";
-      case 11: return "time-exceeded";
-      default: return fmt::format("type {}", r.icmp_type);
-    }
-  }
-  switch (r.icmp_type) {
-    case 1: return "unreachable";
-    case 2: return "packet-too-big";
-    case 3: return "time-exceeded";
-    case 128: return "echo-request";
-    case 129: return "echo-reply";
-    case 133: return "router-solicitation";
-    case 134: return "router-advertisement";
-    case 135: return "neighbor-solicitation";
-    case 136: return "neighbor-advertisement";
-    default: return fmt::format("type {}", r.icmp_type);
-  }
-}
 
 std::string tcp_flags(uint8_t f) {
   std::string s;
@@ -49,6 +26,32 @@ const char* dhcp_name(uint8_t t) {
   return t < 9 ? names[t] : "dhcp";
 }
 
+std::string inner_ip(const PacketRecord& r, bool source) {
+  const uint8_t* a = source ? r.inner_src : r.inner_dst;
+  return fmt::format("{}.{}.{}.{}", a[0], a[1], a[2], a[3]);
+}
+
+const char* proto_name(uint8_t proto) {
+  switch (proto) {
+    case 1: return "icmp";
+    case 6: return "tcp";
+    case 17: return "udp";
+    case 58: return "icmp6";
+    default: return "ip";
+  }
+}
+
+/// " about udp 203.0.113.2:61000 → 198.51.100.1:9": the packet an IPv4 error answers.
+std::string about_inner(const PacketRecord& r) {
+  if (!r.has(kFlagIcmpError) || r.inner_proto == 0 || r.proto != 1) return "";
+  if (r.inner_proto == 6 || r.inner_proto == 17)
+    return fmt::format(" about {} {}:{}{}{}:{}", proto_name(r.inner_proto), inner_ip(r, true), r.inner_sport, kArrow,
+                       inner_ip(r, false), r.inner_dport);
+  if (r.inner_proto == 1)
+    return fmt::format(" about icmp {}{}{} id {}", inner_ip(r, true), kArrow, inner_ip(r, false), r.inner_sport);
+  return fmt::format(" about {} {}{}{}", proto_name(r.inner_proto), inner_ip(r, true), kArrow, inner_ip(r, false));
+}
+
 std::string endpoint(const PacketRecord& r, bool source) {
   std::string ip = format_ip(r, source);
   uint16_t port = source ? r.sport : r.dport;
@@ -57,6 +60,49 @@ std::string endpoint(const PacketRecord& r, bool source) {
 }
 
 }  // namespace
+
+std::string icmp_name(const PacketRecord& r) {
+  if (r.proto == 1) {
+    switch (r.icmp_type) {
+      case 0: return "echo-reply";
+      case 3:
+        switch (r.icmp_code) {
+          case 0: return "net-unreachable";
+          case 1: return "host-unreachable";
+          case 2: return "protocol-unreachable";
+          case 3: return "port-unreachable";
+          case 4: return "frag-needed";
+          case 9: case 10: case 13: return "admin-prohibited";
+          default: return "unreachable";
+        }
+      case 4: return "source-quench";
+      case 12: return "parameter-problem";
+      case 5: return "redirect";
+      case 8: return "echo-request";
+      case 11: return r.icmp_code == 0 ? "ttl-exceeded" : "time-exceeded";
+      default: return fmt::format("type {}", r.icmp_type);
+    }
+  }
+  switch (r.icmp_type) {
+    case 1:
+      switch (r.icmp_code) {
+        case 0: return "no-route";
+        case 1: return "admin-prohibited";
+        case 3: return "address-unreachable";
+        case 4: return "port-unreachable";
+        default: return "unreachable";
+      }
+    case 2: return "packet-too-big";
+    case 3: return "time-exceeded";
+    case 128: return "echo-request";
+    case 129: return "echo-reply";
+    case 133: return "router-solicitation";
+    case 134: return "router-advertisement";
+    case 135: return "neighbor-solicitation";
+    case 136: return "neighbor-advertisement";
+    default: return fmt::format("type {}", r.icmp_type);
+  }
+}
 
 std::string format_ip(const PacketRecord& rec, bool source) {
   const uint8_t* a = source ? rec.src : rec.dst;
@@ -95,6 +141,7 @@ std::string summarize(const PacketRecord& r) {
     s = fmt::format("{} {} {}{}{}", r.proto == 58 ? "icmp6" : "icmp", icmp_name(r), src, kArrow, dst);
     if (r.icmp_type == 0 || r.icmp_type == 8 || r.icmp_type == 128 || r.icmp_type == 129)
       s += fmt::format(" id {} seq {}", r.icmp_id, r.icmp_seq);
+    s += about_inner(r);
   } else if (r.has(kFlagTcp)) {
     s = fmt::format("tcp {}{}{} [{}] seq {}", endpoint(r, true), kArrow, endpoint(r, false), tcp_flags(r.tcp_flags),
                     r.tcp_seq);
@@ -134,6 +181,17 @@ std::string describe_changes(const PacketRecord& a, const PacketRecord& b, uint1
   if (ch & kChangeSport) fmt::format_to(to(), "sport {}{}{}", a.sport, kArrow, b.sport);
   if (ch & kChangeDport) fmt::format_to(to(), "dport {}{}{}", a.dport, kArrow, b.dport);
   if (ch & kChangeIcmpId) fmt::format_to(to(), "icmp id {}{}{}", a.icmp_id, kArrow, b.icmp_id);
+  if (ch & kChangeInner) {  // the embedded header of an ICMP error, rewritten with the outer one
+    if (std::memcmp(a.inner_src, b.inner_src, 4) != 0)
+      fmt::format_to(to(), "embedded src {}{}{}", inner_ip(a, true), kArrow, inner_ip(b, true));
+    if (std::memcmp(a.inner_dst, b.inner_dst, 4) != 0)
+      fmt::format_to(to(), "embedded dst {}{}{}", inner_ip(a, false), kArrow, inner_ip(b, false));
+    if (a.inner_sport != b.inner_sport)
+      fmt::format_to(to(), "embedded {} {}{}{}", a.inner_proto == 1 ? "icmp id" : "sport", a.inner_sport, kArrow,
+                     b.inner_sport);
+    if (a.inner_dport != b.inner_dport)
+      fmt::format_to(to(), "embedded dport {}{}{}", a.inner_dport, kArrow, b.inner_dport);
+  }
   if (ch & kChangeTtl) fmt::format_to(to(), "TTL {}{}{}", a.ttl, kArrow, b.ttl);
   if (ch & kChangeSrcMac) fmt::format_to(to(), "src MAC {}{}{}", mac(a.l2_src), kArrow, mac(b.l2_src));
   if (ch & kChangeDstMac) fmt::format_to(to(), "dst MAC {}{}{}", mac(a.l2_dst), kArrow, mac(b.l2_dst));

@@ -15,6 +15,8 @@ namespace netlab::tracer {
 std::string format_ip(const PacketRecord& rec, bool source);
 /// "02:00:00:00:01:11".
 std::string format_mac(const uint8_t* mac);
+/// The ICMP/ICMPv6 message's name: "echo-request", "port-unreachable", "ttl-exceeded", ...
+std::string icmp_name(const PacketRecord& rec);
 /// One line about the packet, e.g. "icmp echo-request 192.168.100.11 → 203.0.113.1 id 10342 seq 0".
 std::string summarize(const PacketRecord& rec);
 /// What changed from a to b for the bits in `changes`, e.g.

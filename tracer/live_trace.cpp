@@ -202,11 +202,12 @@ void start_rule_trace(const LiveRequest& req, const std::string& host_ns, std::o
 
 /// Phase 4: the rule trace's events, then the chain goes (on an early return
 /// before this, its destructor removes it).
-void finish_rule_trace(const std::string& host_ns, std::optional<NftTraceListener>* listener,
+void finish_rule_trace(const std::string& lab, const std::string& host_ns, std::optional<NftTraceListener>* listener,
                        std::optional<TraceChain>* chain, LiveResult* res) {
   if (*listener) {
     res->events = (*listener)->read();
     propagate_headers(&res->events);
+    drop_own_chain_events(lab, &res->events);
   }
   if (*chain) {
     Status st = (*chain)->remove();
@@ -236,6 +237,7 @@ void probe_conntrack(const LiveRequest& req, const std::string& host_ns, LiveRes
 void correlate_and_explain(const LiveRequest& req, const model::NicPath& nic, const std::optional<InjectTarget>& inject,
                            LiveCapture* capture, LiveResult* res) {
   res->stats = capture->stats();
+  for (const auto& s : capture->skipped()) res->warnings.push_back(s);
   for (size_t i = 0; i < res->stats.size(); ++i) {
     if (res->stats[i].dropped > 0) {
       res->warnings.push_back("libpcap dropped " + std::to_string(res->stats[i].dropped) + " frames on " +
@@ -259,13 +261,109 @@ void correlate_and_explain(const LiveRequest& req, const model::NicPath& nic, co
   in.facts = res->facts;
   in.events = res->events;
   in.conntrack = res->conntrack;
+  if (const model::NicPath* peer = nic_with_address(req.hopmap, req.dst)) in.peer = *peer;
   explain(in, &res->packets);
+  res->conversation = converse(res->packets, res->set, {.waited_ms = req.timeout_ms, .reject_rule = reject_rule(in)});
+}
+
+}  // namespace
+
+namespace {
+
+/// The NIC an inbound trace explains: the forward's guest's, else the first on a masquerading network.
+const model::NicPath* inbound_nic(const model::HopMap& map, const Inbound& inbound) {
+  if (!inbound.guest.empty()) return nic_named(map, inbound.guest, inbound.nic);
+  for (const auto& n : map.nics)
+    if (model::masquerades(n.mode)) return &n;
+  return nullptr;
+}
+
+/// A trace from upstream to a port published on the uplink's address (LiveRequest::inbound).
+Result<LiveResult> trace_inbound(const LiveRequest& req) {
+  const Inbound& ib = *req.inbound;
+  const model::NicPath* nic = inbound_nic(req.hopmap, ib);
+  if (nic == nullptr) return Error{"lab " + req.lab + " has no nat network, so nothing is published on its uplink"};
+  const model::Hop* up = model::find_hop(*nic, HopRole::upstream);
+  if (up == nullptr || up->netns.empty())
+    return Error{"lab " + req.lab + " has no upstream namespace to send from (only a sandbox has one): "
+                 "probe the published port from another machine and trace it with --passive"};
+  LiveResult res;
+  res.nic = *nic;
+  // The probe's source: upstream's address on the uplink's subnet (the kernel picks it for dst).
+  if (auto nl = host::Netlink::open(up->netns)) {
+    if (auto addrs = nl->list_addresses(up->device))
+      for (const auto& a : *addrs)
+        if (a.contains(req.dst)) res.src = a.address;
+  }
+  if (res.src.value == 0) res.src = live_address(up->netns, up->device);
+  const std::string host_ns = point_netns(*nic);
+
+  LiveOptions lo;
+  // Every packet of the exchange has the upstream address on one side; DNAT changes the other.
+  const std::string l4 = req.spec.proto == ProbeProto::kUdp ? "udp" : "tcp";
+  lo.filter = "host " + res.src.str() + " and (" + l4 + " port " + std::to_string(req.spec.port) +
+              (ib.to_port ? " or " + l4 + " port " + std::to_string(ib.to_port) : "") + " or icmp)";
+  lo.keep_frames = req.keep_frames;
+  auto capture = LiveCapture::open(targets_for(req.hopmap, nic->guest, ""), lo);
+  if (!capture) return capture.error();
+
+  std::optional<NftTraceListener> listener;
+  std::optional<TraceChain> chain;
+  if (!host_ns.empty()) {
+    auto l = NftTraceListener::open(host_ns);
+    if (l) listener.emplace(std::move(*l));
+    else res.warnings.push_back(l.error().message);
+    std::vector<std::string> matches{probe_nft_match(req.spec, res.src, req.dst, false)};
+    if (!ib.guest.empty())
+      matches.push_back("ip saddr " + ib.guest_ip.str() + " ip daddr " + res.src.str() + " " + l4 + " sport " +
+                        std::to_string(ib.to_port));
+    auto c = TraceChain::add(host_ns, req.lab, matches);
+    if (c) chain.emplace(std::move(*c));
+    else res.warnings.push_back(c.error().message);
+  }
+
+  capture->poll(0);
+  uint32_t nonce = std::random_device{}() & 0xffff;
+  if (nonce == 0) nonce = 1;
+  auto probe = send_probe(up->netns, req.spec, req.dst, nonce, req.timeout_ms);
+  if (!probe) return probe.error();
+  res.probe = *probe;
+  capture->drain(30, 300);
+
+  finish_rule_trace(req.lab, host_ns, &listener, &chain, &res);
+  if (!host_ns.empty()) {
+    CtFilter f{ip_proto(req.spec), res.src, req.dst, req.spec.port};
+    auto ct = conntrack_entries(host_ns, f);
+    if (ct) res.conntrack = *ct;
+    else res.warnings.push_back(ct.error().message);
+  }
+  res.stats = capture->stats();
+  res.set = capture->take(req.hopmap);
+  res.packets = trace_capture_set(res.set);
+  res.facts = gather_facts(req.lab, *nic, res.src, &res.warnings);
+  gather_inbound_facts(req.lab, host_ns, *nic, req.spec, ib, &res.facts, &res.warnings);
+  ExplainInput in;
+  in.lab = req.lab;
+  in.nic = *nic;
+  in.src = res.src;
+  in.dst = req.dst;
+  in.spec = req.spec;
+  in.probe = res.probe;
+  in.facts = res.facts;
+  in.events = res.events;
+  in.conntrack = res.conntrack;
+  in.inbound = ib;
+  explain(in, &res.packets);
+  res.conversation = converse(res.packets, res.set, {.waited_ms = req.timeout_ms, .reject_rule = reject_rule(in)});
+  res.conversation.outcome = inbound_outcome(in, res.packets, res.conversation);
+  return res;
 }
 
 }  // namespace
 
 Result<LiveResult> trace_live(const LiveRequest& req) {
   SignalHold hold;  // declared first: released last, after the trace chain is gone
+  if (req.inbound) return trace_inbound(req);
   if (nic_of(req.hopmap, req.guest) == nullptr) return Error{"lab " + req.lab + " has no guest named " + req.guest};
   const model::NicPath* nic =
       req.nic.empty() ? sending_nic(req.hopmap, req.guest, req.dst) : nic_named(req.hopmap, req.guest, req.nic);
@@ -306,7 +404,7 @@ Result<LiveResult> trace_live(const LiveRequest& req) {
   res.probe = *probe;
   capture->drain(30, 300);
 
-  finish_rule_trace(host_ns, &listener, &chain, &res);  // 4.
+  finish_rule_trace(req.lab, host_ns, &listener, &chain, &res);  // 4.
   probe_conntrack(req, host_ns, &res);                  // 5.
   correlate_and_explain(req, *nic, inject, &*capture, &res);  // 6.
   return res;

@@ -14,6 +14,7 @@
 #include "tracer/capture_live.h"
 #include "tracer/capture_set.h"
 #include "tracer/conntrack.h"
+#include "tracer/conversation.h"
 #include "tracer/explain.h"
 #include "tracer/inject.h"
 #include "tracer/nft_trace.h"
@@ -31,13 +32,19 @@ struct LiveRequest {
   ProbeSpec spec;
   int timeout_ms = 1000;  // wait per probe for its answer
   bool keep_frames = true;
+  /// Set: the probe goes from the sandbox's upstream namespace to `dst` (the
+  /// uplink's address) and a port it publishes; `guest` is ignored and the path
+  /// explained is the forward's guest's NIC (the first nat NIC when no forward
+  /// publishes the port).
+  std::optional<Inbound> inbound;
 };
 
 struct LiveResult {
   CaptureSet set;                       // what was captured (hop map + devices + records [+ frames])
   std::vector<TracedPacket> packets;    // correlated, labelled, explained
+  Conversation conversation;            // the probe's exchange and its outcome (conversation.h)
   model::NicPath nic;                   // the sending guest's NIC path
-  model::Ipv4 src;                      // the guest's address (0 = it had none)
+  model::Ipv4 src;                      // the guest's address (0 = it had none); inbound: upstream's
   ProbeOutcome probe;
   std::vector<CtEntry> conntrack;       // the probe's conntrack entries in the host namespace
   std::vector<TraceEvent> events;       // nft trace events, annotated

@@ -11,8 +11,19 @@
 
 namespace netlab::tracer {
 
-std::vector<std::string> failed_neighbours(const std::string& netns, std::vector<std::string>* warnings) {
+std::vector<std::string> on_path(const std::vector<FailedNeighbour>& all, const std::vector<model::Ipv4>& next_hops) {
   std::vector<std::string> out;
+  for (const auto& n : all)
+    for (const auto& hop : next_hops)
+      if (hop.value != 0 && n.ip == hop) {
+        out.push_back(n.text);
+        break;
+      }
+  return out;
+}
+
+std::vector<FailedNeighbour> failed_neighbours(const std::string& netns, std::vector<std::string>* warnings) {
+  std::vector<FailedNeighbour> out;
   Status st = host::in_netns(netns, [&] {
     nl_sock* sock = nl_socket_alloc();
     if (sock == nullptr) return;
@@ -30,7 +41,8 @@ std::vector<std::string> failed_neighbours(const std::string& netns, std::vector
         nl_addr2str(dst, addr, sizeof addr);
         if (links != nullptr) rtnl_link_i2name(links, rtnl_neigh_get_ifindex(n), dev, sizeof dev);
         rtnl_neigh_state2str(state, st_text, sizeof st_text);
-        out.push_back(netns + ": " + addr + " on " + dev + " " + st_text);
+        auto ip = model::Ipv4::parse(addr);
+        if (ip) out.push_back({*ip, dev, netns + ": " + addr + " on " + dev + " " + st_text});
       }
     }
     if (links != nullptr) nl_cache_free(links);

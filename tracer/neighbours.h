@@ -4,11 +4,25 @@
 #include <string>
 #include <vector>
 
+#include "netlab/model/address.h"
+
 namespace netlab::tracer {
 
-/// The IPv4 neighbours of namespace `netns` in state FAILED or INCOMPLETE, as
-/// "lab-host: 203.0.113.1 on eth0 FAILED". When the namespace cannot be read,
-/// nothing is returned and the error is appended to *warnings.
-std::vector<std::string> failed_neighbours(const std::string& netns, std::vector<std::string>* warnings);
+/// One unresolved neighbour entry.
+struct FailedNeighbour {
+  model::Ipv4 ip;
+  std::string device;
+  std::string text;  // "lab-host: 203.0.113.1 on eth0 FAILED"
+};
+
+/// The IPv4 neighbours of namespace `netns` in state FAILED or INCOMPLETE.
+/// When the namespace cannot be read, nothing is returned and the error is
+/// appended to *warnings.
+std::vector<FailedNeighbour> failed_neighbours(const std::string& netns, std::vector<std::string>* warnings);
+
+/// The texts of the entries of `all` whose address is one of `next_hops`: the
+/// neighbours the probe itself needed in that namespace. Entries for other
+/// addresses (an earlier, unrelated trace's) are no cause of this one.
+std::vector<std::string> on_path(const std::vector<FailedNeighbour>& all, const std::vector<model::Ipv4>& next_hops);
 
 }  // namespace netlab::tracer

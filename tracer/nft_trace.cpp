@@ -1,6 +1,8 @@
 // nftables trace events and rule lookup (see nft_trace.h).
 #include "tracer/nft_trace.h"
 
+#include "netlab/model/names.h"
+
 #include <arpa/inet.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -112,6 +114,11 @@ std::vector<TraceEvent> parse_trace_messages(const uint8_t* data, size_t len) {
     len -= step;
   }
   return out;
+}
+
+void drop_own_chain_events(const std::string& lab, std::vector<TraceEvent>* events) {
+  const std::string table = model::nft_table_name(lab);
+  std::erase_if(*events, [&](const TraceEvent& e) { return e.chain == "trace_pre" && e.table == table; });
 }
 
 void propagate_headers(std::vector<TraceEvent>* events) {

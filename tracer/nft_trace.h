@@ -42,6 +42,12 @@ std::vector<TraceEvent> parse_trace_messages(const uint8_t* data, size_t len);
 /// trace id; this copies proto/src/dst to the later events of the same id.
 void propagate_headers(std::vector<TraceEvent>* events);
 
+/// Removes the events of the tracer's own marking chain (trace_pre in the
+/// lab's table, and the handle-less "continue" at its end): they describe
+/// netlab's probe selection, not a rule the packet met. Call after
+/// propagate_headers, which takes the headers from those first events.
+void drop_own_chain_events(const std::string& lab, std::vector<TraceEvent>* events);
+
 /// A listed rule as the trace shows it.
 struct RuleText {
   std::string text;     // nft syntax without counter values (see nft_rule_text)

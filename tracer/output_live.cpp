@@ -15,6 +15,12 @@ std::string format_live_header(const std::string& lab, const std::string& guest,
   if (res.probe.refused > 0) out += fmt::format(", {} refused", res.probe.refused);
   if (!res.probe.error.empty() && res.probe.answered == 0) out += " (" + res.probe.error + ")";
   out += "\n";
+  if (!res.conversation.flow.empty()) {
+    std::string flow;
+    for (const auto& step : res.conversation.flow) flow += (flow.empty() ? "" : " \u2192 ") + step;
+    out += "flow: " + flow + "\n";
+  }
+  if (!res.conversation.outcome.empty()) out += "outcome: " + res.conversation.outcome + "\n";
   for (const auto& w : res.warnings) out += "warning: " + w + "\n";
   return out + "\n";
 }
@@ -31,7 +37,10 @@ nlohmann::ordered_json live_to_json(const std::string& lab, const std::string& g
   probe["answered"] = res.probe.answered;
   probe["refused"] = res.probe.refused;
   probe["error"] = res.probe.error;
+  probe["payload"] = spec.payload;
+  probe["answer_bytes"] = res.probe.answer_bytes;
   doc["probe"] = probe;
+  doc["conversation"] = {{"flow", res.conversation.flow}, {"outcome", res.conversation.outcome}};
   auto& ct = doc["conntrack"] = nlohmann::ordered_json::array();
   for (const auto& e : res.conntrack) {
     nlohmann::ordered_json j;

@@ -9,6 +9,7 @@
 #include "netlab/model/mode_traits.h"
 #include "netlab/model/names.h"
 #include "netlab/state/paths.h"
+#include "tracer/listening.h"
 #include "tracer/neighbours.h"
 
 namespace netlab::tracer {
@@ -26,31 +27,43 @@ void append(std::vector<std::string>* to, std::vector<std::string> items) {
   for (auto& i : items) to->push_back(std::move(i));
 }
 
-/// The guest: address, route, and neighbours it could not resolve.
+/// The next hop in a namespace towards `dst`: the route's gateway, else dst itself (0 without a route).
+model::Ipv4 next_hop(host::Netlink& nl, model::Ipv4 dst) {
+  auto route = nl.route_to(dst);
+  if (!route) return {};
+  return route->gateway ? *route->gateway : dst;
+}
+
+/// The guest: address, route, and the neighbour it needed for dst but could not resolve.
 void read_guest(model::Ipv4 dst, PathFacts* f, std::vector<std::string>* warnings) {
-  append(&f->neighbours_failed, failed_neighbours(f->guest_netns, warnings));
   auto nl = host::Netlink::open(f->guest_netns);
   if (!nl) {
     warnings->push_back(nl.error().message);
     return;
   }
+  append(&f->neighbours_failed, on_path(failed_neighbours(f->guest_netns, warnings), {next_hop(*nl, dst)}));
   auto addrs = nl->list_addresses(f->guest_device);
   if (addrs) f->guest_has_address = !addrs->empty();
   auto routes = nl->list_routes();
   if (routes) f->guest_has_route = has_route(*routes, dst);
 }
 
-/// The routing host: forwarding, its route, and neighbours it could not resolve.
-void read_host(model::Ipv4 dst, PathFacts* f, std::vector<std::string>* warnings) {
+/// The routing host: forwarding, its route, and the neighbours it needed but
+/// could not resolve: the next hop towards dst, and the guest's address (`guest`,
+/// 0 when unknown) for the reply.
+void read_host(model::Ipv4 dst, model::Ipv4 guest, PathFacts* f, std::vector<std::string>* warnings) {
   auto fwd = host::get_sysctl(f->host_netns, "net.ipv4.ip_forward");
   if (fwd) f->host_forwarding = *fwd != "0";
   else warnings->push_back(fwd.error().message);
   auto nl = host::Netlink::open(f->host_netns);
-  if (nl) {
-    auto routes = nl->list_routes();
-    if (routes) f->host_has_route = has_route(*routes, dst);
+  if (!nl) {
+    warnings->push_back(nl.error().message);
+    return;
   }
-  append(&f->neighbours_failed, failed_neighbours(f->host_netns, warnings));
+  auto routes = nl->list_routes();
+  if (routes) f->host_has_route = has_route(*routes, dst);
+  append(&f->neighbours_failed,
+         on_path(failed_neighbours(f->host_netns, warnings), {next_hop(*nl, dst), next_hop(*nl, guest)}));
 }
 
 /// The links of every namespace that holds a device of the path.
@@ -78,6 +91,17 @@ bool dnsmasq_running(const std::string& lab, const std::string& network, bool fa
   if (std::filesystem::exists(files.pid, ec)) return host::pid_running_conf(files.pid, files.conf).has_value();
   if (std::filesystem::exists(files.conf, ec)) return false;
   return fallback;
+}
+
+/// The guest NIC's address: what its namespace holds now, else the hop map's; 0 when unknown.
+model::Ipv4 guest_address(const model::NicPath& nic, const PathFacts& f) {
+  if (!f.guest_netns.empty()) {
+    auto nl = host::Netlink::open(f.guest_netns);
+    auto addrs = nl ? nl->list_addresses(f.guest_device) : Result<std::vector<model::Cidr>>(Error{""});
+    if (addrs && !addrs->empty()) return addrs->front().address;
+  }
+  auto cidr = model::Cidr::parse(nic.address);
+  return cidr ? cidr->address : model::Ipv4{};
 }
 
 }  // namespace
@@ -133,6 +157,29 @@ bool has_masquerade_rule(const Ruleset& ruleset, const std::string& lab, const s
   return false;
 }
 
+bool has_dnat_rule(const Ruleset& ruleset, const std::string& lab, const std::string& proto, uint16_t port) {
+  const std::string table = model::nft_table_name(lab);
+  const std::string match = proto + " dport " + std::to_string(port) + " ";
+  for (const RulesetRule& r : ruleset.rules)
+    if (r.table == table && r.text.find("dnat") != std::string::npos && r.text.find(match) != std::string::npos)
+      return true;
+  return false;
+}
+
+void gather_inbound_facts(const std::string& lab, const std::string& host_netns, const model::NicPath& nic,
+                          const ProbeSpec& spec, const Inbound& inbound, PathFacts* f,
+                          std::vector<std::string>* warnings) {
+  const bool udp = spec.proto == ProbeProto::kUdp;
+  auto ruleset = list_ruleset(host_netns);
+  if (ruleset) f->dnat_rule_present = has_dnat_rule(*ruleset, lab, udp ? "udp" : "tcp", spec.port);
+  else warnings->push_back(ruleset.error().message);
+  if (inbound.guest.empty()) return;
+  PathPlaces places = path_places(nic);
+  if (places.guest_netns.empty()) return;  // a VM: its sockets are its own
+  f->guest_listening = listening_ports(places.guest_netns, udp ? model::L4Proto::udp : model::L4Proto::tcp, warnings);
+  f->guest_listening_read = true;
+}
+
 PathFacts gather_facts(const std::string& lab, const model::NicPath& nic, model::Ipv4 dst,
                        std::vector<std::string>* warnings) {
   PathPlaces places = path_places(nic);
@@ -143,7 +190,7 @@ PathFacts gather_facts(const std::string& lab, const model::NicPath& nic, model:
   f.host_found = places.host_found;
   if (!f.guest_netns.empty()) read_guest(dst, &f, warnings);
   bool routed = model::forwards(nic.mode);
-  if (f.host_found && routed) read_host(dst, &f, warnings);
+  if (f.host_found && routed) read_host(dst, guest_address(nic, f), &f, warnings);
   link_findings(places.devices, read_links(places.devices, warnings), &f);
   f.dnsmasq_running = dnsmasq_running(lab, nic.network, f.dnsmasq_running);
   if (model::masquerades(nic.mode) && f.host_found) {

@@ -34,6 +34,16 @@ void link_findings(const std::vector<model::Hop>& devices,
 /// (comment "netlab:<lab>:<network>").
 bool has_masquerade_rule(const Ruleset& ruleset, const std::string& lab, const std::string& network);
 
+/// True when the lab's table holds a DNAT rule for `proto` port `port` (a `forward:`).
+bool has_dnat_rule(const Ruleset& ruleset, const std::string& lab, const std::string& proto, uint16_t port);
+
+/// Adds an inbound trace's facts to *f: the DNAT rule of the probe's port in
+/// the lab's table (in `host_netns`), and the ports the forward's guest listens
+/// on (a light guest's namespace, from `nic`).
+void gather_inbound_facts(const std::string& lab, const std::string& host_netns, const model::NicPath& nic,
+                          const ProbeSpec& spec, const Inbound& inbound, PathFacts* f,
+                          std::vector<std::string>* warnings);
+
 /// Reads the facts for `nic` of `lab` towards `dst` from the namespaces on its
 /// path (sysctl, links, addresses, routes, neighbours, the lab's dnsmasq pid
 /// file, the lab's nft table). Facts that cannot be read are left at their

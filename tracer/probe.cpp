@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -116,7 +117,24 @@ void record_source_port(int fd, ProbeOutcome* out) {
   if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) == 0) out->sport = ntohs(local.sin_port);
 }
 
-void tcp_probe(model::Ipv4 dst, uint16_t port, int wait_ms, ProbeOutcome* out) {
+/// Sends `payload` on a connected socket and waits up to `wait_ms` for what comes back.
+void tcp_exchange(int fd, const std::string& payload, int wait_ms, ProbeOutcome* out) {
+  if (::send(fd, payload.data(), payload.size(), MSG_NOSIGNAL) < 0) {
+    out->error = "sending the payload: " + errno_text(errno);
+    return;
+  }
+  pollfd p{fd, POLLIN, 0};
+  if (::poll(&p, 1, wait_ms) <= 0) {
+    out->error = "no answer to the payload";
+    return;
+  }
+  char buf[4096];
+  ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+  if (n > 0) out->answer_bytes += static_cast<int>(n);
+  else if (n < 0) out->error = "reading the answer: " + errno_text(errno);
+}
+
+void tcp_probe(model::Ipv4 dst, uint16_t port, const std::string& payload, int wait_ms, ProbeOutcome* out) {
   Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (fd.get() < 0) {
     out->error = errno_text(errno);
@@ -141,6 +159,7 @@ void tcp_probe(model::Ipv4 dst, uint16_t port, int wait_ms, ProbeOutcome* out) {
   if (err == 0) {
     ++out->answered;
     out->error.clear();
+    if (!payload.empty()) tcp_exchange(fd.get(), payload, wait_ms, out);
   } else {
     if (err == ECONNREFUSED || err == EHOSTUNREACH || err == ENETUNREACH) ++out->refused;
     out->error = errno_text(err);
@@ -167,8 +186,9 @@ void udp_probe(model::Ipv4 dst, uint16_t port, const std::string& payload, int w
     return;
   }
   char buf[2048];
-  if (::recv(fd.get(), buf, sizeof buf, 0) >= 0) {
+  if (ssize_t n = ::recv(fd.get(), buf, sizeof buf, 0); n >= 0) {
     ++out->answered;
+    out->answer_bytes += static_cast<int>(n);
     out->error.clear();
   } else {
     if (errno == ECONNREFUSED) ++out->refused;
@@ -230,12 +250,33 @@ std::string probe_nft_match(const ProbeSpec& spec, model::Ipv4 src, model::Ipv4 
 
 std::string probe_payload(uint32_t nonce) { return "netlab-trace " + std::to_string(nonce); }
 
+std::string dns_query(uint16_t id, const std::string& name) {
+  std::string q{static_cast<char>(id >> 8), static_cast<char>(id & 0xff), 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0};
+  size_t start = 0;
+  while (start <= name.size()) {
+    size_t dot = name.find('.', start);
+    if (dot == std::string::npos) dot = name.size();
+    std::string label = name.substr(start, std::min<size_t>(dot - start, 63));
+    if (!label.empty()) {
+      q += static_cast<char>(label.size());
+      q += label;
+    }
+    start = dot + 1;
+  }
+  q += std::string{0, 0, 1, 0, 1};  // end of name, QTYPE A, QCLASS IN
+  return q;
+}
+
 Result<ProbeOutcome> send_probe(const std::string& netns, const ProbeSpec& spec, model::Ipv4 dst, uint32_t nonce,
                                 int wait_ms) {
   std::optional<Error> failure;
   ProbeOutcome out;
   Status entered = host::in_netns(netns, [&] {
-    const std::string payload = probe_payload(nonce);
+    std::string payload = spec.payload.empty() ? probe_payload(nonce) : spec.payload;
+    if (spec.proto == ProbeProto::kUdp && spec.port == 53) {  // a DNS server answers only a DNS query
+      std::string name = spec.payload.empty() ? "netlab-trace-" + std::to_string(nonce) + ".invalid" : spec.payload;
+      payload = dns_query(static_cast<uint16_t>(nonce), name);
+    }
     if (spec.proto == ProbeProto::kIcmp) {
       Fd fd(::socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP));
       if (fd.get() < 0) {
@@ -247,7 +288,7 @@ Result<ProbeOutcome> send_probe(const std::string& netns, const ProbeSpec& spec,
                                                       wait_ms, &out);
     } else {
       for (int i = 0; i < spec.count; ++i) {
-        if (spec.proto == ProbeProto::kTcp) tcp_probe(dst, spec.port, wait_ms, &out);
+        if (spec.proto == ProbeProto::kTcp) tcp_probe(dst, spec.port, spec.payload, wait_ms, &out);
         else udp_probe(dst, spec.port, payload, wait_ms, &out);
       }
     }

@@ -18,6 +18,11 @@ struct ProbeSpec {
   ProbeProto proto = ProbeProto::kIcmp;
   uint16_t port = 0;
   int count = 1;
+  /// --payload: TCP sends it once connected and waits for the answer; UDP sends
+  /// it as the datagram (udp:53: the name a DNS query asks for). "" = the
+  /// default (no data over TCP, probe_payload() over UDP, a name of
+  /// probe_payload() for DNS).
+  std::string payload;
 };
 
 /// Parses "icmp", "tcp:PORT" or "udp:PORT" (PORT 1..65535); an Error otherwise.
@@ -40,11 +45,16 @@ struct ProbeOutcome {
   int refused = 0;       // TCP RST, ICMP unreachable seen by the socket
   uint16_t echo_id = 0;  // ICMP echo identifier used
   uint16_t sport = 0;    // local port (TCP/UDP) of the last probe
+  int answer_bytes = 0;  // TCP with a payload: bytes the server sent back; UDP: bytes of the answer
   std::string error;     // the socket error of the last probe ("" = none), e.g. "Network is unreachable"
 };
 
 /// The payload every probe carries (UDP and ICMP): "netlab-trace <nonce>".
 std::string probe_payload(uint32_t nonce);
+
+/// A DNS query (id `id`, one question, type A, recursion desired) for `name`:
+/// what a udp:53 probe sends, so that a DNS server answers it.
+std::string dns_query(uint16_t id, const std::string& name);
 
 /// Sends spec.count probes from inside namespace `netns` to `dst`, one after
 /// the other, waiting up to `wait_ms` for each answer. A probe the kernel

@@ -26,8 +26,10 @@ enum ChangeBit : uint16_t {
   kChangeSrcMac = 1 << 6,
   kChangeDstMac = 1 << 7,
   kChangeVlan = 1 << 8,
+  kChangeInner = 1 << 9,  // an ICMP error's embedded header (addresses, ports) was rewritten with it
 };
-constexpr uint16_t kChangeRewrite = kChangeSrcIp | kChangeDstIp | kChangeSport | kChangeDport | kChangeIcmpId;
+constexpr uint16_t kChangeRewrite =
+    kChangeSrcIp | kChangeDstIp | kChangeSport | kChangeDport | kChangeIcmpId | kChangeInner;
 
 /// One nftables rule (or chain policy) a packet met at a route/nat point,
 /// from the live trace's nft trace events (empty offline).

@@ -12,6 +12,8 @@
 #include "netlab/cli/commands.h"
 #include "netlab/cli/topology_input.h"
 #include "netlab/cli/trace_figure.h"
+#include "netlab/model/mode_traits.h"
+#include "netlab/model/names.h"
 #include "netlab/plan/running_lab.h"
 #include "netlab/state/lab_state.h"
 #include "tracer/capture_save.h"
@@ -31,6 +33,7 @@ struct TraceOptions {
   std::string lab;          // LAB
   std::string from, to;     // --from GUEST --to ADDR
   std::string proto = "icmp";
+  std::string payload;      // --payload TEXT
   int count = 1;
   double timeout_s = 1.0;
   bool passive = false;
@@ -102,6 +105,62 @@ std::string unicast_problem(model::Ipv4 dst, const std::string& guest_cidr) {
   return "";
 }
 
+/// The forward publishing `spec`'s port on a nat network of `topo` (--from
+/// upstream), resolved to its guest's NIC and address; an Inbound with no guest
+/// when none publishes it (the trace then names the missing DNAT).
+tracer::Inbound inbound_for(const model::Topology& topo, const tracer::ProbeSpec& spec) {
+  tracer::Inbound ib;
+  const model::L4Proto proto = spec.proto == tracer::ProbeProto::kUdp ? model::L4Proto::udp : model::L4Proto::tcp;
+  for (const auto& net : topo.networks) {
+    if (!model::traits(net.mode).publishes_ports) continue;
+    for (const auto& f : net.forwards) {
+      if (f.proto != proto || f.port != spec.port) continue;
+      const model::Guest* g = topo.find_guest(f.guest);
+      auto ip = g ? model::fixed_address(net, *g) : std::nullopt;
+      if (!ip) continue;
+      for (size_t i = 0; i < g->nics.size(); ++i)
+        if (g->nics[i].network == net.name) {
+          ib.guest = g->name;
+          ib.nic = model::guest_nic_name(g->nics[i], i);
+          break;
+        }
+      ib.guest_ip = *ip;
+      ib.to_port = static_cast<uint16_t>(f.to_port);
+      return ib;
+    }
+  }
+  return ib;
+}
+
+/// `--from upstream` (when no guest has that name): the probe goes in from the sandbox's upstream.
+int run_inbound(const TraceOptions& opt, const tracer::ProbeSpec& spec, model::Ipv4 dst, const model::HopMap& map) {
+  if (spec.proto == tracer::ProbeProto::kIcmp)
+    return fail("--from upstream traces a published port: give --proto tcp:PORT or udp:PORT", kExitBadInput);
+  auto topo = plan::lab_topology(opt.lab);
+  if (!topo) return fail(topo.error().message, topo.error().bad_input ? kExitBadInput : kExitFailed);
+  tracer::LiveRequest req;
+  req.lab = opt.lab;
+  req.hopmap = map;
+  req.dst = dst;
+  req.spec = spec;
+  req.timeout_ms = static_cast<int>(opt.timeout_s * 1000);
+  req.keep_frames = !opt.pcap.empty() || !opt.save.empty();
+  req.inbound = inbound_for(*topo, spec);
+  auto res = tracer::trace_live(req);
+  if (!res) return fail(res.error().message, kExitFailed);
+  if (!write_captures(opt, res->set, res->packets)) return kExitFailed;
+  if (opt.figures.any()) {  // drawn over the path of the guest the forward leads to
+    auto path = to_graph_path(opt.lab, res->nic.guest, res->nic, res->packets);
+    std::string command = fmt::format("netlab trace {} --from upstream --to {} --proto {}", opt.lab, opt.to, opt.proto);
+    auto st = write_trace_figures(opt.lab, path, *res, command, opt.figures);
+    if (!st) return fail(st.error().message, kExitFailed);
+  }
+  if (opt.json) fmt::print("{}\n", tracer::live_to_json(opt.lab, "upstream", dst, spec, *res).dump(2));
+  else fmt::print("{}{}", tracer::format_live_header(opt.lab, "upstream", dst, spec, *res),
+                  tracer::format_text(res->packets));
+  return kExitOk;
+}
+
 int run_live(const TraceOptions& opt) {
   if (opt.from.empty() || opt.to.empty()) return fail("a live trace needs --from GUEST and --to ADDR", kExitBadInput);
   auto dst = model::Ipv4::parse(opt.to);
@@ -112,9 +171,15 @@ int run_live(const TraceOptions& opt) {
   // Written so that NaN fails too (every comparison with NaN is false).
   if (!(opt.timeout_s > 0 && opt.timeout_s <= 30)) return fail("--timeout must be in (0, 30] seconds", kExitBadInput);
   spec->count = opt.count;
+  if (!opt.payload.empty()) {
+    if (spec->proto == tracer::ProbeProto::kIcmp) return fail("--payload needs --proto tcp:PORT or udp:PORT", kExitBadInput);
+    if (opt.payload.size() > 1400) return fail("--payload is at most 1400 bytes", kExitBadInput);
+    spec->payload = opt.payload;
+  }
   int code = kExitOk;
   auto map = read_hopmap(opt.lab, &code);
   if (!map) return code;
+  if (opt.from == "upstream" && tracer::nic_of(*map, opt.from) == nullptr) return run_inbound(opt, *spec, *dst, *map);
   const model::NicPath* from_nic = tracer::nic_of(*map, opt.from);
   if (from_nic == nullptr) return fail("lab " + opt.lab + " has no guest " + opt.from, kExitBadInput);
   if (auto problem = unicast_problem(*dst, from_nic->address); !problem.empty()) return fail(problem, kExitBadInput);
@@ -186,9 +251,12 @@ void add_trace(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand("trace", "Follow packets hop by hop: guest NIC, tap/veth, bridge, NAT, uplink");
   auto opt = std::make_shared<TraceOptions>();
   cmd->add_option("LAB", opt->lab, "the running lab to trace in")->check(lab_name_check());
-  cmd->add_option("--from", opt->from, "the guest that sends the probe");
+  cmd->add_option("--from", opt->from,
+                  "the guest that sends the probe; 'upstream': the sandbox's upstream, to a port published on the uplink");
   cmd->add_option("--to", opt->to, "the IPv4 address the probe goes to");
   cmd->add_option("--proto", opt->proto, "icmp (default), tcp:PORT or udp:PORT");
+  cmd->add_option("--payload", opt->payload,
+                  "tcp: data sent once connected (its answer is awaited); udp: the datagram (udp:53: the name queried)");
   cmd->add_option("--count", opt->count, "number of probes (default 1)");
   cmd->add_option("--timeout", opt->timeout_s, "seconds to wait for each probe's answer (default 1)");
   cmd->add_flag("--passive", opt->passive, "trace real traffic instead of sending a probe");

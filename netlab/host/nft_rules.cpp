@@ -34,6 +34,16 @@ void accept_rules(std::ostream& out, const std::string& lab, const NetworkRules&
   out << "    iifname " << br << " ip saddr " << subnet << " " << out_match(n) << tail;
   if (!model::masquerades(n.mode))  // routed: upstream may reach the guests
     out << "    " << in_match(n) << " oifname " << br << " ip daddr " << subnet << tail;
+  for (const ForwardRule& f : n.forwards)  // published ports, once DNATed
+    out << "    " << in_match(n) << " oifname " << br << " ip daddr " << f.to.str() << " " << model::to_string(f.proto)
+        << " dport " << f.to_port << " ct status dnat" << tail;
+}
+
+void dnat_rules(std::ostream& out, const std::string& lab, const NetworkRules& n) {
+  const std::string comment = " comment " + quoted(rule_comment(lab, n.name)) + "\n";
+  for (const ForwardRule& f : n.forwards)
+    out << "    " << in_match(n) << " fib daddr type local " << model::to_string(f.proto) << " dport " << f.port
+        << " counter dnat ip to " << f.to.str() << ":" << f.to_port << comment;
 }
 
 void reject_rules(std::ostream& out, const std::string& lab, const NetworkRules& n) {
@@ -69,6 +79,15 @@ std::string render_lab_ruleset(const LabRules& rules) {
   for (const NetworkRules& n : rules.networks)
     if (model::traits(n.mode).netlab_subnet) reject_rules(out, rules.lab, n);
   out << "  }\n";
+  bool publishes = false;
+  for (const NetworkRules& n : rules.networks) publishes = publishes || !n.forwards.empty();
+  if (publishes) {
+    out << "  chain prerouting {\n";
+    out << "    type nat hook prerouting priority dstnat; policy accept;\n";
+    for (const NetworkRules& n : rules.networks)
+      if (model::traits(n.mode).publishes_ports) dnat_rules(out, rules.lab, n);
+    out << "  }\n";
+  }
   out << "  chain postrouting {\n";
   out << "    type nat hook postrouting priority srcnat; policy accept;\n";
   for (const NetworkRules& n : rules.networks)

@@ -11,6 +11,14 @@
 
 namespace netlab::host {
 
+/// A published guest port (model::PortForward with the guest's address resolved).
+struct ForwardRule {
+  model::L4Proto proto = model::L4Proto::tcp;
+  int port = 0;       ///< on the host's own address, arriving by the uplink
+  model::Ipv4 to;     ///< the guest's fixed address
+  int to_port = 0;
+};
+
 /// One network's part of the lab's ruleset.
 struct NetworkRules {
   std::string name;                 ///< network name, used in rule comments
@@ -18,6 +26,7 @@ struct NetworkRules {
   std::string bridge;               ///< bridge device the guests sit on
   model::NetworkMode mode = model::NetworkMode::nat;  ///< bridge mode renders no rule
   std::string uplink;               ///< device towards the outside; empty = any device but the bridge
+  std::vector<ForwardRule> forwards;  ///< published ports (nat)
 };
 
 /// Everything render_lab_ruleset needs to know about a lab.
@@ -41,6 +50,11 @@ std::string rule_comment(const std::string& lab, const std::string& network);
 ///    224.0.0.0/24 and 255.255.255.255 are left alone, TCP/UDP from the subnet to
 ///    outside it leaving by the uplink are masqueraded to ports 1024-65535, other
 ///    protocols masqueraded as they are (libvirt's rules).
+///  - chain prerouting (nat, hook prerouting, priority dstnat), only when a
+///    network publishes ports: per forward, a packet arriving by the uplink for
+///    one of the host's own addresses (`fib daddr type local`) on the port is
+///    DNATed to the guest's address and port; the forward chain accepts it
+///    (`ct status dnat`) before the rejects.
 /// Every rule carries `counter` and comment rule_comment(lab, network).
 std::string render_lab_ruleset(const LabRules& rules);
 

@@ -182,6 +182,11 @@ std::string network_xml(const Topology& topo, const Network& net) {
     if (!forward.empty()) {
       if (!topo.host.uplink.empty()) forward.emplace_back("dev", topo.host.uplink);
       w.empty("forward", forward);
+      for (const model::PortForward& f : net.forwards)
+        w.comment(std::string("netlab publishes ") + model::to_string(f.proto) + "/" + std::to_string(f.port) +
+                  " of the host's uplink address to " + f.guest + ":" + std::to_string(f.to_port) +
+                  " (DNAT in table inet " + model::nft_table_name(topo.name) +
+                  "); libvirt has no element for port forwards: add them with a qemu hook script");
     } else {
       w.comment("isolated: no <forward>, guests reach each other and the host only");
     }

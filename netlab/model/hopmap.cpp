@@ -38,7 +38,23 @@ void from_json(const nlohmann::json& j, Hop& h) {
   j.at("device").get_to(h.device);
   h.friendly = j.value("friendly", std::string());
 }
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(NicPath, guest, nic, network, mode, mac, address, hops)
+// By hand: "vlan" is optional and written only for a tagged NIC.
+void to_json(nlohmann::json& j, const NicPath& p) {
+  j = {{"guest", p.guest}, {"nic", p.nic}, {"network", p.network}, {"mode", p.mode}, {"mac", p.mac},
+       {"address", p.address}};
+  if (p.vlan >= 0) j["vlan"] = p.vlan;
+  j["hops"] = p.hops;
+}
+void from_json(const nlohmann::json& j, NicPath& p) {
+  j.at("guest").get_to(p.guest);
+  j.at("nic").get_to(p.nic);
+  j.at("network").get_to(p.network);
+  j.at("mode").get_to(p.mode);
+  j.at("mac").get_to(p.mac);
+  j.at("address").get_to(p.address);
+  p.vlan = j.value("vlan", -1);
+  j.at("hops").get_to(p.hops);
+}
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(HopMap, lab, nics)
 
 std::string hopmap_to_json(const HopMap& map) { return nlohmann::json(map).dump(2) + "\n"; }

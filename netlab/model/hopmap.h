@@ -19,6 +19,7 @@
 // }
 // Roles, in path order: guest-nic, veth | tap | macvtap, bridge | ovs, route | nat
 // (a point, no device: where forwarding or masquerade happens), uplink, upstream.
+// "vlan" (optional): the NIC's access VLAN on an OVS switch, absent when untagged.
 // "friendly" (optional, absent in hop maps written before it): what the user
 // calls a device whose kernel name netlab derived (model/names.h) — "g1:eth0"
 // for a guest NIC's host side, "network default" for a bridge.
@@ -50,6 +51,7 @@ struct NicPath {
   NetworkMode mode = NetworkMode::nat;
   std::string mac;
   std::string address;
+  int vlan = -1;  // the NIC's access VLAN on an OVS switch; -1 untagged ("vlan" absent in the JSON)
   std::vector<Hop> hops;
   bool operator==(const NicPath&) const = default;
 };

@@ -24,6 +24,7 @@ const auto kModes = name_table<NetworkMode>();
 const auto kSwitches = name_table<SwitchKind>();
 const auto kAttach = name_table<Attach>();
 const auto kKinds = name_table<GuestKind>();
+const auto kL4Protos = name_table<L4Proto>();
 const std::vector<std::pair<std::string, std::string>> kNicModels{
     {"virtio", "virtio"}, {"e1000", "e1000"}, {"rtl8139", "rtl8139"}};
 const std::vector<std::pair<std::string, std::string>> kDiskFormats{{"qcow2", "qcow2"}, {"raw", "raw"}};
@@ -65,6 +66,7 @@ class Loader {
   static const Fields<Network> kNetworkFields;
   static const Fields<Dhcp> kDhcpFields;
   static const Fields<DhcpHost> kDhcpHostFields;
+  static const Fields<PortForward> kForwardFields;
   static const Fields<Guest> kGuestFields;
   static const Fields<Nic> kNicFields;
   static const Fields<Disk> kDiskFields;
@@ -79,6 +81,9 @@ class Loader {
   Network network(const Entry& entry);
   Dhcp dhcp(const Entry& entry, const std::string& where);
   std::optional<DhcpHost> dhcp_host(const YAML::Node& item, size_t index, const std::string& where);
+  std::optional<PortForward> forward(const YAML::Node& item, size_t index, const std::string& where);
+  std::optional<int> port(const Entry& entry);
+  void forward_target(const Entry& entry, PortForward* out);
   Guest guest(const Entry& entry, const std::string& lab);
   std::optional<Nic> nic(const YAML::Node& item, size_t index, const std::string& where);
   Disk disk(const Entry& entry, const std::string& where);
@@ -191,7 +196,68 @@ const Fields<Network> Loader::kNetworkFields{
     {"attach", [](Loader& l, const Entry& e, Network& n, const std::string&) {
        if (auto v = l.r_.choice(e, kAttach)) n.attach = *v;
      }},
+    {"forward", [](Loader& l, const Entry& e, Network& n, const std::string& where) {
+       if (!l.r_.expect_list(e)) return;
+       for (size_t i = 0; i < e.value.size(); ++i)
+         if (auto f = l.forward(e.value[i], i, where)) n.forwards.push_back(std::move(*f));
+     }},
 };
+
+const Fields<PortForward> Loader::kForwardFields{
+    {"port", [](Loader& l, const Entry& e, PortForward& f, const std::string&) {
+       if (auto v = l.port(e)) f.port = *v;
+     }},
+    {"to", [](Loader& l, const Entry& e, PortForward& f, const std::string&) { l.forward_target(e, &f); }},
+    {"proto", [](Loader& l, const Entry& e, PortForward& f, const std::string&) {
+       if (auto v = l.r_.choice(e, kL4Protos)) f.proto = *v;
+     }},
+};
+
+std::optional<PortForward> Loader::forward(const YAML::Node& item, size_t index, const std::string& where) {
+  PortForward out;
+  out.pos.node = r_.position(item);
+  const std::string what = "forward " + std::to_string(index) + " of " + where;
+  if (!item.IsMap()) {
+    r_.error(out.pos.node, what + " must be a mapping, not " + YamlReader::describe(item),
+             "e.g. {port: 8080, to: web:80, proto: tcp}");
+    return std::nullopt;
+  }
+  read_fields(item, what, kForwardFields, &out.pos, out);
+  require(out.pos, "port", what, "the port published on the host's uplink address, e.g. 'port: 8080'");
+  require(out.pos, "to", what, "the guest and its port, e.g. 'to: web:80'");
+  return out;
+}
+
+std::optional<int> Loader::port(const Entry& entry) {
+  auto v = r_.integer(entry);
+  if (!v) return std::nullopt;
+  if (*v < 1 || *v > 65535) {
+    r_.error(r_.position(entry.value), "port " + std::to_string(*v) + " is out of range 1..65535");
+    return std::nullopt;
+  }
+  return v;
+}
+
+void Loader::forward_target(const Entry& entry, PortForward* out) {
+  auto text = r_.string(entry);
+  if (!text) return;
+  const Position pos = r_.position(entry.value);
+  size_t colon = text->rfind(':');
+  int value = 0;
+  const char* digits = colon == std::string::npos ? nullptr : text->data() + colon + 1;
+  auto [end, ec] = digits ? std::from_chars(digits, text->data() + text->size(), value)
+                          : std::from_chars_result{nullptr, std::errc::invalid_argument};
+  if (colon == std::string::npos || colon == 0 || ec != std::errc() || end != text->data() + text->size()) {
+    r_.error(pos, "'to: " + excerpt(*text) + "' must be GUEST:PORT", "e.g. 'to: web:80'");
+    return;
+  }
+  if (value < 1 || value > 65535) {
+    r_.error(pos, "port " + std::to_string(value) + " of 'to: " + excerpt(*text) + "' is out of range 1..65535");
+    return;
+  }
+  out->guest = text->substr(0, colon);
+  out->to_port = value;
+}
 
 Network Loader::network(const Entry& entry) {
   Network net;

@@ -8,12 +8,12 @@ struct Row {
   ModeTraits traits;
 };
 
-//                        forwards masquerades netlab_subnet on_lan
+//                        forwards masquerades netlab_subnet on_lan publishes_ports
 constexpr Row kTraits[] = {
-    {NetworkMode::nat,      {true,    true,       true,         false}},
-    {NetworkMode::route,    {true,    false,      true,         false}},
-    {NetworkMode::isolated, {false,   false,      true,         false}},
-    {NetworkMode::bridge,   {false,   false,      false,        true}},
+    {NetworkMode::nat,      {true,    true,       true,         false,  true}},
+    {NetworkMode::route,    {true,    false,      true,         false,  false}},
+    {NetworkMode::isolated, {false,   false,      true,         false,  false}},
+    {NetworkMode::bridge,   {false,   false,      false,        true,   false}},
 };
 
 }  // namespace

@@ -24,6 +24,9 @@ struct ModeTraits {
   bool netlab_subnet;
   /// Guests sit on the host's LAN through the network's own `uplink` (bridge).
   bool on_lan;
+  /// Guest ports can be published on the uplink address with `forward:` (nat:
+  /// the guests are hidden behind it; a routed guest is reached directly).
+  bool publishes_ports;
 };
 
 const ModeTraits& traits(NetworkMode mode);

@@ -14,4 +14,15 @@ const Guest* Topology::find_guest(const std::string& wanted) const {
   return nullptr;
 }
 
+std::optional<Ipv4> fixed_address(const Network& net, const Guest& guest) {
+  for (const auto& nic : guest.nics) {
+    if (nic.network != net.name) continue;
+    if (nic.address_kind == AddressKind::static_cidr && nic.address) return nic.address->address;
+    if (nic.address_kind != AddressKind::dhcp || !net.dhcp) continue;
+    for (const auto& h : net.dhcp->hosts)
+      if ((h.mac && nic.mac && *h.mac == *nic.mac) || (!h.mac && h.name == guest.name)) return h.ip;
+  }
+  return std::nullopt;
+}
+
 }  // namespace netlab::model

@@ -38,6 +38,16 @@ struct DhcpHost {
   FieldPositions pos;
 };
 
+/// A guest port published on the host's uplink address (`forward:` of a nat
+/// network): packets to `port` there are DNATed to the guest's address and `to_port`.
+struct PortForward {
+  int port = 0;               // on the host's uplink address
+  std::string guest;          // the guest it goes to (its NIC on this network)
+  int to_port = 0;
+  L4Proto proto = L4Proto::tcp;
+  FieldPositions pos;
+};
+
 /// dnsmasq's DHCP service on a network: an address range and static hosts.
 struct Dhcp {
   Ipv4 range_start;
@@ -59,6 +69,7 @@ struct Network {
   int mtu = 1500;
   std::string uplink;             // bridge mode: the host NIC to enslave (or macvtap on)
   Attach attach = Attach::bridge; // bridge mode only
+  std::vector<PortForward> forwards;  // published ports (modes that publish_ports)
   FieldPositions pos;
 };
 
@@ -110,5 +121,10 @@ struct Topology {
   const Network* find_network(const std::string& name) const;
   const Guest* find_guest(const std::string& name) const;
 };
+
+/// The address `guest`'s NIC on `net` always has: its static address, else the
+/// network's DHCP reservation for that NIC's MAC or the guest's name; nullopt
+/// when it has none (a dynamic lease) or no NIC on `net`. Port forwards go there.
+std::optional<Ipv4> fixed_address(const Network& net, const Guest& guest);
 
 }  // namespace netlab::model

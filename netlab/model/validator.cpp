@@ -85,12 +85,14 @@ class Checker {
                 const Position& pos);
 
   void subnet_range(const Network& net, const Cidr& subnet);
+  void forwards(const Network& net);
 
   const Topology& topo_;
   const ValidateOptions& options_;
   std::vector<Diagnostic> out_;
   std::map<std::string, std::map<uint32_t, std::string>> ips_;  // network -> ip -> owner
   std::map<Mac, std::string> nic_macs_;                         // mac -> owner
+  std::map<std::pair<L4Proto, int>, std::string> published_;     // (proto, port) -> the network publishing it
 };
 
 std::vector<Diagnostic> Checker::run() {
@@ -209,6 +211,40 @@ void Checker::network(const Network& net) {
       claim_ip(net, *net.gateway, "gateway " + net.gateway->str(), "the gateway of " + where, gw_pos);
   }
   if (net.dhcp && serves_dhcp(net.mode)) dhcp(net, subnet);
+  forwards(net);
+}
+
+void Checker::forwards(const Network& net) {
+  const std::string where = "network " + quoted(net.name);
+  for (const PortForward& f : net.forwards) {
+    if (!traits(net.mode).publishes_ports) {
+      add(f.pos.node, "'forward' applies only to nat networks; " + where + " is " + to_string(net.mode),
+          model::forwards(net.mode) ? "a routed network's guests are reached at their own addresses"
+                                    : "publish the port on a nat network");
+      continue;
+    }
+    if (f.guest.empty()) continue;  // 'to' did not parse: the loader said so
+    const std::string what = std::string("forward ") + to_string(f.proto) + "/" + std::to_string(f.port);
+    auto [at, fresh] = published_.emplace(std::pair{f.proto, f.port}, net.name);
+    if (!fresh)
+      add(f.pos.at("port"), what + " is published twice (also by network " + quoted(at->second) + ")",
+          "one port of the host's uplink address leads to one guest");
+    const Guest* g = topo_.find_guest(f.guest);
+    if (g == nullptr) {
+      add(f.pos.at("to"), what + " goes to " + quoted(f.guest) + ", which is no guest of the lab");
+      continue;
+    }
+    bool on_net = false;
+    for (const auto& n : g->nics) on_net = on_net || n.network == net.name;
+    if (!on_net) {
+      add(f.pos.at("to"), what + " goes to guest " + quoted(f.guest) + ", which has no NIC on " + where);
+      continue;
+    }
+    if (!fixed_address(net, *g))
+      add(f.pos.at("to"), what + " goes to guest " + quoted(f.guest) + ", whose address on " + where +
+                              " is a dynamic lease",
+          "give its NIC a static 'address:' or the network a 'dhcp: hosts:' reservation for it");
+  }
 }
 
 void Checker::subnet_range(const Network& net, const Cidr& subnet) {

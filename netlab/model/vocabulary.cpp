@@ -28,6 +28,7 @@ constexpr std::array<Name<Direction>, 5> kDirections{{
     {Direction::unknown, "?"}, {Direction::in, "in"}, {Direction::out, "out"}, {Direction::fwd, "fwd"},
     {Direction::point, "-"}}};
 constexpr std::array<Name<Leg>, 2> kLegs{{{Leg::request, "request"}, {Leg::reply, "reply"}}};
+constexpr std::array<Name<L4Proto>, 2> kL4Protos{{{L4Proto::tcp, "tcp"}, {L4Proto::udp, "udp"}}};
 
 // table(E{}) picks the table of E by overload.
 constexpr const auto& table(NetworkMode) { return kNetworkModes; }
@@ -38,6 +39,7 @@ constexpr const auto& table(AddressKind) { return kAddressKinds; }
 constexpr const auto& table(HopRole) { return kHopRoles; }
 constexpr const auto& table(Direction) { return kDirections; }
 constexpr const auto& table(Leg) { return kLegs; }
+constexpr const auto& table(L4Proto) { return kL4Protos; }
 
 template <typename E>
 const char* name_of(E v) {
@@ -75,6 +77,7 @@ NETLAB_VOCABULARY(AddressKind)
 NETLAB_VOCABULARY(HopRole)
 NETLAB_VOCABULARY(Direction)
 NETLAB_VOCABULARY(Leg)
+NETLAB_VOCABULARY(L4Proto)
 
 #undef NETLAB_VOCABULARY
 

@@ -40,6 +40,9 @@ enum class Direction : uint8_t { unknown, in, out, fwd, point };
 /// Which packet of an exchange a hop belongs to: the request or its reply.
 enum class Leg : uint8_t { request, reply };
 
+/// The transport of a published port ("tcp", "udp").
+enum class L4Proto : uint8_t { tcp, udp };
+
 const char* to_string(NetworkMode v);
 const char* to_string(SwitchKind v);
 const char* to_string(Attach v);
@@ -48,6 +51,7 @@ const char* to_string(AddressKind v);
 const char* to_string(HopRole v);
 const char* to_string(Direction v);
 const char* to_string(Leg v);
+const char* to_string(L4Proto v);
 
 /// The value spelled `name` in the table of E; nullopt for any other string.
 template <typename E>

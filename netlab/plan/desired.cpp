@@ -147,8 +147,13 @@ class Builder {
     rules.lab = topo_.name;
     for (const auto& net : topo_.networks) {
       if (!model::traits(net.mode).netlab_subnet || !net.subnet) continue;
-      rules.networks.push_back({net.name, net.subnet->block(), names_.bridge(net), net.mode,
-                                host_uplink(topo_, target_)});
+      host::NetworkRules n{net.name, net.subnet->block(), names_.bridge(net), net.mode, host_uplink(topo_, target_), {}};
+      for (const model::PortForward& f : net.forwards) {
+        const model::Guest* g = topo_.find_guest(f.guest);
+        auto to = g ? model::fixed_address(net, *g) : std::nullopt;
+        if (to) n.forwards.push_back({f.proto, f.port, *to, f.to_port});  // validated: always there
+      }
+      rules.networks.push_back(std::move(n));
     }
     if (rules.networks.empty()) return;
     std::string text = host::render_lab_replace(rules);
@@ -305,6 +310,7 @@ model::HopMap hop_map(const model::Topology& topo, const Target& target) {
       path.mode = net->mode;
       path.mac = nic.mac ? nic.mac->str() : "";
       path.address = nic.address ? nic.address->str() : "";
+      if (nic.vlan && net->switch_kind == model::SwitchKind::ovs) path.vlan = *nic.vlan;
       // The roles come from the mode (mode_traits.h); where each device lives is the engine's naming.
       // Derived devices carry their friendly name (names.h) beside the kernel name.
       const std::string friendly_nic = model::friendly_nic(guest.name, path.nic);

@@ -209,3 +209,21 @@ TEST(LabGraph, EveryEdgeEndExists) {
 
 }  // namespace
 }  // namespace netlab::graphs
+
+namespace netlab::graphs {
+namespace {
+
+TEST(LabGraph, PublishedPortsOnTheNatBox) {
+  model::Topology topo = testing::nat_lab();
+  topo.networks[0].forwards.push_back({8080, "g1", 80, model::L4Proto::tcp, {}});
+  topo.networks[0].forwards.push_back({5353, "g1", 53, model::L4Proto::udp, {}});
+  LiveData live;
+  live.sandbox = true;
+  Diagram d = build_lab_diagram(topo, live);
+  const std::string& label = d.find_node("n_nat_default")->label;
+  EXPECT_NE(label.find("publish tcp/8080 → g1:80"), std::string::npos) << label;
+  EXPECT_NE(label.find("publish udp/5353 → g1:53"), std::string::npos) << label;
+}
+
+}  // namespace
+}  // namespace netlab::graphs

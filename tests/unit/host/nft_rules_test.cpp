@@ -182,3 +182,33 @@ TEST(NftRules, SyntaxCheckRejectsBrokenText) {
 
 }  // namespace
 }  // namespace netlab::host
+
+namespace netlab::host {
+namespace {
+
+TEST(NftRules, PublishedPortsAreDnatedOnTheUplinkAndForwarded) {
+  NetworkRules lan{"lan", *model::Cidr::parse("192.168.100.0/24"), "demo-lan", model::NetworkMode::nat, "uplink", {}};
+  lan.forwards.push_back({model::L4Proto::tcp, 8080, *model::Ipv4::parse("192.168.100.10"), 80});
+  lan.forwards.push_back({model::L4Proto::udp, 5353, *model::Ipv4::parse("192.168.100.10"), 53});
+  LabRules rules{"demo", {lan}};
+  std::string text = render_lab_ruleset(rules);
+  EXPECT_TRUE(contains(text, "  chain prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n"))
+      << text;
+  EXPECT_TRUE(contains(text, "iifname \"uplink\" fib daddr type local tcp dport 8080 counter dnat ip to "
+                             "192.168.100.10:80 comment \"netlab:demo:lan\""))
+      << text;
+  EXPECT_TRUE(contains(text, "iifname \"uplink\" fib daddr type local udp dport 5353 counter dnat ip to 192.168.100.10:53"));
+  // Forwarded in before the rejects.
+  const size_t accept = text.find("iifname \"uplink\" oifname \"demo-lan\" ip daddr 192.168.100.10 tcp dport 80 ct status "
+                                  "dnat counter accept");
+  ASSERT_NE(accept, std::string::npos) << text;
+  EXPECT_LT(accept, text.find("reject"));
+  EXPECT_EQ(count(text, "counter"), count(text, "comment \"netlab:demo:lan\""));
+  expect_nft_accepts(text);
+  // Without forwards there is no prerouting chain at all.
+  EXPECT_FALSE(contains(render_lab_ruleset({"demo", {net("lan", "192.168.100.1/24", "demo-lan", NetworkMode::nat)}}),
+                        "prerouting"));
+}
+
+}  // namespace
+}  // namespace netlab::host

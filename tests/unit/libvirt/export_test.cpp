@@ -231,3 +231,21 @@ TEST(Export, RuntimeDomainOpensNetlabsTapsAndBootsTheLabsDisk) {
 
 }  // namespace
 }  // namespace netlab::libvirt
+
+namespace netlab::libvirt {
+namespace {
+
+TEST(Export, PublishedPortsAreNotedForLibvirt) {
+  auto topo = ready("port-forward.yaml");
+  const auto* net = topo.find_network("default");
+  ASSERT_NE(net, nullptr);
+  const std::string xml = network_xml(topo, *net);
+  EXPECT_NE(xml.find("<!-- netlab publishes tcp/8080 of the host's uplink address to web:80 (DNAT in table inet "
+                     "netlab_pf); libvirt has no element for port forwards: add them with a qemu hook script -->"),
+            std::string::npos)
+      << xml;
+  EXPECT_TRUE(XmlQuery(xml).ok());
+}
+
+}  // namespace
+}  // namespace netlab::libvirt

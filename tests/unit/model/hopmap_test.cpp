@@ -34,6 +34,20 @@ TEST(HopMapJson, RoundTripsWithNames) {
   EXPECT_EQ(find_hop(back.nics[0], HopRole::tap), nullptr);
 }
 
+TEST(HopMapJson, VlanIsWrittenOnlyForATaggedNic) {
+  HopMap m = sample();
+  EXPECT_EQ(hopmap_to_json(m).find("\"vlan\""), std::string::npos);
+  m.nics[0].vlan = 20;
+  const std::string text = hopmap_to_json(m);
+  EXPECT_NE(text.find("\"vlan\": 20"), std::string::npos) << text;
+  HopMap back;
+  std::string err;
+  ASSERT_TRUE(hopmap_from_json(text, &back, &err)) << err;
+  EXPECT_EQ(back.nics[0].vlan, 20);
+  ASSERT_TRUE(hopmap_from_json(hopmap_to_json(sample()), &back, &err)) << err;
+  EXPECT_EQ(back.nics[0].vlan, -1);  // absent: untagged (also in hop maps written before the key)
+}
+
 TEST(HopMapJson, UnknownRoleOrModeIsAnError) {
   std::string text = hopmap_to_json(sample());
   HopMap back;

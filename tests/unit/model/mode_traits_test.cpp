@@ -30,6 +30,10 @@ TEST(ModeTraits, TableOfTheFourModes) {
   }
   EXPECT_FALSE(serves_dhcp(NetworkMode::bridge));
   EXPECT_TRUE(traits(NetworkMode::bridge).on_lan);
+  // Only a nat network hides its guests behind the uplink, so only it publishes ports.
+  EXPECT_TRUE(traits(NetworkMode::nat).publishes_ports);
+  for (NetworkMode m : {NetworkMode::route, NetworkMode::isolated, NetworkMode::bridge})
+    EXPECT_FALSE(traits(m).publishes_ports) << to_string(m);
 }
 
 TEST(ModeTraits, DefaultGatewayIsTheFirstHostOnNetlabsOwnSubnets) {

@@ -280,3 +280,57 @@ TEST(Validator, ReadyTopologiesAreValid) {
 
 }  // namespace
 }  // namespace netlab::model
+
+namespace netlab::model {
+namespace {
+
+// A nat network publishing `forward` (flow style), web on it with a static address, dyn with a lease.
+std::string forward_lab(const std::string& forward, const std::string& mode = "nat") {
+  return "name: t\nnetworks:\n  n:\n    mode: " + mode +
+         "\n    subnet: 10.0.0.0/24\n    dhcp:\n      range: 10.0.0.100-10.0.0.199\n"
+         "    forward: " + forward + "\n"
+         "guests:\n  web:\n    nics: [{network: n, address: 10.0.0.10/24}]\n  dyn:\n    nics: [{network: n}]\n";
+}
+
+TEST(Validator, PortForwardToAGuestWithAFixedAddress) {
+  EXPECT_EQ(testing::problems(forward_lab("[{port: 8080, to: web:80, proto: tcp}, {port: 53, to: web:53, proto: udp}]")),
+            (std::vector<std::string>{}));
+}
+
+TEST(Validator, PortForwardNeedsANatNetwork) {
+  EXPECT_EQ(testing::problems(forward_lab("[{port: 8080, to: web:80}]", "route")),
+            (std::vector<std::string>{"8:15: 'forward' applies only to nat networks; network 'n' is route"}));
+}
+
+TEST(Validator, PortForwardNeedsAKnownGuestWithAFixedAddress) {
+  EXPECT_EQ(testing::problems(forward_lab("[{port: 8080, to: db:80}]")),
+            (std::vector<std::string>{"8:32: forward tcp/8080 goes to 'db', which is no guest of the lab"}));
+  EXPECT_EQ(testing::problems(forward_lab("[{port: 8080, to: dyn:80}]")),
+            (std::vector<std::string>{"8:32: forward tcp/8080 goes to guest 'dyn', whose address on network 'n' is "
+                                      "a dynamic lease"}));
+}
+
+TEST(Validator, APortIsPublishedOnce) {
+  EXPECT_EQ(testing::problems(forward_lab("[{port: 8080, to: web:80}, {port: 8080, to: web:81}]")),
+            (std::vector<std::string>{"8:48: forward tcp/8080 is published twice (also by network 'n')"}));
+}
+
+TEST(Loader, PortForwardTargetIsGuestColonPort) {
+  EXPECT_EQ(testing::load_problems(forward_lab("[{port: 8080, to: web}]")),
+            (std::vector<std::string>{"8:32: 'to: web' must be GUEST:PORT"}));
+  EXPECT_EQ(testing::load_problems(forward_lab("[{port: 0, to: web:80}]")),
+            (std::vector<std::string>{"8:22: port 0 is out of range 1..65535"}));
+  auto loaded = load_string(forward_lab("[{port: 8080, to: web:80, proto: udp}]"), "t.yaml");
+  ASSERT_TRUE(loaded.ok());
+  ASSERT_EQ(loaded.topology.networks[0].forwards.size(), 1u);
+  const PortForward& f = loaded.topology.networks[0].forwards[0];
+  EXPECT_EQ(f.port, 8080);
+  EXPECT_EQ(f.guest, "web");
+  EXPECT_EQ(f.to_port, 80);
+  EXPECT_EQ(f.proto, L4Proto::udp);
+  EXPECT_EQ(fixed_address(loaded.topology.networks[0], *loaded.topology.find_guest("web")), Ipv4::parse("10.0.0.10"));
+  EXPECT_EQ(fixed_address(loaded.topology.networks[0], *loaded.topology.find_guest("dyn")), std::nullopt);
+}
+
+}  // namespace
+}  // namespace netlab::model

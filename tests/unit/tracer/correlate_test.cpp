@@ -34,7 +34,7 @@ TEST_P(RealCaptures, HopListMatchesExpected) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Traces, RealCaptures,
-                         ::testing::Values("nat-ping", "nat-tcp", "guest-to-guest", "forward-drop"));
+                         ::testing::Values("nat-ping", "nat-tcp", "guest-to-guest", "forward-drop", "nat-udp-unreachable"));
 
 TEST(Correlate, ForwardDropNamesLastDevice) {
   auto set = load_capture_set(std::string(NETLAB_TRACES_DIR) + "/forward-drop", false);
