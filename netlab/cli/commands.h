@@ -27,5 +27,7 @@ void add_doctor(CLI::App& app, int* exit_code);
 void add_graph(CLI::App& app, int* exit_code);
 void add_export(CLI::App& app, int* exit_code);
 void add_import(CLI::App& app, int* exit_code);
+void add_impair(CLI::App& app, int* exit_code);
+void add_capture(CLI::App& app, int* exit_code);
 
 }  // namespace netlab::cli
