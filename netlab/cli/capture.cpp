@@ -108,7 +108,7 @@ void add_capture(CLI::App& app, int* exit_code) {
                   "the hop to capture on: guest (the guest's own NIC; the default), host (its veth or tap), "
                   "bridge, uplink; several comma-separated are merged in time order (default for a VM: host)");
   cmd->add_option("-w", args->output, "the pcapng file to write, or - for standard output (the default)");
-  cmd->footnote(
+  cmd->footer(
       "Each interface is named <lab>/<guest>:<nic> (with /<role> for a hop other than the guest's NIC) and each\n"
       "packet carries a comment naming its hop. Example: netlab capture nat g1 -w - | wireshark -k -i -");
   cmd->callback([args, exit_code] { run(*args, exit_code); });

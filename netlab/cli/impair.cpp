@@ -106,7 +106,7 @@ void add_impair(CLI::App& app, int* exit_code) {
   }
   cmd->add_flag("--clear", args->clear, "remove the NIC's netem (the file's values come back with `netlab up`)");
   cmd->add_flag("--show", args->show, "list every impaired NIC: netem now, the file's, and the kernel's counters");
-  cmd->footnote(
+  cmd->footer(
       "The options set the NIC's whole impairment (those not given are off), on its host side (toward the guest)\n"
       "and its guest side (from it). The lab's file stays the desired state: `status` shows the change as drift\n"
       "and `up` puts the file's values back.");
