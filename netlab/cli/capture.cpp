@@ -110,7 +110,7 @@ void add_capture(CLI::App& app, int* exit_code) {
   cmd->add_option("-w", args->output, "the pcapng file to write, or - for standard output (the default)");
   cmd->footer(
       "Each interface is named <lab>/<guest>:<nic> (with /<role> for a hop other than the guest's NIC) and each\n"
-      "packet carries a comment naming its hop. Example: netlab capture nat g1 -w - | wireshark -k -i -");
+      "packet carries a comment naming its hop. Example: netlab capture nat g1 -w - | wireshark -k -i -\n");
   cmd->callback([args, exit_code] { run(*args, exit_code); });
 }
 

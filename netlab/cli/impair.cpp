@@ -109,7 +109,7 @@ void add_impair(CLI::App& app, int* exit_code) {
   cmd->footer(
       "The options set the NIC's whole impairment (those not given are off), on its host side (toward the guest)\n"
       "and its guest side (from it). The lab's file stays the desired state: `status` shows the change as drift\n"
-      "and `up` puts the file's values back.");
+      "and `up` puts the file's values back.\n");
   cmd->callback([args, exit_code] { run(*args, exit_code); });
 }
 
