@@ -31,6 +31,8 @@ tcmsg root_header(int ifindex) {
 /// attributes only, as other qdiscs have; see iproute2's addattr_nest_compat).
 void put_netem_options(nl_msg* msg, const model::Impairment& imp) {
   nlattr* options = nla_nest_start(msg, TCA_OPTIONS);
+  // Not a pure nest (a struct comes first): sent without NLA_F_NESTED, as tc sends it.
+  options->nla_type = TCA_OPTIONS;
   tc_netem_qopt qopt{};
   // The 32-bit latency is in 64 ns ticks; TCA_NETEM_LATENCY64 below carries it exactly.
   qopt.latency = static_cast<uint32_t>(std::min<uint64_t>(imp.delay_ns >> 6, UINT32_MAX));
