@@ -267,8 +267,10 @@ class Builder {
         p.match["dev:" + dev] = "";
       }
       d_.nodes.push_back(p);
-      d_.edges.push_back(Edge{.from = n.id, .to = p.id, .from_port = "nic" + std::to_string(i), .color = color,
-                              .style = edge_style});
+      Edge nic_edge{.from = n.id, .to = p.id, .from_port = "nic" + std::to_string(i), .color = color, .style = edge_style};
+      // An impaired link says how (`impair:`, netem on both of its ends).
+      if (nic.impair && !nic.impair->none()) nic_edge.label = "netem " + model::describe(*nic.impair);
+      d_.edges.push_back(nic_edge);
       if (!net) continue;
       const std::string& bridge_id = bridge_of_[net->name];
       if (!bridge_id.empty()) {

@@ -61,6 +61,7 @@ Result<LiveCapture> LiveCapture::open(const std::vector<CaptureTarget>& targets,
   LiveCapture cap;
   cap.keep_frames_ = options.keep_frames;
   const std::string not_up = pcap_statustostr(PCAP_ERROR_IFACE_NOT_UP);
+  cap.on_frame_ = options.on_frame;
   for (const auto& t : targets) {
     std::optional<Result<PcapHandle>> made;
     Status entered = host::in_netns(t.netns, [&] { made.emplace(activate(t.device, t.promisc, options)); });
@@ -85,6 +86,10 @@ Result<LiveCapture> LiveCapture::open(const std::vector<CaptureTarget>& targets,
 
 void LiveCapture::on_frame(u_char* user, const pcap_pkthdr* h, const u_char* bytes) {
   auto* self = reinterpret_cast<std::pair<LiveCapture*, size_t>*>(user);
+  if (self->first->on_frame_) {
+    self->first->on_frame_(self->second, *h, bytes);
+    return;
+  }
   Handle& hd = self->first->handles_[self->second];
   PacketRecord rec;
   decode_frame(hd.linktype, bytes, h->caplen, h->len, &rec);

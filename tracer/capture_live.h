@@ -9,6 +9,7 @@
 #include <pcap/pcap.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,10 @@ struct LiveOptions {
   /// came), far cheaper per frame at high rates: for bulk captures.
   bool immediate = true;
   int block_timeout_ms = 5;
+  /// When set, each frame goes here (the index of its target, libpcap's header
+  /// with nanoseconds in ts.tv_usec, the bytes) and nothing is kept: take()
+  /// then yields no records. For streaming captures (capture_stream.h).
+  std::function<void(size_t target, const pcap_pkthdr& header, const u_char* bytes)> on_frame;
 };
 
 /// libpcap's counters of one handle (pcap_stats).
@@ -78,6 +83,8 @@ class LiveCapture {
   const std::vector<CaptureTarget>& targets() const { return targets_; }
   /// "ns/dev is down: not captured" for each target left out.
   const std::vector<std::string>& skipped() const { return skipped_; }
+  /// The DLT_* link type of target i's handle.
+  uint32_t link_type(size_t i) const { return handles_[i].linktype; }
 
   /// Moves what was captured into a CaptureSet for `hopmap` (one device per
   /// target, roles from the hop map, records of each device contiguous).
@@ -98,6 +105,7 @@ class LiveCapture {
   std::vector<std::string> skipped_;
   std::vector<Handle> handles_;
   bool keep_frames_ = true;
+  std::function<void(size_t, const pcap_pkthdr&, const u_char*)> on_frame_;
 };
 
 }  // namespace netlab::tracer

@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <ctime>
 #include <random>
 
 #include "netlab/host/dnsmasq_facts.h"
@@ -15,6 +16,7 @@
 #include "netlab/model/names.h"
 #include "netlab/state/paths.h"
 #include "tracer/label.h"
+#include "tracer/netem_facts.h"
 #include "tracer/nft_trace_socket.h"
 #include "tracer/path_facts.h"
 
@@ -394,19 +396,25 @@ Result<LiveResult> trace_live(const LiveRequest& req) {
   std::optional<TraceChain> chain;
   start_rule_trace(req, host_ns, &listener, &chain, &res);
 
-  // 3. The probe, from inside the guest.
+  // 3. The probe, from inside the guest; the path's netem drop counters around it.
+  std::vector<NetemHop> netem = read_netem_hops(*nic);
   capture->poll(0);
   uint32_t nonce = std::random_device{}() & 0xffff;
   if (nonce == 0) nonce = 1;
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);  // the capture's clock
+  const uint64_t sent_ns = static_cast<uint64_t>(now.tv_sec) * 1000000000ull + static_cast<uint64_t>(now.tv_nsec);
   auto probe = inject ? inject_probe(*inject, req.spec, req.dst, nonce, req.timeout_ms)
                       : send_probe(guest_ns, req.spec, req.dst, nonce, req.timeout_ms);
   if (!probe) return probe.error();
   res.probe = *probe;
   capture->drain(30, 300);
+  reread_netem_drops(&netem);
 
   finish_rule_trace(req.lab, host_ns, &listener, &chain, &res);  // 4.
   probe_conntrack(req, host_ns, &res);                  // 5.
   correlate_and_explain(req, *nic, inject, &*capture, &res);  // 6.
+  annotate_netem(netem, inject ? 0 : sent_ns, &res.packets);
   return res;
 }
 

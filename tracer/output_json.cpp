@@ -32,6 +32,7 @@ nlohmann::ordered_json trace_to_json(const std::string& lab, const std::vector<T
       jh["change"] = h.change;
       if (h.vlan >= 0) jh["vlan"] = h.vlan;
       if (!h.conntrack.empty()) jh["conntrack"] = h.conntrack;
+      if (!h.notes.empty()) jh["notes"] = h.notes;
       if (!h.rules.empty()) {
         auto& rules = jh["rules"] = nlohmann::ordered_json::array();
         for (const auto& r : h.rules) rules.push_back(rule_to_json(r));

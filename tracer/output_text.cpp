@@ -46,6 +46,7 @@ std::string format_text(const std::vector<TracedPacket>& packets) {
     }
     for (const auto& h : tp.hops) {
       for (const auto& c : h.conntrack) out += fmt::format("  hop {} {}: conntrack {}\n", h.index, model::to_string(h.role), c);
+      for (const auto& n : h.notes) out += fmt::format("  hop {} {}: {}\n", h.index, model::to_string(h.role), n);
       for (const auto& r : h.rules) {
         out += fmt::format("  hop {} {}: nft {} {} {} {}{} \u2192 {}\n", h.index, model::to_string(h.role), r.family, r.table, r.chain,
                            r.handle == 0 ? r.rule : "`" + r.rule + "`",

@@ -25,7 +25,7 @@ uint16_t linktype_of(uint32_t dlt) { return static_cast<uint16_t>(dlt == kLinkRa
 
 }  // namespace
 
-Result<PcapngWriter> PcapngWriter::create(const std::string& path) {
+Result<PcapngWriter> PcapngWriter::create(const std::string& path, const std::string& application) {
   PcapngWriter w;
   w.path_ = path;
   auto out = model::OutputFile::create(path);
@@ -37,17 +37,41 @@ Result<PcapngWriter> PcapngWriter::create(const std::string& path) {
     return Error{"cannot create " + path + ": " + std::strerror(errno)};
   }
   w.out_.emplace(std::move(*out));
+  w.write_section_header(application);
+  return w;
+}
+
+Result<PcapngWriter> PcapngWriter::to_stream(int fd, const std::string& application) {
+  PcapngWriter w;
+  w.path_ = "the output stream";
+  int copy = ::dup(fd);
+  if (copy >= 0) w.file_.reset(::fdopen(copy, "wb"));
+  if (!w.file_) {
+    if (copy >= 0) ::close(copy);
+    return Error{std::string("cannot write to the output: ") + std::strerror(errno)};
+  }
+  w.write_section_header(application);
+  return w;
+}
+
+void PcapngWriter::write_section_header(const std::string& application) {
   std::vector<uint8_t> body;
   put32(&body, 0x1A2B3C4D);
   put16(&body, 1);
   put16(&body, 0);
   put32(&body, 0xffffffff);  // section length unknown (-1, 64 bits)
   put32(&body, 0xffffffff);
-  static const char kApp[] = "netlab trace";
-  option(&body, 4, kApp, sizeof kApp - 1);  // shb_userappl
+  option(&body, 4, application.data(), application.size());  // shb_userappl
   end_of_options(&body);
-  w.write_block(0x0A0D0D0A, body);
-  return w;
+  write_block(0x0A0D0D0A, body);
+}
+
+Status PcapngWriter::flush() {
+  if (!file_) return Error{"pcapng writer for " + path_ + " is not open"};
+  if (!failed_ && std::fflush(file_.get()) != 0) failed_ = true;
+  if (!failed_) return {};
+  if (errno == EPIPE) broken_pipe_ = true;
+  return Error{"cannot write " + path_ + ": " + std::strerror(errno)};
 }
 
 void PcapngWriter::write_block(uint32_t type, const std::vector<uint8_t>& body) {
@@ -56,15 +80,20 @@ void PcapngWriter::write_block(uint32_t type, const std::vector<uint8_t>& body) 
   bool ok = std::fwrite(&type, 4, 1, file_.get()) == 1 && std::fwrite(&len, 4, 1, file_.get()) == 1 &&
             (body.empty() || std::fwrite(body.data(), body.size(), 1, file_.get()) == 1) &&
             std::fwrite(&len, 4, 1, file_.get()) == 1;
-  if (!ok) failed_ = true;
+  if (!ok) {
+    failed_ = true;
+    if (errno == EPIPE) broken_pipe_ = true;
+  }
 }
 
-uint32_t PcapngWriter::add_interface(const std::string& name, uint32_t dlt, uint32_t snaplen) {
+uint32_t PcapngWriter::add_interface(const std::string& name, uint32_t dlt, uint32_t snaplen,
+                                     const std::string& description) {
   scratch_.clear();
   put16(&scratch_, linktype_of(dlt));
   put16(&scratch_, 0);
   put32(&scratch_, snaplen);
   option(&scratch_, 2, name.data(), name.size());  // if_name
+  if (!description.empty()) option(&scratch_, 3, description.data(), description.size());  // if_description
   uint8_t tsresol = 9;
   option(&scratch_, 9, &tsresol, 1);               // if_tsresol: 10^-9 s
   end_of_options(&scratch_);
@@ -96,7 +125,7 @@ Status PcapngWriter::close() {
   bool ok = !failed_ && std::fflush(file_.get()) == 0;
   ok = std::fclose(file_.release()) == 0 && ok;
   if (!ok) return Error{"cannot write " + path_};
-  return out_->commit();
+  return out_ ? out_->commit() : Status{};
 }
 
 Status write_trace_pcapng(const std::string& path, const std::vector<TracedPacket>& packets, const CaptureSet& set) {

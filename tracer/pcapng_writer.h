@@ -21,13 +21,21 @@ class PcapngWriter {
  public:
   /// Creates `path` (through model::OutputFile: never through a symbolic link,
   /// replaced only on close()) and writes the section header.
-  static Result<PcapngWriter> create(const std::string& path);
+  static Result<PcapngWriter> create(const std::string& path, const std::string& application = "netlab trace");
+  /// Writes to descriptor `fd` as it goes (a pipe into Wireshark, a terminal's
+  /// stdout redirected), which stays open; `application` names the writer in
+  /// the section header. close() then flushes without committing anything.
+  static Result<PcapngWriter> to_stream(int fd, const std::string& application);
 
   /// Adds an interface; returns its id (0, 1, ...). `dlt` is a libpcap DLT_* value.
-  uint32_t add_interface(const std::string& name, uint32_t dlt, uint32_t snaplen);
+  uint32_t add_interface(const std::string& name, uint32_t dlt, uint32_t snaplen, const std::string& description = "");
   /// Adds a packet on interface `iface`; `comment` may be empty; `dir` sets epb_flags when known.
   void add_packet(uint32_t iface, uint64_t t_ns, const uint8_t* data, uint32_t caplen, uint32_t orig_len,
                   const std::string& comment, Direction dir);
+  /// Hands what is buffered to the file or stream; an Error on the first
+  /// failed write (then broken_pipe() says whether the reader went away).
+  Status flush();
+  bool broken_pipe() const { return broken_pipe_; }
   /// Flushes and closes, then puts the file in place; reports the first write error, if any.
   Status close();
 
@@ -36,12 +44,14 @@ class PcapngWriter {
     void operator()(FILE* f) const { if (f != nullptr) std::fclose(f); }
   };
   void write_block(uint32_t type, const std::vector<uint8_t>& body);
+  void write_section_header(const std::string& application);
 
   std::optional<model::OutputFile> out_;
   std::unique_ptr<FILE, FileCloser> file_;  // buffered writes onto a dup of out_'s descriptor
   std::string path_;
   uint32_t interfaces_ = 0;
   bool failed_ = false;
+  bool broken_pipe_ = false;
   std::vector<uint8_t> scratch_;
 };
 

@@ -58,6 +58,7 @@ struct Hop {
   int64_t record = -1;    // index into CaptureSet::records; -1 for a point
   std::vector<RuleHit> rules;          // live: nft rules met here (route/nat points)
   std::vector<std::string> conntrack;  // live: conntrack entries explaining a nat point
+  std::vector<std::string> notes;      // live: e.g. the netem on this device and how long it held the packet
 };
 
 /// One packet followed across the devices.

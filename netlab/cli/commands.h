@@ -27,6 +27,8 @@ void add_doctor(CLI::App& app, int* exit_code);
 void add_graph(CLI::App& app, int* exit_code);
 void add_export(CLI::App& app, int* exit_code);
 void add_import(CLI::App& app, int* exit_code);
+void add_impair(CLI::App& app, int* exit_code);
+void add_capture(CLI::App& app, int* exit_code);
 /// Hidden (`--help` does not list it): writes the man pages and bash completion.
 void add_generate_docs(CLI::App& app, int* exit_code);
 

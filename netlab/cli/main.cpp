@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   netlab::cli::add_graph(app, &exit_code);
   netlab::cli::add_export(app, &exit_code);
   netlab::cli::add_import(app, &exit_code);
+  netlab::cli::add_impair(app, &exit_code);
+  netlab::cli::add_capture(app, &exit_code);
   netlab::cli::add_gc(app, &exit_code);
   try {
     app.parse(argc, argv);

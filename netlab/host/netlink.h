@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "netlab/model/address.h"
+#include "netlab/model/impairment.h"
 #include "netlab/model/result.h"
 
 struct nl_sock;
@@ -111,6 +112,17 @@ struct IpRoute {
   /// "default via 203.0.113.1 dev eth0 table 254 metric 0".
   std::string str() const;
   bool operator==(const IpRoute&) const = default;
+};
+
+/// The root queueing discipline of one device (RTM_GETQDISC), with the
+/// kernel's own counters of what it sent and dropped.
+struct QdiscInfo {
+  std::string device;
+  int ifindex = 0;
+  std::string kind;  // "netem", "noqueue", "pfifo_fast", "fq_codel", "mq", ...
+  std::optional<model::Impairment> netem;  // its parameters when kind is "netem"
+  uint64_t bytes = 0, packets = 0;         // sent (TCA_STATS_BASIC)
+  uint32_t drops = 0, overlimits = 0, requeues = 0, qlen = 0, backlog = 0;  // TCA_STATS_QUEUE
 };
 
 /// A Linux bridge to create.
@@ -265,6 +277,16 @@ class Netlink {
   /// a lab whose links were settled carries traffic at once. No-op when nothing
   /// is pending; Error when dev does not exist.
   Status settle(const std::string& dev);
+
+  // ---- root qdiscs: link impairment (qdisc.cpp) -------------------------------
+  /// Makes a netem qdisc with `imp` dev's root qdisc, in one RTM_NEWQDISC
+  /// (create or replace): every parameter is set, none kept from before.
+  Status set_netem(const std::string& dev, const model::Impairment& imp);
+  /// Removes dev's root qdisc when it is netem (the kernel's default comes
+  /// back); success when it is not netem. Error when dev does not exist.
+  Status clear_netem(const std::string& dev);
+  /// The root qdisc of every device of the namespace.
+  Result<std::vector<QdiscInfo>> root_qdiscs();
 
  private:
   Netlink(nl_sock* sock, std::string netns);

@@ -70,6 +70,7 @@ class Loader {
   static const Fields<Guest> kGuestFields;
   static const Fields<Nic> kNicFields;
   static const Fields<Disk> kDiskFields;
+  static const Fields<Nic> kImpairFields;
 
   /// Reads mapping `node` (`what` names it in messages) into `out` through
   /// `fields`, in the file's order; keys not in `fields` are reported.
@@ -87,6 +88,8 @@ class Loader {
   Guest guest(const Entry& entry, const std::string& lab);
   std::optional<Nic> nic(const YAML::Node& item, size_t index, const std::string& where);
   Disk disk(const Entry& entry, const std::string& where);
+  void impair(const Entry& entry, Nic* out, const std::string& where);
+  void impair_parameter(const Entry& entry, Nic* out);
 
   std::optional<Cidr> cidr(const Entry& entry);
   std::optional<Ipv4> ip(const Entry& entry);
@@ -364,7 +367,37 @@ const Fields<Nic> Loader::kNicFields{
     {"model", [](Loader& l, const Entry& e, Nic& n, const std::string&) {
        if (auto v = l.r_.choice(e, kNicModels)) n.model = *v;
      }},
+    {"impair", [](Loader& l, const Entry& e, Nic& n, const std::string& where) {
+       if (l.r_.expect_mapping(e)) l.impair(e, &n, where);
+     }},
 };
+
+// One table row per netem parameter, in tc's order (model::kImpairKeys).
+const Fields<Nic> Loader::kImpairFields{
+    {"delay", [](Loader& l, const Entry& e, Nic& n, const std::string&) { l.impair_parameter(e, &n); }},
+    {"jitter", [](Loader& l, const Entry& e, Nic& n, const std::string&) { l.impair_parameter(e, &n); }},
+    {"loss", [](Loader& l, const Entry& e, Nic& n, const std::string&) { l.impair_parameter(e, &n); }},
+    {"rate", [](Loader& l, const Entry& e, Nic& n, const std::string&) { l.impair_parameter(e, &n); }},
+    {"corrupt", [](Loader& l, const Entry& e, Nic& n, const std::string&) { l.impair_parameter(e, &n); }},
+    {"duplicate", [](Loader& l, const Entry& e, Nic& n, const std::string&) { l.impair_parameter(e, &n); }},
+    {"reorder", [](Loader& l, const Entry& e, Nic& n, const std::string&) { l.impair_parameter(e, &n); }},
+};
+
+void Loader::impair(const Entry& entry, Nic* out, const std::string& where) {
+  out->impair = Impairment{};
+  out->impair_pos.node = r_.position(entry.key_node);
+  read_fields(entry.value, "'impair' of " + where, kImpairFields, &out->impair_pos, *out);
+  if (auto problem = impairment_problem(*out->impair); !problem.empty())
+    r_.error(out->impair_pos.node, problem);
+}
+
+void Loader::impair_parameter(const Entry& entry, Nic* out) {
+  // A number without a unit would be ambiguous (tc reads it as microseconds or bits).
+  auto text = r_.string(entry);
+  if (!text) return;
+  if (auto st = set_impair_parameter(&*out->impair, entry.key, *text); !st)
+    r_.error(r_.value_position(entry), "impair " + entry.key + ": " + st.error().message);
+}
 
 std::optional<Nic> Loader::nic(const YAML::Node& item, size_t index, const std::string& where) {
   Nic out;
@@ -375,7 +408,7 @@ std::optional<Nic> Loader::nic(const YAML::Node& item, size_t index, const std::
              "e.g. {network: default, address: dhcp}");
     return std::nullopt;
   }
-  read_fields(item, what, kNicFields, &out.pos, out);
+  read_fields(item, what, kNicFields, &out.pos, out, what);
   require(out.pos, "network", what);
   return out;
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "netlab/model/address.h"
+#include "netlab/model/impairment.h"
 #include "netlab/model/vocabulary.h"
 
 namespace netlab::model {
@@ -82,6 +83,9 @@ struct Nic {
   std::optional<Cidr> address;    // set when address_kind == static_cidr
   std::string model = "virtio";   // kvm NIC model (virtio, e1000, rtl8139)
   std::optional<int> vlan;        // access VLAN tag on an OVS port
+  /// netem on the NIC's link, both ways (`impair:`); nullopt = none written.
+  std::optional<Impairment> impair;
+  FieldPositions impair_pos;      // of the `impair:` mapping's keys
   FieldPositions pos;
 };
 

@@ -388,6 +388,12 @@ void Checker::nic(const Guest& g, const Nic& n, size_t index) {
     add(n.pos.at("address"), who + " uses dhcp but network " + quoted(net->name) + " has no 'dhcp'",
         "add a 'dhcp:' section to network " + quoted(net->name) + ", or give the nic a static 'address:'");
   if (n.address_kind == AddressKind::static_cidr && n.address) static_address(*net, n, who);
+  // A VM's macvtap takes frames from the uplink straight into the VM: no
+  // device of netlab's carries them through a qdisc (a light guest's macvlan
+  // still has its own egress inside the guest).
+  if (n.impair && g.kind == GuestKind::kvm && uses_macvtap(*net))
+    add(n.impair_pos.node, "'impair' needs a tap: " + who + " is a macvtap on the uplink of network " +
+        quoted(net->name), "attach the network with a bridge (remove 'attach: macvtap') to impair this NIC");
 }
 
 void Checker::static_address(const Network& net, const Nic& n, const std::string& who) {

@@ -74,6 +74,12 @@ struct Describe {
   std::string operator()(const AwaitVmLease& a) {
     return "wait for " + a.guest + " " + a.nic + " (" + a.mac.str() + ") to get its DHCP lease";
   }
+  std::string operator()(const SetNetem& a) {
+    std::string devices;
+    for (const auto& d : a.devices) devices += (devices.empty() ? "" : ", ") + where(d.netns) + "/" + d.device;
+    if (a.impairment.none()) return "remove netem from " + a.guest + ":" + a.nic + " (" + devices + ")";
+    return "set netem " + model::describe(a.impairment) + " on " + a.guest + ":" + a.nic + " (" + devices + ")";
+  }
 };
 
 }  // namespace

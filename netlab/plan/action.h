@@ -11,6 +11,7 @@
 #include "netlab/host/dnsmasq_conf.h"
 #include "netlab/host/vm_image.h"
 #include "netlab/model/address.h"
+#include "netlab/model/impairment.h"
 
 namespace netlab::plan {
 
@@ -126,6 +127,21 @@ struct CreateVmDisk {
   host::BaseImage base;
   bool thick = false;
 };
+/// A device whose root qdisc carries a guest NIC's impairment.
+struct NetemDevice {
+  std::string netns, device;
+  bool operator==(const NetemDevice&) const = default;
+};
+/// The netem of one guest NIC (`impair:`) on each of its devices: its host
+/// side (veth peer or tap: traffic toward the guest) first, then its guest
+/// side (traffic from the guest). An impairment that is none() removes a root
+/// netem (a live `netlab impair` the file does not say).
+struct SetNetem {
+  std::string guest, nic;
+  std::vector<NetemDevice> devices;
+  model::Impairment impairment;
+};
+
 /// Defines domain `name` from `xml` on `uri` and starts it; a running domain
 /// defined from other XML is stopped and redefined first. `xml_copy` records
 /// what was defined, so a changed topology shows as drift.
@@ -133,6 +149,9 @@ struct RunDomain {
   std::string uri, name, guest, xml, xml_copy;
   std::string type;  // "kvm" or "qemu", for messages
   int vcpus = 1, memory_mib = 256;
+  /// The impairments of its taps: libvirt resets a tap's root qdisc when the
+  /// domain starts, so they are put back right after every start.
+  std::vector<std::pair<NetemDevice, model::Impairment>> netem;
 };
 /// Waits until the VM's NIC `mac` holds a lease in `lease_file` (netlab's dnsmasq).
 struct AwaitVmLease {
@@ -143,7 +162,8 @@ struct AwaitVmLease {
 
 using Action = std::variant<CreateNetns, SetSysctl, CreateBridge, CreateVeth, CreateTap, CreateMacvlan, CreateMacvtap, SetMaster,
                             SetUp, AddAddress, AddRoute, ApplyNft, StartDnsmasq, StartOvs, CreateOvsBridge, AddOvsPort,
-                            DisableTxChecksum, ObtainLease, StartLibvirtd, CreateVmDisk, RunDomain, AwaitVmLease>;
+                            DisableTxChecksum, ObtainLease, StartLibvirtd, CreateVmDisk, RunDomain, AwaitVmLease,
+                            SetNetem>;
 
 /// One line for humans: "create bridge nat-default in nat-host (mtu 1500)".
 std::string describe(const Action& action);

@@ -264,7 +264,17 @@ class Executor {
     if (*state != host::DomainState::absent && *state != host::DomainState::shutoff)
       if (auto st = host_.destroy_domain(a.uri, a.name); !st) return st;
     if (auto st = host_.define_domain(a.uri, a.xml, a.xml_copy); !st) return st;
-    return host_.start_domain(a.uri, a.name);
+    if (auto st = host_.start_domain(a.uri, a.name); !st) return st;
+    // The start reset its taps' root qdiscs: their netem goes back on now.
+    for (const auto& [device, impairment] : a.netem)
+      if (auto st = host_.set_netem(device.netns, device.device, impairment); !st) return st;
+    return {};
+  }
+
+  Status step(const SetNetem& a) {
+    for (const auto& d : a.devices)
+      if (auto st = host_.set_netem(d.netns, d.device, a.impairment); !st) return st;
+    return {};
   }
 
   Status step(const AwaitVmLease& a) {

@@ -33,6 +33,8 @@ class Builder {
     for (const auto& guest : topo_.guests) guest_leases(guest);
     // Last, so that every VM boots while the light guests get their leases.
     for (const auto& guest : topo_.guests) vm_leases(guest);
+    // After the leases: a lossy link must not cost a guest its DHCP exchange.
+    for (const auto& guest : topo_.guests) impairments(guest);
     return std::move(steps_);
   }
 
@@ -244,9 +246,13 @@ class Builder {
       add(CreateVmDisk{guest.name, vm_disk_path(target_, guest), vm_base_image(target_, guest),
                        guest.disk->provisioning == model::Provisioning::thick});
       const libvirt::DomainRuntime runtime = domain_runtime(topo_, guest, target_);
-      add(RunDomain{libvirt_uri(target_), libvirt::domain_name(topo_, guest), guest.name,
+      RunDomain run{libvirt_uri(target_), libvirt::domain_name(topo_, guest), guest.name,
                     libvirt::domain_xml(topo_, guest, &runtime), vm_xml_copy(target_, guest), runtime.type,
-                    guest.vcpus, guest.memory_mib});
+                    guest.vcpus, guest.memory_mib, {}};
+      for (size_t i = 0; i < guest.nics.size(); ++i)
+        if (guest.nics[i].impair && !guest.nics[i].impair->none())
+          for (const auto& d : nic_netem_devices(topo_, target_, names_, guest, i)) run.netem.push_back({d, *guest.nics[i].impair});
+      add(std::move(run));
     }
   }
 
@@ -261,6 +267,16 @@ class Builder {
         continue;
       add(AwaitVmLease{guest.name, model::guest_nic_name(nic, i),
                        host::dnsmasq_files(target_.run_dir, net->name).leases, *nic.mac, net->subnet->prefix});
+    }
+  }
+
+  /// Every NIC's netem, also the NICs without `impair:` (none: a live change is drift).
+  void impairments(const model::Guest& guest) {
+    for (size_t i = 0; i < guest.nics.size(); ++i) {
+      auto devices = nic_netem_devices(topo_, target_, names_, guest, i);
+      if (devices.empty()) continue;
+      add(SetNetem{guest.name, model::guest_nic_name(guest.nics[i], i), std::move(devices),
+                   guest.nics[i].impair.value_or(model::Impairment{})});
     }
   }
 
@@ -286,6 +302,22 @@ class Builder {
 std::string host_uplink(const model::Topology& topology, const Target& target) {
   if (!topology.host.uplink.empty()) return topology.host.uplink;
   return target.sandbox ? sandbox_net::kDefaultUplink : target.uplink;
+}
+
+std::vector<NetemDevice> nic_netem_devices(const model::Topology& topology, const Target& target,
+                                           const model::DeviceNames& names, const model::Guest& guest, size_t index) {
+  const model::Nic& nic = guest.nics[index];
+  const model::Network* net = topology.find_network(nic.network);
+  if (!net) return {};
+  std::vector<NetemDevice> out;
+  const bool macvtap = model::uses_macvtap(*net);
+  // The host side: a veth peer or a tap. A light guest's macvlan has none (its
+  // lower device is the uplink, shared by everyone), nor has a VM's macvtap.
+  if (!macvtap) out.push_back({target.host_netns, names.host_nic(guest, index)});
+  // The guest side: a light guest's NIC in its namespace; a VM's is inside the VM.
+  if (guest.kind == GuestKind::netns)
+    out.push_back({model::guest_namespace(topology, guest), model::guest_nic_name(nic, index)});
+  return out;
 }
 
 std::vector<Action> desired_actions(const model::Topology& topology, const Target& target) {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "netlab/model/hopmap.h"
+#include "netlab/model/names.h"
 #include "netlab/model/topology.h"
 #include "netlab/plan/action.h"
 #include "netlab/plan/target.h"
@@ -19,6 +20,12 @@ std::vector<Action> desired_actions(const model::Topology& topology, const Targe
 /// guest NIC crosses, in which namespaces. Addresses are the static ones; DHCP
 /// addresses are filled in by whoever knows the lease.
 model::HopMap hop_map(const model::Topology& topology, const Target& target);
+
+/// The devices that carry the netem of guest.nics[index] (SetNetem::devices):
+/// the host side (veth peer or tap) and, for a light guest, its NIC in its
+/// namespace. Empty for a VM's macvtap (validate refuses `impair` there).
+std::vector<NetemDevice> nic_netem_devices(const model::Topology& topology, const Target& target,
+                                           const model::DeviceNames& names, const model::Guest& guest, size_t index);
 
 /// The host's uplink device name for this target (host.uplink, eth0 in the
 /// sandbox, else the one found on the host: Target::uplink).

@@ -178,6 +178,14 @@ class HostWriter {
   virtual std::optional<pid_t> orphan_qemu(const std::string& uri, const std::string& name) = 0;
   /// The address dnsmasq leased to `mac` (its lease file `lease_file`); nullopt when none yet.
   virtual std::optional<model::Ipv4> leased_address(const std::string& lease_file, const model::Mac& mac) = 0;
+
+  // ---- Link impairment ----------------------------------------------------
+  /// Makes netem with `impairment` the root qdisc of `device` (every parameter,
+  /// none kept from an earlier netem); an impairment that is none() removes a
+  /// root netem instead, success when there is none. Nothing to journal: the
+  /// qdisc goes with its device.
+  virtual Status set_netem(const std::string& netns, const std::string& device,
+                           const model::Impairment& impairment) = 0;
 };
 
 }  // namespace netlab::plan

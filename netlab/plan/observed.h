@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "netlab/model/address.h"
+#include "netlab/model/impairment.h"
 
 namespace netlab::plan {
 
@@ -56,6 +57,9 @@ class Observed {
   /// The bridge ifindex a dnsmasq was started on, from its DnsmasqFiles::bridge_index
   /// file; nullopt when unknown.
   virtual std::optional<int> dnsmasq_bridge_index(const std::string& bridge_index_file) = 0;
+  /// The impairment of `device`'s root netem qdisc; nullopt when its root qdisc
+  /// is another (or it or the namespace is absent).
+  virtual std::optional<model::Impairment> netem(const std::string& netns, const std::string& device) = 0;
 };
 
 }  // namespace netlab::plan

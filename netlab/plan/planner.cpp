@@ -52,6 +52,16 @@ struct Satisfied {
   bool operator()(const CreateVmDisk& a) { return o.file_exists(a.path); }
   bool operator()(const RunDomain& a) { return o.domain_runs(a.uri, a.name, a.xml_copy, a.xml); }
   bool operator()(const AwaitVmLease& a) { return o.has_lease(a.lease_file, a.mac); }
+  // An impaired NIC has exactly its netem on every device. A NIC without one is
+  // looked at on its first device only, its host side: `netlab impair` always
+  // writes both, and so every NIC costs one lookup in the host namespace's
+  // single qdisc dump rather than a dump of every guest namespace.
+  bool operator()(const SetNetem& a) {
+    if (a.impairment.none()) return a.devices.empty() || !o.netem(a.devices.front().netns, a.devices.front().device);
+    for (const auto& d : a.devices)
+      if (o.netem(d.netns, d.device) != a.impairment) return false;
+    return true;
+  }
 };
 
 }  // namespace

@@ -159,4 +159,20 @@ bool SystemObserved::has_lease(const std::string& lease_file, const model::Mac& 
   return false;
 }
 
+std::optional<model::Impairment> SystemObserved::netem(const std::string& netns, const std::string& device) {
+  auto it = netem_cache_.find(netns);
+  if (it == netem_cache_.end()) {
+    std::map<std::string, model::Impairment> found;
+    if (netns_exists(netns))
+      if (auto nl = sockets_.netlink(netns))
+        if (auto roots = (*nl)->root_qdiscs())
+          for (const auto& q : *roots)
+            if (q.netem) found[q.device] = *q.netem;
+    it = netem_cache_.emplace(netns, std::move(found)).first;
+  }
+  auto dev = it->second.find(device);
+  if (dev == it->second.end()) return std::nullopt;
+  return dev->second;
+}
+
 }  // namespace netlab::plan

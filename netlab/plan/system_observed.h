@@ -33,6 +33,7 @@ class SystemObserved : public Observed {
   bool domain_runs(const std::string& uri, const std::string& name, const std::string& xml_copy,
                    const std::string& xml) override;
   bool has_lease(const std::string& lease_file, const model::Mac& mac) override;
+  std::optional<model::Impairment> netem(const std::string& netns, const std::string& device) override;
 
  private:
   struct Snapshot {
@@ -48,6 +49,8 @@ class SystemObserved : public Observed {
 
   Sockets& sockets_;
   std::map<std::string, Snapshot> cache_;
+  /// Root netem qdiscs per namespace (device -> impairment), dumped on first use.
+  std::map<std::string, std::map<std::string, model::Impairment>> netem_cache_;
   std::map<std::string, std::map<std::string, std::vector<host::OvsPort>>> ovs_cache_;
 };
 

@@ -285,4 +285,11 @@ std::optional<model::Ipv4> SystemWriter::leased_address(const std::string& lease
   return std::nullopt;
 }
 
+Status SystemWriter::set_netem(const std::string& netns, const std::string& device,
+                               const model::Impairment& impairment) {
+  return on_netlink(sockets_, netns, [&](host::Netlink& nl) {
+    return impairment.none() ? nl.clear_netem(device) : nl.set_netem(device, impairment);
+  });
+}
+
 }  // namespace netlab::plan

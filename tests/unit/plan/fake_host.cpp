@@ -46,6 +46,7 @@ Status FakeHost::new_link(const std::string& netns, const std::string& name) con
 void FakeHost::erase_link(const Key& key) {
   if (!state_.links.erase(key)) return;
   state_.addrs.erase(key);
+  state_.netems.erase(key);
   state_.tx_checksum_off.erase(key);
   auto& routes = state_.routes[key.first];
   std::erase_if(routes, [&](const host::RouteInfo& r) { return r.dev == key.second; });
@@ -465,6 +466,14 @@ std::optional<model::Ipv4> FakeHost::leased_address(const std::string&, const mo
   return lease_address.address;
 }
 
+Status FakeHost::set_netem(const std::string& netns, const std::string& device, const model::Impairment& impairment) {
+  if (auto st = write("set_netem " + at(netns, device) + " " + model::describe(impairment)); !st) return st;
+  if (auto st = need_link(netns, device); !st) return st;
+  if (impairment.none()) state_.netems.erase({netns, device});
+  else state_.netems[{netns, device}] = impairment;
+  return {};
+}
+
 std::string dump(const FakeObserved& state) {
   std::ostringstream out;
   for (const auto& ns : state.namespaces) out << "netns " << ns << "\n";
@@ -484,6 +493,7 @@ std::string dump(const FakeObserved& state) {
   for (const auto& [bridge, ports] : state.ovs_ports)
     for (const auto& [port, tag] : ports) out << "ovs-port " << bridge << " " << port << tag_text(tag) << "\n";
   for (const auto& key : state.tx_checksum_off) out << "tx-checksum-off " << at(key.first, key.second) << "\n";
+  for (const auto& [key, imp] : state.netems) out << "netem " << at(key.first, key.second) << " " << model::describe(imp) << "\n";
   return out.str();
 }
 

@@ -42,6 +42,11 @@ void FakeObserved::apply(const Action& action) {
         if constexpr (std::is_same_v<T, CreateVmDisk>) files.insert(a.path);
         if constexpr (std::is_same_v<T, RunDomain>) domains[a.name] = a.xml;
         if constexpr (std::is_same_v<T, AwaitVmLease>) leases.insert(a.mac.str());
+        if constexpr (std::is_same_v<T, SetNetem>)
+          for (const auto& d : a.devices) {
+            if (a.impairment.none()) netems.erase({d.netns, d.device});
+            else netems[{d.netns, d.device}] = a.impairment;
+          }
       },
       action);
 }

@@ -27,6 +27,7 @@ class FakeObserved : public Observed {
   std::set<std::pair<std::string, std::string>> tx_checksum_off;
   std::set<std::string> libvirtd_run_dirs, files, leases;  // leases: MACs
   std::map<std::string, std::string> domains;              // running domain -> the XML it was defined from
+  std::map<std::pair<std::string, std::string>, model::Impairment> netems;  // (netns, device) -> root netem
 
   bool netns_exists(const std::string& name) override { return name.empty() || namespaces.count(name); }
   std::optional<ObservedLink> link(const std::string& ns, const std::string& name) override {
@@ -84,6 +85,11 @@ class FakeObserved : public Observed {
     return it != domains.end() && it->second == xml;
   }
   bool has_lease(const std::string&, const model::Mac& mac) override { return leases.count(mac.str()); }
+  std::optional<model::Impairment> netem(const std::string& ns, const std::string& dev) override {
+    auto it = netems.find({ns, dev});
+    if (it == netems.end()) return std::nullopt;
+    return it->second;
+  }
 
   /// Records the effect `action` would have on a real host.
   void apply(const Action& action);
