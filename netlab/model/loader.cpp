@@ -119,12 +119,27 @@ void Loader::host(const Entry& entry, Host* out) {
   }
 }
 
+std::optional<Dhcp> default_dhcp(const Network& net) {
+  // libvirt's default network serves DHCP; netlab does too, on the subnet's upper
+  // half (gateway and static guests keep the lower half). A subnet smaller than
+  // /29 has no room for a useful range; bridge-mode LANs have their own server.
+  if (net.mode == NetworkMode::bridge || !net.subnet || net.subnet->prefix > 29) return std::nullopt;
+  const uint32_t size = uint32_t{1} << (32 - net.subnet->prefix);
+  Dhcp d;
+  d.range_start = Ipv4{net.subnet->network().value + size / 2};
+  d.range_end = Ipv4{net.subnet->broadcast().value - 1};
+  d.implicit = true;
+  d.pos.node = net.pos.node;
+  return d;
+}
+
 Network Loader::network(const Entry& entry) {
   Network net;
   net.name = entry.key;
   net.pos.node = r_.position(entry.key_node);
   if (!r_.expect_mapping(entry)) return net;
   const std::string where = "network '" + excerpt(net.name) + "'";
+  bool default_wanted = true;  // no `dhcp:` key: DHCP on the default range
   for (const auto& e : r_.mapping(entry.value, where, kNetworkKeys, &net.pos)) {
     if (e.key == "mode") {
       if (auto v = r_.choice(e, kModes)) net.mode = *v;
@@ -137,7 +152,12 @@ Network Loader::network(const Entry& entry) {
     } else if (e.key == "gateway") {
       net.gateway = ip(e);
     } else if (e.key == "dhcp") {
-      if (r_.expect_mapping(e)) net.dhcp = dhcp(e, where);
+      if (e.value.IsScalar()) {
+        default_wanted = r_.boolean(e).value_or(false);  // false: no DHCP at all; true: the default range
+      } else if (r_.expect_mapping(e, "'range', 'lease-time' and 'hosts' (or true/false)")) {
+        net.dhcp = dhcp(e, where);
+        default_wanted = false;
+      }
     } else if (e.key == "dns") {
       if (auto v = r_.boolean(e)) net.dns = *v;
     } else if (e.key == "mtu") {
@@ -153,6 +173,7 @@ Network Loader::network(const Entry& entry) {
   if (!net.gateway && net.subnet && net.mode != NetworkMode::bridge && net.subnet->prefix <= 30 &&
       !net.pos.fields.count("gateway"))
     net.gateway = Ipv4{net.subnet->network().value + 1};
+  if (default_wanted) net.dhcp = default_dhcp(net);
   return net;
 }
 

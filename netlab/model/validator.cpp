@@ -186,6 +186,14 @@ void Checker::network(const Network& net) {
 
 void Checker::dhcp(const Network& net, const Cidr& subnet) {
   const Dhcp& d = *net.dhcp;
+  if (d.implicit) {
+    if (net.gateway && d.range_start <= *net.gateway && *net.gateway <= d.range_end)
+      add(net.pos.at("gateway"),
+          "gateway " + net.gateway->str() + " lies inside the default dhcp range " + d.range_start.str() + "-" +
+              d.range_end.str() + " (the network has no 'dhcp:')",
+          "move the gateway below " + d.range_start.str() + ", or give the network a 'dhcp:' range or 'dhcp: false'");
+    return;
+  }
   if (!d.pos.fields.count("range")) return;
   Position range_pos = d.pos.at("range");
   bool start_ok = check_host_address(d.range_start, subnet, "dhcp range start " + d.range_start.str(), range_pos);
@@ -313,7 +321,8 @@ void Checker::nic(const Guest& g, const Nic& n, size_t index) {
         "set 'switch: ovs' on network " + quoted(net->name));
   if (n.address_kind == AddressKind::dhcp && net->mode != NetworkMode::bridge && !net->dhcp)
     add(n.pos.at("address"), who + " uses dhcp but network " + quoted(net->name) + " has no 'dhcp'",
-        "add a 'dhcp:' section to network " + quoted(net->name) + ", or give the nic a static 'address:'");
+        "network " + quoted(net->name) + " has 'dhcp: false' (or a subnet too small for a range): give it a "
+        "'dhcp:' section, or give the nic a static 'address:'");
   if (n.address_kind == AddressKind::static_cidr && n.address) static_address(*net, n, who);
 }
 
@@ -331,9 +340,15 @@ void Checker::static_address(const Network& net, const Nic& n, const std::string
     return;
   }
   if (net.dhcp && net.dhcp->range_start <= address.address && address.address <= net.dhcp->range_end) {
-    add(pos,
-        subject + " lies inside the dhcp range " + net.dhcp->range_start.str() + "-" + net.dhcp->range_end.str(),
-        "dnsmasq may lease it to another guest; pick an address outside the range");
+    const std::string range = net.dhcp->range_start.str() + "-" + net.dhcp->range_end.str();
+    if (net.dhcp->implicit)
+      add(pos, subject + " lies inside the default dhcp range " + range + " (network " + quoted(net.name) +
+                   " has no 'dhcp:')",
+          "pick an address below " + net.dhcp->range_start.str() + ", or give the network a 'dhcp:' range or "
+          "'dhcp: false'");
+    else
+      add(pos, subject + " lies inside the dhcp range " + range,
+          "dnsmasq may lease it to another guest; pick an address outside the range");
     return;
   }
   claim_ip(net, address.address, subject, who, pos);
