@@ -16,7 +16,7 @@ void add_plan(CLI::App& app, int* exit_code) {
   cmd->callback([file, sandbox, exit_code] {
     auto input = load_valid_topology(*file, exit_code);
     if (!input) return;
-    auto steps = plan::plan_up(input->topology, *sandbox);
+    auto steps = plan::plan_up(input->topology, input->path, *sandbox);
     if (!steps) {
       fmt::print(stderr, "netlab plan: {}\n", steps.error().message);
       *exit_code = kExitFailed;

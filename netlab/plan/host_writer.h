@@ -133,6 +133,12 @@ class HostWriter {
   virtual Status ovs_set_port(const std::string& run_dir, const std::string& bridge, const std::string& port,
                               std::optional<int> tag) = 0;
 
+  // ---- The lab's own files ------------------------------------------------
+  /// The text of `path`; nullopt when it does not exist.
+  virtual std::optional<std::string> read_file(const std::string& path) = 0;
+  /// Replaces `path` with `content` atomically (a temporary file renamed over it).
+  virtual Status write_file(const std::string& path, const std::string& content) = 0;
+
   // ---- Device settings and guests' clients ------------------------------
   virtual Status set_tx_checksumming(const std::string& netns, const std::string& device, bool on) = 0;
   /// Runs a DHCP client until it holds a lease, configured on the device; the address.

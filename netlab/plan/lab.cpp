@@ -10,6 +10,7 @@
 #include "netlab/host/process.h"
 #include "netlab/model/loader.h"
 #include "netlab/model/names.h"
+#include "netlab/model/validator.h"
 #include "netlab/plan/desired.h"
 #include "netlab/plan/planner.h"
 #include "netlab/plan/system_observed.h"
@@ -79,6 +80,38 @@ Status check_namespace_ownership(const model::Topology& topo, const std::vector<
   return {};
 }
 
+/// What the lab owns now: its journal, labelled from the topology it was last
+/// built from (read before `up` overwrites that copy).
+Owned owned_by(const std::string& lab, const Target& target, const std::optional<model::Topology>& previous) {
+  Owned owned;
+  owned.objects = state::read_journal(lab);
+  if (previous) owned.labels = owner_labels(*previous, target);
+  return owned;
+}
+
+std::optional<model::Topology> previous_topology(const std::string& lab) {
+  auto topo = lab_topology(lab);
+  if (!topo) return std::nullopt;
+  return std::move(topo).value();
+}
+
+/// A lab is renamed when another lab still in the run root was built from the
+/// same file (the absolute path its state.json records): netlab does not carry
+/// a lab over to a new name, since every object's name derives from it.
+Status check_not_renamed(const model::Topology& topo, const std::string& file) {
+  std::error_code ec;
+  const std::string path = std::filesystem::absolute(file, ec).lexically_normal().string();
+  for (const auto& lab : state::list_labs()) {
+    if (lab == topo.name) continue;
+    auto st = state::read_state(lab);
+    if (!st || std::filesystem::path(st->topology_file).lexically_normal().string() != path) continue;
+    return Error{"lab '" + lab + "' runs from " + path + ", which now names the lab '" + topo.name +
+                 "'; a running lab cannot be renamed: take the old one down first (netlab down " + lab +
+                 "), then run up again (nothing was changed)"};
+  }
+  return {};
+}
+
 }  // namespace
 
 Target target_for(const std::string& lab, bool sandbox) {
@@ -93,10 +126,12 @@ Result<model::Topology> lab_topology(const std::string& lab) {
   return loaded.topology;
 }
 
-Result<std::vector<Action>> plan_up(const model::Topology& topology, bool sandbox) {
+Result<std::vector<Action>> plan_up(const model::Topology& topology, const std::string& file, bool sandbox) {
+  if (auto st = check_not_renamed(topology, file); !st) return st.error();
   Sockets sockets;
   SystemObserved observed(sockets);
-  return make(topology, target_for(topology.name, sandbox), observed);
+  const Target target = target_for(topology.name, sandbox);
+  return make(topology, target, observed, owned_by(topology.name, target, previous_topology(topology.name)));
 }
 
 Result<UpResult> up(const model::Topology& topo, const std::string& file, const std::string& file_text,
@@ -107,7 +142,9 @@ Result<UpResult> up(const model::Topology& topo, const std::string& file, const 
   if (previous && previous->sandbox != options.sandbox)
     return Error{"lab '" + topo.name + "' already runs " + (previous->sandbox ? "in the sandbox" : "on the real host") +
                  "; take it down first (netlab down " + topo.name + ")"};
+  if (auto renamed = check_not_renamed(topo, file); !renamed) return renamed.error();
   const bool fresh = !previous && state::read_journal(topo.name).empty();
+  const std::optional<model::Topology> last_built = previous_topology(topo.name);
   const Target target = target_for(topo.name, options.sandbox);
   Sockets sockets;
   if (!options.sandbox)
@@ -123,9 +160,7 @@ Result<UpResult> up(const model::Topology& topo, const std::string& file, const 
 
   SystemObserved observed(sockets);
   const std::vector<Action> desired = desired_actions(topo, target);
-  std::vector<Action> steps;
-  for (const auto& action : desired)
-    if (!satisfied(action, observed)) steps.push_back(action);
+  const std::vector<Action> steps = make(topo, target, observed, owned_by(topo.name, target, last_built));
   if (auto owned = check_namespace_ownership(topo, desired, steps); !owned) {
     if (fresh) {
       state::remove_lab_dir(topo.name);
@@ -296,7 +331,14 @@ Result<LabStatus> status(const std::string& lab) {
     }
     out.guests.push_back(std::move(gs));
   }
-  for (const auto& step : make(*topo, target, observed)) out.drift.push_back(describe(step));
+  // Drift is what `up` of the lab's file would do now: the file as it is (when
+  // it still loads), else the copy the lab was built from.
+  model::Topology wanted = *topo;
+  if (auto edited = model::load_file(st->topology_file); edited.ok() && model::validate(edited.topology).empty() &&
+                                                          edited.topology.name == lab)
+    wanted = std::move(edited.topology);
+  for (const auto& step : make(wanted, target, observed, owned_by(lab, target, *topo)))
+    out.drift.push_back(describe_drift(step));
   return out;
 }
 

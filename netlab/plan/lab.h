@@ -40,8 +40,8 @@ struct UpResult {
 Result<UpResult> up(const model::Topology& topology, const std::string& file, const std::string& file_text,
                     const UpOptions& options);
 
-/// The steps `up` would take now, without changing anything.
-Result<std::vector<Action>> plan_up(const model::Topology& topology, bool sandbox);
+/// The steps `up` would take now for `topology` loaded from `file`, without changing anything.
+Result<std::vector<Action>> plan_up(const model::Topology& topology, const std::string& file, bool sandbox);
 
 /// Removes everything the lab owns (journal, tags), then its run directory.
 /// An Error when the lab is unknown or busy.
@@ -75,7 +75,7 @@ struct LabStatus {
   state::LabState state;
   std::vector<NetworkStatus> networks;
   std::vector<GuestStatus> guests;
-  std::vector<std::string> drift;  // steps `up` would take; empty = as the file says
+  std::vector<std::string> drift;  // what `up` of the lab's file would do, both ways; empty = as the file says
 };
 Result<LabStatus> status(const std::string& lab);
 

@@ -40,6 +40,11 @@ class Observed {
   /// True when `port` is on `bridge` with exactly VLAN tag `tag` (nullopt = none).
   virtual bool ovs_port_matches(const std::string& run_dir, const std::string& bridge, const std::string& port,
                                 std::optional<int> tag) = 0;
+  /// The VLAN tag of `port` on `bridge` (inner nullopt = untagged); nullopt when the port is absent.
+  virtual std::optional<std::optional<int>> ovs_port_tag(const std::string& run_dir, const std::string& bridge,
+                                                         const std::string& port) = 0;
+  /// The text of a file the lab keeps (a dnsmasq conf, the last nft ruleset); nullopt when absent.
+  virtual std::optional<std::string> read_file(const std::string& path) = 0;
   /// Whether TX checksum offload is on; nullopt when the device is absent.
   virtual std::optional<bool> tx_checksumming(const std::string& netns, const std::string& device) = 0;
   /// True when the dnsmasq whose pid file is `pid_file` runs with its conf `conf_file`.

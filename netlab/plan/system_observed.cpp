@@ -1,6 +1,8 @@
 #include "netlab/plan/system_observed.h"
 
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "netlab/host/dnsmasq.h"
 #include "netlab/host/ethtool.h"
@@ -106,6 +108,23 @@ bool SystemObserved::ovs_port_matches(const std::string& run_dir, const std::str
   for (const auto& p : snap->at(bridge))
     if (p.name == port) return p.tag == tag;
   return false;
+}
+
+std::optional<std::optional<int>> SystemObserved::ovs_port_tag(const std::string& run_dir, const std::string& bridge,
+                                                               const std::string& port) {
+  auto* snap = ovs_snapshot(run_dir);
+  if (!snap || !snap->count(bridge)) return std::nullopt;
+  for (const auto& p : snap->at(bridge))
+    if (p.name == port) return p.tag;
+  return std::nullopt;
+}
+
+std::optional<std::string> SystemObserved::read_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 std::optional<bool> SystemObserved::tx_checksumming(const std::string& netns, const std::string& device) {

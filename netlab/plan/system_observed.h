@@ -26,6 +26,9 @@ class SystemObserved : public Observed {
   bool ovs_has_bridge(const std::string& run_dir, const std::string& bridge) override;
   bool ovs_port_matches(const std::string& run_dir, const std::string& bridge, const std::string& port,
                         std::optional<int> tag) override;
+  std::optional<std::optional<int>> ovs_port_tag(const std::string& run_dir, const std::string& bridge,
+                                                 const std::string& port) override;
+  std::optional<std::string> read_file(const std::string& path) override;
   std::optional<bool> tx_checksumming(const std::string& netns, const std::string& device) override;
 
  private:

@@ -12,6 +12,8 @@ namespace {
 using state::ObjectKind;
 using state::OwnedObject;
 
+}  // namespace
+
 // Lower runs first.
 int removal_rank(ObjectKind kind) {
   switch (kind) {
@@ -24,6 +26,8 @@ int removal_rank(ObjectKind kind) {
   }
   return 6;
 }
+
+namespace {
 
 void remove_one(const OwnedObject& o, const std::set<std::string>& doomed_namespaces, HostWriter& writer,
                 TeardownReport& report) {
@@ -81,6 +85,13 @@ void remove_one(const OwnedObject& o, const std::set<std::string>& doomed_namesp
 }
 
 }  // namespace
+
+Status remove_object(const OwnedObject& object, HostWriter& writer) {
+  TeardownReport report;
+  remove_one(object, {}, writer, report);
+  if (report.problems.empty()) return {};
+  return Error{report.problems.front()};
+}
 
 TeardownReport remove_objects(const std::vector<OwnedObject>& objects, HostWriter& writer) {
   std::set<std::string> doomed;

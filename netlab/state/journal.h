@@ -36,19 +36,23 @@ class Journal {
   /// Opens (creating) <lab_dir>/journal for appending; creates the lab directory.
   static Result<Journal> open(const std::string& lab);
   Journal(Journal&& other) noexcept;
+  Journal(const Journal&) = delete;
   Journal& operator=(Journal&&) = delete;
   ~Journal();
 
   /// Appends one record with a single write(2) (atomic for lines this short).
   Status record(const OwnedObject& object);
+  /// Appends a record saying the lab no longer owns `object` (written after it
+  /// was removed, so a removal that fails leaves it owned for `down` and `gc`).
+  Status forget(const OwnedObject& object);
 
  private:
   explicit Journal(int fd) : fd_(fd) {}
   int fd_ = -1;
 };
 
-/// Every object ever recorded for the lab, oldest first, duplicates removed
-/// (keeps the first). Empty when the lab has no journal.
+/// Every object recorded for the lab and not forgotten since, oldest first,
+/// duplicates removed (keeps the first). Empty when the lab has no journal.
 std::vector<OwnedObject> read_journal(const std::string& lab);
 
 }  // namespace netlab::state

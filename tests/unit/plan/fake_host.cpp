@@ -273,6 +273,15 @@ Status FakeHost::start_dnsmasq(const std::string& netns, const host::DnsmasqConf
   const std::string pid_file = host::dnsmasq_files(config.run_dir, config.network).pid;
   if (!pids_.count(pid_file)) pids_[pid_file] = next_pid_++;
   state_.dnsmasq_pid_files.insert(pid_file);
+  auto conf = host::render_dnsmasq_conf(config);
+  if (!conf) return conf.error();
+  state_.files[host::dnsmasq_files(config.run_dir, config.network).conf] = conf.value();
+  return {};
+}
+
+Status FakeHost::write_file(const std::string& path, const std::string& content) {
+  if (auto st = write("write_file " + path); !st) return st;
+  state_.files[path] = content;
   return {};
 }
 

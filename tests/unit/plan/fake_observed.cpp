@@ -21,9 +21,16 @@ void FakeObserved::apply(const Action& action) {
         if constexpr (std::is_same_v<T, AddAddress>) addrs[{a.netns, a.device}].push_back(a.address);
         if constexpr (std::is_same_v<T, AddRoute>)
           routes[a.netns].push_back({a.destination, a.gateway, a.device, 0, "static"});
-        if constexpr (std::is_same_v<T, ApplyNft>) nft[{a.netns, a.table}] = a.rule_count;
-        if constexpr (std::is_same_v<T, StartDnsmasq>)
-          dnsmasq_pid_files.insert(host::dnsmasq_files(a.config.run_dir, a.config.network).pid);
+        if constexpr (std::is_same_v<T, ApplyNft>) {
+          nft[{a.netns, a.table}] = a.rule_count;
+          files[a.record] = a.ruleset;
+        }
+        if constexpr (std::is_same_v<T, StartDnsmasq>) {
+          const auto paths = host::dnsmasq_files(a.config.run_dir, a.config.network);
+          dnsmasq_pid_files.insert(paths.pid);
+          if (auto conf = host::render_dnsmasq_conf(a.config)) files[paths.conf] = conf.value();
+        }
+        if constexpr (std::is_same_v<T, ChangeAddress>) addrs[{a.netns, a.device}] = {a.to};
         if constexpr (std::is_same_v<T, StartOvs>) ovs_run_dirs.insert(a.run_dir);
         if constexpr (std::is_same_v<T, CreateOvsBridge>) {
           ovs_ports[a.name];
@@ -31,10 +38,32 @@ void FakeObserved::apply(const Action& action) {
         }
         if constexpr (std::is_same_v<T, AddOvsPort>) ovs_ports[a.bridge][a.port] = a.tag;
         if constexpr (std::is_same_v<T, DisableTxChecksum>) tx_checksum_off.insert({a.netns, a.device});
-        if constexpr (std::is_same_v<T, ObtainLease>)
-          addrs[{a.netns, a.device}].push_back(*model::Cidr::parse("192.168.122.100/24"));
+        if constexpr (std::is_same_v<T, ObtainLease>) {
+          // The lease's host part is the fake's; its subnet the network's.
+          model::Cidr lease = *model::Cidr::parse("192.168.122.100/24");
+          if (a.subnet) lease = {model::Ipv4{a.subnet->network().value + 100}, a.subnet->prefix};
+          addrs[{a.netns, a.device}] = {lease};
+        }
+        if constexpr (std::is_same_v<T, RemoveObject>) forget(a.object);
       },
       action);
+}
+
+void FakeObserved::forget(const state::OwnedObject& o) {
+  using K = state::ObjectKind;
+  switch (o.kind) {
+    case K::netns:
+      namespaces.erase(o.name);
+      std::erase_if(links, [&](const auto& l) { return l.first.first == o.name; });
+      std::erase_if(addrs, [&](const auto& a) { return a.first.first == o.name; });
+      routes.erase(o.name);
+      return;
+    case K::link: links.erase({o.netns, o.name}); addrs.erase({o.netns, o.name}); return;
+    case K::nft_table: nft.erase({o.netns, o.name.substr(o.name.find(' ') + 1)}); return;
+    case K::process: dnsmasq_pid_files.erase(o.name); return;
+    case K::ovs: ovs_run_dirs.erase(o.name); return;
+    case K::sysctl: sysctls[{o.netns, o.name}] = o.detail; return;
+  }
 }
 
 }  // namespace netlab::plan

@@ -23,6 +23,7 @@ class FakeObserved : public Observed {
   std::set<std::string> ovs_run_dirs;
   std::map<std::string, std::map<std::string, std::optional<int>>> ovs_ports;  // bridge -> port -> tag
   std::set<std::pair<std::string, std::string>> tx_checksum_off;
+  std::map<std::string, std::string> files;  // path -> text (dnsmasq confs, nft records, lease files)
 
   bool netns_exists(const std::string& name) override { return name.empty() || namespaces.count(name); }
   std::optional<ObservedLink> link(const std::string& ns, const std::string& name) override {
@@ -63,6 +64,16 @@ class FakeObserved : public Observed {
                         std::optional<int> tag) override {
     return ovs_ports.count(bridge) && ovs_ports[bridge].count(port) && ovs_ports[bridge][port] == tag;
   }
+  std::optional<std::optional<int>> ovs_port_tag(const std::string&, const std::string& bridge,
+                                                 const std::string& port) override {
+    if (!ovs_ports.count(bridge) || !ovs_ports[bridge].count(port)) return std::nullopt;
+    return ovs_ports[bridge][port];
+  }
+  std::optional<std::string> read_file(const std::string& path) override {
+    auto it = files.find(path);
+    if (it == files.end()) return std::nullopt;
+    return it->second;
+  }
   std::optional<bool> tx_checksumming(const std::string& ns, const std::string& dev) override {
     if (!links.count({ns, dev})) return std::nullopt;
     return !tx_checksum_off.count({ns, dev});
@@ -70,6 +81,8 @@ class FakeObserved : public Observed {
 
   /// Records the effect `action` would have on a real host.
   void apply(const Action& action);
+  /// Removes `object` (a RemoveObject's effect; a veth's peer is left to the caller).
+  void forget(const state::OwnedObject& object);
 };
 
 }  // namespace netlab::plan
