@@ -1,7 +1,7 @@
 #pragma once
 // A renderer-independent description of a figure: clusters, nodes and edges with
 // the few visual attributes netlab uses. lab_graph.h builds one from a Topology,
-// path_graph.h overlays a traced path on it, render.h lays it out with Graphviz.
+// path_overlay.h overlays a traced path on it, render.h lays it out with Graphviz.
 // Everything is kept in insertion order so the same input gives the same output.
 #include <map>
 #include <string>
@@ -33,7 +33,7 @@ struct Node {
   std::string color;
   std::string fillcolor;
   std::string cluster;  // id of the cluster it sits in, "" = top level
-  /// Keys a traced hop is matched by (see path_graph.h), each with the PORT the
+  /// Keys a traced hop is matched by (see path_overlay.h), each with the PORT the
   /// hop sits at ("" = the node itself): "dev:nat-g1-0" -> "", "guest:g1:eth0" -> "nic0".
   std::map<std::string, std::string> match;
   std::map<std::string, std::string> attrs;

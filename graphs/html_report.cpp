@@ -1,7 +1,7 @@
 #include "graphs/html_report.h"
 
 #include "graphs/diagram.h"
-#include "graphs/path_graph.h"
+#include "graphs/path_overlay.h"
 #include "netlab/model/xml_escape.h"
 
 namespace netlab::graphs {
@@ -65,13 +65,13 @@ std::string hop_table(const TracedPath& path) {
       "<table>\n<thead><tr><th>#</th><th>direction</th><th>role</th><th>namespace</th><th>device</th>"
       "<th>seen</th><th>change</th><th>time</th></tr></thead>\n<tbody>\n";
   for (const auto& h : path.hops) {
-    std::string cls = h.dropped ? "dropped" : (h.direction == "back" ? "back" : "out");
+    std::string cls = h.dropped ? "dropped" : (h.leg == model::Leg::reply ? "back" : "out");
     std::string time = h.time_us < 0 ? "" : "+" + std::to_string(h.time_us) + " µs";
     std::string seen = h.summary;
     if (h.dropped) seen += (seen.empty() ? "" : " — ") + std::string("DROPPED") +
                            (h.drop_cause.empty() ? "" : ": " + h.drop_cause);
     s += "<tr class=\"" + cls + "\"><td>" + std::to_string(h.index) + "</td><td>" +
-         esc(h.direction == "back" ? "reply" : "request") + "</td><td>" + esc(h.role) + "</td><td class=\"mono\">" +
+         esc(model::to_string(h.leg)) + "</td><td>" + esc(model::to_string(h.role)) + "</td><td class=\"mono\">" +
          esc(h.netns) + "</td><td class=\"mono\">" + esc(h.device) + "</td><td class=\"mono\">" + esc(seen) +
          "</td><td class=\"mono\">" + esc(h.change) + "</td><td class=\"nowrap\">" + esc(time) + "</td></tr>\n";
   }
@@ -114,7 +114,7 @@ std::string html_report(const ReportInput& in) {
   s += "<header>\n<h1>" + esc(in.title) + "</h1>\n";
   if (!in.command.empty()) s += "<div class=\"command\">" + esc(in.command) + "</div>\n";
   s += "<p class=\"summary\">" + esc(in.path.summary) + " ";
-  s += drop ? "<span class=\"verdict dropped\">dropped at " + esc(drop->device.empty() ? drop->role : drop->device) +
+  s += drop ? "<span class=\"verdict dropped\">dropped at " + esc(drop->device.empty() ? model::to_string(drop->role) : drop->device) +
                   "</span>"
             : "<span class=\"verdict ok\">delivered</span>";
   s += "</p>\n</header>\n";
@@ -141,7 +141,7 @@ std::string html_report(const ReportInput& in) {
       if (h.change.empty()) continue;
       if (!any) s += "<ul>\n";
       any = true;
-      s += "<li>hop " + std::to_string(h.index) + " (" + esc(h.role) + (h.device.empty() ? "" : " " + esc(h.device)) +
+      s += "<li>hop " + std::to_string(h.index) + " (" + esc(model::to_string(h.role)) + (h.device.empty() ? "" : " " + esc(h.device)) +
            "): <span class=\"mono\">" + esc(h.change) + "</span></li>\n";
     }
     s += any ? "</ul>\n" : "<p class=\"empty\">No address was rewritten along this path.</p>\n";

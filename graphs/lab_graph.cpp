@@ -3,12 +3,14 @@
 #include <set>
 #include <vector>
 
+#include "netlab/model/mode_traits.h"
 #include "netlab/model/names.h"
 #include "netlab/model/xml_escape.h"
 
 namespace netlab::graphs {
 namespace {
 
+using model::HopRole;
 using model::NetworkMode;
 
 /// A card-like HTML label: a bold title on a coloured header, then detail lines.
@@ -21,20 +23,13 @@ std::string card(const std::string& title, const std::vector<std::string>& lines
   return s;
 }
 
-std::string gateway_of(const model::Network& net) {
-  if (net.gateway) return net.gateway->str();
-  if (net.subnet) return model::Ipv4{net.subnet->network().value + 1}.str();
-  return "";
+std::string gateway_text(const model::Network& net) {
+  auto gw = model::gateway(net);
+  return gw ? gw->str() : "";
 }
 
-const char* host_device_role(const model::Guest& guest, const model::Network* net) {
-  if (net && net->mode == NetworkMode::bridge && net->attach == model::Attach::macvtap) return "macvtap";
-  return guest.kind == model::GuestKind::kvm ? "tap" : "veth";
-}
-
-bool uses_bridge(const model::Network& net) {
-  return !(net.mode == NetworkMode::bridge && net.attach == model::Attach::macvtap);
-}
+/// A match key of a hop with `role` (path_overlay.cpp builds the same from a traced hop).
+std::string role_key(HopRole role, const std::string& rest) { return std::string(model::to_string(role)) + ":" + rest; }
 
 class Builder {
  public:
@@ -83,7 +78,7 @@ class Builder {
       n.fillcolor = "#ffffff";
       n.cluster = "cluster_host";
       n.match["dev:" + device] = "";
-      n.match["uplink:" + device] = "";
+      n.match[role_key(HopRole::uplink, device)] = "";
       d_.nodes.push_back(n);
     }
     d_.find_node(id)->label = card(device, lines, "#d9dde3");
@@ -91,81 +86,88 @@ class Builder {
   }
 
   void add_network(const model::Network& net) {
-    const std::string nid = id_part(net.name);
-    const std::string color = mode_color(net.mode);
-    const std::string fill = mode_fill(net.mode);
     Cluster c;
-    c.id = "cluster_net_" + nid;
+    c.id = "cluster_net_" + id_part(net.name);
     c.label = "network " + net.name + "  [" + model::to_string(net.mode) + "]";
     c.parent = "cluster_host";
     c.style = net.mode == NetworkMode::isolated ? "rounded,dashed,filled" : "rounded,filled";
-    c.color = color;
-    c.fillcolor = fill;
+    c.color = mode_color(net.mode);
+    c.fillcolor = mode_fill(net.mode);
     d_.clusters.push_back(c);
+    const std::string bridge_id = model::has_bridge(net) ? add_switch(net, c.id) : "";
+    bridge_of_[net.name] = bridge_id;
+    if (net.dhcp || (net.dns && model::serves_dhcp(net.mode) && net.subnet)) add_dnsmasq(net, c.id, bridge_id);
+    add_way_out(net, c.id, bridge_id);
+  }
 
+  /// The network's bridge (Linux or OVS) in cluster `cluster`; returns its node id.
+  std::string add_switch(const model::Network& net, const std::string& cluster) {
+    const std::string br = model::bridge_name(topo_, net);
+    std::vector<std::string> lines;
+    lines.push_back(std::string(net.switch_kind == model::SwitchKind::ovs ? "Open vSwitch bridge" : "Linux bridge") +
+                    " · " + model::to_string(net.mode));
+    if (net.subnet) lines.push_back(net.subnet->block().str());
+    if (model::traits(net.mode).netlab_subnet && net.subnet) lines.push_back("gateway " + gateway_text(net));
+    if (net.mode == NetworkMode::isolated) lines.push_back("no forwarding");
+    if (net.mtu != 1500) lines.push_back("mtu " + std::to_string(net.mtu));
+    Node n;
+    n.id = "n_bridge_" + id_part(net.name);
+    n.label = card(br, lines, color_header(net.mode));
+    n.html = true;
+    n.shape = "box";
+    n.style = "rounded,filled";
+    n.color = mode_color(net.mode);
+    n.fillcolor = "#ffffff";
+    n.cluster = cluster;
+    n.attrs["penwidth"] = "2";
+    n.match["dev:" + br] = "";
+    n.match[role_key(net.switch_kind == model::SwitchKind::ovs ? HopRole::ovs : HopRole::bridge, br)] = "";
+    d_.nodes.push_back(n);
+    return n.id;
+  }
+
+  /// The network's dnsmasq: its DHCP range and DNS, serving the bridge.
+  void add_dnsmasq(const model::Network& net, const std::string& cluster, const std::string& bridge_id) {
+    std::vector<std::string> lines;
+    if (net.dhcp) {
+      lines.push_back("DHCP " + net.dhcp->range_start.str() + " – " + net.dhcp->range_end.str());
+      lines.push_back("lease " + net.dhcp->lease_time);
+      if (!net.dhcp->hosts.empty())
+        lines.push_back(std::to_string(net.dhcp->hosts.size()) + " static host" +
+                        (net.dhcp->hosts.size() == 1 ? "" : "s"));
+    }
+    if (net.dns && net.subnet) lines.push_back("DNS on " + gateway_text(net));
+    Node n;
+    n.id = "n_dnsmasq_" + id_part(net.name);
+    n.label = card("dnsmasq", lines, "#eeeeee");
+    n.html = true;
+    n.shape = "box";
+    n.style = "rounded,filled,dashed";
+    n.color = "#777777";
+    n.fillcolor = "#ffffff";
+    n.cluster = cluster;
+    n.match["dnsmasq:" + net.name] = "";
+    d_.nodes.push_back(n);
+    if (!bridge_id.empty()) {
+      Edge e{.from = n.id, .to = bridge_id, .label = "serves", .color = "#888888", .style = "dashed"};
+      e.attrs["arrowhead"] = "none";
+      e.attrs["fontcolor"] = "#666666";
+      d_.edges.push_back(e);
+    }
+  }
+
+  /// How the network leaves the host: a nat or route point on to the host's
+  /// uplink, or (bridge mode) its own uplink to the LAN; isolated: none.
+  void add_way_out(const model::Network& net, const std::string& cluster, const std::string& bridge_id) {
+    const std::string color = mode_color(net.mode);
     const std::string edge_style = net.mode == NetworkMode::isolated ? "dashed" : "solid";
     const std::string br = model::bridge_name(topo_, net);
-    std::string bridge_id;
-    if (uses_bridge(net)) {
-      bridge_id = "n_bridge_" + nid;
-      std::vector<std::string> lines;
-      lines.push_back(std::string(net.switch_kind == model::SwitchKind::ovs ? "Open vSwitch bridge" : "Linux bridge") +
-                      " · " + model::to_string(net.mode));
-      if (net.subnet) lines.push_back(net.subnet->block().str());
-      if (net.mode != NetworkMode::bridge && net.subnet) lines.push_back("gateway " + gateway_of(net));
-      if (net.mode == NetworkMode::isolated) lines.push_back("no forwarding");
-      if (net.mtu != 1500) lines.push_back("mtu " + std::to_string(net.mtu));
-      Node n;
-      n.id = bridge_id;
-      n.label = card(br, lines, color_header(net.mode));
-      n.html = true;
-      n.shape = "box";
-      n.style = "rounded,filled";
-      n.color = color;
-      n.fillcolor = "#ffffff";
-      n.cluster = c.id;
-      n.attrs["penwidth"] = "2";
-      n.match["dev:" + br] = "";
-      n.match[std::string(net.switch_kind == model::SwitchKind::ovs ? "ovs:" : "bridge:") + br] = "";
-      d_.nodes.push_back(n);
-    }
-    bridge_of_[net.name] = bridge_id;
-
-    if (net.dhcp || (net.dns && net.mode != NetworkMode::bridge && net.subnet)) {
-      std::vector<std::string> lines;
-      if (net.dhcp) {
-        lines.push_back("DHCP " + net.dhcp->range_start.str() + " – " + net.dhcp->range_end.str());
-        lines.push_back("lease " + net.dhcp->lease_time);
-        if (!net.dhcp->hosts.empty())
-          lines.push_back(std::to_string(net.dhcp->hosts.size()) + " static host" +
-                          (net.dhcp->hosts.size() == 1 ? "" : "s"));
-      }
-      if (net.dns && net.subnet) lines.push_back("DNS on " + gateway_of(net));
-      Node n;
-      n.id = "n_dnsmasq_" + nid;
-      n.label = card("dnsmasq", lines, "#eeeeee");
-      n.html = true;
-      n.shape = "box";
-      n.style = "rounded,filled,dashed";
-      n.color = "#777777";
-      n.fillcolor = "#ffffff";
-      n.cluster = c.id;
-      n.match["dnsmasq:" + net.name] = "";
-      d_.nodes.push_back(n);
-      if (!bridge_id.empty()) {
-        Edge e{.from = n.id, .to = bridge_id, .label = "serves", .color = "#888888", .style = "dashed"};
-        e.attrs["arrowhead"] = "none";
-        e.attrs["fontcolor"] = "#666666";
-        d_.edges.push_back(e);
-      }
-    }
-
-    if (net.mode == NetworkMode::nat || net.mode == NetworkMode::route) {
+    if (model::forwards(net.mode)) {
       const std::string up = host_uplink(topo_, live_);
-      const bool nat = net.mode == NetworkMode::nat;
+      const bool nat = model::masquerades(net.mode);
       const std::string subnet = net.subnet ? net.subnet->block().str() : "?";
       Node n;
-      n.id = (nat ? "n_nat_" : "n_route_") + nid;
+      n.id = (nat ? "n_nat_" : "n_route_") + id_part(net.name);
       n.label = nat ? card("NAT (nftables)", {"MASQUERADE " + subnet + " → " + up, "forward + conntrack"},
                            color_header(net.mode))
                     : card("routing (no NAT)", {"forward " + subnet + " ↔ " + up, "source address kept"},
@@ -176,19 +178,20 @@ class Builder {
       if (nat) n.attrs["peripheries"] = "2";
       n.color = color;
       n.fillcolor = "#ffffff";
-      n.cluster = c.id;
-      n.match[std::string(nat ? "nat:" : "route:") + br] = "";
-      n.match[std::string(nat ? "nat:" : "route:") + net.name] = "";
+      n.cluster = cluster;
+      const HopRole point = nat ? HopRole::nat : HopRole::route;
+      n.match[role_key(point, br)] = "";
+      n.match[role_key(point, net.name)] = "";
       d_.nodes.push_back(n);
       if (!bridge_id.empty())
         d_.edges.push_back(Edge{.from = bridge_id, .to = n.id, .color = color, .style = edge_style});
       std::string nic = physical_nic(up, "host uplink");
       d_.edges.push_back(Edge{.from = n.id, .to = nic, .color = color, .style = edge_style});
       want_wan_ = true;
-    } else if (net.mode == NetworkMode::bridge) {
+      wan_nics_.insert(up);
+    } else if (model::traits(net.mode).on_lan) {
       const std::string up = net.uplink.empty() ? host_uplink(topo_, live_) : net.uplink;
-      std::string nic = physical_nic(up, net.attach == model::Attach::macvtap ? "macvtap lower device"
-                                                                              : "enslaved to " + br);
+      std::string nic = physical_nic(up, model::uses_macvtap(net) ? "macvtap lower device" : "enslaved to " + br);
       if (!bridge_id.empty()) {
         Edge e{.from = bridge_id, .to = nic, .label = "enslaved port", .color = color, .style = edge_style};
         e.attrs["fontcolor"] = color;
@@ -197,7 +200,6 @@ class Builder {
       lan_nics_.push_back(nic);
       want_lan_ = true;
     }
-    if (net.mode == NetworkMode::nat || net.mode == NetworkMode::route) wan_nics_.insert(host_uplink(topo_, live_));
   }
 
   void add_guest(const model::Guest& guest) {
@@ -225,7 +227,7 @@ class Builder {
     for (size_t i = 0; i < guest.nics.size(); ++i) {
       const std::string dev = model::guest_nic_name(guest.nics[i], i);
       n.match["guest:" + guest.name + ":" + dev] = "nic" + std::to_string(i);
-      n.match["guest-nic:" + model::guest_namespace(topo_, guest) + ":" + dev] = "nic" + std::to_string(i);
+      n.match[role_key(HopRole::guest_nic, model::guest_namespace(topo_, guest) + ":" + dev)] = "nic" + std::to_string(i);
     }
     d_.nodes.push_back(n);
 
@@ -233,12 +235,13 @@ class Builder {
       const auto& nic = guest.nics[i];
       const model::Network* net = topo_.find_network(nic.network);
       const std::string dev = model::host_nic_name(topo_, guest, i);
-      const std::string role = host_device_role(guest, net);
+      const HopRole role = net ? model::guest_link_role(*net, guest.kind)
+                               : guest.kind == model::GuestKind::kvm ? HopRole::tap : HopRole::veth;
       const std::string color = net ? mode_color(net->mode) : "#000000";
       const std::string edge_style = net && net->mode == NetworkMode::isolated ? "dashed" : "solid";
       Node p;
       p.id = "n_port_" + gid + "_" + std::to_string(i);
-      p.label = dev + "\n" + role;
+      p.label = dev + "\n" + model::to_string(role);
       p.shape = "box";
       p.style = "filled";
       p.color = color;
@@ -246,9 +249,9 @@ class Builder {
       p.cluster = net ? "cluster_net_" + id_part(net->name) : "cluster_host";
       p.attrs["fontsize"] = "10";
       p.attrs["height"] = "0.3";
-      if (role == std::string("macvtap")) {
+      if (role == HopRole::macvtap) {
         p.label = "macvtap on " + (net->uplink.empty() ? host_uplink(topo_, live_) : net->uplink);
-        p.match["macvtap:" + guest.name + ":" + model::guest_nic_name(nic, i)] = "";
+        p.match[role_key(HopRole::macvtap, guest.name + ":" + model::guest_nic_name(nic, i))] = "";
       } else {
         p.match["dev:" + dev] = "";
       }
@@ -281,7 +284,7 @@ class Builder {
       n.style = "rounded,filled";
       n.color = "#6a5a8c";
       n.fillcolor = "#ffffff";
-      n.match["upstream:wan"] = "";
+      n.match[role_key(HopRole::upstream, "wan")] = "";
       d_.nodes.push_back(n);
       for (const auto& dev : wan_nics_)
         d_.edges.push_back(Edge{.from = "n_nic_" + id_part(dev), .to = n.id, .color = "#6a5a8c", .style = "bold"});
@@ -296,7 +299,7 @@ class Builder {
       n.style = "rounded,filled";
       n.color = mode_color(NetworkMode::bridge);
       n.fillcolor = "#ffffff";
-      n.match["upstream:lan"] = "";
+      n.match[role_key(HopRole::upstream, "lan")] = "";
       d_.nodes.push_back(n);
       std::set<std::string> done;
       for (const auto& nic : lan_nics_)

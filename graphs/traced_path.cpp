@@ -27,6 +27,9 @@ bool take(const json& obj, const char* key, T* out, std::string* err, const std:
   }
 }
 
+/// The JSON spelling of a leg: "out" for the request, "back" for its reply.
+const char* direction_name(model::Leg leg) { return leg == model::Leg::reply ? "back" : "out"; }
+
 }  // namespace
 
 Result<TracedPath> traced_path_from_json(const std::string& text) {
@@ -48,15 +51,20 @@ Result<TracedPath> traced_path_from_json(const std::string& text) {
     if (!h.is_object()) return Error{where + " must be an object"};
     TracedHop hop;
     hop.index = static_cast<int>(i + 1);
-    if (!take(h, "index", &hop.index, &err, where) || !take(h, "role", &hop.role, &err, where) ||
+    std::string role, direction = "out";
+    if (!take(h, "index", &hop.index, &err, where) || !take(h, "role", &role, &err, where) ||
         !take(h, "netns", &hop.netns, &err, where) || !take(h, "device", &hop.device, &err, where) ||
-        !take(h, "direction", &hop.direction, &err, where) || !take(h, "summary", &hop.summary, &err, where) ||
+        !take(h, "direction", &direction, &err, where) || !take(h, "summary", &hop.summary, &err, where) ||
         !take(h, "change", &hop.change, &err, where) || !take(h, "time_us", &hop.time_us, &err, where) ||
         !take(h, "dropped", &hop.dropped, &err, where) || !take(h, "drop_cause", &hop.drop_cause, &err, where))
       return Error{err};
-    if (hop.direction != "out" && hop.direction != "back")
-      return Error{where + ": 'direction' must be \"out\" or \"back\", not \"" + hop.direction + "\""};
-    if (hop.role.empty()) return Error{where + ": 'role' is missing"};
+    if (direction == direction_name(model::Leg::request)) hop.leg = model::Leg::request;
+    else if (direction == direction_name(model::Leg::reply)) hop.leg = model::Leg::reply;
+    else return Error{where + ": 'direction' must be \"out\" or \"back\", not \"" + direction + "\""};
+    if (role.empty()) return Error{where + ": 'role' is missing"};
+    auto parsed = model::from_name<model::HopRole>(role);
+    if (!parsed) return Error{where + ": 'role' \"" + role + "\" is not a hop map role"};
+    hop.role = *parsed;
     path.hops.push_back(hop);
   }
   return path;
@@ -72,10 +80,10 @@ std::string traced_path_to_json(const TracedPath& path) {
   doc["hops"] = json::array();
   for (const auto& h : path.hops) {
     doc["hops"].push_back({{"index", h.index},
-                           {"role", h.role},
+                           {"role", model::to_string(h.role)},
                            {"netns", h.netns},
                            {"device", h.device},
-                           {"direction", h.direction},
+                           {"direction", direction_name(h.leg)},
                            {"summary", h.summary},
                            {"change", h.change},
                            {"time_us", h.time_us},

@@ -15,21 +15,23 @@
 //      "change": "src 192.168.122.10 → 203.0.113.2"}, ...
 //   ]
 // }
+// "role" is a hop map role (model/vocabulary.h); "direction" says which packet
+// the hop belongs to: "out" the request, "back" its reply (Leg in memory).
 #include <string>
 #include <vector>
 
 #include "netlab/model/result.h"
+#include "netlab/model/vocabulary.h"
 
 namespace netlab::graphs {
 
 /// One place where the packet (or its reply) was seen or acted on.
 struct TracedHop {
   int index = 0;             // 1-based position along the whole trace (out, then back)
-  std::string role;          // a hop map role (hopmap.h): guest-nic, veth, tap, macvtap, bridge,
-                             // ovs, nat, route, uplink, upstream
+  model::HopRole role = model::HopRole::unknown;
   std::string netns;         // namespace of the device ("" = root namespace)
   std::string device;        // "" for nat/route points
-  std::string direction = "out";  // "out" (request) or "back" (reply)
+  model::Leg leg = model::Leg::request;  // JSON "direction": "out" (request) or "back" (reply)
   std::string summary;       // what was seen, e.g. "192.168.122.10 > 198.51.100.7 ICMP echo"
   std::string change;        // a rewrite done here, e.g. "src 192.168.122.10 → 203.0.113.2"; "" = none
   long long time_us = -1;    // microseconds since the first hop; -1 = unknown

@@ -49,7 +49,7 @@ std::vector<CaptureTarget> targets_for(const model::HopMap& map, const std::stri
     if (nic.guest != guest && (peer_guest.empty() || nic.guest != peer_guest)) continue;
     for (const auto& hop : nic.hops) {
       if (hop.device.empty()) continue;
-      CaptureTarget t{hop.netns, hop.device, hop.role == "bridge" || hop.role == "ovs"};
+      CaptureTarget t{hop.netns, hop.device, model::is_switch(hop.role)};
       if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
     }
   }

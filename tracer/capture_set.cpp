@@ -31,7 +31,7 @@ bool parse_capture_file_name(const std::string& file, std::string* netns, std::s
 
 void assign_roles(CaptureSet* set) {
   for (auto& dev : set->devices) {
-    dev.role.clear();
+    dev.role = model::HopRole::unknown;
     for (const auto& nic : set->hopmap.nics) {
       for (const auto& hop : nic.hops) {
         if (!hop.device.empty() && hop.device == dev.name && hop.netns == dev.netns) dev.role = hop.role;

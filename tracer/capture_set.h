@@ -18,7 +18,7 @@ namespace netlab::tracer {
 struct Device {
   std::string netns;
   std::string name;
-  std::string role;       // from the hop map; "" when the hop map does not list the device
+  model::HopRole role = model::HopRole::unknown;  // from the hop map; unknown when it does not list the device
   std::string file;       // path of its capture
   uint32_t linktype = 0;  // DLT_* of its capture
 };

@@ -33,7 +33,7 @@ struct KeyRef {
 /// Builds the paths of one correlation; holds the scratch buffers reused per packet.
 class Builder {
  public:
-  Builder(const CaptureSet& set, const PathGraph& graph, Correlation* out)
+  Builder(const CaptureSet& set, const HopGraph& graph, Correlation* out)
       : set_(set), graph_(graph), out_(out) {}
 
   void add_instance(std::vector<uint32_t>& inst) {
@@ -66,13 +66,13 @@ class Builder {
         hop.prev_record = inst[i - 1];
         uint16_t ch = diff_records(prev, rec);
         int pt = -1;
-        if (graph_.dist(prev.device, rec.device) != PathGraph::kFar) pt = graph_.point_between(prev.device, rec.device);
+        if (graph_.dist(prev.device, rec.device) != HopGraph::kFar) pt = graph_.point_between(prev.device, rec.device);
         if (pt >= 0) {
           PathHop point;
           point.record = inst[i];
           point.prev_record = inst[i - 1];
           point.node = static_cast<uint16_t>(pt);
-          point.role = (ch & kChangeRewrite) ? Role::kNat : Role::kRoute;
+          point.role = (ch & kChangeRewrite) ? HopRole::nat : HopRole::route;
           point.changes = ch;
           out_->hops.push_back(point);
         } else {
@@ -84,15 +84,15 @@ class Builder {
     path.hop_count = static_cast<uint32_t>(out_->hops.size()) - path.first_hop;
     infer_directions(path);
     const auto& first = recs[inst.front()];
-    path.kind = kind_of(first, graph_.node(first.device).role);
+    path.leg = leg_of(first, graph_.node(first.device).role);
     find_drop(inst, &path);
     out_->paths.push_back(path);
   }
 
  private:
   bool is_end(uint16_t node) const {
-    Role r = graph_.node(node).role;
-    return r == Role::kGuestNic || r == Role::kUpstream;
+    HopRole r = graph_.node(node).role;
+    return model::is_path_end(r);
   }
 
   void infer_directions(const PacketPath& path) {
@@ -100,10 +100,10 @@ class Builder {
     size_t n = path.hop_count;
     size_t center = n;
     for (size_t i = 0; i < n; ++i) {
-      Role r = hops[i].role;
-      if (r == Role::kBridge || r == Role::kOvs || r == Role::kRoute || r == Role::kNat) { center = i; break; }
+      HopRole r = hops[i].role;
+      if (model::is_switch(r) || model::is_point(r)) { center = i; break; }
     }
-    if (center == n && n > 0 && role_on_guest_side(hops[0].role)) {
+    if (center == n && n > 0 && model::on_guest_side(hops[0].role)) {
       // No bridge or point was seen (e.g. an OVS userspace datapath, whose bridge port sees
       // nothing it switches): the receiver's side starts where the path stops moving away
       // from the guest, i.e. where it crossed over to another NIC's path.
@@ -116,47 +116,46 @@ class Builder {
     }
     for (size_t i = 0; i < n; ++i) {
       PathHop& h = hops[i];
-      Role r = h.role;
+      HopRole r = h.role;
       bool point = graph_.node(h.node).point;
       if (point) continue;
-      if (r == Role::kBridge || r == Role::kOvs) {
+      if (model::is_switch(r)) {
         bool point_after = i + 1 < n && graph_.node(hops[i + 1].node).point;
         bool point_before = i > 0 && graph_.node(hops[i - 1].node).point;
         if (!point_after && !point_before && i > 0 && i + 1 < n) h.bridged_through = true;
-        if (h.dir != Direction::kUnknown) continue;
-        if (point_after) h.dir = Direction::kIn;
-        else if (point_before) h.dir = Direction::kOut;
-        else if (n > 1 && i + 1 == n) h.dir = Direction::kIn;  // went into the bridge, seen nowhere after
-        else if (n > 1 && i == 0) h.dir = Direction::kOut;     // sent by the bridge device itself
+        if (h.dir != Direction::unknown) continue;
+        if (point_after) h.dir = Direction::in;
+        else if (point_before) h.dir = Direction::out;
+        else if (n > 1 && i + 1 == n) h.dir = Direction::in;  // went into the bridge, seen nowhere after
+        else if (n > 1 && i == 0) h.dir = Direction::out;     // sent by the bridge device itself
         continue;
       }
-      if (h.dir != Direction::kUnknown) continue;
+      if (h.dir != Direction::unknown) continue;
       bool sender_side = i < center;
-      bool end = r == Role::kGuestNic || r == Role::kUpstream;
-      bool port = r == Role::kVeth || r == Role::kTap || r == Role::kMacvtap || r == Role::kUplink;
+      bool end = model::is_path_end(r);
+      bool port = model::is_guest_link(r) || r == HopRole::uplink;
       if (!end && !port) continue;
-      if (sender_side) h.dir = end ? Direction::kOut : Direction::kIn;
-      else h.dir = end ? Direction::kIn : Direction::kOut;
+      if (sender_side) h.dir = end ? Direction::out : Direction::in;
+      else h.dir = end ? Direction::in : Direction::out;
     }
   }
 
-  static TracedPacket::Kind kind_of(const PacketRecord& r, Role source_role) {
-    using K = TracedPacket::Kind;
-    if (is_echo_request(r)) return K::kRequest;
-    if (is_echo_reply(r)) return K::kReply;
-    if (r.has(kFlagIcmp)) return K::kReply;  // errors answer something
-    if (r.l3 == L3::kArp) return r.arp_op == 2 ? K::kReply : K::kRequest;
-    if (r.has(kFlagDhcp)) return r.dhcp_op == 2 ? K::kReply : K::kRequest;
-    if (r.has(kFlagDns)) return r.dns_qr ? K::kReply : K::kRequest;
+  static Leg leg_of(const PacketRecord& r, HopRole source_role) {
+    if (is_echo_request(r)) return Leg::request;
+    if (is_echo_reply(r)) return Leg::reply;
+    if (r.has(kFlagIcmp)) return Leg::reply;  // errors answer something
+    if (r.l3 == L3::kArp) return r.arp_op == 2 ? Leg::reply : Leg::request;
+    if (r.has(kFlagDhcp)) return r.dhcp_op == 2 ? Leg::reply : Leg::request;
+    if (r.has(kFlagDns)) return r.dns_qr ? Leg::reply : Leg::request;
     if (r.has(kFlagTcp)) {
-      if ((r.tcp_flags & (kTcpSyn | kTcpAck)) == kTcpSyn) return K::kRequest;
-      if ((r.tcp_flags & (kTcpSyn | kTcpAck)) == (kTcpSyn | kTcpAck)) return K::kReply;
+      if ((r.tcp_flags & (kTcpSyn | kTcpAck)) == kTcpSyn) return Leg::request;
+      if ((r.tcp_flags & (kTcpSyn | kTcpAck)) == (kTcpSyn | kTcpAck)) return Leg::reply;
     }
     if (r.has(kFlagTcp) || r.has(kFlagUdp)) {  // the server is the side with the lower port
-      if (r.sport < r.dport) return K::kReply;
-      if (r.sport > r.dport) return K::kRequest;
+      if (r.sport < r.dport) return Leg::reply;
+      if (r.sport > r.dport) return Leg::request;
     }
-    return role_on_guest_side(source_role) || source_role == Role::kUnknown ? K::kRequest : K::kReply;
+    return model::on_guest_side(source_role) || source_role == HopRole::unknown ? Leg::request : Leg::reply;
   }
 
   /// Where the packet should have arrived, as a node; -1 when that cannot be told.
@@ -174,7 +173,7 @@ class Builder {
     int guest = graph_.guest_nic_of(dst);
     if (guest >= 0) return guest;
     if (graph_.in_guest_subnet(dst)) return -1;  // the gateway or another local host
-    if (!role_on_guest_side(graph_.node(first.device).role)) return -1;
+    if (!model::on_guest_side(graph_.node(first.device).role)) return -1;
     return graph_.outer_end(first.device);
   }
 
@@ -189,7 +188,7 @@ class Builder {
   }
 
   const CaptureSet& set_;
-  const PathGraph& graph_;
+  const HopGraph& graph_;
   Correlation* out_;
 };
 
@@ -249,7 +248,7 @@ uint64_t packet_identity(const PacketRecord& r, bool use_ip_id) {
   return h;
 }
 
-Correlation correlate(const CaptureSet& set, const PathGraph& graph, const CorrelateOptions& options) {
+Correlation correlate(const CaptureSet& set, const HopGraph& graph, const CorrelateOptions& options) {
   Correlation out;
   const auto& recs = set.records;
   const size_t n = recs.size();

@@ -9,8 +9,8 @@
 
 #include "tracer/capture_set.h"
 #include "tracer/decode.h"
-#include "tracer/path_graph.h"
-#include "tracer/traced_path.h"
+#include "tracer/hop_graph.h"
+#include "tracer/traced_packet.h"
 
 namespace netlab::tracer {
 
@@ -31,9 +31,9 @@ struct CorrelateOptions {
 struct PathHop {
   uint32_t record = 0;              // the sighting (for a point: the one after the point)
   uint32_t prev_record = UINT32_MAX;// the sighting before (UINT32_MAX for the first hop)
-  uint16_t node = 0;                // PathGraph node
-  Role role = Role::kUnknown;
-  Direction dir = Direction::kUnknown;
+  uint16_t node = 0;                // HopGraph node
+  HopRole role = HopRole::unknown;
+  Direction dir = Direction::unknown;
   bool bridged_through = false;     // a bridge/ovs hop the frame crossed at layer 2 ("fwd")
   uint16_t changes = 0;             // ChangeBit mask vs prev_record
 };
@@ -42,7 +42,7 @@ struct PathHop {
 struct PacketPath {
   uint32_t first_hop = 0;
   uint32_t hop_count = 0;
-  TracedPacket::Kind kind = TracedPacket::Kind::kRequest;
+  Leg leg = Leg::request;
   bool dropped = false;
   uint32_t drop_after_record = 0;  // the last sighting when dropped
 };
@@ -53,6 +53,6 @@ struct Correlation {
 };
 
 /// Correlates all records of `set` along `graph` (built from the same set).
-Correlation correlate(const CaptureSet& set, const PathGraph& graph, const CorrelateOptions& options = {});
+Correlation correlate(const CaptureSet& set, const HopGraph& graph, const CorrelateOptions& options = {});
 
 }  // namespace netlab::tracer

@@ -31,7 +31,7 @@ constexpr uint64_t kP2 = 0xC2B2AE3D27D4EB4FULL;
 constexpr uint64_t kP3 = 0x165667B19E3779F9ULL;
 
 Direction direction_from_pkttype(uint16_t pkttype) {
-  return pkttype == kPacketOutgoing ? Direction::kOut : Direction::kIn;
+  return pkttype == kPacketOutgoing ? Direction::out : Direction::in;
 }
 
 /// A bounded view of the remaining bytes of a frame.

@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "netlab/model/vocabulary.h"
+
 namespace netlab::tracer {
 
 /// Link types the decoder understands (values are libpcap DLT_* numbers).
@@ -18,9 +20,9 @@ enum LinkType : uint32_t {
 /// Whether `dlt` (a libpcap DLT_* value) can be decoded.
 bool link_type_supported(uint32_t dlt);
 
-/// Direction of a frame relative to the device it was captured on, when the
-/// capture says so (SLL/SLL2 packet type, pcapng epb_flags).
-enum class Direction : uint8_t { kUnknown = 0, kIn = 1, kOut = 2 };
+/// Direction of a frame relative to the device it was captured on (in, out), when
+/// the capture says so (SLL/SLL2 packet type, pcapng epb_flags); unknown otherwise.
+using model::Direction;
 
 enum class L3 : uint8_t { kNone = 0, kArp = 1, kIpv4 = 2, kIpv6 = 3, kOther = 4 };
 
@@ -66,7 +68,7 @@ struct PacketRecord {
   uint16_t icmp_seq = 0;
   uint16_t dns_id = 0;
   uint16_t arp_op = 0;
-  Direction dir = Direction::kUnknown;
+  Direction dir = Direction::unknown;
   L3 l3 = L3::kNone;
   uint8_t proto = 0;            // IP protocol / IPv6 next header after extension headers
   uint8_t ttl = 0;              // TTL / hop limit

@@ -7,8 +7,8 @@
 #include "netlab/host/netns.h"
 #include "netlab/host/nft.h"
 #include "tracer/ruleset_text.h"
+#include "netlab/model/mode_traits.h"
 #include "netlab/model/names.h"
-
 
 namespace netlab::tracer {
 namespace {
@@ -46,7 +46,7 @@ std::vector<std::string> forward_drop_chains(const std::string& text, const std:
 
 model::Ipv4 doctor_target(const model::NicPath& nic, bool sandbox) {
   static const model::Ipv4 kInternet = *model::Ipv4::parse("198.51.100.1");
-  const bool routed = nic.mode == "nat" || nic.mode == "route";
+  const bool routed = model::forwards(nic.mode);
   auto [netns, device] = guest_end(nic);
   if (netns.empty()) return sandbox && routed ? kInternet : model::Ipv4{};  // kvm: no routing table to ask
   auto nl = host::Netlink::open(netns);
@@ -69,6 +69,139 @@ model::Ipv4 doctor_target(const model::NicPath& nic, bool sandbox) {
   return {};
 }
 
+namespace {
+
+using L = Check::Level;
+
+/// Whether the guest has an address: a kvm guest's from the hop map, lease or
+/// reservation (and whether a VM holds its tap), a light guest's as it is set
+/// now. A kvm guest without one cannot be probed: *target is cleared.
+bool check_address(const std::string& lab, const model::HopMap& map, const model::NicPath& nic, const PathFacts& f,
+                   model::Ipv4* target, DoctorReport* r) {
+  const std::string& guest = nic.guest;
+  if (!f.guest_netns.empty()) {
+    model::Ipv4 addr = live_address(f.guest_netns, f.guest_device);
+    if (addr.value != 0) add(r, "lease", L::kOk, f.guest_netns + "/" + f.guest_device + " has " + addr.str());
+    else add(r, "lease", L::kProblem, "DHCP lease missing: " + f.guest_netns + "/" + f.guest_device +
+                                          " has no IPv4 address" +
+                                          (f.dnsmasq_running ? "" : " and the network's dnsmasq is not running"));
+    return addr.value != 0;
+  }
+  // A guest that runs no commands (kvm): its address from the hop map, lease or reservation; its tap.
+  LiveRequest probe_req;
+  probe_req.lab = lab;
+  probe_req.hopmap = map;
+  probe_req.guest = guest;
+  probe_req.dst = *target;
+  auto t = inject_target(probe_req, nic);
+  if (!t) {
+    add(r, "lease", L::kWarning, t.error().message);
+    *target = {};  // no probe can be made for it
+    return false;
+  }
+  add(r, "lease", L::kOk, guest + " (kvm) has " + t->guest_ip.str() + " (hop map, lease or reservation)");
+  auto nl = host::Netlink::open(t->netns);
+  auto link = nl ? nl->find_link(t->tap) : Result<std::optional<host::LinkInfo>>(Error{""});
+  if (link && link->has_value() && (*link)->oper_state != "up")
+    add(r, "vm", L::kWarning, "no VM holds tap " + t->netns + "/" + t->tap +
+                                  " (no carrier): the probe is injected on the tap in its place");
+  return true;
+}
+
+/// Forwarding on a forwarding network, the masquerade rule on a masquerading one.
+void check_forwarding(const std::string& lab, const model::NicPath& nic, const PathFacts& f, DoctorReport* r) {
+  if (model::forwards(nic.mode)) {
+    add(r, "forwarding", f.host_forwarding ? L::kOk : L::kProblem,
+        f.host_forwarding ? "net.ipv4.ip_forward=1 in " + f.host_netns
+                          : "forwarding off: net.ipv4.ip_forward=0 in " + f.host_netns);
+  }
+  if (model::masquerades(nic.mode)) {
+    add(r, "nat-rule", f.nat_rule_present ? L::kOk : L::kProblem,
+        f.nat_rule_present ? "masquerade rule of network " + nic.network + " present in table inet " +
+                                 model::nft_table_name(lab)
+                           : "masquerade missing: no masquerade rule of network " + nic.network + " in table inet " +
+                                 model::nft_table_name(lab));
+  }
+}
+
+/// Subnet overlap: a route in the host namespace into the guests' subnet that does not go to the lab's bridge.
+void check_subnet(const model::NicPath& nic, const PathFacts& f, DoctorReport* r) {
+  auto cidr = model::Cidr::parse(nic.address);
+  const model::Hop* sw = model::switch_hop(nic);
+  const std::string bridge = sw ? sw->device : "";
+  if (!cidr || !model::forwards(nic.mode) || f.host_netns.empty()) return;
+  auto nl = host::Netlink::open(f.host_netns);
+  bool overlap = false;
+  if (nl) {
+    auto routes = nl->list_routes();
+    if (routes) {
+      for (const auto& rt : *routes) {
+        if (rt.dest && rt.dest->prefix > 0 && rt.dest->overlaps(cidr->block()) && rt.dev != bridge) {
+          overlap = true;
+          add(r, "subnet", L::kProblem, "subnet overlap: route " + rt.dest->str() + " via " + rt.dev + " in " +
+                                             f.host_netns + " overlaps the guests' " + cidr->block().str());
+        }
+      }
+    }
+  }
+  if (!overlap) add(r, "subnet", L::kOk, cidr->block().str() + " overlaps no other route of " + f.host_netns);
+}
+
+/// Traces an icmp echo from the guest to `target` into r->trace; returns the
+/// cause of its failure ("" when it was answered).
+Result<std::string> probe(const std::string& lab, const model::HopMap& map, const model::NicPath& nic,
+                          model::Ipv4 target, DoctorReport* r) {
+  LiveRequest req;
+  req.lab = lab;
+  req.hopmap = map;
+  req.guest = nic.guest;
+  req.nic = nic.nic;
+  req.dst = target;
+  req.keep_frames = false;
+  req.timeout_ms = 1000;
+  auto res = trace_live(req);
+  if (!res) return res.error();
+  r->probed = true;
+  r->target = target;
+  r->trace = std::move(*res);
+  std::string cause;
+  for (const auto& p : r->trace.packets) {
+    if (p.dropped && cause.empty()) cause = p.drop_cause.empty() ? "dropped after " + p.drop_after : p.drop_cause;
+  }
+  if (r->trace.probe.answered > 0 && cause.empty()) {
+    add(r, "probe", L::kOk, "icmp echo to " + target.str() + " answered");
+  } else {
+    if (cause.empty()) cause = "no answer from " + target.str();
+    add(r, "probe", L::kProblem, "icmp echo to " + target.str() + " failed: " + cause);
+  }
+  return cause;
+}
+
+/// The verdict: the probe's cause first, else the first static problem.
+void give_verdict(const std::string& who, model::Ipv4 target, const std::string& cause, DoctorReport* r) {
+  for (const auto& c : r->checks) {
+    if (c.level == L::kProblem) r->healthy = false;
+  }
+  if (r->healthy) {
+    r->verdict = who + ": healthy" + (r->probed ? ", reaches " + target.str() : std::string(""));
+    return;
+  }
+  std::string first = cause;
+  if (first.empty()) {
+    for (const auto& c : r->checks) {
+      if (c.level == L::kProblem) {
+        first = c.detail;
+        break;
+      }
+    }
+  }
+  bool reached = r->probed && cause.empty();
+  r->verdict = who + ": PROBLEM: " + (r->probed && !reached ? "cannot reach " + target.str() + ": " : std::string("")) +
+               first;
+}
+
+}  // namespace
+
 Result<DoctorReport> doctor_nic(const std::string& lab, const model::HopMap& map, const model::NicPath& nic,
                                 model::Ipv4 target) {
   const std::string& guest = nic.guest;
@@ -81,51 +214,10 @@ Result<DoctorReport> doctor_nic(const std::string& lab, const model::HopMap& map
   r.nic = nic.nic;
   std::vector<std::string> warnings;
   PathFacts f = gather_facts(lab, nic, target, &warnings);
-  using L = Check::Level;
-  bool has_address = false;
-  if (f.guest_netns.empty()) {
-    // A guest that runs no commands (kvm): its address from the hop map, lease or reservation; its tap.
-    LiveRequest probe_req;
-    probe_req.lab = lab;
-    probe_req.hopmap = map;
-    probe_req.guest = guest;
-    probe_req.dst = target;
-    auto t = inject_target(probe_req, nic);
-    if (t) {
-      has_address = true;
-      add(&r, "lease", L::kOk, guest + " (kvm) has " + t->guest_ip.str() + " (hop map, lease or reservation)");
-      auto nl = host::Netlink::open(t->netns);
-      auto link = nl ? nl->find_link(t->tap) : Result<std::optional<host::LinkInfo>>(Error{""});
-      if (link && link->has_value() && (*link)->oper_state != "up")
-        add(&r, "vm", L::kWarning, "no VM holds tap " + t->netns + "/" + t->tap +
-                                       " (no carrier): the probe is injected on the tap in its place");
-    } else {
-      add(&r, "lease", L::kWarning, t.error().message);
-      target = {};  // no probe can be made for it
-    }
-  } else {
-    model::Ipv4 addr = live_address(f.guest_netns, f.guest_device);
-    has_address = addr.value != 0;
-    if (addr.value != 0) add(&r, "lease", L::kOk, f.guest_netns + "/" + f.guest_device + " has " + addr.str());
-    else add(&r, "lease", L::kProblem, "DHCP lease missing: " + f.guest_netns + "/" + f.guest_device +
-                                           " has no IPv4 address" +
-                                           (f.dnsmasq_running ? "" : " and the network's dnsmasq is not running"));
-  }
+  bool has_address = check_address(lab, map, nic, f, &target, &r);
   if (!f.dnsmasq_running && has_address)
     add(&r, "dnsmasq", L::kWarning, "the dnsmasq of network " + nic.network + " is not running (leases will not renew)");
-  bool routed = nic.mode == "nat" || nic.mode == "route";
-  if (routed) {
-    add(&r, "forwarding", f.host_forwarding ? L::kOk : L::kProblem,
-        f.host_forwarding ? "net.ipv4.ip_forward=1 in " + f.host_netns
-                          : "forwarding off: net.ipv4.ip_forward=0 in " + f.host_netns);
-  }
-  if (nic.mode == "nat") {
-    add(&r, "nat-rule", f.nat_rule_present ? L::kOk : L::kProblem,
-        f.nat_rule_present ? "masquerade rule of network " + nic.network + " present in table inet " +
-                                 model::nft_table_name(lab)
-                           : "masquerade missing: no masquerade rule of network " + nic.network + " in table inet " +
-                                 model::nft_table_name(lab));
-  }
+  check_forwarding(lab, nic, f, &r);
   if (!f.host_netns.empty()) {
     auto text = ruleset_text(f.host_netns);
     if (text) {
@@ -141,74 +233,15 @@ Result<DoctorReport> doctor_nic(const std::string& lab, const model::HopMap& map
   else for (const auto& l : f.links_down) add(&r, "links", L::kProblem, "bridge port down: " + l);
   if (f.mtu_mismatch.empty()) add(&r, "mtu", L::kOk, "one MTU along the path");
   else for (const auto& m : f.mtu_mismatch) add(&r, "mtu", L::kProblem, "MTU mismatch: " + m);
-  // Subnet overlap: a route in the host namespace into the guests' subnet that does not go to the lab's bridge.
-  auto cidr = model::Cidr::parse(nic.address);
-  const model::Hop* sw = model::switch_hop(nic);
-  const std::string bridge = sw ? sw->device : "";
-  if (cidr && routed && !f.host_netns.empty()) {
-    auto nl = host::Netlink::open(f.host_netns);
-    bool overlap = false;
-    if (nl) {
-      auto routes = nl->list_routes();
-      if (routes) {
-        for (const auto& rt : *routes) {
-          if (rt.dest && rt.dest->prefix > 0 && rt.dest->overlaps(cidr->block()) && rt.dev != bridge) {
-            overlap = true;
-            add(&r, "subnet", L::kProblem, "subnet overlap: route " + rt.dest->str() + " via " + rt.dev + " in " +
-                                                  f.host_netns + " overlaps the guests' " + cidr->block().str());
-          }
-        }
-      }
-    }
-    if (!overlap) add(&r, "subnet", L::kOk, cidr->block().str() + " overlaps no other route of " + f.host_netns);
-  }
+  check_subnet(nic, f, &r);
   for (const auto& w : warnings) add(&r, "facts", L::kWarning, w);
-  // The probe.
   std::string cause;
   if (target.value != 0) {
-    LiveRequest req;
-    req.lab = lab;
-    req.hopmap = map;
-    req.guest = guest;
-    req.nic = nic.nic;
-    req.dst = target;
-    req.keep_frames = false;
-    req.timeout_ms = 1000;
-    auto res = trace_live(req);
-    if (!res) return res.error();
-    r.probed = true;
-    r.target = target;
-    r.trace = std::move(*res);
-    for (const auto& p : r.trace.packets) {
-      if (p.dropped && cause.empty()) cause = p.drop_cause.empty() ? "dropped after " + p.drop_after : p.drop_cause;
-    }
-    if (r.trace.probe.answered > 0 && cause.empty()) {
-      add(&r, "probe", L::kOk, "icmp echo to " + target.str() + " answered");
-    } else {
-      if (cause.empty()) cause = "no answer from " + target.str();
-      add(&r, "probe", L::kProblem, "icmp echo to " + target.str() + " failed: " + cause);
-    }
+    auto probed = probe(lab, map, nic, target, &r);
+    if (!probed) return probed.error();
+    cause = *probed;
   }
-  // The verdict: the probe's cause first, else the first static problem.
-  for (const auto& c : r.checks) {
-    if (c.level == L::kProblem) r.healthy = false;
-  }
-  if (r.healthy) {
-    r.verdict = who + ": healthy" + (r.probed ? ", reaches " + target.str() : std::string(""));
-  } else {
-    std::string first = cause;
-    if (first.empty()) {
-      for (const auto& c : r.checks) {
-        if (c.level == L::kProblem) {
-          first = c.detail;
-          break;
-        }
-      }
-    }
-    bool reached = r.probed && cause.empty();
-    r.verdict = who + ": PROBLEM: " + (r.probed && !reached ? "cannot reach " + target.str() + ": " : std::string("")) +
-                first;
-  }
+  give_verdict(who, target, cause, &r);
   return r;
 }
 

@@ -20,6 +20,7 @@
 #include "netlab/host/netns.h"
 #include "netlab/host/process.h"
 #include "netlab/host/sysctl.h"
+#include "netlab/model/mode_traits.h"
 #include "netlab/model/names.h"
 #include "netlab/state/paths.h"
 
@@ -32,7 +33,7 @@ namespace {
 std::string tagged_at_untagged_host_port(const std::string& what, const TracedPacket& request) {
   if (request.hops.empty()) return "";
   const Hop& last = request.hops.back();
-  if ((last.role != "ovs" && last.role != "bridge") || last.vlan < 0) return "";
+  if (!model::is_switch(last.role) || last.vlan < 0) return "";
   const std::string vlan = std::to_string(last.vlan);
   return what + " reached " + last.netns + "/" + last.device + " tagged with VLAN " + vlan +
          ", but the host's own port on that switch is untagged (no VLAN " + vlan +
@@ -42,7 +43,7 @@ std::string tagged_at_untagged_host_port(const std::string& what, const TracedPa
 /// The VLAN sentence for an ARP request of the trace that ended tagged at the host's port, or "".
 std::string arp_tagged_at_host_port(const std::vector<TracedPacket>& packets) {
   for (const auto& p : packets)
-    if (p.kind == TracedPacket::Kind::kRequest && p.summary.rfind("arp", 0) == 0)
+    if (p.leg == model::Leg::request && p.summary.rfind("arp", 0) == 0)
       if (auto sentence = tagged_at_untagged_host_port("the ARP request", p); !sentence.empty()) return sentence;
   return "";
 }
@@ -96,7 +97,7 @@ std::string system_cause(const ExplainInput& in) {
 /// Index of the route/nat hop of a packet, or of its last hop; -1 when it has none.
 int anchor_hop(const TracedPacket& p) {
   for (size_t i = 0; i < p.hops.size(); ++i) {
-    if (p.hops[i].role == "nat" || p.hops[i].role == "route") return static_cast<int>(i);
+    if (model::is_point(p.hops[i].role)) return static_cast<int>(i);
   }
   return p.hops.empty() ? -1 : static_cast<int>(p.hops.size()) - 1;
 }
@@ -115,9 +116,13 @@ std::string last_device(const TracedPacket& p) {
 
 }  // namespace
 
-void explain(const ExplainInput& in, std::vector<TracedPacket>* packets) {
-  const PathFacts& f = in.facts;
-  // Rules per packet: the events of the i-th traced request (reply) go to the i-th request (reply) packet.
+namespace {
+
+/// Phase 1 of explain: gives the i-th traced request (reply) the nft events of
+/// the i-th request (reply) id and, at its nat point, the probe's conntrack
+/// entries; marks a reply lost after its last device and names the causes of
+/// drops. Reports whether any request and any reply was traced.
+void annotate_traced(const ExplainInput& in, std::vector<TracedPacket>* packets, bool* any_request, bool* any_reply) {
   std::vector<uint32_t> req_ids, rep_ids;
   std::map<uint32_t, std::vector<const TraceEvent*>> by_id;
   for (const auto& e : in.events) {
@@ -130,11 +135,10 @@ void explain(const ExplainInput& in, std::vector<TracedPacket>* packets) {
   }
   size_t nreq = 0, nrep = 0;
   bool ct_done_req = false, ct_done_rep = false;
-  bool any_request = false, any_reply = false;
   for (auto& p : *packets) {
     if (p.summary.rfind("arp", 0) == 0) continue;  // rules and causes are about the probe's IP packets
-    bool reply = p.kind == TracedPacket::Kind::kReply;
-    (reply ? any_reply : any_request) = true;
+    bool reply = p.leg == model::Leg::reply;
+    (reply ? *any_reply : *any_request) = true;
     auto& ids = reply ? rep_ids : req_ids;
     size_t& n = reply ? nrep : nreq;
     int a = anchor_hop(p);
@@ -142,7 +146,7 @@ void explain(const ExplainInput& in, std::vector<TracedPacket>* packets) {
       for (const TraceEvent* e : by_id[ids[n]]) p.hops[static_cast<size_t>(a)].rules.push_back(to_rule_hit(*e));
     }
     ++n;
-    if (a >= 0 && p.hops[static_cast<size_t>(a)].role == "nat" && !(reply ? ct_done_rep : ct_done_req)) {
+    if (a >= 0 && p.hops[static_cast<size_t>(a)].role == HopRole::nat && !(reply ? ct_done_rep : ct_done_req)) {
       for (const auto& ct : in.conntrack) {
         if (ct_matches_probe(in, ct)) p.hops[static_cast<size_t>(a)].conntrack.push_back(format_entry(ct));
       }
@@ -150,7 +154,7 @@ void explain(const ExplainInput& in, std::vector<TracedPacket>* packets) {
     }
     // A reply the probe never got, though it was seen: lost after its last device, unless that is the guest's end.
     if (reply && !p.dropped && !p.hops.empty() && in.probe.answered == 0 && in.probe.refused == 0 &&
-        p.hops.back().role != "guest-nic" && p.hops.back().role != "tap") {
+        p.hops.back().role != HopRole::guest_nic && p.hops.back().role != HopRole::tap) {
       p.dropped = true;
       p.drop_after = last_device(p);
     }
@@ -160,66 +164,85 @@ void explain(const ExplainInput& in, std::vector<TracedPacket>* packets) {
       if (p.drop_cause.empty() && reply) p.drop_cause = "the reply went no further than " + p.drop_after;
     }
   }
+}
+
+/// Phase 2, when nothing left the guest (the kernel refused the probe, or the
+/// guest NIC never passed it on): one packet dropped at the guest's NIC, with
+/// the first cause the facts show.
+TracedPacket unsent_probe(const ExplainInput& in, const std::vector<TracedPacket>& packets) {
+  const PathFacts& f = in.facts;
+  TracedPacket p;
+  p.summary = probe_proto_text(in.spec) + " probe " + (in.src.value ? in.src.str() : std::string("?")) + " → " +
+              in.dst.str() + " (not seen on any device)";
+  Hop h;
+  h.index = 1;
+  h.netns = f.guest_netns;
+  h.device = f.guest_device;
+  h.role = HopRole::guest_nic;
+  h.direction = Direction::out;
+  p.hops.push_back(h);
+  p.dropped = true;
+  p.drop_after = f.guest_netns + "/" + f.guest_device;
+  if (!f.guest_has_address) {
+    p.drop_cause = "DHCP lease missing: " + f.guest_netns + "/" + f.guest_device + " has no IPv4 address";
+    if (!f.dnsmasq_running) p.drop_cause += " and the network's dnsmasq is not running";
+  } else if (!f.guest_has_route) {
+    p.drop_cause = "no route to " + in.dst.str() + " in " + f.guest_netns;
+  } else if (!f.links_down.empty()) {
+    p.drop_cause = "bridge port down: " + join(f.links_down);
+  } else if (!f.neighbours_failed.empty()) {
+    p.drop_cause = "no ARP reply: " + join(f.neighbours_failed);
+    if (auto vlan = arp_tagged_at_host_port(packets); !vlan.empty()) p.drop_cause += "; " + vlan;
+  } else {
+    std::string v = drop_verdict(in, false);
+    p.drop_cause = !v.empty() ? v : !in.probe.error.empty() ? "the guest could not send: " + in.probe.error
+                                                            : system_cause(in);
+  }
+  return p;
+}
+
+/// Phase 3, when a request arrived but no reply was seen nor received: the
+/// missing reply as a dropped packet after the last request's last device.
+TracedPacket missing_reply(const ExplainInput& in, const TracedPacket& req) {
+  const PathFacts& f = in.facts;
+  TracedPacket miss;
+  miss.leg = model::Leg::reply;
+  miss.summary = "no reply from " + in.dst.str();
+  miss.dropped = true;
+  miss.drop_after = last_device(req);
+  bool rewritten = false;
+  for (const auto& h : req.hops) rewritten = rewritten || (h.role == HopRole::nat && (h.changes & kChangeSrcIp));
+  std::string v = drop_verdict(in, true);
+  const std::string vlan = tagged_at_untagged_host_port("the request", req);
+  if (!vlan.empty()) {
+    miss.drop_cause = vlan;
+  } else if (!v.empty()) {
+    miss.drop_cause = v;
+  } else if (model::masquerades(in.nic.mode) && (!f.nat_rule_present || !rewritten)) {
+    miss.drop_cause = "masquerade missing: the request left with source " + in.src.str() +
+                      " unchanged (no masquerade rule for network " + in.nic.network + " in table inet " +
+                      model::nft_table_name(in.lab) + "), so " + in.dst.str() + " cannot answer it";
+  } else {
+    miss.drop_cause = "no reply from " + in.dst.str() + (in.probe.error.empty() ? "" : ": " + in.probe.error);
+  }
+  return miss;
+}
+
+}  // namespace
+
+void explain(const ExplainInput& in, std::vector<TracedPacket>* packets) {
+  bool any_request = false, any_reply = false;
+  annotate_traced(in, packets, &any_request, &any_reply);
   if (!any_request) {
-    // Nothing left the guest: the kernel refused the probe, or the guest NIC never passed it on.
-    TracedPacket p;
-    p.summary = probe_proto_text(in.spec) + " probe " + (in.src.value ? in.src.str() : std::string("?")) + " → " +
-                in.dst.str() + " (not seen on any device)";
-    Hop h;
-    h.index = 1;
-    h.netns = f.guest_netns;
-    h.device = f.guest_device;
-    h.role = "guest-nic";
-    h.direction = "out";
-    p.hops.push_back(h);
-    p.dropped = true;
-    p.drop_after = f.guest_netns + "/" + f.guest_device;
-    if (!f.guest_has_address) {
-      p.drop_cause = "DHCP lease missing: " + f.guest_netns + "/" + f.guest_device + " has no IPv4 address";
-      if (!f.dnsmasq_running) p.drop_cause += " and the network's dnsmasq is not running";
-    } else if (!f.guest_has_route) {
-      p.drop_cause = "no route to " + in.dst.str() + " in " + f.guest_netns;
-    } else if (!f.links_down.empty()) {
-      p.drop_cause = "bridge port down: " + join(f.links_down);
-    } else if (!f.neighbours_failed.empty()) {
-      p.drop_cause = "no ARP reply: " + join(f.neighbours_failed);
-      if (auto vlan = arp_tagged_at_host_port(*packets); !vlan.empty()) p.drop_cause += "; " + vlan;
-    } else {
-      std::string v = drop_verdict(in, false);
-      p.drop_cause = !v.empty() ? v : !in.probe.error.empty() ? "the guest could not send: " + in.probe.error
-                                                              : system_cause(in);
-    }
-    packets->push_back(std::move(p));
+    TracedPacket unsent = unsent_probe(in, *packets);
+    packets->push_back(std::move(unsent));
     return;
   }
-  bool request_arrived = std::any_of(packets->begin(), packets->end(), [](const TracedPacket& p) {
-    return p.kind == TracedPacket::Kind::kRequest && !p.dropped;
-  });
-  if (request_arrived && !any_reply && in.probe.answered == 0 && in.probe.refused == 0) {
-    const TracedPacket* req = nullptr;
-    for (const auto& p : *packets) {
-      if (p.kind == TracedPacket::Kind::kRequest && !p.dropped) req = &p;
-    }
-    TracedPacket miss;
-    miss.kind = TracedPacket::Kind::kReply;
-    miss.summary = "no reply from " + in.dst.str();
-    miss.dropped = true;
-    miss.drop_after = last_device(*req);
-    bool rewritten = false;
-    for (const auto& h : req->hops) rewritten = rewritten || (h.role == "nat" && (h.changes & kChangeSrcIp));
-    std::string v = drop_verdict(in, true);
-    const std::string vlan = tagged_at_untagged_host_port("the request", *req);
-    if (!vlan.empty()) {
-      miss.drop_cause = vlan;
-    } else if (!v.empty()) {
-      miss.drop_cause = v;
-    } else if (in.nic.mode == "nat" && (!f.nat_rule_present || !rewritten)) {
-      miss.drop_cause = "masquerade missing: the request left with source " + in.src.str() +
-                        " unchanged (no masquerade rule for network " + in.nic.network + " in table inet " +
-                        model::nft_table_name(in.lab) + "), so " + in.dst.str() + " cannot answer it";
-    } else {
-      miss.drop_cause = "no reply from " + in.dst.str() + (in.probe.error.empty() ? "" : ": " + in.probe.error);
-    }
+  const TracedPacket* req = nullptr;  // the last request that arrived
+  for (const auto& p : *packets)
+    if (p.leg == model::Leg::request && !p.dropped) req = &p;
+  if (req != nullptr && !any_reply && in.probe.answered == 0 && in.probe.refused == 0) {
+    TracedPacket miss = missing_reply(in, *req);
     packets->push_back(std::move(miss));
   }
 }
@@ -272,12 +295,12 @@ PathFacts gather_facts(const std::string& lab, const model::NicPath& nic, model:
   PathFacts f;
   std::vector<model::Hop> devices;
   for (const auto& h : nic.hops) {
-    if (h.role == "guest-nic") {
+    if (h.role == HopRole::guest_nic) {
       f.guest_netns = h.netns;
       f.guest_device = h.device;
     }
-    if (h.role == "nat" || h.role == "route" || h.role == "veth" || h.role == "tap") {
-      if (f.host_netns.empty() || h.role == "nat" || h.role == "route") f.host_netns = h.netns;
+    if (model::is_point(h.role) || h.role == HopRole::veth || h.role == HopRole::tap) {
+      if (f.host_netns.empty() || model::is_point(h.role)) f.host_netns = h.netns;
     }
     if (!h.device.empty()) devices.push_back(h);
   }
@@ -295,7 +318,7 @@ PathFacts gather_facts(const std::string& lab, const model::NicPath& nic, model:
     }
   }
   // The host: forwarding, routes, neighbours, links and MTUs of the path.
-  bool routed = nic.mode == "nat" || nic.mode == "route";
+  bool routed = model::forwards(nic.mode);
   if (!f.host_netns.empty() && routed) {
     auto fwd = host::get_sysctl(f.host_netns, "net.ipv4.ip_forward");
     if (fwd) f.host_forwarding = *fwd != "0";
@@ -326,10 +349,10 @@ PathFacts gather_facts(const std::string& lab, const model::NicPath& nic, model:
       std::string where = d.netns + "/" + d.device;
       // Administratively down anywhere, or without carrier on the guest's side (a veth whose peer is down).
       // (A tap has no carrier while no VM holds it: not a fault of the path, doctor reports it on its own.)
-      bool guest_side = d.role == "guest-nic" || d.role == "veth" || d.role == "macvtap";
+      bool guest_side = d.role == HopRole::guest_nic || d.role == HopRole::veth || d.role == HopRole::macvtap;
       bool lower_down = l.oper_state == "down" || l.oper_state == "lowerlayerdown";
       if (!l.up || (lower_down && guest_side)) f.links_down.push_back(where + " is down");
-      if (d.role == "uplink" || d.role == "upstream") continue;
+      if (d.role == HopRole::uplink || d.role == HopRole::upstream) continue;
       if (first_mtu == 0) {
         first_mtu = l.mtu;
         first_where = where;
@@ -350,7 +373,7 @@ PathFacts gather_facts(const std::string& lab, const model::NicPath& nic, model:
     f.dnsmasq_running = false;
   }
   // The masquerade rule of the network in the lab's table.
-  if (nic.mode == "nat" && !f.host_netns.empty()) {
+  if (model::masquerades(nic.mode) && !f.host_netns.empty()) {
     auto index = ruleset_index(f.host_netns);
     if (index) {
       std::string table = model::nft_table_name(lab);

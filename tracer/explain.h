@@ -14,7 +14,7 @@
 #include "tracer/conntrack.h"
 #include "tracer/nft_trace.h"
 #include "tracer/probe.h"
-#include "tracer/traced_path.h"
+#include "tracer/traced_packet.h"
 
 namespace netlab::tracer {
 

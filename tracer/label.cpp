@@ -144,13 +144,13 @@ std::string describe_changes(const PacketRecord& a, const PacketRecord& b, uint1
   return fmt::to_string(out);
 }
 
-std::vector<TracedPacket> label(const Correlation& corr, const CaptureSet& set, const PathGraph& graph) {
+std::vector<TracedPacket> label(const Correlation& corr, const CaptureSet& set, const HopGraph& graph) {
   std::vector<TracedPacket> out;
   out.reserve(corr.paths.size());
   const auto& recs = set.records;
   for (const auto& path : corr.paths) {
     TracedPacket tp;
-    tp.kind = path.kind;
+    tp.leg = path.leg;
     const PathHop* hops = corr.hops.data() + path.first_hop;
     tp.summary = summarize(recs[hops[0].record]);
     tp.hops.reserve(path.hop_count);
@@ -162,16 +162,13 @@ std::vector<TracedPacket> label(const Correlation& corr, const CaptureSet& set, 
       h.t_ns = recs[ph.record].t_ns;
       h.netns = node.netns;
       h.device = node.device;
-      h.role = role_name(ph.role);
+      h.role = ph.role;
       if (node.point) {
-        h.direction = "-";
+        h.direction = Direction::point;
       } else {
         h.record = ph.record;
         if (recs[ph.record].has(kFlagVlan)) h.vlan = recs[ph.record].vlan;
-        if (ph.bridged_through) h.direction = "fwd";
-        else if (ph.dir == Direction::kIn) h.direction = "in";
-        else if (ph.dir == Direction::kOut) h.direction = "out";
-        else h.direction = "?";
+        h.direction = ph.bridged_through ? Direction::fwd : ph.dir;  // the capture's in/out, or unknown
       }
       if (ph.changes != 0 && ph.prev_record != UINT32_MAX) {
         h.changes = ph.changes;
@@ -190,7 +187,7 @@ std::vector<TracedPacket> label(const Correlation& corr, const CaptureSet& set, 
 }
 
 std::vector<TracedPacket> trace_capture_set(const CaptureSet& set, const CorrelateOptions& options) {
-  PathGraph graph = PathGraph::build(set.hopmap, set.devices);
+  HopGraph graph = HopGraph::build(set.hopmap, set.devices);
   Correlation corr = correlate(set, graph, options);
   return label(corr, set, graph);
 }

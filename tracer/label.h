@@ -6,8 +6,8 @@
 
 #include "tracer/capture_set.h"
 #include "tracer/correlate.h"
-#include "tracer/path_graph.h"
-#include "tracer/traced_path.h"
+#include "tracer/hop_graph.h"
+#include "tracer/traced_packet.h"
 
 namespace netlab::tracer {
 
@@ -22,7 +22,7 @@ std::string summarize(const PacketRecord& rec);
 std::string describe_changes(const PacketRecord& a, const PacketRecord& b, uint16_t changes);
 
 /// The TracedPackets of a correlation, in its order.
-std::vector<TracedPacket> label(const Correlation& corr, const CaptureSet& set, const PathGraph& graph);
+std::vector<TracedPacket> label(const Correlation& corr, const CaptureSet& set, const HopGraph& graph);
 
 /// Convenience: build the graph, correlate and label in one call.
 std::vector<TracedPacket> trace_capture_set(const CaptureSet& set, const CorrelateOptions& options = {});

@@ -13,6 +13,7 @@
 #include "netlab/host/lease_file.h"
 #include "netlab/host/netlink.h"
 #include "netlab/host/nft.h"
+#include "netlab/model/mode_traits.h"
 #include "netlab/model/names.h"
 #include "netlab/state/paths.h"
 #include "tracer/label.h"
@@ -53,10 +54,10 @@ uint8_t ip_proto(const ProbeSpec& spec) {
 
 std::string point_netns(const model::NicPath& nic) {
   for (const auto& h : nic.hops) {
-    if (h.role == "nat" || h.role == "route") return h.netns;
+    if (model::is_point(h.role)) return h.netns;
   }
   for (const auto& h : nic.hops) {
-    if (h.role == "veth" || h.role == "tap" || h.role == "bridge") return h.netns;
+    if (h.role == HopRole::veth || h.role == HopRole::tap || h.role == HopRole::bridge) return h.netns;
   }
   return {};
 }
@@ -87,9 +88,9 @@ Result<InjectTarget> inject_target(const LiveRequest& req, const model::NicPath&
   InjectTarget t;
   const model::Hop* sw = model::switch_hop(nic);
   const std::string bridge = sw ? sw->device : "";
-  const model::Hop* tap = model::find_hop(nic, "tap");
+  const model::Hop* tap = model::find_hop(nic, HopRole::tap);
   if (!tap) {
-    if (const model::Hop* macvtap = model::find_hop(nic, "macvtap"))
+    if (const model::Hop* macvtap = model::find_hop(nic, HopRole::macvtap))
       return Error{"guest " + req.guest + "'s NIC is macvtap " + macvtap->device + " on the uplink: netlab cannot "
                    "write a probe into it in the VM's place; trace what the VM sends with --passive"};
     return Error{"guest " + req.guest + " has neither a namespace nor a tap to send a probe from"};
@@ -119,7 +120,7 @@ Result<InjectTarget> inject_target(const LiveRequest& req, const model::NicPath&
     t.next_hop = *model::Mac::parse(peer_nic->mac);
     return t;
   }
-  if (nic.mode == "bridge") return Error{"injecting for a guest on a bridged network needs the LAN gateway's MAC: not supported"};
+  if (model::traits(nic.mode).on_lan) return Error{"injecting for a guest on a bridged network needs the LAN gateway's MAC: not supported"};
   auto nl = host::Netlink::open(t.netns);
   if (!nl) return nl.error();
   auto link = nl->find_link(bridge);
@@ -145,7 +146,7 @@ const model::NicPath* nic_named(const model::HopMap& map, const std::string& gue
 }
 
 std::pair<std::string, std::string> guest_end(const model::NicPath& nic) {
-  const model::Hop* end = model::find_hop(nic, "guest-nic");
+  const model::Hop* end = model::find_hop(nic, HopRole::guest_nic);
   return end ? std::pair{end->netns, end->device} : std::pair<std::string, std::string>{};
 }
 
@@ -169,7 +170,7 @@ const model::NicPath* sending_nic(const model::HopMap& map, const std::string& g
     if (n.guest != guest) continue;
     auto cidr = model::Cidr::parse(n.address);
     if (cidr && cidr->contains(dst)) return &n;
-    if (!routed && (n.mode == "nat" || n.mode == "route")) routed = &n;
+    if (!routed && model::forwards(n.mode)) routed = &n;
   }
   return routed ? routed : first;
 }
@@ -194,6 +195,94 @@ model::Ipv4 live_address(const std::string& netns, const std::string& device) {
   if (!addrs || addrs->empty()) return {};
   return addrs->front().address;
 }
+
+namespace {
+
+/// Phase 2 of trace_live: the nft trace listener first, then the chain
+/// selecting the probe's packets, in the lab's table of `host_ns` (a lab
+/// without a table of its own, bridge mode, has no rules to trace).
+void start_rule_trace(const LiveRequest& req, const std::string& host_ns, std::optional<NftTraceListener>* listener,
+                      std::optional<TraceChain>* chain, LiveResult* res) {
+  bool lab_table = false;
+  if (!host_ns.empty()) {
+    auto nft = host::Nft::open(host_ns);
+    lab_table = nft && nft->has_table("inet", model::nft_table_name(req.lab));
+  }
+  if (!lab_table) return;
+  auto l = NftTraceListener::open(host_ns);
+  if (l) listener->emplace(std::move(*l));
+  else res->warnings.push_back(l.error().message);
+  std::vector<std::string> matches;
+  if (res->src.value != 0) matches.push_back(probe_nft_match(req.spec, res->src, req.dst, false));
+  matches.push_back(probe_nft_match(req.spec, res->src, req.dst, true));
+  auto c = TraceChain::add(host_ns, req.lab, matches);
+  if (c) chain->emplace(std::move(*c));
+  else res->warnings.push_back(c.error().message);
+}
+
+/// Phase 4: the rule trace's events, then the chain goes (on an early return
+/// before this, its destructor removes it).
+void finish_rule_trace(const std::string& host_ns, std::optional<NftTraceListener>* listener,
+                       std::optional<TraceChain>* chain, LiveResult* res) {
+  if (*listener) {
+    res->events = (*listener)->read();
+    propagate_headers(&res->events);
+  }
+  if (*chain) {
+    Status st = (*chain)->remove();
+    if (!st) res->warnings.push_back("removing the trace chain: " + st.error().message);
+  }
+  if (*listener && (*listener)->lost()) res->warnings.push_back("some nft trace events were lost (socket buffer full)");
+  if (!res->events.empty()) {
+    auto index = ruleset_index(host_ns);
+    if (index) annotate_rules(*index, &res->events);
+  }
+}
+
+/// Phase 5: conntrack entries of the probe in the host namespace.
+void probe_conntrack(const LiveRequest& req, const std::string& host_ns, LiveResult* res) {
+  if (host_ns.empty() || res->src.value == 0) return;
+  CtFilter f;
+  f.proto = ip_proto(req.spec);
+  f.src = res->src;
+  f.dst = req.dst;
+  f.dport = req.spec.port;
+  auto ct = conntrack_entries(host_ns, f);
+  if (ct) res->conntrack = *ct;
+  else res->warnings.push_back(ct.error().message);
+}
+
+/// Phase 6: correlate the captures, label the packets, gather the path's facts and explain.
+void correlate_and_explain(const LiveRequest& req, const model::NicPath& nic, const std::optional<InjectTarget>& inject,
+                           LiveCapture* capture, LiveResult* res) {
+  res->stats = capture->stats();
+  for (size_t i = 0; i < res->stats.size(); ++i) {
+    if (res->stats[i].dropped > 0) {
+      res->warnings.push_back("libpcap dropped " + std::to_string(res->stats[i].dropped) + " frames on " +
+                              capture->targets()[i].netns + "/" + capture->targets()[i].device);
+    }
+  }
+  res->set = capture->take(req.hopmap);
+  res->packets = trace_capture_set(res->set);
+  res->facts = gather_facts(req.lab, nic, req.dst, &res->warnings);
+  if (inject) {  // the guest's end of the path is its tap
+    res->facts.guest_netns = inject->netns;
+    res->facts.guest_device = inject->tap;
+  }
+  ExplainInput in;
+  in.lab = req.lab;
+  in.nic = nic;
+  in.src = res->src;
+  in.dst = req.dst;
+  in.spec = req.spec;
+  in.probe = res->probe;
+  in.facts = res->facts;
+  in.events = res->events;
+  in.conntrack = res->conntrack;
+  explain(in, &res->packets);
+}
+
+}  // namespace
 
 Result<LiveResult> trace_live(const LiveRequest& req) {
   SignalHold hold;  // declared first: released last, after the trace chain is gone
@@ -222,25 +311,10 @@ Result<LiveResult> trace_live(const LiveRequest& req) {
   auto capture = LiveCapture::open(targets_for(req.hopmap, req.guest, guest_with_address(req.hopmap, req.dst)), lo);
   if (!capture) return capture.error();
 
-  // 2. nft trace: listener first, then the chain selecting the probe's packets.
+  // 2. nft trace.
   std::optional<NftTraceListener> listener;
   std::optional<TraceChain> chain;
-  bool lab_table = false;
-  if (!host_ns.empty()) {
-    auto nft = host::Nft::open(host_ns);
-    lab_table = nft && nft->has_table("inet", model::nft_table_name(req.lab));
-  }
-  if (lab_table) {  // a lab without a table of its own (bridge mode) has no rules to trace
-    auto l = NftTraceListener::open(host_ns);
-    if (l) listener.emplace(std::move(*l));
-    else res.warnings.push_back(l.error().message);
-    std::vector<std::string> matches;
-    if (res.src.value != 0) matches.push_back(probe_nft_match(req.spec, res.src, req.dst, false));
-    matches.push_back(probe_nft_match(req.spec, res.src, req.dst, true));
-    auto c = TraceChain::add(host_ns, req.lab, matches);
-    if (c) chain.emplace(std::move(*c));
-    else res.warnings.push_back(c.error().message);
-  }
+  start_rule_trace(req, host_ns, &listener, &chain, &res);
 
   // 3. The probe, from inside the guest.
   capture->poll(0);
@@ -252,59 +326,9 @@ Result<LiveResult> trace_live(const LiveRequest& req) {
   res.probe = *probe;
   capture->drain(30, 300);
 
-  // 4. Rule trace, then the chain goes (also on every early return above, by its destructor).
-  if (listener) {
-    res.events = listener->read();
-    propagate_headers(&res.events);
-  }
-  if (chain) {
-    Status st = chain->remove();
-    if (!st) res.warnings.push_back("removing the trace chain: " + st.error().message);
-  }
-  if (listener && listener->lost()) res.warnings.push_back("some nft trace events were lost (socket buffer full)");
-  if (!res.events.empty()) {
-    auto index = ruleset_index(host_ns);
-    if (index) annotate_rules(*index, &res.events);
-  }
-
-  // 5. Conntrack of the probe in the host namespace.
-  if (!host_ns.empty() && res.src.value != 0) {
-    CtFilter f;
-    f.proto = ip_proto(req.spec);
-    f.src = res.src;
-    f.dst = req.dst;
-    f.dport = req.spec.port;
-    auto ct = conntrack_entries(host_ns, f);
-    if (ct) res.conntrack = *ct;
-    else res.warnings.push_back(ct.error().message);
-  }
-
-  // 6. Correlate, label, explain.
-  res.stats = capture->stats();
-  for (size_t i = 0; i < res.stats.size(); ++i) {
-    if (res.stats[i].dropped > 0) {
-      res.warnings.push_back("libpcap dropped " + std::to_string(res.stats[i].dropped) + " frames on " +
-                             capture->targets()[i].netns + "/" + capture->targets()[i].device);
-    }
-  }
-  res.set = capture->take(req.hopmap);
-  res.packets = trace_capture_set(res.set);
-  res.facts = gather_facts(req.lab, *nic, req.dst, &res.warnings);
-  if (inject) {  // the guest's end of the path is its tap
-    res.facts.guest_netns = inject->netns;
-    res.facts.guest_device = inject->tap;
-  }
-  ExplainInput in;
-  in.lab = req.lab;
-  in.nic = *nic;
-  in.src = res.src;
-  in.dst = req.dst;
-  in.spec = req.spec;
-  in.probe = res.probe;
-  in.facts = res.facts;
-  in.events = res.events;
-  in.conntrack = res.conntrack;
-  explain(in, &res.packets);
+  finish_rule_trace(host_ns, &listener, &chain, &res);  // 4.
+  probe_conntrack(req, host_ns, &res);                  // 5.
+  correlate_and_explain(req, *nic, inject, &*capture, &res);  // 6.
   return res;
 }
 

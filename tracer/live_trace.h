@@ -18,7 +18,7 @@
 #include "tracer/inject.h"
 #include "tracer/nft_trace.h"
 #include "tracer/probe.h"
-#include "tracer/traced_path.h"
+#include "tracer/traced_packet.h"
 
 namespace netlab::tracer {
 

@@ -13,7 +13,7 @@
 
 #include "netlab/model/address.h"
 #include "netlab/model/result.h"
-#include "tracer/traced_path.h"
+#include "tracer/traced_packet.h"
 
 namespace netlab::tracer {
 

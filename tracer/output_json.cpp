@@ -12,7 +12,7 @@ nlohmann::ordered_json trace_to_json(const std::string& lab, const std::vector<T
     const TracedPacket& tp = packets[p];
     nlohmann::ordered_json jp;
     jp["index"] = p + 1;
-    jp["kind"] = kind_name(tp.kind);
+    jp["kind"] = model::to_string(tp.leg);
     jp["summary"] = tp.summary;
     jp["dropped"] = tp.dropped;
     jp["drop_after"] = tp.drop_after;
@@ -26,8 +26,8 @@ nlohmann::ordered_json trace_to_json(const std::string& lab, const std::vector<T
       jh["t_offset_ns"] = h.t_ns - t0;
       jh["netns"] = h.netns;
       jh["device"] = h.device;
-      jh["role"] = h.role;
-      jh["direction"] = h.direction;
+      jh["role"] = model::to_string(h.role);
+      jh["direction"] = model::to_string(h.direction);
       jh["change"] = h.change;
       if (h.vlan >= 0) jh["vlan"] = h.vlan;
       if (!h.conntrack.empty()) jh["conntrack"] = h.conntrack;

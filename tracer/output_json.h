@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "tracer/traced_path.h"
+#include "tracer/traced_packet.h"
 
 namespace netlab::tracer {
 

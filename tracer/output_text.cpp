@@ -23,14 +23,14 @@ std::string format_text(const std::vector<TracedPacket>& packets) {
   if (packets.empty()) return "no packets in the capture set\n";
   for (size_t p = 0; p < packets.size(); ++p) {
     const TracedPacket& tp = packets[p];
-    out += fmt::format("packet {}: {}  {}\n", p + 1, kind_name(tp.kind), tp.summary);
+    out += fmt::format("packet {}: {}  {}\n", p + 1, model::to_string(tp.leg), tp.summary);
     std::vector<std::vector<std::string>> rows;
     rows.push_back({"#", "t(\u00b5s)", "device", "netns", "dir", "role", "change"});
     uint64_t t0 = tp.hops.empty() ? 0 : tp.hops.front().t_ns;
     for (const auto& h : tp.hops) {
       std::string t = h.record >= 0 ? fmt::format("{:.3f}", static_cast<double>(h.t_ns - t0) / 1000.0) : "";
       rows.push_back({std::to_string(h.index), t, h.device.empty() ? "-" : h.device,
-                      h.netns.empty() ? "(root)" : h.netns, h.direction, h.role, h.change});
+                      h.netns.empty() ? "(root)" : h.netns, model::to_string(h.direction), model::to_string(h.role), h.change});
     }
     if (tp.hops.empty()) rows.clear();
     std::vector<size_t> w(7, 0);
@@ -43,9 +43,9 @@ std::string format_text(const std::vector<TracedPacket>& packets) {
       out += line + "\n";
     }
     for (const auto& h : tp.hops) {
-      for (const auto& c : h.conntrack) out += fmt::format("  hop {} {}: conntrack {}\n", h.index, h.role, c);
+      for (const auto& c : h.conntrack) out += fmt::format("  hop {} {}: conntrack {}\n", h.index, model::to_string(h.role), c);
       for (const auto& r : h.rules) {
-        out += fmt::format("  hop {} {}: nft {} {} {} {}{} \u2192 {}\n", h.index, h.role, r.family, r.table, r.chain,
+        out += fmt::format("  hop {} {}: nft {} {} {} {}{} \u2192 {}\n", h.index, model::to_string(h.role), r.family, r.table, r.chain,
                            r.handle == 0 ? r.rule : "`" + r.rule + "`",
                            r.comment.empty() ? "" : " (" + r.comment + ")", r.verdict);
       }
@@ -63,9 +63,10 @@ std::string format_hop_list(const std::vector<TracedPacket>& packets) {
   std::string out;
   for (size_t p = 0; p < packets.size(); ++p) {
     const TracedPacket& tp = packets[p];
-    out += fmt::format("packet {} {} {}\n", p + 1, kind_name(tp.kind), tp.summary);
+    out += fmt::format("packet {} {} {}\n", p + 1, model::to_string(tp.leg), tp.summary);
     for (const auto& h : tp.hops) {
-      out += fmt::format("  {} {} {}/{} {}", h.index, h.role, h.netns, h.device.empty() ? "-" : h.device, h.direction);
+      out += fmt::format("  {} {} {}/{} {}", h.index, model::to_string(h.role), h.netns, h.device.empty() ? "-" : h.device,
+                         model::to_string(h.direction));
       if (!h.change.empty()) out += "  " + h.change;
       out += "\n";
     }

@@ -73,8 +73,8 @@ void PcapngWriter::add_packet(uint32_t iface, uint64_t t_ns, const uint8_t* data
   scratch_.insert(scratch_.end(), data, data + caplen);
   pad4(&scratch_);
   if (!comment.empty()) option(&scratch_, 1, comment.data(), std::min<size_t>(comment.size(), 0xfff0));
-  if (dir != Direction::kUnknown) {
-    uint32_t flags = dir == Direction::kIn ? 1 : 2;
+  if (dir != Direction::unknown) {
+    uint32_t flags = dir == Direction::in ? 1 : 2;
     option(&scratch_, 2, &flags, 4);  // epb_flags
   }
   end_of_options(&scratch_);
@@ -115,11 +115,12 @@ Status write_trace_pcapng(const std::string& path, const std::vector<TracedPacke
     const Hop& hop = tp.hops[it.hop];
     const PacketRecord& rec = set.records[static_cast<size_t>(hop.record)];
     const FrameStore& store = set.frames[rec.device];
-    std::string comment = "packet " + std::to_string(it.packet + 1) + " " + kind_name(tp.kind) + ", hop " +
-                          std::to_string(hop.index) + " " + hop.netns + "/" + hop.device + " " + hop.role + " " +
-                          hop.direction;
+    std::string comment = "packet " + std::to_string(it.packet + 1) + " " + model::to_string(tp.leg) + ", hop " +
+                          std::to_string(hop.index) + " " + hop.netns + "/" + hop.device + " " + model::to_string(hop.role) +
+                          " " + model::to_string(hop.direction);
     if (!hop.change.empty()) comment += " (" + hop.change + ")";
-    Direction dir = hop.direction == "in" ? Direction::kIn : hop.direction == "out" ? Direction::kOut : Direction::kUnknown;
+    // pcapng's epb_flags know inbound and outbound only.
+    Direction dir = hop.direction == Direction::in || hop.direction == Direction::out ? hop.direction : Direction::unknown;
     writer->add_packet(rec.device, rec.t_ns, store.data(rec.frame), static_cast<uint32_t>(store.length(rec.frame)),
                        rec.frame_len, comment, dir);
   }

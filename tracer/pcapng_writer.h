@@ -11,7 +11,7 @@
 #include "netlab/model/result.h"
 #include "tracer/capture_set.h"
 #include "tracer/decode.h"
-#include "tracer/traced_path.h"
+#include "tracer/traced_packet.h"
 
 namespace netlab::tracer {
 

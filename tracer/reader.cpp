@@ -51,9 +51,9 @@ std::vector<Direction> pcapng_directions(const std::string& path) {
     body.resize(len - 8);
     if (!in.read(reinterpret_cast<char*>(body.data()), static_cast<std::streamsize>(body.size()))) return {};
     if (type == 3 || type == 2) {  // simple / obsolete packet block: no flags
-      dirs.push_back(Direction::kUnknown);
+      dirs.push_back(Direction::unknown);
     } else if (type == 6) {
-      Direction d = Direction::kUnknown;
+      Direction d = Direction::unknown;
       size_t n = body.size() - 4;  // trailing length copy
       if (n >= 20) {
         uint32_t caplen;
@@ -71,8 +71,8 @@ std::vector<Direction> pcapng_directions(const std::string& path) {
             uint32_t flags;
             std::memcpy(&flags, body.data() + off + 4, 4);
             if (swap) flags = swap32(flags);
-            if ((flags & 3) == 1) d = Direction::kIn;
-            else if ((flags & 3) == 2) d = Direction::kOut;
+            if ((flags & 3) == 1) d = Direction::in;
+            else if ((flags & 3) == 2) d = Direction::out;
           }
           off += 4 + ((static_cast<size_t>(olen) + 3) & ~size_t{3});
         }
@@ -116,7 +116,7 @@ Result<CaptureInfo> read_capture(const std::string& path, uint16_t device, std::
     rec.device = device;
     rec.frame = index;
     decode_frame(info.linktype, data, hdr->caplen, hdr->len, &rec);
-    if (rec.dir == Direction::kUnknown && index < dirs.size()) rec.dir = dirs[index];
+    if (rec.dir == Direction::unknown && index < dirs.size()) rec.dir = dirs[index];
     if (frames != nullptr) {
       frames->bytes.insert(frames->bytes.end(), data, data + hdr->caplen);
       frames->offsets.push_back(frames->bytes.size());

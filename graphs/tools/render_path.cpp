@@ -13,7 +13,7 @@
 
 #include "graphs/html_report.h"
 #include "graphs/lab_graph.h"
-#include "graphs/path_graph.h"
+#include "graphs/path_overlay.h"
 #include "graphs/render.h"
 #include "netlab/model/loader.h"
 #include "netlab/model/validator.h"

@@ -51,7 +51,7 @@ int run_doctor(const DoctorOptions& opt) {
       fmt::print(stderr, "netlab doctor: {}: {}\n", g, report.error().message);
       return kExitFailed;
     }
-    fmt::print("{} ({} network {}, mode {}):\n", g, nic->nic, nic->network, nic->mode);
+    fmt::print("{} ({} network {}, mode {}):\n", g, nic->nic, nic->network, model::to_string(nic->mode));
     for (const auto& c : report->checks) fmt::print("  [{}] {}: {}\n", tracer::level_name(c.level), c.name, c.detail);
     if (report->probed && !report->healthy) {
       fmt::print("  probe trace to {}:\n", report->target.str());

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "netlab/cli/commands.h"
+#include "netlab/model/mode_traits.h"
 #include "netlab/plan/lab.h"
 #include "netlab/state/lab_state.h"
 
@@ -24,16 +25,16 @@ json status_json(const plan::LabStatus& s) {
   for (const auto& n : s.networks) {
     json leases = json::array();
     for (const auto& l : n.leases) leases.push_back(lease_json(l));
-    networks.push_back({{"name", n.name}, {"mode", n.mode}, {"bridge", n.bridge}, {"subnet", n.subnet},
+    networks.push_back({{"name", n.name}, {"mode", model::to_string(n.mode)}, {"bridge", n.bridge}, {"subnet", n.subnet},
                         {"gateway", n.gateway}, {"bridge_up", n.bridge_up}, {"macvtap_on", n.macvtap_on}, {"dnsmasq_pid", n.dnsmasq_pid},
                         {"leases", leases}});
   }
   for (const auto& g : s.guests) {
     json nics = json::array();
     for (const auto& n : g.nics)
-      nics.push_back({{"nic", n.nic}, {"network", n.network}, {"mac", n.mac}, {"address_kind", n.address_kind},
+      nics.push_back({{"nic", n.nic}, {"network", n.network}, {"mac", n.mac}, {"address_kind", model::to_string(n.address_kind)},
                       {"address", n.address}, {"lease", n.lease ? lease_json(*n.lease) : json(nullptr)}});
-    guests.push_back({{"name", g.name}, {"kind", g.kind}, {"netns", g.netns}, {"present", g.present}, {"nics", nics}});
+    guests.push_back({{"name", g.name}, {"kind", model::to_string(g.kind)}, {"netns", g.netns}, {"present", g.present}, {"nics", nics}});
   }
   return {{"schema", 1},
           {"lab", s.state.lab},
@@ -61,8 +62,8 @@ void print_status(const plan::LabStatus& s) {
   fmt::print("\n{:<12} {:<9} {:<15} {:<18} {:<16} {}\n", "NETWORK", "MODE", "BRIDGE", "SUBNET", "GATEWAY", "DHCP/DNS");
   for (const auto& n : s.networks) {
     std::string dns = n.dnsmasq_pid ? fmt::format("dnsmasq pid {}, {} leases", n.dnsmasq_pid, n.leases.size())
-                                    : std::string(n.mode == "bridge" ? "from the LAN" : "-");
-    fmt::print("{:<12} {:<9} {:<15} {:<18} {:<16} {}\n", n.name, n.mode, !n.macvtap_on.empty() ? "macvtap on " + n.macvtap_on : n.bridge + (n.bridge_up ? "" : " (down)"),
+                                    : std::string(model::traits(n.mode).on_lan ? "from the LAN" : "-");
+    fmt::print("{:<12} {:<9} {:<15} {:<18} {:<16} {}\n", n.name, model::to_string(n.mode), !n.macvtap_on.empty() ? "macvtap on " + n.macvtap_on : n.bridge + (n.bridge_up ? "" : " (down)"),
                n.subnet, n.gateway, dns);
   }
   fmt::print("\n{:<12} {:<6} {:<6} {:<12} {:<18} {:<19} {}\n", "GUEST", "KIND", "NIC", "NETWORK", "ADDRESS", "MAC",
@@ -70,10 +71,10 @@ void print_status(const plan::LabStatus& s) {
   for (const auto& g : s.guests) {
     for (const auto& n : g.nics) {
       std::string address = n.address.empty() ? (g.present ? "(none)" : "(absent)") : n.address;
-      if (g.kind == "kvm") address = n.lease ? n.lease->ip.str() : "(inside the VM)";  // netlab sees only its tap
+      if (g.kind == model::GuestKind::kvm) address = n.lease ? n.lease->ip.str() : "(inside the VM)";  // netlab sees only its tap
       std::string lease = n.lease ? fmt::format("{} expires {}", n.lease->ip.str(), expires_in(n.lease->expiry))
-                                  : std::string(n.address_kind == "dhcp" ? "no lease" : n.address_kind);
-      fmt::print("{:<12} {:<6} {:<6} {:<12} {:<18} {:<19} {}\n", g.name, g.kind, n.nic, n.network, address, n.mac,
+                                  : std::string(n.address_kind == model::AddressKind::dhcp ? "no lease" : model::to_string(n.address_kind));
+      fmt::print("{:<12} {:<6} {:<6} {:<12} {:<18} {:<19} {}\n", g.name, model::to_string(g.kind), n.nic, n.network, address, n.mac,
                  lease);
     }
   }

@@ -5,7 +5,7 @@
 
 #include "graphs/html_report.h"
 #include "graphs/lab_graph.h"
-#include "graphs/path_graph.h"
+#include "graphs/path_overlay.h"
 #include "graphs/render.h"
 #include "netlab/host/dnsmasq_conf.h"
 #include "netlab/host/lease_file.h"
@@ -17,7 +17,7 @@
 namespace netlab::cli {
 namespace {
 
-void add_hops(const tracer::TracedPacket& p, const char* direction, int* index, uint64_t t0,
+void add_hops(const tracer::TracedPacket& p, model::Leg leg, int* index, uint64_t t0,
               graphs::TracedPath* out) {
   for (size_t i = 0; i < p.hops.size(); ++i) {
     const tracer::Hop& h = p.hops[i];
@@ -26,7 +26,7 @@ void add_hops(const tracer::TracedPacket& p, const char* direction, int* index, 
     g.role = h.role;
     g.netns = h.netns;
     g.device = h.device;
-    g.direction = direction;
+    g.leg = leg;
     g.summary = i == 0 ? p.summary : "";
     g.change = h.change;
     g.time_us = h.t_ns >= t0 && t0 != 0 ? static_cast<long long>((h.t_ns - t0) / 1000) : -1;
@@ -58,21 +58,21 @@ graphs::TracedPath to_graph_path(const std::string& lab, const std::string& gues
   const tracer::TracedPacket* req = nullptr;
   const tracer::TracedPacket* rep = nullptr;
   for (const auto& p : packets) {
-    if (req == nullptr && p.kind == tracer::TracedPacket::Kind::kRequest) req = &p;
-    else if (req != nullptr && rep == nullptr && p.kind == tracer::TracedPacket::Kind::kReply) rep = &p;
+    if (req == nullptr && p.leg == model::Leg::request) req = &p;
+    else if (req != nullptr && rep == nullptr && p.leg == model::Leg::reply) rep = &p;
   }
   if (req == nullptr) return path;
   path.summary = req->summary;
   int index = 0;
   uint64_t t0 = req->hops.empty() ? 0 : req->hops.front().t_ns;
-  add_hops(*req, "out", &index, t0, &path);
+  add_hops(*req, model::Leg::request, &index, t0, &path);
   if (rep != nullptr) {
     if (rep->hops.empty() && rep->dropped && !path.hops.empty()) {
       // A missing reply: the drop belongs to where the request ended.
       path.hops.back().dropped = true;
       path.hops.back().drop_cause = rep->drop_cause;
     }
-    add_hops(*rep, "back", &index, t0, &path);
+    add_hops(*rep, model::Leg::reply, &index, t0, &path);
   }
   return path;
 }

@@ -2,12 +2,11 @@
 
 #include <sstream>
 
+#include "netlab/model/mode_traits.h"
 #include "netlab/model/names.h"
 
 namespace netlab::host {
 namespace {
-
-using model::NetworkMode;
 
 /// nft strings are double-quoted and cannot hold a quote: keep names printable and quote-free.
 std::string quoted(const std::string& text) {
@@ -16,8 +15,6 @@ std::string quoted(const std::string& text) {
     if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) out += c;
   return out + "\"";
 }
-
-bool forwards(NetworkMode mode) { return mode == NetworkMode::nat || mode == NetworkMode::route; }
 
 /// "oifname "up"" or, without an uplink, "oifname != "br"".
 std::string out_match(const NetworkRules& n) {
@@ -32,10 +29,10 @@ void accept_rules(std::ostream& out, const std::string& lab, const NetworkRules&
   const std::string br = quoted(n.bridge);
   const std::string subnet = n.subnet.block().str();
   out << "    iifname " << br << " oifname " << br << tail;
-  if (!forwards(n.mode)) return;
+  if (!model::forwards(n.mode)) return;
   out << "    oifname " << br << " ip daddr " << subnet << " ct state established,related" << tail;
   out << "    iifname " << br << " ip saddr " << subnet << " " << out_match(n) << tail;
-  if (n.mode == NetworkMode::route)
+  if (!model::masquerades(n.mode))  // routed: upstream may reach the guests
     out << "    " << in_match(n) << " oifname " << br << " ip daddr " << subnet << tail;
 }
 
@@ -68,14 +65,14 @@ std::string render_lab_ruleset(const LabRules& rules) {
   out << "  chain forward {\n";
   out << "    type filter hook forward priority filter; policy accept;\n";
   for (const NetworkRules& n : rules.networks)
-    if (n.mode != NetworkMode::bridge) accept_rules(out, rules.lab, n);
+    if (model::traits(n.mode).netlab_subnet) accept_rules(out, rules.lab, n);
   for (const NetworkRules& n : rules.networks)
-    if (n.mode != NetworkMode::bridge) reject_rules(out, rules.lab, n);
+    if (model::traits(n.mode).netlab_subnet) reject_rules(out, rules.lab, n);
   out << "  }\n";
   out << "  chain postrouting {\n";
   out << "    type nat hook postrouting priority srcnat; policy accept;\n";
   for (const NetworkRules& n : rules.networks)
-    if (n.mode == NetworkMode::nat) nat_rules(out, rules.lab, n);
+    if (model::masquerades(n.mode)) nat_rules(out, rules.lab, n);
   out << "  }\n";
   out << "}\n";
   return out.str();

@@ -4,6 +4,7 @@
 
 #include "netlab/libvirt/xml_writer.h"
 #include "netlab/model/loader.h"
+#include "netlab/model/mode_traits.h"
 #include "netlab/model/names.h"
 
 namespace netlab::libvirt {
@@ -17,11 +18,8 @@ const char* const kNetlabPrefix = "netlab:";
 
 std::string netmask(const model::Cidr& subnet) { return model::Ipv4{subnet.mask()}.str(); }
 
-/// The host address on the network: `gateway:`, else the subnet's first host.
-model::Ipv4 gateway_of(const Network& net) {
-  if (net.gateway) return *net.gateway;
-  return model::Ipv4{net.subnet->network().value + 1};
-}
+/// The host address on a network netlab owns (validated: its subnet has room for one).
+model::Ipv4 host_address(const Network& net) { return model::gateway(net).value_or(model::Ipv4{}); }
 
 /// OVS VLAN tags used by NICs on `net`, sorted.
 std::set<int> vlans_on(const Topology& topo, const Network& net) {
@@ -35,7 +33,7 @@ std::set<int> vlans_on(const Topology& topo, const Network& net) {
 /// <ip address netmask> with its <dhcp>, under element name `ip` (libvirt's
 /// "ip", or "netlab:ip" inside metadata).
 void write_ip(XmlWriter& w, const std::string& ip, const Network& net) {
-  std::vector<Attr> attrs{{"address", gateway_of(net).str()}, {"netmask", netmask(*net.subnet)}};
+  std::vector<Attr> attrs{{"address", host_address(net).str()}, {"netmask", netmask(*net.subnet)}};
   if (!net.dhcp) {
     w.empty(ip, attrs);
     return;
@@ -79,11 +77,11 @@ std::string light_guests_on(const Topology& topo, const Network& net) {
 
 void write_metadata(XmlWriter& w, const Topology& topo, const Network& net, bool ovs_service) {
   std::vector<Attr> attrs{{"xmlns:netlab", kMetadataNamespace}, {"lab", topo.name}, {"name", net.name}};
-  if (net.mode == NetworkMode::bridge && net.attach == model::Attach::bridge && !net.uplink.empty())
+  if (model::traits(net.mode).on_lan && model::has_bridge(net) && !net.uplink.empty())
     attrs.emplace_back("uplink", net.uplink);
   // libvirt refuses <ip> on bridge-mode networks; the LAN's subnet rides here.
-  if (net.mode == NetworkMode::bridge && net.subnet) attrs.emplace_back("subnet", net.subnet->str());
-  if (net.mode == NetworkMode::bridge && net.gateway) attrs.emplace_back("gateway", net.gateway->str());
+  if (model::traits(net.mode).on_lan && net.subnet) attrs.emplace_back("subnet", net.subnet->str());
+  if (model::traits(net.mode).on_lan && net.gateway) attrs.emplace_back("gateway", net.gateway->str());
   if (!topo.host.uplink.empty()) attrs.emplace_back("host-uplink", topo.host.uplink);
   w.open("metadata");
   if (!ovs_service) {
@@ -124,9 +122,9 @@ std::pair<std::string, std::string> lease_expiry(const std::string& lease_time) 
 
 std::string network_xml(const Topology& topo, const Network& net) {
   const bool ovs = net.switch_kind == model::SwitchKind::ovs;
-  const bool bridged = net.mode == NetworkMode::bridge;
+  const bool bridged = model::traits(net.mode).on_lan;
   const bool ovs_service = ovs && !bridged && net.subnet.has_value();
-  const bool macvtap = bridged && net.attach == model::Attach::macvtap;
+  const bool macvtap = model::uses_macvtap(net);
   XmlWriter w;
   w.open("network");
   w.text("name", network_name(topo, net));
@@ -141,11 +139,11 @@ std::string network_xml(const Topology& topo, const Network& net) {
     } else {
       if (ovs_service) {
         w.comment("netlab runs this Open vSwitch network in " + std::string(model::to_string(net.mode)) +
-                  " mode with host address " + gateway_of(net).str() + "/" + std::to_string(net.subnet->prefix) +
+                  " mode with host address " + host_address(net).str() + "/" + std::to_string(net.subnet->prefix) +
                   "; libvirt only attaches guests to an existing OVS bridge, so the bridge " +
                   model::bridge_name(topo, net) + " must exist (netlab up creates it) and its " +
-                  (net.mode == NetworkMode::nat ? "forwarding and NAT" :
-                   net.mode == NetworkMode::route ? "forwarding" : "isolation") +
+                  (model::masquerades(net.mode) ? "forwarding and NAT" :
+                   model::forwards(net.mode) ? "forwarding" : "isolation") +
                   (net.dhcp ? ", its address and DHCP" : ", and its address") + " stay with netlab");
       } else {
         w.comment(std::string("bridge mode: libvirt expects the ") + (ovs ? "Open vSwitch " : "") + "bridge " +
@@ -173,7 +171,7 @@ std::string network_xml(const Topology& topo, const Network& net) {
   }
   if (net.mtu != 1500) w.empty("mtu", {{"size", std::to_string(net.mtu)}});
   // The bridge's fixed MAC, as netlab up sets it (libvirt keeps one per network too).
-  if (!ovs && net.mode != NetworkMode::bridge) w.empty("mac", {{"address", model::generate_bridge_mac(topo, net.name).str()}});
+  if (!ovs && !bridged) w.empty("mac", {{"address", model::generate_bridge_mac(topo, net.name).str()}});
   if (ovs && !macvtap) {
     w.empty("virtualport", {{"type", "openvswitch"}});
     for (int vlan : vlans_on(topo, net)) {

@@ -13,6 +13,7 @@
 #include "netlab/libvirt/import_xml.h"
 #include "netlab/model/diagnostic.h"
 #include "netlab/model/loader.h"
+#include "netlab/model/mode_traits.h"
 
 namespace netlab::libvirt {
 namespace {
@@ -517,10 +518,10 @@ void Reader::finish(xmlNode* root) {
                        "' is not supported by netlab (it has nat, route, open, bridge, or no <forward>)");
     return;
   }
-  if (!forward_interfaces_.empty() && net.mode != NetworkMode::bridge)
+  if (!forward_interfaces_.empty() && !model::traits(net.mode).on_lan)
     note(forward_, "ignored <forward><interface>: netlab uses the host's uplink");
 
-  if (net.mode == NetworkMode::bridge) {
+  if (model::traits(net.mode).on_lan) {
     out_.forward_dev.clear();
     if (!forward_interfaces_.empty()) {
       net.attach = model::Attach::macvtap;
@@ -541,10 +542,9 @@ void Reader::finish(xmlNode* root) {
       net.uplink = meta_uplink_;
     }
     // An Open vSwitch network netlab exported: its own mode travels in metadata.
-    if (net.switch_kind == model::SwitchKind::ovs && meta_ip_ &&
-        (meta_mode_ == "nat" || meta_mode_ == "route" || meta_mode_ == "isolated")) {
-      net.mode = meta_mode_ == "nat" ? NetworkMode::nat : meta_mode_ == "route" ? NetworkMode::route
-                                                                                 : NetworkMode::isolated;
+    const auto own_mode = model::from_name<NetworkMode>(meta_mode_);
+    if (net.switch_kind == model::SwitchKind::ovs && meta_ip_ && own_mode && model::traits(*own_mode).netlab_subnet) {
+      net.mode = *own_mode;
       net.uplink.clear();
       net.attach = model::Attach::bridge;
       return;

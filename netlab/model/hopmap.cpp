@@ -1,8 +1,27 @@
 #include "netlab/model/hopmap.h"
 
+#include <stdexcept>
+
 #include <nlohmann/json.hpp>
 
 namespace netlab::model {
+
+// Roles and modes travel as their names; an unknown name fails the parse.
+template <typename E>
+void enum_to_json(nlohmann::json& j, E v) {
+  j = to_string(v);
+}
+template <typename E>
+void enum_from_json(const nlohmann::json& j, E* v, const char* what) {
+  const auto& name = j.get_ref<const std::string&>();
+  auto parsed = from_name<E>(name);
+  if (!parsed) throw std::invalid_argument(std::string("unknown ") + what + " \"" + name + "\"");
+  *v = *parsed;
+}
+void to_json(nlohmann::json& j, HopRole v) { enum_to_json(j, v); }
+void from_json(const nlohmann::json& j, HopRole& v) { enum_from_json(j, &v, "role"); }
+void to_json(nlohmann::json& j, NetworkMode v) { enum_to_json(j, v); }
+void from_json(const nlohmann::json& j, NetworkMode& v) { enum_from_json(j, &v, "mode"); }
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Hop, role, netns, device)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(NicPath, guest, nic, network, mode, mac, address, hops)
@@ -17,18 +36,22 @@ bool hopmap_from_json(const std::string& text, HopMap* map, std::string* err) {
   } catch (const nlohmann::json::exception& e) {
     *err = std::string("hop map: ") + e.what();
     return false;
+  } catch (const std::invalid_argument& e) {
+    *err = std::string("hop map: ") + e.what();
+    return false;
   }
 }
 
-const Hop* find_hop(const NicPath& nic, std::string_view role) {
+const Hop* find_hop(const NicPath& nic, HopRole role) {
   for (const auto& h : nic.hops)
     if (h.role == role) return &h;
   return nullptr;
 }
 
 const Hop* switch_hop(const NicPath& nic) {
-  const Hop* hop = find_hop(nic, "bridge");
-  return hop ? hop : find_hop(nic, "ovs");
+  for (const auto& h : nic.hops)
+    if (is_switch(h.role)) return &h;
+  return nullptr;
 }
 
 }  // namespace netlab::model

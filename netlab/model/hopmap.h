@@ -19,14 +19,17 @@
 // }
 // Roles, in path order: guest-nic, veth | tap | macvtap, bridge | ovs, route | nat
 // (a point, no device: where forwarding or masquerade happens), uplink, upstream.
+// In memory roles and modes are enums (vocabulary.h); their spellings are those
+// of vocabulary.cpp's name tables, and reading rejects any other.
 #include <string>
-#include <string_view>
 #include <vector>
+
+#include "netlab/model/vocabulary.h"
 
 namespace netlab::model {
 
 struct Hop {
-  std::string role;
+  HopRole role = HopRole::unknown;
   std::string netns;   // "" = the root namespace
   std::string device;  // "" for route/nat points
   bool operator==(const Hop&) const = default;
@@ -36,7 +39,7 @@ struct NicPath {
   std::string guest;
   std::string nic;
   std::string network;
-  std::string mode;
+  NetworkMode mode = NetworkMode::nat;
   std::string mac;
   std::string address;
   std::vector<Hop> hops;
@@ -49,8 +52,8 @@ struct HopMap {
   bool operator==(const HopMap&) const = default;
 };
 
-/// The first hop of `nic` with role `role` ("tap", "guest-nic", ...), or nullptr.
-const Hop* find_hop(const NicPath& nic, std::string_view role);
+/// The first hop of `nic` with role `role`, or nullptr.
+const Hop* find_hop(const NicPath& nic, HopRole role);
 /// The NIC's switch: its "bridge" or "ovs" hop; nullptr on a macvtap network.
 const Hop* switch_hop(const NicPath& nic);
 

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "netlab/model/mode_traits.h"
 #include "netlab/model/yaml_reader.h"
 
 namespace netlab::model {
@@ -27,13 +28,10 @@ const std::vector<std::string> kGuestKeys{"kind", "nics", "vcpus", "memory", "di
 const std::vector<std::string> kNicKeys{"network", "address", "mac", "name", "vlan", "model"};
 const std::vector<std::string> kDiskKeys{"image", "format", "provisioning"};
 
-const std::vector<std::pair<std::string, NetworkMode>> kModes{
-    {"nat", NetworkMode::nat}, {"route", NetworkMode::route}, {"isolated", NetworkMode::isolated},
-    {"bridge", NetworkMode::bridge}};
-const std::vector<std::pair<std::string, SwitchKind>> kSwitches{{"linux", SwitchKind::linux_bridge},
-                                                                {"ovs", SwitchKind::ovs}};
-const std::vector<std::pair<std::string, Attach>> kAttach{{"bridge", Attach::bridge}, {"macvtap", Attach::macvtap}};
-const std::vector<std::pair<std::string, GuestKind>> kKinds{{"netns", GuestKind::netns}, {"kvm", GuestKind::kvm}};
+const auto kModes = name_table<NetworkMode>();
+const auto kSwitches = name_table<SwitchKind>();
+const auto kAttach = name_table<Attach>();
+const auto kKinds = name_table<GuestKind>();
 const std::vector<std::pair<std::string, std::string>> kNicModels{
     {"virtio", "virtio"}, {"e1000", "e1000"}, {"rtl8139", "rtl8139"}};
 const std::vector<std::pair<std::string, std::string>> kDiskFormats{{"qcow2", "qcow2"}, {"raw", "raw"}};
@@ -123,7 +121,7 @@ std::optional<Dhcp> default_dhcp(const Network& net) {
   // libvirt's default network serves DHCP; netlab does too, on the subnet's upper
   // half (gateway and static guests keep the lower half). A subnet smaller than
   // /29 has no room for a useful range; bridge-mode LANs have their own server.
-  if (net.mode == NetworkMode::bridge || !net.subnet || net.subnet->prefix > 29) return std::nullopt;
+  if (!serves_dhcp(net.mode) || !net.subnet || net.subnet->prefix > 29) return std::nullopt;
   const uint32_t size = uint32_t{1} << (32 - net.subnet->prefix);
   Dhcp d;
   d.range_start = Ipv4{net.subnet->network().value + size / 2};
@@ -168,11 +166,8 @@ Network Loader::network(const Entry& entry) {
       if (auto v = r_.choice(e, kAttach)) net.attach = *v;
     }
   }
-  // The gateway defaults to the subnet's first host address (libvirt's habit), except on a
-  // bridged LAN, whose router netlab does not know.
-  if (!net.gateway && net.subnet && net.mode != NetworkMode::bridge && net.subnet->prefix <= 30 &&
-      !net.pos.fields.count("gateway"))
-    net.gateway = Ipv4{net.subnet->network().value + 1};
+  // An unwritten gateway takes the mode's default (mode_traits.h).
+  if (!net.gateway && !net.pos.fields.count("gateway")) net.gateway = default_gateway(net.mode, net.subnet);
   if (default_wanted) net.dhcp = default_dhcp(net);
   return net;
 }

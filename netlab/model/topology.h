@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "netlab/model/address.h"
+#include "netlab/model/vocabulary.h"
 
 namespace netlab::model {
 
@@ -28,14 +29,6 @@ struct FieldPositions {
     return it == fields.end() ? node : it->second;
   }
 };
-
-/// libvirt's forward modes: nat (masquerade out of the uplink), route (forward,
-/// no masquerade), isolated (no forwarding), bridge (guests on the host's LAN).
-enum class NetworkMode { nat, route, isolated, bridge };
-/// Linux bridge or Open vSwitch bridge.
-enum class SwitchKind { linux_bridge, ovs };
-/// How bridge-mode guests reach the LAN: through a bridge enslaving the uplink, or macvtap on it.
-enum class Attach { bridge, macvtap };
 
 /// A static DHCP reservation (dnsmasq dhcp-host).
 struct DhcpHost {
@@ -62,7 +55,7 @@ struct Network {
   SwitchKind switch_kind = SwitchKind::linux_bridge;
   std::string bridge;             // bridge device name; empty = netlab picks one (names.h)
   std::optional<Cidr> subnet;     // required except for bridge mode
-  std::optional<Ipv4> gateway;    // defaults to the subnet's first host address
+  std::optional<Ipv4> gateway;    // as written, or the default (mode_traits.h: model::gateway)
   std::optional<Dhcp> dhcp;       // absent = no DHCP (`dhcp: false`, bridge mode, or a subnet too small)
   bool dns = true;                // dnsmasq answers DNS on the gateway address
   int mtu = 1500;
@@ -70,9 +63,6 @@ struct Network {
   Attach attach = Attach::bridge; // bridge mode only
   FieldPositions pos;
 };
-
-enum class GuestKind { netns, kvm };
-enum class AddressKind { dhcp, static_cidr, none };
 
 struct Nic {
   std::string network;
@@ -121,10 +111,5 @@ struct Topology {
   const Network* find_network(const std::string& name) const;
   const Guest* find_guest(const std::string& name) const;
 };
-
-const char* to_string(NetworkMode mode);
-const char* to_string(SwitchKind kind);
-const char* to_string(GuestKind kind);
-const char* to_string(Attach attach);
 
 }  // namespace netlab::model

@@ -4,6 +4,7 @@
 #include <map>
 #include <tuple>
 
+#include "netlab/model/mode_traits.h"
 #include "netlab/model/names.h"
 #include "netlab/model/suggest.h"
 
@@ -133,8 +134,7 @@ void Checker::network(const Network& net) {
   const std::string where = "network " + quoted(net.name);
   if (!is_valid_name(net.name)) add(net.pos.node, "invalid network name " + quoted(net.name), kNameHint);
 
-  bool has_bridge = !(net.mode == NetworkMode::bridge && net.attach == Attach::macvtap);
-  if (has_bridge && net.bridge.empty()) {
+  if (has_bridge(net) && net.bridge.empty()) {
     check_ifname(bridge_name(topo_, net), "bridge name", net.pos.node,
                  "set 'bridge:' to a shorter name, or shorten the lab or network name");
   } else if (!net.bridge.empty()) {
@@ -144,7 +144,7 @@ void Checker::network(const Network& net) {
   if (net.mtu < kMinMtu || net.mtu > kMaxMtu)
     add(net.pos.at("mtu"), "mtu " + std::to_string(net.mtu) + " is out of range 68..65535");
 
-  if (net.mode == NetworkMode::bridge) {
+  if (traits(net.mode).on_lan) {
     if (net.uplink.empty())
       add(net.pos.node, "bridge-mode " + where + " needs an 'uplink'",
           "name the host NIC that leads to the LAN, e.g. 'uplink: eth1'");
@@ -173,7 +173,7 @@ void Checker::network(const Network& net) {
   if (subnet.address != subnet.network())
     add(net.pos.at("subnet"), "subnet " + subnet.str() + " has host bits set",
         "did you mean " + subnet.block().str() + "?");
-  if (net.mode != NetworkMode::bridge && subnet.prefix > 30)
+  if (traits(net.mode).netlab_subnet && subnet.prefix > 30)
     add(net.pos.at("subnet"), "subnet " + subnet.block().str() + " is too small for a gateway and guests",
         "use a prefix of /30 or shorter, e.g. /24");
   if (net.gateway) {
@@ -181,7 +181,7 @@ void Checker::network(const Network& net) {
     if (check_host_address(*net.gateway, subnet, "gateway " + net.gateway->str(), gw_pos))
       claim_ip(net, *net.gateway, "gateway " + net.gateway->str(), "the gateway of " + where, gw_pos);
   }
-  if (net.dhcp && net.mode != NetworkMode::bridge) dhcp(net, subnet);
+  if (net.dhcp && serves_dhcp(net.mode)) dhcp(net, subnet);
 }
 
 void Checker::dhcp(const Network& net, const Cidr& subnet) {
@@ -240,14 +240,13 @@ void Checker::shared_devices() {
   // Two networks cannot own one bridge, and one NIC can be enslaved to one bridge only.
   std::map<std::string, std::string> bridges, enslaved;
   for (const auto& net : topo_.networks) {
-    bool has_bridge = !(net.mode == NetworkMode::bridge && net.attach == Attach::macvtap);
-    if (has_bridge) {
+    if (has_bridge(net)) {
       auto [it, inserted] = bridges.emplace(bridge_name(topo_, net), net.name);
       if (!inserted)
         add(net.pos.fields.count("bridge") ? net.pos.at("bridge") : net.pos.node,
             "bridge " + quoted(it->first) + " is already used by network " + quoted(it->second));
     }
-    if (net.mode == NetworkMode::bridge && net.attach == Attach::bridge && !net.uplink.empty()) {
+    if (traits(net.mode).on_lan && has_bridge(net) && !net.uplink.empty()) {
       auto [it, inserted] = enslaved.emplace(net.uplink, net.name);
       if (!inserted)
         add(net.pos.at("uplink"), "uplink " + quoted(net.uplink) + " is already bridged by network " +
@@ -319,7 +318,7 @@ void Checker::nic(const Guest& g, const Nic& n, size_t index) {
   if (n.vlan && net->switch_kind != SwitchKind::ovs)
     add(n.pos.at("vlan"), "'vlan' needs an ovs network; network " + quoted(net->name) + " uses a linux bridge",
         "set 'switch: ovs' on network " + quoted(net->name));
-  if (n.address_kind == AddressKind::dhcp && net->mode != NetworkMode::bridge && !net->dhcp)
+  if (n.address_kind == AddressKind::dhcp && serves_dhcp(net->mode) && !net->dhcp)
     add(n.pos.at("address"), who + " uses dhcp but network " + quoted(net->name) + " has no 'dhcp'",
         "network " + quoted(net->name) + " has 'dhcp: false' (or a subnet too small for a range): give it a "
         "'dhcp:' section, or give the nic a static 'address:'");

@@ -2,15 +2,17 @@
 
 #include "netlab/host/nft_rules.h"
 #include "netlab/model/loader.h"
+#include "netlab/model/mode_traits.h"
 #include "netlab/model/names.h"
 
 namespace netlab::plan {
 namespace {
 
 using model::GuestKind;
-using model::NetworkMode;
 
-bool forwards(NetworkMode mode) { return mode == NetworkMode::nat || mode == NetworkMode::route; }
+using model::HopRole;
+using model::forwards;
+using model::gateway;
 
 /// Builds the step list; one member function per part of the lab keeps each short.
 class Builder {
@@ -37,7 +39,7 @@ class Builder {
 
   bool has_bridge_mode() const {
     for (const auto& n : topo_.networks)
-      if (n.mode == NetworkMode::bridge) return true;
+      if (model::traits(n.mode).on_lan) return true;
     return false;
   }
 
@@ -59,13 +61,13 @@ class Builder {
     add(AddRoute{host_, std::nullopt, kWanRouter.address, uplink});
     // Routed networks are reachable from upstream: the router knows the way back.
     for (const auto& net : topo_.networks)
-      if (net.mode == NetworkMode::route && net.subnet)
+      if (forwards(net.mode) && !model::masquerades(net.mode) && net.subnet)
         add(AddRoute{wan, net.subnet->block(), kHostUplink.address, kWanDevice});
     if (!has_bridge_mode()) return;
     const std::string lan = model::sandbox_lan_namespace(topo_.name);
     add(CreateNetns{lan});
     for (const auto& net : topo_.networks) {
-      if (net.mode != NetworkMode::bridge) continue;
+      if (!model::traits(net.mode).on_lan) continue;
       add(CreateVeth{host_, net.uplink, lan, kLanDevice, net.mtu, std::nullopt, tag_});
       add(SetUp{host_, net.uplink});
       break;  // the sandbox LAN has one port; validate() ties bridge networks to one uplink there
@@ -103,7 +105,7 @@ class Builder {
   /// A Linux bridge, or an OVS bridge (starting the lab's OVS daemons first).
   void switch_device(const model::Network& net, const std::string& bridge) {
     if (!ovs(net)) {
-      if (net.mode == NetworkMode::bridge) add(CreateBridge{host_, bridge, net.mtu, tag_, std::nullopt, net.uplink});
+      if (model::traits(net.mode).on_lan) add(CreateBridge{host_, bridge, net.mtu, tag_, std::nullopt, net.uplink});
       else add(CreateBridge{host_, bridge, net.mtu, tag_, model::generate_bridge_mac(topo_, net.name), ""});
       return;
     }
@@ -121,15 +123,15 @@ class Builder {
 
   void network(const model::Network& net) {
     const std::string bridge = model::bridge_name(topo_, net);
-    if (net.mode == NetworkMode::bridge) {
-      if (net.attach == model::Attach::macvtap) return;  // guests sit directly on the uplink
+    if (model::traits(net.mode).on_lan) {
+      if (model::uses_macvtap(net)) return;  // guests sit directly on the uplink
       switch_device(net, bridge);
       switch_port(net, net.uplink, std::nullopt);
       add(SetUp{host_, bridge});
       return;
     }
     switch_device(net, bridge);
-    if (auto gw = gateway_of(net)) add(AddAddress{host_, bridge, model::Cidr{*gw, net.subnet->prefix}});
+    if (auto gw = gateway(net)) add(AddAddress{host_, bridge, model::Cidr{*gw, net.subnet->prefix}});
     add(SetUp{host_, bridge});
   }
 
@@ -137,7 +139,7 @@ class Builder {
     host::LabRules rules;
     rules.lab = topo_.name;
     for (const auto& net : topo_.networks) {
-      if (net.mode == NetworkMode::bridge || !net.subnet) continue;
+      if (!model::traits(net.mode).netlab_subnet || !net.subnet) continue;
       rules.networks.push_back({net.name, net.subnet->block(), model::bridge_name(topo_, net), net.mode,
                                 host_uplink(topo_, target_)});
     }
@@ -151,8 +153,8 @@ class Builder {
   }
 
   void dhcp_server(const model::Network& net) {
-    if (net.mode == NetworkMode::bridge || !net.subnet || (!net.dhcp && !net.dns)) return;
-    auto gw = gateway_of(net);
+    if (!model::serves_dhcp(net.mode) || !net.subnet || (!net.dhcp && !net.dns)) return;
+    auto gw = gateway(net);
     if (!gw) return;
     host::DnsmasqConfig c;
     c.lab = topo_.name;
@@ -183,7 +185,7 @@ class Builder {
       const model::Network* net = topo_.find_network(nic.network);
       const std::string host_dev = model::host_nic_name(topo_, guest, i);
       const std::string guest_dev = model::guest_nic_name(nic, i);
-      const bool macvlan = net->mode == NetworkMode::bridge && net->attach == model::Attach::macvtap;
+      const bool macvlan = model::uses_macvtap(*net);
       if (guest.kind == GuestKind::kvm) {
         // The VM's NIC is a tap on the bridge, or a macvtap on the uplink; the VM itself is libvirt's business.
         if (macvlan) {
@@ -207,7 +209,7 @@ class Builder {
       if (ovs(*net)) add(DisableTxChecksum{ns, guest_dev});
       if (nic.address_kind != model::AddressKind::static_cidr) continue;
       add(AddAddress{ns, guest_dev, *nic.address});
-      auto gw = gateway_of(*net);
+      auto gw = gateway(*net);
       if (!default_route_set && forwards(net->mode) && gw) {
         add(AddRoute{ns, std::nullopt, *gw, guest_dev});
         default_route_set = true;
@@ -221,7 +223,7 @@ class Builder {
       if (guest.nics[i].address_kind == model::AddressKind::dhcp) {
         const model::Network* net = topo_.find_network(guest.nics[i].network);
         std::optional<model::Cidr> subnet;
-        if (net && net->mode != NetworkMode::bridge && net->subnet) subnet = net->subnet->block();
+        if (net && model::serves_dhcp(net->mode) && net->subnet) subnet = net->subnet->block();
         add(ObtainLease{model::guest_namespace(topo_, guest), model::guest_nic_name(guest.nics[i], i), guest.name,
                         target_.run_dir, subnet, {}});
       }
@@ -236,12 +238,6 @@ class Builder {
 };
 
 }  // namespace
-
-std::optional<model::Ipv4> gateway_of(const model::Network& network) {
-  if (network.gateway) return network.gateway;
-  if (!network.subnet || network.subnet->prefix >= 31) return std::nullopt;
-  return model::Ipv4{network.subnet->network().value + 1};
-}
 
 std::string host_uplink(const model::Topology& topology, const Target& target) {
   if (!topology.host.uplink.empty()) return topology.host.uplink;
@@ -266,29 +262,32 @@ model::HopMap hop_map(const model::Topology& topo, const Target& target) {
       path.guest = guest.name;
       path.nic = model::guest_nic_name(nic, i);
       path.network = net->name;
-      path.mode = model::to_string(net->mode);
+      path.mode = net->mode;
       path.mac = nic.mac ? nic.mac->str() : "";
       path.address = nic.address ? nic.address->str() : "";
-      const bool macvlan = net->mode == NetworkMode::bridge && net->attach == model::Attach::macvtap;
-      if (guest.kind == GuestKind::netns) path.hops.push_back({"guest-nic", model::guest_namespace(topo, guest), path.nic});
-      if (macvlan && guest.kind == GuestKind::kvm) {
-        path.hops.push_back({"macvtap", host, model::host_nic_name(topo, guest, i)});
-      } else if (macvlan) {
-        path.hops.push_back({"macvtap", host, net->uplink});
-      } else {
-        path.hops.push_back({guest.kind == GuestKind::kvm ? "tap" : "veth", host, model::host_nic_name(topo, guest, i)});
-        path.hops.push_back({net->switch_kind == model::SwitchKind::ovs ? "ovs" : "bridge", host,
-                             model::bridge_name(topo, *net)});
-      }
-      if (forwards(net->mode)) {
-        path.hops.push_back({net->mode == NetworkMode::nat ? "nat" : "route", host, ""});
-        path.hops.push_back({"uplink", host, uplink});
-        if (target.sandbox)
-          path.hops.push_back({"upstream", model::sandbox_wan_namespace(topo.name), sandbox_net::kWanDevice});
-      } else if (net->mode == NetworkMode::bridge) {
-        if (!macvlan || guest.kind == GuestKind::kvm) path.hops.push_back({"uplink", host, net->uplink});
-        if (target.sandbox)
-          path.hops.push_back({"upstream", model::sandbox_lan_namespace(topo.name), sandbox_net::kLanDevice});
+      // The roles come from the mode (mode_traits.h); where each device lives is the engine's naming.
+      for (HopRole role : model::nic_path_roles(*net, guest.kind, target.sandbox)) {
+        switch (role) {
+          case HopRole::guest_nic: path.hops.push_back({role, model::guest_namespace(topo, guest), path.nic}); break;
+          case HopRole::macvtap:  // a VM's own macvtap; a light guest's macvlan hangs off the uplink itself
+            path.hops.push_back({role, host, guest.kind == GuestKind::kvm ? model::host_nic_name(topo, guest, i)
+                                                                          : net->uplink});
+            break;
+          case HopRole::veth:
+          case HopRole::tap: path.hops.push_back({role, host, model::host_nic_name(topo, guest, i)}); break;
+          case HopRole::bridge:
+          case HopRole::ovs: path.hops.push_back({role, host, model::bridge_name(topo, *net)}); break;
+          case HopRole::nat:
+          case HopRole::route: path.hops.push_back({role, host, ""}); break;
+          case HopRole::uplink: path.hops.push_back({role, host, model::forwards(net->mode) ? uplink : net->uplink}); break;
+          case HopRole::upstream:
+            if (model::forwards(net->mode))
+              path.hops.push_back({role, model::sandbox_wan_namespace(topo.name), sandbox_net::kWanDevice});
+            else
+              path.hops.push_back({role, model::sandbox_lan_namespace(topo.name), sandbox_net::kLanDevice});
+            break;
+          case HopRole::unknown: break;
+        }
       }
       map.nics.push_back(std::move(path));
     }

@@ -23,7 +23,4 @@ model::HopMap hop_map(const model::Topology& topology, const Target& target);
 /// The host's uplink device name for this target (host.uplink, or eth0 in the sandbox).
 std::string host_uplink(const model::Topology& topology, const Target& target);
 
-/// The gateway address of a network: its `gateway`, or the subnet's first host.
-std::optional<model::Ipv4> gateway_of(const model::Network& network);
-
 }  // namespace netlab::plan

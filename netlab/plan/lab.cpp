@@ -9,6 +9,7 @@
 #include "netlab/host/netns.h"
 #include "netlab/host/process.h"
 #include "netlab/model/loader.h"
+#include "netlab/model/mode_traits.h"
 #include "netlab/model/names.h"
 #include "netlab/model/validator.h"
 #include "netlab/plan/desired.h"
@@ -34,7 +35,7 @@ Status preflight_real_host(const model::Topology& topo, bool force, Sockets& soc
   if (!routes) return routes.error();
   for (const auto& net : topo.networks) {
     for (const auto& r : *routes) {
-      if (net.mode == model::NetworkMode::bridge && net.attach == model::Attach::bridge && !r.dest &&
+      if (model::traits(net.mode).on_lan && model::has_bridge(net) && !r.dest &&
           r.dev == net.uplink && !force)
         return Error{"network " + net.name + " would enslave " + net.uplink +
                      ", which carries the host's default route; the host would lose its connection while "
@@ -52,7 +53,7 @@ Status preflight_real_host(const model::Topology& topo, bool force, Sockets& soc
 model::HopMap hop_map_with_addresses(const model::Topology& topo, const Target& target, Sockets& sockets) {
   model::HopMap map = hop_map(topo, target);
   for (auto& nic : map.nics) {
-    if (!nic.address.empty() || nic.hops.empty() || nic.hops.front().role != "guest-nic") continue;
+    if (!nic.address.empty() || nic.hops.empty() || nic.hops.front().role != model::HopRole::guest_nic) continue;
     const auto& first = nic.hops.front();
     auto nl = sockets.netlink(first.netns);
     if (!nl) continue;
@@ -287,10 +288,10 @@ Result<LabStatus> status(const std::string& lab) {
   for (const auto& net : topo->networks) {
     NetworkStatus ns;
     ns.name = net.name;
-    ns.mode = model::to_string(net.mode);
+    ns.mode = net.mode;
     ns.subnet = net.subnet ? net.subnet->block().str() : "";
-    if (auto gw = gateway_of(net)) ns.gateway = gw->str();
-    if (net.mode == model::NetworkMode::bridge && net.attach == model::Attach::macvtap) {
+    if (auto gw = model::gateway(net)) ns.gateway = gw->str();
+    if (model::uses_macvtap(net)) {
       ns.macvtap_on = net.uplink;  // no bridge at all
     } else {
       ns.bridge = model::bridge_name(*topo, net);
@@ -310,7 +311,7 @@ Result<LabStatus> status(const std::string& lab) {
   for (const auto& guest : topo->guests) {
     GuestStatus gs;
     gs.name = guest.name;
-    gs.kind = model::to_string(guest.kind);
+    gs.kind = guest.kind;
     gs.netns = guest.kind == model::GuestKind::netns ? model::guest_namespace(*topo, guest) : "";
     gs.present = gs.netns.empty() ? true : observed.netns_exists(gs.netns);
     for (size_t i = 0; i < guest.nics.size(); ++i) {
@@ -319,9 +320,7 @@ Result<LabStatus> status(const std::string& lab) {
       n.nic = model::guest_nic_name(nic, i);
       n.network = nic.network;
       n.mac = nic.mac ? nic.mac->str() : "";
-      n.address_kind = nic.address_kind == model::AddressKind::dhcp
-                           ? "dhcp"
-                           : nic.address_kind == model::AddressKind::none ? "none" : "static";
+      n.address_kind = nic.address_kind;
       if (!gs.netns.empty() && gs.present) {
         auto addrs = observed.addresses(gs.netns, n.nic);
         if (!addrs.empty()) n.address = addrs.front().str();

@@ -56,16 +56,22 @@ Result<GcResult> gc();
 
 /// A running lab as `status` shows it.
 struct NicStatus {
-  std::string nic, network, mac, address_kind, address;  // address as observed in the guest ("" = none)
+  std::string nic, network, mac;
+  model::AddressKind address_kind = model::AddressKind::dhcp;
+  std::string address;                                    // as observed in the guest ("" = none)
   std::optional<host::Lease> lease;                       // the network's dnsmasq lease for this MAC
 };
 struct GuestStatus {
-  std::string name, kind, netns;
+  std::string name;
+  model::GuestKind kind = model::GuestKind::netns;
+  std::string netns;
   bool present = false;
   std::vector<NicStatus> nics;
 };
 struct NetworkStatus {
-  std::string name, mode, bridge, subnet, gateway;
+  std::string name;
+  model::NetworkMode mode = model::NetworkMode::nat;
+  std::string bridge, subnet, gateway;  // gateway "" = none (a bridged LAN's unless written: mode_traits.h)
   bool bridge_up = false;
   std::string macvtap_on;  // `attach: macvtap`: the uplink its guests' macvtaps sit on; `bridge` is "" then
   int dnsmasq_pid = 0;  // 0 = not running (or none wanted)

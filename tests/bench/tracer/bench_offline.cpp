@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
     }
     double read = seconds_since(t0);
     t0 = std::chrono::steady_clock::now();
-    PathGraph graph = PathGraph::build(set->hopmap, set->devices);
+    HopGraph graph = HopGraph::build(set->hopmap, set->devices);
     Correlation corr = correlate(*set, graph);
     double c = seconds_since(t0);
     t0 = std::chrono::steady_clock::now();

@@ -17,7 +17,7 @@
 #include <thread>
 
 #include "graphs/lab_graph.h"
-#include "graphs/path_graph.h"
+#include "graphs/path_overlay.h"
 #include "graphs/render.h"
 #include "tests/unit/graphs/png_check.h"
 #include "tests/unit/graphs/sample_labs.h"
@@ -80,7 +80,7 @@ TEST(HtmlReport, EscapesEveryText) {
   r.path.summary = "\"quoted\" 'single'";
   TracedHop h;
   h.index = 1;
-  h.role = "veth";
+  h.role = model::HopRole::veth;
   h.device = "<dev>";
   h.dropped = true;
   h.drop_cause = "rule <drop> & co";

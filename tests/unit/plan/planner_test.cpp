@@ -101,9 +101,9 @@ TEST(Planner, IsolatedNetworkHasNoForwardingNoRouteNoUplinkPath) {
   }
   auto map = hop_map(t, sandbox_target("iso"));
   ASSERT_EQ(map.nics.size(), 1u);
-  std::vector<std::string> roles;
+  std::vector<model::HopRole> roles;
   for (const auto& hop : map.nics[0].hops) roles.push_back(hop.role);
-  EXPECT_EQ(roles, (std::vector<std::string>{"guest-nic", "veth", "bridge"}));
+  EXPECT_EQ(roles, (std::vector<model::HopRole>{model::HopRole::guest_nic, model::HopRole::veth, model::HopRole::bridge}));
 }
 
 TEST(Planner, RoutedNetworkGetsARouteOnTheUpstreamRouter) {
@@ -136,9 +136,11 @@ TEST(Planner, BridgedNetworkEnslavesTheUplinkAndUsesTheLanDhcp) {
   EXPECT_EQ(dns[0].netns, "brg-lan");
   EXPECT_TRUE(all_of<ApplyNft>(steps).empty());
   auto map = hop_map(t, sandbox_target("brg"));
-  std::vector<std::string> roles;
+  std::vector<model::HopRole> roles;
   for (const auto& hop : map.nics[0].hops) roles.push_back(hop.role);
-  EXPECT_EQ(roles, (std::vector<std::string>{"guest-nic", "veth", "bridge", "uplink", "upstream"}));
+  using model::HopRole;
+  EXPECT_EQ(roles, (std::vector<HopRole>{HopRole::guest_nic, HopRole::veth, HopRole::bridge, HopRole::uplink,
+                                         HopRole::upstream}));
   EXPECT_EQ(map.nics[0].hops.back().netns, "brg-lan");
 }
 
@@ -172,9 +174,9 @@ TEST(Planner, NatHopMapFollowsThePacketOut) {
   auto map = hop_map(nat_lab(), sandbox_target("nat"));
   ASSERT_EQ(map.nics.size(), 2u);
   const auto& hops = map.nics[0].hops;
-  std::vector<model::Hop> expected = {{"guest-nic", "nat-g1", "eth0"},   {"veth", "nat-host", "nat-g1-0"},
-                                      {"bridge", "nat-host", "nat-default"}, {"nat", "nat-host", ""},
-                                      {"uplink", "nat-host", "eth0"},      {"upstream", "nat-wan", "wan0"}};
+  std::vector<model::Hop> expected = {{model::HopRole::guest_nic, "nat-g1", "eth0"},   {model::HopRole::veth, "nat-host", "nat-g1-0"},
+                                      {model::HopRole::bridge, "nat-host", "nat-default"}, {model::HopRole::nat, "nat-host", ""},
+                                      {model::HopRole::uplink, "nat-host", "eth0"},      {model::HopRole::upstream, "nat-wan", "wan0"}};
   EXPECT_EQ(hops, expected);
   EXPECT_EQ(map.nics[1].address, "192.168.122.10/24");
 }

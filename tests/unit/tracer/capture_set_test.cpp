@@ -34,7 +34,7 @@ TEST(CaptureSet, LoadsRealCapturesWithRoles) {
   ASSERT_EQ(set->devices.size(), 7u);
   EXPECT_EQ(set->devices[0].netns, "nlt-tr-g1");
   EXPECT_EQ(set->devices[0].name, "eth0");
-  EXPECT_EQ(set->devices[0].role, "guest-nic");
+  EXPECT_EQ(set->devices[0].role, model::HopRole::guest_nic);
   EXPECT_EQ(set->devices[0].linktype, static_cast<uint32_t>(kLinkEthernet));
   EXPECT_EQ(set->records.size(), 10u);  // 2 frames on 5 devices, none on tr-g2 and g2's eth0
   EXPECT_TRUE(set->frames.empty());

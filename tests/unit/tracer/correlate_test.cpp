@@ -54,8 +54,9 @@ model::HopMap synthetic_map() {
   p.guest = "g";
   p.nic = "eth0";
   p.address = "10.0.0.2/24";
-  p.hops = {{"guest-nic", "g", "eth0"}, {"veth", "h", "v"},    {"bridge", "h", "br"},
-            {"nat", "h", ""},           {"uplink", "h", "up"}, {"upstream", "w", "wan0"}};
+  using model::HopRole;
+  p.hops = {{HopRole::guest_nic, "g", "eth0"}, {HopRole::veth, "h", "v"},    {HopRole::bridge, "h", "br"},
+            {HopRole::nat, "h", ""},           {HopRole::uplink, "h", "up"}, {HopRole::upstream, "w", "wan0"}};
   m.nics.push_back(p);
   return m;
 }
@@ -65,7 +66,7 @@ struct SynBuilder {
   SynBuilder() {
     set.hopmap = synthetic_map();
     for (auto [ns, dev] : {std::pair{"g", "eth0"}, {"h", "v"}, {"h", "br"}, {"h", "up"}, {"w", "wan0"}})
-      set.devices.push_back(Device{ns, dev, "", "", kLinkEthernet});
+      set.devices.push_back(Device{ns, dev, model::HopRole::unknown, "", kLinkEthernet});
     assign_roles(&set);
   }
   void add(uint16_t dev, uint64_t t, const Bytes& frame) {
@@ -100,15 +101,15 @@ TEST(Correlate, UdpThroughNatWithPortRewriteAndRetransmission) {
   auto packets = trace_capture_set(b.set);
   ASSERT_EQ(packets.size(), 2u);
   for (const auto& p : packets) {
-    EXPECT_EQ(p.kind, TracedPacket::Kind::kRequest);
+    EXPECT_EQ(p.leg, model::Leg::request);
     ASSERT_EQ(p.hops.size(), 6u);
-    EXPECT_EQ(p.hops[3].role, "nat");
+    EXPECT_EQ(p.hops[3].role, model::HopRole::nat);
     EXPECT_EQ(p.hops[3].change, "src 10.0.0.2 \u2192 203.0.113.2, sport 40000 \u2192 61000, TTL 64 \u2192 63");
     EXPECT_FALSE(p.dropped);
   }
   // With IP IDs ignored the two sends share an identity; a device seeing it
   // again starts a new packet, so they still come out as two.
-  PathGraph g = PathGraph::build(b.set.hopmap, b.set.devices);
+  HopGraph g = HopGraph::build(b.set.hopmap, b.set.devices);
   Correlation c = correlate(b.set, g, CorrelateOptions{.use_ip_id = false});
   EXPECT_EQ(c.paths.size(), 2u);
 }
@@ -122,7 +123,7 @@ TEST(Correlate, RouteWithoutRewriteIsLabelledRoute) {
   auto packets = trace_capture_set(b.set);
   ASSERT_EQ(packets.size(), 1u);
   ASSERT_EQ(packets[0].hops.size(), 4u);
-  EXPECT_EQ(packets[0].hops[2].role, "route");
+  EXPECT_EQ(packets[0].hops[2].role, model::HopRole::route);
   EXPECT_EQ(packets[0].hops[2].change, "TTL 64 \u2192 63");
   // wan0 is captured but never saw it: dropped after the uplink.
   EXPECT_TRUE(packets[0].dropped);

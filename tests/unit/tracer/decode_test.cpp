@@ -41,7 +41,7 @@ TEST(Decode, EthernetIpv4IcmpEcho) {
   EXPECT_EQ(r.l4_payload_len, 8);
   EXPECT_EQ(r.payload_hash, hash_bytes(reinterpret_cast<const uint8_t*>("abcdefgh"), 8, 1));
   EXPECT_FALSE(r.has(kFlagTruncated));
-  EXPECT_EQ(r.dir, Direction::kUnknown);
+  EXPECT_EQ(r.dir, Direction::unknown);
 }
 
 TEST(Decode, PayloadHashIgnoresHeadersAndPadding) {
@@ -130,7 +130,7 @@ TEST(Decode, LinuxSllAndSll2CarryDirection) {
   put16(&sll, 0x0800);
   append(&sll, ipkt);
   PacketRecord r = decode(kLinkLinuxSll, sll);
-  EXPECT_EQ(r.dir, Direction::kOut);
+  EXPECT_EQ(r.dir, Direction::out);
   EXPECT_EQ(r.l2_src[5], 0x33);
   EXPECT_TRUE(r.has(kFlagNoL2Dst));
   EXPECT_EQ(r.icmp_type, 8);
@@ -146,7 +146,7 @@ TEST(Decode, LinuxSllAndSll2CarryDirection) {
   put16(&sll2, 0);
   append(&sll2, ipkt);
   r = decode(kLinkLinuxSll2, sll2);
-  EXPECT_EQ(r.dir, Direction::kIn);
+  EXPECT_EQ(r.dir, Direction::in);
   EXPECT_EQ(r.l2_src[5], 0x44);
   EXPECT_EQ(v4(r.dst), ip(10, 0, 0, 2));
   EXPECT_EQ(r.icmp_seq, 1);

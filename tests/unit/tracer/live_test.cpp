@@ -206,14 +206,14 @@ TEST(Conntrack, FormatsEntries) {
 TracedPacket lost_request() {
   TracedPacket p;
   p.summary = "icmp echo-request 192.168.122.10 → 198.51.100.1 id 1 seq 0";
-  for (auto [role, ns, dev] : std::vector<std::tuple<std::string, std::string, std::string>>{
-           {"guest-nic", "lab-g1", "eth0"}, {"veth", "lab-host", "lab-g1-0"}, {"bridge", "lab-host", "lab-default"}}) {
+  for (auto [role, ns, dev] : std::vector<std::tuple<HopRole, std::string, std::string>>{
+           {HopRole::guest_nic, "lab-g1", "eth0"}, {HopRole::veth, "lab-host", "lab-g1-0"}, {HopRole::bridge, "lab-host", "lab-default"}}) {
     Hop h;
     h.index = static_cast<int>(p.hops.size()) + 1;
     h.role = role;
     h.netns = ns;
     h.device = dev;
-    h.direction = "out";
+    h.direction = Direction::out;
     p.hops.push_back(h);
   }
   p.dropped = true;
@@ -226,7 +226,7 @@ ExplainInput base_input() {
   in.lab = "lab";
   in.nic.guest = "g1";
   in.nic.network = "default";
-  in.nic.mode = "nat";
+  in.nic.mode = model::NetworkMode::nat;
   in.src = ip("192.168.122.10");
   in.dst = ip("198.51.100.1");
   in.probe.sent = 1;
@@ -291,14 +291,14 @@ TEST(Explain, MissingMasqueradeGivesAMissingReply) {
   req.drop_after.clear();
   Hop up;
   up.index = 4;
-  up.role = "upstream";
+  up.role = HopRole::upstream;
   up.netns = "lab-wan";
   up.device = "wan0";
   req.hops.push_back(up);
   std::vector<TracedPacket> packets{req};
   explain(in, &packets);
   ASSERT_EQ(packets.size(), 2u);
-  EXPECT_EQ(packets[1].kind, TracedPacket::Kind::kReply);
+  EXPECT_EQ(packets[1].leg, model::Leg::reply);
   EXPECT_TRUE(packets[1].dropped);
   EXPECT_EQ(packets[1].drop_after, "lab-wan/wan0");
   EXPECT_EQ(packets[1].drop_cause.rfind("masquerade missing: the request left with source 192.168.122.10 unchanged", 0), 0u);
@@ -313,11 +313,11 @@ TEST(Explain, MissingMasqueradeGivesAMissingReply) {
 // The cause is read from what the hops recorded (tag, change bits), not from their text.
 TEST(Explain, TaggedRequestAtTheSwitchNamesItsVlan) {
   ExplainInput in = base_input();
-  in.nic.mode = "isolated";
+  in.nic.mode = model::NetworkMode::isolated;
   TracedPacket req = lost_request();
   req.dropped = false;
   req.drop_after.clear();
-  req.hops.back().role = "ovs";
+  req.hops.back().role = HopRole::ovs;
   req.hops.back().vlan = 10;
   std::vector<TracedPacket> packets{req};
   explain(in, &packets);
@@ -339,7 +339,7 @@ TEST(Explain, UnansweredArpTaggedAtTheSwitchNamesItsVlan) {
   arp.summary = "arp who-has 192.168.122.1 tell 192.168.122.10";
   arp.dropped = false;
   arp.drop_after.clear();
-  arp.hops.back().role = "ovs";
+  arp.hops.back().role = HopRole::ovs;
   arp.hops.back().vlan = 10;
   std::vector<TracedPacket> packets{arp};
   explain(in, &packets);
@@ -358,9 +358,9 @@ TEST(Explain, RewrittenSourceAtTheNatPointIsNoMissingMasquerade) {
   req.drop_after.clear();
   Hop nat;
   nat.index = 4;
-  nat.role = "nat";
+  nat.role = HopRole::nat;
   nat.netns = "lab-host";
-  nat.direction = "-";
+  nat.direction = Direction::point;
   nat.changes = kChangeSrcIp;
   req.hops.push_back(nat);
   std::vector<TracedPacket> packets{req};

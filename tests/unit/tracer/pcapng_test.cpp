@@ -69,7 +69,7 @@ TEST_F(PcapngExport, ReadBackWithLibpcap) {
   ASSERT_EQ(recs.size(), 10u);  // 5 devices saw the request, 5 the reply
   for (size_t i = 1; i < recs.size(); ++i) EXPECT_LE(recs[i - 1].t_ns, recs[i].t_ns);
   // epb_flags carry the hop's direction: the guest's eth0 sent the first frame.
-  EXPECT_EQ(recs[0].dir, Direction::kOut);
+  EXPECT_EQ(recs[0].dir, Direction::out);
   EXPECT_EQ(pcapng_directions(path_).size(), 10u);
 }
 

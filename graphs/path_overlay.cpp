@@ -1,4 +1,4 @@
-#include "graphs/path_graph.h"
+#include "graphs/path_overlay.h"
 #include "netlab/model/xml_escape.h"
 
 #include <cstdlib>
@@ -31,8 +31,6 @@ std::optional<Place> unique_prefix(const KeyIndex& index, const std::string& pre
   }
   return found;
 }
-
-bool is_switch(const std::string& role) { return role == "bridge" || role == "ovs"; }
 
 /// "①".."⑩" for 1..10 (easy to spot on an edge; DejaVu Sans has no glyph
 /// beyond ⑩), "(11)" from there on.
@@ -72,18 +70,21 @@ std::optional<Place> place_hop(const Diagram& diagram, const TracedPath& path, s
   const KeyIndex index = index_keys(diagram);
   const TracedHop& hop = path.hops[position];
 
-  if (hop.role == "guest-nic") {
-    if (auto p = lookup(index, "guest-nic:" + hop.netns + ":" + hop.device)) return p;
+  using model::HopRole;
+  // Match keys start with the role's name (lab_graph.h).
+  const std::string role = model::to_string(hop.role);
+  if (hop.role == HopRole::guest_nic) {
+    if (auto p = lookup(index, role + ":" + hop.netns + ":" + hop.device)) return p;
     if (!path.guest.empty())
       if (auto p = lookup(index, "guest:" + path.guest + ":" + hop.device)) return p;
     return std::nullopt;
   }
-  if (hop.role == "nat" || hop.role == "route") {
+  if (model::is_point(hop.role)) {
     // The nearest bridge of the same trace tells which network's point it is.
     size_t best = path.hops.size();
     size_t best_distance = path.hops.size() + 1;
     for (size_t i = 0; i < path.hops.size(); ++i) {
-      if (!is_switch(path.hops[i].role) || path.hops[i].device.empty()) continue;
+      if (!model::is_switch(path.hops[i].role) || path.hops[i].device.empty()) continue;
       size_t distance = i > position ? i - position : position - i;
       if (distance < best_distance) {
         best = i;
@@ -91,20 +92,20 @@ std::optional<Place> place_hop(const Diagram& diagram, const TracedPath& path, s
       }
     }
     if (best < path.hops.size())
-      if (auto p = lookup(index, hop.role + ":" + path.hops[best].device)) return p;
+      if (auto p = lookup(index, role + ":" + path.hops[best].device)) return p;
     if (!path.network.empty())
-      if (auto p = lookup(index, hop.role + ":" + path.network)) return p;
-    return unique_prefix(index, hop.role + ":");
+      if (auto p = lookup(index, role + ":" + path.network)) return p;
+    return unique_prefix(index, role + ":");
   }
-  if (hop.role == "macvtap") {
-    if (auto p = lookup(index, "macvtap:" + path.guest + ":" + path.nic)) return p;
+  if (hop.role == HopRole::macvtap) {
+    if (auto p = lookup(index, role + ":" + path.guest + ":" + path.nic)) return p;
     return std::nullopt;
   }
-  if (hop.role == "upstream") {
+  if (hop.role == HopRole::upstream) {
     bool routed = false;
-    for (const auto& h : path.hops) routed = routed || h.role == "nat" || h.role == "route";
-    if (auto p = lookup(index, routed ? "upstream:wan" : "upstream:lan")) return p;
-    return unique_prefix(index, "upstream:");
+    for (const auto& h : path.hops) routed = routed || model::is_point(h.role);
+    if (auto p = lookup(index, role + (routed ? ":wan" : ":lan"))) return p;
+    return unique_prefix(index, role + ":");
   }
   if (!hop.device.empty()) {
     if (auto p = lookup(index, "dev:" + hop.device)) return p;
@@ -125,12 +126,12 @@ PathDiagram overlay_path(const Diagram& lab, const TracedPath& path) {
   }
 
   std::optional<Place> previous;
-  std::string previous_direction;
+  model::Leg previous_leg = model::Leg::request;  // read only once `previous` is set
   for (size_t i = 0; i < path.hops.size(); ++i) {
     const TracedHop& hop = path.hops[i];
     const std::optional<Place>& here = places[i];
     if (!here) continue;
-    const std::string color = hop.direction == "back" ? kBackColor : kOutColor;
+    const std::string color = hop.leg == model::Leg::reply ? kBackColor : kOutColor;
     if (!previous) {
       annotate(d.find_node(here->node), hop_number(hop.index) + " start", color);
     } else if (previous->node != here->node) {
@@ -147,12 +148,12 @@ PathDiagram overlay_path(const Diagram& lab, const TracedPath& path) {
       e.attrs["fontsize"] = "13";
       e.attrs["constraint"] = "false";
       d.edges.push_back(e);
-    } else if (previous_direction != hop.direction) {
+    } else if (previous_leg != hop.leg) {
       annotate(d.find_node(here->node), hop_number(hop.index) + " reply starts", color);
     }
     if (!hop.change.empty()) annotate(d.find_node(here->node), hop_number(hop.index) + " " + hop.change, color);
     previous = here;
-    previous_direction = hop.direction;
+    previous_leg = hop.leg;
   }
 
   if (const TracedHop* drop = path.drop()) {
@@ -162,7 +163,7 @@ PathDiagram overlay_path(const Diagram& lab, const TracedPath& path) {
       if (places[i]) at = places[i];
       if (&path.hops[i] == drop) break;
     }
-    std::string where = drop->device.empty() ? drop->role : drop->device;
+    std::string where = drop->device.empty() ? model::to_string(drop->role) : drop->device;
     Node n;
     n.id = "n_drop";
     n.label = "✖ dropped at " + where + (drop->drop_cause.empty() ? "" : "\n" + drop->drop_cause);

@@ -1,61 +1,26 @@
-#include "tracer/path_graph.h"
+#include "tracer/hop_graph.h"
 
 #include <algorithm>
 #include <deque>
 
 namespace netlab::tracer {
-namespace {
 
-struct RoleName {
-  Role role;
-  const char* name;
-};
-constexpr RoleName kRoles[] = {
-    {Role::kGuestNic, "guest-nic"}, {Role::kVeth, "veth"},     {Role::kTap, "tap"},
-    {Role::kMacvtap, "macvtap"},    {Role::kBridge, "bridge"}, {Role::kOvs, "ovs"},
-    {Role::kRoute, "route"},        {Role::kNat, "nat"},       {Role::kUplink, "uplink"},
-    {Role::kUpstream, "upstream"},
-};
+using model::HopRole;
 
-}  // namespace
-
-Role role_from_name(const std::string& name) {
-  for (const auto& r : kRoles) {
-    if (name == r.name) return r.role;
-  }
-  return Role::kUnknown;
-}
-
-const char* role_name(Role role) {
-  for (const auto& r : kRoles) {
-    if (role == r.role) return r.name;
-  }
-  return "unknown";
-}
-
-bool role_on_guest_side(Role role) {
-  switch (role) {
-    case Role::kGuestNic: case Role::kVeth: case Role::kTap: case Role::kMacvtap: case Role::kBridge: case Role::kOvs:
-      return true;
-    default:
-      return false;
-  }
-}
-
-PathGraph PathGraph::build(const model::HopMap& map, const std::vector<Device>& devices) {
-  PathGraph g;
+HopGraph HopGraph::build(const model::HopMap& map, const std::vector<Device>& devices) {
+  HopGraph g;
   for (const auto& d : devices) {
     GraphNode n;
     n.netns = d.netns;
     n.device = d.name;
-    n.role = role_from_name(d.role);
+    n.role = d.role;
     n.captured = true;
     n.depth = 1 << 20;
     g.nodes_.push_back(n);
   }
   auto find_or_add = [&g](const model::Hop& hop) -> int {
     bool point = hop.device.empty();
-    Role role = role_from_name(hop.role);
+    HopRole role = hop.role;
     for (size_t i = 0; i < g.nodes_.size(); ++i) {
       const auto& n = g.nodes_[i];
       if (n.point != point || n.netns != hop.netns) continue;
@@ -78,7 +43,7 @@ PathGraph PathGraph::build(const model::HopMap& map, const std::vector<Device>& 
     for (size_t i = 0; i < path.size(); ++i) {
       auto& n = g.nodes_[static_cast<size_t>(path[i])];
       n.depth = std::min(n.depth, static_cast<int>(i));
-      if (n.role == Role::kGuestNic && guest_node < 0) guest_node = path[i];
+      if (n.role == HopRole::guest_nic && guest_node < 0) guest_node = path[i];
     }
     if (auto cidr = model::Cidr::parse(nic.address)) g.guests_.emplace_back(*cidr, guest_node);
     else if (auto ip = model::Ipv4::parse(nic.address)) g.guests_.emplace_back(model::Cidr{*ip, 32}, guest_node);
@@ -125,14 +90,14 @@ PathGraph PathGraph::build(const model::HopMap& map, const std::vector<Device>& 
   return g;
 }
 
-int PathGraph::guest_nic_of(uint32_t ip) const {
+int HopGraph::guest_nic_of(uint32_t ip) const {
   for (const auto& [cidr, node] : guests_) {
     if (cidr.address.value == ip) return node;
   }
   return -1;
 }
 
-bool PathGraph::in_guest_subnet(uint32_t ip) const {
+bool HopGraph::in_guest_subnet(uint32_t ip) const {
   for (const auto& [cidr, node] : guests_) {
     if (cidr.contains(model::Ipv4{ip})) return true;
   }

@@ -13,33 +13,23 @@
 
 namespace netlab::tracer {
 
-enum class Role : uint8_t {
-  kUnknown, kGuestNic, kVeth, kTap, kMacvtap, kBridge, kOvs, kRoute, kNat, kUplink, kUpstream,
-};
-/// "guest-nic" -> kGuestNic ...; anything else -> kUnknown.
-Role role_from_name(const std::string& name);
-/// The hop-map spelling of a role ("unknown" for kUnknown).
-const char* role_name(Role role);
-/// guest-nic, veth/tap/macvtap, bridge/ovs: the guest's side of the route/nat point.
-bool role_on_guest_side(Role role);
-
 struct GraphNode {
   std::string netns;
   std::string device;   // "" for a point
-  Role role = Role::kUnknown;
+  model::HopRole role = model::HopRole::unknown;
   bool point = false;   // a route/nat point (no device)
   bool captured = false;
   int depth = 0;        // smallest position in any NIC path (guest-nic = 0)
 };
 
-class PathGraph {
+class HopGraph {
  public:
   static constexpr uint16_t kFar = 0xffff;
 
   /// Nodes 0..devices.size()-1 are the capture set's devices (node == device
   /// index), then hop-map devices without a capture, then points. Points of
   /// several NIC paths with the same role and namespace are one node.
-  static PathGraph build(const model::HopMap& map, const std::vector<Device>& devices);
+  static HopGraph build(const model::HopMap& map, const std::vector<Device>& devices);
 
   size_t size() const { return nodes_.size(); }
   const GraphNode& node(size_t i) const { return nodes_[i]; }

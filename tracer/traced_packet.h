@@ -7,7 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "netlab/model/vocabulary.h"
+
 namespace netlab::tracer {
+
+using model::Direction;
+using model::HopRole;
+using model::Leg;
 
 /// What differs between a packet's sightings on two consecutive devices.
 enum ChangeBit : uint16_t {
@@ -41,8 +47,8 @@ struct Hop {
   uint64_t t_ns = 0;      // capture time; for a point, the time it was seen on the next device
   std::string netns;      // "" = the root namespace
   std::string device;     // "" for a route/nat point
-  std::string role;       // guest-nic, veth, tap, macvtap, bridge, ovs, route, nat, uplink, upstream, unknown
-  std::string direction;  // in, out, fwd (bridged through), "-" (a point)
+  HopRole role = HopRole::unknown;
+  Direction direction = Direction::unknown;  // in, out, fwd (bridged through), point
   std::string change;     // what differs from the previous device, e.g. "src 192.168.100.11 → 203.0.113.2"; "" if nothing
   uint16_t changes = 0;   // the same as ChangeBit mask, for code that decides on it
   int vlan = -1;          // outer 802.1Q tag the packet carried on this device; -1 untagged or a point
@@ -53,15 +59,12 @@ struct Hop {
 
 /// One packet followed across the devices.
 struct TracedPacket {
-  enum class Kind { kRequest, kReply };
-  Kind kind = Kind::kRequest;
+  Leg leg = Leg::request;
   std::string summary;     // as seen on its first hop, e.g. "icmp echo-request 192.168.100.11 → 203.0.113.1 id 10342 seq 0"
   std::vector<Hop> hops;
   bool dropped = false;    // it did not reach the device where it should have arrived
   std::string drop_after;  // "<netns>/<device>" of the last device where it was seen
   std::string drop_cause;  // filled by the live explainer (nft verdict, forwarding off, ...); "" offline
 };
-
-inline const char* kind_name(TracedPacket::Kind k) { return k == TracedPacket::Kind::kRequest ? "request" : "reply"; }
 
 }  // namespace netlab::tracer

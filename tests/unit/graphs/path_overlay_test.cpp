@@ -1,7 +1,7 @@
 // Overlaying a traced path on a lab diagram: hop placement through the match
 // keys, numbering along edges, the reply colour, rewrites at the NAT point, the
 // drop marker; and the TracedPath JSON form.
-#include "graphs/path_graph.h"
+#include "graphs/path_overlay.h"
 
 #include <gtest/gtest.h>
 
@@ -15,13 +15,14 @@
 namespace netlab::graphs {
 namespace {
 
+/// A hop written as in the JSON form: role by name, direction "out" (request) or "back" (reply).
 TracedHop hop(int index, const char* role, const char* netns, const char* device, const char* direction = "out") {
   TracedHop h;
   h.index = index;
-  h.role = role;
+  h.role = model::from_name<model::HopRole>(role).value();
   h.netns = netns;
   h.device = device;
-  h.direction = direction;
+  h.leg = std::string(direction) == "back" ? model::Leg::reply : model::Leg::request;
   return h;
 }
 
@@ -57,7 +58,7 @@ std::vector<const Edge*> overlay_edges(const Diagram& d) {
   return out;
 }
 
-TEST(PathGraph, PlacesEveryHopOfTheNatRoundTrip) {
+TEST(PathOverlay, PlacesEveryHopOfTheNatRoundTrip) {
   Diagram d = nat_diagram();
   TracedPath p = nat_round_trip();
   std::vector<Place> expected = {{"n_guest_g1", "nic0"}, {"n_port_g1_0", ""}, {"n_bridge_default", ""},
@@ -72,7 +73,7 @@ TEST(PathGraph, PlacesEveryHopOfTheNatRoundTrip) {
   }
 }
 
-TEST(PathGraph, NumbersHopsAlongEdgesWithReplyColour) {
+TEST(PathOverlay, NumbersHopsAlongEdgesWithReplyColour) {
   PathDiagram pd = overlay_path(nat_diagram(), nat_round_trip());
   EXPECT_TRUE(pd.unplaced.empty());
   auto edges = overlay_edges(pd.diagram);
@@ -97,7 +98,7 @@ TEST(PathGraph, NumbersHopsAlongEdgesWithReplyColour) {
   EXPECT_EQ(pd.diagram.title, "traced path: icmp 192.168.122.10 → 198.51.100.1");
 }
 
-TEST(PathGraph, RewritesAreLabelledAtTheNatPoint) {
+TEST(PathOverlay, RewritesAreLabelledAtTheNatPoint) {
   PathDiagram pd = overlay_path(nat_diagram(), nat_round_trip());
   const Node* nat = pd.diagram.find_node("n_nat_default");
   EXPECT_NE(nat->label.find("④ src 192.168.122.10 → 203.0.113.2"), std::string::npos);
@@ -110,7 +111,7 @@ TEST(PathGraph, RewritesAreLabelledAtTheNatPoint) {
   EXPECT_EQ(pd.diagram.nodes.size(), lab.nodes.size());
 }
 
-TEST(PathGraph, DropIsMarkedWhereItHappened) {
+TEST(PathOverlay, DropIsMarkedWhereItHappened) {
   TracedPath p = nat_round_trip();
   p.hops.resize(4);
   p.hops[3].change.clear();
@@ -133,7 +134,7 @@ TEST(PathGraph, DropIsMarkedWhereItHappened) {
   EXPECT_NE(svg->find("nft forward chain: policy drop"), std::string::npos);
 }
 
-TEST(PathGraph, UnknownDevicesAreReportedNotDrawn) {
+TEST(PathOverlay, UnknownDevicesAreReportedNotDrawn) {
   TracedPath p = nat_round_trip();
   p.hops.resize(3);
   p.hops[1].device = "not-in-lab";
@@ -145,7 +146,7 @@ TEST(PathGraph, UnknownDevicesAreReportedNotDrawn) {
   EXPECT_EQ(edges[0]->label, "③");
 }
 
-TEST(PathGraph, RoutePointPlacedByItsBridgeInAMixedLab) {
+TEST(PathOverlay, RoutePointPlacedByItsBridgeInAMixedLab) {
   Diagram d = build_lab_diagram(testing::mixed_lab());
   TracedPath p;
   p.guest = "web";
@@ -154,12 +155,12 @@ TEST(PathGraph, RoutePointPlacedByItsBridgeInAMixedLab) {
   auto route = place_hop(d, p, 3);
   ASSERT_TRUE(route.has_value());
   EXPECT_EQ(route->node, "n_route_dmz");
-  p.hops[3].role = "nat";
+  p.hops[3].role = model::HopRole::nat;
   p.hops[2].device = "mix-outside";
   EXPECT_EQ(place_hop(d, p, 3)->node, "n_nat_outside");
 }
 
-TEST(PathGraph, OverlayIsDeterministic) {
+TEST(PathOverlay, OverlayIsDeterministic) {
   EXPECT_EQ(overlay_path(nat_diagram(), nat_round_trip()).diagram,
             overlay_path(nat_diagram(), nat_round_trip()).diagram);
 }
@@ -191,6 +192,8 @@ TEST(TracedPathJson, Errors) {
             "traced path: hop 1: 'dropped' has the wrong type");
   EXPECT_EQ(traced_path_from_json(R"({"hops": [{"device": "x"}]})").error().message,
             "traced path: hop 1: 'role' is missing");
+  EXPECT_EQ(traced_path_from_json(R"({"hops": [{"role": "vxlan"}]})").error().message,
+            "traced path: hop 1: 'role' \"vxlan\" is not a hop map role");
 }
 
 }  // namespace
