@@ -169,6 +169,8 @@ std::string topology_yaml(const std::vector<ImportedNetwork>& networks, const Im
     }
     if (net.subnet) out += "    subnet: " + net.subnet->str() + "\n";
     if (net.gateway) out += "    gateway: " + net.gateway->str() + "\n";
+    // A libvirt network without <dhcp> serves none; netlab's default would.
+    if (!net.dhcp && net.mode != NetworkMode::bridge && net.subnet) out += "    dhcp: false\n";
     if (net.dhcp) {
       const auto& d = *net.dhcp;
       out += "    dhcp:\n";
