@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Engine benchmark: wall time of `netlab up`/`netlab down` (sandbox) of the lab of
-# /work/shared/bench/ip-baseline.sh (N light guests, static addresses, one NAT bridge)
+# tests/bench/engine/ip-baseline.sh (N light guests, static addresses, one NAT bridge)
 # against that script in its fork and batch modes; and `netlab up` of one NAT network
 # with DHCP against `virsh net-start` of the same libvirt network. Figures, not tests:
 # a missed target prints MISS and the exit code stays 0.
@@ -26,7 +26,7 @@
 set -uo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 HERE=$ROOT/tests/bench/engine
-BASELINE=${BASELINE:-/work/shared/bench/ip-baseline.sh}
+BASELINE=${BASELINE:-$HERE/ip-baseline.sh}
 NETLAB=""
 SIZES="10 100 1000"
 RUNS=""

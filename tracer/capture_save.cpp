@@ -15,7 +15,7 @@ Status save_capture_set(const CaptureSet& set, const std::string& dir) {
   if (ec) return Error{"cannot create " + dir + ": " + ec.message()};
   if (set.frames.size() != set.devices.size()) return Error{"the capture set holds no frames to save"};
   {
-    fs::path hm = fs::path(dir) / "hopmap.json";
+    fs::path hm = fs::path(dir) / model::kHopMapFile;
     std::ofstream out(hm);
     out << model::hopmap_to_json(set.hopmap);
     out.close();

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace netlab::tracer {
 namespace fs = std::filesystem;
@@ -44,15 +42,9 @@ Result<CaptureSet> load_capture_set(const std::string& dir, bool keep_frames) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return Error{"capture set " + dir + ": not a directory"};
   CaptureSet set;
-  {
-    fs::path hm = fs::path(dir) / "hopmap.json";
-    std::ifstream in(hm);
-    if (!in) return Error{"capture set " + dir + ": cannot read " + hm.string()};
-    std::stringstream text;
-    text << in.rdbuf();
-    std::string err;
-    if (!model::hopmap_from_json(text.str(), &set.hopmap, &err)) return Error{hm.string() + ": " + err};
-  }
+  auto hopmap = model::read_hopmap_file((fs::path(dir) / model::kHopMapFile).string());
+  if (!hopmap) return Error{"capture set " + dir + ": " + hopmap.error().message};
+  set.hopmap = std::move(*hopmap);
   std::vector<std::string> files;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     std::string netns, device;

@@ -5,19 +5,13 @@
 
 #include "netlab/host/netlink.h"
 #include "netlab/host/netns.h"
-#include "netlab/host/nft.h"
-#include "tracer/ruleset_text.h"
 #include "netlab/model/mode_traits.h"
+#include "tracer/path_facts.h"
+#include "tracer/ruleset_json.h"
 #include "netlab/model/names.h"
 
 namespace netlab::tracer {
 namespace {
-
-Result<std::string> ruleset_text(const std::string& netns) {
-  auto nft = host::Nft::open(netns);
-  if (!nft) return nft.error();
-  return nft->list_ruleset_text();
-}
 
 void add(DoctorReport* r, const std::string& name, Check::Level level, const std::string& detail) {
   r->checks.push_back({name, level, detail});
@@ -34,13 +28,11 @@ const char* level_name(Check::Level level) {
   return "?";
 }
 
-std::vector<std::string> forward_drop_chains(const std::string& text, const std::string& own_table) {
+std::vector<std::string> forward_drop_chains(const Ruleset& ruleset, const std::string& own_table) {
   std::vector<std::string> out;
-  for_each_chain_line(text, [&](const RulesetLine& l) {
-    if (l.table != own_table && l.text.find("hook forward") != std::string::npos &&
-        l.text.find("policy drop") != std::string::npos)
-      out.push_back(l.family + " " + l.table + " " + l.chain);
-  });
+  for (const RulesetChain& c : ruleset.chains)
+    if (c.table != own_table && c.hook == "forward" && c.policy == "drop")
+      out.push_back(c.family + " " + c.table + " " + c.name);
   return out;
 }
 
@@ -219,14 +211,14 @@ Result<DoctorReport> doctor_nic(const std::string& lab, const model::HopMap& map
     add(&r, "dnsmasq", L::kWarning, "the dnsmasq of network " + nic.network + " is not running (leases will not renew)");
   check_forwarding(lab, nic, f, &r);
   if (!f.host_netns.empty()) {
-    auto text = ruleset_text(f.host_netns);
-    if (text) {
-      auto drops = forward_drop_chains(*text, model::nft_table_name(lab));
+    auto ruleset = list_ruleset(f.host_netns);
+    if (ruleset) {
+      auto drops = forward_drop_chains(*ruleset, model::nft_table_name(lab));
       for (const auto& c : drops)
         add(&r, "forward-policy", L::kWarning, "chain " + c + " has policy drop on the forward hook (as Docker sets it): forwarded guest traffic needs an accept there");
       if (drops.empty()) add(&r, "forward-policy", L::kOk, "no other table drops forwarded traffic by policy");
     } else {
-      warnings.push_back(text.error().message);
+      warnings.push_back(ruleset.error().message);
     }
   }
   if (f.links_down.empty()) add(&r, "links", L::kOk, "every device of the path is up");

@@ -8,6 +8,7 @@
 #include "netlab/model/hopmap.h"
 #include "netlab/model/result.h"
 #include "tracer/live_trace.h"
+#include "tracer/ruleset_json.h"
 
 namespace netlab::tracer {
 
@@ -20,9 +21,9 @@ struct Check {
 
 const char* level_name(Check::Level level);
 
-/// A base chain of another table on the forward hook with policy drop, from
-/// `nft list ruleset` text: "ip filter FORWARD". Tables named `own_table` are skipped.
-std::vector<std::string> forward_drop_chains(const std::string& ruleset_text, const std::string& own_table);
+/// Each base chain of another table on the forward hook with policy drop, as
+/// "ip filter FORWARD". Tables named `own_table` are skipped.
+std::vector<std::string> forward_drop_chains(const Ruleset& ruleset, const std::string& own_table);
 
 struct DoctorReport {
   std::string guest;

@@ -1,28 +1,14 @@
-// Drop causes and explanations (see explain.h). The pure part comes first,
-// gather_facts (which reads the system) after it.
+// Drop causes and explanations (see explain.h). Pure: the facts it reasons
+// on are read from the system by gather_facts (path_facts.h).
 #include "tracer/explain.h"
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netlink/addr.h>
-#include <netlink/cache.h>
-#include <netlink/netlink.h>
-#include <netlink/route/link.h>
-#include <netlink/route/neighbour.h>
 
 #include <algorithm>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <optional>
 
-#include "netlab/host/netlink.h"
-#include "netlab/host/netns.h"
-#include "netlab/host/process.h"
-#include "netlab/host/sysctl.h"
 #include "netlab/model/mode_traits.h"
 #include "netlab/model/names.h"
-#include "netlab/state/paths.h"
 
 namespace netlab::tracer {
 namespace {
@@ -245,151 +231,6 @@ void explain(const ExplainInput& in, std::vector<TracedPacket>* packets) {
     TracedPacket miss = missing_reply(in, *req);
     packets->push_back(std::move(miss));
   }
-}
-
-// ---- facts from the system ----
-
-namespace {
-
-std::vector<std::string> failed_neighbours(const std::string& netns, std::vector<std::string>* warnings) {
-  std::vector<std::string> out;
-  Status st = host::in_netns(netns, [&] {
-    nl_sock* sock = nl_socket_alloc();
-    if (sock == nullptr) return;
-    nl_cache* cache = nullptr;
-    nl_cache* links = nullptr;
-    if (nl_connect(sock, NETLINK_ROUTE) == 0 && rtnl_neigh_alloc_cache(sock, &cache) == 0) {
-      rtnl_link_alloc_cache(sock, AF_UNSPEC, &links);
-      for (nl_object* o = nl_cache_get_first(cache); o != nullptr; o = nl_cache_get_next(o)) {
-        auto* n = reinterpret_cast<rtnl_neigh*>(o);
-        int state = rtnl_neigh_get_state(n);
-        if ((state & (NUD_FAILED | NUD_INCOMPLETE)) == 0) continue;
-        nl_addr* dst = rtnl_neigh_get_dst(n);
-        if (dst == nullptr || nl_addr_get_family(dst) != AF_INET) continue;
-        char addr[64], dev[32] = "?", st_text[64];
-        nl_addr2str(dst, addr, sizeof addr);
-        if (links != nullptr) rtnl_link_i2name(links, rtnl_neigh_get_ifindex(n), dev, sizeof dev);
-        rtnl_neigh_state2str(state, st_text, sizeof st_text);
-        out.push_back(netns + ": " + addr + " on " + dev + " " + st_text);
-      }
-    }
-    if (links != nullptr) nl_cache_free(links);
-    if (cache != nullptr) nl_cache_free(cache);
-    nl_socket_free(sock);
-  });
-  if (!st) warnings->push_back(st.error().message);
-  return out;
-}
-
-bool has_route(const std::vector<host::RouteInfo>& routes, model::Ipv4 dst) {
-  for (const auto& r : routes) {
-    if (!r.dest || r.dest->contains(dst)) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
-PathFacts gather_facts(const std::string& lab, const model::NicPath& nic, model::Ipv4 dst,
-                       std::vector<std::string>* warnings) {
-  PathFacts f;
-  std::vector<model::Hop> devices;
-  for (const auto& h : nic.hops) {
-    if (h.role == HopRole::guest_nic) {
-      f.guest_netns = h.netns;
-      f.guest_device = h.device;
-    }
-    if (model::is_point(h.role) || h.role == HopRole::veth || h.role == HopRole::tap) {
-      if (f.host_netns.empty() || model::is_point(h.role)) f.host_netns = h.netns;
-    }
-    if (!h.device.empty()) devices.push_back(h);
-  }
-  // The guest: address, route, and neighbours it could not resolve.
-  if (!f.guest_netns.empty()) {
-    for (auto& n : failed_neighbours(f.guest_netns, warnings)) f.neighbours_failed.push_back(std::move(n));
-    auto nl = host::Netlink::open(f.guest_netns);
-    if (nl) {
-      auto addrs = nl->list_addresses(f.guest_device);
-      if (addrs) f.guest_has_address = !addrs->empty();
-      auto routes = nl->list_routes();
-      if (routes) f.guest_has_route = has_route(*routes, dst);
-    } else {
-      warnings->push_back(nl.error().message);
-    }
-  }
-  // The host: forwarding, routes, neighbours, links and MTUs of the path.
-  bool routed = model::forwards(nic.mode);
-  if (!f.host_netns.empty() && routed) {
-    auto fwd = host::get_sysctl(f.host_netns, "net.ipv4.ip_forward");
-    if (fwd) f.host_forwarding = *fwd != "0";
-    else warnings->push_back(fwd.error().message);
-    auto nl = host::Netlink::open(f.host_netns);
-    if (nl) {
-      auto routes = nl->list_routes();
-      if (routes) f.host_has_route = has_route(*routes, dst);
-    }
-    for (auto& n : failed_neighbours(f.host_netns, warnings)) f.neighbours_failed.push_back(std::move(n));
-  }
-  int first_mtu = 0;
-  std::string first_where;
-  std::map<std::string, std::vector<host::LinkInfo>> links_by_ns;
-  for (const auto& d : devices) {
-    if (links_by_ns.find(d.netns) == links_by_ns.end()) {
-      auto nl = host::Netlink::open(d.netns);
-      if (!nl) {
-        warnings->push_back(nl.error().message);
-        links_by_ns[d.netns] = {};
-        continue;
-      }
-      auto links = nl->list_links();
-      links_by_ns[d.netns] = links ? *links : std::vector<host::LinkInfo>{};
-    }
-    for (const auto& l : links_by_ns[d.netns]) {
-      if (l.name != d.device) continue;
-      std::string where = d.netns + "/" + d.device;
-      // Administratively down anywhere, or without carrier on the guest's side (a veth whose peer is down).
-      // (A tap has no carrier while no VM holds it: not a fault of the path, doctor reports it on its own.)
-      bool guest_side = d.role == HopRole::guest_nic || d.role == HopRole::veth || d.role == HopRole::macvtap;
-      bool lower_down = l.oper_state == "down" || l.oper_state == "lowerlayerdown";
-      if (!l.up || (lower_down && guest_side)) f.links_down.push_back(where + " is down");
-      if (d.role == HopRole::uplink || d.role == HopRole::upstream) continue;
-      if (first_mtu == 0) {
-        first_mtu = l.mtu;
-        first_where = where;
-      } else if (l.mtu != first_mtu) {
-        f.mtu_mismatch.push_back(first_where + " mtu " + std::to_string(first_mtu) + ", " + where + " mtu " +
-                                 std::to_string(l.mtu));
-      }
-    }
-  }
-  // dnsmasq of the network (when the lab runs one: a pid file in the run dir).
-  std::string pid_file = state::lab_dir(lab) + "/dnsmasq-" + nic.network + ".pid";
-  std::ifstream pf(pid_file);
-  if (pf) {
-    long pid = 0;
-    pf >> pid;
-    f.dnsmasq_running = pid > 0 && host::alive(static_cast<pid_t>(pid));
-  } else if (std::ifstream(state::lab_dir(lab) + "/dnsmasq-" + nic.network + ".conf")) {
-    f.dnsmasq_running = false;
-  }
-  // The masquerade rule of the network in the lab's table.
-  if (model::masquerades(nic.mode) && !f.host_netns.empty()) {
-    auto index = ruleset_index(f.host_netns);
-    if (index) {
-      std::string table = model::nft_table_name(lab);
-      std::string comment = "netlab:" + lab + ":" + nic.network;
-      bool found = false;
-      for (const auto& [key, rule] : *index) {
-        if (std::get<1>(key) == table && rule.first.find("masquerade") != std::string::npos &&
-            rule.second == comment)
-          found = true;
-      }
-      f.nat_rule_present = found;
-    } else {
-      warnings->push_back(index.error().message);
-    }
-  }
-  return f;
 }
 
 }  // namespace netlab::tracer

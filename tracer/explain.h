@@ -1,6 +1,6 @@
 #pragma once
 // Why a traced packet stopped: the facts about the lab that can explain a
-// drop (gathered from the system by gather_facts) and a pure function that
+// drop (read from the system by gather_facts, path_facts.h) and a pure function that
 // picks the cause of each drop from them and from the nftables trace events,
 // fills TracedPacket::drop_cause, attaches the rule trace and the conntrack
 // entries to the route/nat hops, and adds a "missing reply" packet when a
@@ -31,13 +31,6 @@ struct PathFacts {
   std::vector<std::string> neighbours_failed;  // "lab-host: 203.0.113.1 on eth0 FAILED" (guest and host namespaces)
   std::vector<std::string> mtu_mismatch;    // "lab-g1/eth0 mtu 1500, lab-host/lab-default mtu 1400"
 };
-
-/// Reads the facts for `nic` of `lab` towards `dst` from the namespaces on its
-/// path (sysctl, links, addresses, routes, neighbours, the lab's dnsmasq pid
-/// file, the lab's nft table). Facts that cannot be read are left at their
-/// default (no finding); their errors are appended to *warnings.
-PathFacts gather_facts(const std::string& lab, const model::NicPath& nic, model::Ipv4 dst,
-                       std::vector<std::string>* warnings);
 
 /// Everything the explainer combines.
 struct ExplainInput {

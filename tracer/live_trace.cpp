@@ -6,17 +6,17 @@
 #include <signal.h>
 
 #include <chrono>
-#include <fstream>
 #include <random>
 
-#include "netlab/host/dnsmasq_conf.h"
-#include "netlab/host/lease_file.h"
+#include "netlab/host/dnsmasq_facts.h"
 #include "netlab/host/netlink.h"
 #include "netlab/host/nft.h"
 #include "netlab/model/mode_traits.h"
 #include "netlab/model/names.h"
 #include "netlab/state/paths.h"
 #include "tracer/label.h"
+#include "tracer/nft_trace_socket.h"
+#include "tracer/path_facts.h"
 
 namespace netlab::tracer {
 namespace {
@@ -62,26 +62,6 @@ std::string point_netns(const model::NicPath& nic) {
   return {};
 }
 
-/// The address of `mac` on `network`: its lease, else its dhcp-host reservation in the lab's dnsmasq conf.
-std::optional<model::Ipv4> reserved_or_leased(const std::string& lab, const std::string& network,
-                                              const model::Mac& mac) {
-  auto files = host::dnsmasq_files(state::lab_dir(lab), network);
-  if (auto leases = host::read_leases(files.leases)) {
-    for (const auto& l : *leases) {
-      if (l.mac == mac) return l.ip;
-    }
-  }
-  std::ifstream conf(files.conf);
-  std::string line;
-  const std::string prefix = "dhcp-host=" + mac.str() + ",";
-  while (std::getline(conf, line)) {
-    if (line.rfind(prefix, 0) != 0) continue;
-    std::string rest = line.substr(prefix.size());
-    if (auto ip = model::Ipv4::parse(rest.substr(0, rest.find(',')))) return ip;
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 Result<InjectTarget> inject_target(const LiveRequest& req, const model::NicPath& nic) {
@@ -100,7 +80,7 @@ Result<InjectTarget> inject_target(const LiveRequest& req, const model::NicPath&
   auto cidr = model::Cidr::parse(nic.address);
   auto mac = model::Mac::parse(nic.mac);
   if (!cidr && mac && !bridge.empty()) {
-    if (auto ip = reserved_or_leased(req.lab, nic.network, *mac)) {
+    if (auto ip = host::leased_or_reserved(state::lab_dir(req.lab), nic.network, *mac)) {
       // The subnet is the bridge's (the host's address on the network).
       auto nl = host::Netlink::open(t.netns);
       auto addrs = nl ? nl->list_addresses(bridge) : Result<std::vector<model::Cidr>>(Error{""});

@@ -4,7 +4,9 @@
 // probe's packets only; a netlink socket subscribed to NFNLGRP_NFTRACE in the
 // same namespace receives one event per rule, policy and return the packet
 // meets, in every table (iptables-nft rules are nft rules and appear too).
-// Rule handles are turned into the rule's text and comment from the ruleset.
+// Rule handles are turned into the rule's text and comment from the ruleset
+// (libnftables JSON, see ruleset_json.h). This part is pure; the socket, the
+// trace chain and the ruleset listing are in nft_trace_socket.h.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -13,6 +15,7 @@
 
 #include "netlab/model/address.h"
 #include "netlab/model/result.h"
+#include "tracer/ruleset_json.h"
 #include "tracer/traced_packet.h"
 
 namespace netlab::tracer {
@@ -31,20 +34,22 @@ struct TraceEvent {
   std::string comment;      // its comment
 };
 
-/// Parses the messages of one netlink datagram; non-trace messages are skipped.
+/// Parses the messages of one netlink datagram with libnftnl (nftnl_trace_nlmsg_parse);
+/// non-trace messages, and trace messages that do not parse, are skipped.
 std::vector<TraceEvent> parse_trace_messages(const uint8_t* data, size_t len);
 
 /// The kernel puts the packet's headers only into the first event of each
 /// trace id; this copies proto/src/dst to the later events of the same id.
 void propagate_headers(std::vector<TraceEvent>* events);
 
-/// The text of "nft -a list ruleset" split into rules:
-/// (family, table, chain, handle) -> (text without counter values and handle, comment).
-using RuleIndex = std::map<std::tuple<std::string, std::string, std::string, uint64_t>,
-                           std::pair<std::string, std::string>>;
-RuleIndex parse_ruleset_text(const std::string& text);
-/// Lists the ruleset of namespace `netns` with handles (libnftables) and indexes it.
-Result<RuleIndex> ruleset_index(const std::string& netns);
+/// A listed rule as the trace shows it.
+struct RuleText {
+  std::string text;     // nft syntax without counter values (see nft_rule_text)
+  std::string comment;  // its comment, "" when none
+};
+/// The rules of a ruleset by (family, table, chain, handle), how trace events name them.
+using RuleIndex = std::map<std::tuple<std::string, std::string, std::string, uint64_t>, RuleText>;
+RuleIndex index_rules(const Ruleset& ruleset);
 /// Fills rule/comment of every rule event from `index`.
 void annotate_rules(const RuleIndex& index, std::vector<TraceEvent>* events);
 
@@ -52,49 +57,5 @@ void annotate_rules(const RuleIndex& index, std::vector<TraceEvent>* events);
 std::string format_event(const TraceEvent& e);
 /// The event as a RuleHit for a hop.
 RuleHit to_rule_hit(const TraceEvent& e);
-
-/// A netlink socket in a namespace subscribed to nftables trace events. Move-only.
-class NftTraceListener {
- public:
-  static Result<NftTraceListener> open(const std::string& netns);
-  NftTraceListener(NftTraceListener&& other) noexcept;
-  NftTraceListener& operator=(NftTraceListener&& other) noexcept;
-  NftTraceListener(const NftTraceListener&) = delete;
-  NftTraceListener& operator=(const NftTraceListener&) = delete;
-  ~NftTraceListener();
-
-  /// Reads every event queued now (non-blocking); an overrun of the socket
-  /// buffer is reported in lost().
-  std::vector<TraceEvent> read();
-  bool lost() const { return lost_; }
-
- private:
-  explicit NftTraceListener(int fd) : fd_(fd) {}
-  int fd_ = -1;
-  bool lost_ = false;
-};
-
-/// The lab's trace chain (trace_pre in table netlab_<lab>) with one rule per
-/// match, installed by add() and removed by the destructor (also on failure
-/// paths). Move-only.
-class TraceChain {
- public:
-  /// Installs the chain in namespace `netns` with `matches` (see
-  /// host::render_trace_chain); a stale chain of an earlier run is replaced.
-  static Result<TraceChain> add(const std::string& netns, const std::string& lab,
-                                const std::vector<std::string>& matches);
-  TraceChain(TraceChain&& other) noexcept;
-  TraceChain& operator=(TraceChain&& other) noexcept;
-  TraceChain(const TraceChain&) = delete;
-  TraceChain& operator=(const TraceChain&) = delete;
-  ~TraceChain();
-  /// Removes the chain now; an Error when nft refused.
-  Status remove();
-
- private:
-  TraceChain(std::string netns, std::string lab) : netns_(std::move(netns)), lab_(std::move(lab)) {}
-  std::string netns_, lab_;
-  bool active_ = false;
-};
 
 }  // namespace netlab::tracer

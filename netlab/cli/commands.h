@@ -6,7 +6,7 @@
 
 namespace netlab::cli {
 
-/// Exit codes shared by every subcommand (DESIGN.md "The command").
+/// Exit codes shared by every subcommand (README "Commands").
 enum ExitCode : int {
   kExitOk = 0,        // success
   kExitFailed = 1,    // the operation failed; the message says what and what was rolled back

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "netlab/cli/commands.h"
+#include "netlab/plan/running_lab.h"
 #include "netlab/state/lab_state.h"
 #include "tracer/doctor.h"
 #include "tracer/output_text.h"
@@ -21,17 +22,12 @@ struct DoctorOptions {
 };
 
 int run_doctor(const DoctorOptions& opt) {
-  auto text = state::read_lab_file(opt.lab, "hopmap.json");
-  if (!text) {
-    fmt::print(stderr, "netlab doctor: no running lab named {}\n", opt.lab);
-    return kExitBadInput;
+  auto read = plan::lab_hop_map(opt.lab);
+  if (!read) {
+    fmt::print(stderr, "netlab doctor: {}\n", read.error().message);
+    return read.error().bad_input ? kExitBadInput : kExitFailed;
   }
-  model::HopMap map;
-  std::string err;
-  if (!model::hopmap_from_json(*text, &map, &err)) {
-    fmt::print(stderr, "netlab doctor: hop map of {}: {}\n", opt.lab, err);
-    return kExitFailed;
-  }
+  const model::HopMap& map = *read;
   bool sandbox = false;
   if (auto st = state::read_state(opt.lab)) sandbox = st->sandbox;
   // Every NIC of the guest(s) asked for: a guest with two NICs gets two reports.

@@ -5,10 +5,7 @@
 #include <chrono>
 
 #include "netlab/cli/commands.h"
-#include "netlab/host/netns.h"
-#include "netlab/host/process.h"
-#include "netlab/model/names.h"
-#include "netlab/plan/lab.h"
+#include "netlab/plan/running_lab.h"
 
 namespace netlab::cli {
 namespace {
@@ -19,30 +16,13 @@ struct ExecArgs {
 };
 
 void run_exec(const ExecArgs& args, int* exit_code) {
-  auto topo = plan::lab_topology(args.lab);
-  if (!topo) {
-    fmt::print(stderr, "netlab exec: {}\n", topo.error().message);
-    *exit_code = kExitBadInput;
+  auto status = plan::run_in_guest(args.lab, args.guest, args.argv, std::chrono::hours(24 * 365));
+  if (!status) {
+    fmt::print(stderr, "netlab exec: {}\n", status.error().message);
+    *exit_code = status.error().bad_input ? kExitBadInput : kExitFailed;
     return;
   }
-  const model::Guest* guest = topo->find_guest(args.guest);
-  if (!guest || guest->kind != model::GuestKind::netns) {
-    fmt::print(stderr, "netlab exec: lab '{}' has no light guest named '{}'\n", args.lab, args.guest);
-    *exit_code = kExitBadInput;
-    return;
-  }
-  host::SpawnOptions options;
-  options.netns = model::guest_namespace(*topo, *guest);
-  options.inherit_stdin = true;
-  options.new_session = false;  // ^C on this terminal reaches the command
-  auto pid = host::spawn(args.argv, options);
-  if (!pid) {
-    fmt::print(stderr, "netlab exec: {}\n", pid.error().message);
-    *exit_code = kExitFailed;
-    return;
-  }
-  auto status = host::wait_exit(*pid, std::chrono::hours(24 * 365));
-  *exit_code = status ? *status : kExitFailed;
+  *exit_code = *status;
 }
 
 }  // namespace

@@ -13,9 +13,6 @@
 #include "netlab/cli/commands.h"
 #include "netlab/cli/topology_input.h"
 #include "netlab/libvirt/export_xml.h"
-#include "netlab/model/validator.h"
-#include "netlab/model/diagnostic.h"
-#include "netlab/plan/lab.h"
 
 namespace netlab::cli {
 namespace {
@@ -32,26 +29,9 @@ void run(const ExportOptions& opt, int* exit_code) {
     *exit_code = kExitBadInput;
     return;
   }
-  model::Topology topo;
-  if (names_a_file(opt.source)) {
-    auto input = load_valid_topology(opt.source, exit_code);
-    if (!input) return;  // messages printed, exit code 2
-    topo = std::move(input->topology);
-  } else {
-    auto lab = plan::lab_topology(opt.source);
-    if (!lab) {
-      fmt::print(stderr, "netlab export: {}\n", lab.error().message);
-      *exit_code = kExitBadInput;
-      return;
-    }
-    auto problems = model::validate(*lab);
-    if (!problems.empty()) {
-      fmt::print(stderr, "{}", model::format_all(problems));
-      *exit_code = kExitBadInput;
-      return;
-    }
-    topo = std::move(*lab);
-  }
+  auto loaded = load_lab_or_file(opt.source, "export", exit_code);
+  if (!loaded) return;  // messages printed, exit code set
+  const model::Topology& topo = loaded->topology;
 
   auto docs = libvirt::export_lab(topo);
   if (opt.output_dir.empty()) {

@@ -11,13 +11,8 @@
 #include "graphs/lab_graph.h"
 #include "graphs/render.h"
 #include "netlab/cli/commands.h"
+#include "netlab/cli/lab_live_data.h"
 #include "netlab/cli/topology_input.h"
-#include "netlab/host/dnsmasq_conf.h"
-#include "netlab/host/lease_file.h"
-#include "netlab/model/loader.h"
-#include "netlab/model/validator.h"
-#include "netlab/state/lab_state.h"
-#include "netlab/state/paths.h"
 
 namespace netlab::cli {
 namespace {
@@ -29,59 +24,12 @@ struct GraphOptions {
   bool sandbox = false;
 };
 
-/// A topology and what is known live about it, or the exit code and message of why not.
-struct Loaded {
-  model::Topology topology;
-  graphs::LiveData live;
-  int exit_code = kExitOk;
-  std::string message;
-};
-
-Loaded load_checked(model::LoadResult loaded) {
-  Loaded out;
-  auto problems = loaded.diagnostics;
-  if (loaded.ok()) problems = model::validate(loaded.topology);
-  if (!problems.empty()) {
-    out.exit_code = kExitBadInput;
-    out.message = model::format_all(problems);
-    return out;
-  }
-  out.topology = std::move(loaded.topology);
-  return out;
-}
-
-/// A running lab: the copy of its topology in its run directory, whether it is
-/// a sandbox, and the leases its dnsmasq processes recorded.
-Loaded load_lab(const std::string& lab) {
-  auto text = state::read_lab_file(lab, "topology.yaml");
-  if (!text) return Loaded{.exit_code = kExitBadInput, .message = "netlab graph: no lab named '" + lab + "'\n"};
-  Loaded out = load_checked(model::load_string(*text, state::lab_dir(lab) + "/topology.yaml"));
-  if (out.exit_code != kExitOk) return out;
-  if (auto st = state::read_state(lab)) out.live.sandbox = st->sandbox;
-  for (const auto& net : out.topology.networks) {
-    if (!net.dhcp) continue;
-    auto leases = host::read_leases(host::dnsmasq_files(state::lab_dir(lab), net.name).leases);
-    if (!leases) continue;  // no lease file yet: addresses stay "dhcp"
-    for (const auto& lease : *leases) out.live.leases[lease.mac.str()] = lease.ip.str();
-  }
-  return out;
-}
-
 void run(const GraphOptions& opt, int* exit_code) {
-  Loaded loaded;
-  if (names_a_file(opt.source)) {
-    auto input = load_valid_topology(opt.source, exit_code);
-    if (!input) return;  // messages printed, exit code 2
-    loaded.topology = std::move(input->topology);
-  } else {
-    loaded = load_lab(opt.source);
-  }
-  if (loaded.exit_code != kExitOk) {
-    fmt::print(stderr, "{}", loaded.message);
-    *exit_code = loaded.exit_code;
-    return;
-  }
-  if (opt.sandbox) loaded.live.sandbox = true;
+  auto loaded = load_lab_or_file(opt.source, "graph", exit_code);
+  if (!loaded) return;  // messages printed, exit code set
+  graphs::LiveData live;
+  if (loaded->running) live = lab_live_data(*loaded->running, loaded->topology);
+  if (opt.sandbox) live.sandbox = true;
 
   graphs::Format format = graphs::Format::svg;
   if (!opt.output.empty()) {
@@ -93,7 +41,7 @@ void run(const GraphOptions& opt, int* exit_code) {
     }
     format = *f;
   }
-  graphs::Diagram diagram = graphs::build_lab_diagram(loaded.topology, loaded.live);
+  graphs::Diagram diagram = graphs::build_lab_diagram(loaded->topology, live);
   graphs::Engine engine = graphs::default_engine(diagram);
   if (!opt.layout.empty()) engine = *graphs::parse_engine(opt.layout);
 

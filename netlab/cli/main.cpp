@@ -1,5 +1,5 @@
 // netlab: virtual-network labs for KVM guests from one YAML file, and the
-// packet paths through them. See README.md and DESIGN.md.
+// packet paths through them. See README.md and docs/architecture.md.
 #include <cstdio>
 
 #include "netlab/cli/commands.h"
@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("netlab ") + NETLAB_VERSION);
   app.require_subcommand(1);
   int exit_code = netlab::cli::kExitOk;
-  // In the order of DESIGN.md's command list: build, inspect, trace, draw, convert, clean.
+  // In the order of README's command list: build, inspect, trace, draw, convert, clean.
   netlab::cli::add_validate(app, &exit_code);
   netlab::cli::add_plan(app, &exit_code);
   netlab::cli::add_up(app, &exit_code);

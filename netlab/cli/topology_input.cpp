@@ -9,6 +9,7 @@
 #include "netlab/cli/commands.h"
 #include "netlab/model/loader.h"
 #include "netlab/model/validator.h"
+#include "netlab/plan/running_lab.h"
 
 namespace netlab::cli {
 
@@ -42,6 +43,27 @@ bool names_a_file(const std::string& lab_or_file) {
            lab_or_file.compare(lab_or_file.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
   return lab_or_file.find('/') != std::string::npos || ends_with(".yaml") || ends_with(".yml") || ends_with(".json");
+}
+
+std::optional<LabOrFile> load_lab_or_file(const std::string& lab_or_file, const char* command, int* exit_code) {
+  if (names_a_file(lab_or_file)) {
+    auto input = load_valid_topology(lab_or_file, exit_code);
+    if (!input) return std::nullopt;
+    return LabOrFile{std::move(input->topology), std::nullopt};
+  }
+  auto lab = plan::running_lab(lab_or_file);
+  if (!lab) {
+    fmt::print(stderr, "netlab {}: {}\n", command, lab.error().message);
+    *exit_code = lab.error().bad_input ? kExitBadInput : kExitFailed;
+    return std::nullopt;
+  }
+  auto problems = model::validate(lab->topology);
+  if (!problems.empty()) {
+    fmt::print(stderr, "{}", model::format_all(problems));
+    *exit_code = kExitBadInput;
+    return std::nullopt;
+  }
+  return LabOrFile{std::move(lab->topology), std::move(lab->state)};
 }
 
 std::optional<std::string> lab_name_from_argument(const std::string& lab_or_file, int* exit_code) {

@@ -11,6 +11,7 @@
 
 #include "netlab/cli/commands.h"
 #include "netlab/cli/trace_figure.h"
+#include "netlab/plan/running_lab.h"
 #include "netlab/state/lab_state.h"
 #include "tracer/capture_save.h"
 #include "tracer/capture_set.h"
@@ -75,20 +76,14 @@ int run_offline(const TraceOptions& opt) {
   return kExitOk;
 }
 
-/// The lab's hop map from its run directory; exit code 2 when there is no such lab.
+/// The lab's hop map (plan::lab_hop_map); exit code 2 when there is no such lab.
 std::optional<model::HopMap> read_hopmap(const std::string& lab, int* code) {
-  auto text = state::read_lab_file(lab, "hopmap.json");
-  if (!text) {
-    *code = fail("no running lab named " + lab + " (no hop map in its run directory)", kExitBadInput);
+  auto map = plan::lab_hop_map(lab);
+  if (!map) {
+    *code = fail(map.error().message, map.error().bad_input ? kExitBadInput : kExitFailed);
     return std::nullopt;
   }
-  model::HopMap map;
-  std::string err;
-  if (!model::hopmap_from_json(*text, &map, &err)) {
-    *code = fail("hop map of " + lab + ": " + err, kExitFailed);
-    return std::nullopt;
-  }
-  return map;
+  return std::move(*map);
 }
 
 int run_live(const TraceOptions& opt) {

@@ -7,11 +7,8 @@
 #include "graphs/lab_graph.h"
 #include "graphs/path_overlay.h"
 #include "graphs/render.h"
-#include "netlab/host/dnsmasq_conf.h"
-#include "netlab/host/lease_file.h"
-#include "netlab/model/loader.h"
-#include "netlab/state/lab_state.h"
-#include "netlab/state/paths.h"
+#include "netlab/cli/lab_live_data.h"
+#include "netlab/plan/running_lab.h"
 #include "tracer/conntrack.h"
 
 namespace netlab::cli {
@@ -79,19 +76,10 @@ graphs::TracedPath to_graph_path(const std::string& lab, const std::string& gues
 
 Status write_trace_figures(const std::string& lab, const graphs::TracedPath& path, const tracer::LiveResult& res,
                            const std::string& command, const FigureFiles& files) {
-  auto text = state::read_lab_file(lab, "topology.yaml");
-  if (!text) return Error{"no topology.yaml in the run directory of " + lab};
-  auto loaded = model::load_string(*text, state::lab_dir(lab) + "/topology.yaml");
-  if (!loaded.ok()) return Error{"the run directory's topology.yaml of " + lab + " does not load"};
-  graphs::LiveData live;
-  if (auto st = state::read_state(lab)) live.sandbox = st->sandbox;
-  for (const auto& net : loaded.topology.networks) {
-    if (!net.dhcp) continue;
-    auto leases = host::read_leases(host::dnsmasq_files(state::lab_dir(lab), net.name).leases);
-    if (!leases) continue;
-    for (const auto& lease : *leases) live.leases[lease.mac.str()] = lease.ip.str();
-  }
-  graphs::Diagram lab_diagram = graphs::build_lab_diagram(loaded.topology, live);
+  auto running = plan::running_lab(lab);
+  if (!running) return running.error();
+  const graphs::LiveData live = lab_live_data(running->state, running->topology);
+  graphs::Diagram lab_diagram = graphs::build_lab_diagram(running->topology, live);
   graphs::PathDiagram overlay = graphs::overlay_path(lab_diagram, path);
   graphs::Engine engine = graphs::default_engine(overlay.diagram);
   auto render_to = [&](const std::string& file, graphs::Format format) -> Status {

@@ -96,7 +96,7 @@ Status Nft::check(const std::string& text) {
 
 Result<std::string> Nft::list_json(const std::string& command) { return run(command, NFT_CTX_OUTPUT_JSON, false); }
 
-Result<std::string> Nft::list_ruleset_text() { return run("list ruleset", NFT_CTX_OUTPUT_HANDLE, false); }
+Result<std::string> Nft::list_ruleset_json() { return list_json("list ruleset"); }
 
 Result<std::vector<TableRef>> Nft::list_tables() {
   Result<std::string> json = list_json("list tables");

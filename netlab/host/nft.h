@@ -45,9 +45,9 @@ class Nft {
   /// Runs a listing command (e.g. "list table inet netlab_lab") with JSON
   /// output and returns the JSON text.
   Result<std::string> list_json(const std::string& command);
-  /// `nft -a list ruleset`: the namespace's whole ruleset as text, each rule
-  /// followed by "# handle N" (how trace events name rules).
-  Result<std::string> list_ruleset_text();
+  /// `nft -j list ruleset`: the namespace's whole ruleset as libnftables JSON,
+  /// every rule with its handle (how trace events name rules).
+  Result<std::string> list_ruleset_json();
   /// Every table of the namespace.
   Result<std::vector<TableRef>> list_tables();
   /// True when the table exists (false also when listing fails).

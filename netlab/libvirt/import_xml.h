@@ -43,8 +43,8 @@ struct ImportOptions {
 /// `max_len` bytes, no '-' at the end; "net" when nothing is left.
 std::string sanitize_name(std::string_view text, size_t max_len);
 
-/// A topology YAML with one network per `networks` entry, in order, each
-/// preceded by its notes as `# netlab import: ...` comments.
+/// A topology YAML with one network per `networks` entry, in order, its notes
+/// as `# netlab import: ...` comments beside its name.
 std::string topology_yaml(const std::vector<ImportedNetwork>& networks, const ImportOptions& options);
 
 }  // namespace netlab::libvirt

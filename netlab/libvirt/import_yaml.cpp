@@ -1,4 +1,8 @@
-// topology_yaml(): imported libvirt networks -> a netlab topology YAML text.
+// topology_yaml(): imported libvirt networks -> a netlab topology YAML text,
+// written with YAML::Emitter (it quotes and escapes; netlab only says which
+// strings must stay strings for every YAML reader).
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -11,32 +15,22 @@ namespace {
 
 using model::NetworkMode;
 
-/// A YAML scalar: plain when it is a simple word that YAML reads back as the
-/// same string, else double-quoted with escapes.
-std::string scalar(const std::string& text) {
-  static const std::set<std::string> kSpecial{"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"};
-  std::string lower = text;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  bool plain = !text.empty() && !kSpecial.count(lower) && std::isalpha(static_cast<unsigned char>(text[0])) &&
-               std::all_of(text.begin(), text.end(), [](unsigned char c) {
-                 return std::isalnum(c) || c == '-' || c == '_' || c == '.';
-               });
-  if (plain) return text;
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20 || c == 0x7f) {
-      static const char* hex = "0123456789abcdef";
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
+/// Writes `text` as a string scalar: double-quoted when a YAML reader would
+/// take the plain word for a boolean or a number (yaml-cpp's own conversions
+/// decide; "yes", "on", "600"), else as the emitter chooses.
+void string_scalar(YAML::Emitter& out, const std::string& text) {
+  YAML::Node probe(text);
+  bool boolean = false;
+  double number = 0;
+  if (YAML::convert<bool>::decode(probe, boolean) || YAML::convert<double>::decode(probe, number))
+    out << YAML::DoubleQuoted;
+  out << text;
+}
+
+/// Key `key` with the string `value`.
+void string_field(YAML::Emitter& out, const char* key, const std::string& value) {
+  out << YAML::Key << key << YAML::Value;
+  string_scalar(out, value);
 }
 
 /// A YAML comment line's text: no line breaks or control bytes.
@@ -88,48 +82,59 @@ std::string sanitize_name(std::string_view text, size_t max_len) {
   return out;
 }
 
-std::string topology_yaml(const std::vector<ImportedNetwork>& networks, const ImportOptions& options) {
-  constexpr size_t kLabMax = 5;   // keeps <lab>-<guest>-<n> device names short
-  constexpr size_t kNameMax = 32;
-  std::vector<std::string> top_notes;
-  std::string lab;
+namespace {
+
+constexpr size_t kLabMax = 5;  // keeps <lab>-<guest>-<n> device names short
+constexpr size_t kNameMax = 32;
+
+/// The lab's name: --name, else the lab of netlab's metadata, else the first
+/// network's name cut to kLabMax. A changed --name adds a note.
+std::string lab_name(const std::vector<ImportedNetwork>& networks, const ImportOptions& options,
+                     std::vector<std::string>* notes) {
   if (!options.name.empty()) {
-    lab = sanitize_name(options.name, options.name.size());
-    if (lab != options.name) top_notes.push_back("lab name '" + options.name + "' written as '" + lab + "'");
-  } else if (!networks.empty() && !networks.front().lab.empty()) {
-    lab = sanitize_name(networks.front().lab, networks.front().lab.size());
-  } else {
-    lab = sanitize_name(networks.empty() ? "lab" : networks.front().libvirt_name, kLabMax);
+    std::string lab = sanitize_name(options.name, options.name.size());
+    if (lab != options.name) notes->push_back("lab name '" + options.name + "' written as '" + lab + "'");
+    return lab;
   }
+  if (!networks.empty() && !networks.front().lab.empty())
+    return sanitize_name(networks.front().lab, networks.front().lab.size());
+  return sanitize_name(networks.empty() ? "lab" : networks.front().libvirt_name, kLabMax);
+}
 
-  std::string host_uplink;
+/// The host's uplink: the first usable <forward dev>, else the first usable
+/// uplink from netlab's metadata; "" when there is none.
+std::string host_uplink(const std::vector<ImportedNetwork>& networks) {
   for (const auto& n : networks)
-    if (!n.forward_dev.empty() && usable_ifname(n.forward_dev)) {
-      host_uplink = n.forward_dev;
-      break;
-    }
+    if (!n.forward_dev.empty() && usable_ifname(n.forward_dev)) return n.forward_dev;
   for (const auto& n : networks)
-    if (host_uplink.empty() && usable_ifname(n.host_uplink)) host_uplink = n.host_uplink;
+    if (usable_ifname(n.host_uplink)) return n.host_uplink;
+  return "";
+}
 
-  std::string out = "# Written by `netlab import` from libvirt network XML:\n";
-  for (const auto& n : networks) out += "#   " + comment(n.file) + " (network '" + comment(n.libvirt_name) + "')\n";
-  out += "# A libvirt network names no guests: add them under 'guests:'.\n";
-  for (const auto& note : top_notes) out += "# netlab import: " + comment(note) + "\n";
-  out += "name: " + scalar(lab) + "\n";
-  if (!host_uplink.empty()) out += "host:\n  uplink: " + scalar(host_uplink) + "\n";
-  out += "networks:\n";
+/// One network as it is written: its netlab name, settings and notes.
+struct Prepared {
+  std::string name;
+  model::Network net;
+  std::vector<std::string> notes;
+};
 
+/// Names the networks uniquely, drops unusable bridge names and gives each
+/// bridge-mode network without a NIC one (--uplink, else a placeholder), with
+/// a note for every change.
+std::vector<Prepared> prepare(const std::vector<ImportedNetwork>& networks, const ImportOptions& options,
+                              const std::string& lab, const std::string& uplink) {
+  std::vector<Prepared> out;
   std::set<std::string> used_names, used_uplinks;
   for (const auto& n : networks)
     if (n.network.mode == NetworkMode::bridge && !n.network.uplink.empty()) used_uplinks.insert(n.network.uplink);
   int placeholder = 1;
   for (const auto& imported : networks) {
-    model::Network net = imported.network;
-    std::vector<std::string> notes = imported.notes;
+    Prepared p{"", imported.network, imported.notes};
+    model::Network& net = p.net;
     bool macvtap = net.mode == NetworkMode::bridge && net.attach == model::Attach::macvtap;
     if (!net.bridge.empty() && !usable_ifname(net.bridge)) {
-      notes.push_back("bridge name '" + net.bridge + "' dropped: netlab needs an interface name of at most 15 bytes " +
-                      "without '/', ':', '%' or blanks; netlab names the bridge <lab>-<network>");
+      p.notes.push_back("bridge name '" + net.bridge + "' dropped: netlab needs an interface name of at most 15 bytes " +
+                        "without '/', ':', '%' or blanks; netlab names the bridge <lab>-<network>");
       net.bridge.clear();
     }
     // Without a bridge name of its own, the network's name must leave room for "<lab>-".
@@ -138,12 +143,12 @@ std::string topology_yaml(const std::vector<ImportedNetwork>& networks, const Im
       max_len = model::kMaxIfName > lab.size() + 1 ? model::kMaxIfName - lab.size() - 1 : 1;
     std::string base = imported.name.empty() ? sanitize_name(imported.libvirt_name, max_len)
                                              : sanitize_name(imported.name, max_len);
-    std::string name = unique_name(base, max_len, &used_names);
-    if (name != imported.libvirt_name && imported.name.empty())
-      notes.push_back("libvirt network '" + imported.libvirt_name + "' named '" + name + "'");
-    if (!imported.forward_dev.empty() && imported.forward_dev != host_uplink)
-      notes.push_back("ignored <forward dev='" + imported.forward_dev + "'>: the lab's uplink is " +
-                      (host_uplink.empty() ? std::string("the default route's NIC") : host_uplink));
+    p.name = unique_name(base, max_len, &used_names);
+    if (p.name != imported.libvirt_name && imported.name.empty())
+      p.notes.push_back("libvirt network '" + imported.libvirt_name + "' named '" + p.name + "'");
+    if (!imported.forward_dev.empty() && imported.forward_dev != uplink)
+      p.notes.push_back("ignored <forward dev='" + imported.forward_dev + "'>: the lab's uplink is " +
+                        (uplink.empty() ? std::string("the default route's NIC") : uplink));
     if (net.mode == NetworkMode::bridge && net.uplink.empty()) {
       std::string nic = options.uplink;
       if (nic.empty() || used_uplinks.count(nic)) {
@@ -153,47 +158,87 @@ std::string topology_yaml(const std::vector<ImportedNetwork>& networks, const Im
       used_uplinks.insert(nic);
       net.uplink = nic;
       if (nic != options.uplink)
-        notes.push_back("libvirt's bridge-mode network names no host NIC; 'uplink: " + nic +
-                        "' is a placeholder: set the NIC that leads to the LAN (or pass --uplink)");
+        p.notes.push_back("libvirt's bridge-mode network names no host NIC; 'uplink: " + nic +
+                          "' is a placeholder: set the NIC that leads to the LAN (or pass --uplink)");
     }
-
-    if (net.bridge == lab + "-" + name) net.bridge.clear();  // netlab's default name: no need to write it
-    out += "  " + name + ":\n";
-    for (const auto& note : notes) out += "    # netlab import: " + comment(note) + "\n";
-    out += std::string("    mode: ") + model::to_string(net.mode) + "\n";
-    if (net.switch_kind == model::SwitchKind::ovs) out += "    switch: ovs\n";
-    if (!net.bridge.empty()) out += "    bridge: " + scalar(net.bridge) + "\n";
-    if (net.mode == NetworkMode::bridge) {
-      out += "    uplink: " + scalar(net.uplink) + "\n";
-      out += std::string("    attach: ") + model::to_string(net.attach) + "\n";
-    }
-    if (net.subnet) out += "    subnet: " + net.subnet->str() + "\n";
-    if (net.gateway) out += "    gateway: " + net.gateway->str() + "\n";
-    // A libvirt network without <dhcp> serves none; netlab's default would.
-    if (!net.dhcp && net.mode != NetworkMode::bridge && net.subnet) out += "    dhcp: false\n";
-    if (net.dhcp) {
-      const auto& d = *net.dhcp;
-      out += "    dhcp:\n";
-      out += "      range: " + d.range_start.str() + "-" + d.range_end.str() + "\n";
-      // Checked forms only ("30m", "infinite", "3600"); bare seconds are quoted to stay a string.
-      bool digits = d.lease_time.find_first_not_of("0123456789") == std::string::npos;
-      if (d.lease_time != "1h")
-        out += "      lease-time: " + (digits ? "\"" + d.lease_time + "\"" : d.lease_time) + "\n";
-      if (!d.hosts.empty()) {
-        out += "      hosts:\n";
-        for (const auto& h : d.hosts) {
-          std::string item;
-          if (!h.name.empty()) item += "name: " + scalar(h.name) + ", ";
-          if (h.mac) item += "mac: \"" + h.mac->str() + "\", ";
-          item += "ip: " + h.ip.str();
-          out += "        - {" + item + "}\n";
-        }
-      }
-    }
-    if (!net.dns && net.mode != NetworkMode::bridge) out += "    dns: false\n";
-    if (net.mtu != 1500) out += "    mtu: " + std::to_string(net.mtu) + "\n";
+    if (net.bridge == lab + "-" + p.name) net.bridge.clear();  // netlab's default name: no need to write it
+    out.push_back(std::move(p));
   }
   return out;
+}
+
+void emit_dhcp(YAML::Emitter& out, const model::Dhcp& d) {
+  out << YAML::Key << "dhcp" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "range" << YAML::Value << d.range_start.str() + "-" + d.range_end.str();
+  // Checked forms only ("30m", "infinite", "3600"); bare seconds stay a string (string_scalar quotes them).
+  if (d.lease_time != "1h") string_field(out, "lease-time", d.lease_time);
+  if (!d.hosts.empty()) {
+    out << YAML::Key << "hosts" << YAML::Value << YAML::BeginSeq;
+    for (const auto& h : d.hosts) {
+      out << YAML::Flow << YAML::BeginMap;
+      if (!h.name.empty()) string_field(out, "name", h.name);
+      // Always quoted: a YAML 1.1 reader takes 52:54:00:00:00:10 for a base-60 number.
+      if (h.mac) out << YAML::Key << "mac" << YAML::Value << YAML::DoubleQuoted << h.mac->str();
+      out << YAML::Key << "ip" << YAML::Value << h.ip.str();
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  out << YAML::EndMap;
+}
+
+/// The network's key, its notes as comments after it, and its settings
+/// (defaults left out).
+void emit_network(YAML::Emitter& out, const Prepared& p) {
+  const model::Network& net = p.net;
+  out << YAML::Key << p.name;
+  if (!p.notes.empty()) {
+    std::string lines;
+    for (const auto& note : p.notes) lines += (lines.empty() ? "" : "\n") + ("netlab import: " + comment(note));
+    out << YAML::Comment(lines);
+  }
+  out << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "mode" << YAML::Value << model::to_string(net.mode);
+  if (net.switch_kind == model::SwitchKind::ovs) out << YAML::Key << "switch" << YAML::Value << "ovs";
+  if (!net.bridge.empty()) string_field(out, "bridge", net.bridge);
+  if (net.mode == NetworkMode::bridge) {
+    string_field(out, "uplink", net.uplink);
+    out << YAML::Key << "attach" << YAML::Value << model::to_string(net.attach);
+  }
+  if (net.subnet) out << YAML::Key << "subnet" << YAML::Value << net.subnet->str();
+  if (net.gateway) out << YAML::Key << "gateway" << YAML::Value << net.gateway->str();
+  // A libvirt network without <dhcp> serves none; netlab's default would.
+  if (!net.dhcp && net.mode != NetworkMode::bridge && net.subnet) out << YAML::Key << "dhcp" << YAML::Value << false;
+  if (net.dhcp) emit_dhcp(out, *net.dhcp);
+  if (!net.dns && net.mode != NetworkMode::bridge) out << YAML::Key << "dns" << YAML::Value << false;
+  if (net.mtu != 1500) out << YAML::Key << "mtu" << YAML::Value << net.mtu;
+  out << YAML::EndMap;
+}
+
+}  // namespace
+
+std::string topology_yaml(const std::vector<ImportedNetwork>& networks, const ImportOptions& options) {
+  std::vector<std::string> top_notes;
+  const std::string lab = lab_name(networks, options, &top_notes);
+  const std::string uplink = host_uplink(networks);
+  const std::vector<Prepared> prepared = prepare(networks, options, lab, uplink);
+
+  YAML::Emitter out;
+  std::string header = "Written by `netlab import` from libvirt network XML:";
+  for (const auto& n : networks) header += "\n  " + comment(n.file) + " (network '" + comment(n.libvirt_name) + "')";
+  header += "\nA libvirt network names no guests: add them under 'guests:'.";
+  for (const auto& note : top_notes) header += "\nnetlab import: " + comment(note);
+  out << YAML::Comment(header) << YAML::BeginMap;
+  string_field(out, "name", lab);
+  if (!uplink.empty()) {
+    out << YAML::Key << "host" << YAML::Value << YAML::BeginMap;
+    string_field(out, "uplink", uplink);
+    out << YAML::EndMap;
+  }
+  out << YAML::Key << "networks" << YAML::Value << YAML::BeginMap;
+  for (const auto& p : prepared) emit_network(out, p);
+  out << YAML::EndMap << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
 }
 
 }  // namespace netlab::libvirt

@@ -4,6 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+#include <sstream>
+
 namespace netlab::model {
 
 // Roles and modes travel as their names; an unknown name fails the parse.
@@ -52,6 +55,17 @@ const Hop* switch_hop(const NicPath& nic) {
   for (const auto& h : nic.hops)
     if (is_switch(h.role)) return &h;
   return nullptr;
+}
+
+Result<HopMap> read_hopmap_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{"cannot read " + path, true};
+  std::ostringstream text;
+  text << in.rdbuf();
+  HopMap map;
+  std::string err;
+  if (!hopmap_from_json(text.str(), &map, &err)) return Error{path + ": " + err};
+  return map;
 }
 
 }  // namespace netlab::model

@@ -24,9 +24,13 @@
 #include <string>
 #include <vector>
 
+#include "netlab/model/result.h"
 #include "netlab/model/vocabulary.h"
 
 namespace netlab::model {
+
+/// The hop map's file name, in a lab's run directory and in a capture set.
+inline constexpr const char* kHopMapFile = "hopmap.json";
 
 struct Hop {
   HopRole role = HopRole::unknown;
@@ -61,5 +65,9 @@ const Hop* switch_hop(const NicPath& nic);
 std::string hopmap_to_json(const HopMap& map);
 /// Parses the JSON above; on failure returns false and sets *err to a sentence.
 bool hopmap_from_json(const std::string& text, HopMap* map, std::string* err);
+/// Reads and parses the hop map file at `path`: the one reader of hopmap.json
+/// (a lab's, a capture set's). An Error with bad_input set when the file cannot
+/// be read (there is no such lab or set), without it when it does not parse.
+Result<HopMap> read_hopmap_file(const std::string& path);
 
 }  // namespace netlab::model

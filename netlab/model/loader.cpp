@@ -18,16 +18,6 @@
 namespace netlab::model {
 namespace {
 
-const std::vector<std::string> kTopKeys{"name", "host", "networks", "guests"};
-const std::vector<std::string> kHostKeys{"uplink"};
-const std::vector<std::string> kNetworkKeys{"mode",    "switch", "bridge", "subnet", "gateway",
-                                            "dhcp",    "dns",    "mtu",    "uplink", "attach"};
-const std::vector<std::string> kDhcpKeys{"range", "lease-time", "hosts"};
-const std::vector<std::string> kDhcpHostKeys{"name", "mac", "ip"};
-const std::vector<std::string> kGuestKeys{"kind", "nics", "vcpus", "memory", "disk"};
-const std::vector<std::string> kNicKeys{"network", "address", "mac", "name", "vlan", "model"};
-const std::vector<std::string> kDiskKeys{"image", "format", "provisioning"};
-
 const auto kModes = name_table<NetworkMode>();
 const auto kSwitches = name_table<SwitchKind>();
 const auto kAttach = name_table<Attach>();
@@ -38,6 +28,28 @@ const std::vector<std::pair<std::string, std::string>> kDiskFormats{{"qcow2", "q
 const std::vector<std::pair<std::string, Provisioning>> kProvisioning{{"thin", Provisioning::thin},
                                                                       {"thick", Provisioning::thick}};
 
+class Loader;
+
+/// One key of a YAML mapping and how its value is read into `Out` (`where`
+/// names the enclosing network or guest in messages). A mapping's table of
+/// fields is the one place its keys are declared: the same table drives the
+/// unknown-key check (in its order, which the did-you-mean hint follows) and
+/// the parsing.
+template <typename Out>
+struct Field {
+  const char* key;
+  void (*read)(Loader& loader, const Entry& entry, Out& out, const std::string& where);
+};
+template <typename Out>
+using Fields = std::vector<Field<Out>>;
+
+/// The top level while it is read: networks and guests are read after 'name'
+/// (a guest's generated MACs depend on the lab's name).
+struct TopLevel {
+  Topology* topo = nullptr;
+  std::optional<Entry> networks, guests;
+};
+
 // Reads one lab file's YAML tree into a Topology, reporting through a YamlReader.
 class Loader {
  public:
@@ -46,6 +58,21 @@ class Loader {
   Topology topology(const YAML::Node& root);
 
  private:
+  static const Fields<TopLevel> kTopFields;
+  static const Fields<Host> kHostFields;
+  static const Fields<Network> kNetworkFields;
+  static const Fields<Dhcp> kDhcpFields;
+  static const Fields<DhcpHost> kDhcpHostFields;
+  static const Fields<Guest> kGuestFields;
+  static const Fields<Nic> kNicFields;
+  static const Fields<Disk> kDiskFields;
+
+  /// Reads mapping `node` (`what` names it in messages) into `out` through
+  /// `fields`, in the file's order; keys not in `fields` are reported.
+  template <typename Out>
+  void read_fields(const YAML::Node& node, const std::string& what, const Fields<Out>& fields, FieldPositions* pos,
+                   Out& out, const std::string& where = {});
+
   void host(const Entry& entry, Host* out);
   Network network(const Entry& entry);
   Dhcp dhcp(const Entry& entry, const std::string& where);
@@ -68,6 +95,32 @@ class Loader {
   YamlReader& r_;
 };
 
+template <typename Out>
+void Loader::read_fields(const YAML::Node& node, const std::string& what, const Fields<Out>& fields,
+                         FieldPositions* pos, Out& out, const std::string& where) {
+  std::vector<std::string> keys;
+  keys.reserve(fields.size());
+  for (const auto& f : fields) keys.emplace_back(f.key);
+  for (const auto& e : r_.mapping(node, what, keys, pos))
+    for (const auto& f : fields)
+      if (e.key == f.key) f.read(*this, e, out, where);
+}
+
+const Fields<TopLevel> Loader::kTopFields{
+    {"name", [](Loader& l, const Entry& e, TopLevel& t, const std::string&) {
+       if (auto v = l.r_.string(e)) t.topo->name = *v;
+     }},
+    {"host", [](Loader& l, const Entry& e, TopLevel& t, const std::string&) {
+       if (l.r_.expect_mapping(e)) l.host(e, &t.topo->host);
+     }},
+    {"networks", [](Loader& l, const Entry& e, TopLevel& t, const std::string&) {
+       if (l.r_.expect_mapping(e, "network names to their settings")) t.networks = e;
+     }},
+    {"guests", [](Loader& l, const Entry& e, TopLevel& t, const std::string&) {
+       if (l.r_.expect_mapping(e, "guest names to their settings")) t.guests = e;
+     }},
+};
+
 Topology Loader::topology(const YAML::Node& root) {
   Topology topo;
   topo.pos.node = r_.position(root);
@@ -81,40 +134,31 @@ Topology Loader::topology(const YAML::Node& root) {
              "start with 'name: <lab>', then 'networks:' and 'guests:'");
     return topo;
   }
-  const Entry* networks = nullptr;
-  const Entry* guests = nullptr;
-  auto entries = r_.mapping(root, "the top level", kTopKeys, &topo.pos);
-  for (const auto& e : entries) {
-    if (e.key == "name") {
-      if (auto v = r_.string(e)) topo.name = *v;
-    } else if (e.key == "host") {
-      if (r_.expect_mapping(e)) host(e, &topo.host);
-    } else if (e.key == "networks") {
-      if (r_.expect_mapping(e, "network names to their settings")) networks = &e;
-    } else if (e.key == "guests") {
-      if (r_.expect_mapping(e, "guest names to their settings")) guests = &e;
-    }
-  }
+  TopLevel top{&topo, std::nullopt, std::nullopt};
+  read_fields(root, "the top level", kTopFields, &topo.pos, top);
   require(topo.pos, "name", "the top level", "name the lab, e.g. 'name: nat'");
-  if (networks) {
+  if (top.networks) {
     FieldPositions unused;
-    for (const auto& n : r_.mapping(networks->value, "'networks'", {}, &unused)) topo.networks.push_back(network(n));
+    for (const auto& n : r_.mapping(top.networks->value, "'networks'", {}, &unused))
+      topo.networks.push_back(network(n));
   }
-  if (guests) {
+  if (top.guests) {
     FieldPositions unused;
-    for (const auto& g : r_.mapping(guests->value, "'guests'", {}, &unused))
+    for (const auto& g : r_.mapping(top.guests->value, "'guests'", {}, &unused))
       topo.guests.push_back(guest(g, topo.name));
   }
   return topo;
 }
 
+const Fields<Host> Loader::kHostFields{
+    {"uplink", [](Loader& l, const Entry& e, Host& h, const std::string&) {
+       if (auto v = l.r_.string(e)) h.uplink = *v;
+     }},
+};
+
 void Loader::host(const Entry& entry, Host* out) {
   out->pos.node = r_.position(entry.key_node);
-  for (const auto& e : r_.mapping(entry.value, "'host'", kHostKeys, &out->pos)) {
-    if (e.key == "uplink") {
-      if (auto v = r_.string(e)) out->uplink = *v;
-    }
-  }
+  read_fields(entry.value, "'host'", kHostFields, &out->pos, *out);
 }
 
 std::optional<Dhcp> default_dhcp(const Network& net) {
@@ -131,65 +175,82 @@ std::optional<Dhcp> default_dhcp(const Network& net) {
   return d;
 }
 
+const Fields<Network> Loader::kNetworkFields{
+    {"mode", [](Loader& l, const Entry& e, Network& n, const std::string&) {
+       if (auto v = l.r_.choice(e, kModes)) n.mode = *v;
+     }},
+    {"switch", [](Loader& l, const Entry& e, Network& n, const std::string&) {
+       if (auto v = l.r_.choice(e, kSwitches)) n.switch_kind = *v;
+     }},
+    {"bridge", [](Loader& l, const Entry& e, Network& n, const std::string&) {
+       if (auto v = l.r_.string(e)) n.bridge = *v;
+     }},
+    {"subnet", [](Loader& l, const Entry& e, Network& n, const std::string&) { n.subnet = l.cidr(e); }},
+    {"gateway", [](Loader& l, const Entry& e, Network& n, const std::string&) { n.gateway = l.ip(e); }},
+    {"dhcp", [](Loader& l, const Entry& e, Network& n, const std::string& where) {
+       if (e.value.IsScalar()) {
+         // false: no DHCP at all; true: the default range, filled in once mode and subnet are known.
+         if (l.r_.boolean(e).value_or(false)) n.dhcp = Dhcp{.implicit = true};
+       } else if (l.r_.expect_mapping(e, "'range', 'lease-time' and 'hosts' (or true/false)")) {
+         n.dhcp = l.dhcp(e, where);
+       }
+     }},
+    {"dns", [](Loader& l, const Entry& e, Network& n, const std::string&) {
+       if (auto v = l.r_.boolean(e)) n.dns = *v;
+     }},
+    {"mtu", [](Loader& l, const Entry& e, Network& n, const std::string&) {
+       if (auto v = l.r_.integer(e)) n.mtu = *v;
+     }},
+    {"uplink", [](Loader& l, const Entry& e, Network& n, const std::string&) {
+       if (auto v = l.r_.string(e)) n.uplink = *v;
+     }},
+    {"attach", [](Loader& l, const Entry& e, Network& n, const std::string&) {
+       if (auto v = l.r_.choice(e, kAttach)) n.attach = *v;
+     }},
+};
+
 Network Loader::network(const Entry& entry) {
   Network net;
   net.name = entry.key;
   net.pos.node = r_.position(entry.key_node);
   if (!r_.expect_mapping(entry)) return net;
   const std::string where = "network '" + excerpt(net.name) + "'";
-  bool default_wanted = true;  // no `dhcp:` key: DHCP on the default range
-  for (const auto& e : r_.mapping(entry.value, where, kNetworkKeys, &net.pos)) {
-    if (e.key == "mode") {
-      if (auto v = r_.choice(e, kModes)) net.mode = *v;
-    } else if (e.key == "switch") {
-      if (auto v = r_.choice(e, kSwitches)) net.switch_kind = *v;
-    } else if (e.key == "bridge") {
-      if (auto v = r_.string(e)) net.bridge = *v;
-    } else if (e.key == "subnet") {
-      net.subnet = cidr(e);
-    } else if (e.key == "gateway") {
-      net.gateway = ip(e);
-    } else if (e.key == "dhcp") {
-      if (e.value.IsScalar()) {
-        default_wanted = r_.boolean(e).value_or(false);  // false: no DHCP at all; true: the default range
-      } else if (r_.expect_mapping(e, "'range', 'lease-time' and 'hosts' (or true/false)")) {
-        net.dhcp = dhcp(e, where);
-        default_wanted = false;
-      }
-    } else if (e.key == "dns") {
-      if (auto v = r_.boolean(e)) net.dns = *v;
-    } else if (e.key == "mtu") {
-      if (auto v = r_.integer(e)) net.mtu = *v;
-    } else if (e.key == "uplink") {
-      if (auto v = r_.string(e)) net.uplink = *v;
-    } else if (e.key == "attach") {
-      if (auto v = r_.choice(e, kAttach)) net.attach = *v;
-    }
-  }
+  read_fields(entry.value, where, kNetworkFields, &net.pos, net, where);
   // An unwritten gateway takes the mode's default (mode_traits.h).
   if (!net.gateway && !net.pos.fields.count("gateway")) net.gateway = default_gateway(net.mode, net.subnet);
-  if (default_wanted) net.dhcp = default_dhcp(net);
+  // No `dhcp:` key (or `dhcp: true`): DHCP on the default range.
+  if (!net.pos.fields.count("dhcp") || (net.dhcp && net.dhcp->implicit)) net.dhcp = default_dhcp(net);
   return net;
 }
+
+const Fields<Dhcp> Loader::kDhcpFields{
+    {"range", [](Loader& l, const Entry& e, Dhcp& d, const std::string&) { l.range(e, &d); }},
+    {"lease-time", [](Loader& l, const Entry& e, Dhcp& d, const std::string&) { l.lease_time(e, &d); }},
+    {"hosts", [](Loader& l, const Entry& e, Dhcp& d, const std::string& where) {
+       if (!l.r_.expect_list(e)) return;
+       for (size_t i = 0; i < e.value.size(); ++i)
+         if (auto h = l.dhcp_host(e.value[i], i, where)) d.hosts.push_back(std::move(*h));
+     }},
+};
 
 Dhcp Loader::dhcp(const Entry& entry, const std::string& where) {
   Dhcp out;
   out.pos.node = r_.position(entry.key_node);
   const std::string what = "'dhcp' of " + where;
-  for (const auto& e : r_.mapping(entry.value, what, kDhcpKeys, &out.pos)) {
-    if (e.key == "range") {
-      range(e, &out);
-    } else if (e.key == "lease-time") {
-      lease_time(e, &out);
-    } else if (e.key == "hosts") {
-      if (!r_.expect_list(e)) continue;
-      for (size_t i = 0; i < e.value.size(); ++i)
-        if (auto h = dhcp_host(e.value[i], i, where)) out.hosts.push_back(std::move(*h));
-    }
-  }
+  read_fields(entry.value, what, kDhcpFields, &out.pos, out, where);
   require(out.pos, "range", what, "e.g. 'range: 192.168.122.100-192.168.122.199'");
   return out;
 }
+
+const Fields<DhcpHost> Loader::kDhcpHostFields{
+    {"name", [](Loader& l, const Entry& e, DhcpHost& h, const std::string&) {
+       if (auto v = l.r_.string(e)) h.name = *v;
+     }},
+    {"mac", [](Loader& l, const Entry& e, DhcpHost& h, const std::string&) { h.mac = l.mac(e); }},
+    {"ip", [](Loader& l, const Entry& e, DhcpHost& h, const std::string&) {
+       if (auto v = l.ip(e)) h.ip = *v;
+     }},
+};
 
 std::optional<DhcpHost> Loader::dhcp_host(const YAML::Node& item, size_t index, const std::string& where) {
   DhcpHost host;
@@ -200,20 +261,32 @@ std::optional<DhcpHost> Loader::dhcp_host(const YAML::Node& item, size_t index, 
              "e.g. {name: web, mac: \"52:54:00:00:00:10\", ip: 192.168.122.10}");
     return std::nullopt;
   }
-  for (const auto& e : r_.mapping(item, what, kDhcpHostKeys, &host.pos)) {
-    if (e.key == "name") {
-      if (auto v = r_.string(e)) host.name = *v;
-    } else if (e.key == "mac") {
-      host.mac = mac(e);
-    } else if (e.key == "ip") {
-      if (auto v = ip(e)) host.ip = *v;
-    }
-  }
+  read_fields(item, what, kDhcpHostFields, &host.pos, host);
   require(host.pos, "ip", what);
   if (!host.pos.fields.count("mac") && !host.pos.fields.count("name"))
     r_.error(host.pos.node, what + " needs a 'mac' or a 'name' to match the client");
   return host;
 }
+
+const Fields<Guest> Loader::kGuestFields{
+    {"kind", [](Loader& l, const Entry& e, Guest& g, const std::string&) {
+       if (auto v = l.r_.choice(e, kKinds)) g.kind = *v;
+     }},
+    {"nics", [](Loader& l, const Entry& e, Guest& g, const std::string& where) {
+       if (!l.r_.expect_list(e)) return;
+       for (size_t i = 0; i < e.value.size(); ++i)
+         if (auto n = l.nic(e.value[i], i, where)) g.nics.push_back(std::move(*n));
+     }},
+    {"vcpus", [](Loader& l, const Entry& e, Guest& g, const std::string&) {
+       if (auto v = l.r_.integer(e)) g.vcpus = *v;
+     }},
+    {"memory", [](Loader& l, const Entry& e, Guest& g, const std::string&) {
+       if (auto v = l.memory(e)) g.memory_mib = *v;
+     }},
+    {"disk", [](Loader& l, const Entry& e, Guest& g, const std::string& where) {
+       if (l.r_.expect_mapping(e)) g.disk = l.disk(e, where);
+     }},
+};
 
 Guest Loader::guest(const Entry& entry, const std::string& lab) {
   Guest g;
@@ -221,21 +294,7 @@ Guest Loader::guest(const Entry& entry, const std::string& lab) {
   g.pos.node = r_.position(entry.key_node);
   if (!r_.expect_mapping(entry)) return g;
   const std::string where = "guest '" + excerpt(g.name) + "'";
-  for (const auto& e : r_.mapping(entry.value, where, kGuestKeys, &g.pos)) {
-    if (e.key == "kind") {
-      if (auto v = r_.choice(e, kKinds)) g.kind = *v;
-    } else if (e.key == "vcpus") {
-      if (auto v = r_.integer(e)) g.vcpus = *v;
-    } else if (e.key == "memory") {
-      if (auto v = memory(e)) g.memory_mib = *v;
-    } else if (e.key == "disk") {
-      if (r_.expect_mapping(e)) g.disk = disk(e, where);
-    } else if (e.key == "nics") {
-      if (!r_.expect_list(e)) continue;
-      for (size_t i = 0; i < e.value.size(); ++i)
-        if (auto n = nic(e.value[i], i, where)) g.nics.push_back(std::move(*n));
-    }
-  }
+  read_fields(entry.value, where, kGuestFields, &g.pos, g, where);
   for (size_t i = 0; i < g.nics.size(); ++i) {
     if (g.nics[i].mac) continue;
     g.nics[i].mac = generate_mac(lab, g.name, i);
@@ -243,6 +302,21 @@ Guest Loader::guest(const Entry& entry, const std::string& lab) {
   }
   return g;
 }
+
+const Fields<Nic> Loader::kNicFields{
+    {"network", [](Loader& l, const Entry& e, Nic& n, const std::string&) {
+       if (auto v = l.r_.string(e)) n.network = *v;
+     }},
+    {"address", [](Loader& l, const Entry& e, Nic& n, const std::string&) { l.address(e, &n); }},
+    {"mac", [](Loader& l, const Entry& e, Nic& n, const std::string&) { n.mac = l.mac(e); }},
+    {"name", [](Loader& l, const Entry& e, Nic& n, const std::string&) {
+       if (auto v = l.r_.string(e)) n.name = *v;
+     }},
+    {"vlan", [](Loader& l, const Entry& e, Nic& n, const std::string&) { n.vlan = l.r_.integer(e); }},
+    {"model", [](Loader& l, const Entry& e, Nic& n, const std::string&) {
+       if (auto v = l.r_.choice(e, kNicModels)) n.model = *v;
+     }},
+};
 
 std::optional<Nic> Loader::nic(const YAML::Node& item, size_t index, const std::string& where) {
   Nic out;
@@ -253,38 +327,28 @@ std::optional<Nic> Loader::nic(const YAML::Node& item, size_t index, const std::
              "e.g. {network: default, address: dhcp}");
     return std::nullopt;
   }
-  for (const auto& e : r_.mapping(item, what, kNicKeys, &out.pos)) {
-    if (e.key == "network") {
-      if (auto v = r_.string(e)) out.network = *v;
-    } else if (e.key == "address") {
-      address(e, &out);
-    } else if (e.key == "mac") {
-      out.mac = mac(e);
-    } else if (e.key == "name") {
-      if (auto v = r_.string(e)) out.name = *v;
-    } else if (e.key == "vlan") {
-      out.vlan = r_.integer(e);
-    } else if (e.key == "model") {
-      if (auto v = r_.choice(e, kNicModels)) out.model = *v;
-    }
-  }
+  read_fields(item, what, kNicFields, &out.pos, out);
   require(out.pos, "network", what);
   return out;
 }
+
+const Fields<Disk> Loader::kDiskFields{
+    {"image", [](Loader& l, const Entry& e, Disk& d, const std::string&) {
+       if (auto v = l.r_.string(e)) d.image = *v;
+     }},
+    {"format", [](Loader& l, const Entry& e, Disk& d, const std::string&) {
+       if (auto v = l.r_.choice(e, kDiskFormats)) d.format = *v;
+     }},
+    {"provisioning", [](Loader& l, const Entry& e, Disk& d, const std::string&) {
+       if (auto v = l.r_.choice(e, kProvisioning)) d.provisioning = *v;
+     }},
+};
 
 Disk Loader::disk(const Entry& entry, const std::string& where) {
   Disk out;
   out.pos.node = r_.position(entry.key_node);
   const std::string what = "'disk' of " + where;
-  for (const auto& e : r_.mapping(entry.value, what, kDiskKeys, &out.pos)) {
-    if (e.key == "image") {
-      if (auto v = r_.string(e)) out.image = *v;
-    } else if (e.key == "format") {
-      if (auto v = r_.choice(e, kDiskFormats)) out.format = *v;
-    } else if (e.key == "provisioning") {
-      if (auto v = r_.choice(e, kProvisioning)) out.provisioning = *v;
-    }
-  }
+  read_fields(entry.value, what, kDiskFields, &out.pos, out);
   require(out.pos, "image", what, "the path of the guest's disk image, e.g. /var/lib/netlab/vm1.qcow2");
   return out;
 }

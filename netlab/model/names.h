@@ -20,7 +20,7 @@ std::string guest_nic_name(const Nic& nic, size_t index);
 /// The namespace of a light guest: "<lab>-<guest>".
 std::string guest_namespace(const Topology& topo, const Guest& guest);
 
-/// Sandbox namespaces (DESIGN.md "Sandbox").
+/// Sandbox namespaces (README "The sandbox").
 std::string sandbox_host_namespace(const std::string& lab);  // "<lab>-host", plays the KVM host
 std::string sandbox_wan_namespace(const std::string& lab);   // "<lab>-wan", upstream router + internet
 std::string sandbox_lan_namespace(const std::string& lab);   // "<lab>-lan", office LAN with its DHCP

@@ -1,6 +1,6 @@
 #pragma once
 // A small expected-like result: errors travel as values between layers and
-// become one message at the command boundary (see STYLE.md).
+// become one message at the command boundary (docs/architecture.md "Errors").
 #include <string>
 #include <utility>
 #include <variant>

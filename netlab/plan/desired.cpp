@@ -76,7 +76,7 @@ class Builder {
     add(SetUp{lan, kLanDevice});
     host::DnsmasqConfig office;
     office.lab = topo_.name;
-    office.network = "office-lan";
+    office.network = kLanNetwork;
     office.bridge = kLanDevice;
     office.listen_address = kLanRouter.address;
     office.prefix = kLanRouter.prefix;

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "netlab/host/dnsmasq.h"
+#include "netlab/host/dnsmasq_facts.h"
 #include "netlab/host/netns.h"
 #include "netlab/host/process.h"
 #include "netlab/model/loader.h"
@@ -14,6 +15,7 @@
 #include "netlab/model/validator.h"
 #include "netlab/plan/desired.h"
 #include "netlab/plan/planner.h"
+#include "netlab/plan/running_lab.h"
 #include "netlab/plan/system_observed.h"
 #include "netlab/plan/system_writer.h"
 #include "netlab/state/lock.h"
@@ -21,9 +23,6 @@
 
 namespace netlab::plan {
 namespace {
-
-constexpr const char* kTopologyCopy = "topology.yaml";
-constexpr const char* kHopMapFile = "hopmap.json";
 
 /// On a real host, refuses what would cut the host off: enslaving the NIC that
 /// carries the default route (without --force), or a lab subnet overlapping a
@@ -119,14 +118,6 @@ Target target_for(const std::string& lab, bool sandbox) {
   return Target{sandbox, sandbox ? model::sandbox_host_namespace(lab) : "", state::lab_dir(lab)};
 }
 
-Result<model::Topology> lab_topology(const std::string& lab) {
-  auto text = state::read_lab_file(lab, kTopologyCopy);
-  if (!text) return Error{"no lab named '" + lab + "' (nothing in " + state::lab_dir(lab) + ")"};
-  auto loaded = model::load_string(*text, state::lab_dir(lab) + "/" + kTopologyCopy);
-  if (!loaded.ok()) return Error{"the lab's copy of its topology no longer loads:\n" + model::format_all(loaded.diagnostics)};
-  return loaded.topology;
-}
-
 Result<std::vector<Action>> plan_up(const model::Topology& topology, const std::string& file, bool sandbox) {
   if (auto st = check_not_renamed(topology, file); !st) return st.error();
   Sockets sockets;
@@ -155,7 +146,7 @@ Result<UpResult> up(const model::Topology& topo, const std::string& file, const 
   state::LabState st{topo.name, std::filesystem::absolute(file, ec).string(), options.sandbox, target.host_netns,
                      state::Phase::building, static_cast<int>(::getpid()), "", ""};
   if (auto w = state::write_state(st); !w) return w.error();
-  if (auto w = state::write_lab_file(topo.name, kTopologyCopy, file_text); !w) return w.error();
+  if (auto w = state::write_lab_file(topo.name, state::kTopologyCopy, file_text); !w) return w.error();
   auto journal = state::Journal::open(topo.name);
   if (!journal) return journal.error();
 
@@ -188,7 +179,7 @@ Result<UpResult> up(const model::Topology& topo, const std::string& file, const 
   for (const auto& s : steps) result.steps.push_back(describe(s));
   result.leases = std::move(applied->leases);
   result.hop_map = hop_map_with_addresses(topo, target, sockets);
-  if (auto w = state::write_lab_file(topo.name, kHopMapFile, model::hopmap_to_json(result.hop_map)); !w)
+  if (auto w = state::write_lab_file(topo.name, model::kHopMapFile, model::hopmap_to_json(result.hop_map)); !w)
     return w.error();
   st.phase = state::Phase::ready;
   if (auto w = state::write_state(st); !w) return w.error();
@@ -275,16 +266,16 @@ Result<GcResult> gc() {
 }
 
 Result<LabStatus> status(const std::string& lab) {
-  auto st = state::read_state(lab);
-  if (!st) return Error{"no lab named '" + lab + "'"};
-  auto topo = lab_topology(lab);
-  if (!topo) return topo.error();
+  auto running = running_lab(lab);
+  if (!running) return running.error();
+  const state::LabState* st = &running->state;
+  const model::Topology* topo = &running->topology;
   LabStatus out;
   out.state = *st;
   const Target target = target_for(lab, st->sandbox);
   Sockets sockets;
   SystemObserved observed(sockets);
-  std::map<std::string, host::Lease> lease_by_mac;
+  const std::map<std::string, host::Lease> lease_by_mac = lab_leases(lab, *topo);
   for (const auto& net : topo->networks) {
     NetworkStatus ns;
     ns.name = net.name;
@@ -300,14 +291,9 @@ Result<LabStatus> status(const std::string& lab) {
     }
     auto files = host::dnsmasq_files(target.run_dir, net.name);
     if (auto pid = host::pid_running_conf(files.pid, files.conf)) ns.dnsmasq_pid = *pid;
-    if (auto leases = host::read_leases(files.leases)) ns.leases = leases.value();
-    for (const auto& l : ns.leases) lease_by_mac[l.mac.str()] = l;
+    ns.leases = host::network_leases(target.run_dir, net.name);
     out.networks.push_back(std::move(ns));
   }
-  // Bridge-mode guests lease from the sandbox LAN's dnsmasq.
-  auto lan_files = host::dnsmasq_files(target.run_dir, "office-lan");
-  if (auto leases = host::read_leases(lan_files.leases))
-    for (const auto& l : leases.value()) lease_by_mac[l.mac.str()] = l;
   for (const auto& guest : topo->guests) {
     GuestStatus gs;
     gs.name = guest.name;

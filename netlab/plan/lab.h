@@ -12,6 +12,7 @@
 #include "netlab/model/topology.h"
 #include "netlab/plan/action.h"
 #include "netlab/plan/apply.h"
+#include "netlab/plan/running_lab.h"
 #include "netlab/plan/target.h"
 #include "netlab/plan/teardown.h"
 #include "netlab/state/lab_state.h"
@@ -84,8 +85,5 @@ struct LabStatus {
   std::vector<std::string> drift;  // what `up` of the lab's file would do, both ways; empty = as the file says
 };
 Result<LabStatus> status(const std::string& lab);
-
-/// The topology the lab was built from (its copy in the run directory).
-Result<model::Topology> lab_topology(const std::string& lab);
 
 }  // namespace netlab::plan

@@ -6,7 +6,7 @@
 
 namespace netlab::plan {
 
-/// The sandbox's fixed addressing (DESIGN.md "Sandbox"): the host's uplink sits on
+/// The sandbox's fixed addressing (README "The sandbox"): the host's uplink sits on
 /// 203.0.113.0/24 facing the simulated upstream router, which also owns a
 /// "remote server" address on 198.51.100.0/24; bridge-mode uplinks face a
 /// simulated office LAN on 192.0.2.0/24 whose own dnsmasq hands out leases.
@@ -20,6 +20,8 @@ inline const model::Ipv4 kLanRangeEnd = *model::Ipv4::parse("192.0.2.199");
 inline constexpr const char* kWanDevice = "wan0";
 inline constexpr const char* kRemoteDevice = "lo";
 inline constexpr const char* kLanDevice = "lan0";
+/// The name the simulated LAN's dnsmasq files carry in the run directory.
+inline constexpr const char* kLanNetwork = "office-lan";
 inline constexpr const char* kDefaultUplink = "eth0";
 }  // namespace sandbox_net
 

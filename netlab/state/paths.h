@@ -6,6 +6,9 @@
 
 namespace netlab::state {
 
+/// The copy of the topology `up` was given, in the lab's run directory.
+inline constexpr const char* kTopologyCopy = "topology.yaml";
+
 /// The run root: $NETLAB_RUN_DIR, or /run/netlab.
 std::string run_root();
 /// The lab's run directory: <run_root>/<lab>.

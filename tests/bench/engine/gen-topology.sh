@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Prints (stdout) the netlab topology equivalent to /work/shared/bench/ip-baseline.sh's
+# Prints (stdout) the netlab topology equivalent to ip-baseline.sh's (beside it)
 # lab with N guests: one NAT network on subnet 10.77.0.0/16 with gateway 10.77.0.1,
 # no DHCP and no DNS (the baseline runs no dnsmasq), and N light guests g1..gN, each
-# with one NIC eth0 at the static address the baseline's addr() computes for it.
+# with one NIC eth0 at the static address the baseline's guest_addr() computes for it.
 # Built with `netlab up FILE --sandbox`, the lab lives in the namespaces
 # LAB-host, LAB-wan (203.0.113.1/24) and LAB-g1..LAB-gN.
 #
@@ -13,7 +13,7 @@ lab=${2:-nlb}
 [[ $n =~ ^[0-9]+$ ]] && ((n >= 1 && n <= 62000)) || { echo "N must be 1..62000" >&2; exit 2; }
 [[ $lab != bl ]] || { echo "lab 'bl' would collide with the baseline's namespaces" >&2; exit 2; }
 
-# The baseline's addr(): guest I gets 10.77.((I+1)/250).((I+1)%250+2).
+# ip-baseline.sh's guest_addr(): guest I gets 10.77.((I+1)/250).((I+1)%250+2).
 addr() { echo "10.77.$(( ($1 + 1) / 250 )).$(( ($1 + 1) % 250 + 2 ))"; }
 
 cat <<YAML

@@ -152,11 +152,12 @@ guests:
   }
   int rc = 0;
   {
-    std::ifstream in("/run/netlab/" + lab + "/hopmap.json");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    model::HopMap map;
-    std::string err;
-    model::hopmap_from_json(text, &map, &err);
+    auto read = model::read_hopmap_file("/run/netlab/" + lab + "/" + model::kHopMapFile);
+    if (!read) {
+      std::fprintf(stderr, "%s\n", read.error().message.c_str());
+      rc = 1;  // still take the lab down below
+    }
+    const model::HopMap map = read ? *read : model::HopMap{};
     auto all = tracer::targets_for(map, "g1", "");
     std::vector<tracer::CaptureTarget> four;
     for (const auto& t : all) {

@@ -3,11 +3,11 @@
 // name, `netlab trace --json` parsed, and hop lists projected to stable strings.
 #include <nlohmann/json.hpp>
 
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "lab_fixture.h"
+#include "netlab/model/hopmap.h"
 
 namespace netlab::testing {
 
@@ -91,15 +91,10 @@ inline Outcome doctor(const std::string& lab, const std::string& guest = "") {
 
 /// The address a guest NIC holds, from the lab's hop map (as `netlab up` recorded it).
 inline std::string hopmap_address(const std::string& lab, const std::string& guest) {
-  std::ifstream in("/run/netlab/" + lab + "/hopmap.json");
-  auto doc = nlohmann::json::parse(in, nullptr, false);
-  if (!doc.is_object()) return "";
-  for (const auto& nic : doc["nics"]) {
-    if (nic["guest"] == guest) {
-      std::string a = nic["address"].get<std::string>();
-      return a.substr(0, a.find('/'));
-    }
-  }
+  auto map = model::read_hopmap_file("/run/netlab/" + lab + "/" + model::kHopMapFile);
+  if (!map) return "";
+  for (const auto& nic : map->nics)
+    if (nic.guest == guest) return nic.address.substr(0, nic.address.find('/'));
   return "";
 }
 

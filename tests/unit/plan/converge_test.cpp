@@ -42,12 +42,12 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 }
 
 /// A running lab built from kBase: the fake host holds its effect, `owned` its journal.
-struct RunningLab {
+struct Running {
   FakeObserved observed;
   Owned owned;
   Target target = sandbox_target("cv");
 
-  RunningLab() {
+  Running() {
     const auto topo = load(kBase);
     for (const auto& step : make(topo, target, observed)) {
       if (auto obj = owned_object(step)) {
@@ -64,18 +64,18 @@ struct RunningLab {
 using Lines = std::vector<std::string>;
 
 TEST(Converge, UnchangedLabNeedsNothing) {
-  RunningLab lab;
+  Running lab;
   EXPECT_EQ(lab.plan(kBase), Lines{});
 }
 
 TEST(Converge, RemovedGuestIsRemovedAlone) {
-  RunningLab lab;
+  Running lab;
   EXPECT_EQ(lab.plan(replaced(kBase, "  g2: {nics: [{network: lan}]}\n", "")),
             (Lines{"remove nic eth0 of guest g2 (cv-g2-0)", "remove guest g2 (namespace cv-g2)"}));
 }
 
 TEST(Converge, AddedNicIsCreatedAlone) {
-  RunningLab lab;
+  Running lab;
   EXPECT_EQ(lab.plan(replaced(kBase, "g2: {nics: [{network: lan}]}", "g2: {nics: [{network: lan}, {network: dmz}]}")),
             (Lines{"create veth cv-g2-1 in cv-host <-> eth1 in cv-g2 (52:54:00:3a:2f:ec)",
                    "attach cv-g2-1 to bridge cv-dmz in cv-host", "bring up cv-g2-1 in cv-host", "bring up eth1 in cv-g2",
@@ -83,7 +83,7 @@ TEST(Converge, AddedNicIsCreatedAlone) {
 }
 
 TEST(Converge, MovedSubnetChangesAddressesRulesDnsmasqAndLeases) {
-  RunningLab lab;
+  Running lab;
   auto lines = lab.plan(replaced(kBase, "192.168.122.", "192.168.123."));
   ASSERT_EQ(lines.size(), 7u) << ::testing::PrintToString(lines);
   EXPECT_EQ(lines[0], "change address of cv-lan in cv-host from 192.168.122.1/24 to 192.168.123.1/24");
@@ -99,14 +99,14 @@ TEST(Converge, MovedSubnetChangesAddressesRulesDnsmasqAndLeases) {
 }
 
 TEST(Converge, NatToRouteReplacesTheRulesAndRoutesBack) {
-  RunningLab lab;
+  Running lab;
   EXPECT_EQ(lab.plan(replaced(kBase, "  lan:\n", "  lan:\n    mode: route\n")),
             (Lines{"add route 192.168.122.0/24 via 203.0.113.2 dev wan0 in cv-wan",
                    "change nftables table inet netlab_cv in cv-host from 18 rules to 15 rules (new ruleset)"}));
 }
 
 TEST(Converge, RouteToIsolatedStopsForwarding) {
-  RunningLab lab;
+  Running lab;
   // No network forwards any more: ip_forward gets its old value back.
   auto text = replaced(replaced(kBase, "  lan:\n", "  lan:\n    mode: isolated\n"), "mode: route", "mode: isolated");
   auto lines = lab.plan(text);
@@ -122,13 +122,13 @@ TEST(Converge, RouteToIsolatedStopsForwarding) {
 }
 
 TEST(Converge, VlanTagChangesInPlace) {
-  RunningLab lab;
+  Running lab;
   EXPECT_EQ(lab.plan(replaced(kBase, "vlan: 10", "vlan: 20")),
             Lines{"change cv-v1-0 on OVS bridge cv-sw from VLAN 10 to VLAN 20"});
 }
 
 TEST(Converge, DhcpRangeChangeRestartsOnlyThatDnsmasq) {
-  RunningLab lab;
+  Running lab;
   auto text = replaced(kBase, "    subnet: 192.168.122.0/24\n",
                        "    subnet: 192.168.122.0/24\n    dhcp: {range: 192.168.122.50-192.168.122.99}\n");
   EXPECT_EQ(lab.plan(text), Lines{"change dnsmasq for lan in cv-host from DHCP 192.168.122.128-192.168.122.254 to "
@@ -136,7 +136,7 @@ TEST(Converge, DhcpRangeChangeRestartsOnlyThatDnsmasq) {
 }
 
 TEST(Converge, GuestMovedToAnotherNetworkIsReattachedAndRenewed) {
-  RunningLab lab;
+  Running lab;
   EXPECT_EQ(lab.plan(replaced(kBase, "g2: {nics: [{network: lan}]}", "g2: {nics: [{network: dmz}]}")),
             (Lines{"attach cv-g2-0 to bridge cv-dmz in cv-host",
                    "change the DHCP lease of g2 on eth0 from 192.168.122.100/24 to a new one in 10.9.0.0/24 (udhcpc in "

@@ -1,6 +1,6 @@
 // Unit tests of the live tracer's pure parts: probe parsing and the filters
-// derived from it, nft trace message parsing, ruleset indexing, FORWARD policy
-// detection, the explainer's drop causes, conntrack formatting, and saving a
+// derived from it, nft trace message parsing, ruleset JSON indexing and rule
+// text, FORWARD policy detection, the path facts' pure parts, the explainer's drop causes, conntrack formatting, and saving a
 // capture set that load_capture_set reads back. No root, no network.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -13,6 +13,7 @@
 
 #include <cstring>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "netlab/host/nft_rules.h"
 #include "tracer/capture_save.h"
@@ -22,8 +23,10 @@
 #include "tracer/explain.h"
 #include "tracer/inject.h"
 #include "tracer/label.h"
+#include "tracer/nft_rule_text.h"
 #include "tracer/nft_trace.h"
 #include "tracer/output_text.h"
+#include "tracer/path_facts.h"
 #include "tracer/probe.h"
 
 namespace netlab::tracer {
@@ -144,35 +147,38 @@ TEST(NftTrace, ParsesRuleAndPolicyEventsAndPropagatesHeaders) {
   EXPECT_TRUE(parse_trace_messages(a.data(), a.size() - 30).empty());
 }
 
-const char* kRuleset = R"(table inet netlab_lab { # handle 2
-	chain forward { # handle 1
-		type filter hook forward priority filter; policy accept;
-		iifname "lab-default" ip saddr 192.168.122.0/24 oifname "eth0" counter packets 3 bytes 252 accept comment "netlab:lab:default" # handle 5
-		iifname "lab-default" counter packets 0 bytes 0 reject comment "netlab:lab:default" # handle 6
-	}
-	chain postrouting { # handle 2
-		type nat hook postrouting priority srcnat; policy accept;
-		ip saddr 192.168.122.0/24 ip daddr != 192.168.122.0/24 oifname "eth0" counter packets 1 bytes 84 masquerade comment "netlab:lab:default" # handle 12
-	}
-}
-table ip filter { # handle 3
-	chain FORWARD { # handle 1
-		type filter hook forward priority filter; policy drop;
-		ip daddr 10.0.0.0/8 counter packets 0 bytes 0 accept # handle 2
-	}
-}
-)";
+// `nft -j list ruleset` of a lab's table beside an iptables-nft FORWARD chain
+// (nftables 1.0.6; the rules' text as `nft list ruleset` printed it is in kRuleTexts).
+const char* kRuleset = R"({"nftables": [
+{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}},
+{"table": {"family": "inet", "name": "netlab_lab", "handle": 2}},
+{"chain": {"family": "inet", "table": "netlab_lab", "name": "forward", "handle": 1, "type": "filter", "hook": "forward", "prio": 0, "policy": "accept"}},
+{"chain": {"family": "inet", "table": "netlab_lab", "name": "postrouting", "handle": 2, "type": "nat", "hook": "postrouting", "prio": 100, "policy": "accept"}},
+{"rule": {"family": "inet", "table": "netlab_lab", "chain": "forward", "handle": 5, "comment": "netlab:lab:default", "expr": [{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "lab-default"}}, {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": {"prefix": {"addr": "192.168.122.0", "len": 24}}}}, {"match": {"op": "==", "left": {"meta": {"key": "oifname"}}, "right": "eth0"}}, {"counter": {"packets": 3, "bytes": 252}}, {"accept": null}]}},
+{"rule": {"family": "inet", "table": "netlab_lab", "chain": "forward", "handle": 6, "comment": "netlab:lab:default", "expr": [{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "lab-default"}}, {"counter": {"packets": 0, "bytes": 0}}, {"reject": {"type": "icmpx", "expr": "port-unreachable"}}]}},
+{"rule": {"family": "inet", "table": "netlab_lab", "chain": "postrouting", "handle": 12, "comment": "netlab:lab:default", "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": {"prefix": {"addr": "192.168.122.0", "len": 24}}}}, {"match": {"op": "!=", "left": {"payload": {"protocol": "ip", "field": "daddr"}}, "right": {"prefix": {"addr": "192.168.122.0", "len": 24}}}}, {"match": {"op": "==", "left": {"meta": {"key": "oifname"}}, "right": "eth0"}}, {"counter": {"packets": 1, "bytes": 84}}, {"masquerade": null}]}},
+{"table": {"family": "ip", "name": "filter", "handle": 3}},
+{"chain": {"family": "ip", "table": "filter", "name": "FORWARD", "handle": 1, "type": "filter", "hook": "forward", "prio": 0, "policy": "drop"}},
+{"chain": {"family": "ip", "table": "filter", "name": "DOCKER", "handle": 2}},
+{"rule": {"family": "ip", "table": "filter", "chain": "FORWARD", "handle": 2, "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "daddr"}}, "right": {"prefix": {"addr": "10.0.0.0", "len": 8}}}}, {"counter": {"packets": 0, "bytes": 0}}, {"accept": null}]}}
+]})";
 
-TEST(NftTrace, IndexesRulesetTextAndAnnotates) {
-  RuleIndex index = parse_ruleset_text(kRuleset);
+Ruleset parsed_ruleset() {
+  auto ruleset = parse_ruleset_json(kRuleset);
+  EXPECT_TRUE(ruleset) << ruleset.error().message;
+  return ruleset ? *ruleset : Ruleset{};
+}
+
+TEST(NftTrace, IndexesRulesetJsonAndAnnotates) {
+  RuleIndex index = index_rules(parsed_ruleset());
   auto it = index.find({"inet", "netlab_lab", "postrouting", 12});
   ASSERT_NE(it, index.end());
-  EXPECT_EQ(it->second.first, "ip saddr 192.168.122.0/24 ip daddr != 192.168.122.0/24 oifname \"eth0\" counter masquerade");
-  EXPECT_EQ(it->second.second, "netlab:lab:default");
+  EXPECT_EQ(it->second.text, "ip saddr 192.168.122.0/24 ip daddr != 192.168.122.0/24 oifname \"eth0\" counter masquerade");
+  EXPECT_EQ(it->second.comment, "netlab:lab:default");
   auto f = index.find({"ip", "filter", "FORWARD", 2});
   ASSERT_NE(f, index.end());
-  EXPECT_EQ(f->second.first, "ip daddr 10.0.0.0/8 counter accept");
-  EXPECT_EQ(f->second.second, "");
+  EXPECT_EQ(f->second.text, "ip daddr 10.0.0.0/8 counter accept");
+  EXPECT_EQ(f->second.comment, "");
   std::vector<TraceEvent> events(1);
   events[0].family = "inet";
   events[0].table = "netlab_lab";
@@ -185,9 +191,95 @@ TEST(NftTrace, IndexesRulesetTextAndAnnotates) {
   EXPECT_EQ(format_event(events[0]), "inet netlab_lab forward rule `iifname \"lab-default\" counter reject` → drop");
 }
 
+TEST(NftTrace, RejectsWhatIsNotARulesetListing) {
+  EXPECT_FALSE(parse_ruleset_json("table inet x {"));
+  EXPECT_FALSE(parse_ruleset_json(R"({"tables": []})"));
+}
+
+TEST(NftRuleText, WritesRulesAsNftListsThem) {
+  // Each JSON rule beside the text `nft list ruleset` (1.0.6) printed for it, counter values dropped.
+  const std::vector<std::pair<const char*, const char*>> kRuleTexts{
+      {R"([{"match": {"op": "in", "left": {"ct": {"key": "state"}}, "right": ["established", "related"]}}, {"accept": null}])",
+       "ct state established,related accept"},
+      {R"([{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "daddr"}}, "right": {"set": ["10.0.0.1", "10.0.0.2"]}}}, {"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": {"range": [80, 90]}}}, {"drop": null}])",
+       "ip daddr { 10.0.0.1, 10.0.0.2 } tcp dport 80-90 drop"},
+      {R"([{"match": {"op": "==", "left": {"meta": {"key": "l4proto"}}, "right": "tcp"}}, {"jump": {"target": "foo"}}])",
+       "meta l4proto tcp jump foo"},
+      {R"([{"match": {"op": "==", "left": {"meta": {"key": "mark"}}, "right": 1}}, {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "protocol"}}, "right": "icmp"}}, {"log": {"prefix": "x "}}, {"limit": {"rate": 5, "burst": 5, "per": "second"}}, {"accept": null}])",
+       "meta mark 0x00000001 ip protocol icmp log prefix \"x \" limit rate 5/second accept"},
+      {R"([{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "daddr"}}, "right": "198.51.100.1"}}, {"counter": {"packets": 0, "bytes": 0}}, {"drop": null}])",
+       "ip daddr 198.51.100.1 counter drop"},
+      {R"([{"return": null}])", "return"},
+      {R"([{"match": {"op": "==", "left": {"meta": {"key": "oifname"}}, "right": "x"}}, {"snat": {"family": "ip", "addr": "1.2.3.4"}}])",
+       "oifname \"x\" snat ip to 1.2.3.4"},
+      {R"([{"mangle": {"key": {"meta": {"key": "nftrace"}}, "value": 1}}])", "meta nftrace set 1"},
+      // The forms host::render_lab_ruleset and render_trace_chain write.
+      {R"([{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "lab-br"}}, {"match": {"op": "!=", "left": {"meta": {"key": "oifname"}}, "right": "lab-br"}}, {"counter": {"packets": 0, "bytes": 0}}, {"accept": null}])",
+       "iifname \"lab-br\" oifname != \"lab-br\" counter accept"},
+      {R"([{"match": {"op": "==", "left": {"meta": {"key": "oifname"}}, "right": "lab-br"}}, {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "daddr"}}, "right": {"prefix": {"addr": "10.0.0.0", "len": 24}}}}, {"match": {"op": "in", "left": {"ct": {"key": "state"}}, "right": ["established", "related"]}}, {"counter": {"packets": 0, "bytes": 0}}, {"accept": null}])",
+       "oifname \"lab-br\" ip daddr 10.0.0.0/24 ct state established,related counter accept"},
+      {R"([{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": {"prefix": {"addr": "10.0.0.0", "len": 24}}}}, {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "daddr"}}, "right": {"prefix": {"addr": "224.0.0.0", "len": 24}}}}, {"counter": {"packets": 0, "bytes": 0}}, {"return": null}])",
+       "ip saddr 10.0.0.0/24 ip daddr 224.0.0.0/24 counter return"},
+      {R"([{"match": {"op": "==", "left": {"meta": {"key": "l4proto"}}, "right": {"set": ["tcp", "udp"]}}}, {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": {"prefix": {"addr": "10.0.0.0", "len": 24}}}}, {"match": {"op": "!=", "left": {"payload": {"protocol": "ip", "field": "daddr"}}, "right": {"prefix": {"addr": "10.0.0.0", "len": 24}}}}, {"match": {"op": "==", "left": {"meta": {"key": "oifname"}}, "right": "eth0"}}, {"counter": {"packets": 0, "bytes": 0}}, {"masquerade": {"port": {"range": [1024, 65535]}}}])",
+       "meta l4proto { tcp, udp } ip saddr 10.0.0.0/24 ip daddr != 10.0.0.0/24 oifname \"eth0\" counter masquerade to :1024-65535"},
+      {R"([{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": "10.0.0.2"}}, {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "daddr"}}, "right": "198.51.100.1"}}, {"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 80}}, {"mangle": {"key": {"meta": {"key": "nftrace"}}, "value": 1}}])",
+       "ip saddr 10.0.0.2 ip daddr 198.51.100.1 tcp dport 80 meta nftrace set 1"},
+      {R"([{"match": {"op": "==", "left": {"payload": {"protocol": "icmp", "field": "type"}}, "right": "echo-reply"}}, {"mangle": {"key": {"meta": {"key": "nftrace"}}, "value": 1}}])",
+       "icmp type echo-reply meta nftrace set 1"},
+      {R"([{"match": {"op": "==", "left": {"&": [{"payload": {"protocol": "tcp", "field": "flags"}}, ["syn", "ack"]]}, "right": "syn"}}, {"drop": null}])",
+       "tcp flags syn / syn,ack drop"},
+  };
+  for (const auto& [json, text] : kRuleTexts) EXPECT_EQ(nft_rule_text(nlohmann::json::parse(json)), text);
+  // An unknown statement is shown, not dropped.
+  EXPECT_EQ(nft_rule_text(nlohmann::json::parse(R"([{"synproxy": {"mss": 1460}}, {"drop": null}])")),
+            "synproxy {\"mss\":1460} drop");
+}
+
 TEST(Doctor, FindsForwardPolicyDropOfOtherTables) {
-  EXPECT_EQ(forward_drop_chains(kRuleset, "netlab_lab"), std::vector<std::string>{"ip filter FORWARD"});
-  EXPECT_TRUE(forward_drop_chains(kRuleset, "filter").empty());
+  Ruleset ruleset = parsed_ruleset();
+  EXPECT_EQ(forward_drop_chains(ruleset, "netlab_lab"), std::vector<std::string>{"ip filter FORWARD"});
+  EXPECT_TRUE(forward_drop_chains(ruleset, "filter").empty());
+}
+
+TEST(PathFacts, PlacesOfAPath) {
+  model::NicPath nic;
+  nic.hops = {{model::HopRole::guest_nic, "lab-g1", "eth0"}, {model::HopRole::veth, "lab-host", "lab-g1-0"}, {model::HopRole::bridge, "lab-host", "lab-default"},
+              {model::HopRole::nat, "lab-router", ""}, {model::HopRole::uplink, "lab-router", "uplink"}};
+  PathPlaces p = path_places(nic);
+  EXPECT_EQ(p.guest_netns, "lab-g1");
+  EXPECT_EQ(p.guest_device, "eth0");
+  EXPECT_EQ(p.host_netns, "lab-router");  // the nat point wins over the first veth
+  ASSERT_EQ(p.devices.size(), 4u);        // the nat point has no device
+  EXPECT_EQ(p.devices[3].device, "uplink");
+}
+
+TEST(PathFacts, LinksDownAndMtuMismatch) {
+  std::vector<model::Hop> devices{{model::HopRole::guest_nic, "lab-g1", "eth0"}, {model::HopRole::veth, "lab-host", "lab-g1-0"},
+                                  {model::HopRole::bridge, "lab-host", "lab-default"}, {model::HopRole::uplink, "lab-host", "uplink"}};
+  auto link = [](const char* name, bool up, const char* oper, int mtu) {
+    host::LinkInfo l;
+    l.name = name;
+    l.up = up;
+    l.oper_state = oper;
+    l.mtu = mtu;
+    return l;
+  };
+  std::map<std::string, std::vector<host::LinkInfo>> links{
+      {"lab-g1", {link("eth0", true, "lowerlayerdown", 1500)}},
+      {"lab-host", {link("lab-g1-0", true, "up", 1500), link("lab-default", true, "up", 1400),
+                    link("uplink", false, "down", 9000)}}};
+  PathFacts f;
+  link_findings(devices, links, &f);
+  EXPECT_EQ(f.links_down, (std::vector<std::string>{"lab-g1/eth0 is down", "lab-host/uplink is down"}));
+  // The uplink's MTU is not the path's.
+  EXPECT_EQ(f.mtu_mismatch, std::vector<std::string>{"lab-g1/eth0 mtu 1500, lab-host/lab-default mtu 1400"});
+}
+
+TEST(PathFacts, MasqueradeRuleOfTheNetwork) {
+  Ruleset ruleset = parsed_ruleset();
+  EXPECT_TRUE(has_masquerade_rule(ruleset, "lab", "default"));
+  EXPECT_FALSE(has_masquerade_rule(ruleset, "lab", "other"));
+  EXPECT_FALSE(has_masquerade_rule(ruleset, "lab2", "default"));
 }
 
 TEST(Conntrack, FormatsEntries) {

@@ -1,4 +1,4 @@
-#include "hostsvc_fixture.h"
+#include "service_lab.h"
 
 #include <unistd.h>
 
@@ -8,7 +8,7 @@
 #include "netlab/host/netlink.h"
 #include "netlab/host/netns.h"
 
-namespace netlab::host::testing {
+namespace netlab::host::service_testing {
 
 std::vector<std::string> leftover_namespaces() {
   std::vector<std::string> out;
@@ -29,19 +29,19 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-void HostsvcLab::must(const std::string& netns, const std::vector<std::string>& argv) {
+void ServiceLab::must(const std::string& netns, const std::vector<std::string>& argv) {
   RunResult r = run_in(netns, argv);
   EXPECT_EQ(r.exit_code, 0) << format_argv(argv) << " in " << netns << ": " << r.err;
 }
 
-std::string HostsvcLab::mac_of(const std::string& netns, const std::string& dev) {
+std::string ServiceLab::mac_of(const std::string& netns, const std::string& dev) {
   // Not /sys/class/net: a process that only entered the network namespace still sees the root's sysfs.
   RunResult r = run_in(netns, {"ip", "-o", "link", "show", "dev", dev});
   size_t at = r.out.find("link/ether ");
   return at == std::string::npos ? "" : r.out.substr(at + 11, 17);
 }
 
-void HostsvcLab::SetUp() {
+void ServiceLab::SetUp() {
   if (geteuid() != 0) GTEST_SKIP() << "needs root";
   ASSERT_TRUE(leftover_namespaces().empty()) << "a previous run left nlt-hs-* namespaces";
   char dir[] = "/tmp/nlt-hs-run-XXXXXX";
@@ -75,7 +75,7 @@ void HostsvcLab::SetUp() {
   settle(kG2, {"eth0"});
 }
 
-void HostsvcLab::settle(const std::string& netns, const std::vector<std::string>& devices) {
+void ServiceLab::settle(const std::string& netns, const std::vector<std::string>& devices) {
   auto nl = Netlink::open(netns);
   ASSERT_TRUE(nl.ok()) << nl.error().message;
   for (const auto& dev : devices) {
@@ -84,7 +84,7 @@ void HostsvcLab::settle(const std::string& netns, const std::vector<std::string>
   }
 }
 
-void HostsvcLab::TearDown() {
+void ServiceLab::TearDown() {
   for (pid_t pid : pids_) {
     if (alive(pid)) {
       EXPECT_TRUE(terminate(pid).ok());
@@ -104,4 +104,4 @@ void HostsvcLab::TearDown() {
   for (pid_t pid : pids_) EXPECT_FALSE(alive(pid)) << "pid " << pid << " is still running";
 }
 
-}  // namespace netlab::host::testing
+}  // namespace netlab::host::service_testing

@@ -3,20 +3,20 @@
 #include <fstream>
 #include <thread>
 
-#include "hostsvc_fixture.h"
+#include "service_lab.h"
 #include "netlab/host/ovsdb.h"
 
-namespace netlab::host::testing {
+namespace netlab::host::service_testing {
 namespace {
 
-class OvsTest : public HostsvcLab {
+class OvsTest : public ServiceLab {
  protected:
   void TearDown() override {
     if (ovs_) {
       EXPECT_TRUE(ovs_->stop().ok());
       EXPECT_FALSE(ovs_->running());
     }
-    HostsvcLab::TearDown();
+    ServiceLab::TearDown();
   }
   std::optional<OvsInstance> ovs_;
 };
@@ -106,4 +106,4 @@ TEST_F(OvsTest, TwoNamespacesOnAPrivateOvsBridgePingEachOther) {
 }
 
 }  // namespace
-}  // namespace netlab::host::testing
+}  // namespace netlab::host::service_testing

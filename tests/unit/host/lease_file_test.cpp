@@ -43,7 +43,7 @@ TEST(LeaseFile, SkipsIpv6DuidMalformedAndCutLines) {
 TEST(LeaseFile, EmptyTextNoLeases) { EXPECT_TRUE(parse_leases("").empty()); }
 
 TEST(LeaseFile, ReadsAFileAndReportsAMissingOne) {
-  char path[] = "/tmp/hostsvc-leases-XXXXXX";
+  char path[] = "/tmp/netlab-host-leases-XXXXXX";
   int fd = mkstemp(path);
   ASSERT_GE(fd, 0);
   close(fd);

@@ -1,5 +1,6 @@
 #pragma once
-// A small lab of our own for the hostsvc tests, built with `ip` (tests may use
+// A small lab of our own for the tests of netlab/host's services (nftables,
+// dnsmasq, DHCP client, OVS), built with `ip` (tests may use
 // the real tools) inside namespaces named nlt-hs-*; nothing touches the root
 // namespace. Layout (like the sandbox):
 //   nlt-hs-host: bridge hsbr0 192.168.150.1/24, uplink hs-up 203.0.113.2/24, ip_forward=1
@@ -14,7 +15,7 @@
 
 #include "netlab/host/process.h"
 
-namespace netlab::host::testing {
+namespace netlab::host::service_testing {
 
 inline constexpr const char* kHost = "nlt-hs-host";
 inline constexpr const char* kWan = "nlt-hs-wan";
@@ -33,7 +34,7 @@ RunResult run_in(const std::string& netns, const std::vector<std::string>& argv,
 /// Seconds since `start`, for the figures the tests print.
 double seconds_since(std::chrono::steady_clock::time_point start);
 
-class HostsvcLab : public ::testing::Test {
+class ServiceLab : public ::testing::Test {
  protected:
   void SetUp() override;
   void TearDown() override;
@@ -53,4 +54,4 @@ class HostsvcLab : public ::testing::Test {
   std::vector<pid_t> pids_;
 };
 
-}  // namespace netlab::host::testing
+}  // namespace netlab::host::service_testing

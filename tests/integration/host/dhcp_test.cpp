@@ -2,11 +2,11 @@
 
 #include <fstream>
 
-#include "hostsvc_fixture.h"
+#include "service_lab.h"
 #include "netlab/host/dhcp_client.h"
 #include "netlab/host/dnsmasq.h"
 
-namespace netlab::host::testing {
+namespace netlab::host::service_testing {
 namespace {
 
 using model::Ipv4;
@@ -26,7 +26,7 @@ DnsmasqConfig lan_config(const std::string& run_dir) {
   return c;
 }
 
-using DhcpTest = HostsvcLab;
+using DhcpTest = ServiceLab;
 
 TEST_F(DhcpTest, DnsmasqHandsLeasesToUdhcpcAndStopsCleanly) {
   const std::string g2_mac = mac_of(kG2, "eth0");
@@ -155,4 +155,4 @@ TEST_F(DhcpTest, NoServerMeansABoundedFailure) {
 }
 
 }  // namespace
-}  // namespace netlab::host::testing
+}  // namespace netlab::host::service_testing

@@ -1,21 +1,21 @@
 #include <gtest/gtest.h>
 
-#include "hostsvc_fixture.h"
+#include "service_lab.h"
 #include "netlab/host/dhcp_client.h"
 #include "netlab/host/dnsmasq.h"
 #include "netlab/host/nft.h"
 #include "netlab/host/nft_rules.h"
 #include "netlab/model/names.h"
 
-namespace netlab::host::testing {
+namespace netlab::host::service_testing {
 namespace {
 
 using model::NetworkMode;
 
-class NatTest : public HostsvcLab {
+class NatTest : public ServiceLab {
  protected:
   void SetUp() override {
-    HostsvcLab::SetUp();
+    ServiceLab::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     // The guest gets its address from our dnsmasq, as a light guest of a lab would.
     DnsmasqConfig c;
@@ -42,7 +42,7 @@ class NatTest : public HostsvcLab {
     if (dnsmasq_) {
       EXPECT_TRUE(dnsmasq_->stop().ok());
     }
-    HostsvcLab::TearDown();
+    ServiceLab::TearDown();
   }
 
   Status apply_mode(NetworkMode mode) {
@@ -106,4 +106,4 @@ TEST_F(NatTest, IsolatedForwardsNothing) {
 }
 
 }  // namespace
-}  // namespace netlab::host::testing
+}  // namespace netlab::host::service_testing

@@ -33,7 +33,7 @@ size_t count(const std::string& text, const std::string& part) {
 /// needed, nothing outside it is touched). Returns "" on success, nft's stderr
 /// on a syntax error, or "skip: ..." when the check cannot run here.
 std::string nft_check(const std::string& text) {
-  char path[] = "/tmp/hostsvc-nft-XXXXXX";
+  char path[] = "/tmp/netlab-host-nft-XXXXXX";
   int fd = mkstemp(path);
   if (fd < 0) return "skip: no temp file";
   close(fd);

@@ -2,12 +2,12 @@
 
 #include <algorithm>
 
-#include "hostsvc_fixture.h"
+#include "service_lab.h"
 #include "netlab/host/nft.h"
 #include "netlab/host/nft_rules.h"
 #include "netlab/model/names.h"
 
-namespace netlab::host::testing {
+namespace netlab::host::service_testing {
 namespace {
 
 using model::NetworkMode;
@@ -16,7 +16,7 @@ LabRules lab_rules(NetworkMode mode) {
   return {"nlt-hs", {{"lan", *model::Cidr::parse("192.168.150.0/24"), kBridge, mode, kUplink}}};
 }
 
-using NftTest = HostsvcLab;
+using NftTest = ServiceLab;
 
 TEST_F(NftTest, ApplyListHasDeleteTableInTheLabNamespace) {
   const std::string table = model::nft_table_name("nlt-hs");
@@ -98,4 +98,4 @@ TEST_F(NftTest, OpeningAMissingNamespaceIsAnError) {
 }
 
 }  // namespace
-}  // namespace netlab::host::testing
+}  // namespace netlab::host::service_testing

@@ -1,0 +1,155 @@
+// PathFacts from the system (see path_facts.h), read in phases: where the path
+// is, the guest, the host, the links, the network's dnsmasq, the NAT rule.
+#include "tracer/path_facts.h"
+
+#include <filesystem>
+
+#include "netlab/host/dnsmasq.h"
+#include "netlab/host/sysctl.h"
+#include "netlab/model/mode_traits.h"
+#include "netlab/model/names.h"
+#include "netlab/state/paths.h"
+#include "tracer/neighbours.h"
+
+namespace netlab::tracer {
+using model::HopRole;
+namespace {
+
+bool has_route(const std::vector<host::RouteInfo>& routes, model::Ipv4 dst) {
+  for (const auto& r : routes) {
+    if (!r.dest || r.dest->contains(dst)) return true;
+  }
+  return false;
+}
+
+void append(std::vector<std::string>* to, std::vector<std::string> items) {
+  for (auto& i : items) to->push_back(std::move(i));
+}
+
+/// The guest: address, route, and neighbours it could not resolve.
+void read_guest(model::Ipv4 dst, PathFacts* f, std::vector<std::string>* warnings) {
+  append(&f->neighbours_failed, failed_neighbours(f->guest_netns, warnings));
+  auto nl = host::Netlink::open(f->guest_netns);
+  if (!nl) {
+    warnings->push_back(nl.error().message);
+    return;
+  }
+  auto addrs = nl->list_addresses(f->guest_device);
+  if (addrs) f->guest_has_address = !addrs->empty();
+  auto routes = nl->list_routes();
+  if (routes) f->guest_has_route = has_route(*routes, dst);
+}
+
+/// The routing host: forwarding, its route, and neighbours it could not resolve.
+void read_host(model::Ipv4 dst, PathFacts* f, std::vector<std::string>* warnings) {
+  auto fwd = host::get_sysctl(f->host_netns, "net.ipv4.ip_forward");
+  if (fwd) f->host_forwarding = *fwd != "0";
+  else warnings->push_back(fwd.error().message);
+  auto nl = host::Netlink::open(f->host_netns);
+  if (nl) {
+    auto routes = nl->list_routes();
+    if (routes) f->host_has_route = has_route(*routes, dst);
+  }
+  append(&f->neighbours_failed, failed_neighbours(f->host_netns, warnings));
+}
+
+/// The links of every namespace that holds a device of the path.
+std::map<std::string, std::vector<host::LinkInfo>> read_links(const std::vector<model::Hop>& devices,
+                                                              std::vector<std::string>* warnings) {
+  std::map<std::string, std::vector<host::LinkInfo>> links_by_ns;
+  for (const auto& d : devices) {
+    if (links_by_ns.count(d.netns)) continue;
+    auto& links = links_by_ns[d.netns];
+    auto nl = host::Netlink::open(d.netns);
+    if (!nl) {
+      warnings->push_back(nl.error().message);
+      continue;
+    }
+    if (auto listed = nl->list_links()) links = std::move(*listed);
+  }
+  return links_by_ns;
+}
+
+/// Whether the network's dnsmasq runs, when the lab runs one (its conf or pid
+/// file is in the run dir); `fallback` when the lab runs none.
+bool dnsmasq_running(const std::string& lab, const std::string& network, bool fallback) {
+  host::DnsmasqFiles files = host::dnsmasq_files(state::lab_dir(lab), network);
+  std::error_code ec;
+  if (std::filesystem::exists(files.pid, ec)) return host::pid_running_conf(files.pid, files.conf).has_value();
+  if (std::filesystem::exists(files.conf, ec)) return false;
+  return fallback;
+}
+
+}  // namespace
+
+PathPlaces path_places(const model::NicPath& nic) {
+  PathPlaces p;
+  for (const auto& h : nic.hops) {
+    if (h.role == HopRole::guest_nic) {
+      p.guest_netns = h.netns;
+      p.guest_device = h.device;
+    }
+    if (model::is_point(h.role) || h.role == HopRole::veth || h.role == HopRole::tap) {
+      if (p.host_netns.empty() || model::is_point(h.role)) p.host_netns = h.netns;
+    }
+    if (!h.device.empty()) p.devices.push_back(h);
+  }
+  return p;
+}
+
+void link_findings(const std::vector<model::Hop>& devices,
+                   const std::map<std::string, std::vector<host::LinkInfo>>& links_by_ns, PathFacts* f) {
+  int first_mtu = 0;
+  std::string first_where;
+  for (const auto& d : devices) {
+    auto in_ns = links_by_ns.find(d.netns);
+    if (in_ns == links_by_ns.end()) continue;
+    for (const auto& l : in_ns->second) {
+      if (l.name != d.device) continue;
+      std::string where = d.netns + "/" + d.device;
+      // Administratively down anywhere, or without carrier on the guest's side (a veth whose peer is down).
+      // (A tap has no carrier while no VM holds it: not a fault of the path, doctor reports it on its own.)
+      bool guest_side = d.role == HopRole::guest_nic || d.role == HopRole::veth || d.role == HopRole::macvtap;
+      bool lower_down = l.oper_state == "down" || l.oper_state == "lowerlayerdown";
+      if (!l.up || (lower_down && guest_side)) f->links_down.push_back(where + " is down");
+      if (d.role == HopRole::uplink || d.role == HopRole::upstream) continue;
+      if (first_mtu == 0) {
+        first_mtu = l.mtu;
+        first_where = where;
+      } else if (l.mtu != first_mtu) {
+        f->mtu_mismatch.push_back(first_where + " mtu " + std::to_string(first_mtu) + ", " + where + " mtu " +
+                                  std::to_string(l.mtu));
+      }
+    }
+  }
+}
+
+bool has_masquerade_rule(const Ruleset& ruleset, const std::string& lab, const std::string& network) {
+  const std::string table = model::nft_table_name(lab);
+  const std::string comment = "netlab:" + lab + ":" + network;
+  for (const RulesetRule& r : ruleset.rules)
+    if (r.table == table && r.comment == comment && r.text.find("masquerade") != std::string::npos) return true;
+  return false;
+}
+
+PathFacts gather_facts(const std::string& lab, const model::NicPath& nic, model::Ipv4 dst,
+                       std::vector<std::string>* warnings) {
+  PathPlaces places = path_places(nic);
+  PathFacts f;
+  f.guest_netns = places.guest_netns;
+  f.guest_device = places.guest_device;
+  f.host_netns = places.host_netns;
+  if (!f.guest_netns.empty()) read_guest(dst, &f, warnings);
+  bool routed = model::forwards(nic.mode);
+  if (!f.host_netns.empty() && routed) read_host(dst, &f, warnings);
+  link_findings(places.devices, read_links(places.devices, warnings), &f);
+  f.dnsmasq_running = dnsmasq_running(lab, nic.network, f.dnsmasq_running);
+  if (model::masquerades(nic.mode) && !f.host_netns.empty()) {
+    auto ruleset = list_ruleset(f.host_netns);
+    if (ruleset) f.nat_rule_present = has_masquerade_rule(*ruleset, lab, nic.network);
+    else warnings->push_back(ruleset.error().message);
+  }
+  return f;
+}
+
+}  // namespace netlab::tracer
