@@ -21,10 +21,14 @@ const Cluster* Diagram::find_cluster(const std::string& id) const {
 }
 
 std::string id_part(const std::string& text) {
-  std::string out = text;
-  for (char& c : out) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-    if (!ok) c = '_';
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : text) {
+    bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (alnum) out += static_cast<char>(c);
+    else if (c == '_') out += "__";
+    else if (c == '-') out += "_d";
+    else out += std::string("_x") + kHex[c >> 4] + kHex[c & 15];
   }
   return out;
 }

@@ -67,7 +67,9 @@ struct Diagram {
   bool operator==(const Diagram&) const = default;
 };
 
-/// Replaces every character outside [A-Za-z0-9_] by '_' so the text can be part of an id.
+/// `text` as part of an id, in [A-Za-z0-9_]: letters and digits stay, '_' becomes "__",
+/// '-' "_d", any other byte "_x<hex>". One-to-one, so names differing only in '-'
+/// and '_' ("web-1", "web_1") get different ids.
 std::string id_part(const std::string& text);
 
 }  // namespace netlab::graphs

@@ -2,6 +2,7 @@
 
 #include "graphs/diagram.h"
 #include "graphs/path_overlay.h"
+#include "netlab/model/names.h"
 #include "netlab/model/xml_escape.h"
 
 namespace netlab::graphs {
@@ -72,7 +73,7 @@ std::string hop_table(const TracedPath& path) {
                            (h.drop_cause.empty() ? "" : ": " + h.drop_cause);
     s += "<tr class=\"" + cls + "\"><td>" + std::to_string(h.index) + "</td><td>" +
          esc(model::to_string(h.leg)) + "</td><td>" + esc(model::to_string(h.role)) + "</td><td class=\"mono\">" +
-         esc(h.netns) + "</td><td class=\"mono\">" + esc(h.device) + "</td><td class=\"mono\">" + esc(seen) +
+         esc(h.netns) + "</td><td class=\"mono\">" + esc(model::with_friendly(h.device, h.friendly)) + "</td><td class=\"mono\">" + esc(seen) +
          "</td><td class=\"mono\">" + esc(h.change) + "</td><td class=\"nowrap\">" + esc(time) + "</td></tr>\n";
   }
   s += "</tbody>\n</table>\n";
@@ -114,7 +115,8 @@ std::string html_report(const ReportInput& in) {
   s += "<header>\n<h1>" + esc(in.title) + "</h1>\n";
   if (!in.command.empty()) s += "<div class=\"command\">" + esc(in.command) + "</div>\n";
   s += "<p class=\"summary\">" + esc(in.path.summary) + " ";
-  s += drop ? "<span class=\"verdict dropped\">dropped at " + esc(drop->device.empty() ? model::to_string(drop->role) : drop->device) +
+  s += drop ? "<span class=\"verdict dropped\">dropped at " +
+                  esc(drop->device.empty() ? model::to_string(drop->role) : model::with_friendly(drop->device, drop->friendly)) +
                   "</span>"
             : "<span class=\"verdict ok\">delivered</span>";
   s += "</p>\n</header>\n";
@@ -141,7 +143,8 @@ std::string html_report(const ReportInput& in) {
       if (h.change.empty()) continue;
       if (!any) s += "<ul>\n";
       any = true;
-      s += "<li>hop " + std::to_string(h.index) + " (" + esc(model::to_string(h.role)) + (h.device.empty() ? "" : " " + esc(h.device)) +
+      s += "<li>hop " + std::to_string(h.index) + " (" + esc(model::to_string(h.role)) +
+           (h.device.empty() ? "" : " " + esc(model::with_friendly(h.device, h.friendly))) +
            "): <span class=\"mono\">" + esc(h.change) + "</span></li>\n";
     }
     s += any ? "</ul>\n" : "<p class=\"empty\">No address was rewritten along this path.</p>\n";

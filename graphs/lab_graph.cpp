@@ -33,7 +33,7 @@ std::string role_key(HopRole role, const std::string& rest) { return std::string
 
 class Builder {
  public:
-  Builder(const model::Topology& topo, const LiveData& live) : topo_(topo), live_(live) {}
+  Builder(const model::Topology& topo, const LiveData& live) : topo_(topo), live_(live), names_(topo) {}
 
   Diagram build() {
     d_.name = topo_.name.empty() ? "lab" : topo_.name;
@@ -102,7 +102,7 @@ class Builder {
 
   /// The network's bridge (Linux or OVS) in cluster `cluster`; returns its node id.
   std::string add_switch(const model::Network& net, const std::string& cluster) {
-    const std::string br = model::bridge_name(topo_, net);
+    const std::string& br = names_.bridge(net);
     std::vector<std::string> lines;
     lines.push_back(std::string(net.switch_kind == model::SwitchKind::ovs ? "Open vSwitch bridge" : "Linux bridge") +
                     " · " + model::to_string(net.mode));
@@ -161,7 +161,7 @@ class Builder {
   void add_way_out(const model::Network& net, const std::string& cluster, const std::string& bridge_id) {
     const std::string color = mode_color(net.mode);
     const std::string edge_style = net.mode == NetworkMode::isolated ? "dashed" : "solid";
-    const std::string br = model::bridge_name(topo_, net);
+    const std::string& br = names_.bridge(net);
     if (model::forwards(net.mode)) {
       const std::string up = host_uplink(topo_, live_);
       const bool nat = model::masquerades(net.mode);
@@ -234,14 +234,15 @@ class Builder {
     for (size_t i = 0; i < guest.nics.size(); ++i) {
       const auto& nic = guest.nics[i];
       const model::Network* net = topo_.find_network(nic.network);
-      const std::string dev = model::host_nic_name(topo_, guest, i);
+      const std::string& dev = names_.host_nic(guest, i);
       const HopRole role = net ? model::guest_link_role(*net, guest.kind)
                                : guest.kind == model::GuestKind::kvm ? HopRole::tap : HopRole::veth;
       const std::string color = net ? mode_color(net->mode) : "#000000";
       const std::string edge_style = net && net->mode == NetworkMode::isolated ? "dashed" : "solid";
       Node p;
       p.id = "n_port_" + gid + "_" + std::to_string(i);
-      p.label = dev + "\n" + model::to_string(role);
+      p.label = model::with_friendly(dev, model::friendly_nic(guest.name, model::guest_nic_name(nic, i))) + "\n" +
+                model::to_string(role);
       p.shape = "box";
       p.style = "filled";
       p.color = color;
@@ -350,6 +351,7 @@ class Builder {
 
   const model::Topology& topo_;
   const LiveData& live_;
+  const model::DeviceNames names_;
   Diagram d_;
   std::map<std::string, std::vector<std::string>> nic_roles_;
   std::map<std::string, std::string> bridge_of_;

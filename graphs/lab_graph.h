@@ -21,7 +21,7 @@
 // on guests, "nat:<bridge>"/"nat:<network>" (or route:), "uplink:<device>", "macvtap:<guest>:<nic>",
 // "upstream:wan", "upstream:lan", "dnsmasq:<network>".
 // Clusters: cluster_host, cluster_net_<network> (inside the host), cluster_legend.
-// (<...> parts pass through id_part(): characters other than [A-Za-z0-9_] become '_'.)
+// (<...> parts pass through id_part(), which is one-to-one onto [A-Za-z0-9_]: see diagram.h.)
 #include <map>
 #include <string>
 

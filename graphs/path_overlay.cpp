@@ -1,4 +1,5 @@
 #include "graphs/path_overlay.h"
+#include "netlab/model/names.h"
 #include "netlab/model/xml_escape.h"
 
 #include <cstdlib>
@@ -163,7 +164,7 @@ PathDiagram overlay_path(const Diagram& lab, const TracedPath& path) {
       if (places[i]) at = places[i];
       if (&path.hops[i] == drop) break;
     }
-    std::string where = drop->device.empty() ? model::to_string(drop->role) : drop->device;
+    std::string where = drop->device.empty() ? model::to_string(drop->role) : model::with_friendly(drop->device, drop->friendly);
     Node n;
     n.id = "n_drop";
     n.label = "✖ dropped at " + where + (drop->drop_cause.empty() ? "" : "\n" + drop->drop_cause);

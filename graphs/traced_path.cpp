@@ -54,6 +54,7 @@ Result<TracedPath> traced_path_from_json(const std::string& text) {
     std::string role, direction = "out";
     if (!take(h, "index", &hop.index, &err, where) || !take(h, "role", &role, &err, where) ||
         !take(h, "netns", &hop.netns, &err, where) || !take(h, "device", &hop.device, &err, where) ||
+        !take(h, "friendly", &hop.friendly, &err, where) ||
         !take(h, "direction", &direction, &err, where) || !take(h, "summary", &hop.summary, &err, where) ||
         !take(h, "change", &hop.change, &err, where) || !take(h, "time_us", &hop.time_us, &err, where) ||
         !take(h, "dropped", &hop.dropped, &err, where) || !take(h, "drop_cause", &hop.drop_cause, &err, where))
@@ -83,6 +84,7 @@ std::string traced_path_to_json(const TracedPath& path) {
                            {"role", model::to_string(h.role)},
                            {"netns", h.netns},
                            {"device", h.device},
+                           {"friendly", h.friendly},
                            {"direction", direction_name(h.leg)},
                            {"summary", h.summary},
                            {"change", h.change},

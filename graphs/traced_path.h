@@ -8,7 +8,7 @@
 //   "lab": "nat", "guest": "g1", "nic": "eth0", "network": "default",
 //   "summary": "icmp echo 192.168.122.10 -> 198.51.100.7",
 //   "hops": [
-//     {"index": 1, "role": "guest-nic", "netns": "nat-g1", "device": "eth0",
+//     {"index": 1, "role": "guest-nic", "netns": "nat-g1", "device": "eth0", "friendly": "",
 //      "direction": "out", "time_us": 0, "summary": "192.168.122.10 > 198.51.100.7 echo",
 //      "change": "", "dropped": false, "drop_cause": ""},
 //     {"index": 4, "role": "nat", "netns": "nat-host", "device": "", "direction": "out",
@@ -31,6 +31,7 @@ struct TracedHop {
   model::HopRole role = model::HopRole::unknown;
   std::string netns;         // namespace of the device ("" = root namespace)
   std::string device;        // "" for nat/route points
+  std::string friendly;      // what the user calls the device ("web:eth0"), "" when none (optional in JSON)
   model::Leg leg = model::Leg::request;  // JSON "direction": "out" (request) or "back" (reply)
   std::string summary;       // what was seen, e.g. "192.168.122.10 > 198.51.100.7 ICMP echo"
   std::string change;        // a rewrite done here, e.g. "src 192.168.122.10 → 203.0.113.2"; "" = none

@@ -7,11 +7,11 @@ set -euo pipefail
 
 BUILD=(build-essential cmake pkg-config ninja-build
        libnl-3-dev libnl-route-3-dev libnl-nf-3-dev libpcap-dev libnftables-dev libnftnl-dev libmnl-dev
-       libgraphviz-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev
+       libgraphviz-dev libvirt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev
        libgtest-dev libgmock-dev googletest libbenchmark-dev
        libxml2-dev zlib1g-dev)
 FUZZ=(clang libclang-rt-14-dev)
-RUNTIME=(iproute2 iputils-ping nftables dnsmasq-base busybox-static tcpdump tshark conntrack ethtool procps
+RUNTIME=(iproute2 iputils-ping nftables dnsmasq-base busybox-static e2fsprogs kmod tcpdump tshark conntrack ethtool procps
          openvswitch-switch qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients
          python3 python3-jsonschema python3-yaml libxml2-utils chromium hyperfine)
 

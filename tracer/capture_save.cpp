@@ -2,25 +2,22 @@
 #include "tracer/capture_save.h"
 
 #include <pcap/pcap.h>
+#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
+
+#include "netlab/model/file_io.h"
 
 namespace netlab::tracer {
 
 Status save_capture_set(const CaptureSet& set, const std::string& dir) {
   namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return Error{"cannot create " + dir + ": " + ec.message()};
   if (set.frames.size() != set.devices.size()) return Error{"the capture set holds no frames to save"};
-  {
-    fs::path hm = fs::path(dir) / model::kHopMapFile;
-    std::ofstream out(hm);
-    out << model::hopmap_to_json(set.hopmap);
-    out.close();
-    if (!out) return Error{"cannot write " + hm.string()};
-  }
+  // Created as root, maybe in a directory others can write: a symbolic link at
+  // `dir` or at any file in it is refused, never followed (model::file_io).
+  if (auto made = model::make_directory(dir, 0755); !made) return made;
+  const std::string hm = (fs::path(dir) / model::kHopMapFile).string();
+  if (auto w = model::write_file(hm, model::hopmap_to_json(set.hopmap)); !w) return w;
   size_t r = 0;
   for (size_t d = 0; d < set.devices.size(); ++d) {
     const Device& dev = set.devices[d];
@@ -28,8 +25,19 @@ Status save_capture_set(const CaptureSet& set, const std::string& dir) {
     PcapHandle dead(pcap_open_dead_with_tstamp_precision(static_cast<int>(dev.linktype), 262144,
                                                          PCAP_TSTAMP_PRECISION_NANO));
     if (!dead) return Error{"cannot write " + path};
-    pcap_dumper_t* dumper = pcap_dump_open(dead.get(), path.c_str());
-    if (dumper == nullptr) return Error{"cannot write " + path + ": " + pcap_geterr(dead.get())};
+    auto out = model::OutputFile::create(path);
+    if (!out) return out.error();
+    int fd = ::dup(out->fd());
+    FILE* file = fd >= 0 ? ::fdopen(fd, "wb") : nullptr;
+    if (file == nullptr) {
+      if (fd >= 0) ::close(fd);
+      return Error{"cannot write " + path};
+    }
+    pcap_dumper_t* dumper = pcap_dump_fopen(dead.get(), file);  // owns `file` from here
+    if (dumper == nullptr) {
+      std::fclose(file);
+      return Error{"cannot write " + path + ": " + pcap_geterr(dead.get())};
+    }
     const FrameStore& frames = set.frames[d];
     for (; r < set.records.size() && set.records[r].device == d; ++r) {
       const PacketRecord& rec = set.records[r];
@@ -44,6 +52,7 @@ Status save_capture_set(const CaptureSet& set, const std::string& dir) {
     bool bad = pcap_dump_flush(dumper) != 0;
     pcap_dump_close(dumper);
     if (bad) return Error{"cannot write " + path};
+    if (auto placed = out->commit(); !placed) return placed;
   }
   return {};
 }

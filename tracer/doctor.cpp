@@ -36,17 +36,34 @@ std::vector<std::string> forward_drop_chains(const Ruleset& ruleset, const std::
   return out;
 }
 
+/// The host's default gateway (lowest metric), read in the namespace of the
+/// NIC's uplink hop: on a real host the first outside address; 0 when none.
+model::Ipv4 host_gateway(const model::NicPath& nic) {
+  const model::Hop* uplink = model::find_hop(nic, model::HopRole::uplink);
+  if (!uplink) return {};
+  auto nl = host::Netlink::open(uplink->netns);
+  if (!nl) return {};
+  auto routes = nl->list_routes();
+  if (!routes) return {};
+  const host::RouteInfo* best = nullptr;
+  for (const auto& r : *routes)
+    if (!r.dest && r.gateway && (!best || r.metric < best->metric)) best = &r;
+  return best ? *best->gateway : model::Ipv4{};
+}
+
 model::Ipv4 doctor_target(const model::NicPath& nic, bool sandbox) {
   static const model::Ipv4 kInternet = *model::Ipv4::parse("198.51.100.1");
   const bool routed = model::forwards(nic.mode);
+  // Outside the lab: the simulated internet, or the real host's default gateway.
+  const model::Ipv4 outside = !routed ? model::Ipv4{} : sandbox ? kInternet : host_gateway(nic);
   auto [netns, device] = guest_end(nic);
-  if (netns.empty()) return sandbox && routed ? kInternet : model::Ipv4{};  // kvm: no routing table to ask
+  if (netns.empty()) return outside;  // kvm: no routing table to ask
   auto nl = host::Netlink::open(netns);
   if (!nl) return {};
-  // The simulated internet, when this NIC is the one the guest reaches it by.
-  if (sandbox && routed) {
-    auto route = nl->route_to(kInternet);
-    if (route && route->dev == device) return kInternet;
+  // The outside address, when this NIC is the one the guest reaches it by.
+  if (outside.value != 0) {
+    auto route = nl->route_to(outside);
+    if (route && route->dev == device) return outside;
   }
   // Else this NIC's default gateway, else the host's own address on its network.
   if (auto routes = nl->list_routes()) {
@@ -73,7 +90,7 @@ bool check_address(const std::string& lab, const model::HopMap& map, const model
   const std::string& guest = nic.guest;
   if (!f.guest_netns.empty()) {
     model::Ipv4 addr = live_address(f.guest_netns, f.guest_device);
-    if (addr.value != 0) add(r, "lease", L::kOk, f.guest_netns + "/" + f.guest_device + " has " + addr.str());
+    if (addr.value != 0) add(r, "lease", L::kOk, device_label(f.guest_netns, f.guest_device) + " has " + addr.str());
     else add(r, "lease", L::kProblem, "DHCP lease missing: " + f.guest_netns + "/" + f.guest_device +
                                           " has no IPv4 address" +
                                           (f.dnsmasq_running ? "" : " and the network's dnsmasq is not running"));
@@ -104,8 +121,8 @@ bool check_address(const std::string& lab, const model::HopMap& map, const model
 void check_forwarding(const std::string& lab, const model::NicPath& nic, const PathFacts& f, DoctorReport* r) {
   if (model::forwards(nic.mode)) {
     add(r, "forwarding", f.host_forwarding ? L::kOk : L::kProblem,
-        f.host_forwarding ? "net.ipv4.ip_forward=1 in " + f.host_netns
-                          : "forwarding off: net.ipv4.ip_forward=0 in " + f.host_netns);
+        f.host_forwarding ? "net.ipv4.ip_forward=1 in " + netns_label(f.host_netns)
+                          : "forwarding off: net.ipv4.ip_forward=0 in " + netns_label(f.host_netns));
   }
   if (model::masquerades(nic.mode)) {
     add(r, "nat-rule", f.nat_rule_present ? L::kOk : L::kProblem,
@@ -121,7 +138,7 @@ void check_subnet(const model::NicPath& nic, const PathFacts& f, DoctorReport* r
   auto cidr = model::Cidr::parse(nic.address);
   const model::Hop* sw = model::switch_hop(nic);
   const std::string bridge = sw ? sw->device : "";
-  if (!cidr || !model::forwards(nic.mode) || f.host_netns.empty()) return;
+  if (!cidr || !model::forwards(nic.mode) || !f.host_found) return;
   auto nl = host::Netlink::open(f.host_netns);
   bool overlap = false;
   if (nl) {
@@ -131,12 +148,12 @@ void check_subnet(const model::NicPath& nic, const PathFacts& f, DoctorReport* r
         if (rt.dest && rt.dest->prefix > 0 && rt.dest->overlaps(cidr->block()) && rt.dev != bridge) {
           overlap = true;
           add(r, "subnet", L::kProblem, "subnet overlap: route " + rt.dest->str() + " via " + rt.dev + " in " +
-                                             f.host_netns + " overlaps the guests' " + cidr->block().str());
+                                             netns_label(f.host_netns) + " overlaps the guests' " + cidr->block().str());
         }
       }
     }
   }
-  if (!overlap) add(r, "subnet", L::kOk, cidr->block().str() + " overlaps no other route of " + f.host_netns);
+  if (!overlap) add(r, "subnet", L::kOk, cidr->block().str() + " overlaps no other route of " + netns_label(f.host_netns));
 }
 
 /// Traces an icmp echo from the guest to `target` into r->trace; returns the
@@ -210,12 +227,18 @@ Result<DoctorReport> doctor_nic(const std::string& lab, const model::HopMap& map
   if (!f.dnsmasq_running && has_address)
     add(&r, "dnsmasq", L::kWarning, "the dnsmasq of network " + nic.network + " is not running (leases will not renew)");
   check_forwarding(lab, nic, f, &r);
-  if (!f.host_netns.empty()) {
+  std::vector<std::string> drops;  // other tables' forward chains with policy drop
+  if (f.host_found) {
     auto ruleset = list_ruleset(f.host_netns);
     if (ruleset) {
-      auto drops = forward_drop_chains(*ruleset, model::nft_table_name(lab));
+      // Every base chain on the forward hook sees each packet and a drop in any
+      // one is final: netlab's own accept cannot override it, and netlab does
+      // not change other tables. Named here so the verdict can point at it.
+      drops = forward_drop_chains(*ruleset, model::nft_table_name(lab));
       for (const auto& c : drops)
-        add(&r, "forward-policy", L::kWarning, "chain " + c + " has policy drop on the forward hook (as Docker sets it): forwarded guest traffic needs an accept there");
+        add(&r, "forward-policy", L::kWarning,
+            "chain " + c + " has policy drop on the forward hook (as Docker sets it): it drops forwarded guest "
+            "traffic unless a rule there accepts it (netlab does not change other tables; see docs/real-host.md)");
       if (drops.empty()) add(&r, "forward-policy", L::kOk, "no other table drops forwarded traffic by policy");
     } else {
       warnings.push_back(ruleset.error().message);
@@ -232,6 +255,13 @@ Result<DoctorReport> doctor_nic(const std::string& lab, const model::HopMap& map
     auto probed = probe(lab, map, nic, target, &r);
     if (!probed) return probed.error();
     cause = *probed;
+    // A routed probe that failed with a foreign drop policy on the forward hook: that chain is the suspect.
+    if (!cause.empty() && model::forwards(nic.mode) && !drops.empty()) {
+      for (auto& c : r.checks)
+        if (c.name == "forward-policy") c.level = L::kProblem;
+      if (cause.find(drops.front()) == std::string::npos)
+        cause += " (chain " + drops.front() + " drops forwarded traffic by policy)";
+    }
   }
   give_verdict(who, target, cause, &r);
   return r;

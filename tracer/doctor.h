@@ -40,11 +40,12 @@ struct DoctorReport {
 /// the guest (0 = no probe).
 Result<DoctorReport> doctor_nic(const std::string& lab, const model::HopMap& map, const model::NicPath& nic,
                                 model::Ipv4 target);
-/// The probe target for a guest NIC: 198.51.100.1 (the simulated internet)
-/// when the lab is a sandbox, the NIC's mode is nat or route and the guest
-/// reaches that address by this NIC; else the gateway of a default route on
-/// this NIC; else the host's address on the NIC's bridge (isolated networks);
-/// 0 when there is none. A kvm NIC: 198.51.100.1 in a sandbox nat/route lab, else 0.
+/// The probe target for a guest NIC whose mode is nat or route: an outside
+/// address — 198.51.100.1 (the simulated internet) in a sandbox, the host's
+/// default gateway on a real host — when the guest reaches it by this NIC;
+/// else the gateway of a default route on this NIC; else the host's address on
+/// the NIC's bridge (isolated networks); 0 when there is none. A kvm NIC: the
+/// outside address for nat/route, else 0.
 model::Ipv4 doctor_target(const model::NicPath& nic, bool sandbox);
 
 }  // namespace netlab::tracer

@@ -72,9 +72,9 @@ std::string drop_verdict(const ExplainInput& in, bool reply) {
 
 std::string system_cause(const ExplainInput& in) {
   const PathFacts& f = in.facts;
-  if (!f.host_forwarding) return "forwarding off: net.ipv4.ip_forward=0 in " + f.host_netns;
+  if (!f.host_forwarding) return "forwarding off: net.ipv4.ip_forward=0 in " + netns_label(f.host_netns);
   if (!f.links_down.empty()) return "bridge port down: " + join(f.links_down);
-  if (!f.host_has_route) return "no route to " + in.dst.str() + " in " + f.host_netns;
+  if (!f.host_has_route) return "no route to " + in.dst.str() + " in " + netns_label(f.host_netns);
   if (!f.neighbours_failed.empty()) return "no ARP reply: " + join(f.neighbours_failed);
   if (!f.mtu_mismatch.empty()) return "MTU mismatch: " + join(f.mtu_mismatch);
   return {};
@@ -95,7 +95,7 @@ bool ct_matches_probe(const ExplainInput& in, const CtEntry& e) {
 
 std::string last_device(const TracedPacket& p) {
   for (auto it = p.hops.rbegin(); it != p.hops.rend(); ++it) {
-    if (!it->device.empty()) return it->netns + "/" + it->device;
+    if (!it->device.empty()) return device_label(it->netns, it->device);
   }
   return {};
 }

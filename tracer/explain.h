@@ -18,9 +18,18 @@
 
 namespace netlab::tracer {
 
+/// How messages name a namespace of a hop map: "" is the host netlab ran on
+/// (a real host, no sandbox), "the host"; any other, its name.
+inline std::string netns_label(const std::string& netns) { return netns.empty() ? "the host" : netns; }
+/// A device where messages name it: "lab-host/eth0", or "eth0 of the host".
+inline std::string device_label(const std::string& netns, const std::string& device) {
+  return netns.empty() ? device + " of the host" : netns + "/" + device;
+}
+
 /// What the system says about one guest NIC's path (see gather_facts).
 struct PathFacts {
   std::string guest_netns, guest_device, host_netns;
+  bool host_found = false;             // the path has a host hop (host_netns "" is then the real host)
   bool guest_has_address = true;       // the guest NIC holds an IPv4 address
   bool guest_has_route = true;         // the guest has a route to the destination
   bool host_forwarding = true;         // net.ipv4.ip_forward in the host namespace

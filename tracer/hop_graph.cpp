@@ -24,11 +24,15 @@ HopGraph HopGraph::build(const model::HopMap& map, const std::vector<Device>& de
     for (size_t i = 0; i < g.nodes_.size(); ++i) {
       const auto& n = g.nodes_[i];
       if (n.point != point || n.netns != hop.netns) continue;
-      if (point ? n.role == role : n.device == hop.device) return static_cast<int>(i);
+      if (point ? n.role == role : n.device == hop.device) {
+        if (g.nodes_[i].friendly.empty()) g.nodes_[i].friendly = hop.friendly;
+        return static_cast<int>(i);
+      }
     }
     GraphNode n;
     n.netns = hop.netns;
     n.device = hop.device;
+    n.friendly = hop.friendly;
     n.role = role;
     n.point = point;
     n.depth = 1 << 20;

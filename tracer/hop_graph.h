@@ -16,6 +16,7 @@ namespace netlab::tracer {
 struct GraphNode {
   std::string netns;
   std::string device;   // "" for a point
+  std::string friendly; // the hop map's friendly name of the device ("web:eth0"), "" when none
   model::HopRole role = model::HopRole::unknown;
   bool point = false;   // a route/nat point (no device)
   bool captured = false;

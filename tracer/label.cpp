@@ -162,6 +162,7 @@ std::vector<TracedPacket> label(const Correlation& corr, const CaptureSet& set, 
       h.t_ns = recs[ph.record].t_ns;
       h.netns = node.netns;
       h.device = node.device;
+      h.friendly = node.friendly;
       h.role = ph.role;
       if (node.point) {
         h.direction = Direction::point;

@@ -26,6 +26,7 @@ nlohmann::ordered_json trace_to_json(const std::string& lab, const std::vector<T
       jh["t_offset_ns"] = h.t_ns - t0;
       jh["netns"] = h.netns;
       jh["device"] = h.device;
+      if (!h.friendly.empty()) jh["friendly"] = h.friendly;
       jh["role"] = model::to_string(h.role);
       jh["direction"] = model::to_string(h.direction);
       jh["change"] = h.change;

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "netlab/model/names.h"
+
 namespace netlab::tracer {
 namespace {
 
@@ -29,7 +31,7 @@ std::string format_text(const std::vector<TracedPacket>& packets) {
     uint64_t t0 = tp.hops.empty() ? 0 : tp.hops.front().t_ns;
     for (const auto& h : tp.hops) {
       std::string t = h.record >= 0 ? fmt::format("{:.3f}", static_cast<double>(h.t_ns - t0) / 1000.0) : "";
-      rows.push_back({std::to_string(h.index), t, h.device.empty() ? "-" : h.device,
+      rows.push_back({std::to_string(h.index), t, h.device.empty() ? "-" : model::with_friendly(h.device, h.friendly),
                       h.netns.empty() ? "(root)" : h.netns, model::to_string(h.direction), model::to_string(h.role), h.change});
     }
     if (tp.hops.empty()) rows.clear();
@@ -65,8 +67,8 @@ std::string format_hop_list(const std::vector<TracedPacket>& packets) {
     const TracedPacket& tp = packets[p];
     out += fmt::format("packet {} {} {}\n", p + 1, model::to_string(tp.leg), tp.summary);
     for (const auto& h : tp.hops) {
-      out += fmt::format("  {} {} {}/{} {}", h.index, model::to_string(h.role), h.netns, h.device.empty() ? "-" : h.device,
-                         model::to_string(h.direction));
+      out += fmt::format("  {} {} {}/{} {}", h.index, model::to_string(h.role), h.netns,
+                         h.device.empty() ? "-" : model::with_friendly(h.device, h.friendly), model::to_string(h.direction));
       if (!h.change.empty()) out += "  " + h.change;
       out += "\n";
     }

@@ -90,7 +90,8 @@ PathPlaces path_places(const model::NicPath& nic) {
       p.guest_device = h.device;
     }
     if (model::is_point(h.role) || h.role == HopRole::veth || h.role == HopRole::tap) {
-      if (p.host_netns.empty() || model::is_point(h.role)) p.host_netns = h.netns;
+      if (!p.host_found || model::is_point(h.role)) p.host_netns = h.netns;
+      p.host_found = true;
     }
     if (!h.device.empty()) p.devices.push_back(h);
   }
@@ -106,7 +107,7 @@ void link_findings(const std::vector<model::Hop>& devices,
     if (in_ns == links_by_ns.end()) continue;
     for (const auto& l : in_ns->second) {
       if (l.name != d.device) continue;
-      std::string where = d.netns + "/" + d.device;
+      std::string where = device_label(d.netns, model::hop_label(d));  // "ns/web:eth0 (nl3f9a2c1b-0)"
       // Administratively down anywhere, or without carrier on the guest's side (a veth whose peer is down).
       // (A tap has no carrier while no VM holds it: not a fault of the path, doctor reports it on its own.)
       bool guest_side = d.role == HopRole::guest_nic || d.role == HopRole::veth || d.role == HopRole::macvtap;
@@ -139,12 +140,13 @@ PathFacts gather_facts(const std::string& lab, const model::NicPath& nic, model:
   f.guest_netns = places.guest_netns;
   f.guest_device = places.guest_device;
   f.host_netns = places.host_netns;
+  f.host_found = places.host_found;
   if (!f.guest_netns.empty()) read_guest(dst, &f, warnings);
   bool routed = model::forwards(nic.mode);
-  if (!f.host_netns.empty() && routed) read_host(dst, &f, warnings);
+  if (f.host_found && routed) read_host(dst, &f, warnings);
   link_findings(places.devices, read_links(places.devices, warnings), &f);
   f.dnsmasq_running = dnsmasq_running(lab, nic.network, f.dnsmasq_running);
-  if (model::masquerades(nic.mode) && !f.host_netns.empty()) {
+  if (model::masquerades(nic.mode) && f.host_found) {
     auto ruleset = list_ruleset(f.host_netns);
     if (ruleset) f.nat_rule_present = has_masquerade_rule(*ruleset, lab, nic.network);
     else warnings->push_back(ruleset.error().message);

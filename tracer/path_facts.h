@@ -20,6 +20,7 @@ namespace netlab::tracer {
 /// (its route/nat point, else its first veth/tap), and every hop with a device.
 struct PathPlaces {
   std::string guest_netns, guest_device, host_netns;
+  bool host_found = false;  // the path has a host hop (host_netns "" is then the real host)
   std::vector<model::Hop> devices;
 };
 PathPlaces path_places(const model::NicPath& nic);

@@ -1,6 +1,9 @@
 #include "tracer/pcapng_writer.h"
 
 #include <algorithm>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 
 namespace netlab::tracer {
@@ -25,8 +28,15 @@ uint16_t linktype_of(uint32_t dlt) { return static_cast<uint16_t>(dlt == kLinkRa
 Result<PcapngWriter> PcapngWriter::create(const std::string& path) {
   PcapngWriter w;
   w.path_ = path;
-  w.file_.reset(std::fopen(path.c_str(), "wb"));
-  if (!w.file_) return Error{"cannot create " + path + ": " + std::strerror(errno)};
+  auto out = model::OutputFile::create(path);
+  if (!out) return out.error();
+  int fd = ::dup(out->fd());
+  if (fd >= 0) w.file_.reset(::fdopen(fd, "wb"));
+  if (!w.file_) {
+    if (fd >= 0) ::close(fd);
+    return Error{"cannot create " + path + ": " + std::strerror(errno)};
+  }
+  w.out_.emplace(std::move(*out));
   std::vector<uint8_t> body;
   put32(&body, 0x1A2B3C4D);
   put16(&body, 1);
@@ -86,7 +96,7 @@ Status PcapngWriter::close() {
   bool ok = !failed_ && std::fflush(file_.get()) == 0;
   ok = std::fclose(file_.release()) == 0 && ok;
   if (!ok) return Error{"cannot write " + path_};
-  return Status::success();
+  return out_->commit();
 }
 
 Status write_trace_pcapng(const std::string& path, const std::vector<TracedPacket>& packets, const CaptureSet& set) {

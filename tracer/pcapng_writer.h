@@ -5,9 +5,11 @@
 // Wireshark/tshark and libpcap.
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "netlab/model/file_io.h"
 #include "netlab/model/result.h"
 #include "tracer/capture_set.h"
 #include "tracer/decode.h"
@@ -17,7 +19,8 @@ namespace netlab::tracer {
 
 class PcapngWriter {
  public:
-  /// Creates (truncates) `path` and writes the section header.
+  /// Creates `path` (through model::OutputFile: never through a symbolic link,
+  /// replaced only on close()) and writes the section header.
   static Result<PcapngWriter> create(const std::string& path);
 
   /// Adds an interface; returns its id (0, 1, ...). `dlt` is a libpcap DLT_* value.
@@ -25,7 +28,7 @@ class PcapngWriter {
   /// Adds a packet on interface `iface`; `comment` may be empty; `dir` sets epb_flags when known.
   void add_packet(uint32_t iface, uint64_t t_ns, const uint8_t* data, uint32_t caplen, uint32_t orig_len,
                   const std::string& comment, Direction dir);
-  /// Flushes and closes; reports the first write error, if any.
+  /// Flushes and closes, then puts the file in place; reports the first write error, if any.
   Status close();
 
  private:
@@ -34,7 +37,8 @@ class PcapngWriter {
   };
   void write_block(uint32_t type, const std::vector<uint8_t>& body);
 
-  std::unique_ptr<FILE, FileCloser> file_;
+  std::optional<model::OutputFile> out_;
+  std::unique_ptr<FILE, FileCloser> file_;  // buffered writes onto a dup of out_'s descriptor
   std::string path_;
   uint32_t interfaces_ = 0;
   bool failed_ = false;

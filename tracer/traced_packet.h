@@ -47,6 +47,7 @@ struct Hop {
   uint64_t t_ns = 0;      // capture time; for a point, the time it was seen on the next device
   std::string netns;      // "" = the root namespace
   std::string device;     // "" for a route/nat point
+  std::string friendly;   // what the user calls the device ("web:eth0"), from the hop map; "" when none
   HopRole role = HopRole::unknown;
   Direction direction = Direction::unknown;  // in, out, fwd (bridged through), point
   std::string change;     // what differs from the previous device, e.g. "src 192.168.100.11 → 203.0.113.2"; "" if nothing

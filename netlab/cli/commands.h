@@ -19,6 +19,8 @@ void add_up(CLI::App& app, int* exit_code);
 void add_down(CLI::App& app, int* exit_code);
 void add_status(CLI::App& app, int* exit_code);
 void add_exec(CLI::App& app, int* exit_code);
+void add_console(CLI::App& app, int* exit_code);
+void add_snapshot(CLI::App& app, int* exit_code);  // and `restore`
 void add_gc(CLI::App& app, int* exit_code);
 void add_trace(CLI::App& app, int* exit_code);
 void add_doctor(CLI::App& app, int* exit_code);

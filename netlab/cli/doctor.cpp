@@ -5,9 +5,11 @@
 #include <fmt/core.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "netlab/cli/commands.h"
+#include "netlab/cli/topology_input.h"
 #include "netlab/plan/running_lab.h"
 #include "netlab/state/lab_state.h"
 #include "tracer/doctor.h"
@@ -19,6 +21,7 @@ namespace {
 struct DoctorOptions {
   std::string lab;
   std::string guest;
+  std::string to;  // probe this address instead of the default target
 };
 
 int run_doctor(const DoctorOptions& opt) {
@@ -30,6 +33,14 @@ int run_doctor(const DoctorOptions& opt) {
   const model::HopMap& map = *read;
   bool sandbox = false;
   if (auto st = state::read_state(opt.lab)) sandbox = st->sandbox;
+  std::optional<model::Ipv4> to;
+  if (!opt.to.empty()) {
+    to = model::Ipv4::parse(opt.to);
+    if (!to) {
+      fmt::print(stderr, "netlab doctor: --to {}: not an IPv4 address\n", opt.to);
+      return kExitBadInput;
+    }
+  }
   // Every NIC of the guest(s) asked for: a guest with two NICs gets two reports.
   std::vector<const model::NicPath*> nics;
   for (const auto& nic : map.nics)
@@ -42,7 +53,7 @@ int run_doctor(const DoctorOptions& opt) {
   std::vector<std::string> verdicts;
   for (const model::NicPath* nic : nics) {
     const std::string& g = nic->guest;
-    auto report = tracer::doctor_nic(opt.lab, map, *nic, tracer::doctor_target(*nic, sandbox));
+    auto report = tracer::doctor_nic(opt.lab, map, *nic, to ? *to : tracer::doctor_target(*nic, sandbox));
     if (!report) {
       fmt::print(stderr, "netlab doctor: {}: {}\n", g, report.error().message);
       return kExitFailed;
@@ -72,8 +83,11 @@ int run_doctor(const DoctorOptions& opt) {
 void add_doctor(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand("doctor", "Check why a guest cannot reach what it should: static checks + a probe trace");
   auto opt = std::make_shared<DoctorOptions>();
-  cmd->add_option("LAB", opt->lab, "the running lab")->required();
+  cmd->add_option("LAB", opt->lab, "the running lab")->required()->check(lab_name_check());
   cmd->add_option("GUEST", opt->guest, "only this guest (default: every guest)");
+  cmd->add_option("--to", opt->to,
+                  "probe this address (default: outside the lab: 198.51.100.1 in the sandbox, the host's default "
+                  "gateway on a real host)");
   cmd->callback([opt, exit_code] { *exit_code = run_doctor(*opt); });
 }
 

@@ -7,12 +7,12 @@
 #include <fmt/core.h>
 
 #include <filesystem>
-#include <fstream>
 #include <memory>
 
 #include "netlab/cli/commands.h"
 #include "netlab/cli/topology_input.h"
 #include "netlab/libvirt/export_xml.h"
+#include "netlab/model/file_io.h"
 
 namespace netlab::cli {
 namespace {
@@ -39,21 +39,16 @@ void run(const ExportOptions& opt, int* exit_code) {
     *exit_code = kExitOk;
     return;
   }
-  std::error_code ec;
-  std::filesystem::create_directories(opt.output_dir, ec);
-  if (ec) {
-    fmt::print(stderr, "netlab export: cannot create {}: {}\n", opt.output_dir, ec.message());
-    *exit_code = kExitFailed;
+  if (auto made = model::make_directory(opt.output_dir, 0755); !made) {
+    fmt::print(stderr, "netlab export: {}\n", made.error().message);
+    *exit_code = made.error().bad_input ? kExitBadInput : kExitFailed;
     return;
   }
   for (const auto& doc : docs) {
     auto path = std::filesystem::path(opt.output_dir) / doc.file_name;
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << doc.text;
-    out.close();
-    if (!out) {
-      fmt::print(stderr, "netlab export: could not write {}\n", path.string());
-      *exit_code = kExitFailed;
+    if (auto written = model::write_file(path.string(), doc.text); !written) {
+      fmt::print(stderr, "netlab export: {}\n", written.error().message);
+      *exit_code = written.error().bad_input ? kExitBadInput : kExitFailed;
       return;
     }
     fmt::print("{}\n", path.string());

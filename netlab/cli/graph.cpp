@@ -5,7 +5,6 @@
 // Without -o the SVG goes to stdout.
 #include <fmt/core.h>
 
-#include <fstream>
 #include <memory>
 
 #include "graphs/lab_graph.h"
@@ -13,6 +12,7 @@
 #include "netlab/cli/commands.h"
 #include "netlab/cli/lab_live_data.h"
 #include "netlab/cli/topology_input.h"
+#include "netlab/model/file_io.h"
 
 namespace netlab::cli {
 namespace {
@@ -54,12 +54,9 @@ void run(const GraphOptions& opt, int* exit_code) {
   if (opt.output.empty()) {
     fmt::print("{}", *rendered);
   } else {
-    std::ofstream out(opt.output, std::ios::binary);
-    out << *rendered;
-    out.close();
-    if (!out) {
-      fmt::print(stderr, "netlab graph: could not write {}\n", opt.output);
-      *exit_code = kExitFailed;
+    if (auto written = model::write_file(opt.output, *rendered); !written) {
+      fmt::print(stderr, "netlab graph: {}\n", written.error().message);
+      *exit_code = written.error().bad_input ? kExitBadInput : kExitFailed;
       return;
     }
   }

@@ -12,6 +12,7 @@
 #include "netlab/cli/commands.h"
 #include "netlab/libvirt/import_xml.h"
 #include "netlab/model/diagnostic.h"
+#include "netlab/model/file_io.h"
 #include "netlab/model/loader.h"
 #include "netlab/model/validator.h"
 
@@ -28,15 +29,13 @@ void run(const ImportCliOptions& opt, int* exit_code) {
   std::vector<libvirt::ImportedNetwork> networks;
   *exit_code = kExitOk;
   for (const auto& file : opt.files) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-      fmt::print(stderr, "{}: error: cannot read the file\n", file);
+    auto text = model::read_file_bounded(file);  // stops at 16 MiB
+    if (!text) {
+      fmt::print(stderr, "{}: error: {}\n", file, text.error().message);
       *exit_code = kExitBadInput;
       continue;
     }
-    std::stringstream text;
-    text << in.rdbuf();
-    auto net = libvirt::parse_network_xml(text.str(), file);
+    auto net = libvirt::parse_network_xml(*text, file);
     if (!net) {
       fmt::print(stderr, "{}\n", net.error().message);
       *exit_code = kExitBadInput;
@@ -63,12 +62,9 @@ void run(const ImportCliOptions& opt, int* exit_code) {
     fmt::print("{}", yaml);
     return;
   }
-  std::ofstream out(opt.output, std::ios::binary | std::ios::trunc);
-  out << yaml;
-  out.close();
-  if (!out) {
-    fmt::print(stderr, "netlab import: could not write {}\n", opt.output);
-    *exit_code = kExitFailed;
+  if (auto written = model::write_file(opt.output, yaml); !written) {
+    fmt::print(stderr, "netlab import: {}\n", written.error().message);
+    *exit_code = written.error().bad_input ? kExitBadInput : kExitFailed;
   }
 }
 

@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   netlab::cli::add_down(app, &exit_code);
   netlab::cli::add_status(app, &exit_code);
   netlab::cli::add_exec(app, &exit_code);
+  netlab::cli::add_console(app, &exit_code);
+  netlab::cli::add_snapshot(app, &exit_code);
   netlab::cli::add_trace(app, &exit_code);
   netlab::cli::add_doctor(app, &exit_code);
   netlab::cli::add_graph(app, &exit_code);

@@ -3,12 +3,17 @@
 // stable (schema 1, README "status --json").
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <ctime>
+#include <map>
+#include <vector>
 #include <nlohmann/json.hpp>
 
 #include "netlab/cli/commands.h"
+#include "netlab/cli/topology_input.h"
 #include "netlab/model/mode_traits.h"
 #include "netlab/plan/lab.h"
+#include "netlab/plan/vm_ops.h"
 #include "netlab/state/lab_state.h"
 
 namespace netlab::cli {
@@ -20,7 +25,27 @@ json lease_json(const host::Lease& l) {
   return {{"mac", l.mac.str()}, {"ip", l.ip.str()}, {"hostname", l.hostname}, {"expiry", l.expiry}};
 }
 
+json vm_json(const plan::VmStatus& v) {
+  json disks = json::array();
+  for (const auto& d : v.disks)
+    disks.push_back({{"path", d.path}, {"format", d.format}, {"backing", d.backing},
+                     {"virtual_size", d.virtual_size}, {"allocated_size", d.allocated_size}});
+  return {{"domain", v.domain}, {"state", v.state}, {"accelerator", v.accelerator}, {"vcpus", v.vcpus},
+          {"memory_mib", v.memory_mib}, {"disks", disks}};
+}
+
+/// The VM side of each kvm guest, read once for both forms.
+std::map<std::string, plan::VmStatus> vm_statuses(const plan::LabStatus& s) {
+  std::map<std::string, plan::VmStatus> out;
+  for (const auto& g : s.guests)
+    if (g.kind == model::GuestKind::kvm) out[g.name] = plan::vm_status(s.state.lab, g.name);
+  return out;
+}
+
+std::string mib(uint64_t bytes) { return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1024.0 * 1024.0)); }
+
 json status_json(const plan::LabStatus& s) {
+  const auto vms = vm_statuses(s);
   json networks = json::array(), guests = json::array();
   for (const auto& n : s.networks) {
     json leases = json::array();
@@ -32,9 +57,14 @@ json status_json(const plan::LabStatus& s) {
   for (const auto& g : s.guests) {
     json nics = json::array();
     for (const auto& n : g.nics)
-      nics.push_back({{"nic", n.nic}, {"network", n.network}, {"mac", n.mac}, {"address_kind", model::to_string(n.address_kind)},
+      nics.push_back({{"nic", n.nic}, {"host_device", n.host_device}, {"network", n.network}, {"mac", n.mac}, {"address_kind", model::to_string(n.address_kind)},
                       {"address", n.address}, {"lease", n.lease ? lease_json(*n.lease) : json(nullptr)}});
-    guests.push_back({{"name", g.name}, {"kind", model::to_string(g.kind)}, {"netns", g.netns}, {"present", g.present}, {"nics", nics}});
+    json guest = {{"name", g.name}, {"kind", model::to_string(g.kind)}, {"netns", g.netns}, {"present", g.present}, {"nics", nics}};
+    if (auto it = vms.find(g.name); it != vms.end()) {
+      guest["vm"] = vm_json(it->second);
+      guest["present"] = it->second.state == "running";
+    }
+    guests.push_back(std::move(guest));
   }
   return {{"schema", 1},
           {"lab", s.state.lab},
@@ -55,28 +85,62 @@ std::string expires_in(int64_t expiry) {
   return left >= 3600 ? fmt::format("in {}h{:02}m", left / 3600, left % 3600 / 60) : fmt::format("in {}m", left / 60);
 }
 
+/// Prints rows as left-aligned columns as wide as their longest cell (names run up to 40 characters).
+void print_table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> width;
+  for (const auto& row : rows)
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (width.size() <= i) width.push_back(0);
+      width[i] = std::max(width[i], row[i].size());
+    }
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i)
+      line += i + 1 < row.size() ? fmt::format("{:<{}} ", row[i], width[i]) : row[i];
+    fmt::print("{}\n", line);
+  }
+}
+
 void print_status(const plan::LabStatus& s) {
   fmt::print("lab {}: {}{}, from {} (updated {})\n", s.state.lab, state::to_string(s.state.phase),
              s.state.sandbox ? " in the sandbox (host namespace " + s.state.host_netns + ")" : " on this host",
              s.state.topology_file, s.state.updated);
-  fmt::print("\n{:<12} {:<9} {:<15} {:<18} {:<16} {}\n", "NETWORK", "MODE", "BRIDGE", "SUBNET", "GATEWAY", "DHCP/DNS");
+  std::vector<std::vector<std::string>> networks{{"NETWORK", "MODE", "BRIDGE", "SUBNET", "GATEWAY", "DHCP/DNS"}};
   for (const auto& n : s.networks) {
     std::string dns = n.dnsmasq_pid ? fmt::format("dnsmasq pid {}, {} leases", n.dnsmasq_pid, n.leases.size())
                                     : std::string(model::traits(n.mode).on_lan ? "from the LAN" : "-");
-    fmt::print("{:<12} {:<9} {:<15} {:<18} {:<16} {}\n", n.name, model::to_string(n.mode), !n.macvtap_on.empty() ? "macvtap on " + n.macvtap_on : n.bridge + (n.bridge_up ? "" : " (down)"),
-               n.subnet, n.gateway, dns);
+    networks.push_back({n.name, model::to_string(n.mode),
+                        !n.macvtap_on.empty() ? "macvtap on " + n.macvtap_on : n.bridge + (n.bridge_up ? "" : " (down)"),
+                        n.subnet, n.gateway, dns});
   }
-  fmt::print("\n{:<12} {:<6} {:<6} {:<12} {:<18} {:<19} {}\n", "GUEST", "KIND", "NIC", "NETWORK", "ADDRESS", "MAC",
-             "LEASE");
+  fmt::print("\n");
+  print_table(networks);
+  // HOST SIDE: the kernel name of the NIC's host-side device, derived to fit 15 bytes (model/names.h).
+  std::vector<std::vector<std::string>> guests{
+      {"GUEST", "KIND", "NIC", "HOST SIDE", "NETWORK", "ADDRESS", "MAC", "LEASE"}};
   for (const auto& g : s.guests) {
     for (const auto& n : g.nics) {
       std::string address = n.address.empty() ? (g.present ? "(none)" : "(absent)") : n.address;
       if (g.kind == model::GuestKind::kvm) address = n.lease ? n.lease->ip.str() : "(inside the VM)";  // netlab sees only its tap
       std::string lease = n.lease ? fmt::format("{} expires {}", n.lease->ip.str(), expires_in(n.lease->expiry))
                                   : std::string(n.address_kind == model::AddressKind::dhcp ? "no lease" : model::to_string(n.address_kind));
-      fmt::print("{:<12} {:<6} {:<6} {:<12} {:<18} {:<19} {}\n", g.name, model::to_string(g.kind), n.nic, n.network, address, n.mac,
-                 lease);
+      guests.push_back({g.name, model::to_string(g.kind), n.nic, n.host_device.empty() ? "-" : n.host_device, n.network,
+                        address, n.mac, lease});
     }
+  }
+  fmt::print("\n");
+  print_table(guests);
+  const auto vms = vm_statuses(s);
+  if (!vms.empty()) {
+    std::vector<std::vector<std::string>> rows{{"VM", "DOMAIN", "STATE", "ACCEL", "VCPUS", "MEMORY"}};
+    for (const auto& [name, v] : vms)
+      rows.push_back({name, v.domain, v.state, v.accelerator, std::to_string(v.vcpus), fmt::format("{} MiB", v.memory_mib)});
+    fmt::print("\n");
+    print_table(rows);
+    for (const auto& [name, v] : vms)
+      for (const auto& d : v.disks)
+        fmt::print("{} disk {} ({}{}), virtual {}, allocated {}\n", name, d.path, d.format,
+                   d.backing.empty() ? "" : ", backing " + d.backing, mib(d.virtual_size), mib(d.allocated_size));
   }
   if (s.drift.empty()) {
     fmt::print("\ndrift: none (the lab matches its file)\n");
@@ -114,7 +178,7 @@ void add_status(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand("status", "Show labs; or one lab's networks, guests, DHCP leases and drift");
   auto lab = std::make_shared<std::string>();
   auto as_json = std::make_shared<bool>(false);
-  cmd->add_option("LAB", *lab, "lab name (all labs when omitted)");
+  cmd->add_option("LAB", *lab, "lab name (all labs when omitted)")->check(lab_name_check());
   cmd->add_flag("--json", *as_json, "stable JSON output (schema 1)");
   cmd->callback([lab, as_json, exit_code] {
     if (lab->empty()) return list_labs(*as_json);

@@ -7,25 +7,27 @@
 #include <sstream>
 
 #include "netlab/cli/commands.h"
+#include "netlab/model/diagnostic.h"
+#include "netlab/model/file_io.h"
 #include "netlab/model/loader.h"
+#include "netlab/model/names.h"
 #include "netlab/model/validator.h"
 #include "netlab/plan/running_lab.h"
 
 namespace netlab::cli {
 
-std::optional<TopologyInput> load_valid_topology(const std::string& path, int* exit_code) {
-  std::ifstream in(path);
-  if (!in) {
-    fmt::print(stderr, "{}: error: cannot read the file\n", path);
+std::optional<TopologyInput> load_valid_topology(const std::string& path, int* exit_code,
+                                                 const model::ValidateOptions& options) {
+  auto text = model::read_file_bounded(path);  // stops at 16 MiB: `validate /dev/zero` ends
+  if (!text) {
+    fmt::print(stderr, "{}: error: {}\n", path, text.error().message);
     *exit_code = kExitBadInput;
     return std::nullopt;
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  TopologyInput input{path, ss.str(), {}};
+  TopologyInput input{path, std::move(*text), {}};
   auto loaded = model::load_string(input.text, path);
   auto problems = loaded.diagnostics;
-  if (loaded.ok()) problems = model::validate(loaded.topology);
+  if (loaded.ok()) problems = model::validate(loaded.topology, options);
   if (!problems.empty()) {
     fmt::print(stderr, "{}", model::format_all(problems));
     *exit_code = kExitBadInput;
@@ -45,12 +47,22 @@ bool names_a_file(const std::string& lab_or_file) {
   return lab_or_file.find('/') != std::string::npos || ends_with(".yaml") || ends_with(".yml") || ends_with(".json");
 }
 
+std::string lab_name_problem(const std::string& lab) {
+  if (model::is_valid_name(lab)) return "";
+  return "invalid lab name '" + model::excerpt(lab) + "': " + model::kNameRule;
+}
+
+CLI::Validator lab_name_check() {
+  return CLI::Validator([](std::string& lab) { return lab_name_problem(lab); }, "LAB", "lab name");
+}
+
 std::optional<LabOrFile> load_lab_or_file(const std::string& lab_or_file, const char* command, int* exit_code) {
   if (names_a_file(lab_or_file)) {
     auto input = load_valid_topology(lab_or_file, exit_code);
     if (!input) return std::nullopt;
     return LabOrFile{std::move(input->topology), std::nullopt};
   }
+  if (!lab_name_from_argument(lab_or_file, exit_code)) return std::nullopt;  // invalid name: exit 2
   auto lab = plan::running_lab(lab_or_file);
   if (!lab) {
     fmt::print(stderr, "netlab {}: {}\n", command, lab.error().message);
@@ -67,7 +79,14 @@ std::optional<LabOrFile> load_lab_or_file(const std::string& lab_or_file, const 
 }
 
 std::optional<std::string> lab_name_from_argument(const std::string& lab_or_file, int* exit_code) {
-  if (!names_a_file(lab_or_file)) return lab_or_file;
+  if (!names_a_file(lab_or_file)) {
+    if (auto problem = lab_name_problem(lab_or_file); !problem.empty()) {
+      fmt::print(stderr, "netlab: {}\n", problem);
+      *exit_code = kExitBadInput;
+      return std::nullopt;
+    }
+    return lab_or_file;
+  }
   auto input = load_valid_topology(lab_or_file, exit_code);
   if (!input) return std::nullopt;
   return input->topology.name;

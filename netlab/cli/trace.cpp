@@ -10,6 +10,7 @@
 #include <string>
 
 #include "netlab/cli/commands.h"
+#include "netlab/cli/topology_input.h"
 #include "netlab/cli/trace_figure.h"
 #include "netlab/plan/running_lab.h"
 #include "netlab/state/lab_state.h"
@@ -86,6 +87,21 @@ std::optional<model::HopMap> read_hopmap(const std::string& lab, int* code) {
   return std::move(*map);
 }
 
+/// Why `dst` cannot be probed and traced hop by hop ("" when it can): a probe is
+/// one unicast packet answered by one host; a broadcast, multicast or unspecified
+/// address would be "0 sent" or answered by many. `guest_cidr` is the sending NIC's
+/// address ("" when unknown), whose subnet broadcast is refused too.
+std::string unicast_problem(model::Ipv4 dst, const std::string& guest_cidr) {
+  const std::string what = "--to " + dst.str() + " is ";
+  if (dst.value == 0xffffffffu) return what + "the broadcast address; trace a single host";
+  if (dst.value == 0) return what + "unspecified; trace a single host";
+  if ((dst.value >> 28) == 0xe) return what + "a multicast address; trace a single host";
+  if ((dst.value >> 28) == 0xf) return what + "in the reserved range 240.0.0.0/4; trace a single host";
+  if (auto own = model::Cidr::parse(guest_cidr); own && own->prefix <= 30 && dst == own->broadcast())
+    return what + "the broadcast address of the guest's subnet " + own->block().str() + "; trace a single host";
+  return "";
+}
+
 int run_live(const TraceOptions& opt) {
   if (opt.from.empty() || opt.to.empty()) return fail("a live trace needs --from GUEST and --to ADDR", kExitBadInput);
   auto dst = model::Ipv4::parse(opt.to);
@@ -93,12 +109,15 @@ int run_live(const TraceOptions& opt) {
   auto spec = tracer::parse_probe_proto(opt.proto);
   if (!spec) return fail(spec.error().message, kExitBadInput);
   if (opt.count < 1 || opt.count > 100) return fail("--count must be 1..100", kExitBadInput);
-  if (opt.timeout_s <= 0 || opt.timeout_s > 30) return fail("--timeout must be in (0, 30] seconds", kExitBadInput);
+  // Written so that NaN fails too (every comparison with NaN is false).
+  if (!(opt.timeout_s > 0 && opt.timeout_s <= 30)) return fail("--timeout must be in (0, 30] seconds", kExitBadInput);
   spec->count = opt.count;
   int code = kExitOk;
   auto map = read_hopmap(opt.lab, &code);
   if (!map) return code;
-  if (tracer::nic_of(*map, opt.from) == nullptr) return fail("lab " + opt.lab + " has no guest " + opt.from, kExitBadInput);
+  const model::NicPath* from_nic = tracer::nic_of(*map, opt.from);
+  if (from_nic == nullptr) return fail("lab " + opt.lab + " has no guest " + opt.from, kExitBadInput);
+  if (auto problem = unicast_problem(*dst, from_nic->address); !problem.empty()) return fail(problem, kExitBadInput);
   tracer::LiveRequest req;
   req.lab = opt.lab;
   req.hopmap = *map;
@@ -127,7 +146,8 @@ int run_live(const TraceOptions& opt) {
 }
 
 int run_passive(const TraceOptions& opt) {
-  if (opt.duration_s <= 0 || opt.duration_s > 3600) return fail("--duration must be in (0, 3600] seconds", kExitBadInput);
+  if (!(opt.duration_s > 0 && opt.duration_s <= 3600))  // NaN fails too
+    return fail("--duration must be in (0, 3600] seconds", kExitBadInput);
   int code = kExitOk;
   auto map = read_hopmap(opt.lab, &code);
   if (!map) return code;
@@ -165,7 +185,7 @@ int run(const TraceOptions& opt) {
 void add_trace(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand("trace", "Follow packets hop by hop: guest NIC, tap/veth, bridge, NAT, uplink");
   auto opt = std::make_shared<TraceOptions>();
-  cmd->add_option("LAB", opt->lab, "the running lab to trace in");
+  cmd->add_option("LAB", opt->lab, "the running lab to trace in")->check(lab_name_check());
   cmd->add_option("--from", opt->from, "the guest that sends the probe");
   cmd->add_option("--to", opt->to, "the IPv4 address the probe goes to");
   cmd->add_option("--proto", opt->proto, "icmp (default), tcp:PORT or udp:PORT");

@@ -1,13 +1,12 @@
 // Trace figures (see trace_figure.h).
 #include "netlab/cli/trace_figure.h"
 
-#include <fstream>
-
 #include "graphs/html_report.h"
 #include "graphs/lab_graph.h"
 #include "graphs/path_overlay.h"
 #include "graphs/render.h"
 #include "netlab/cli/lab_live_data.h"
+#include "netlab/model/file_io.h"
 #include "netlab/plan/running_lab.h"
 #include "tracer/conntrack.h"
 
@@ -23,6 +22,7 @@ void add_hops(const tracer::TracedPacket& p, model::Leg leg, int* index, uint64_
     g.role = h.role;
     g.netns = h.netns;
     g.device = h.device;
+    g.friendly = h.friendly;
     g.leg = leg;
     g.summary = i == 0 ? p.summary : "";
     g.change = h.change;
@@ -33,14 +33,6 @@ void add_hops(const tracer::TracedPacket& p, model::Leg leg, int* index, uint64_
     }
     out->hops.push_back(std::move(g));
   }
-}
-
-Status write_file(const std::string& path, const std::string& data) {
-  std::ofstream out(path, std::ios::binary);
-  out << data;
-  out.close();
-  if (!out) return Error{"could not write " + path};
-  return {};
 }
 
 }  // namespace
@@ -86,7 +78,7 @@ Status write_trace_figures(const std::string& lab, const graphs::TracedPath& pat
     if (file.empty()) return {};
     auto out = graphs::render(overlay.diagram, format, engine);
     if (!out) return out.error();
-    return write_file(file, *out);
+    return model::write_file(file, *out);
   };
   if (Status st = render_to(files.svg, graphs::Format::svg); !st) return st;
   if (Status st = render_to(files.png, graphs::Format::png); !st) return st;
@@ -118,7 +110,7 @@ Status write_trace_figures(const std::string& lab, const graphs::TracedPath& pat
     if (!e.comment.empty()) rule += "  (" + e.comment + ")";
     in.rule_trace.rows.push_back({e.family + " " + e.table, e.chain, rule, e.verdict});
   }
-  return write_file(files.html, graphs::html_report(in));
+  return model::write_file(files.html, graphs::html_report(in));
 }
 
 }  // namespace netlab::cli

@@ -7,6 +7,7 @@
 #include "netlab/cli/progress.h"
 #include "netlab/cli/topology_input.h"
 #include "netlab/plan/lab.h"
+#include "netlab/plan/vm_checks.h"
 
 namespace netlab::cli {
 namespace {
@@ -19,8 +20,16 @@ struct UpArgs {
 };
 
 void run_up(const UpArgs& args, int* exit_code) {
-  auto input = load_valid_topology(args.file, exit_code);
+  model::ValidateOptions checks;
+  if (args.sandbox) checks.taken = plan::sandbox_net::taken_blocks();
+  auto input = load_valid_topology(args.file, exit_code, checks);
   if (!input) return;
+  // KVM guests against this machine: images present and of the stated format, memory that fits.
+  if (auto problems = plan::check_vms_here(input->topology); !problems.empty()) {
+    fmt::print(stderr, "{}", model::format_all(problems));
+    *exit_code = kExitBadInput;
+    return;
+  }
   const auto started = std::chrono::steady_clock::now();
   plan::UpOptions options{args.sandbox, args.force, terminal_progress()};
   auto result = plan::up(input->topology, input->path, input->text, options);
@@ -28,9 +37,11 @@ void run_up(const UpArgs& args, int* exit_code) {
   const std::string& lab = input->topology.name;
   if (!result) {
     fmt::print(stderr, "netlab up {}: {}\n", lab, result.error().message);
-    *exit_code = kExitFailed;
+    *exit_code = result.error().bad_input ? kExitBadInput : kExitFailed;
     return;
   }
+  if (!args.sandbox && !result->uplink.device.empty())
+    fmt::print("{}: uplink {} ({})\n", lab, result->uplink.device, result->uplink.how);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (result->steps.empty()) {
     fmt::print("{}: nothing to do (the lab matches {})\n", lab, args.file);
@@ -53,7 +64,9 @@ void add_up(CLI::App& app, int* exit_code) {
   cmd->add_option("FILE", args->file, "topology YAML file")->required();
   cmd->add_flag("--sandbox", args->sandbox,
                 "build inside namespaces of its own: <lab>-host plays the KVM host, <lab>-wan the internet");
-  cmd->add_flag("--force", args->force, "on a real host: allow enslaving the NIC that holds the default route");
+  cmd->add_flag("--force", args->force,
+                "on a real host: allow enslaving the NIC that holds the default route, or one a network manager "
+                "or DHCP client configures");
   cmd->add_flag("-v,--verbose", args->verbose, "print every step taken");
   cmd->callback([args, exit_code] { run_up(*args, exit_code); });
 }

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "netlab/host/process.h"
+#include "netlab/model/file_io.h"
 
 namespace netlab::host {
 namespace {
@@ -35,19 +36,10 @@ Result<std::string> write_udhcpc_script(const std::string& run_dir, const std::s
   if (run_dir.empty() || run_dir[0] != '/') return Error{"udhcpc: the run directory must be an absolute path"};
   if (busybox_path.empty() || busybox_path[0] != '/' || busybox_path.find_first_of("'\n ") != std::string::npos)
     return Error{"udhcpc: invalid busybox path '" + busybox_path + "'"};
-  std::error_code ec;
-  std::filesystem::create_directories(run_dir, ec);
-  if (ec) return Error{"cannot create " + run_dir + ": " + ec.message()};
+  if (Status made = model::make_directory(run_dir, 0755); !made) return made.error();
   const std::string path = run_dir + "/udhcpc.sh";
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return Error{"cannot write " + tmp + ": " + std::strerror(errno)};
-    out << render_udhcpc_script(busybox_path);
-    if (!out.flush()) return Error{"cannot write " + tmp + ": " + std::strerror(errno)};
-  }
-  if (::chmod(tmp.c_str(), 0755) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0)
-    return Error{"cannot install " + path + ": " + std::strerror(errno)};
+  if (Status written = model::write_file(path, render_udhcpc_script(busybox_path), 0755); !written)
+    return written.error();
   return path;
 }
 

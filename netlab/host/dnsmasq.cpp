@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "netlab/host/process.h"
+#include "netlab/model/file_io.h"
 
 namespace netlab::host {
 namespace {
@@ -22,19 +23,6 @@ std::string read_file(const std::string& path) {
   std::ostringstream buf;
   if (in) buf << in.rdbuf();
   return buf.str();
-}
-
-/// Writes `text` to `path` through a temporary file and rename, so a reader never sees half.
-Status write_file_atomic(const std::string& path, const std::string& text) {
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return Error{"cannot write " + tmp + ": " + std::strerror(errno)};
-    out << text;
-    if (!out.flush()) return Error{"cannot write " + tmp + ": " + std::strerror(errno)};
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return Error{"cannot rename " + tmp + ": " + std::strerror(errno)};
-  return {};
 }
 
 std::string conf_arg(const std::string& conf) { return "--conf-file=" + conf; }
@@ -72,14 +60,16 @@ Status Dnsmasq::start(const std::string& netns, std::chrono::milliseconds timeou
   if (running()) return {};
   Result<std::string> conf = render_dnsmasq_conf(config_);
   if (!conf) return conf.error();
-  std::error_code ec;
-  std::filesystem::create_directories(config_.run_dir, ec);
-  if (ec) return Error{"cannot create " + config_.run_dir + ": " + ec.message()};
-  if (Status written = write_file_atomic(files_.conf, *conf); !written) return written;
+  if (Status made = model::make_directory(config_.run_dir, 0755); !made) return made;
+  if (Status written = model::write_file(files_.conf, *conf, 0644); !written) return written;
   // A stale pid file would be mistaken for the new daemon's: remove it first.
   ::unlink(files_.pid.c_str());
   // dnsmasq drops to an unprivileged user after opening its files; make sure the lease file exists.
-  if (int fd = ::open(files_.leases.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644); fd >= 0) ::close(fd);
+  // O_NOFOLLOW: a link planted there is not followed; fchmod: the mode whatever the umask.
+  if (int fd = ::open(files_.leases.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644); fd >= 0) {
+    ::fchmod(fd, 0644);
+    ::close(fd);
+  }
 
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   SpawnOptions options;

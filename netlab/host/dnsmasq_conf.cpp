@@ -29,7 +29,7 @@ std::string netmask(int prefix) {
 
 DnsmasqFiles dnsmasq_files(const std::string& run_dir, const std::string& network) {
   std::string base = run_dir + "/dnsmasq-" + network;
-  return {base + ".conf", base + ".pid", base + ".leases", base + ".log"};
+  return {base + ".conf", base + ".pid", base + ".leases", base + ".log", base + ".bridge"};
 }
 
 Result<std::string> render_dnsmasq_conf(const DnsmasqConfig& c) {

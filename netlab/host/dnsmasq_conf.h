@@ -44,6 +44,10 @@ struct DnsmasqFiles {
   std::string pid;     ///< .pid
   std::string leases;  ///< .leases
   std::string log;     ///< .log
+  /// .bridge: the ifindex of the bridge the running daemon was started on. dnsmasq
+  /// binds its DHCP socket to that device; a bridge deleted and recreated under
+  /// the same name has another ifindex, and the old daemon serves nobody.
+  std::string bridge_index;
 };
 
 /// The paths dnsmasq of `network` uses under `run_dir`.

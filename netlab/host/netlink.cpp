@@ -142,6 +142,28 @@ int Netlink::transact(nl_msg* msg, const std::function<void(nl_msg*)>& on_answer
   return state.error;
 }
 
+int Netlink::dump(nl_msg* msg, const std::function<void(nl_msg*)>& on_answer) {
+  int sent = nl_send_auto(sock_, msg);
+  nlmsg_free(msg);
+  if (sent < 0) return EIO;
+  AckState state;
+  state.on_answer = &on_answer;
+  nl_cb* cb = nl_cb_clone(nl_socket_get_cb(sock_));
+  if (!cb) return ENOMEM;
+  nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &state);
+  nl_cb_err(cb, NL_CB_CUSTOM, on_error, &state);
+  nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_ack, &state);  // NLMSG_DONE ends a dump
+  while (!state.done) {
+    int r = nl_recvmsgs(sock_, cb);
+    if (r < 0 && !state.done) {
+      state.error = EIO;
+      break;
+    }
+  }
+  nl_cb_put(cb);
+  return state.error;
+}
+
 Result<int> Netlink::ifindex(const std::string& name) {
   if (auto it = indexes_.find(name); it != indexes_.end()) return it->second;
   LinkPtr link;

@@ -3,6 +3,7 @@
 // (libnl-3 / libnl-route-3). A Netlink object owns one NETLINK_ROUTE socket
 // opened inside its namespace; every call acts on that namespace only.
 // Errors name the device and carry the kernel's errno text.
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -65,6 +66,51 @@ struct RouteInfo {
   std::string dev;
   int metric = 0;
   std::string protocol;  // "kernel", "boot", "static", "dhcp", or a number
+};
+
+/// An IPv4 or IPv6 address with everything it takes to recreate it exactly
+/// (host/ip_config.cpp): what a host NIC holds before it joins a bridge.
+struct IpAddress {
+  int family = 0;         // AF_INET or AF_INET6
+  std::string local;      // "203.0.113.50", "2001:db8::50"
+  std::string peer;       // a point-to-point peer (IFA_ADDRESS != IFA_LOCAL); "" = none
+  std::string broadcast;  // IPv4 IFA_BROADCAST; "" = none
+  int prefix = 0;
+  int scope = 0;          // RT_SCOPE_*
+  uint32_t flags = 0;     // IFA_F_* (IFA_FLAGS)
+  std::string label;      // IPv4 IFA_LABEL ("eth0", "eth0:1"); "" for IPv6
+  /// Seconds left (IFA_CACHEINFO); kForever = no limit.
+  uint32_t valid_lft = kForever, preferred_lft = kForever;
+  static constexpr uint32_t kForever = 0xffffffffu;
+  /// "203.0.113.50/24", "2001:db8::50/64".
+  std::string str() const { return local + "/" + std::to_string(prefix); }
+  bool operator==(const IpAddress&) const = default;
+};
+
+/// An IPv4 or IPv6 route of any table, with everything it takes to recreate it.
+struct IpRoute {
+  int family = 0;
+  uint32_t table = 254;   // RT_TABLE_MAIN
+  std::string dst;        // "" = default
+  int dst_len = 0;
+  std::string gateway;    // "" = none (directly connected)
+  std::string prefsrc;    // RTA_PREFSRC; "" = none
+  std::string dev;        // output device; "" = none (blackhole, unreachable...)
+  uint32_t metric = 0;    // RTA_PRIORITY
+  int protocol = 0;       // RTPROT_*
+  int scope = 0;          // RT_SCOPE_*
+  int type = 0;           // RTN_*
+  int tos = 0;
+  uint32_t flags = 0;     // RTNH_F_* / RTM_F_* of rtm_flags (onlink...)
+  std::map<int, uint32_t> metrics;  // RTA_METRICS: RTAX_MTU, RTAX_ADVMSS... (numeric ones)
+  int pref = -1;                    // IPv6 RTA_PREF (router preference); -1 = none
+  /// A route with several next hops (RTA_MULTIPATH) or a nexthop object
+  /// (RTA_NH_ID): not recreated by replace_ip_route (see uplink_move.h).
+  bool multipath = false;
+  std::vector<std::string> multipath_devs;  // the devices of its next hops
+  /// "default via 203.0.113.1 dev eth0 table 254 metric 0".
+  std::string str() const;
+  bool operator==(const IpRoute&) const = default;
 };
 
 /// A Linux bridge to create.
@@ -186,6 +232,24 @@ class Netlink {
   /// Error when the kernel has none (e.g. "Network is unreachable").
   Result<RouteInfo> route_to(model::Ipv4 dst);
 
+  // ---- addresses and routes of both families, exactly (ip_config.cpp) -------
+  /// Every IPv4 and IPv6 address of dev, in the kernel's order (an IPv4
+  /// primary before its secondaries).
+  Result<std::vector<IpAddress>> ip_addresses(const std::string& dev);
+  /// Adds `address` to dev as it is (flags, scope, lifetimes, label). An
+  /// IPv4 label naming another device is renamed to dev's ("eth0:1" -> "br0:1").
+  Status add_ip_address(const std::string& dev, const IpAddress& address);
+  /// Removes it from dev; success when it is not there.
+  Status del_ip_address(const std::string& dev, const IpAddress& address);
+  /// Every IPv4 and IPv6 route of every table.
+  Result<std::vector<IpRoute>> ip_routes();
+  /// Creates `route`, or replaces the one with its key (table, destination,
+  /// tos/metric) in one request: a default route moves from one device to
+  /// another without a moment when there is none.
+  Status replace_ip_route(const IpRoute& route);
+  /// Deletes `route`; success when it is not there.
+  Status del_ip_route(const IpRoute& route);
+
   // ---- reading links --------------------------------------------------------
   Result<std::vector<LinkInfo>> list_links();
   /// The device named `name`, or nullopt when there is none.
@@ -210,6 +274,9 @@ class Netlink {
   /// positive errno. Each answer that comes before the ack (e.g. the route
   /// of an RTM_GETROUTE) goes to on_answer.
   int transact(nl_msg* msg, const std::function<void(nl_msg*)>& on_answer = {});
+  /// Sends a dump request (consumed) and hands each answer to on_answer until
+  /// the kernel's NLMSG_DONE; returns 0 or a positive errno.
+  int dump(nl_msg* msg, const std::function<void(nl_msg*)>& on_answer);
   /// Sets a link attribute by name (RTM_NEWLINK without CREATE); see link.cpp.
   Status change_link(const std::string& dev, const std::string& what,
                      const std::function<void(nl_msg*)>& fill, unsigned flags_set = 0, unsigned flags_change = 0);

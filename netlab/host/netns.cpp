@@ -169,6 +169,13 @@ Status delete_netns(const std::string& name) {
   return {};
 }
 
+std::string netns_identity(const std::string& name) {
+  if (!netns_exists(name)) return "";
+  struct stat st {};
+  if (stat(netns_path(name).c_str(), &st) != 0) return "";
+  return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+}
+
 bool netns_exists(const std::string& name) {
   if (!valid_netns_name(name)) return false;
   struct statfs fs {};
@@ -227,6 +234,12 @@ Status in_netns(const std::string& name, const std::function<void()>& body) {
   auto fd = NetnsFd::open(name);
   if (!fd) return fd.error();
   return run_in_netns_fd(*fd, name, body);
+}
+
+std::string current_netns_id() {
+  char buf[64] = {};
+  ssize_t n = ::readlink("/proc/thread-self/ns/net", buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
 }
 
 }  // namespace netlab::host

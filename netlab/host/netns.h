@@ -51,8 +51,18 @@ Status delete_netns(const std::string& name);
 /// True when /run/netns/NAME exists and is a namespace mount.
 bool netns_exists(const std::string& name);
 
+/// The identity of the namespace named `name` ("<dev>:<inode>" of its nsfs
+/// inode), which a namespace deleted and re-created under the same name does not
+/// keep; "" when it does not exist. The journal records it so that a lab never
+/// adopts or deletes a namespace it did not make.
+std::string netns_identity(const std::string& name);
+
 /// The names under /run/netns, sorted.
 std::vector<std::string> list_netns();
+
+/// The identity of the calling thread's network namespace, as the kernel
+/// names it ("net:[4026531840]"); "" when it cannot be read.
+std::string current_netns_id();
 
 /// An open fd of a network namespace, closed on destruction. Move-only.
 class NetnsFd {

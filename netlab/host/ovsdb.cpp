@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "netlab/host/process.h"
+#include "netlab/model/file_io.h"
 
 namespace netlab::host {
 namespace {
@@ -294,9 +295,7 @@ bool OvsInstance::running() const {
 
 Status OvsInstance::start(const std::string& netns) {
   if (running()) return {};
-  std::error_code ec;
-  std::filesystem::create_directories(files_.dir, ec);
-  if (ec) return Error{"cannot create " + files_.dir + ": " + ec.message()};
+  if (Status made = model::make_directory(files_.dir, 0755); !made) return made;
   SpawnOptions options;
   options.netns = netns;
   options.env_extra = {"OVS_RUNDIR=" + files_.dir, "OVS_LOGDIR=" + files_.dir, "OVS_DBDIR=" + files_.dir,

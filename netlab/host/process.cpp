@@ -76,7 +76,8 @@ bool child_redirect(const OutputTarget& target, int target_fd, bool append) {
   int fd = target.fd;
   bool opened = false;
   if (fd < 0 && target.path) {
-    fd = open(target.path, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0644);
+    // O_NOFOLLOW: a log path in a run directory is never a link to follow as root.
+    fd = open(target.path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0644);
     if (fd < 0) return false;
     opened = true;
   }

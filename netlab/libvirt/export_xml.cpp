@@ -1,5 +1,6 @@
 #include "netlab/libvirt/export_xml.h"
 
+#include <cstdio>
 #include <set>
 
 #include "netlab/libvirt/xml_writer.h"
@@ -60,6 +61,7 @@ void write_ip(XmlWriter& w, const std::string& ip, const Network& net) {
 /// "g1 (eth0 52:54:00:00:00:10), g2 (eth0 ...)": the light guests with a NIC on `net`.
 std::string light_guests_on(const Topology& topo, const Network& net) {
   std::string out;
+  const model::DeviceNames names(topo);
   for (const auto& g : topo.guests) {
     if (g.kind != model::GuestKind::netns) continue;
     for (size_t i = 0; i < g.nics.size(); ++i) {
@@ -69,7 +71,7 @@ std::string light_guests_on(const Topology& topo, const Network& net) {
       out += g.name + " (" + model::guest_nic_name(nic, i);
       if (nic.mac) out += " " + nic.mac->str();
       if (nic.address_kind == model::AddressKind::static_cidr && nic.address) out += " " + nic.address->str();
-      out += " on host device " + model::host_nic_name(topo, g, i) + ")";
+      out += " on host device " + names.host_nic(g, i) + ")";
     }
   }
   return out;
@@ -99,6 +101,22 @@ void write_metadata(XmlWriter& w, const Topology& topo, const Network& net, bool
 }
 
 }  // namespace
+
+std::string domain_uuid(const Topology& topo, const model::Guest& guest) {
+  // Two FNV-1a hashes of the names, shaped as a version-4-looking UUID.
+  auto fnv = [](const std::string& text, uint64_t h) {
+    for (unsigned char c : text) h = (h ^ c) * 1099511628211ULL;
+    return h;
+  };
+  const std::string key = "netlab:" + topo.name + ":" + guest.name;
+  const uint64_t a = fnv(key, 14695981039346656037ULL);
+  const uint64_t b = fnv(key + ":2", a);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-a%03x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xfff),
+                static_cast<unsigned>((b >> 48) & 0xfff), static_cast<unsigned long long>(b & 0xffffffffffffULL));
+  return buf;
+}
 
 std::string network_name(const Topology& topo, const Network& net) { return topo.name + "-" + net.name; }
 
@@ -193,27 +211,55 @@ std::string network_xml(const Topology& topo, const Network& net) {
   return w.str();
 }
 
-std::string domain_xml(const Topology& topo, const model::Guest& guest) {
+std::string domain_xml(const Topology& topo, const model::Guest& guest, const DomainRuntime* runtime) {
   XmlWriter w;
-  w.open("domain", {{"type", "kvm"}});
+  const model::DeviceNames names(topo);
+  w.open("domain", {{"type", runtime ? runtime->type : "kvm"}});
   w.text("name", domain_name(topo, guest));
+  if (runtime) w.text("uuid", domain_uuid(topo, guest));
   w.open("metadata");
   w.empty("netlab:guest", {{"xmlns:netlab", kMetadataNamespace}, {"lab", topo.name}, {"name", guest.name}});
   w.close();
   w.text("memory", std::to_string(guest.memory_mib), {{"unit", "MiB"}});
   w.text("vcpu", std::to_string(guest.vcpus));
   w.open("os");
-  w.text("type", "hvm", {{"arch", "x86_64"}});
-  w.empty("boot", {{"dev", "hd"}});
+  std::vector<Attr> type{{"arch", "x86_64"}};
+  if (runtime) type.emplace_back("machine", "pc");
+  w.text("type", "hvm", type);
+  // A named image (netlab-test) in export: where scripts/make-guest-image.sh puts it by default.
+  const bool named = !runtime && guest.disk && !guest.disk->image.empty() && guest.disk->image[0] != '/';
+  const std::string named_dir = named ? std::string(kNamedImageDir) + "/" + guest.disk->image : "";
+  if (named) {
+    w.text("kernel", named_dir + "/vmlinuz");
+    w.text("initrd", named_dir + "/initrd.img");
+    w.text("cmdline", "console=ttyS0 root=/dev/vda rw quiet netlab.hostname=" + guest.name);
+  } else if (runtime && !runtime->kernel.empty()) {
+    w.text("kernel", runtime->kernel);
+    if (!runtime->initrd.empty()) w.text("initrd", runtime->initrd);
+    w.text("cmdline", runtime->cmdline);
+  } else {
+    w.empty("boot", {{"dev", "hd"}});
+  }
   w.close();
+  if (runtime) w.text("on_reboot", "restart");
   w.open("devices");
-  if (guest.disk) {
+  if (runtime && !runtime->disk.empty()) {
+    w.comment("the lab's own disk, " + std::string(guest.disk && guest.disk->provisioning == model::Provisioning::thick
+                                                         ? "a thick raw copy of"
+                                                         : "a thin qcow2 overlay on") +
+              " the image " + (guest.disk ? guest.disk->image : std::string()));
+    w.open("disk", {{"type", "file"}, {"device", "disk"}});
+    w.empty("driver", {{"name", "qemu"}, {"type", runtime->disk_format}});
+    w.empty("source", {{"file", runtime->disk}});
+    w.empty("target", {{"dev", "vda"}, {"bus", "virtio"}});
+    w.close();
+  } else if (!runtime && guest.disk) {
     const auto& disk = *guest.disk;
     w.comment(std::string("disk image, ") + (disk.provisioning == model::Provisioning::thin ? "thin" : "thick") +
               " provisioned (netlab's disk: section)");
     w.open("disk", {{"type", "file"}, {"device", "disk"}});
-    w.empty("driver", {{"name", "qemu"}, {"type", disk.format}});
-    w.empty("source", {{"file", disk.image}});
+    w.empty("driver", {{"name", "qemu"}, {"type", named ? "raw" : disk.format}});
+    w.empty("source", {{"file", named ? named_dir + "/disk.raw" : disk.image}});
     w.empty("target", {{"dev", "vda"}, {"bus", "virtio"}});
     w.close();
   }
@@ -221,6 +267,17 @@ std::string domain_xml(const Topology& topo, const model::Guest& guest) {
     const auto& nic = guest.nics[i];
     const Network* net = topo.find_network(nic.network);
     w.comment(model::guest_nic_name(nic, i) + " in the guest");
+    if (runtime) {
+      // netlab made the device (a tap on the lab's switch, or a macvtap on the
+      // uplink) and owns it: libvirt only opens it.
+      w.open("interface", {{"type", "ethernet"}});
+      if (nic.mac) w.empty("mac", {{"address", nic.mac->str()}});
+      w.empty("target", {{"dev", names.host_nic(guest, i)}, {"managed", "no"}});
+      w.empty("model", {{"type", nic.model}});
+      if (net && net->mtu != 1500) w.empty("mtu", {{"size", std::to_string(net->mtu)}});
+      w.close();
+      continue;
+    }
     w.open("interface", {{"type", "network"}});
     w.empty("source", {{"network", net ? network_name(topo, *net) : topo.name + "-" + nic.network}});
     if (nic.mac) w.empty("mac", {{"address", nic.mac->str()}});
@@ -230,16 +287,23 @@ std::string domain_xml(const Topology& topo, const model::Guest& guest) {
       w.empty("tag", {{"id", std::to_string(*nic.vlan)}});
       w.close();
     }
-    w.empty("target", {{"dev", model::host_nic_name(topo, guest, i)}});
+    w.empty("target", {{"dev", names.host_nic(guest, i)}});
     if (net && net->mtu != 1500) w.empty("mtu", {{"size", std::to_string(net->mtu)}});
     w.close();
   }
   w.open("serial", {{"type", "pty"}});
+  if (runtime && !runtime->console_log.empty()) w.empty("log", {{"file", runtime->console_log}, {"append", "on"}});
   w.empty("target", {{"port", "0"}});
   w.close();
   w.open("console", {{"type", "pty"}});
   w.empty("target", {{"type", "serial"}, {"port", "0"}});
   w.close();
+  if (runtime) {
+    w.open("channel", {{"type", "unix"}});
+    w.empty("target", {{"type", "virtio"}, {"name", "org.qemu.guest_agent.0"}});
+    w.close();
+    w.empty("memballoon", {{"model", "none"}});
+  }
   w.close();
   w.close();
   return w.str();

@@ -12,6 +12,7 @@
 #include "netlab/libvirt/export_xml.h"
 #include "netlab/libvirt/import_xml.h"
 #include "netlab/model/diagnostic.h"
+#include "netlab/model/file_io.h"
 #include "netlab/model/loader.h"
 #include "netlab/model/mode_traits.h"
 
@@ -184,6 +185,10 @@ class Reader {
 };
 
 Result<ImportedNetwork> Reader::run(std::string_view text) {
+  // libxml2 takes an int length; far before that, no network XML is this large.
+  if (text.size() > model::kMaxInputBytes)
+    return Error{file_ + ":1: error: larger than " + std::to_string(model::kMaxInputBytes >> 20) +
+                 " MiB, far above any libvirt network XML"};
   CtxtPtr ctxt(xmlNewParserCtxt());
   if (!ctxt) return Error{file_ + ":1: error: out of memory"};
   FirstError first;

@@ -38,9 +38,10 @@ struct ImportOptions {
   std::string uplink;  // host NIC for bridge-mode networks that name none; empty = placeholder eth1, eth2, ...
 };
 
-/// Lower-case `text` and keep it within netlab's name rule [a-z][a-z0-9-]*: other
-/// characters become '-', a leading non-letter gets an "n" in front, at most
-/// `max_len` bytes, no '-' at the end; "net" when nothing is left.
+/// Keeps `text` within netlab's name rule (model::is_valid_name): letters,
+/// digits, '-' and '_' stay as they are, runs of other characters become one
+/// '-', leading '-'/'_' and trailing '-' go, at most `max_len` bytes; "net"
+/// when nothing is left. A valid name comes back unchanged.
 std::string sanitize_name(std::string_view text, size_t max_len);
 
 /// A topology YAML with one network per `networks` entry, in order, its notes

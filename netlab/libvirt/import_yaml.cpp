@@ -68,37 +68,33 @@ std::string unique_name(const std::string& base, size_t max_len, std::set<std::s
 std::string sanitize_name(std::string_view text, size_t max_len) {
   std::string out;
   for (char c : text) {
-    char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    bool ok = (l >= 'a' && l <= 'z') || (l >= '0' && l <= '9');
-    if (ok) out += l;
+    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+    if (ok && !(out.empty() && (c == '_' || c == '-'))) out += c;
     else if (!out.empty() && out.back() != '-') out += '-';
   }
-  while (!out.empty() && out.back() == '-') out.pop_back();
-  if (!out.empty() && (out[0] < 'a' || out[0] > 'z')) out = "n" + out;
-  if (out.empty()) out = "net";
   if (max_len == 0) max_len = 1;
   if (out.size() > max_len) out.resize(max_len);
-  while (out.size() > 1 && out.back() == '-') out.pop_back();
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  if (out.empty()) out = "net";
   return out;
 }
 
 namespace {
 
-constexpr size_t kLabMax = 5;  // keeps <lab>-<guest>-<n> device names short
-constexpr size_t kNameMax = 32;
+constexpr size_t kNameMax = model::kMaxName;  // device names are derived to fit (model/names.h)
 
 /// The lab's name: --name, else the lab of netlab's metadata, else the first
-/// network's name cut to kLabMax. A changed --name adds a note.
+/// network's name. A changed --name adds a note.
 std::string lab_name(const std::vector<ImportedNetwork>& networks, const ImportOptions& options,
                      std::vector<std::string>* notes) {
   if (!options.name.empty()) {
-    std::string lab = sanitize_name(options.name, options.name.size());
+    std::string lab = sanitize_name(options.name, kNameMax);
     if (lab != options.name) notes->push_back("lab name '" + options.name + "' written as '" + lab + "'");
     return lab;
   }
   if (!networks.empty() && !networks.front().lab.empty())
-    return sanitize_name(networks.front().lab, networks.front().lab.size());
-  return sanitize_name(networks.empty() ? "lab" : networks.front().libvirt_name, kLabMax);
+    return sanitize_name(networks.front().lab, kNameMax);
+  return sanitize_name(networks.empty() ? "lab" : networks.front().libvirt_name, kNameMax);
 }
 
 /// The host's uplink: the first usable <forward dev>, else the first usable
@@ -131,16 +127,12 @@ std::vector<Prepared> prepare(const std::vector<ImportedNetwork>& networks, cons
   for (const auto& imported : networks) {
     Prepared p{"", imported.network, imported.notes};
     model::Network& net = p.net;
-    bool macvtap = net.mode == NetworkMode::bridge && net.attach == model::Attach::macvtap;
     if (!net.bridge.empty() && !usable_ifname(net.bridge)) {
       p.notes.push_back("bridge name '" + net.bridge + "' dropped: netlab needs an interface name of at most 15 bytes " +
-                        "without '/', ':', '%' or blanks; netlab names the bridge <lab>-<network>");
+                        "without '/', ':', '%' or blanks; netlab derives the bridge's name");
       net.bridge.clear();
     }
-    // Without a bridge name of its own, the network's name must leave room for "<lab>-".
-    size_t max_len = kNameMax;
-    if (net.bridge.empty() && !macvtap)
-      max_len = model::kMaxIfName > lab.size() + 1 ? model::kMaxIfName - lab.size() - 1 : 1;
+    const size_t max_len = kNameMax;
     std::string base = imported.name.empty() ? sanitize_name(imported.libvirt_name, max_len)
                                              : sanitize_name(imported.name, max_len);
     p.name = unique_name(base, max_len, &used_names);
@@ -161,7 +153,7 @@ std::vector<Prepared> prepare(const std::vector<ImportedNetwork>& networks, cons
         p.notes.push_back("libvirt's bridge-mode network names no host NIC; 'uplink: " + nic +
                           "' is a placeholder: set the NIC that leads to the LAN (or pass --uplink)");
     }
-    if (net.bridge == lab + "-" + p.name) net.bridge.clear();  // netlab's default name: no need to write it
+    if (net.bridge == model::readable_bridge_name(lab, p.name)) net.bridge.clear();  // netlab's default name: no need to write it
     out.push_back(std::move(p));
   }
   return out;

@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
-#include <sstream>
+#include "netlab/model/file_io.h"
+#include "netlab/model/names.h"
 
 namespace netlab::model {
 
@@ -26,13 +26,27 @@ void from_json(const nlohmann::json& j, HopRole& v) { enum_from_json(j, &v, "rol
 void to_json(nlohmann::json& j, NetworkMode v) { enum_to_json(j, v); }
 void from_json(const nlohmann::json& j, NetworkMode& v) { enum_from_json(j, &v, "mode"); }
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Hop, role, netns, device)
+// By hand: "friendly" is optional, so hop maps written before it still load.
+void to_json(nlohmann::json& j, const Hop& h) {
+  j = {{"role", h.role}, {"netns", h.netns}, {"device", h.device}};
+  if (!h.friendly.empty()) j["friendly"] = h.friendly;
+}
+void from_json(const nlohmann::json& j, Hop& h) {
+  j.at("role").get_to(h.role);
+  j.at("netns").get_to(h.netns);
+  j.at("device").get_to(h.device);
+  h.friendly = j.value("friendly", std::string());
+}
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(NicPath, guest, nic, network, mode, mac, address, hops)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(HopMap, lab, nics)
 
 std::string hopmap_to_json(const HopMap& map) { return nlohmann::json(map).dump(2) + "\n"; }
 
 bool hopmap_from_json(const std::string& text, HopMap* map, std::string* err) {
+  if (text.size() > kMaxInputBytes) {
+    *err = "hop map: larger than " + std::to_string(kMaxInputBytes >> 20) + " MiB, far above any real lab";
+    return false;
+  }
   try {
     *map = nlohmann::json::parse(text).get<HopMap>();
     return true;
@@ -44,6 +58,8 @@ bool hopmap_from_json(const std::string& text, HopMap* map, std::string* err) {
     return false;
   }
 }
+
+std::string hop_label(const Hop& hop) { return with_friendly(hop.device, hop.friendly); }
 
 const Hop* find_hop(const NicPath& nic, HopRole role) {
   for (const auto& h : nic.hops)
@@ -58,13 +74,11 @@ const Hop* switch_hop(const NicPath& nic) {
 }
 
 Result<HopMap> read_hopmap_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{"cannot read " + path, true};
-  std::ostringstream text;
-  text << in.rdbuf();
+  auto text = read_file_bounded(path);  // stops at 16 MiB, as hopmap_from_json would refuse more
+  if (!text) return Error{"cannot read " + path + ": " + text.error().message, true};
   HopMap map;
   std::string err;
-  if (!hopmap_from_json(text.str(), &map, &err)) return Error{path + ": " + err};
+  if (!hopmap_from_json(*text, &map, &err)) return Error{path + ": " + err};
   return map;
 }
 

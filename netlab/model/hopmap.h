@@ -11,14 +11,17 @@
 //     "guest": "g1", "nic": "eth0", "network": "default", "mode": "nat",
 //     "mac": "52:54:00:..", "address": "192.168.122.57/24",   // "" when unknown
 //     "hops": [ {"role": "guest-nic", "netns": "nat-g1",   "device": "eth0"},
-//               {"role": "veth",      "netns": "nat-host", "device": "nat-g1-0"},
-//               {"role": "bridge",    "netns": "nat-host", "device": "nat-default"},
+//               {"role": "veth",      "netns": "nat-host", "device": "nat-g1-0", "friendly": "g1:eth0"},
+//               {"role": "bridge",    "netns": "nat-host", "device": "nat-default", "friendly": "network default"},
 //               {"role": "nat",       "netns": "nat-host", "device": ""},
 //               {"role": "uplink",    "netns": "nat-host", "device": "uplink"},
 //               {"role": "upstream",  "netns": "nat-wan",  "device": "wan0"} ] } ]
 // }
 // Roles, in path order: guest-nic, veth | tap | macvtap, bridge | ovs, route | nat
 // (a point, no device: where forwarding or masquerade happens), uplink, upstream.
+// "friendly" (optional, absent in hop maps written before it): what the user
+// calls a device whose kernel name netlab derived (model/names.h) — "g1:eth0"
+// for a guest NIC's host side, "network default" for a bridge.
 // In memory roles and modes are enums (vocabulary.h); their spellings are those
 // of vocabulary.cpp's name tables, and reading rejects any other.
 #include <string>
@@ -36,6 +39,7 @@ struct Hop {
   HopRole role = HopRole::unknown;
   std::string netns;   // "" = the root namespace
   std::string device;  // "" for route/nat points
+  std::string friendly;  // "" when the device name is the user's own (model/names.h)
   bool operator==(const Hop&) const = default;
 };
 
@@ -60,6 +64,9 @@ struct HopMap {
 const Hop* find_hop(const NicPath& nic, HopRole role);
 /// The NIC's switch: its "bridge" or "ovs" hop; nullptr on a macvtap network.
 const Hop* switch_hop(const NicPath& nic);
+
+/// "<friendly> (<device>)" or the device alone: how a hop is shown to a user.
+std::string hop_label(const Hop& hop);
 
 /// Serialises to the JSON above (two-space indented).
 std::string hopmap_to_json(const HopMap& map);

@@ -1,5 +1,7 @@
 #include "netlab/model/loader.h"
 
+#include "netlab/model/file_io.h"
+
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
@@ -154,6 +156,7 @@ const Fields<Host> Loader::kHostFields{
     {"uplink", [](Loader& l, const Entry& e, Host& h, const std::string&) {
        if (auto v = l.r_.string(e)) h.uplink = *v;
      }},
+    {"upstream", [](Loader& l, const Entry& e, Host& h, const std::string&) { h.upstream = l.ip(e); }},
 };
 
 void Loader::host(const Entry& entry, Host* out) {
@@ -502,20 +505,13 @@ LoadResult load_string(const std::string& text, const std::string& file_name) {
 }
 
 LoadResult load_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  auto text = read_file_bounded(path);
+  if (!text) {
     LoadResult result;
-    result.diagnostics.push_back({{path, 0, 0}, std::string("cannot open the file: ") + std::strerror(errno), ""});
+    result.diagnostics.push_back({{path, 0, 0}, text.error().message, ""});
     return result;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    LoadResult result;
-    result.diagnostics.push_back({{path, 0, 0}, "cannot read the file", ""});
-    return result;
-  }
-  return load_string(text.str(), path);
+  return load_string(*text, path);
 }
 
 namespace {

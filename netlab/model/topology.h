@@ -97,7 +97,8 @@ struct Guest {
 
 /// The host side: which NIC plays the physical uplink (routes out for nat/route).
 struct Host {
-  std::string uplink;             // empty = the NIC of the default route; "uplink" in --sandbox
+  std::string uplink;             // empty = the NIC of the route to `upstream` (or the default route); eth0 in --sandbox
+  std::optional<Ipv4> upstream;   // an outside address: the uplink is the NIC the host reaches it by
   FieldPositions pos;
 };
 

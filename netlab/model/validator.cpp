@@ -15,14 +15,7 @@ constexpr int kMinMtu = 68;
 constexpr int kMaxMtu = 65535;
 constexpr int kMinVlan = 1;
 constexpr int kMaxVlan = 4094;
-const char* const kNameHint = "use lower-case letters, digits and '-', starting with a letter";
-
-// Lab, network and guest names: [a-z][a-z0-9-]*.
-bool is_valid_name(const std::string& name) {
-  if (name.empty() || name.front() < 'a' || name.front() > 'z') return false;
-  return std::all_of(name.begin(), name.end(),
-                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
-}
+const char* const kNameHint = kNameRule;
 
 // What the kernel accepts as an interface name, apart from the length.
 bool is_valid_ifname(const std::string& name) {
@@ -33,10 +26,42 @@ bool is_valid_ifname(const std::string& name) {
 
 std::string quoted(const std::string& text) { return "'" + excerpt(text) + "'"; }
 
+// Ranges no lab subnet can use: the host routes them elsewhere or not at all (RFC 6890).
+struct ReservedRange {
+  const char* block;
+  const char* what;
+};
+constexpr ReservedRange kReservedRanges[] = {
+    {"0.0.0.0/8", "\"this network\" range 0.0.0.0/8"},
+    {"127.0.0.0/8", "loopback range 127.0.0.0/8"},
+    {"169.254.0.0/16", "link-local range 169.254.0.0/16"},
+    {"224.0.0.0/4", "multicast range 224.0.0.0/4"},
+    {"240.0.0.0/4", "reserved range 240.0.0.0/4"},
+};
+
+// A DHCP host name dnsmasq takes in a dhcp-host line: a hostname of letters,
+// digits, '-', '_' and '.', not starting with '-' or '.'; a ',' would split the
+// line and a newline would start a new option.
+bool is_valid_dhcp_hostname(const std::string& name) {
+  if (name.empty() || name.size() > 253 || name.front() == '-' || name.front() == '.') return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+           c == '.';
+  });
+}
+
+// "invalid lab name 'x'", or "lab name 'x...' is 41 characters, longer than 40": why a name breaks the rule.
+std::string name_problem(const std::string& what, const std::string& name) {
+  if (name.size() > kMaxName)
+    return what + " name " + quoted(name) + " is " + std::to_string(name.size()) + " characters, longer than " +
+           std::to_string(kMaxName);
+  return "invalid " + what + " name " + quoted(name);
+}
+
 // Collects diagnostics for one validate() call.
 class Checker {
  public:
-  explicit Checker(const Topology& topo) : topo_(topo) {}
+  Checker(const Topology& topo, const ValidateOptions& options) : topo_(topo), options_(options) {}
   std::vector<Diagnostic> run();
 
  private:
@@ -59,7 +84,10 @@ class Checker {
   void claim_ip(const Network& net, Ipv4 ip, const std::string& subject, const std::string& owner,
                 const Position& pos);
 
+  void subnet_range(const Network& net, const Cidr& subnet);
+
   const Topology& topo_;
+  const ValidateOptions& options_;
   std::vector<Diagnostic> out_;
   std::map<std::string, std::map<uint32_t, std::string>> ips_;  // network -> ip -> owner
   std::map<Mac, std::string> nic_macs_;                         // mac -> owner
@@ -79,7 +107,7 @@ std::vector<Diagnostic> Checker::run() {
 
 void Checker::lab() {
   if (!is_valid_name(topo_.name))
-    add(topo_.pos.at("name"), "invalid lab name " + quoted(topo_.name), kNameHint);
+    add(topo_.pos.at("name"), name_problem("lab", topo_.name), kNameHint);
   if (!topo_.host.uplink.empty())
     check_ifname(topo_.host.uplink, "uplink", topo_.host.pos.at("uplink"), "name an existing host NIC, e.g. eth0");
 }
@@ -132,14 +160,12 @@ void Checker::claim_ip(const Network& net, Ipv4 ip, const std::string& subject, 
 
 void Checker::network(const Network& net) {
   const std::string where = "network " + quoted(net.name);
-  if (!is_valid_name(net.name)) add(net.pos.node, "invalid network name " + quoted(net.name), kNameHint);
+  if (!is_valid_name(net.name)) add(net.pos.node, name_problem("network", net.name), kNameHint);
 
-  if (has_bridge(net) && net.bridge.empty()) {
-    check_ifname(bridge_name(topo_, net), "bridge name", net.pos.node,
-                 "set 'bridge:' to a shorter name, or shorten the lab or network name");
-  } else if (!net.bridge.empty()) {
-    check_ifname(net.bridge, "bridge name", net.pos.at("bridge"), "choose a shorter 'bridge:' name");
-  }
+  // A derived bridge name always fits (names.h); one given with 'bridge:' is used as given, so it is checked.
+  if (!net.bridge.empty())
+    check_ifname(net.bridge, "bridge name", net.pos.at("bridge"),
+                 "choose a shorter 'bridge:' name, or drop 'bridge:' and netlab derives one that fits");
 
   if (net.mtu < kMinMtu || net.mtu > kMaxMtu)
     add(net.pos.at("mtu"), "mtu " + std::to_string(net.mtu) + " is out of range 68..65535");
@@ -173,6 +199,7 @@ void Checker::network(const Network& net) {
   if (subnet.address != subnet.network())
     add(net.pos.at("subnet"), "subnet " + subnet.str() + " has host bits set",
         "did you mean " + subnet.block().str() + "?");
+  subnet_range(net, subnet);
   if (traits(net.mode).netlab_subnet && subnet.prefix > 30)
     add(net.pos.at("subnet"), "subnet " + subnet.block().str() + " is too small for a gateway and guests",
         "use a prefix of /30 or shorter, e.g. /24");
@@ -182,6 +209,21 @@ void Checker::network(const Network& net) {
       claim_ip(net, *net.gateway, "gateway " + net.gateway->str(), "the gateway of " + where, gw_pos);
   }
   if (net.dhcp && serves_dhcp(net.mode)) dhcp(net, subnet);
+}
+
+void Checker::subnet_range(const Network& net, const Cidr& subnet) {
+  const Position pos = net.pos.at("subnet");
+  const std::string subject = "subnet " + subnet.block().str() + " of network " + quoted(net.name);
+  for (const auto& r : kReservedRanges) {
+    if (!subnet.overlaps(*Cidr::parse(r.block))) continue;
+    add(pos, subject + " overlaps the " + r.what, "use a private range, e.g. 192.168.100.0/24 or 10.0.0.0/24");
+    return;
+  }
+  for (const auto& [block, what] : options_.taken) {
+    if (!subnet.overlaps(block)) continue;
+    add(pos, subject + " overlaps " + block.block().str() + ", " + what, "choose another subnet");
+    return;
+  }
 }
 
 void Checker::dhcp(const Network& net, const Cidr& subnet) {
@@ -211,6 +253,9 @@ void Checker::dhcp(const Network& net, const Cidr& subnet) {
   for (size_t i = 0; i < d.hosts.size(); ++i) {
     const DhcpHost& h = d.hosts[i];
     std::string who = h.name.empty() ? "dhcp host " + std::to_string(i) : "dhcp host " + quoted(h.name);
+    if (!h.name.empty() && !is_valid_dhcp_hostname(h.name))
+      add(h.pos.at("name"), "dhcp host name " + quoted(h.name) + " is not a host name dnsmasq can take",
+          "use letters, digits, '-', '_' and '.', starting with a letter or digit");
     if (h.mac) {
       check_mac(*h.mac, who, h.pos.at("mac"));
       auto [it, inserted] = reserved.emplace(*h.mac, who);
@@ -238,10 +283,11 @@ void Checker::overlaps() {
 
 void Checker::shared_devices() {
   // Two networks cannot own one bridge, and one NIC can be enslaved to one bridge only.
+  // Derived names avoid the given ones and each other (DeviceNames); given ones can still meet.
   std::map<std::string, std::string> bridges, enslaved;
   for (const auto& net : topo_.networks) {
-    if (has_bridge(net)) {
-      auto [it, inserted] = bridges.emplace(bridge_name(topo_, net), net.name);
+    if (has_bridge(net) && !net.bridge.empty()) {
+      auto [it, inserted] = bridges.emplace(net.bridge, net.name);
       if (!inserted)
         add(net.pos.fields.count("bridge") ? net.pos.at("bridge") : net.pos.node,
             "bridge " + quoted(it->first) + " is already used by network " + quoted(it->second));
@@ -258,15 +304,7 @@ void Checker::shared_devices() {
 
 void Checker::guest(const Guest& g) {
   const std::string where = "guest " + quoted(g.name);
-  if (!is_valid_name(g.name)) add(g.pos.node, "invalid guest name " + quoted(g.name), kNameHint);
-  if (!g.nics.empty()) {
-    std::string longest = host_nic_name(topo_, g, g.nics.size() - 1);
-    if (longest.size() > kMaxIfName)
-      add(g.pos.node,
-          "host-side device name " + quoted(longest) + " of " + where + " is " + std::to_string(longest.size()) +
-              " bytes, longer than the kernel's limit of 15",
-          "it is '<lab>-<guest>-<nic>'; shorten the lab or guest name");
-  }
+  if (!is_valid_name(g.name)) add(g.pos.node, name_problem("guest", g.name), kNameHint);
   if (g.kind == GuestKind::netns) {
     for (const char* key : {"vcpus", "memory", "disk"})
       if (g.pos.fields.count(key))
@@ -355,6 +393,8 @@ void Checker::static_address(const Network& net, const Nic& n, const std::string
 
 }  // namespace
 
-std::vector<Diagnostic> validate(const Topology& topology) { return Checker(topology).run(); }
+std::vector<Diagnostic> validate(const Topology& topology, const ValidateOptions& options) {
+  return Checker(topology, options).run();
+}
 
 }  // namespace netlab::model

@@ -24,7 +24,8 @@ struct Describe {
     return "create macvtap " + a.name + " on " + a.lower + " in " + where(a.netns) + (a.mac ? " (" + a.mac->str() + ")" : "");
   }
   std::string operator()(const SetMaster& a) {
-    return "attach " + a.name + " to bridge " + a.master + " in " + where(a.netns);
+    return "attach " + a.name + " to bridge " + a.master + " in " + where(a.netns) +
+           (a.uplink ? " (its addresses and routes move to the bridge)" : "");
   }
   std::string operator()(const SetUp& a) { return "bring up " + a.name + " in " + where(a.netns); }
   std::string operator()(const AddAddress& a) {
@@ -84,6 +85,20 @@ struct Describe {
              " (no network needs it any more)";
     return "remove " + what;
   }
+  std::string operator()(const StartLibvirtd& a) {
+    return "start the lab's private libvirtd in " + where(a.netns);
+  }
+  std::string operator()(const CreateVmDisk& a) {
+    return "create the " + std::string(a.thick ? "thick (raw copy)" : "thin (qcow2 overlay)") + " disk of " + a.guest +
+           " on " + a.base.disk;
+  }
+  std::string operator()(const RunDomain& a) {
+    return "define and start domain " + a.name + " (" + (a.type == "kvm" ? "KVM" : "TCG") + ", " +
+           std::to_string(a.vcpus) + " vcpu, " + std::to_string(a.memory_mib) + " MiB)";
+  }
+  std::string operator()(const AwaitVmLease& a) {
+    return "wait for " + a.guest + " " + a.nic + " (" + a.mac.str() + ") to get its DHCP lease";
+  }
 };
 
 struct Owned {
@@ -101,6 +116,13 @@ struct Owned {
     return state::OwnedObject{K::process, a.netns, files.pid, files.conf};
   }
   O operator()(const StartOvs& a) { return state::OwnedObject{K::ovs, a.netns, a.run_dir, ""}; }
+  O operator()(const SetMaster& a) {
+    if (!a.uplink) return std::nullopt;
+    return state::OwnedObject{K::uplink, a.netns, a.name, ""};
+  }
+  O operator()(const StartLibvirtd& a) { return state::OwnedObject{K::libvirtd, a.netns, a.run_dir, ""}; }
+  O operator()(const CreateVmDisk& a) { return state::OwnedObject{K::file, "", a.path, "disk of " + a.guest}; }
+  O operator()(const RunDomain& a) { return state::OwnedObject{K::domain, "", a.name, a.uri}; }
   template <typename A>
   O operator()(const A&) {
     return std::nullopt;
@@ -116,7 +138,8 @@ std::string describe_drift(const Action& action) {
   if (!removal || removal->object.kind == state::ObjectKind::sysctl) return describe(action);
   const std::string what = removal->label.empty() ? state::describe(removal->object) : removal->label;
   const bool runs = removal->object.kind == state::ObjectKind::netns || removal->object.kind == state::ObjectKind::process ||
-                    removal->object.kind == state::ObjectKind::ovs;
+                    removal->object.kind == state::ObjectKind::ovs || removal->object.kind == state::ObjectKind::libvirtd ||
+                    removal->object.kind == state::ObjectKind::domain;
   return what + (runs ? " is running but not in the file" : " exists but is not in the file");
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "netlab/host/dnsmasq_conf.h"
+#include "netlab/host/vm_image.h"
 #include "netlab/model/address.h"
 #include "netlab/state/journal.h"
 
@@ -63,10 +64,12 @@ struct CreateMacvtap {
   std::optional<model::Mac> mac;
   std::string alias;
 };
-/// Enslaves `name` to bridge `master`. When `name` holds IPv4 addresses (a host
-/// NIC joining a bridge-mode network) they and the routes through it move to the bridge.
+/// Enslaves `name` to bridge `master`. For a host NIC joining a bridge-mode
+/// network (`uplink`), its addresses and routes move to the bridge with it, as
+/// one step recorded in the journal first (host/uplink_move.h).
 struct SetMaster {
   std::string netns, name, master;
+  bool uplink = false;
 };
 struct SetUp {
   std::string netns, name;
@@ -140,9 +143,35 @@ struct RemoveObject {
   std::string label;  // "guest g2 (namespace nat-g2)"; "" = the object's own description
 };
 
+/// The lab's private libvirtd (sandbox), files under run_dir/libvirt.
+struct StartLibvirtd {
+  std::string netns, run_dir;
+};
+/// A KVM guest's own disk at `path`: a thin qcow2 overlay on `base`, or a thick raw copy of it.
+struct CreateVmDisk {
+  std::string guest, path;
+  host::BaseImage base;
+  bool thick = false;
+};
+/// Defines domain `name` from `xml` on `uri` and starts it; a running domain
+/// defined from other XML is stopped and redefined first. `xml_copy` records
+/// what was defined, so a changed topology shows as drift.
+struct RunDomain {
+  std::string uri, name, guest, xml, xml_copy;
+  std::string type;  // "kvm" or "qemu", for messages
+  int vcpus = 1, memory_mib = 256;
+};
+/// Waits until the VM's NIC `mac` holds a lease in `lease_file` (netlab's dnsmasq).
+struct AwaitVmLease {
+  std::string guest, nic, lease_file;
+  model::Mac mac;
+  int prefix = 24;  // the network's, for the lease's address
+};
+
 using Action = std::variant<CreateNetns, SetSysctl, CreateBridge, CreateVeth, CreateTap, CreateMacvlan, CreateMacvtap, SetMaster,
                             SetUp, AddAddress, AddRoute, ApplyNft, StartDnsmasq, StartOvs, CreateOvsBridge, AddOvsPort,
-                            DisableTxChecksum, ObtainLease, ChangeAddress, RemoveObject>;
+                            DisableTxChecksum, ObtainLease, ChangeAddress, RemoveObject, StartLibvirtd, CreateVmDisk,
+                            RunDomain, AwaitVmLease>;
 
 /// One line for humans: "create bridge nat-default in nat-host (mtu 1500)".
 std::string describe(const Action& action);

@@ -1,12 +1,16 @@
 #include "netlab/plan/apply.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <thread>
 
 #include "netlab/host/dnsmasq_conf.h"
 #include "netlab/host/lease_file.h"
+#include "netlab/host/netns.h"
+#include "netlab/host/uplink_move.h"
 #include "netlab/plan/teardown.h"
 
 namespace netlab::plan {
@@ -69,7 +73,11 @@ class Executor {
     std::thread second(worker, 1);
     worker(0);
     second.join();
-    for (size_t i = 0; i < todo.size(); ++i) precreated_.emplace(todo[i]->name, results[i]);
+    for (size_t i = 0; i < todo.size(); ++i) {
+      if (results[i])
+        if (auto st = record_identity(todo[i]->name); !st) return st;
+      precreated_.emplace(todo[i]->name, results[i]);
+    }
     return {};
   }
 
@@ -77,7 +85,14 @@ class Executor {
   Status step(const CreateNetns& a) {
     if (auto it = precreated_.find(a.name); it != precreated_.end()) return it->second;
     if (auto st = will_create({ObjectKind::netns, "", a.name, ""}); !st) return st;
-    return create(a);
+    if (auto st = create(a); !st) return st;
+    return record_identity(a.name);
+  }
+
+  /// The namespace just made, by identity: `up` and `down` later act on a
+  /// namespace of this name only while it is still this one (journal.h).
+  Status record_identity(const std::string& name) {
+    return journal_.record({ObjectKind::netns, "", name, host::netns_identity(name)});
   }
 
   Status create(const CreateNetns& a) {
@@ -155,25 +170,15 @@ class Executor {
     if (auto it = folded_.find({a.netns, a.name}); it != folded_.end() && it->second.master == a.master) return {};
     touched(a.netns, a.name);
     touched(a.netns, a.master);
-    // A host NIC joining a bridge hands its addresses and routes to the bridge,
-    // so the host stays reachable (libvirt's "bridged" set-up done by hand).
-    auto addresses = host_.addresses(a.netns, a.name);
-    if (!addresses) return addresses.error();
-    std::vector<host::RouteInfo> moved_routes;
-    if (!addresses->empty()) {
-      auto routes = host_.routes(a.netns);
-      if (!routes) return routes.error();
-      for (const auto& r : *routes)
-        if (r.dev == a.name && r.gateway) moved_routes.push_back(r);
-      for (const auto& cidr : *addresses)
-        if (auto st = host_.add_address(a.netns, a.master, cidr); !st) return st;
-    }
-    if (auto st = host_.set_master(a.netns, a.name, a.master); !st) return st;
-    for (const auto& cidr : *addresses)
-      if (auto st = host_.del_address(a.netns, a.name, cidr); !st) return st;
-    for (const auto& r : moved_routes)
-      if (auto st = host_.add_route(a.netns, {r.dest, r.gateway, a.master, r.metric}); !st) return st;
-    return {};
+    if (!a.uplink) return host_.set_master(a.netns, a.name, a.master);
+    // A host NIC joining a bridge hands all its addresses and routes to it, so
+    // the host stays reachable; what it held is journalled first, so a
+    // rollback, `down` or `gc` after a crash gives it back exactly.
+    auto snapshot = host_.snapshot_uplink(a.netns, a.name, a.master);
+    if (!snapshot) return snapshot.error();
+    if (auto st = will_create({ObjectKind::uplink, a.netns, a.name, host::uplink_snapshot_to_json(*snapshot)}); !st)
+      return st;
+    return host_.move_uplink(a.netns, *snapshot);
   }
 
   Status step(const SetUp& a) {
@@ -197,6 +202,10 @@ class Executor {
     const host::DnsmasqFiles files = host::dnsmasq_files(a.config.run_dir, a.config.network);
     if (a.restart_from) return restart(a, files);
     if (auto st = will_create({ObjectKind::process, a.netns, files.pid, files.conf}); !st) return st;
+    // Planned while one runs: its bridge was recreated (planner.cpp), so it serves
+    // nobody; it goes first. start_dnsmasq records the bridge it now serves.
+    if (auto pid = host_.running_process(files.pid, files.conf))
+      if (auto st = host_.stop_process(*pid); !st) return st;
     return host_.start_dnsmasq(a.netns, a.config);
   }
 
@@ -255,6 +264,42 @@ class Executor {
   Status step(const RemoveObject& a) {
     if (auto st = remove_object(a.object, host_); !st) return st;
     return journal_.forget(a.object);
+  }
+
+  Status step(const StartLibvirtd& a) {
+    if (auto st = will_create({ObjectKind::libvirtd, a.netns, a.run_dir, ""}); !st) return st;
+    return host_.start_libvirtd(a.netns, a.run_dir);
+  }
+
+  Status step(const CreateVmDisk& a) {
+    if (auto st = will_create({ObjectKind::file, "", a.path, "disk of " + a.guest}); !st) return st;
+    return host_.create_vm_disk(a.base, a.path, a.thick);
+  }
+
+  Status step(const RunDomain& a) {
+    auto state = host_.domain_state(a.uri, a.name);
+    if (!state) return state.error();
+    // A domain that exists already is repaired, not rolled back if this run fails.
+    const OwnedObject domain{ObjectKind::domain, "", a.name, a.uri};
+    if (auto st = *state == host::DomainState::absent ? will_create(domain) : journal_.record(domain); !st) return st;
+    // Running from other XML (the topology changed): stop, redefine, start again.
+    if (*state != host::DomainState::absent && *state != host::DomainState::shutoff)
+      if (auto st = host_.destroy_domain(a.uri, a.name); !st) return st;
+    if (auto st = host_.define_domain(a.uri, a.xml, a.xml_copy); !st) return st;
+    return host_.start_domain(a.uri, a.name);
+  }
+
+  Status step(const AwaitVmLease& a) {
+    // TCG on a busy machine boots slowly: a generous bound, checked often.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+    do {
+      if (auto ip = host_.leased_address(a.lease_file, a.mac)) {
+        leases_.push_back({a.guest, a.nic, model::Cidr{*ip, a.prefix}});
+        return {};
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    } while (std::chrono::steady_clock::now() < deadline);
+    return Error{a.guest + " " + a.nic + " got no DHCP lease within 5 minutes (its console log is in the lab's vms/ directory)"};
   }
 
   state::Journal& journal_;

@@ -1,9 +1,11 @@
 #include "netlab/plan/desired.h"
 
+#include "netlab/host/dnsmasq.h"
 #include "netlab/host/nft_rules.h"
 #include "netlab/model/loader.h"
 #include "netlab/model/mode_traits.h"
 #include "netlab/model/names.h"
+#include "netlab/plan/vm.h"
 
 namespace netlab::plan {
 namespace {
@@ -18,7 +20,7 @@ using model::gateway;
 class Builder {
  public:
   Builder(const model::Topology& topo, const Target& target)
-      : topo_(topo), target_(target), host_(target.host_netns), tag_(model::link_tag(topo.name)) {}
+      : topo_(topo), target_(target), host_(target.host_netns), tag_(model::link_tag(topo.name)), names_(topo) {}
 
   std::vector<Action> build() {
     if (target_.sandbox) sandbox();
@@ -27,7 +29,10 @@ class Builder {
     firewall();
     for (const auto& net : topo_.networks) dhcp_server(net);
     for (const auto& guest : topo_.guests) guest_links(guest);
+    vms();
     for (const auto& guest : topo_.guests) guest_leases(guest);
+    // Last, so that every VM boots while the light guests get their leases.
+    for (const auto& guest : topo_.guests) vm_leases(guest);
     return std::move(steps_);
   }
 
@@ -105,8 +110,9 @@ class Builder {
   /// A Linux bridge, or an OVS bridge (starting the lab's OVS daemons first).
   void switch_device(const model::Network& net, const std::string& bridge) {
     if (!ovs(net)) {
-      if (model::traits(net.mode).on_lan) add(CreateBridge{host_, bridge, net.mtu, tag_, std::nullopt, net.uplink});
-      else add(CreateBridge{host_, bridge, net.mtu, tag_, model::generate_bridge_mac(topo_, net.name), ""});
+      const std::string alias = model::link_alias(topo_.name, model::bridge_alias_part(net.name));
+      if (model::traits(net.mode).on_lan) add(CreateBridge{host_, bridge, net.mtu, alias, std::nullopt, net.uplink});
+      else add(CreateBridge{host_, bridge, net.mtu, alias, model::generate_bridge_mac(topo_, net.name), ""});
       return;
     }
     if (!ovs_started_) add(StartOvs{host_, target_.run_dir});
@@ -116,17 +122,18 @@ class Builder {
 
   /// Plugs `port` into the network's switch (a Linux bridge port, or an OVS port with its VLAN).
   void switch_port(const model::Network& net, const std::string& port, std::optional<int> vlan) {
-    const std::string bridge = model::bridge_name(topo_, net);
+    const std::string& bridge = names_.bridge(net);
     if (ovs(net)) add(AddOvsPort{host_, target_.run_dir, bridge, port, vlan});
     else add(SetMaster{host_, port, bridge});
   }
 
   void network(const model::Network& net) {
-    const std::string bridge = model::bridge_name(topo_, net);
+    const std::string& bridge = names_.bridge(net);
     if (model::traits(net.mode).on_lan) {
       if (model::uses_macvtap(net)) return;  // guests sit directly on the uplink
       switch_device(net, bridge);
-      switch_port(net, net.uplink, std::nullopt);
+      if (ovs(net)) switch_port(net, net.uplink, std::nullopt);
+      else add(SetMaster{host_, net.uplink, bridge, /*uplink=*/true});
       add(SetUp{host_, bridge});
       return;
     }
@@ -140,7 +147,7 @@ class Builder {
     rules.lab = topo_.name;
     for (const auto& net : topo_.networks) {
       if (!model::traits(net.mode).netlab_subnet || !net.subnet) continue;
-      rules.networks.push_back({net.name, net.subnet->block(), model::bridge_name(topo_, net), net.mode,
+      rules.networks.push_back({net.name, net.subnet->block(), names_.bridge(net), net.mode,
                                 host_uplink(topo_, target_)});
     }
     if (rules.networks.empty()) return;
@@ -159,7 +166,7 @@ class Builder {
     host::DnsmasqConfig c;
     c.lab = topo_.name;
     c.network = net.name;
-    c.bridge = model::bridge_name(topo_, net);
+    c.bridge = names_.bridge(net);
     c.listen_address = *gw;
     c.prefix = net.subnet->prefix;
     c.dns = net.dns;
@@ -183,25 +190,27 @@ class Builder {
     for (size_t i = 0; i < guest.nics.size(); ++i) {
       const model::Nic& nic = guest.nics[i];
       const model::Network* net = topo_.find_network(nic.network);
-      const std::string host_dev = model::host_nic_name(topo_, guest, i);
+      const std::string& host_dev = names_.host_nic(guest, i);
       const std::string guest_dev = model::guest_nic_name(nic, i);
+      // The alias names the lab, guest and NIC: a hashed host_dev stays readable in `ip link`.
+      const std::string alias = model::link_alias(topo_.name, model::nic_alias_part(guest.name, guest_dev));
       const bool macvlan = model::uses_macvtap(*net);
       if (guest.kind == GuestKind::kvm) {
         // The VM's NIC is a tap on the bridge, or a macvtap on the uplink; the VM itself is libvirt's business.
         if (macvlan) {
-          add(CreateMacvtap{host_, host_dev, net->uplink, net->mtu, nic.mac, tag_});
+          add(CreateMacvtap{host_, host_dev, net->uplink, net->mtu, nic.mac, alias});
           add(SetUp{host_, host_dev});
           continue;
         }
-        add(CreateTap{host_, host_dev, net->mtu, tag_});
+        add(CreateTap{host_, host_dev, net->mtu, alias});
         switch_port(*net, host_dev, nic.vlan);
         add(SetUp{host_, host_dev});
         continue;
       }
       if (macvlan) {
-        add(CreateMacvlan{host_, net->uplink, ns, guest_dev, net->mtu, nic.mac, tag_});
+        add(CreateMacvlan{host_, net->uplink, ns, guest_dev, net->mtu, nic.mac, alias});
       } else {
-        add(CreateVeth{host_, host_dev, ns, guest_dev, net->mtu, nic.mac, tag_});
+        add(CreateVeth{host_, host_dev, ns, guest_dev, net->mtu, nic.mac, alias});
         switch_port(*net, host_dev, nic.vlan);
         add(SetUp{host_, host_dev});
       }
@@ -214,6 +223,40 @@ class Builder {
         add(AddRoute{ns, std::nullopt, *gw, guest_dev});
         default_route_set = true;
       }
+    }
+  }
+
+  /// The libvirt side of the kvm guests: the sandbox's private daemon, each
+  /// guest's disk, its domain. The domains start without waiting for each other.
+  /// A kvm guest without a disk has nothing to boot: it keeps its taps only
+  /// (trace and doctor then inject on them, as for a VM netlab does not run).
+  void vms() {
+    bool any = false;
+    for (const auto& g : topo_.guests) any |= g.kind == GuestKind::kvm && g.disk.has_value();
+    if (!any) return;
+    if (target_.sandbox) add(StartLibvirtd{host_, target_.run_dir});
+    for (const auto& guest : topo_.guests) {
+      if (guest.kind != GuestKind::kvm || !guest.disk) continue;
+      add(CreateVmDisk{guest.name, vm_disk_path(target_, guest), vm_base_image(target_, guest),
+                       guest.disk->provisioning == model::Provisioning::thick});
+      const libvirt::DomainRuntime runtime = domain_runtime(topo_, guest, target_);
+      add(RunDomain{libvirt_uri(target_), libvirt::domain_name(topo_, guest), guest.name,
+                    libvirt::domain_xml(topo_, guest, &runtime), vm_xml_copy(target_, guest), runtime.type,
+                    guest.vcpus, guest.memory_mib});
+    }
+  }
+
+  /// A VM's DHCP NIC on a network served by netlab's dnsmasq: `up` returns once it holds its lease.
+  void vm_leases(const model::Guest& guest) {
+    if (guest.kind != GuestKind::kvm || !guest.disk) return;
+    for (size_t i = 0; i < guest.nics.size(); ++i) {
+      const model::Nic& nic = guest.nics[i];
+      const model::Network* net = topo_.find_network(nic.network);
+      if (nic.address_kind != model::AddressKind::dhcp || !nic.mac || !net || net->mode == model::NetworkMode::bridge ||
+          !net->dhcp || !gateway(*net))
+        continue;
+      add(AwaitVmLease{guest.name, model::guest_nic_name(nic, i),
+                       host::dnsmasq_files(target_.run_dir, net->name).leases, *nic.mac, net->subnet->prefix});
     }
   }
 
@@ -233,6 +276,7 @@ class Builder {
   const Target& target_;
   const std::string host_;
   const std::string tag_;
+  const model::DeviceNames names_;
   std::vector<Action> steps_;
   bool ovs_started_ = false;
 };
@@ -241,7 +285,7 @@ class Builder {
 
 std::string host_uplink(const model::Topology& topology, const Target& target) {
   if (!topology.host.uplink.empty()) return topology.host.uplink;
-  return target.sandbox ? sandbox_net::kDefaultUplink : "";
+  return target.sandbox ? sandbox_net::kDefaultUplink : target.uplink;
 }
 
 std::vector<Action> desired_actions(const model::Topology& topology, const Target& target) {
@@ -253,6 +297,7 @@ model::HopMap hop_map(const model::Topology& topo, const Target& target) {
   map.lab = topo.name;
   const std::string& host = target.host_netns;
   const std::string uplink = host_uplink(topo, target);
+  const model::DeviceNames names(topo);
   for (const auto& guest : topo.guests) {
     for (size_t i = 0; i < guest.nics.size(); ++i) {
       const model::Nic& nic = guest.nics[i];
@@ -266,17 +311,21 @@ model::HopMap hop_map(const model::Topology& topo, const Target& target) {
       path.mac = nic.mac ? nic.mac->str() : "";
       path.address = nic.address ? nic.address->str() : "";
       // The roles come from the mode (mode_traits.h); where each device lives is the engine's naming.
+      // Derived devices carry their friendly name (names.h) beside the kernel name.
+      const std::string friendly_nic = model::friendly_nic(guest.name, path.nic);
       for (HopRole role : model::nic_path_roles(*net, guest.kind, target.sandbox)) {
         switch (role) {
           case HopRole::guest_nic: path.hops.push_back({role, model::guest_namespace(topo, guest), path.nic}); break;
           case HopRole::macvtap:  // a VM's own macvtap; a light guest's macvlan hangs off the uplink itself
-            path.hops.push_back({role, host, guest.kind == GuestKind::kvm ? model::host_nic_name(topo, guest, i)
-                                                                          : net->uplink});
+            if (guest.kind == GuestKind::kvm) path.hops.push_back({role, host, names.host_nic(guest, i), friendly_nic});
+            else path.hops.push_back({role, host, net->uplink});
             break;
           case HopRole::veth:
-          case HopRole::tap: path.hops.push_back({role, host, model::host_nic_name(topo, guest, i)}); break;
+          case HopRole::tap: path.hops.push_back({role, host, names.host_nic(guest, i), friendly_nic}); break;
           case HopRole::bridge:
-          case HopRole::ovs: path.hops.push_back({role, host, model::bridge_name(topo, *net)}); break;
+          case HopRole::ovs:
+            path.hops.push_back({role, host, names.bridge(*net), model::friendly_bridge(net->name)});
+            break;
           case HopRole::nat:
           case HopRole::route: path.hops.push_back({role, host, ""}); break;
           case HopRole::uplink: path.hops.push_back({role, host, model::forwards(net->mode) ? uplink : net->uplink}); break;

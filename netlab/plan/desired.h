@@ -20,7 +20,8 @@ std::vector<Action> desired_actions(const model::Topology& topology, const Targe
 /// addresses are filled in by whoever knows the lease.
 model::HopMap hop_map(const model::Topology& topology, const Target& target);
 
-/// The host's uplink device name for this target (host.uplink, or eth0 in the sandbox).
+/// The host's uplink device name for this target (host.uplink, eth0 in the
+/// sandbox, else the one found on the host: Target::uplink).
 std::string host_uplink(const model::Topology& topology, const Target& target);
 
 }  // namespace netlab::plan

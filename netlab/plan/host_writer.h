@@ -43,8 +43,11 @@
 
 #include "netlab/host/dhcp_client.h"
 #include "netlab/host/dnsmasq_conf.h"
+#include "netlab/host/libvirt_client.h"
+#include "netlab/host/vm_image.h"
 #include "netlab/host/netlink.h"
 #include "netlab/host/nft.h"
+#include "netlab/host/uplink_move.h"
 #include "netlab/model/address.h"
 #include "netlab/model/result.h"
 
@@ -96,14 +99,26 @@ class HostWriter {
   virtual Status settle(const std::string& netns, const std::string& name) = 0;
 
   // ---- Addresses and routes ---------------------------------------------
-  /// IPv4 addresses on `device`.
-  virtual Result<std::vector<model::Cidr>> addresses(const std::string& netns, const std::string& device) = 0;
-  /// The IPv4 routes of the main table.
-  virtual Result<std::vector<host::RouteInfo>> routes(const std::string& netns) = 0;
   virtual Status add_address(const std::string& netns, const std::string& device, const model::Cidr& address) = 0;
-  /// Removes the address; the kernel drops the routes that needed it.
+  /// Removes the address (a moved subnet, a changed static address, a lease
+  /// outside its network); the kernel drops the routes that needed it.
   virtual Status del_address(const std::string& netns, const std::string& device, const model::Cidr& address) = 0;
   virtual Status add_route(const std::string& netns, const host::RouteSpec& route) = 0;
+
+  // ---- Uplinks (host/uplink_move.h) -------------------------------------
+  /// What host NIC `nic` holds now (every address and route through it), to
+  /// move to `bridge`; a fresh read. An Error when a route through it cannot
+  /// be recreated (several next hops): nothing may be moved then.
+  virtual Result<host::UplinkSnapshot> snapshot_uplink(const std::string& netns, const std::string& nic,
+                                                       const std::string& bridge) = 0;
+  /// Enslaves the snapshot's NIC to its bridge, moving every address and route
+  /// to the bridge (the default route replaced, never missing). On an Error
+  /// the NIC has its addresses and routes again (the message says if not).
+  virtual Status move_uplink(const std::string& netns, const host::UplinkSnapshot& snapshot) = 0;
+  /// Gives the NIC back what the snapshot holds and takes it out of the
+  /// bridge; idempotent ("already restored" is success); success when the
+  /// NIC is gone. An Error lists what could not be restored.
+  virtual Status restore_uplink(const std::string& netns, const host::UplinkSnapshot& snapshot) = 0;
 
   // ---- nftables ---------------------------------------------------------
   /// Replaces table inet `table` atomically with `ruleset`, a text that deletes
@@ -143,6 +158,35 @@ class HostWriter {
   virtual Status set_tx_checksumming(const std::string& netns, const std::string& device, bool on) = 0;
   /// Runs a DHCP client until it holds a lease, configured on the device; the address.
   virtual Result<model::Cidr> obtain_lease(const host::DhcpClientOptions& options) = 0;
+
+  // ---- KVM guests ---------------------------------------------------------
+  /// Starts the lab's private libvirtd (files under run_dir/libvirt) in `netns`;
+  /// success once it answers, also when it ran already.
+  virtual Status start_libvirtd(const std::string& netns, const std::string& run_dir) = 0;
+  virtual bool libvirtd_running(const std::string& run_dir) = 0;
+  /// Stops it (the domains it ran keep running: destroy them first).
+  virtual Status stop_libvirtd(const std::string& run_dir) = 0;
+  /// The guest's disk at `path` made from `base` (read only): a thin qcow2
+  /// overlay, or a thick preallocated raw copy. An Error may leave a partial file.
+  virtual Status create_vm_disk(const host::BaseImage& base, const std::string& path, bool thick) = 0;
+  /// Removes the file; false when it was not there.
+  virtual Result<bool> remove_file(const std::string& path) = 0;
+  /// The state of domain `name` on libvirt `uri`, DomainState::absent when not
+  /// defined; an Error when that libvirt does not answer.
+  virtual Result<host::DomainState> domain_state(const std::string& uri, const std::string& name) = 0;
+  /// Defines (or redefines, same name and UUID) the domain of `xml`, and keeps
+  /// `xml` in the file `xml_copy` (what the planner compares against).
+  virtual Status define_domain(const std::string& uri, const std::string& xml, const std::string& xml_copy) = 0;
+  virtual Status start_domain(const std::string& uri, const std::string& name) = 0;
+  /// Stops the domain at once; success when it is not running.
+  virtual Status destroy_domain(const std::string& uri, const std::string& name) = 0;
+  /// Removes its definition (and snapshot metadata); success when absent.
+  virtual Status undefine_domain(const std::string& uri, const std::string& name) = 0;
+  /// When the daemon behind `uri` is gone: the QEMU it left running for domain
+  /// `name` (found by libvirt's pid file), to stop with stop_process.
+  virtual std::optional<pid_t> orphan_qemu(const std::string& uri, const std::string& name) = 0;
+  /// The address dnsmasq leased to `mac` (its lease file `lease_file`); nullopt when none yet.
+  virtual std::optional<model::Ipv4> leased_address(const std::string& lease_file, const model::Mac& mac) = 0;
 };
 
 }  // namespace netlab::plan

@@ -3,10 +3,13 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <set>
 
+#include "netlab/host/accelerator.h"
 #include "netlab/host/dnsmasq.h"
 #include "netlab/host/dnsmasq_facts.h"
+#include "netlab/host/vm_image.h"
 #include "netlab/host/netns.h"
 #include "netlab/host/process.h"
 #include "netlab/model/loader.h"
@@ -17,6 +20,9 @@
 #include "netlab/plan/planner.h"
 #include "netlab/plan/running_lab.h"
 #include "netlab/plan/system_observed.h"
+#include "netlab/host/libvirt_client.h"
+#include "netlab/libvirt/export_xml.h"
+#include "netlab/plan/vm.h"
 #include "netlab/plan/system_writer.h"
 #include "netlab/state/lock.h"
 #include "netlab/state/paths.h"
@@ -24,28 +30,13 @@
 namespace netlab::plan {
 namespace {
 
-/// On a real host, refuses what would cut the host off: enslaving the NIC that
-/// carries the default route (without --force), or a lab subnet overlapping a
-/// route the host already has. Reads only.
-Status preflight_real_host(const model::Topology& topo, bool force, Sockets& sockets) {
-  auto nl = sockets.netlink("");
-  if (!nl) return nl.error();
-  auto routes = (*nl)->list_routes();
-  if (!routes) return routes.error();
-  for (const auto& net : topo.networks) {
-    for (const auto& r : *routes) {
-      if (model::traits(net.mode).on_lan && model::has_bridge(net) && !r.dest &&
-          r.dev == net.uplink && !force)
-        return Error{"network " + net.name + " would enslave " + net.uplink +
-                     ", which carries the host's default route; the host would lose its connection while "
-                     "the bridge takes over. Use --force to do it anyway, or --sandbox to try it safely"};
-      if (net.subnet && r.dest && r.dest->prefix > 0 && r.dest->block().overlaps(net.subnet->block()) &&
-          r.dev != model::bridge_name(topo, net))
-        return Error{"network " + net.name + " subnet " + net.subnet->block().str() + " overlaps the host route " +
-                     r.dest->block().str() + " on " + r.dev};
-    }
-  }
-  return {};
+std::string accelerator_cache_dir() { return std::filesystem::path(host::image_cache_dir()).parent_path().string(); }
+
+/// With VMs, `up` probes the accelerator (once per boot); target_for reads its cached answer.
+void probe_accelerator(const model::Topology& topo, Target& target) {
+  if (!has_vms(topo)) return;
+  const host::BaseImage probe = host::resolve_image(host::kTestImageName, "raw", target.image_dir);
+  target.accelerator = host::choose_accelerator(probe.kernel, probe.initrd, accelerator_cache_dir()).type;
 }
 
 /// The hop map with each DHCP NIC's current address read from its guest.
@@ -66,16 +57,22 @@ model::HopMap hop_map_with_addresses(const model::Topology& topo, const Target& 
 /// adopting someone else's namespace would let `down` delete it later.
 Status check_namespace_ownership(const model::Topology& topo, const std::vector<Action>& desired,
                                  const std::vector<Action>& steps) {
-  std::set<std::string> to_create, owned;
+  std::set<std::string> to_create;
+  std::map<std::string, std::string> owned;  // name -> identity recorded when made ("" = not recorded)
   for (const auto& s : steps)
     if (auto* a = std::get_if<CreateNetns>(&s)) to_create.insert(a->name);
   for (const auto& o : state::read_journal(topo.name))
-    if (o.kind == state::ObjectKind::netns) owned.insert(o.name);
+    if (o.kind == state::ObjectKind::netns) owned[o.name] = o.detail;
   for (const auto& s : desired) {
     auto* a = std::get_if<CreateNetns>(&s);
-    if (a && !to_create.count(a->name) && !owned.count(a->name))
+    if (!a || to_create.count(a->name)) continue;
+    auto it = owned.find(a->name);
+    if (it == owned.end())
       return Error{"namespace " + a->name + " already exists and does not belong to lab '" + topo.name +
                    "'; remove it or rename the lab (nothing was changed)"};
+    if (!it->second.empty() && it->second != host::netns_identity(a->name))
+      return Error{"namespace " + a->name + " was deleted and re-created by someone else since lab '" + topo.name +
+                   "' made it; it is not the lab's. Remove it, or take the lab down (it is left alone); nothing was changed"};
   }
   return {};
 }
@@ -112,18 +109,47 @@ Status check_not_renamed(const model::Topology& topo, const std::string& file) {
   return {};
 }
 
+/// A real-host lab acts on the namespace that was "the host" when it was built
+/// (its journal calls it ""): from any other, down would restore another
+/// host's sysctls and uplink. Refused, so `gc` leaves such a lab alone.
+Status other_host(const std::optional<state::LabState>& st) {
+  if (!st || st->sandbox || st->host_netns_id.empty()) return {};
+  const std::string here = host::current_netns_id();
+  if (here == st->host_netns_id) return {};
+  return Error{"lab '" + st->lab + "' was built on the host of network namespace " + st->host_netns_id +
+               ", and this is " + here + "; run netlab in that namespace"};
+}
+
 }  // namespace
 
 Target target_for(const std::string& lab, bool sandbox) {
-  return Target{sandbox, sandbox ? model::sandbox_host_namespace(lab) : "", state::lab_dir(lab)};
+  Target t{sandbox, sandbox ? model::sandbox_host_namespace(lab) : "", state::lab_dir(lab)};
+  t.image_dir = host::image_cache_dir();
+  // The probe itself runs in `up` (probe_accelerator); everything else reads its answer.
+  if (auto cached = host::cached_accelerator(accelerator_cache_dir())) t.accelerator = cached->type;
+  return t;
 }
 
-Result<std::vector<Action>> plan_up(const model::Topology& topology, const std::string& file, bool sandbox) {
+Result<Target> resolve_target(const model::Topology& topology, bool sandbox, Sockets& sockets, UplinkChoice* choice) {
+  Target target = target_for(topology.name, sandbox);
+  auto found = choose_uplink(topology, sandbox, sockets);
+  if (!found) return found.error();
+  target.uplink = found->device;
+  if (choice) *choice = *found;
+  return target;
+}
+
+Result<PlanResult> plan_up(const model::Topology& topology, const std::string& file, bool sandbox, bool force) {
   if (auto st = check_not_renamed(topology, file); !st) return st.error();
   Sockets sockets;
+  PlanResult result;
+  auto target = resolve_target(topology, sandbox, sockets, &result.uplink);
+  if (!target) return target.error();
+  if (!sandbox)
+    if (auto st = check_real_host(topology, force, sockets); !st) return st.error();
   SystemObserved observed(sockets);
-  const Target target = target_for(topology.name, sandbox);
-  return make(topology, target, observed, owned_by(topology.name, target, previous_topology(topology.name)));
+  result.steps = make(topology, *target, observed, owned_by(topology.name, *target, previous_topology(topology.name)));
+  return result;
 }
 
 Result<UpResult> up(const model::Topology& topo, const std::string& file, const std::string& file_text,
@@ -134,17 +160,24 @@ Result<UpResult> up(const model::Topology& topo, const std::string& file, const 
   if (previous && previous->sandbox != options.sandbox)
     return Error{"lab '" + topo.name + "' already runs " + (previous->sandbox ? "in the sandbox" : "on the real host") +
                  "; take it down first (netlab down " + topo.name + ")"};
+  if (auto other = other_host(previous); !other) return other.error();
   if (auto renamed = check_not_renamed(topo, file); !renamed) return renamed.error();
   const bool fresh = !previous && state::read_journal(topo.name).empty();
+  // Read before this run overwrites the lab's copy of its file: it names what the lab owns.
   const std::optional<model::Topology> last_built = previous_topology(topo.name);
-  const Target target = target_for(topo.name, options.sandbox);
   Sockets sockets;
+  UplinkChoice uplink;
+  auto resolved = resolve_target(topo, options.sandbox, sockets, &uplink);
+  if (!resolved) return resolved.error();
+  Target target = *resolved;
   if (!options.sandbox)
-    if (auto st = preflight_real_host(topo, options.force, sockets); !st) return st.error();
+    if (auto st = check_real_host(topo, options.force, sockets); !st) return st.error();
+  probe_accelerator(topo, target);
 
   std::error_code ec;
   state::LabState st{topo.name, std::filesystem::absolute(file, ec).string(), options.sandbox, target.host_netns,
-                     state::Phase::building, static_cast<int>(::getpid()), "", ""};
+                     state::Phase::building, static_cast<int>(::getpid()), "", "",
+                     options.sandbox ? "" : host::current_netns_id()};
   if (auto w = state::write_state(st); !w) return w.error();
   if (auto w = state::write_lab_file(topo.name, state::kTopologyCopy, file_text); !w) return w.error();
   auto journal = state::Journal::open(topo.name);
@@ -176,6 +209,7 @@ Result<UpResult> up(const model::Topology& topo, const std::string& file, const 
     return applied.error();
   }
   UpResult result;
+  result.uplink = uplink;
   for (const auto& s : steps) result.steps.push_back(describe(s));
   result.leases = std::move(applied->leases);
   result.hop_map = hop_map_with_addresses(topo, target, sockets);
@@ -190,11 +224,27 @@ Result<TeardownReport> down(const std::string& lab) {
   auto lock = state::LabLock::acquire(lab);
   if (!lock) return lock.error();
   auto st = state::read_state(lab);
+  if (auto other = other_host(st); !other) return other.error();
   auto objects = state::read_journal(lab);
   if (!st && objects.empty()) {
-    if (!std::filesystem::exists(state::lab_dir(lab))) (*lock)->remove_on_release();
-    return Error{"no lab named '" + lab + "'", true};
+    (*lock)->remove_on_release();
+    std::error_code ec;
+    if (!std::filesystem::exists(state::lab_dir(lab), ec)) return Error{"no lab named '" + lab + "'", true};
+    // A run directory with neither state nor journal: an `up` killed between
+    // creating it and writing its first state. The journal is written before
+    // anything is created, so there is nothing else to remove.
+    TeardownReport report;
+    if (auto removed = state::remove_lab_dir(lab); !removed) report.problems.push_back(removed.error().message);
+    else report.removed.push_back("run directory " + state::lab_dir(lab) + " (no state)");
+    return report;
   }
+  // Marked before the first removal: a `down` killed half-way leaves a lab in
+  // phase `removing` with a free lock, which `gc` then finishes.
+  state::LabState marked = st ? *st : state::LabState{};
+  marked.lab = lab;
+  marked.phase = state::Phase::removing;
+  marked.pid = static_cast<int>(::getpid());
+  if (auto w = state::write_state(marked); !w) return w.error();
   Sockets sockets;
   // Tagged links the journal may have missed (e.g. created by hand with the tag).
   std::string host_ns = st ? st->host_netns : "";
@@ -208,15 +258,19 @@ Result<TeardownReport> down(const std::string& lab) {
   return report;
 }
 
+bool abandoned(const std::string& lab) {
+  auto st = state::read_state(lab);
+  if (!st) return true;
+  const bool half_done = st->phase == state::Phase::building || st->phase == state::Phase::removing;
+  return half_done && !host::alive(st->pid) && !state::LabLock::held_by_other(lab);
+}
+
 Result<GcResult> gc() {
   GcResult result;
   std::set<std::string> known;
   for (const auto& lab : state::list_labs()) {
     known.insert(lab);
-    auto st = state::read_state(lab);
-    const bool abandoned = !st || (st->phase == state::Phase::building && !host::alive(st->pid) &&
-                                   !state::LabLock::held_by_other(lab));
-    if (!abandoned) continue;
+    if (!abandoned(lab)) continue;
     auto removed = down(lab);
     if (!removed) continue;  // busy: someone is working on it right now
     result.labs.push_back(lab);
@@ -234,8 +288,9 @@ Result<GcResult> gc() {
     auto links = (*nl)->list_links();
     if (!links) continue;
     for (const auto& l : *links) {
-      if (l.alias.rfind("netlab:", 0) != 0) continue;
-      std::string lab = l.alias.substr(7);
+      auto tagged = model::lab_of_alias(l.alias);
+      if (!tagged) continue;
+      const std::string& lab = *tagged;
       if (known.count(lab) || std::filesystem::exists(state::lab_dir(lab))) continue;
       orphans.push_back({state::ObjectKind::netns, "", ns, ""});
       orphan_labs.insert(lab);
@@ -258,6 +313,17 @@ Result<GcResult> gc() {
     if (writer.stop_process(pid)) result.report.removed.push_back(lab + ": dnsmasq pid " + std::to_string(pid));
     orphan_labs.insert(lab);
   }
+  // Domains on the host's own libvirt whose netlab metadata names a lab that is gone
+  // (sandbox labs' domains live in their private daemons and go with `down` above).
+  std::error_code ec;
+  if (std::filesystem::exists("/run/libvirt/libvirt-sock", ec))
+    if (auto client = host::LibvirtClient::open("qemu:///system"))
+      if (auto domains = client->list_domains(libvirt::kMetadataNamespace))
+        for (const auto& d : *domains) {
+          if (d.lab.empty() || known.count(d.lab) || std::filesystem::exists(state::lab_dir(d.lab))) continue;
+          orphans.push_back({state::ObjectKind::domain, "", d.name, "qemu:///system"});
+          orphan_labs.insert(d.lab);
+        }
   TeardownReport orphaned = remove_objects(orphans, writer);
   for (auto& r : orphaned.removed) result.report.removed.push_back(r);
   for (auto& p : orphaned.problems) result.report.problems.push_back(p);
@@ -272,10 +338,13 @@ Result<LabStatus> status(const std::string& lab) {
   const model::Topology* topo = &running->topology;
   LabStatus out;
   out.state = *st;
-  const Target target = target_for(lab, st->sandbox);
   Sockets sockets;
+  // The uplink as `up` found it; a host that lost its route since still shows the lab.
+  Target target = target_for(lab, st->sandbox);
+  if (auto resolved = resolve_target(*topo, st->sandbox, sockets)) target = *resolved;
   SystemObserved observed(sockets);
   const std::map<std::string, host::Lease> lease_by_mac = lab_leases(lab, *topo);
+  const model::DeviceNames names(*topo);
   for (const auto& net : topo->networks) {
     NetworkStatus ns;
     ns.name = net.name;
@@ -285,7 +354,7 @@ Result<LabStatus> status(const std::string& lab) {
     if (model::uses_macvtap(net)) {
       ns.macvtap_on = net.uplink;  // no bridge at all
     } else {
-      ns.bridge = model::bridge_name(*topo, net);
+      ns.bridge = names.bridge(net);
       auto link = observed.link(target.host_netns, ns.bridge);
       ns.bridge_up = link && link->up;
     }
@@ -305,6 +374,10 @@ Result<LabStatus> status(const std::string& lab) {
       NicStatus n;
       n.nic = model::guest_nic_name(nic, i);
       n.network = nic.network;
+      const model::Network* net = topo->find_network(nic.network);
+      const bool macvlan = net && net->mode == model::NetworkMode::bridge && net->attach == model::Attach::macvtap &&
+                           guest.kind == model::GuestKind::netns;
+      if (!macvlan) n.host_device = names.host_nic(guest, i);
       n.mac = nic.mac ? nic.mac->str() : "";
       n.address_kind = nic.address_kind;
       if (!gs.netns.empty() && gs.present) {

@@ -13,18 +13,25 @@
 #include "netlab/plan/action.h"
 #include "netlab/plan/apply.h"
 #include "netlab/plan/running_lab.h"
+#include "netlab/plan/real_host.h"
 #include "netlab/plan/target.h"
 #include "netlab/plan/teardown.h"
 #include "netlab/state/lab_state.h"
 
 namespace netlab::plan {
 
-/// The target a lab is built on: the sandbox namespaces, or the real host.
+/// The target a lab is built on: the sandbox namespaces, or the real host
+/// (without its uplink: see resolve_target).
 Target target_for(const std::string& lab, bool sandbox);
+
+/// target_for with the uplink found (plan::choose_uplink), which `choice` receives when given.
+Result<Target> resolve_target(const model::Topology& topology, bool sandbox, Sockets& sockets,
+                              UplinkChoice* choice = nullptr);
 
 struct UpOptions {
   bool sandbox = false;
-  /// On a real host: allow enslaving the NIC that holds the default route.
+  /// On a real host: allow enslaving the NIC that holds the default route, or
+  /// one a network manager or DHCP client configures.
   bool force = false;
   std::function<void(size_t, size_t, const std::string&)> on_step;
 };
@@ -33,6 +40,7 @@ struct UpResult {
   std::vector<std::string> steps;  // what was done, one line each; empty = nothing to do
   std::vector<LeaseResult> leases;
   model::HopMap hop_map;
+  UplinkChoice uplink;
 };
 
 /// Builds or repairs the lab of `topology` (valid, loaded from `file` whose text
@@ -41,14 +49,26 @@ struct UpResult {
 Result<UpResult> up(const model::Topology& topology, const std::string& file, const std::string& file_text,
                     const UpOptions& options);
 
-/// The steps `up` would take now for `topology` loaded from `file`, without changing anything.
-Result<std::vector<Action>> plan_up(const model::Topology& topology, const std::string& file, bool sandbox);
+struct PlanResult {
+  std::vector<Action> steps;
+  UplinkChoice uplink;
+};
+/// The steps `up` would take now for `topology` loaded from `file`, without
+/// changing anything; the same refusals as `up` (a renamed lab; on a real host
+/// check_real_host, without --force unless `force`).
+Result<PlanResult> plan_up(const model::Topology& topology, const std::string& file, bool sandbox,
+                           bool force = false);
 
 /// Removes everything the lab owns (journal, tags), then its run directory.
 /// An Error when the lab is unknown or busy.
 Result<TeardownReport> down(const std::string& lab);
 
-/// Labs whose state is gone or whose `up` died half-way, and what was removed for each.
+/// Whether `gc` collects the lab: a run directory without state (an `up` killed
+/// before its first write), or an `up` (phase building) or `down` (phase
+/// removing) whose process is gone and whose lock nobody holds.
+bool abandoned(const std::string& lab);
+
+/// Labs whose state is gone or whose `up` or `down` died half-way, and what was removed for each.
 struct GcResult {
   std::vector<std::string> labs;
   TeardownReport report;
@@ -60,6 +80,7 @@ struct NicStatus {
   std::string nic, network, mac;
   model::AddressKind address_kind = model::AddressKind::dhcp;
   std::string address;                                    // as observed in the guest ("" = none)
+  std::string host_device;  // the kernel name of its host side (veth peer, tap, macvtap); "" for a macvlan
   std::optional<host::Lease> lease;                       // the network's dnsmasq lease for this MAC
 };
 struct GuestStatus {

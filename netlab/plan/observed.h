@@ -16,6 +16,7 @@ struct ObservedLink {
   std::string master;  // bridge it is enslaved to, "" = none
   std::string alias;
   bool up = false;
+  int ifindex = 0;
 };
 
 class Observed {
@@ -49,6 +50,19 @@ class Observed {
   virtual std::optional<bool> tx_checksumming(const std::string& netns, const std::string& device) = 0;
   /// True when the dnsmasq whose pid file is `pid_file` runs with its conf `conf_file`.
   virtual bool dnsmasq_running(const std::string& pid_file, const std::string& conf_file) = 0;
+  /// True when the lab's private libvirtd (files under run_dir/libvirt) runs.
+  virtual bool libvirtd_running(const std::string& run_dir) = 0;
+  virtual bool file_exists(const std::string& path) = 0;
+  /// True when domain `name` on `uri` runs and was defined from `xml` (its copy in `xml_copy`).
+  virtual bool domain_runs(const std::string& uri, const std::string& name, const std::string& xml_copy,
+                           const std::string& xml) = 0;
+  /// True when domain `name` is defined on `uri` (running or not); false when that libvirt does not answer.
+  virtual bool domain_exists(const std::string& uri, const std::string& name) = 0;
+  /// True when `lease_file` (dnsmasq's) holds a lease for `mac`.
+  virtual bool has_lease(const std::string& lease_file, const model::Mac& mac) = 0;
+  /// The bridge ifindex a dnsmasq was started on, from its DnsmasqFiles::bridge_index
+  /// file; nullopt when unknown.
+  virtual std::optional<int> dnsmasq_bridge_index(const std::string& bridge_index_file) = 0;
 };
 
 }  // namespace netlab::plan

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "netlab/host/dnsmasq_conf.h"
+#include "netlab/libvirt/export_xml.h"
 #include "netlab/model/names.h"
 #include "netlab/plan/desired.h"
 #include "netlab/plan/teardown.h"
@@ -77,6 +78,10 @@ struct Needed {
   R operator()(const StartDnsmasq& a) {
     auto files = host::dnsmasq_files(a.config.run_dir, a.config.network);
     if (!o.dnsmasq_running(files.pid, files.conf)) return Action{a};
+    // Alive is not enough: started on a bridge since deleted and recreated (another
+    // ifindex), it serves nobody and must be restarted (step() stops it first).
+    auto bridge = o.link(a.netns, a.config.bridge);
+    if (!bridge || o.dnsmasq_bridge_index(files.bridge_index) != bridge->ifindex) return Action{a};
     auto conf = o.read_file(files.conf);
     auto wanted = host::render_dnsmasq_conf(a.config);
     if (!conf || !wanted || *conf == wanted.value()) return std::nullopt;
@@ -110,6 +115,10 @@ struct Needed {
   }
   R operator()(const ChangeAddress& a) { return (*this)(AddAddress{a.netns, a.device, a.to}); }
   R operator()(const RemoveObject& a) { return Action{a}; }
+  R operator()(const StartLibvirtd& a) { return keep_unless(o.libvirtd_running(a.run_dir), a); }
+  R operator()(const CreateVmDisk& a) { return keep_unless(o.file_exists(a.path), a); }
+  R operator()(const RunDomain& a) { return keep_unless(o.domain_runs(a.uri, a.name, a.xml_copy, a.xml), a); }
+  R operator()(const AwaitVmLease& a) { return keep_unless(o.has_lease(a.lease_file, a.mac), a); }
 };
 
 /// True when an object the lab owns is still on the system (worth removing).
@@ -129,6 +138,13 @@ bool present(const OwnedObject& obj, Observed& o) {
       auto value = o.sysctl(obj.netns, obj.name);
       return value && *value != obj.detail;
     }
+    case ObjectKind::uplink: {  // a host NIC still in a bridge: its addresses and routes go back
+      auto link = o.link(obj.netns, obj.name);
+      return link && !link->master.empty();
+    }
+    case ObjectKind::libvirtd: return o.libvirtd_running(obj.name);
+    case ObjectKind::domain: return o.domain_exists(obj.detail, obj.name);
+    case ObjectKind::file: return o.file_exists(obj.name);
   }
   return false;
 }
@@ -173,8 +189,9 @@ std::map<std::string, std::string> owner_labels(const model::Topology& prev, con
   auto put = [&](ObjectKind kind, const std::string& netns, const std::string& name, std::string label) {
     labels[owned_key({kind, netns, name, ""})] = std::move(label);
   };
+  const model::DeviceNames names(prev);
   for (const auto& net : prev.networks) {
-    const std::string bridge = model::bridge_name(prev, net);
+    const std::string& bridge = names.bridge(net);
     put(ObjectKind::link, target.host_netns, bridge, "network " + net.name + " (bridge " + bridge + ")");
     put(ObjectKind::process, target.host_netns, host::dnsmasq_files(target.run_dir, net.name).pid,
         "dnsmasq of network " + net.name);
@@ -182,8 +199,12 @@ std::map<std::string, std::string> owner_labels(const model::Topology& prev, con
   for (const auto& guest : prev.guests) {
     const std::string ns = model::guest_namespace(prev, guest);
     put(ObjectKind::netns, "", ns, "guest " + guest.name + " (namespace " + ns + ")");
+    if (guest.kind == model::GuestKind::kvm) {
+      const std::string domain = libvirt::domain_name(prev, guest);
+      put(ObjectKind::domain, "", domain, "VM guest " + guest.name + " (domain " + domain + ")");
+    }
     for (size_t i = 0; i < guest.nics.size(); ++i) {
-      const std::string dev = model::host_nic_name(prev, guest, i);
+      const std::string& dev = names.host_nic(guest, i);
       put(ObjectKind::link, target.host_netns, dev,
           "nic " + model::guest_nic_name(guest.nics[i], i) + " of guest " + guest.name + " (" + dev + ")");
     }

@@ -1,14 +1,19 @@
 #include "netlab/plan/system_observed.h"
 
+#include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "netlab/host/dnsmasq.h"
+#include "netlab/host/libvirt_client.h"
+#include "netlab/host/libvirt_daemon.h"
 #include "netlab/host/ethtool.h"
 #include "netlab/host/netns.h"
 #include "netlab/host/process.h"
 #include "netlab/host/sysctl.h"
+#include "netlab/model/file_io.h"
 
 namespace netlab::plan {
 
@@ -34,7 +39,7 @@ std::optional<ObservedLink> SystemObserved::link(const std::string& netns, const
   if (!snap) return std::nullopt;
   auto it = snap->links.find(name);
   if (it == snap->links.end()) return std::nullopt;
-  return ObservedLink{it->second.kind, it->second.master, it->second.alias, it->second.up};
+  return ObservedLink{it->second.kind, it->second.master, it->second.alias, it->second.up, it->second.ifindex};
 }
 
 std::vector<model::Cidr> SystemObserved::addresses(const std::string& netns, const std::string& device) {
@@ -78,6 +83,15 @@ std::optional<size_t> SystemObserved::nft_rule_count(const std::string& netns, c
 
 bool SystemObserved::dnsmasq_running(const std::string& pid_file, const std::string& conf_file) {
   return host::pid_running_conf(pid_file, conf_file).has_value();
+}
+
+std::optional<int> SystemObserved::dnsmasq_bridge_index(const std::string& bridge_index_file) {
+  auto text = model::read_file_bounded(bridge_index_file, 64);
+  if (!text) return std::nullopt;
+  int index = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), index);
+  if (ec != std::errc() || index <= 0) return std::nullopt;
+  return index;
 }
 
 bool SystemObserved::ovs_running(const std::string& run_dir) { return host::OvsInstance(run_dir).running(); }
@@ -132,6 +146,40 @@ std::optional<bool> SystemObserved::tx_checksumming(const std::string& netns, co
   auto on = host::tx_checksumming(netns, device);
   if (!on) return std::nullopt;
   return on.value();
+}
+
+bool SystemObserved::libvirtd_running(const std::string& run_dir) { return host::PrivateLibvirtd(run_dir).running(); }
+
+bool SystemObserved::file_exists(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::exists(path, ec);
+}
+
+bool SystemObserved::domain_runs(const std::string& uri, const std::string& name, const std::string& xml_copy,
+                                 const std::string& xml) {
+  std::ifstream in(xml_copy);
+  std::stringstream defined;
+  defined << in.rdbuf();
+  if (!in || defined.str() != xml) return false;
+  auto client = host::LibvirtClient::open(uri);
+  if (!client) return false;
+  auto st = client->state(name);
+  return st && *st == host::DomainState::running;
+}
+
+bool SystemObserved::domain_exists(const std::string& uri, const std::string& name) {
+  auto client = host::LibvirtClient::open(uri);
+  if (!client) return false;
+  auto st = client->state(name);
+  return st && *st != host::DomainState::absent;
+}
+
+bool SystemObserved::has_lease(const std::string& lease_file, const model::Mac& mac) {
+  auto leases = host::read_leases(lease_file);
+  if (!leases) return false;
+  for (const auto& l : *leases)
+    if (l.mac == mac) return true;
+  return false;
 }
 
 }  // namespace netlab::plan

@@ -22,6 +22,7 @@ class SystemObserved : public Observed {
   std::optional<std::string> sysctl(const std::string& netns, const std::string& key) override;
   std::optional<size_t> nft_rule_count(const std::string& netns, const std::string& table) override;
   bool dnsmasq_running(const std::string& pid_file, const std::string& conf_file) override;
+  std::optional<int> dnsmasq_bridge_index(const std::string& bridge_index_file) override;
   bool ovs_running(const std::string& run_dir) override;
   bool ovs_has_bridge(const std::string& run_dir, const std::string& bridge) override;
   bool ovs_port_matches(const std::string& run_dir, const std::string& bridge, const std::string& port,
@@ -30,6 +31,12 @@ class SystemObserved : public Observed {
                                                  const std::string& port) override;
   std::optional<std::string> read_file(const std::string& path) override;
   std::optional<bool> tx_checksumming(const std::string& netns, const std::string& device) override;
+  bool libvirtd_running(const std::string& run_dir) override;
+  bool file_exists(const std::string& path) override;
+  bool domain_runs(const std::string& uri, const std::string& name, const std::string& xml_copy,
+                   const std::string& xml) override;
+  bool domain_exists(const std::string& uri, const std::string& name) override;
+  bool has_lease(const std::string& lease_file, const model::Mac& mac) override;
 
  private:
   struct Snapshot {

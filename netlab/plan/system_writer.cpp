@@ -7,6 +7,13 @@
 #include "netlab/plan/system_writer.h"
 
 #include <filesystem>
+#include <fstream>
+
+#include "netlab/host/lease_file.h"
+#include "netlab/host/libvirt_daemon.h"
+#include "netlab/host/process.h"
+
+#include <filesystem>
 
 #include "netlab/host/dnsmasq.h"
 #include "netlab/host/ethtool.h"
@@ -14,6 +21,7 @@
 #include "netlab/host/ovsdb.h"
 #include "netlab/host/process.h"
 #include "netlab/host/sysctl.h"
+#include "netlab/model/file_io.h"
 
 namespace netlab::plan {
 namespace {
@@ -97,6 +105,21 @@ Status SystemWriter::set_master(const std::string& netns, const std::string& nam
   return on_netlink(sockets_, netns, [&](host::Netlink& nl) { return nl.set_master(name, master); });
 }
 
+Result<host::UplinkSnapshot> SystemWriter::snapshot_uplink(const std::string& netns, const std::string& nic,
+                                                           const std::string& bridge) {
+  auto nl = sockets_.netlink(netns);
+  if (!nl) return nl.error();
+  return host::snapshot_uplink(**nl, nic, bridge);
+}
+
+Status SystemWriter::move_uplink(const std::string& netns, const host::UplinkSnapshot& snapshot) {
+  return on_netlink(sockets_, netns, [&](host::Netlink& nl) { return host::move_uplink(nl, snapshot); });
+}
+
+Status SystemWriter::restore_uplink(const std::string& netns, const host::UplinkSnapshot& snapshot) {
+  return on_netlink(sockets_, netns, [&](host::Netlink& nl) { return host::restore_uplink(nl, snapshot); });
+}
+
 Status SystemWriter::set_up(const std::string& netns, const std::string& name) {
   return on_netlink(sockets_, netns, [&](host::Netlink& nl) { return nl.set_up(name); });
 }
@@ -105,17 +128,12 @@ Status SystemWriter::settle(const std::string& netns, const std::string& name) {
   return on_netlink(sockets_, netns, [&](host::Netlink& nl) { return nl.settle(name); });
 }
 
-Result<std::vector<model::Cidr>> SystemWriter::addresses(const std::string& netns, const std::string& device) {
-  return on_netlink(sockets_, netns, [&](host::Netlink& nl) { return nl.list_addresses(device); });
-}
 
-Result<std::vector<host::RouteInfo>> SystemWriter::routes(const std::string& netns) {
-  return on_netlink(sockets_, netns, [&](host::Netlink& nl) { return nl.list_routes(); });
-}
 
 Status SystemWriter::add_address(const std::string& netns, const std::string& device, const model::Cidr& address) {
   return on_netlink(sockets_, netns, [&](host::Netlink& nl) { return nl.add_address(device, address); });
 }
+
 
 Status SystemWriter::del_address(const std::string& netns, const std::string& device, const model::Cidr& address) {
   return on_netlink(sockets_, netns, [&](host::Netlink& nl) { return nl.del_address(device, address); });
@@ -139,7 +157,13 @@ Result<host::DeleteOutcome> SystemWriter::delete_nft_table(const std::string& ne
 }
 
 Status SystemWriter::start_dnsmasq(const std::string& netns, const host::DnsmasqConfig& config) {
-  return host::Dnsmasq(config).start(netns);
+  auto bridge = find_link(netns, config.bridge);
+  if (!bridge) return bridge.error();
+  if (!*bridge) return Error{"dnsmasq for " + config.network + ": no device " + config.bridge + " to serve"};
+  host::Dnsmasq dnsmasq(config);
+  if (auto st = dnsmasq.start(netns); !st) return st;
+  // The bridge it serves, by ifindex: one deleted and recreated since is drift (planner.cpp).
+  return model::write_file(dnsmasq.files().bridge_index, std::to_string((*bridge)->ifindex) + "\n");
 }
 
 std::optional<pid_t> SystemWriter::running_process(const std::string& pid_file, const std::string& conf_file) {
@@ -203,6 +227,93 @@ Result<model::Cidr> SystemWriter::obtain_lease(const host::DhcpClientOptions& op
   auto lease = host::obtain_lease(options);
   if (!lease) return lease.error();
   return lease->address;
+}
+
+Status SystemWriter::start_libvirtd(const std::string& netns, const std::string& run_dir) {
+  return host::PrivateLibvirtd(run_dir).start(netns);
+}
+
+bool SystemWriter::libvirtd_running(const std::string& run_dir) { return host::PrivateLibvirtd(run_dir).running(); }
+
+Status SystemWriter::stop_libvirtd(const std::string& run_dir) {
+  libvirt_.clear();
+  return host::PrivateLibvirtd(run_dir).stop();
+}
+
+Status SystemWriter::create_vm_disk(const host::BaseImage& base, const std::string& path, bool thick) {
+  return thick ? host::create_thick_disk(base, path) : host::create_thin_disk(base, path);
+}
+
+Result<bool> SystemWriter::remove_file(const std::string& path) {
+  std::error_code ec;
+  bool removed = std::filesystem::remove(path, ec);
+  if (ec) return Error{"cannot remove " + path + ": " + ec.message()};
+  return removed;
+}
+
+Result<host::LibvirtClient*> SystemWriter::libvirt(const std::string& uri) {
+  auto it = libvirt_.find(uri);
+  if (it != libvirt_.end()) return &it->second;
+  auto client = host::LibvirtClient::open(uri);
+  if (!client) return client.error();
+  return &libvirt_.emplace(uri, std::move(client).value()).first->second;
+}
+
+Result<host::DomainState> SystemWriter::domain_state(const std::string& uri, const std::string& name) {
+  auto client = libvirt(uri);
+  if (!client) return client.error();
+  return (*client)->state(name);
+}
+
+Status SystemWriter::define_domain(const std::string& uri, const std::string& xml, const std::string& xml_copy) {
+  auto client = libvirt(uri);
+  if (!client) return client.error();
+  if (auto st = (*client)->define(xml); !st) return st;
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(xml_copy).parent_path(), ec);
+  std::ofstream out(xml_copy, std::ios::trunc);
+  out << xml;
+  if (!out) return Error{"cannot write " + xml_copy};
+  return {};
+}
+
+Status SystemWriter::start_domain(const std::string& uri, const std::string& name) {
+  auto client = libvirt(uri);
+  if (!client) return client.error();
+  return (*client)->start(name);
+}
+
+Status SystemWriter::destroy_domain(const std::string& uri, const std::string& name) {
+  auto client = libvirt(uri);
+  if (!client) return client.error();
+  return (*client)->destroy(name);
+}
+
+Status SystemWriter::undefine_domain(const std::string& uri, const std::string& name) {
+  auto client = libvirt(uri);
+  if (!client) return client.error();
+  return (*client)->undefine(name);
+}
+
+std::optional<pid_t> SystemWriter::orphan_qemu(const std::string& uri, const std::string& name) {
+  // A private daemon's URI names its socket; libvirt keeps <socket dir>/qemu/<domain>.pid.
+  const std::string key = "socket=";
+  auto at = uri.find(key);
+  if (at == std::string::npos) return std::nullopt;
+  const std::string run = std::filesystem::path(uri.substr(at + key.size())).parent_path().string();
+  std::ifstream in(run + "/qemu/" + name + ".pid");
+  long pid = 0;
+  if (!(in >> pid) || pid <= 0 || !host::alive(static_cast<pid_t>(pid))) return std::nullopt;
+  if (host::process_name(static_cast<pid_t>(pid)).rfind("qemu-system", 0) != 0) return std::nullopt;
+  return static_cast<pid_t>(pid);
+}
+
+std::optional<model::Ipv4> SystemWriter::leased_address(const std::string& lease_file, const model::Mac& mac) {
+  auto leases = host::read_leases(lease_file);
+  if (!leases) return std::nullopt;
+  for (const auto& l : *leases)
+    if (l.mac == mac) return l.ip;
+  return std::nullopt;
 }
 
 }  // namespace netlab::plan

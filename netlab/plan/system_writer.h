@@ -1,6 +1,8 @@
 #pragma once
 // HostWriter over the real host: each call forwards to a netlab/host adapter,
 // on the per-namespace sockets the command's observer uses too.
+#include <map>
+
 #include "netlab/plan/host_writer.h"
 #include "netlab/plan/sockets.h"
 
@@ -32,11 +34,14 @@ class SystemWriter : public HostWriter {
   Status set_up(const std::string& netns, const std::string& name) override;
   Status settle(const std::string& netns, const std::string& name) override;
 
-  Result<std::vector<model::Cidr>> addresses(const std::string& netns, const std::string& device) override;
-  Result<std::vector<host::RouteInfo>> routes(const std::string& netns) override;
   Status add_address(const std::string& netns, const std::string& device, const model::Cidr& address) override;
   Status del_address(const std::string& netns, const std::string& device, const model::Cidr& address) override;
   Status add_route(const std::string& netns, const host::RouteSpec& route) override;
+
+  Result<host::UplinkSnapshot> snapshot_uplink(const std::string& netns, const std::string& nic,
+                                               const std::string& bridge) override;
+  Status move_uplink(const std::string& netns, const host::UplinkSnapshot& snapshot) override;
+  Status restore_uplink(const std::string& netns, const host::UplinkSnapshot& snapshot) override;
 
   Status replace_nft_table(const std::string& netns, const std::string& table, const std::string& ruleset) override;
   Result<host::DeleteOutcome> delete_nft_table(const std::string& netns, const std::string& family,
@@ -57,8 +62,25 @@ class SystemWriter : public HostWriter {
   Status set_tx_checksumming(const std::string& netns, const std::string& device, bool on) override;
   Result<model::Cidr> obtain_lease(const host::DhcpClientOptions& options) override;
 
+  Status start_libvirtd(const std::string& netns, const std::string& run_dir) override;
+  bool libvirtd_running(const std::string& run_dir) override;
+  Status stop_libvirtd(const std::string& run_dir) override;
+  Status create_vm_disk(const host::BaseImage& base, const std::string& path, bool thick) override;
+  Result<bool> remove_file(const std::string& path) override;
+  Result<host::DomainState> domain_state(const std::string& uri, const std::string& name) override;
+  Status define_domain(const std::string& uri, const std::string& xml, const std::string& xml_copy) override;
+  Status start_domain(const std::string& uri, const std::string& name) override;
+  Status destroy_domain(const std::string& uri, const std::string& name) override;
+  Status undefine_domain(const std::string& uri, const std::string& name) override;
+  std::optional<pid_t> orphan_qemu(const std::string& uri, const std::string& name) override;
+  std::optional<model::Ipv4> leased_address(const std::string& lease_file, const model::Mac& mac) override;
+
  private:
+  /// One connection per libvirt URI for the writer's lifetime.
+  Result<host::LibvirtClient*> libvirt(const std::string& uri);
+
   Sockets& sockets_;
+  std::map<std::string, host::LibvirtClient> libvirt_;
 };
 
 }  // namespace netlab::plan

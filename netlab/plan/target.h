@@ -1,6 +1,8 @@
 #pragma once
 // Where a lab is built: on the real host, or inside the sandbox namespaces.
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "netlab/model/address.h"
 
@@ -23,6 +25,12 @@ inline constexpr const char* kLanDevice = "lan0";
 /// The name the simulated LAN's dnsmasq files carry in the run directory.
 inline constexpr const char* kLanNetwork = "office-lan";
 inline constexpr const char* kDefaultUplink = "eth0";
+/// What the sandbox keeps for itself: a lab subnet overlapping these could not be
+/// routed (model::ValidateOptions::taken for `up --sandbox` and `plan --sandbox`).
+inline std::vector<std::pair<model::Cidr, std::string>> taken_blocks() {
+  return {{kHostUplink.block(), "the sandbox's simulated WAN"},
+          {kRemoteServer.block(), "the sandbox's simulated internet"}};
+}
 }  // namespace sandbox_net
 
 struct Target {
@@ -31,6 +39,14 @@ struct Target {
   std::string host_netns;
   /// The lab's run directory (dnsmasq, dhcp files).
   std::string run_dir;
+  /// The host's uplink as found on the real host (plan::choose_uplink): where
+  /// nat networks masquerade and the hop map's uplink hop. "" = none; the
+  /// sandbox and host.uplink need no finding (plan::host_uplink).
+  std::string uplink;
+  /// KVM guests: where named images live (host::image_cache_dir()), and libvirt's
+  /// domain type ("kvm" or "qemu" = TCG; host/accelerator.h).
+  std::string image_dir;
+  std::string accelerator = "qemu";
 };
 
 }  // namespace netlab::plan

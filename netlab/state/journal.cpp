@@ -1,6 +1,7 @@
 #include "netlab/state/journal.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -17,7 +18,7 @@
 namespace netlab::state {
 namespace {
 
-constexpr const char* kKindNames[] = {"netns", "link", "nft_table", "process", "sysctl", "ovs"};
+constexpr const char* kKindNames[] = {"netns", "link", "nft_table", "process", "sysctl", "ovs", "uplink", "libvirtd", "domain", "file"};
 
 bool kind_from_string(const std::string& text, ObjectKind* kind) {
   for (size_t i = 0; i < std::size(kKindNames); ++i) {
@@ -40,16 +41,18 @@ std::string describe(const OwnedObject& o) {
   std::string text = std::string(to_string(o.kind)) + " ";
   if (o.kind == ObjectKind::netns) return text + o.name;
   text += where + o.name;
+  if (o.kind == ObjectKind::uplink) return text;  // its detail is the JSON of what it held
   if (!o.detail.empty()) text += " (" + o.detail + ")";
   return text;
 }
 
 Result<Journal> Journal::open(const std::string& lab) {
-  std::error_code ec;
-  std::filesystem::create_directories(lab_dir(lab), ec);
-  if (ec) return Error{"cannot create " + lab_dir(lab) + ": " + ec.message()};
-  int fd = ::open(journal_path(lab).c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (auto named = check_lab_name(lab); !named) return named.error();
+  if (auto made = make_lab_dir(lab); !made) return made.error();
+  // O_NOFOLLOW and a fixed mode: `down` trusts this file, so nobody but root may change it.
+  int fd = ::open(journal_path(lab).c_str(), O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, kRunFileMode);
   if (fd < 0) return Error{"cannot open " + journal_path(lab) + ": " + std::strerror(errno)};
+  ::fchmod(fd, kRunFileMode);
   return Journal(fd);
 }
 
@@ -99,6 +102,10 @@ std::vector<OwnedObject> read_journal(const std::string& lab) {
     } else if (it == index.end()) {
       index.emplace(key, objects.size());
       objects.push_back(std::move(o));
+    } else if (o.kind == ObjectKind::netns && !o.detail.empty()) {
+      objects[it->second]->detail = std::move(o.detail);
+    } else if (o.kind == ObjectKind::uplink) {
+      objects[it->second]->detail = std::move(o.detail);
     }
   }
   std::vector<OwnedObject> owned;

@@ -11,12 +11,17 @@
 namespace netlab::state {
 
 enum class ObjectKind {
-  netns,      // name = namespace name
+  netns,      // name = namespace name; detail = its identity once created ("" before)
   link,       // netns + name = device; detail = link kind (bridge, veth, tap, macvlan)
   nft_table,  // netns + name = "<family> <table>"
   process,    // netns; name = pid file path; detail = program name (dnsmasq, udhcpc, ...)
   sysctl,     // netns + name = key ("net/ipv4/ip_forward"); detail = value before netlab
   ovs,        // netns; name = OVS run directory of a private ovsdb-server + vswitchd
+  uplink,     // netns + name = a host NIC netlab enslaved to a bridge; detail = what it held
+              // before (host::uplink_snapshot_to_json). The newest record of a NIC counts.
+  libvirtd,   // netns; name = run directory of the lab's private libvirtd (host/libvirt_daemon.h)
+  domain,     // name = libvirt domain name; detail = the libvirt URI it is defined on
+  file,       // name = path of a file the lab made (a VM's disk); detail = what it is
 };
 
 struct OwnedObject {
@@ -51,8 +56,12 @@ class Journal {
   int fd_ = -1;
 };
 
-/// Every object recorded for the lab and not forgotten since, oldest first,
-/// duplicates removed (keeps the first). Empty when the lab has no journal.
+/// Every object recorded for the lab and not forgotten since, oldest first, duplicates removed
+/// (keeps the first: the state before netlab). Two kinds take a later detail:
+/// a namespace is recorded twice, before it is created (detail "") and once
+/// made, with its identity (host::netns_identity) as detail, and the latest
+/// identity wins; an uplink, whose record is written only when a move starts,
+/// keeps the newest detail. Empty when the lab has no journal.
 std::vector<OwnedObject> read_journal(const std::string& lab);
 
 }  // namespace netlab::state

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "netlab/model/file_io.h"
 #include "netlab/state/paths.h"
 
 namespace netlab::state {
@@ -27,6 +28,7 @@ std::string now_iso8601() {
 Phase phase_from_string(const std::string& s) {
   if (s == "ready") return Phase::ready;
   if (s == "failed") return Phase::failed;
+  if (s == "removing") return Phase::removing;
   return Phase::building;
 }
 
@@ -37,24 +39,15 @@ const char* to_string(Phase phase) {
     case Phase::building: return "building";
     case Phase::ready: return "ready";
     case Phase::failed: return "failed";
+    case Phase::removing: return "removing";
   }
   return "?";
 }
 
 Status write_lab_file(const std::string& lab, const std::string& name, const std::string& content) {
-  std::error_code ec;
-  fs::create_directories(lab_dir(lab), ec);
-  if (ec) return Error{"cannot create " + lab_dir(lab) + ": " + ec.message()};
-  const std::string path = lab_dir(lab) + "/" + name;
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << content;
-    if (!out.flush()) return Error{"cannot write " + tmp};
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) return Error{"cannot rename " + tmp + ": " + ec.message()};
-  return {};
+  if (auto named = check_lab_name(lab); !named) return named;
+  if (auto made = make_lab_dir(lab); !made) return made;
+  return model::write_file(lab_dir(lab) + "/" + name, content, kRunFileMode);
 }
 
 std::optional<std::string> read_lab_file(const std::string& lab, const std::string& name) {
@@ -70,7 +63,8 @@ Status write_state(LabState s) {
   nlohmann::json j = {{"lab", s.lab},          {"topology_file", s.topology_file},
                       {"sandbox", s.sandbox},  {"host_netns", s.host_netns},
                       {"phase", to_string(s.phase)}, {"pid", s.pid},
-                      {"updated", s.updated},  {"message", s.message}};
+                      {"updated", s.updated},  {"message", s.message},
+                      {"host_netns_id", s.host_netns_id}};
   return write_lab_file(s.lab, "state.json", j.dump(2) + "\n");
 }
 
@@ -88,6 +82,7 @@ std::optional<LabState> read_state(const std::string& lab) {
   s.pid = j.value("pid", 0);
   s.updated = j.value("updated", "");
   s.message = j.value("message", "");
+  s.host_netns_id = j.value("host_netns_id", "");
   return s;
 }
 
@@ -95,12 +90,14 @@ std::vector<std::string> list_labs() {
   std::vector<std::string> labs;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(run_root(), ec))
-    if (entry.is_directory()) labs.push_back(entry.path().filename().string());
+    if (entry.is_directory() && check_lab_name(entry.path().filename().string()))
+      labs.push_back(entry.path().filename().string());
   std::sort(labs.begin(), labs.end());
   return labs;
 }
 
 Status remove_lab_dir(const std::string& lab) {
+  if (auto named = check_lab_name(lab); !named) return named;
   std::error_code ec;
   fs::remove_all(lab_dir(lab), ec);
   if (ec) return Error{"cannot remove " + lab_dir(lab) + ": " + ec.message()};

@@ -9,7 +9,10 @@
 
 namespace netlab::state {
 
-enum class Phase { building, ready, failed };
+/// building: an `up` is (or was, when its pid is gone) at work; ready/failed: the
+/// last `up` ended so; removing: a `down` began removing the lab (gc finishes it
+/// when that `down` died).
+enum class Phase { building, ready, failed, removing };
 
 struct LabState {
   std::string lab;
@@ -20,6 +23,10 @@ struct LabState {
   int pid = 0;                // the `up` that wrote it
   std::string updated;        // ISO 8601 UTC
   std::string message;        // why it failed, when phase == failed
+  /// A real-host lab: the identity of the network namespace that is "the host"
+  /// ("net:[4026531840]", host::current_netns_id()). Its journal names that
+  /// namespace "", so `down` and `gc` act on it only from there.
+  std::string host_netns_id;
 };
 
 const char* to_string(Phase phase);

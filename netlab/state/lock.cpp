@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "netlab/model/file_io.h"
 #include "netlab/state/paths.h"
 
 namespace netlab::state {
@@ -25,15 +26,15 @@ std::string read_holder(const std::string& path) {
 }  // namespace
 
 Result<std::unique_ptr<LabLock>> LabLock::acquire(const std::string& lab) {
-  std::error_code ec;
-  std::filesystem::create_directories(run_root(), ec);
-  if (ec) return Error{"cannot create " + run_root() + ": " + ec.message()};
+  if (auto named = check_lab_name(lab); !named) return named.error();
+  if (auto root = model::make_directory(run_root(), kRunDirMode); !root) return root.error();
   const std::string path = lock_path(lab);
   // Retry when the file we locked was unlinked by a `down` that just finished:
   // the lock must be on the inode the path names now.
   for (int attempt = 0; attempt < 10; ++attempt) {
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, kRunFileMode);
     if (fd < 0) return Error{"cannot open " + path + ": " + std::strerror(errno)};
+    ::fchmod(fd, kRunFileMode);  // the umask does not decide who may write it
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       int err = errno;
       ::close(fd);

@@ -4,7 +4,26 @@
 // moved with NETLAB_RUN_DIR (unit tests use a temporary directory).
 #include <string>
 
+#include "netlab/model/result.h"
+
 namespace netlab::state {
+
+/// Every function here that creates or removes files under the run root refuses a
+/// lab name that breaks model::is_valid_name: "..", "." or "" would make lab_dir()
+/// the run root or its parent. The command line checks names first; this is the
+/// last line of defence for any other caller.
+Status check_lab_name(const std::string& lab);
+
+/// Modes of what netlab keeps under the run root, whatever the caller's umask:
+/// directories 0755 and files 0644, all owned by root, so that nobody else can
+/// change the journal and state that `down` trusts, while dnsmasq (which drops
+/// to an unprivileged user) still reads its files.
+inline constexpr unsigned kRunDirMode = 0755;
+inline constexpr unsigned kRunFileMode = 0644;
+
+/// Creates (or re-modes) the run root and the lab's run directory with kRunDirMode,
+/// refusing a symbolic link at either.
+Status make_lab_dir(const std::string& lab);
 
 /// The copy of the topology `up` was given, in the lab's run directory.
 inline constexpr const char* kTopologyCopy = "topology.yaml";

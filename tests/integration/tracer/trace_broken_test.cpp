@@ -143,7 +143,7 @@ TEST_F(LabTest, ForeignForwardPolicyDropIsNamed) {
   EXPECT_EQ(first_drop_cause(doc), "nft ip filter FORWARD: policy drop") << doc.dump(2);
   Outcome d = doctor(lab, "g1");
   EXPECT_EQ(d.exit_code, 1) << d.out;
-  EXPECT_NE(d.out.find("[warning] forward-policy: chain ip filter FORWARD has policy drop"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("[PROBLEM] forward-policy: chain ip filter FORWARD has policy drop"), std::string::npos) << d.out;
   EXPECT_NE(d.out.find("verdict: g1: PROBLEM: cannot reach 198.51.100.1: nft ip filter FORWARD: policy drop"),
             std::string::npos)
       << d.out;

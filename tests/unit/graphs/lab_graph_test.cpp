@@ -73,8 +73,9 @@ TEST(LabGraph, NatLabLabels) {
   EXPECT_NE(g1->label.find("192.168.122.10/24 (static)"), std::string::npos);
   EXPECT_NE(g1->label.find("PORT=\"nic0\""), std::string::npos);
   EXPECT_NE(d.find_node("n_guest_g2")->label.find("dhcp"), std::string::npos);
-  EXPECT_EQ(d.find_node("n_port_g1_0")->label, "nat-g1-0\nveth");
-  EXPECT_EQ(d.find_node("n_port_g2_0")->label, "nat-g2-0\ntap");  // g2 is a KVM guest
+  // The friendly name beside the kernel name (model::with_friendly).
+  EXPECT_EQ(d.find_node("n_port_g1_0")->label, "g1:eth0 (nat-g1-0)\nveth");
+  EXPECT_EQ(d.find_node("n_port_g2_0")->label, "g2:eth0 (nat-g2-0)\ntap");  // g2 is a KVM guest
   EXPECT_NE(d.find_node("n_wan")->label.find("nat-wan"), std::string::npos);
   EXPECT_NE(d.find_node("n_wan")->label.find("203.0.113.1, 198.51.100.0/24"), std::string::npos);
 }
@@ -177,7 +178,9 @@ TEST(LabGraph, EscapesUserText) {
   Diagram d = build_lab_diagram(t);
   EXPECT_NE(d.find_node("n_guest_g1")->label.find("a&lt;b&gt;&amp;c"), std::string::npos);
   EXPECT_EQ(d.find_node("n_guest_g1")->label.find("a<b>"), std::string::npos);
-  EXPECT_EQ(id_part("my-lab.x"), "my_lab_x");
+  EXPECT_EQ(id_part("my-lab.x"), "my_dlab_x2ex");
+  EXPECT_NE(id_part("web-1"), id_part("web_1"));  // one-to-one: both are valid names
+  EXPECT_EQ(id_part("g1"), "g1");
 }
 
 TEST(LabGraph, Deterministic) {

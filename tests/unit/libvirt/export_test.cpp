@@ -134,8 +134,10 @@ TEST(Export, KvmGuestDomain) {
   EXPECT_EQ(q.str("/domain/memory/@unit"), "MiB");
   EXPECT_EQ(q.str("/domain/vcpu"), "1");
   EXPECT_EQ(q.str("/domain/os/type"), "hvm");
-  EXPECT_EQ(q.str("/domain/devices/disk/driver/@type"), "qcow2");
-  EXPECT_EQ(q.str("/domain/devices/disk/source/@file"), "/var/lib/netlab/vm1.qcow2");
+  // image: netlab-test, where scripts/make-guest-image.sh caches it, booted with its own kernel.
+  EXPECT_EQ(q.str("/domain/devices/disk/driver/@type"), "raw");
+  EXPECT_EQ(q.str("/domain/devices/disk/source/@file"), "/var/cache/netlab/images/netlab-test/disk.raw");
+  EXPECT_EQ(q.str("/domain/os/kernel"), "/var/cache/netlab/images/netlab-test/vmlinuz");
   EXPECT_EQ(q.count("/domain/devices/interface"), 1);
   EXPECT_EQ(q.str("/domain/devices/interface/@type"), "network");
   EXPECT_EQ(q.str("/domain/devices/interface/source/@network"), "mix-wan");
@@ -198,6 +200,33 @@ TEST(Export, LabDocumentsNetworksThenKvmGuests) {
   EXPECT_EQ(all.rfind("<!-- ==== mix-wan.network.xml ==== -->\n<network>\n", 0), 0u);
   EXPECT_NE(all.find("<!-- ==== mix-vm1.domain.xml ==== -->\n<domain type='kvm'>\n"), std::string::npos);
   for (const auto& d : docs) EXPECT_TRUE(XmlQuery(d.text).ok()) << d.text;
+}
+
+TEST(Export, RuntimeDomainOpensNetlabsTapsAndBootsTheLabsDisk) {
+  auto topo = ready("mixed.yaml");
+  const auto& vm = *topo.find_guest("vm1");
+  DomainRuntime runtime;
+  runtime.type = "qemu";
+  runtime.disk = "/run/netlab/mix/vms/vm1.qcow2";
+  runtime.disk_format = "qcow2";
+  runtime.kernel = "/k/vmlinuz";
+  runtime.initrd = "/k/initrd.img";
+  runtime.cmdline = "console=ttyS0";
+  runtime.console_log = "/run/netlab/mix/vms/vm1.console.log";
+  XmlQuery q(domain_xml(topo, vm, &runtime));
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q.str("/domain/@type"), "qemu");
+  EXPECT_EQ(q.str("/domain/uuid"), domain_uuid(topo, vm));  // fixed: a redefinition keeps it
+  EXPECT_EQ(q.str("/domain/devices/disk/source/@file"), "/run/netlab/mix/vms/vm1.qcow2");
+  EXPECT_EQ(q.str("/domain/os/kernel"), "/k/vmlinuz");
+  EXPECT_EQ(q.str("/domain/devices/interface/@type"), "ethernet");
+  EXPECT_EQ(q.str("/domain/devices/interface/target/@dev"), "mix-vm1-0");
+  EXPECT_EQ(q.str("/domain/devices/interface/target/@managed"), "no");
+  EXPECT_EQ(q.str("/domain/devices/interface/mac/@address"), "52:54:00:50:00:10");
+  EXPECT_EQ(q.str("/domain/devices/channel/target/@name"), "org.qemu.guest_agent.0");
+  EXPECT_EQ(q.str("/domain/devices/serial/log/@file"), "/run/netlab/mix/vms/vm1.console.log");
+  const model::Guest* other = topo.find_guest("web");
+  EXPECT_NE(domain_uuid(topo, vm), domain_uuid(topo, *other));
 }
 
 }  // namespace

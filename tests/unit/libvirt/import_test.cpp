@@ -58,7 +58,7 @@ TEST(Import, LibvirtsStockDefaultNetwork) {
   EXPECT_TRUE(net.notes.empty());
   std::string yaml = topology_yaml({net}, {});
   auto topo = valid_topology(yaml);
-  EXPECT_EQ(topo.name, "defau");
+  EXPECT_EQ(topo.name, "default");  // libvirt's own name, kept
   ASSERT_EQ(topo.networks.size(), 1u);
   EXPECT_EQ(topo.networks[0].name, "default");
   EXPECT_EQ(topo.networks[0].bridge, "virbr0");
@@ -142,8 +142,8 @@ TEST(Import, EveryIgnoredElementIsAComment) {
   // virbr%d is a libvirt template, not a name netlab can create.
   EXPECT_NE(yaml.find("bridge name 'virbr%d' dropped"), std::string::npos) << yaml;
   auto topo = valid_topology(yaml);
-  EXPECT_EQ(topo.name, "lab-n");
-  EXPECT_EQ(topo.networks[0].name, "lab-net-0");  // "<lab>-<network>" must fit 15 bytes
+  EXPECT_EQ(topo.name, "Lab-Net_01");  // "Lab Net_01" within the name rule, not cut for device names
+  EXPECT_EQ(topo.networks[0].name, "Lab-Net_01");
   EXPECT_TRUE(topo.networks[0].bridge.empty());
   EXPECT_EQ(topo.networks[0].mtu, 9000);
 }
@@ -197,16 +197,18 @@ TEST(Import, DoctypeAndEntitiesAreRefused) {
 }
 
 TEST(Import, NamesAreSanitised) {
-  EXPECT_EQ(sanitize_name("default", 5), "defau");
-  EXPECT_EQ(sanitize_name("My_Net 01", 32), "my-net-01");
-  EXPECT_EQ(sanitize_name("10net", 32), "n10net");
-  EXPECT_EQ(sanitize_name("--", 32), "net");
+  EXPECT_EQ(sanitize_name("default", 40), "default");
+  EXPECT_EQ(sanitize_name("My_Net 01", 40), "My_Net-01");  // valid names stay as they are
+  EXPECT_EQ(sanitize_name("10net", 40), "10net");
+  EXPECT_EQ(sanitize_name("--", 40), "net");
+  EXPECT_EQ(sanitize_name("_x", 40), "x");
   EXPECT_EQ(sanitize_name("ab-cd", 3), "ab");  // no '-' at the end
+  EXPECT_EQ(sanitize_name(std::string(50, 'n'), 40), std::string(40, 'n'));
   EXPECT_EQ(sanitize_name("ÄÖ", 8), "net");
 
   // Two libvirt networks whose names sanitise alike stay distinct.
-  auto a = parse_ok("<network><name>lan_1</name><ip address='10.1.0.1' prefix='24'/></network>");
-  auto b = parse_ok("<network><name>LAN-1</name><ip address='10.2.0.1' prefix='24'/></network>");
+  auto a = parse_ok("<network><name>lan 1</name><ip address='10.1.0.1' prefix='24'/></network>");
+  auto b = parse_ok("<network><name>lan.1</name><ip address='10.2.0.1' prefix='24'/></network>");
   auto topo = valid_topology(topology_yaml({a, b}, {.name = "two", .uplink = {}}));
   ASSERT_EQ(topo.networks.size(), 2u);
   EXPECT_EQ(topo.networks[0].name, "lan-1");

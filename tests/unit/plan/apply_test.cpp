@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "fake_host.h"
+#include "netlab/host/uplink_move.h"
 #include "test_labs.h"
 #include "netlab/model/names.h"
 #include "netlab/plan/planner.h"
@@ -212,9 +213,20 @@ TEST(Apply, UplinkJoiningItsBridgeHandsOverAddressesRoutesAndMac) {
   const std::string bridge = model::bridge_name(t, t.networks[0]);
   EXPECT_NE(std::find(host.writes.begin(), host.writes.end(), "create_bridge -/" + bridge + " mac=52:54:00:aa:bb:cc"),
             host.writes.end());
-  // The address goes to the bridge before the NIC becomes a port, so the host stays reachable.
-  EXPECT_LT(index_of(host.writes, "add_address -/" + bridge + " 192.0.2.50/24"), index_of(host.writes, "set_master -/eth0"));
-  EXPECT_LT(index_of(host.writes, "set_master -/eth0"), index_of(host.writes, "del_address -/eth0 192.0.2.50/24"));
+  // One step moves the NIC with everything it holds, after the bridge exists, and the journal knew it first.
+  EXPECT_LT(index_of(host.writes, "create_bridge -/" + bridge), index_of(host.writes, "move_uplink -/eth0 " + bridge));
+  bool journalled = false;
+  for (const auto& o : state::read_journal("brg"))
+    if (o.kind == state::ObjectKind::uplink && o.name == "eth0") {
+      auto snapshot = host::uplink_snapshot_from_json(o.detail);
+      ASSERT_TRUE(snapshot) << o.detail;
+      ASSERT_EQ(snapshot->addresses.size(), 1u);
+      EXPECT_EQ(snapshot->addresses[0].str(), "192.0.2.50/24");
+      ASSERT_EQ(snapshot->routes.size(), 1u);
+      EXPECT_EQ(snapshot->routes[0].gateway, "192.0.2.1");
+      journalled = true;
+    }
+  EXPECT_TRUE(journalled);
   EXPECT_EQ(observed.link("", "eth0")->master, bridge);
   EXPECT_TRUE(observed.addresses("", "eth0").empty());
   EXPECT_EQ(observed.addresses("", bridge), std::vector<Cidr>{*Cidr::parse("192.0.2.50/24")});
@@ -222,6 +234,32 @@ TEST(Apply, UplinkJoiningItsBridgeHandsOverAddressesRoutesAndMac) {
   EXPECT_EQ(observed.routes[""][0].dev, bridge);
   EXPECT_EQ(observed.routes[""][0].metric, 100);
   EXPECT_TRUE(observed.has_route("", std::nullopt, *Ipv4::parse("192.0.2.1")));
+}
+
+TEST(Apply, AFailureAfterTheUplinkMovedGivesTheNicBackEverything) {
+  ScratchRunDir dir;
+  ASSERT_TRUE(dir.ok());
+  model::Topology t;
+  t.name = "brg";
+  auto net = make_network("office", model::NetworkMode::bridge, "");
+  net.uplink = "eth0";
+  t.networks.push_back(net);
+  t.guests.push_back(make_guest("pc", "office", "dhcp"));
+  FakeObserved observed;
+  FakeHost host(observed);
+  host.add_nic("", "eth0");
+  observed.addrs[{"", "eth0"}] = {*Cidr::parse("192.0.2.50/24")};
+  observed.routes[""] = {{std::nullopt, Ipv4::parse("192.0.2.1"), "eth0", 100, "dhcp"}};
+  host.fail_on("create_veth");  // the guest's link, after the move
+  auto result = run(make(t, Target{false, "", "/run/netlab/brg"}, observed), "brg", host);
+  ASSERT_FALSE(result.ok());
+  const std::string bridge = model::bridge_name(t, t.networks[0]);
+  // Restored before the bridge goes, so the host keeps its routes throughout.
+  EXPECT_LT(index_of(host.writes, "restore_uplink -/eth0 " + bridge), index_of(host.writes, "delete_link -/" + bridge));
+  EXPECT_EQ(observed.link("", "eth0")->master, "");
+  EXPECT_EQ(observed.addresses("", "eth0"), std::vector<Cidr>{*Cidr::parse("192.0.2.50/24")});
+  ASSERT_EQ(observed.routes[""].size(), 1u);
+  EXPECT_EQ(observed.routes[""][0].dev, "eth0");
 }
 
 /// A fresh host as a test wants it before the lab: a namespace and a NIC that
@@ -270,7 +308,9 @@ void check_rollback_at_every_step(const model::Topology& topo, const Target& tar
     ASSERT_NE(failed_at, h.host.writes.end());
     std::vector<std::string> deleted_namespaces;
     for (auto it = failed_at + 1; it != h.host.writes.end(); ++it) {
-      const bool removal = it->rfind("delete_", 0) == 0 || it->rfind("stop_", 0) == 0 || it->rfind("set_sysctl", 0) == 0;
+      const bool removal = it->rfind("delete_", 0) == 0 || it->rfind("stop_", 0) == 0 || it->rfind("set_sysctl", 0) == 0 ||
+                           it->rfind("destroy_", 0) == 0 || it->rfind("undefine_", 0) == 0 ||
+                           it->rfind("remove_", 0) == 0;
       EXPECT_TRUE(removal) << "rollback did more than remove: " << *it;
       if (it->rfind("delete_netns ", 0) == 0) deleted_namespaces.push_back(it->substr(13));
     }
@@ -313,4 +353,56 @@ TEST(Apply, RollbackOfAnOvsLabStopsItsDaemons) {
 }
 
 }  // namespace
+/// The nat lab plus a VM with a thin disk (a kvm guest with a disk is booted).
+model::Topology vm_lab() {
+  model::Topology t = nat_lab();
+  t.name = "vml";
+  auto vm = make_guest("vm", "default", "dhcp");
+  vm.kind = model::GuestKind::kvm;
+  vm.disk = model::Disk{"/images/base.qcow2", "qcow2", model::Provisioning::thin, {}};
+  t.guests.push_back(vm);
+  return t;
+}
+
+TEST(Apply, VmLabStartsLibvirtdMakesTheDiskThenTheDomainAndWaitsForItsLease) {
+  ScratchRunDir dir;
+  ASSERT_TRUE(dir.ok());
+  FakeObserved observed;
+  FakeHost host(observed);
+  const auto steps = make(vm_lab(), sandbox_target("vml"), observed);
+  auto result = run(steps, "vml", host);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  const auto& w = host.writes;
+  EXPECT_LT(index_of(w, "create_tap vml-host/vml-vm-0"), index_of(w, "start_domain vml-vm"));
+  EXPECT_LT(index_of(w, "start_libvirtd vml-host/"), index_of(w, "define_domain vml-vm"));
+  EXPECT_LT(index_of(w, "create_vm_disk /run/netlab/vml/vms/vm.qcow2 thin on /images/base.qcow2"),
+            index_of(w, "define_domain vml-vm"));
+  EXPECT_LT(index_of(w, "define_domain vml-vm"), index_of(w, "start_domain vml-vm"));
+  // The light guest's DHCP runs while the VM boots; up returns with both leases.
+  EXPECT_LT(index_of(w, "start_domain vml-vm"), index_of(w, "obtain_lease vml-g1/eth0"));
+  ASSERT_EQ(result->leases.size(), 2u);
+  EXPECT_EQ(result->leases[1].guest, "vm");
+  // Journalled before made: the daemon, the disk, the domain.
+  const auto journal = state::read_journal("vml");
+  auto has = [&](ObjectKind kind, const std::string& name) {
+    return std::any_of(journal.begin(), journal.end(), [&](const auto& o) { return o.kind == kind && o.name == name; });
+  };
+  EXPECT_TRUE(has(ObjectKind::libvirtd, "/run/netlab/vml"));
+  EXPECT_TRUE(has(ObjectKind::file, "/run/netlab/vml/vms/vm.qcow2"));
+  EXPECT_TRUE(has(ObjectKind::domain, "vml-vm"));
+  EXPECT_TRUE(make(vm_lab(), sandbox_target("vml"), observed).empty());
+  // A VM that died is drift: only its domain is started again.
+  host.domains["vml-vm"].second = false;
+  observed.domains.erase("vml-vm");
+  auto again = describe_all(make(vm_lab(), sandbox_target("vml"), observed));
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].rfind("define and start domain vml-vm", 0), 0u) << again[0];
+}
+
+TEST(Apply, RollbackOfAVmLabRemovesDomainDiskAndDaemon) {
+  ScratchRunDir dir;
+  ASSERT_TRUE(dir.ok());
+  check_rollback_at_every_step(vm_lab(), sandbox_target("vml"));
+}
+
 }  // namespace netlab::plan

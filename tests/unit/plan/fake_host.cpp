@@ -1,5 +1,8 @@
 #include "fake_host.h"
 
+#include <sys/socket.h>
+
+#include <algorithm>
 #include <sstream>
 
 #include "netlab/host/dnsmasq_conf.h"
@@ -192,6 +195,69 @@ Status FakeHost::set_master(const std::string& netns, const std::string& name, c
   return {};
 }
 
+// The fake host keeps IPv4 addresses and main-table routes only: the snapshot carries those.
+Result<host::UplinkSnapshot> FakeHost::snapshot_uplink(const std::string& netns, const std::string& nic,
+                                                       const std::string& bridge) {
+  if (auto st = need_link(netns, nic); !st) return st.error();
+  host::UplinkSnapshot s{nic, bridge, {}, {}};
+  for (const auto& a : state_.addresses(netns, nic)) {
+    host::IpAddress ip;
+    ip.family = AF_INET;
+    ip.local = a.address.str();
+    ip.prefix = a.prefix;
+    s.addresses.push_back(ip);
+  }
+  for (const auto& r : state_.routes[netns]) {
+    if (r.dev != nic) continue;
+    host::IpRoute ip;
+    ip.family = AF_INET;
+    if (r.dest) {
+      ip.dst = r.dest->address.str();
+      ip.dst_len = r.dest->prefix;
+    }
+    if (r.gateway) ip.gateway = r.gateway->str();
+    ip.dev = nic;
+    ip.metric = static_cast<uint32_t>(r.metric);
+    s.routes.push_back(ip);
+  }
+  return s;
+}
+
+namespace {
+
+/// Moves every address and route of the snapshot from device `from` to `to` in the fake state.
+void carry(FakeObserved& state, const std::string& netns, const host::UplinkSnapshot& s, const std::string& from,
+           const std::string& to) {
+  for (const auto& a : s.addresses) {
+    model::Cidr cidr{*model::Ipv4::parse(a.local), a.prefix};
+    std::erase(state.addrs[{netns, from}], cidr);
+    auto& list = state.addrs[{netns, to}];
+    if (std::find(list.begin(), list.end(), cidr) == list.end()) list.push_back(cidr);
+  }
+  for (auto& r : state.routes[netns])
+    if (r.dev == from) r.dev = to;
+}
+
+}  // namespace
+
+Status FakeHost::move_uplink(const std::string& netns, const host::UplinkSnapshot& s) {
+  if (auto st = write("move_uplink " + at(netns, s.nic) + " " + s.bridge); !st) return st;
+  if (auto st = need_link(netns, s.nic); !st) return st;
+  if (auto st = need_link(netns, s.bridge); !st) return st;
+  carry(state_, netns, s, s.nic, s.bridge);
+  state_.links[{netns, s.bridge}].up = true;
+  state_.links[{netns, s.nic}].master = s.bridge;
+  return {};
+}
+
+Status FakeHost::restore_uplink(const std::string& netns, const host::UplinkSnapshot& s) {
+  if (auto st = write("restore_uplink " + at(netns, s.nic) + " " + s.bridge); !st) return st;
+  if (!state_.links.count({netns, s.nic})) return {};  // the NIC is gone
+  carry(state_, netns, s, s.bridge, s.nic);
+  if (state_.links[{netns, s.nic}].master == s.bridge) state_.links[{netns, s.nic}].master.clear();
+  return {};
+}
+
 Status FakeHost::set_up(const std::string& netns, const std::string& name) {
   if (auto st = write("set_up " + at(netns, name)); !st) return st;
   if (auto st = need_link(netns, name); !st) return st;
@@ -204,15 +270,7 @@ Status FakeHost::settle(const std::string& netns, const std::string& name) {
   return need_link(netns, name);
 }
 
-Result<std::vector<model::Cidr>> FakeHost::addresses(const std::string& netns, const std::string& device) {
-  if (auto st = need_link(netns, device); !st) return st.error();
-  return state_.addresses(netns, device);
-}
 
-Result<std::vector<host::RouteInfo>> FakeHost::routes(const std::string& netns) {
-  if (auto st = need_netns(netns); !st) return st.error();
-  return state_.routes[netns];
-}
 
 Status FakeHost::add_address(const std::string& netns, const std::string& device, const model::Cidr& address) {
   if (auto st = write("add_address " + at(netns, device) + " " + address.str()); !st) return st;
@@ -222,6 +280,7 @@ Status FakeHost::add_address(const std::string& netns, const std::string& device
   list.push_back(address);
   return {};
 }
+
 
 Status FakeHost::del_address(const std::string& netns, const std::string& device, const model::Cidr& address) {
   if (auto st = write("del_address " + at(netns, device) + " " + address.str()); !st) return st;
@@ -276,6 +335,10 @@ Status FakeHost::start_dnsmasq(const std::string& netns, const host::DnsmasqConf
   auto conf = host::render_dnsmasq_conf(config);
   if (!conf) return conf.error();
   state_.files[host::dnsmasq_files(config.run_dir, config.network).conf] = conf.value();
+  // As SystemWriter does: the ifindex of the device it serves.
+  auto bridge = state_.links.find({netns, config.bridge});
+  state_.dnsmasq_bridge_indexes[host::dnsmasq_files(config.run_dir, config.network).bridge_index] =
+      bridge == state_.links.end() ? 0 : bridge->second.ifindex;
   return {};
 }
 
@@ -353,6 +416,75 @@ Result<model::Cidr> FakeHost::obtain_lease(const host::DhcpClientOptions& option
   if (auto st = need_link(options.netns, options.device); !st) return st.error();
   state_.addrs[{options.netns, options.device}].push_back(lease_address);
   return lease_address;
+}
+
+Status FakeHost::start_libvirtd(const std::string& netns, const std::string& run_dir) {
+  if (auto st = write("start_libvirtd " + at(netns, run_dir)); !st) return st;
+  if (auto st = need_netns(netns); !st) return st;
+  state_.libvirtd_run_dirs.insert(run_dir);
+  return {};
+}
+
+Status FakeHost::stop_libvirtd(const std::string& run_dir) {
+  if (auto st = write("stop_libvirtd " + run_dir); !st) return st;
+  if (!state_.libvirtd_run_dirs.erase(run_dir)) return Error{"libvirtd of " + run_dir + " is not running"};
+  return {};
+}
+
+Status FakeHost::create_vm_disk(const host::BaseImage& base, const std::string& path, bool thick) {
+  if (auto st = write("create_vm_disk " + path + (thick ? " thick from " : " thin on ") + base.disk); !st) return st;
+  if (state_.files.count(path)) return Error{path + " exists"};
+  state_.files[path] = "";
+  return {};
+}
+
+Result<bool> FakeHost::remove_file(const std::string& path) {
+  if (auto st = write("remove_file " + path); !st) return st.error();
+  return state_.files.erase(path) > 0;
+}
+
+Result<host::DomainState> FakeHost::domain_state(const std::string&, const std::string& name) {
+  auto it = domains.find(name);
+  if (it == domains.end()) return host::DomainState::absent;
+  return it->second.second ? host::DomainState::running : host::DomainState::shutoff;
+}
+
+Status FakeHost::define_domain(const std::string&, const std::string& xml, const std::string& xml_copy) {
+  const auto name_at = xml.find("<name>") + 6;
+  const std::string name = xml.substr(name_at, xml.find("</name>") - name_at);
+  if (auto st = write("define_domain " + name + " copy " + xml_copy); !st) return st;
+  auto& d = domains[name];
+  d.first = xml;
+  return {};
+}
+
+Status FakeHost::start_domain(const std::string&, const std::string& name) {
+  if (auto st = write("start_domain " + name); !st) return st;
+  auto it = domains.find(name);
+  if (it == domains.end()) return Error{"no domain " + name};
+  if (it->second.second) return Error{"domain " + name + " is already running"};
+  it->second.second = true;
+  state_.domains[name] = it->second.first;
+  return {};
+}
+
+Status FakeHost::destroy_domain(const std::string&, const std::string& name) {
+  if (auto st = write("destroy_domain " + name); !st) return st;
+  if (auto it = domains.find(name); it != domains.end()) it->second.second = false;
+  state_.domains.erase(name);
+  return {};
+}
+
+Status FakeHost::undefine_domain(const std::string&, const std::string& name) {
+  if (auto st = write("undefine_domain " + name); !st) return st;
+  domains.erase(name);
+  return {};
+}
+
+std::optional<model::Ipv4> FakeHost::leased_address(const std::string&, const model::Mac& mac) {
+  // The fake dnsmasq answers every VM at once, as the lab's real one would after a boot.
+  state_.leases.insert(mac.str());
+  return lease_address.address;
 }
 
 std::string dump(const FakeObserved& state) {

@@ -63,11 +63,14 @@ class FakeHost : public HostWriter {
   Status set_up(const std::string& netns, const std::string& name) override;
   Status settle(const std::string& netns, const std::string& name) override;
 
-  Result<std::vector<model::Cidr>> addresses(const std::string& netns, const std::string& device) override;
-  Result<std::vector<host::RouteInfo>> routes(const std::string& netns) override;
   Status add_address(const std::string& netns, const std::string& device, const model::Cidr& address) override;
   Status del_address(const std::string& netns, const std::string& device, const model::Cidr& address) override;
   Status add_route(const std::string& netns, const host::RouteSpec& route) override;
+
+  Result<host::UplinkSnapshot> snapshot_uplink(const std::string& netns, const std::string& nic,
+                                               const std::string& bridge) override;
+  Status move_uplink(const std::string& netns, const host::UplinkSnapshot& snapshot) override;
+  Status restore_uplink(const std::string& netns, const host::UplinkSnapshot& snapshot) override;
 
   Status replace_nft_table(const std::string& netns, const std::string& table, const std::string& ruleset) override;
   Result<host::DeleteOutcome> delete_nft_table(const std::string& netns, const std::string& family,
@@ -87,6 +90,23 @@ class FakeHost : public HostWriter {
   Status write_file(const std::string& path, const std::string& content) override;
   Status set_tx_checksumming(const std::string& netns, const std::string& device, bool on) override;
   Result<model::Cidr> obtain_lease(const host::DhcpClientOptions& options) override;
+
+  Status start_libvirtd(const std::string& netns, const std::string& run_dir) override;
+  bool libvirtd_running(const std::string& run_dir) override { return state_.libvirtd_running(run_dir); }
+  Status stop_libvirtd(const std::string& run_dir) override;
+  Status create_vm_disk(const host::BaseImage& base, const std::string& path, bool thick) override;
+  Result<bool> remove_file(const std::string& path) override;
+  Result<host::DomainState> domain_state(const std::string& uri, const std::string& name) override;
+  Status define_domain(const std::string& uri, const std::string& xml, const std::string& xml_copy) override;
+  Status start_domain(const std::string& uri, const std::string& name) override;
+  Status destroy_domain(const std::string& uri, const std::string& name) override;
+  Status undefine_domain(const std::string& uri, const std::string& name) override;
+  std::optional<pid_t> orphan_qemu(const std::string&, const std::string&) override { return std::nullopt; }
+  std::optional<model::Ipv4> leased_address(const std::string& lease_file, const model::Mac& mac) override;
+
+  /// Defined domains: name -> (XML, running). A domain runs on the libvirt of the
+  /// lab whose run dir its URI names; without that daemon, domain_state fails.
+  std::map<std::string, std::pair<std::string, bool>> domains;
 
  private:
   using Key = std::pair<std::string, std::string>;  // (netns, name)

@@ -8,7 +8,8 @@ void FakeObserved::apply(const Action& action) {
         using T = std::decay_t<decltype(a)>;
         if constexpr (std::is_same_v<T, CreateNetns>) namespaces.insert(a.name);
         if constexpr (std::is_same_v<T, SetSysctl>) sysctls[{a.netns, a.key}] = a.value;
-        if constexpr (std::is_same_v<T, CreateBridge>) links[{a.netns, a.name}] = {"bridge", "", a.alias, false};
+        if constexpr (std::is_same_v<T, CreateBridge>)
+          links[{a.netns, a.name}] = {"bridge", "", a.alias, false, next_ifindex++};
         if constexpr (std::is_same_v<T, CreateVeth>) {
           links[{a.netns, a.name}] = {"veth", "", a.alias, false};
           links[{a.peer_netns, a.peer_name}] = {"veth", "", a.alias, false};
@@ -29,6 +30,8 @@ void FakeObserved::apply(const Action& action) {
           const auto paths = host::dnsmasq_files(a.config.run_dir, a.config.network);
           dnsmasq_pid_files.insert(paths.pid);
           if (auto conf = host::render_dnsmasq_conf(a.config)) files[paths.conf] = conf.value();
+          auto bridge = links.find({a.netns, a.config.bridge});
+          dnsmasq_bridge_indexes[paths.bridge_index] = bridge == links.end() ? 0 : bridge->second.ifindex;
         }
         if constexpr (std::is_same_v<T, ChangeAddress>) addrs[{a.netns, a.device}] = {a.to};
         if constexpr (std::is_same_v<T, StartOvs>) ovs_run_dirs.insert(a.run_dir);
@@ -45,6 +48,10 @@ void FakeObserved::apply(const Action& action) {
           addrs[{a.netns, a.device}] = {lease};
         }
         if constexpr (std::is_same_v<T, RemoveObject>) forget(a.object);
+        if constexpr (std::is_same_v<T, StartLibvirtd>) libvirtd_run_dirs.insert(a.run_dir);
+        if constexpr (std::is_same_v<T, CreateVmDisk>) files[a.path] = "";
+        if constexpr (std::is_same_v<T, RunDomain>) domains[a.name] = a.xml;
+        if constexpr (std::is_same_v<T, AwaitVmLease>) leases.insert(a.mac.str());
       },
       action);
 }
@@ -63,6 +70,10 @@ void FakeObserved::forget(const state::OwnedObject& o) {
     case K::process: dnsmasq_pid_files.erase(o.name); return;
     case K::ovs: ovs_run_dirs.erase(o.name); return;
     case K::sysctl: sysctls[{o.netns, o.name}] = o.detail; return;
+    case K::uplink: links[{o.netns, o.name}].master = ""; return;
+    case K::libvirtd: libvirtd_run_dirs.erase(o.name); return;
+    case K::domain: domains.erase(o.name); return;
+    case K::file: files.erase(o.name); return;
   }
 }
 

@@ -20,10 +20,14 @@ class FakeObserved : public Observed {
   std::map<std::pair<std::string, std::string>, std::string> sysctls;
   std::map<std::pair<std::string, std::string>, size_t> nft;
   std::set<std::string> dnsmasq_pid_files;
+  std::map<std::string, int> dnsmasq_bridge_indexes;  // DnsmasqFiles::bridge_index -> ifindex
+  int next_ifindex = 2;  // what the kernel hands out to each new device
   std::set<std::string> ovs_run_dirs;
   std::map<std::string, std::map<std::string, std::optional<int>>> ovs_ports;  // bridge -> port -> tag
   std::set<std::pair<std::string, std::string>> tx_checksum_off;
-  std::map<std::string, std::string> files;  // path -> text (dnsmasq confs, nft records, lease files)
+  std::map<std::string, std::string> files;  // path -> text (dnsmasq confs, nft records, VM disks)
+  std::set<std::string> libvirtd_run_dirs, leases;  // leases: MACs
+  std::map<std::string, std::string> domains;       // running domain -> the XML it was defined from
 
   bool netns_exists(const std::string& name) override { return name.empty() || namespaces.count(name); }
   std::optional<ObservedLink> link(const std::string& ns, const std::string& name) override {
@@ -57,6 +61,11 @@ class FakeObserved : public Observed {
   bool dnsmasq_running(const std::string& pid_file, const std::string&) override {
     return dnsmasq_pid_files.count(pid_file);
   }
+  std::optional<int> dnsmasq_bridge_index(const std::string& file) override {
+    auto it = dnsmasq_bridge_indexes.find(file);
+    if (it == dnsmasq_bridge_indexes.end()) return std::nullopt;
+    return it->second;
+  }
 
   bool ovs_running(const std::string& run_dir) override { return ovs_run_dirs.count(run_dir); }
   bool ovs_has_bridge(const std::string&, const std::string& bridge) override { return ovs_ports.count(bridge); }
@@ -78,6 +87,15 @@ class FakeObserved : public Observed {
     if (!links.count({ns, dev})) return std::nullopt;
     return !tx_checksum_off.count({ns, dev});
   }
+
+  bool libvirtd_running(const std::string& run_dir) override { return libvirtd_run_dirs.count(run_dir); }
+  bool file_exists(const std::string& path) override { return files.count(path); }
+  bool domain_runs(const std::string&, const std::string& name, const std::string&, const std::string& xml) override {
+    auto it = domains.find(name);
+    return it != domains.end() && it->second == xml;
+  }
+  bool domain_exists(const std::string&, const std::string& name) override { return domains.count(name); }
+  bool has_lease(const std::string&, const model::Mac& mac) override { return leases.count(mac.str()); }
 
   /// Records the effect `action` would have on a real host.
   void apply(const Action& action);

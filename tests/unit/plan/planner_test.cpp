@@ -26,7 +26,10 @@ TEST(Planner, FreshNatLabBuildsEverythingInOrder) {
   auto bridges = all_of<CreateBridge>(steps);
   ASSERT_EQ(bridges.size(), 1u);
   EXPECT_EQ(bridges[0].name, "nat-default");
-  EXPECT_EQ(bridges[0].alias, "netlab:nat");
+  EXPECT_EQ(bridges[0].alias, "netlab:nat network=default");
+  auto veths = all_of<CreateVeth>(steps);
+  ASSERT_FALSE(veths.empty());
+  EXPECT_EQ(veths.back().alias, "netlab:nat guest=g22 nic=eth0");  // lab, guest and NIC travel with the device
   auto nft = all_of<ApplyNft>(steps);
   ASSERT_EQ(nft.size(), 1u);
   EXPECT_EQ(nft[0].table, "netlab_nat");
@@ -71,9 +74,28 @@ TEST(Planner, BridgeDeletedByHandIsRecreatedWithItsPorts) {
                        "create bridge nat-default in nat-host (mtu 1500, mac 52:54:00:37:60:0e)",
                        "add address 192.168.122.1/24 to nat-default in nat-host",
                        "bring up nat-default in nat-host",
+                       // dnsmasq still runs, bound to the deleted bridge's ifindex: restarted.
+                       "start dnsmasq for default on nat-default in nat-host (DHCP 192.168.122.100-192.168.122.199)",
                        "attach nat-g1-0 to bridge nat-default in nat-host",
                        "attach nat-g22-0 to bridge nat-default in nat-host",
                    }));
+}
+
+TEST(Planner, DnsmasqOnARecreatedBridgeIsRestarted) {
+  // dnsmasq binds DHCP to the bridge's ifindex: alive on a bridge deleted and
+  // recreated under the same name, it serves nobody. That is drift.
+  FakeObserved observed;
+  auto topo = nat_lab();
+  for (const auto& step : make(topo, sandbox_target("nat"), observed)) observed.apply(step);
+  observed.links[{"nat-host", "nat-default"}].ifindex = 99;  // what a recreated bridge gets
+  auto steps = make(topo, sandbox_target("nat"), observed);
+  ASSERT_EQ(steps.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<StartDnsmasq>(steps[0]));
+  for (const auto& step : steps) observed.apply(step);
+  EXPECT_TRUE(make(topo, sandbox_target("nat"), observed).empty());
+  // A daemon whose bridge is unknown (no record: started by an older netlab) is restarted once.
+  observed.dnsmasq_bridge_indexes.clear();
+  EXPECT_EQ(make(topo, sandbox_target("nat"), observed).size(), 1u);
 }
 
 TEST(Planner, StoppedDnsmasqAndFlushedTableComeBack) {
@@ -130,7 +152,8 @@ TEST(Planner, BridgedNetworkEnslavesTheUplinkAndUsesTheLanDhcp) {
   auto steps = make(t, sandbox_target("brg"), observed);
   auto lines = describe_all(steps);
   EXPECT_NE(std::find(lines.begin(), lines.end(), "create namespace brg-lan"), lines.end());
-  EXPECT_NE(std::find(lines.begin(), lines.end(), "attach eth1 to bridge brg-office in brg-host"), lines.end());
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "attach eth1 to bridge brg-office in brg-host (its addresses and routes move to the bridge)"),
+            lines.end());
   auto dns = all_of<StartDnsmasq>(steps);
   ASSERT_EQ(dns.size(), 1u);  // the LAN's, not netlab's
   EXPECT_EQ(dns[0].netns, "brg-lan");
@@ -170,13 +193,29 @@ TEST(Planner, OvsNetworkStartsDaemonsPlugsTaggedPortsAndIsIdempotent) {
   EXPECT_EQ(repair, std::vector<std::string>{"change ovs-red-0 on OVS bridge ovs-core from VLAN 20 to VLAN 10"});
 }
 
+TEST(Planner, RealHostUplinkFoundOnTheHostGoesIntoRulesAndHopMap) {
+  Target host{false, "", "/run/netlab/nat", "enp1s0"};  // the uplink plan::choose_uplink found
+  auto map = hop_map(nat_lab(), host);
+  const auto& hops = map.nics[0].hops;
+  ASSERT_GE(hops.size(), 2u);
+  EXPECT_EQ(hops[hops.size() - 2], (model::Hop{model::HopRole::nat, "", ""}));
+  EXPECT_EQ(hops.back(), (model::Hop{model::HopRole::uplink, "", "enp1s0"}));  // the host's own namespace, no upstream hop
+  FakeObserved observed;
+  auto nft = all_of<ApplyNft>(make(nat_lab(), host, observed));
+  ASSERT_EQ(nft.size(), 1u);
+  EXPECT_NE(nft[0].ruleset.find("oifname \"enp1s0\""), std::string::npos) << nft[0].ruleset;
+}
+
 TEST(Planner, NatHopMapFollowsThePacketOut) {
   auto map = hop_map(nat_lab(), sandbox_target("nat"));
   ASSERT_EQ(map.nics.size(), 2u);
   const auto& hops = map.nics[0].hops;
-  std::vector<model::Hop> expected = {{model::HopRole::guest_nic, "nat-g1", "eth0"},   {model::HopRole::veth, "nat-host", "nat-g1-0"},
-                                      {model::HopRole::bridge, "nat-host", "nat-default"}, {model::HopRole::nat, "nat-host", ""},
-                                      {model::HopRole::uplink, "nat-host", "eth0"},      {model::HopRole::upstream, "nat-wan", "wan0"}};
+  std::vector<model::Hop> expected = {{model::HopRole::guest_nic, "nat-g1", "eth0", ""},
+                                      {model::HopRole::veth, "nat-host", "nat-g1-0", "g1:eth0"},
+                                      {model::HopRole::bridge, "nat-host", "nat-default", "network default"},
+                                      {model::HopRole::nat, "nat-host", ""},
+                                      {model::HopRole::uplink, "nat-host", "eth0"},
+                                      {model::HopRole::upstream, "nat-wan", "wan0"}};
   EXPECT_EQ(hops, expected);
   EXPECT_EQ(map.nics[1].address, "192.168.122.10/24");
 }

@@ -1,0 +1,31 @@
+#pragma once
+// Where a lab's KVM guests live on a target: the libvirt they run under, their
+// disks and files in the run directory, and the domain XML `up` defines (built by
+// libvirt::domain_xml, the function `export --libvirt` uses too).
+#include <string>
+
+#include "netlab/host/vm_image.h"
+#include "netlab/libvirt/export_xml.h"
+#include "netlab/model/topology.h"
+#include "netlab/plan/target.h"
+
+namespace netlab::plan {
+
+/// True when the topology has a kvm guest.
+bool has_vms(const model::Topology& topology);
+
+/// The libvirt URI: the lab's private daemon in the sandbox, qemu:///system on a real host.
+std::string libvirt_uri(const Target& target);
+
+/// The guest's own disk: <run_dir>/vms/<guest>.qcow2 (thin) or .raw (thick).
+std::string vm_disk_path(const Target& target, const model::Guest& guest);
+/// The base image the guest's disk is made from (nullopt-like empty disk when it has none).
+host::BaseImage vm_base_image(const Target& target, const model::Guest& guest);
+/// Where `up` keeps the XML it defined the domain from, and the serial console's log.
+std::string vm_xml_copy(const Target& target, const model::Guest& guest);
+std::string vm_console_log(const Target& target, const model::Guest& guest);
+
+/// The domain's runtime on this target (libvirt/export_xml.h).
+libvirt::DomainRuntime domain_runtime(const model::Topology& topology, const model::Guest& guest, const Target& target);
+
+}  // namespace netlab::plan

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# A lab with two VMs (thin qcow2, thick raw; image netlab-test) and a light guest
+# on a NAT network, in the sandbox: leases in status --json, pings both ways,
+# exec, snapshot/restore, a killed QEMU repaired by up with the same lease, down
+# leaving nothing; gc after `up` killed during a VM start; bad input refused.
+# Usage: kvm_lab_test.sh NETLAB SOURCE_DIR. Labs kvmt, kvmk; run under the lock.
+set -u
+N=$1
+SRC=$2
+TMP=$(mktemp -d /tmp/netlab-kvm-test.XXXXXX)
+FAILS=0
+fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
+# Waits up to $1 seconds for the command after it to succeed.
+wait_for() { local t=$(($1 * 10)); shift; while [ $t -gt 0 ]; do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; t=$((t - 1)); done; return 1; }
+leftovers() {  # what a lab $1 may leave behind; prints each, returns 0 when none
+  local lab=$1 found=0
+  [ -e /run/netlab/$lab ] && { echo "run dir /run/netlab/$lab"; found=1; }
+  ip netns list | grep -q "^$lab-" && { echo "namespaces: $(ip netns list | grep "^$lab-" | tr '\n' ' ')"; found=1; }
+  for p in $(pgrep -f "qemu-system.*guest=$lab-" || true); do echo "qemu pid $p"; found=1; done
+  for p in $(pgrep -x libvirtd || true); do
+    grep -q "/run/netlab/$lab/" /proc/$p/mountinfo 2>/dev/null && { echo "libvirtd pid $p"; found=1; }
+  done
+  return $found
+}
+cleanup() {
+  for lab in kvmt kvmk; do "$N" down $lab >/dev/null 2>&1; done
+  "$N" gc >/dev/null 2>&1
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+sed -e 's/^name: kvm$/name: kvmt/' "$SRC/topologies/kvm.yaml" > "$TMP/kvmt.yaml"
+
+# ---- bad input: exit 2 with file:line:col, nothing created --------------------------------------
+qemu-img create -q -f qcow2 "$TMP/disk.qcow2" 64M
+bad() {  # name, yaml guest body, expected text
+  printf 'name: kvmb\nnetworks:\n  net: {mode: nat, subnet: 192.168.151.0/24, dhcp: {range: 192.168.151.100-192.168.151.199}}\nguests:\n  vm:\n    kind: kvm\n%s\n    nics: [{network: net}]\n' "$2" > "$TMP/$1.yaml"
+  out=$("$N" up "$TMP/$1.yaml" --sandbox 2>&1); rc=$?
+  [ $rc = 2 ] || fail "$1: exit $rc, not 2: $out"
+  echo "$out" | grep -qE "^$TMP/$1.yaml:[0-9]+:[0-9]+: error: .*$3" || fail "$1: no file:line:col error with '$3': $out"
+  leftovers kvmb >/dev/null || fail "$1: left $(leftovers kvmb)"
+}
+bad missing_image "    disk: {image: $TMP/nope.qcow2}" "does not exist"
+bad qcow2_as_raw "    disk: {image: $TMP/disk.qcow2, format: raw}" "is qcow2, not raw"
+bad too_much_memory "    memory: 1000G
+    disk: {image: netlab-test}" "more than this machine has"
+
+# ---- up: both VMs lease from netlab's dnsmasq ------------------------------------------------------
+T0=$(date +%s.%N)
+"$N" up "$TMP/kvmt.yaml" --sandbox > "$TMP/up.out" 2>&1 || fail "up: $(cat "$TMP/up.out")"
+echo "up with two VMs to their leases: $(awk -v a=$T0 -v b=$(date +%s.%N) 'BEGIN{printf "%.1f", b-a}') s"
+"$N" status kvmt --json > "$TMP/st.json"
+lease() { python3 -c 'import json,sys; g=[g for g in json.load(open(sys.argv[1]))["guests"] if g["name"]==sys.argv[2]][0]; l=g["nics"][0]["lease"]; print(l["ip"] if l else "")' "$TMP/st.json" "$1"; }
+vmfield() { python3 -c 'import json,sys; g=[g for g in json.load(open(sys.argv[1]))["guests"] if g["name"]==sys.argv[2]][0]; print(eval(sys.argv[3], {"vm": g["vm"]}))' "$TMP/st.json" "$1" "$2"; }
+IP1=$(lease vm1); IP2=$(lease vm2)
+[ -n "$IP1" ] && [ -n "$IP2" ] || fail "status --json: no leases for the VMs ($IP1, $IP2)"
+[ "$(vmfield vm1 'vm["state"]')" = running ] || fail "vm1 not running in status"
+[ "$(vmfield vm1 'vm["disks"][0]["format"]')" = qcow2 ] || fail "vm1's disk is not qcow2"
+vmfield vm1 'vm["disks"][0]["backing"]' | grep -q netlab-test || fail "vm1's disk has no backing file"
+[ "$(vmfield vm2 'vm["disks"][0]["format"]')" = raw ] || fail "vm2's disk is not raw"
+[ "$(vmfield vm2 'vm["disks"][0]["backing"]')" = "" ] || fail "vm2's disk has a backing file"
+[ "$("$N" up "$TMP/kvmt.yaml" --sandbox | grep -c 'nothing to do')" = 1 ] || fail "second up did something"
+
+# ---- traffic: light guest -> VMs, VMs -> upstream ---------------------------------------------------
+for ip in $IP1 $IP2; do
+  wait_for 30 "$N" exec kvmt pc -- ping -c1 -W1 $ip || fail "pc cannot ping VM $ip"
+done
+for vm in vm1 vm2; do
+  "$N" exec kvmt $vm -- ping -c1 -W3 198.51.100.1 > "$TMP/ping.out" 2>&1 || fail "$vm cannot ping 198.51.100.1: $(cat "$TMP/ping.out")"
+done
+
+# ---- snapshot / restore --------------------------------------------------------------------------
+"$N" exec kvmt vm1 -- sh -c 'echo before > /root/before; sync' || fail "exec before snapshot"
+T0=$(date +%s.%N)
+"$N" snapshot kvmt s1 > "$TMP/snap.out" 2>&1 || fail "snapshot: $(cat "$TMP/snap.out")"
+echo "snapshot: $(awk -v a=$T0 -v b=$(date +%s.%N) 'BEGIN{printf "%.1f", b-a}') s"
+grep -q "vm2: its thick raw disk cannot hold an internal snapshot" "$TMP/snap.out" || fail "no word about vm2's raw disk: $(cat "$TMP/snap.out")"
+"$N" exec kvmt vm1 -- sh -c 'echo after > /root/after; sync' || fail "exec after snapshot"
+T0=$(date +%s.%N)
+"$N" restore kvmt s1 > "$TMP/restore.out" 2>&1 || fail "restore: $(cat "$TMP/restore.out")"
+echo "restore: $(awk -v a=$T0 -v b=$(date +%s.%N) 'BEGIN{printf "%.1f", b-a}') s"
+files=$("$N" exec kvmt vm1 -- ls /root)
+echo "$files" | grep -q before || fail "file from before the snapshot is gone: $files"
+echo "$files" | grep -q after && fail "file written after the snapshot survived the restore"
+"$N" snapshot kvmt --list | grep -q "^s1 " || fail "snapshot --list misses s1"
+"$N" snapshot kvmt --delete s1 >/dev/null || fail "snapshot --delete"
+
+# ---- a killed QEMU is drift; up brings the VM back with the same lease --------------------------------
+QPID=$(cat /run/netlab/kvmt/libvirt/run/qemu/kvmt-vm1.pid)
+kill -9 "$QPID"
+wait_for 20 sh -c "\"$N\" status kvmt --json | grep -q 'define and start domain kvmt-vm1'" || fail "status shows no drift after kill"
+"$N" up "$TMP/kvmt.yaml" --sandbox > "$TMP/up2.out" 2>&1 || fail "repairing up: $(cat "$TMP/up2.out")"
+"$N" exec kvmt vm1 -- sh -c "ip -4 addr show eth0" | grep -q "inet $IP1/" || fail "vm1 does not hold $IP1 after the repair"
+
+# ---- down leaves nothing ---------------------------------------------------------------------------
+"$N" down kvmt > /dev/null || fail "down"
+leftovers kvmt || fail "down left: $(leftovers kvmt)"
+
+# ---- up killed during a VM start: gc removes everything --------------------------------------------
+printf 'name: kvmk\nnetworks:\n  net: {mode: nat, subnet: 192.168.152.0/24, dhcp: {range: 192.168.152.100-192.168.152.199}}\nguests:\n  vm:\n    kind: kvm\n    disk: {image: netlab-test}\n    nics: [{network: net}]\n' > "$TMP/kvmk.yaml"
+"$N" up "$TMP/kvmk.yaml" --sandbox > /dev/null 2>&1 &
+UP=$!
+wait_for 120 test -e /run/netlab/kvmk/libvirt/run/qemu/kvmk-vm.pid || fail "kvmk's VM never started"
+kill -9 $UP; wait $UP 2>/dev/null
+"$N" gc > "$TMP/gc.out" 2>&1 || fail "gc: $(cat "$TMP/gc.out")"
+leftovers kvmk || fail "gc left: $(leftovers kvmk)"
+
+[ $FAILS = 0 ] && echo "kvm lab: all checks passed"
+exit $((FAILS > 0))
