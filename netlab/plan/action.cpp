@@ -45,9 +45,14 @@ struct Describe {
   std::string operator()(const StartDnsmasq& a) {
     std::string what = a.config.range_start ? "DHCP " + a.config.range_start->str() + "-" + a.config.range_end->str()
                                             : std::string("DNS only");
+    std::string released;
+    for (const auto& ip : a.release) released += (released.empty() ? "" : ", ") + ip.str();
+    if (a.restart_from && a.restart_from->empty())
+      return "release the DHCP lease" + std::string(a.release.size() > 1 ? "s of " : " of ") + released +
+             " in dnsmasq for " + a.config.network + " in " + where(a.netns) + " (restart)";
     if (a.restart_from)
       return "change dnsmasq for " + a.config.network + " in " + where(a.netns) + " from " + *a.restart_from +
-             " to " + what + " (restart)";
+             " to " + what + (released.empty() ? "" : ", releasing " + released) + " (restart)";
     return "start dnsmasq for " + a.config.network + " on " + a.config.bridge + " in " + where(a.netns) + " (" +
            what + ")";
   }
@@ -93,6 +98,11 @@ struct Describe {
            " on " + a.base.disk;
   }
   std::string operator()(const RunDomain& a) {
+    const std::string size = std::to_string(a.vcpus) + " vcpu, " + std::to_string(a.memory_mib) + " MiB";
+    if (a.redefine_from && *a.redefine_from == size)
+      return "redefine and restart domain " + a.name + " (its definition changed)";
+    if (a.redefine_from)
+      return "change domain " + a.name + " from " + *a.redefine_from + " to " + size + " (redefine and restart)";
     return "define and start domain " + a.name + " (" + (a.type == "kvm" ? "KVM" : "TCG") + ", " +
            std::to_string(a.vcpus) + " vcpu, " + std::to_string(a.memory_mib) + " MiB)";
   }

@@ -99,8 +99,14 @@ struct StartDnsmasq {
   host::DnsmasqConfig config;
   /// Set when this network's dnsmasq runs with another conf: it is stopped, its
   /// leases outside the new range dropped from the lease file, and started
-  /// again. Holds the old conf's dhcp-range (or listen address) for the plan line.
+  /// again. Holds the old conf's dhcp-range (or listen address) for the plan
+  /// line; "" when only leases are released (the conf is the same).
   std::optional<std::string> restart_from;
+  /// Leases to release (with restart_from set): a removed guest's, or a guest's
+  /// whose address left this network. Dropped from the lease file while the
+  /// daemon is stopped, so the address is free again (dnsmasq reads that file
+  /// only when it starts).
+  std::vector<model::Ipv4> release;
 };
 /// A private ovsdb-server + ovs-vswitchd (userspace datapath) for the lab, files under run_dir/ovs.
 struct StartOvs {
@@ -141,6 +147,9 @@ struct ChangeAddress {
 struct RemoveObject {
   state::OwnedObject object;
   std::string label;  // "guest g2 (namespace nat-g2)"; "" = the object's own description
+  /// A removed network's dnsmasq: its lease file, emptied once the daemon is
+  /// gone (a network of that name added again starts with no stale leases).
+  std::string lease_file;
 };
 
 /// The lab's private libvirtd (sandbox), files under run_dir/libvirt.
@@ -160,6 +169,9 @@ struct RunDomain {
   std::string uri, name, guest, xml, xml_copy;
   std::string type;  // "kvm" or "qemu", for messages
   int vcpus = 1, memory_mib = 256;
+  /// Set by the planner when the domain is defined from other XML (its memory,
+  /// vcpus or NICs changed): what runs now ("1 vcpu, 256 MiB"), for the plan line.
+  std::optional<std::string> redefine_from;
 };
 /// Waits until the VM's NIC `mac` holds a lease in `lease_file` (netlab's dnsmasq).
 struct AwaitVmLease {

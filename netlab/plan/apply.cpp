@@ -206,22 +206,34 @@ class Executor {
     // nobody; it goes first. start_dnsmasq records the bridge it now serves.
     if (auto pid = host_.running_process(files.pid, files.conf))
       if (auto st = host_.stop_process(*pid); !st) return st;
+    if (auto st = drop_leases(a, files); !st) return st;
     return host_.start_dnsmasq(a.netns, a.config);
   }
 
-  /// A changed conf: stop this network's dnsmasq (only it), drop the leases the
-  /// new conf would not hand out, start it again. It stays owned throughout.
+  /// A changed conf or leases to release: stop this network's dnsmasq (only
+  /// it), drop the leases the new conf would not hand out and the released
+  /// ones, start it again. It stays owned throughout.
   Status restart(const StartDnsmasq& a, const host::DnsmasqFiles& files) {
     if (auto pid = host_.running_process(files.pid, files.conf))
       if (auto st = host_.stop_process(*pid); !st) return st;
-    if (auto text = host_.read_file(files.leases))
-      if (auto st = host_.write_file(files.leases, leases_kept(*text, a.config)); !st) return st;
+    if (auto st = drop_leases(a, files); !st) return st;
     return host_.start_dnsmasq(a.netns, a.config);
   }
 
-  /// The lease file's lines whose lease the conf still hands out: an address in
-  /// the DHCP range or a static host's. Lines that are not leases stay.
-  static std::string leases_kept(const std::string& text, const host::DnsmasqConfig& c) {
+  /// Rewrites the lease file of a stopped dnsmasq (it reads the file when it starts).
+  Status drop_leases(const StartDnsmasq& a, const host::DnsmasqFiles& files) {
+    if (!a.restart_from && a.release.empty()) return {};
+    auto text = host_.read_file(files.leases);
+    if (!text) return {};
+    const std::string kept = leases_kept(*text, a.config, a.release);
+    return kept == *text ? Status{} : host_.write_file(files.leases, kept);
+  }
+
+  /// The lease file's lines whose lease the conf still hands out (an address in
+  /// the DHCP range or a static host's) and that are not released. Lines that
+  /// are not leases stay.
+  static std::string leases_kept(const std::string& text, const host::DnsmasqConfig& c,
+                                 const std::vector<model::Ipv4>& released) {
     std::string out;
     size_t start = 0;
     while (start < text.size()) {
@@ -229,11 +241,12 @@ class Executor {
       if (end == std::string::npos) end = text.size();
       const std::string line = text.substr(start, end - start);
       start = end + 1;
-      auto parsed = host::parse_leases(line);
+      auto parsed = host::parse_leases(line + "\n");  // parse_leases takes complete lines only
       bool keep = parsed.empty();
       for (const auto& lease : parsed) {
         keep = c.range_start && *c.range_start <= lease.ip && lease.ip <= *c.range_end;
         for (const auto& h : c.hosts) keep = keep || h.ip == lease.ip;
+        keep = keep && std::find(released.begin(), released.end(), lease.ip) == released.end();
       }
       if (keep) out += line + "\n";
     }
@@ -263,6 +276,8 @@ class Executor {
   /// owned, so `down` and `gc` still find it.
   Status step(const RemoveObject& a) {
     if (auto st = remove_object(a.object, host_); !st) return st;
+    if (!a.lease_file.empty() && host_.read_file(a.lease_file))
+      if (auto st = host_.write_file(a.lease_file, ""); !st) return st;
     return journal_.forget(a.object);
   }
 

@@ -16,6 +16,7 @@
 #include "netlab/model/mode_traits.h"
 #include "netlab/model/names.h"
 #include "netlab/model/validator.h"
+#include "netlab/plan/converge.h"
 #include "netlab/plan/desired.h"
 #include "netlab/plan/planner.h"
 #include "netlab/plan/running_lab.h"
@@ -80,9 +81,18 @@ Status check_namespace_ownership(const model::Topology& topo, const std::vector<
 /// What the lab owns now: its journal, labelled from the topology it was last
 /// built from (read before `up` overwrites that copy).
 Owned owned_by(const std::string& lab, const Target& target, const std::optional<model::Topology>& previous) {
-  Owned owned;
+  Owned owned = previous ? described_by(*previous, target) : Owned{};
   owned.objects = state::read_journal(lab);
-  if (previous) owned.labels = owner_labels(*previous, target);
+  return owned;
+}
+
+/// What `up` of `next` plans against: what the lab owns and, when its last
+/// `up` completed, the guests that `next` leaves as they are (not read again).
+Owned owned_for_up(const model::Topology& next, const Target& target, const std::optional<state::LabState>& st,
+                   const std::optional<model::Topology>& previous, Observed& observed) {
+  Owned owned = owned_by(next.name, target, previous);
+  if (st && st->phase == state::Phase::ready && previous)
+    owned.unchanged = unchanged_guest_namespaces(*previous, next, target, owned, observed);
   return owned;
 }
 
@@ -148,7 +158,9 @@ Result<PlanResult> plan_up(const model::Topology& topology, const std::string& f
   if (!sandbox)
     if (auto st = check_real_host(topology, force, sockets); !st) return st.error();
   SystemObserved observed(sockets);
-  result.steps = make(topology, *target, observed, owned_by(topology.name, *target, previous_topology(topology.name)));
+  result.steps = make(topology, *target, observed,
+                      owned_for_up(topology, *target, state::read_state(topology.name),
+                                   previous_topology(topology.name), observed));
   return result;
 }
 
@@ -178,6 +190,8 @@ Result<UpResult> up(const model::Topology& topo, const std::string& file, const 
   state::LabState st{topo.name, std::filesystem::absolute(file, ec).string(), options.sandbox, target.host_netns,
                      state::Phase::building, static_cast<int>(::getpid()), "", "",
                      options.sandbox ? "" : host::current_netns_id()};
+  // Kept to put back when this run fails and returns the lab to its previous file.
+  const auto previous_text = state::read_lab_file(topo.name, state::kTopologyCopy);
   if (auto w = state::write_state(st); !w) return w.error();
   if (auto w = state::write_lab_file(topo.name, state::kTopologyCopy, file_text); !w) return w.error();
   auto journal = state::Journal::open(topo.name);
@@ -185,7 +199,7 @@ Result<UpResult> up(const model::Topology& topo, const std::string& file, const 
 
   SystemObserved observed(sockets);
   const std::vector<Action> desired = desired_actions(topo, target);
-  const std::vector<Action> steps = make(topo, target, observed, owned_by(topo.name, target, last_built));
+  const std::vector<Action> steps = make(topo, target, observed, owned_for_up(topo, target, previous, last_built, observed));
   if (auto owned = check_namespace_ownership(topo, desired, steps); !owned) {
     if (fresh) {
       state::remove_lab_dir(topo.name);
@@ -195,12 +209,19 @@ Result<UpResult> up(const model::Topology& topo, const std::string& file, const 
   }
   ApplyOptions apply_options{options.on_step};
   SystemWriter writer(sockets);
-  auto applied = apply(steps, *journal, writer, apply_options);
+  std::optional<SystemObserved> after;  // read afresh once a step failed
+  const ConvergeFrom from{topo.name, target, last_built, [&]() -> Observed& { return after.emplace(sockets); }};
+  bool returned = false;
+  auto applied = apply_converging(steps, from, *journal, writer, apply_options, &returned);
   if (!applied) {
     if (fresh) {
       sockets.clear();
       state::remove_lab_dir(topo.name);
       (*lock)->remove_on_release();
+    } else if (returned && previous && previous_text) {
+      // Back as it was: its file, its state.
+      state::write_lab_file(topo.name, state::kTopologyCopy, *previous_text);
+      state::write_state(*previous);
     } else {
       st.phase = state::Phase::failed;
       st.message = applied.error().message;

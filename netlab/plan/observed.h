@@ -23,6 +23,8 @@ class Observed {
  public:
   virtual ~Observed() = default;
   virtual bool netns_exists(const std::string& name) = 0;
+  /// What tells this namespace from another of the same name (host::netns_identity); "" when absent.
+  virtual std::string netns_identity(const std::string& name) = 0;
   /// The link `name` in namespace `netns`; nullopt when it or the namespace is absent.
   virtual std::optional<ObservedLink> link(const std::string& netns, const std::string& name) = 0;
   /// IPv4 addresses on `device`; empty when it or the namespace is absent.

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "netlab/host/dnsmasq_conf.h"
+#include "netlab/host/lease_file.h"
 #include "netlab/libvirt/export_xml.h"
 #include "netlab/model/names.h"
 #include "netlab/plan/desired.h"
@@ -32,9 +33,64 @@ std::string conf_summary(const std::string& conf) {
   return "another conf";
 }
 
+/// "1 vcpu, 256 MiB" from a domain XML netlab wrote (libvirt/export_xml.cpp).
+std::string domain_summary(const std::string& xml) {
+  auto element = [&](const std::string& tag) {
+    auto open = xml.find("<" + tag);
+    if (open == std::string::npos) return std::string("?");
+    auto start = xml.find('>', open);
+    auto end = xml.find("</" + tag + ">", start);
+    if (start == std::string::npos || end == std::string::npos) return std::string("?");
+    return xml.substr(start + 1, end - start - 1);
+  };
+  return element("vcpu") + " vcpu, " + element("memory") + " MiB";
+}
+
+/// The guest namespace an action acts inside ("" for the host's and the sandbox's own).
+struct InsideGuest {
+  const std::string& host;
+  std::string operator()(const CreateNetns& a) { return a.name; }
+  std::string operator()(const CreateVeth& a) { return a.peer_netns == host ? "" : a.peer_netns; }
+  std::string operator()(const CreateMacvlan& a) { return a.target_netns; }
+  std::string operator()(const SetUp& a) { return a.netns == host ? "" : a.netns; }
+  std::string operator()(const AddAddress& a) { return a.netns == host ? "" : a.netns; }
+  std::string operator()(const AddRoute& a) { return a.netns == host ? "" : a.netns; }
+  std::string operator()(const DisableTxChecksum& a) { return a.netns == host ? "" : a.netns; }
+  std::string operator()(const ObtainLease& a) { return a.netns; }
+  template <typename A>
+  std::string operator()(const A&) {
+    return "";
+  }
+};
+
+/// An action's line with what that line leaves out, so two actions with equal
+/// fingerprints do the same.
+std::string fingerprint(const Action& action) {
+  std::string extra;
+  if (auto* a = std::get_if<CreateNetns>(&action)) extra = a->ipv6_off ? " ipv6 off" : "";
+  if (auto* a = std::get_if<CreateVeth>(&action)) extra = " mtu " + std::to_string(a->mtu) + " alias " + a->alias;
+  if (auto* a = std::get_if<CreateMacvlan>(&action))
+    extra = " mtu " + std::to_string(a->mtu) + " mac " + (a->mac ? a->mac->str() : "") + " alias " + a->alias;
+  if (auto* a = std::get_if<ObtainLease>(&action)) extra = " in " + (a->subnet ? a->subnet->str() : "") + " " + a->run_dir;
+  return describe(action) + extra + "\n";
+}
+
 struct Needed {
   Observed& o;
+  const std::set<std::string>& unchanged;  // guest namespaces not to read (Owned::unchanged)
+  const std::string& host;
   using R = std::optional<Action>;
+
+  /// The step `a` needs, or nullopt: inside an unchanged guest only what the
+  /// host namespace shows is checked (its namespace is, and its veth's host side).
+  R operator()(const Action& a) {
+    if (!unchanged.empty() && unchanged.count(std::visit(InsideGuest{host}, a))) {
+      if (auto* ns = std::get_if<CreateNetns>(&a)) return keep_unless(o.netns_exists(ns->name), *ns);
+      if (auto* veth = std::get_if<CreateVeth>(&a)) return keep_unless(o.link(veth->netns, veth->name).has_value(), *veth);
+      return std::nullopt;
+    }
+    return std::visit(*this, a);
+  }
 
   template <typename A>
   R keep_unless(bool present, const A& a) {
@@ -117,7 +173,13 @@ struct Needed {
   R operator()(const RemoveObject& a) { return Action{a}; }
   R operator()(const StartLibvirtd& a) { return keep_unless(o.libvirtd_running(a.run_dir), a); }
   R operator()(const CreateVmDisk& a) { return keep_unless(o.file_exists(a.path), a); }
-  R operator()(const RunDomain& a) { return keep_unless(o.domain_runs(a.uri, a.name, a.xml_copy, a.xml), a); }
+  R operator()(const RunDomain& a) {
+    if (o.domain_runs(a.uri, a.name, a.xml_copy, a.xml)) return std::nullopt;
+    RunDomain step = a;
+    if (o.domain_exists(a.uri, a.name))
+      if (auto defined = o.read_file(a.xml_copy); defined && *defined != a.xml) step.redefine_from = domain_summary(*defined);
+    return Action{step};
+  }
   R operator()(const AwaitVmLease& a) { return keep_unless(o.has_lease(a.lease_file, a.mac), a); }
 };
 
@@ -173,9 +235,41 @@ std::vector<Action> removals(const std::vector<Action>& desired, Observed& obser
   std::vector<Action> steps;
   for (auto& obj : doomed) {
     auto label = owned.labels.find(owned_key(obj));
-    steps.emplace_back(RemoveObject{obj, label == owned.labels.end() ? "" : label->second});
+    auto leases = owned.lease_file_of_pid.find(obj.name);
+    steps.emplace_back(RemoveObject{obj, label == owned.labels.end() ? "" : label->second,
+                                    obj.kind == ObjectKind::process && leases != owned.lease_file_of_pid.end()
+                                        ? leases->second
+                                        : ""});
   }
   return steps;
+}
+
+/// The leases to release, by network: the addresses of removed guests' DHCP
+/// NICs, and addresses a renewed lease replaces, each where a network's lease
+/// file holds it. Only files are read: no namespace the change does not touch.
+std::map<std::string, std::vector<model::Ipv4>> leases_to_release(const std::vector<Action>& steps,
+                                                                  Observed& observed, const Owned& owned) {
+  std::vector<model::Ipv4> candidates;
+  for (const auto& step : steps) {
+    if (auto* removal = std::get_if<RemoveObject>(&step); removal && removal->object.kind == ObjectKind::netns) {
+      auto nics = owned.leased_nics.find(removal->object.name);
+      if (nics == owned.leased_nics.end()) continue;
+      for (const auto& nic : nics->second)
+        for (const auto& c : observed.addresses(removal->object.name, nic.device)) candidates.push_back(c.address);
+    }
+    if (auto* lease = std::get_if<ObtainLease>(&step))
+      for (const auto& c : lease->stale) candidates.push_back(c.address);
+  }
+  std::map<std::string, std::vector<model::Ipv4>> release;
+  if (candidates.empty()) return release;
+  for (const auto& [network, file] : owned.lease_files) {
+    auto text = observed.read_file(file);
+    if (!text) continue;
+    for (const auto& lease : host::parse_leases(*text))
+      if (std::find(candidates.begin(), candidates.end(), lease.ip) != candidates.end())
+        release[network].push_back(lease.ip);
+  }
+  return release;
 }
 
 }  // namespace
@@ -184,17 +278,19 @@ std::string owned_key(const OwnedObject& o) {
   return std::string(state::to_string(o.kind)) + "|" + o.netns + "|" + o.name;
 }
 
-std::map<std::string, std::string> owner_labels(const model::Topology& prev, const Target& target) {
-  std::map<std::string, std::string> labels;
+Owned described_by(const model::Topology& prev, const Target& target) {
+  Owned owned;
   auto put = [&](ObjectKind kind, const std::string& netns, const std::string& name, std::string label) {
-    labels[owned_key({kind, netns, name, ""})] = std::move(label);
+    owned.labels[owned_key({kind, netns, name, ""})] = std::move(label);
   };
   const model::DeviceNames names(prev);
   for (const auto& net : prev.networks) {
     const std::string& bridge = names.bridge(net);
     put(ObjectKind::link, target.host_netns, bridge, "network " + net.name + " (bridge " + bridge + ")");
-    put(ObjectKind::process, target.host_netns, host::dnsmasq_files(target.run_dir, net.name).pid,
-        "dnsmasq of network " + net.name);
+    const host::DnsmasqFiles files = host::dnsmasq_files(target.run_dir, net.name);
+    put(ObjectKind::process, target.host_netns, files.pid, "dnsmasq of network " + net.name);
+    owned.lease_files[net.name] = files.leases;
+    owned.lease_file_of_pid[files.pid] = files.leases;
   }
   for (const auto& guest : prev.guests) {
     const std::string ns = model::guest_namespace(prev, guest);
@@ -205,16 +301,48 @@ std::map<std::string, std::string> owner_labels(const model::Topology& prev, con
     }
     for (size_t i = 0; i < guest.nics.size(); ++i) {
       const std::string& dev = names.host_nic(guest, i);
-      put(ObjectKind::link, target.host_netns, dev,
-          "nic " + model::guest_nic_name(guest.nics[i], i) + " of guest " + guest.name + " (" + dev + ")");
+      const std::string nic = model::guest_nic_name(guest.nics[i], i);
+      put(ObjectKind::link, target.host_netns, dev, "nic " + nic + " of guest " + guest.name + " (" + dev + ")");
+      if (guest.kind == model::GuestKind::netns && guest.nics[i].address_kind == model::AddressKind::dhcp)
+        owned.leased_nics[ns].push_back({nic, guest.nics[i].network});
     }
   }
   put(ObjectKind::nft_table, target.host_netns, "inet " + model::nft_table_name(prev.name),
       "nftables table inet " + model::nft_table_name(prev.name));
-  return labels;
+  return owned;
 }
 
-std::optional<Action> needed(const Action& action, Observed& observed) { return std::visit(Needed{observed}, action); }
+std::set<std::string> unchanged_guest_namespaces(const model::Topology& previous, const model::Topology& next,
+                                                 const Target& target, const Owned& owned, Observed& observed) {
+  // Fingerprints by guest namespace; "" holds everything outside the guests.
+  auto by_guest = [&](const model::Topology& topo) {
+    std::map<std::string, std::string> prints;
+    for (const auto& action : desired_actions(topo, target))
+      prints[std::visit(InsideGuest{target.host_netns}, action)] += fingerprint(action);
+    return prints;
+  };
+  const auto before = by_guest(previous);
+  const auto after = by_guest(next);
+  std::set<std::string> unchanged;
+  if (before == after) return unchanged;
+  std::map<std::string, std::string> identity;  // the journal's, once each namespace was made
+  for (const auto& o : owned.objects)
+    if (o.kind == ObjectKind::netns && !o.detail.empty()) identity[o.name] = o.detail;
+  for (const auto& [ns, print] : after) {
+    if (ns.empty()) continue;
+    auto was = before.find(ns);
+    auto made = identity.find(ns);
+    if (was == before.end() || was->second != print || made == identity.end()) continue;
+    if (observed.netns_identity(ns) == made->second) unchanged.insert(ns);
+  }
+  return unchanged;
+}
+
+std::optional<Action> needed(const Action& action, Observed& observed) {
+  static const std::set<std::string> none;
+  static const std::string host;
+  return Needed{observed, none, host}(action);
+}
 
 bool satisfied(const Action& action, Observed& observed) { return !needed(action, observed).has_value(); }
 
@@ -222,8 +350,26 @@ std::vector<Action> make(const model::Topology& topology, const Target& target, 
                          const Owned& owned) {
   const std::vector<Action> desired = desired_actions(topology, target);
   std::vector<Action> steps = removals(desired, observed, owned);
-  for (const auto& action : desired)
-    if (auto step = needed(action, observed)) steps.push_back(std::move(*step));
+  std::vector<std::optional<Action>> changes;
+  changes.reserve(desired.size());
+  Needed need{observed, owned.unchanged, target.host_netns};
+  for (const auto& action : desired) changes.push_back(need(action));
+  std::vector<Action> planned = steps;
+  for (const auto& c : changes)
+    if (c) planned.push_back(*c);
+  auto release = leases_to_release(planned, observed, owned);
+  for (size_t i = 0; i < desired.size(); ++i) {
+    auto* dnsmasq = std::get_if<StartDnsmasq>(&desired[i]);
+    auto freed = dnsmasq ? release.find(dnsmasq->config.network) : release.end();
+    if (freed != release.end()) {
+      // A running dnsmasq with the same conf restarts only to forget these leases.
+      StartDnsmasq step = changes[i] ? std::get<StartDnsmasq>(*changes[i]) : *dnsmasq;
+      if (!changes[i]) step.restart_from = "";
+      step.release = freed->second;
+      changes[i] = Action{std::move(step)};
+    }
+    if (changes[i]) steps.push_back(std::move(*changes[i]));
+  }
   return steps;
 }
 

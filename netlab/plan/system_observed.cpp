@@ -19,6 +19,8 @@ namespace netlab::plan {
 
 bool SystemObserved::netns_exists(const std::string& name) { return name.empty() || host::netns_exists(name); }
 
+std::string SystemObserved::netns_identity(const std::string& name) { return host::netns_identity(name); }
+
 const SystemObserved::Snapshot* SystemObserved::snapshot(const std::string& netns) {
   auto it = cache_.find(netns);
   if (it != cache_.end()) return &it->second;

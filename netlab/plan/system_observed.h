@@ -15,6 +15,7 @@ class SystemObserved : public Observed {
   explicit SystemObserved(Sockets& sockets) : sockets_(sockets) {}
 
   bool netns_exists(const std::string& name) override;
+  std::string netns_identity(const std::string& name) override;
   std::optional<ObservedLink> link(const std::string& netns, const std::string& name) override;
   std::vector<model::Cidr> addresses(const std::string& netns, const std::string& device) override;
   bool has_route(const std::string& netns, const std::optional<model::Cidr>& destination,

@@ -2,6 +2,7 @@
 // new file would build it, without touching what did not change.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -37,8 +38,8 @@ std::string read_text(const std::string& path) {
 }
 
 /// Drops what differs between two builds of the same lab by nature: pids,
-/// timestamps, lease expiry times, and the lease lists (dnsmasq keeps a removed
-/// guest's lease until it expires).
+/// timestamps, lease expiry times, and the lease lists (a guest without a fixed
+/// MAC gets a random one, and so another dynamic address, in each build).
 void scrub(nlohmann::json& j) {
   if (j.is_object()) {
     for (const char* key : {"dnsmasq_pid", "pid", "updated", "expiry", "leases", "lease"}) j.erase(key);
@@ -111,7 +112,15 @@ TEST_F(ConvergeTest, RemovedGuestGoesAndTheRestStays) {
       << status.out;
   Outcome plan = netlab({"plan", file, "--sandbox"});
   EXPECT_NE(plan.out.find("remove guest g2"), std::string::npos) << plan.out;
+  const std::string g2_address = in_netns("cvrm-g2", {"ip", "-4", "-br", "addr", "show", "eth0"}).out;
+  const std::string g2_ip = g2_address.substr(g2_address.find("192.168."), g2_address.find('/') - g2_address.find("192.168."));
+  ASSERT_NE(read_text("/run/netlab/cvrm/dnsmasq-default.leases").find(" " + g2_ip + " "), std::string::npos);
   Outcome up = up_changed(file, nat_lab("cvrm", 122, false));
+  EXPECT_NE(up.out.find("release the DHCP lease of " + g2_ip + " in dnsmasq for default"), std::string::npos) << up.out;
+  // The address is free again: dnsmasq forgot g2's lease, g1's stays.
+  const std::string leases = read_text("/run/netlab/cvrm/dnsmasq-default.leases");
+  EXPECT_EQ(leases.find(" " + g2_ip + " "), std::string::npos) << leases;
+  EXPECT_NE(leases.find(" 192.168.122.10 "), std::string::npos) << leases;
   EXPECT_NE(up.out.find("remove guest g2 (namespace cvrm-g2)"), std::string::npos) << up.out;
   EXPECT_NE(up.out.find("remove nic eth0 of guest g2"), std::string::npos) << up.out;
   EXPECT_EQ(up.out.find("create"), std::string::npos) << up.out;
@@ -147,6 +156,49 @@ TEST_F(ConvergeTest, MovedSubnetMovesEverything) {
   EXPECT_EQ(in_netns("cvmv-host", {"nft", "list", "ruleset"}).out.find("192.168.122."), std::string::npos);
   EXPECT_NE(up_ok(file).out.find("nothing to do"), std::string::npos);
   expect_equal_to_fresh(file);
+}
+
+/// An OVS network: g1 and g2 on VLAN 10, g3 on VLAN `g3_vlan`.
+std::string ovs_lab(int g3_vlan) {
+  return "name: cvvl\nnetworks:\n  default:\n    mode: isolated\n    switch: ovs\n    subnet: 10.61.0.0/24\n"
+         "guests:\n  g1: {nics: [{network: default, vlan: 10, address: 10.61.0.11/24}]}\n"
+         "  g2: {nics: [{network: default, vlan: 10, address: 10.61.0.12/24}]}\n"
+         "  g3: {nics: [{network: default, vlan: " +
+         std::to_string(g3_vlan) + ", address: 10.61.0.13/24}]}\n";
+}
+
+TEST_F(ConvergeTest, OvsPortRetaggedInPlace) {
+  auto file = write_topology("cvvl", ovs_lab(20));
+  up_ok(file);
+  EXPECT_TRUE(ping("cvvl-g1", "10.61.0.12"));
+  EXPECT_FALSE(ping("cvvl-g1", "10.61.0.13"));  // VLAN 20
+  const ino_t g3 = inode_of("cvvl-g3");
+  Outcome up = up_changed(file, ovs_lab(10));
+  EXPECT_NE(up.out.find("change cvvl-g3-0 on OVS bridge cvvl-default from VLAN 20 to VLAN 10"), std::string::npos)
+      << up.out;
+  EXPECT_EQ(up.out.find("create"), std::string::npos) << up.out;
+  EXPECT_EQ(up.out.find("remove"), std::string::npos) << up.out;
+  EXPECT_EQ(inode_of("cvvl-g3"), g3);
+  const std::string db = "--db=unix:/run/netlab/cvvl/ovs/db.sock";
+  EXPECT_EQ(in_netns("cvvl-host", {"ovs-vsctl", db, "get", "port", "cvvl-g3-0", "tag"}).out, "10\n");
+  EXPECT_TRUE(ping("cvvl-g1", "10.61.0.13"));
+  EXPECT_TRUE(ping("cvvl-g3", "10.61.0.12"));
+  EXPECT_NE(up_ok(file).out.find("nothing to do"), std::string::npos);
+  // Every port with its tag, sorted (ovs-vsctl lists them in UUID order).
+  auto ports = [&] {
+    std::istringstream rows(
+        in_netns("cvvl-host", {"ovs-vsctl", db, "--format=csv", "--no-headings", "--columns=name,tag", "list", "port"}).out);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(rows, line);) lines.push_back(line);
+    std::sort(lines.begin(), lines.end());
+    std::string out;
+    for (const auto& l : lines) out += l + "\n";
+    return out;
+  };
+  const std::string converged = snapshot(lab_) + ports();
+  ASSERT_EQ(netlab({"down", lab_}).exit_code, 0);
+  up_ok(file);
+  EXPECT_EQ(converged, snapshot(lab_) + ports());
 }
 
 TEST_F(ConvergeTest, RenamedLabIsRefused) {

@@ -3,6 +3,9 @@
 // unchanged lab gives none.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <set>
+
 #include "fake_observed.h"
 #include "netlab/model/loader.h"
 #include "netlab/plan/planner.h"
@@ -56,7 +59,9 @@ struct Running {
       }
       observed.apply(step);
     }
-    owned.labels = owner_labels(topo, target);
+    auto objects = std::move(owned.objects);
+    owned = described_by(topo, target);
+    owned.objects = std::move(objects);
   }
   std::vector<std::string> plan(const std::string& text) { return describe_all(make(load(text), target, observed, owned)); }
 };
@@ -141,6 +146,32 @@ TEST(Converge, GuestMovedToAnotherNetworkIsReattachedAndRenewed) {
             (Lines{"attach cv-g2-0 to bridge cv-dmz in cv-host",
                    "change the DHCP lease of g2 on eth0 from 192.168.122.100/24 to a new one in 10.9.0.0/24 (udhcpc in "
                    "cv-g2)"}));
+}
+
+TEST(Converge, AChangedFileReadsOnlyTheGuestsItChangesOrThatWereReplaced) {
+  Running lab;
+  for (auto& o : lab.owned.objects)
+    if (o.kind == state::ObjectKind::netns) o.detail = "id:" + o.name;  // as `up` journals each once made
+  // Changed by hand inside g1 and s1; s1's namespace is moreover not the lab's any more.
+  lab.observed.links[{"cv-g1", "eth0"}].up = false;
+  lab.observed.links[{"cv-s1", "eth0"}].up = false;
+  lab.observed.identities["cv-s1"] = "someone else's";
+  const auto before = load(kBase);
+  const auto next = load(replaced(kBase, "vlan: 10", "vlan: 20"));
+  lab.owned.unchanged = unchanged_guest_namespaces(before, next, lab.target, lab.owned, lab.observed);
+  EXPECT_EQ(lab.owned.unchanged, (std::set<std::string>{"cv-g1", "cv-g2", "cv-host", "cv-v1", "cv-wan"}));
+  auto lines = describe_all(make(next, lab.target, lab.observed, lab.owned));
+  std::sort(lines.begin(), lines.end());
+  EXPECT_EQ(lines, (Lines{"bring up eth0 in cv-s1", "change cv-v1-0 on OVS bridge cv-sw from VLAN 10 to VLAN 20"}));
+  // A guest whose steps change is read: g2 moved to another address kind.
+  auto moved = load(replaced(kBase, "g2: {nics: [{network: lan}]}", "g2: {nics: [{network: lan, address: 192.168.122.30/24}]}"));
+  EXPECT_FALSE(unchanged_guest_namespaces(before, moved, lab.target, lab.owned, lab.observed).count("cv-g2"));
+  // The unchanged file trusts nothing: `up` of it repairs g1 too.
+  EXPECT_TRUE(unchanged_guest_namespaces(before, before, lab.target, lab.owned, lab.observed).empty());
+  lab.owned.unchanged.clear();
+  lines = describe_all(make(before, lab.target, lab.observed, lab.owned));
+  std::sort(lines.begin(), lines.end());
+  EXPECT_EQ(lines, (Lines{"bring up eth0 in cv-g1", "bring up eth0 in cv-s1"}));
 }
 
 }  // namespace

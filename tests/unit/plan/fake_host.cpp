@@ -455,6 +455,7 @@ Status FakeHost::define_domain(const std::string&, const std::string& xml, const
   if (auto st = write("define_domain " + name + " copy " + xml_copy); !st) return st;
   auto& d = domains[name];
   d.first = xml;
+  state_.files[xml_copy] = xml;  // as SystemWriter keeps it, for the planner
   return {};
 }
 

@@ -30,6 +30,13 @@ class FakeObserved : public Observed {
   std::map<std::string, std::string> domains;       // running domain -> the XML it was defined from
 
   bool netns_exists(const std::string& name) override { return name.empty() || namespaces.count(name); }
+  /// Each namespace's identity is its name, unless a test sets another (a namespace re-created by hand).
+  std::map<std::string, std::string> identities;
+  std::string netns_identity(const std::string& name) override {
+    if (!namespaces.count(name)) return "";
+    auto it = identities.find(name);
+    return it == identities.end() ? "id:" + name : it->second;
+  }
   std::optional<ObservedLink> link(const std::string& ns, const std::string& name) override {
     auto it = links.find({ns, name});
     if (it == links.end()) return std::nullopt;
