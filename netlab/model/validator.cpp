@@ -84,7 +84,8 @@ class Checker {
   void claim_ip(const Network& net, Ipv4 ip, const std::string& subject, const std::string& owner,
                 const Position& pos);
 
-  void subnet_range(const Network& net, const Cidr& subnet);
+  /// False (with the error) when the subnet overlaps a reserved or taken block.
+  bool subnet_range(const Network& net, const Cidr& subnet);
 
   const Topology& topo_;
   const ValidateOptions& options_;
@@ -199,7 +200,7 @@ void Checker::network(const Network& net) {
   if (subnet.address != subnet.network())
     add(net.pos.at("subnet"), "subnet " + subnet.str() + " has host bits set",
         "did you mean " + subnet.block().str() + "?");
-  subnet_range(net, subnet);
+  const bool usable = subnet_range(net, subnet);
   if (traits(net.mode).netlab_subnet && subnet.prefix > 30)
     add(net.pos.at("subnet"), "subnet " + subnet.block().str() + " is too small for a gateway and guests",
         "use a prefix of /30 or shorter, e.g. /24");
@@ -208,22 +209,24 @@ void Checker::network(const Network& net) {
     if (check_host_address(*net.gateway, subnet, "gateway " + net.gateway->str(), gw_pos))
       claim_ip(net, *net.gateway, "gateway " + net.gateway->str(), "the gateway of " + where, gw_pos);
   }
-  if (net.dhcp && serves_dhcp(net.mode)) dhcp(net, subnet);
+  // The default range of an unusable subnet would only add noise to its error.
+  if (net.dhcp && serves_dhcp(net.mode) && (usable || !net.dhcp->implicit)) dhcp(net, subnet);
 }
 
-void Checker::subnet_range(const Network& net, const Cidr& subnet) {
+bool Checker::subnet_range(const Network& net, const Cidr& subnet) {
   const Position pos = net.pos.at("subnet");
   const std::string subject = "subnet " + subnet.block().str() + " of network " + quoted(net.name);
   for (const auto& r : kReservedRanges) {
     if (!subnet.overlaps(*Cidr::parse(r.block))) continue;
     add(pos, subject + " overlaps the " + r.what, "use a private range, e.g. 192.168.100.0/24 or 10.0.0.0/24");
-    return;
+    return false;
   }
   for (const auto& [block, what] : options_.taken) {
     if (!subnet.overlaps(block)) continue;
     add(pos, subject + " overlaps " + block.block().str() + ", " + what, "choose another subnet");
-    return;
+    return false;
   }
+  return true;
 }
 
 void Checker::dhcp(const Network& net, const Cidr& subnet) {

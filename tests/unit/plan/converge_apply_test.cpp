@@ -228,5 +228,24 @@ TEST(ConvergeApply, VmWhoseMemoryChangedIsRedefinedAndRestarted) {
   EXPECT_TRUE(lab.host.domains["cvm-vm"].second);
 }
 
+TEST(ConvergeApply, TheJournalForgetsARemovedObjectAndKeepsANamespacesIdentity) {
+  ScratchRunDir dir;
+  ASSERT_TRUE(dir.ok());
+  using state::ObjectKind;
+  {
+    auto journal = state::Journal::open("cj");
+    ASSERT_TRUE(journal.ok());
+    ASSERT_TRUE(journal->record({ObjectKind::netns, "", "cj-a", ""}));
+    ASSERT_TRUE(journal->record({ObjectKind::netns, "", "cj-a", "4:17"}));  // made: its identity
+    ASSERT_TRUE(journal->record({ObjectKind::link, "cj-host", "cj-a-0", "veth"}));
+    ASSERT_TRUE(journal->record({ObjectKind::netns, "", "cj-b", ""}));
+    ASSERT_TRUE(journal->forget({ObjectKind::link, "cj-host", "cj-a-0", "veth"}));
+    ASSERT_TRUE(journal->forget({ObjectKind::netns, "", "cj-b", ""}));
+    ASSERT_TRUE(journal->record({ObjectKind::netns, "", "cj-b", "4:18"}));  // made again later
+  }
+  EXPECT_EQ(state::read_journal("cj"), (std::vector<state::OwnedObject>{{ObjectKind::netns, "", "cj-a", "4:17"},
+                                                                        {ObjectKind::netns, "", "cj-b", "4:18"}}));
+}
+
 }  // namespace
 }  // namespace netlab::plan
