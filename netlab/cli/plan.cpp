@@ -20,7 +20,7 @@ void add_plan(CLI::App& app, int* exit_code) {
     if (*sandbox) checks.taken = plan::sandbox_net::taken_blocks();
     auto input = load_valid_topology(*file, exit_code, checks);
     if (!input) return;
-    auto planned = plan::plan_up(input->topology, *sandbox, *force);
+    auto planned = plan::plan_up(input->topology, input->path, *sandbox, *force);
     if (!planned) {
       fmt::print(stderr, "netlab plan: {}\n", planned.error().message);
       *exit_code = planned.error().bad_input ? kExitBadInput : kExitFailed;

@@ -199,6 +199,8 @@ void emit_network(YAML::Emitter& out, const Prepared& p) {
   }
   if (net.subnet) out << YAML::Key << "subnet" << YAML::Value << net.subnet->str();
   if (net.gateway) out << YAML::Key << "gateway" << YAML::Value << net.gateway->str();
+  // A libvirt network without <dhcp> serves none; netlab's default would.
+  if (!net.dhcp && net.mode != NetworkMode::bridge && net.subnet) out << YAML::Key << "dhcp" << YAML::Value << false;
   if (net.dhcp) emit_dhcp(out, *net.dhcp);
   if (!net.dns && net.mode != NetworkMode::bridge) out << YAML::Key << "dns" << YAML::Value << false;
   if (net.mtu != 1500) out << YAML::Key << "mtu" << YAML::Value << net.mtu;

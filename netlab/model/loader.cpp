@@ -172,6 +172,20 @@ void Loader::host(const Entry& entry, Host* out) {
   read_fields(entry.value, "'host'", kHostFields, &out->pos, *out);
 }
 
+std::optional<Dhcp> default_dhcp(const Network& net) {
+  // libvirt's default network serves DHCP; netlab does too, on the subnet's upper
+  // half (gateway and static guests keep the lower half). A subnet smaller than
+  // /29 has no room for a useful range; bridge-mode LANs have their own server.
+  if (!serves_dhcp(net.mode) || !net.subnet || net.subnet->prefix > 29) return std::nullopt;
+  const uint32_t size = uint32_t{1} << (32 - net.subnet->prefix);
+  Dhcp d;
+  d.range_start = Ipv4{net.subnet->network().value + size / 2};
+  d.range_end = Ipv4{net.subnet->broadcast().value - 1};
+  d.implicit = true;
+  d.pos.node = net.pos.node;
+  return d;
+}
+
 const Fields<Network> Loader::kNetworkFields{
     {"mode", [](Loader& l, const Entry& e, Network& n, const std::string&) {
        if (auto v = l.r_.choice(e, kModes)) n.mode = *v;
@@ -185,7 +199,12 @@ const Fields<Network> Loader::kNetworkFields{
     {"subnet", [](Loader& l, const Entry& e, Network& n, const std::string&) { n.subnet = l.cidr(e); }},
     {"gateway", [](Loader& l, const Entry& e, Network& n, const std::string&) { n.gateway = l.ip(e); }},
     {"dhcp", [](Loader& l, const Entry& e, Network& n, const std::string& where) {
-       if (l.r_.expect_mapping(e)) n.dhcp = l.dhcp(e, where);
+       if (e.value.IsScalar()) {
+         // false: no DHCP at all; true: the default range, filled in once mode and subnet are known.
+         if (l.r_.boolean(e).value_or(false)) n.dhcp = Dhcp{.implicit = true};
+       } else if (l.r_.expect_mapping(e, "'range', 'lease-time' and 'hosts' (or true/false)")) {
+         n.dhcp = l.dhcp(e, where);
+       }
      }},
     {"dns", [](Loader& l, const Entry& e, Network& n, const std::string&) {
        if (auto v = l.r_.boolean(e)) n.dns = *v;
@@ -271,6 +290,8 @@ Network Loader::network(const Entry& entry) {
   read_fields(entry.value, where, kNetworkFields, &net.pos, net, where);
   // An unwritten gateway takes the mode's default (mode_traits.h).
   if (!net.gateway && !net.pos.fields.count("gateway")) net.gateway = default_gateway(net.mode, net.subnet);
+  // No `dhcp:` key (or `dhcp: true`): DHCP on the default range.
+  if (!net.pos.fields.count("dhcp") || (net.dhcp && net.dhcp->implicit)) net.dhcp = default_dhcp(net);
   return net;
 }
 

@@ -55,6 +55,8 @@ struct Dhcp {
   Ipv4 range_end;
   std::string lease_time = "1h";
   std::vector<DhcpHost> hosts;
+  /// True when the file had no `dhcp:` and netlab chose the range (the subnet's upper half).
+  bool implicit = false;
   FieldPositions pos;
 };
 
@@ -65,7 +67,7 @@ struct Network {
   std::string bridge;             // bridge device name; empty = netlab picks one (names.h)
   std::optional<Cidr> subnet;     // required except for bridge mode
   std::optional<Ipv4> gateway;    // as written, or the default (mode_traits.h: model::gateway)
-  std::optional<Dhcp> dhcp;       // absent = no DHCP from netlab
+  std::optional<Dhcp> dhcp;       // absent = no DHCP (`dhcp: false`, bridge mode, or a subnet too small)
   bool dns = true;                // dnsmasq answers DNS on the gateway address
   int mtu = 1500;
   std::string uplink;             // bridge mode: the host NIC to enslave (or macvtap on)

@@ -84,7 +84,8 @@ class Checker {
   void claim_ip(const Network& net, Ipv4 ip, const std::string& subject, const std::string& owner,
                 const Position& pos);
 
-  void subnet_range(const Network& net, const Cidr& subnet);
+  /// False (with the error) when the subnet overlaps a reserved or taken block.
+  bool subnet_range(const Network& net, const Cidr& subnet);
   void forwards(const Network& net);
 
   const Topology& topo_;
@@ -201,7 +202,7 @@ void Checker::network(const Network& net) {
   if (subnet.address != subnet.network())
     add(net.pos.at("subnet"), "subnet " + subnet.str() + " has host bits set",
         "did you mean " + subnet.block().str() + "?");
-  subnet_range(net, subnet);
+  const bool usable = subnet_range(net, subnet);
   if (traits(net.mode).netlab_subnet && subnet.prefix > 30)
     add(net.pos.at("subnet"), "subnet " + subnet.block().str() + " is too small for a gateway and guests",
         "use a prefix of /30 or shorter, e.g. /24");
@@ -210,7 +211,8 @@ void Checker::network(const Network& net) {
     if (check_host_address(*net.gateway, subnet, "gateway " + net.gateway->str(), gw_pos))
       claim_ip(net, *net.gateway, "gateway " + net.gateway->str(), "the gateway of " + where, gw_pos);
   }
-  if (net.dhcp && serves_dhcp(net.mode)) dhcp(net, subnet);
+  // The default range of an unusable subnet would only add noise to its error.
+  if (net.dhcp && serves_dhcp(net.mode) && (usable || !net.dhcp->implicit)) dhcp(net, subnet);
   forwards(net);
 }
 
@@ -247,23 +249,32 @@ void Checker::forwards(const Network& net) {
   }
 }
 
-void Checker::subnet_range(const Network& net, const Cidr& subnet) {
+bool Checker::subnet_range(const Network& net, const Cidr& subnet) {
   const Position pos = net.pos.at("subnet");
   const std::string subject = "subnet " + subnet.block().str() + " of network " + quoted(net.name);
   for (const auto& r : kReservedRanges) {
     if (!subnet.overlaps(*Cidr::parse(r.block))) continue;
     add(pos, subject + " overlaps the " + r.what, "use a private range, e.g. 192.168.100.0/24 or 10.0.0.0/24");
-    return;
+    return false;
   }
   for (const auto& [block, what] : options_.taken) {
     if (!subnet.overlaps(block)) continue;
     add(pos, subject + " overlaps " + block.block().str() + ", " + what, "choose another subnet");
-    return;
+    return false;
   }
+  return true;
 }
 
 void Checker::dhcp(const Network& net, const Cidr& subnet) {
   const Dhcp& d = *net.dhcp;
+  if (d.implicit) {
+    if (net.gateway && d.range_start <= *net.gateway && *net.gateway <= d.range_end)
+      add(net.pos.at("gateway"),
+          "gateway " + net.gateway->str() + " lies inside the default dhcp range " + d.range_start.str() + "-" +
+              d.range_end.str() + " (the network has no 'dhcp:')",
+          "move the gateway below " + d.range_start.str() + ", or give the network a 'dhcp:' range or 'dhcp: false'");
+    return;
+  }
   if (!d.pos.fields.count("range")) return;
   Position range_pos = d.pos.at("range");
   bool start_ok = check_host_address(d.range_start, subnet, "dhcp range start " + d.range_start.str(), range_pos);
@@ -386,7 +397,8 @@ void Checker::nic(const Guest& g, const Nic& n, size_t index) {
         "set 'switch: ovs' on network " + quoted(net->name));
   if (n.address_kind == AddressKind::dhcp && serves_dhcp(net->mode) && !net->dhcp)
     add(n.pos.at("address"), who + " uses dhcp but network " + quoted(net->name) + " has no 'dhcp'",
-        "add a 'dhcp:' section to network " + quoted(net->name) + ", or give the nic a static 'address:'");
+        "network " + quoted(net->name) + " has 'dhcp: false' (or a subnet too small for a range): give it a "
+        "'dhcp:' section, or give the nic a static 'address:'");
   if (n.address_kind == AddressKind::static_cidr && n.address) static_address(*net, n, who);
   // A VM's macvtap takes frames from the uplink straight into the VM: no
   // device of netlab's carries them through a qdisc (a light guest's macvlan
@@ -410,9 +422,15 @@ void Checker::static_address(const Network& net, const Nic& n, const std::string
     return;
   }
   if (net.dhcp && net.dhcp->range_start <= address.address && address.address <= net.dhcp->range_end) {
-    add(pos,
-        subject + " lies inside the dhcp range " + net.dhcp->range_start.str() + "-" + net.dhcp->range_end.str(),
-        "dnsmasq may lease it to another guest; pick an address outside the range");
+    const std::string range = net.dhcp->range_start.str() + "-" + net.dhcp->range_end.str();
+    if (net.dhcp->implicit)
+      add(pos, subject + " lies inside the default dhcp range " + range + " (network " + quoted(net.name) +
+                   " has no 'dhcp:')",
+          "pick an address below " + net.dhcp->range_start.str() + ", or give the network a 'dhcp:' range or "
+          "'dhcp: false'");
+    else
+      add(pos, subject + " lies inside the dhcp range " + range,
+          "dnsmasq may lease it to another guest; pick an address outside the range");
     return;
   }
   claim_ip(net, address.address, subject, who, pos);

@@ -12,6 +12,7 @@
 #include "netlab/host/vm_image.h"
 #include "netlab/model/address.h"
 #include "netlab/model/impairment.h"
+#include "netlab/state/journal.h"
 
 namespace netlab::plan {
 
@@ -89,10 +90,24 @@ struct AddRoute {
 struct ApplyNft {
   std::string netns, table, ruleset;
   size_t rule_count = 0;  // how many rules the table holds once applied (drift check)
+  /// The ruleset last applied is kept in this file, so a changed ruleset (a
+  /// moved subnet, nat -> route) is told from the one in place.
+  std::string record;
+  std::optional<size_t> replaces;  // the table is there with this many rules: a change
 };
 struct StartDnsmasq {
   std::string netns;
   host::DnsmasqConfig config;
+  /// Set when this network's dnsmasq runs with another conf: it is stopped, its
+  /// leases outside the new range dropped from the lease file, and started
+  /// again. Holds the old conf's dhcp-range (or listen address) for the plan
+  /// line; "" when only leases are released (the conf is the same).
+  std::optional<std::string> restart_from;
+  /// Leases to release (with restart_from set): a removed guest's, or a guest's
+  /// whose address left this network. Dropped from the lease file while the
+  /// daemon is stopped, so the address is free again (dnsmasq reads that file
+  /// only when it starts).
+  std::vector<model::Ipv4> release;
 };
 /// A private ovsdb-server + ovs-vswitchd (userspace datapath) for the lab, files under run_dir/ovs.
 struct StartOvs {
@@ -106,6 +121,8 @@ struct CreateOvsBridge {
 struct AddOvsPort {
   std::string netns, run_dir, bridge, port;
   std::optional<int> tag;
+  /// The port is there with this tag (nullopt inside: untagged): a change in place.
+  std::optional<std::optional<int>> retag_from;
 };
 /// TX checksum offload off on a device that sends into a userspace OVS datapath.
 struct DisableTxChecksum {
@@ -115,6 +132,25 @@ struct DisableTxChecksum {
 struct ObtainLease {
   std::string netns, device, guest;
   std::string run_dir;  // where the DHCP client's script lives
+  std::optional<model::Cidr> subnet;  // the network's block: a lease outside it is renewed
+  std::vector<model::Cidr> stale;     // addresses outside `subnet`, removed before the renewal
+};
+/// Replaces the addresses `from` on `device` with `to`: a static address or a
+/// gateway whose subnet moved. Removing an address drops the routes through it.
+struct ChangeAddress {
+  std::string netns, device;
+  std::vector<model::Cidr> from;
+  model::Cidr to;
+};
+/// Removes an object the lab owns that the file no longer has (a guest's
+/// namespace, a NIC's veth, a network's bridge or dnsmasq, the nft table, a
+/// sysctl restored). The journal forgets it once it is gone.
+struct RemoveObject {
+  state::OwnedObject object;
+  std::string label;  // "guest g2 (namespace nat-g2)"; "" = the object's own description
+  /// A removed network's dnsmasq: its lease file, emptied once the daemon is
+  /// gone (a network of that name added again starts with no stale leases).
+  std::string lease_file;
 };
 
 /// The lab's private libvirtd (sandbox), files under run_dir/libvirt.
@@ -152,6 +188,9 @@ struct RunDomain {
   /// The impairments of its taps: libvirt resets a tap's root qdisc when the
   /// domain starts, so they are put back right after every start.
   std::vector<std::pair<NetemDevice, model::Impairment>> netem;
+  /// Set by the planner when the domain is defined from other XML (its memory,
+  /// vcpus or NICs changed): what runs now ("1 vcpu, 256 MiB"), for the plan line.
+  std::optional<std::string> redefine_from;
 };
 /// Waits until the VM's NIC `mac` holds a lease in `lease_file` (netlab's dnsmasq).
 struct AwaitVmLease {
@@ -162,10 +201,19 @@ struct AwaitVmLease {
 
 using Action = std::variant<CreateNetns, SetSysctl, CreateBridge, CreateVeth, CreateTap, CreateMacvlan, CreateMacvtap, SetMaster,
                             SetUp, AddAddress, AddRoute, ApplyNft, StartDnsmasq, StartOvs, CreateOvsBridge, AddOvsPort,
-                            DisableTxChecksum, ObtainLease, StartLibvirtd, CreateVmDisk, RunDomain, AwaitVmLease,
-                            SetNetem>;
+                            DisableTxChecksum, ObtainLease, ChangeAddress, RemoveObject, StartLibvirtd, CreateVmDisk,
+                            RunDomain, AwaitVmLease, SetNetem>;
 
 /// One line for humans: "create bridge nat-default in nat-host (mtu 1500)".
 std::string describe(const Action& action);
+
+/// The same step as drift `status` reports: a removal reads "guest g2 is
+/// running but not in the file"; anything else as describe() says it.
+std::string describe_drift(const Action& action);
+
+/// What the lab owns once `action` is done (the journal record apply() writes
+/// ahead of it); nullopt for a step that creates nothing to remove later.
+/// A sysctl's record gets its previous value from apply(), not from here.
+std::optional<state::OwnedObject> owned_object(const Action& action);
 
 }  // namespace netlab::plan

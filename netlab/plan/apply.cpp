@@ -9,6 +9,7 @@
 
 #include "netlab/host/dnsmasq_conf.h"
 #include "netlab/host/netlink.h"
+#include "netlab/host/lease_file.h"
 #include "netlab/host/netns.h"
 #include "netlab/host/uplink_move.h"
 #include "netlab/plan/teardown.h"
@@ -217,18 +218,65 @@ class Executor {
   Status step(const AddRoute& a) { return host_.add_route(a.netns, {a.destination, a.gateway, a.device, 0}); }
 
   Status step(const ApplyNft& a) {
-    if (auto st = will_create({ObjectKind::nft_table, a.netns, "inet " + a.table, ""}); !st) return st;
-    return host_.replace_nft_table(a.netns, a.table, a.ruleset);
+    if (!a.replaces)
+      if (auto st = will_create({ObjectKind::nft_table, a.netns, "inet " + a.table, ""}); !st) return st;
+    if (auto st = host_.replace_nft_table(a.netns, a.table, a.ruleset); !st) return st;
+    return a.record.empty() ? Status{} : host_.write_file(a.record, a.ruleset);
   }
 
   Status step(const StartDnsmasq& a) {
     const host::DnsmasqFiles files = host::dnsmasq_files(a.config.run_dir, a.config.network);
+    if (a.restart_from) return restart(a, files);
     if (auto st = will_create({ObjectKind::process, a.netns, files.pid, files.conf}); !st) return st;
     // Planned while one runs: its bridge was recreated (planner.cpp), so it serves
     // nobody; it goes first. start_dnsmasq records the bridge it now serves.
     if (auto pid = host_.running_process(files.pid, files.conf))
       if (auto st = host_.stop_process(*pid); !st) return st;
+    if (auto st = drop_leases(a, files); !st) return st;
     return host_.start_dnsmasq(a.netns, a.config);
+  }
+
+  /// A changed conf or leases to release: stop this network's dnsmasq (only
+  /// it), drop the leases the new conf would not hand out and the released
+  /// ones, start it again. It stays owned throughout.
+  Status restart(const StartDnsmasq& a, const host::DnsmasqFiles& files) {
+    if (auto pid = host_.running_process(files.pid, files.conf))
+      if (auto st = host_.stop_process(*pid); !st) return st;
+    if (auto st = drop_leases(a, files); !st) return st;
+    return host_.start_dnsmasq(a.netns, a.config);
+  }
+
+  /// Rewrites the lease file of a stopped dnsmasq (it reads the file when it starts).
+  Status drop_leases(const StartDnsmasq& a, const host::DnsmasqFiles& files) {
+    if (!a.restart_from && a.release.empty()) return {};
+    auto text = host_.read_file(files.leases);
+    if (!text) return {};
+    const std::string kept = leases_kept(*text, a.config, a.release);
+    return kept == *text ? Status{} : host_.write_file(files.leases, kept);
+  }
+
+  /// The lease file's lines whose lease the conf still hands out (an address in
+  /// the DHCP range or a static host's) and that are not released. Lines that
+  /// are not leases stay.
+  static std::string leases_kept(const std::string& text, const host::DnsmasqConfig& c,
+                                 const std::vector<model::Ipv4>& released) {
+    std::string out;
+    size_t start = 0;
+    while (start < text.size()) {
+      size_t end = text.find('\n', start);
+      if (end == std::string::npos) end = text.size();
+      const std::string line = text.substr(start, end - start);
+      start = end + 1;
+      auto parsed = host::parse_leases(line + "\n");  // parse_leases takes complete lines only
+      bool keep = parsed.empty();
+      for (const auto& lease : parsed) {
+        keep = c.range_start && *c.range_start <= lease.ip && lease.ip <= *c.range_end;
+        for (const auto& h : c.hosts) keep = keep || h.ip == lease.ip;
+        keep = keep && std::find(released.begin(), released.end(), lease.ip) == released.end();
+      }
+      if (keep) out += line + "\n";
+    }
+    return out;
   }
 
   Status step(const StartOvs& a) {
@@ -243,6 +291,21 @@ class Executor {
   Status step(const DisableTxChecksum& a) { return host_.set_tx_checksumming(a.netns, a.device, false); }
 
   Status step(const ObtainLease& a);
+
+  Status step(const ChangeAddress& a) {
+    for (const auto& old : a.from)
+      if (auto st = host_.del_address(a.netns, a.device, old); !st) return st;
+    return host_.add_address(a.netns, a.device, a.to);
+  }
+
+  /// Removed first, forgotten after: a removal that fails leaves the object
+  /// owned, so `down` and `gc` still find it.
+  Status step(const RemoveObject& a) {
+    if (auto st = remove_object(a.object, host_); !st) return st;
+    if (!a.lease_file.empty() && host_.read_file(a.lease_file))
+      if (auto st = host_.write_file(a.lease_file, ""); !st) return st;
+    return journal_.forget(a.object);
+  }
 
   Status step(const StartLibvirtd& a) {
     if (auto st = will_create({ObjectKind::libvirtd, a.netns, a.run_dir, ""}); !st) return st;
@@ -324,6 +387,8 @@ void fold_veth_steps(const std::vector<Action>& steps, Executor& executor) {
 }
 
 Status Executor::step(const ObtainLease& a) {
+  for (const auto& old : a.stale)
+    if (auto st = host_.del_address(a.netns, a.device, old); !st) return st;
   host::DhcpClientOptions options;
   options.netns = a.netns;
   options.device = a.device;

@@ -162,7 +162,8 @@ class Builder {
     const std::string body = host::render_lab_ruleset(rules);
     size_t count = 0;  // every rule carries one comment (nft_rules.h)
     for (size_t at = body.find("comment \""); at != std::string::npos; at = body.find("comment \"", at + 1)) ++count;
-    add(ApplyNft{host_, model::nft_table_name(topo_.name), std::move(text), count});
+    const std::string table = model::nft_table_name(topo_.name);
+    add(ApplyNft{host_, table, std::move(text), count, target_.run_dir + "/nft-" + table + ".rules", std::nullopt});
   }
 
   void dhcp_server(const model::Network& net) {
@@ -283,9 +284,13 @@ class Builder {
   void guest_leases(const model::Guest& guest) {
     if (guest.kind != GuestKind::netns) return;
     for (size_t i = 0; i < guest.nics.size(); ++i)
-      if (guest.nics[i].address_kind == model::AddressKind::dhcp)
+      if (guest.nics[i].address_kind == model::AddressKind::dhcp) {
+        const model::Network* net = topo_.find_network(guest.nics[i].network);
+        std::optional<model::Cidr> subnet;
+        if (net && model::serves_dhcp(net->mode) && net->subnet) subnet = net->subnet->block();
         add(ObtainLease{model::guest_namespace(topo_, guest), model::guest_nic_name(guest.nics[i], i), guest.name,
-                        target_.run_dir});
+                        target_.run_dir, subnet, {}});
+      }
   }
 
   const model::Topology& topo_;

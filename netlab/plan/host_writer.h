@@ -100,6 +100,9 @@ class HostWriter {
 
   // ---- Addresses and routes ---------------------------------------------
   virtual Status add_address(const std::string& netns, const std::string& device, const model::Cidr& address) = 0;
+  /// Removes the address (a moved subnet, a changed static address, a lease
+  /// outside its network); the kernel drops the routes that needed it.
+  virtual Status del_address(const std::string& netns, const std::string& device, const model::Cidr& address) = 0;
   virtual Status add_route(const std::string& netns, const host::RouteSpec& route) = 0;
 
   // ---- Uplinks (host/uplink_move.h) -------------------------------------
@@ -144,6 +147,12 @@ class HostWriter {
   /// name already there (another tag: drift) is replaced.
   virtual Status ovs_set_port(const std::string& run_dir, const std::string& bridge, const std::string& port,
                               std::optional<int> tag) = 0;
+
+  // ---- The lab's own files ------------------------------------------------
+  /// The text of `path`; nullopt when it does not exist.
+  virtual std::optional<std::string> read_file(const std::string& path) = 0;
+  /// Replaces `path` with `content` atomically (a temporary file renamed over it).
+  virtual Status write_file(const std::string& path, const std::string& content) = 0;
 
   // ---- Device settings and guests' clients ------------------------------
   virtual Status set_tx_checksumming(const std::string& netns, const std::string& device, bool on) = 0;

@@ -15,8 +15,11 @@
 #include "netlab/model/loader.h"
 #include "netlab/model/mode_traits.h"
 #include "netlab/model/names.h"
+#include "netlab/model/validator.h"
+#include "netlab/plan/converge.h"
 #include "netlab/plan/desired.h"
 #include "netlab/plan/planner.h"
+#include "netlab/plan/running_lab.h"
 #include "netlab/plan/system_observed.h"
 #include "netlab/host/libvirt_client.h"
 #include "netlab/libvirt/export_xml.h"
@@ -75,6 +78,47 @@ Status check_namespace_ownership(const model::Topology& topo, const std::vector<
   return {};
 }
 
+/// What the lab owns now: its journal, labelled from the topology it was last
+/// built from (read before `up` overwrites that copy).
+Owned owned_by(const std::string& lab, const Target& target, const std::optional<model::Topology>& previous) {
+  Owned owned = previous ? described_by(*previous, target) : Owned{};
+  owned.objects = state::read_journal(lab);
+  return owned;
+}
+
+/// What `up` of `next` plans against: what the lab owns and, when its last
+/// `up` completed, the guests that `next` leaves as they are (not read again).
+Owned owned_for_up(const model::Topology& next, const Target& target, const std::optional<state::LabState>& st,
+                   const std::optional<model::Topology>& previous, Observed& observed) {
+  Owned owned = owned_by(next.name, target, previous);
+  if (st && st->phase == state::Phase::ready && previous)
+    owned.unchanged = unchanged_guest_namespaces(*previous, next, target, owned, observed);
+  return owned;
+}
+
+std::optional<model::Topology> previous_topology(const std::string& lab) {
+  auto topo = lab_topology(lab);
+  if (!topo) return std::nullopt;
+  return std::move(topo).value();
+}
+
+/// A lab is renamed when another lab still in the run root was built from the
+/// same file (the absolute path its state.json records): netlab does not carry
+/// a lab over to a new name, since every object's name derives from it.
+Status check_not_renamed(const model::Topology& topo, const std::string& file) {
+  std::error_code ec;
+  const std::string path = std::filesystem::absolute(file, ec).lexically_normal().string();
+  for (const auto& lab : state::list_labs()) {
+    if (lab == topo.name) continue;
+    auto st = state::read_state(lab);
+    if (!st || std::filesystem::path(st->topology_file).lexically_normal().string() != path) continue;
+    return Error{"lab '" + lab + "' runs from " + path + ", which now names the lab '" + topo.name +
+                 "'; a running lab cannot be renamed: take the old one down first (netlab down " + lab +
+                 "), then run up again (nothing was changed)"};
+  }
+  return {};
+}
+
 /// A real-host lab acts on the namespace that was "the host" when it was built
 /// (its journal calls it ""): from any other, down would restore another
 /// host's sysctls and uplink. Refused, so `gc` leaves such a lab alone.
@@ -105,7 +149,8 @@ Result<Target> resolve_target(const model::Topology& topology, bool sandbox, Soc
   return target;
 }
 
-Result<PlanResult> plan_up(const model::Topology& topology, bool sandbox, bool force) {
+Result<PlanResult> plan_up(const model::Topology& topology, const std::string& file, bool sandbox, bool force) {
+  if (auto st = check_not_renamed(topology, file); !st) return st.error();
   Sockets sockets;
   PlanResult result;
   auto target = resolve_target(topology, sandbox, sockets, &result.uplink);
@@ -113,7 +158,9 @@ Result<PlanResult> plan_up(const model::Topology& topology, bool sandbox, bool f
   if (!sandbox)
     if (auto st = check_real_host(topology, force, sockets); !st) return st.error();
   SystemObserved observed(sockets);
-  result.steps = make(topology, *target, observed);
+  result.steps = make(topology, *target, observed,
+                      owned_for_up(topology, *target, state::read_state(topology.name),
+                                   previous_topology(topology.name), observed));
   return result;
 }
 
@@ -126,7 +173,10 @@ Result<UpResult> up(const model::Topology& topo, const std::string& file, const 
     return Error{"lab '" + topo.name + "' already runs " + (previous->sandbox ? "in the sandbox" : "on the real host") +
                  "; take it down first (netlab down " + topo.name + ")"};
   if (auto other = other_host(previous); !other) return other.error();
+  if (auto renamed = check_not_renamed(topo, file); !renamed) return renamed.error();
   const bool fresh = !previous && state::read_journal(topo.name).empty();
+  // Read before this run overwrites the lab's copy of its file: it names what the lab owns.
+  const std::optional<model::Topology> last_built = previous_topology(topo.name);
   Sockets sockets;
   UplinkChoice uplink;
   auto resolved = resolve_target(topo, options.sandbox, sockets, &uplink);
@@ -140,6 +190,8 @@ Result<UpResult> up(const model::Topology& topo, const std::string& file, const 
   state::LabState st{topo.name, std::filesystem::absolute(file, ec).string(), options.sandbox, target.host_netns,
                      state::Phase::building, static_cast<int>(::getpid()), "", "",
                      options.sandbox ? "" : host::current_netns_id()};
+  // Kept to put back when this run fails and returns the lab to its previous file.
+  const auto previous_text = state::read_lab_file(topo.name, state::kTopologyCopy);
   if (auto w = state::write_state(st); !w) return w.error();
   if (auto w = state::write_lab_file(topo.name, state::kTopologyCopy, file_text); !w) return w.error();
   auto journal = state::Journal::open(topo.name);
@@ -147,9 +199,7 @@ Result<UpResult> up(const model::Topology& topo, const std::string& file, const 
 
   SystemObserved observed(sockets);
   const std::vector<Action> desired = desired_actions(topo, target);
-  std::vector<Action> steps;
-  for (const auto& action : desired)
-    if (!satisfied(action, observed)) steps.push_back(action);
+  const std::vector<Action> steps = make(topo, target, observed, owned_for_up(topo, target, previous, last_built, observed));
   if (auto owned = check_namespace_ownership(topo, desired, steps); !owned) {
     if (fresh) {
       state::remove_lab_dir(topo.name);
@@ -159,12 +209,19 @@ Result<UpResult> up(const model::Topology& topo, const std::string& file, const 
   }
   ApplyOptions apply_options{options.on_step};
   SystemWriter writer(sockets);
-  auto applied = apply(steps, *journal, writer, apply_options);
+  std::optional<SystemObserved> after;  // read afresh once a step failed
+  const ConvergeFrom from{topo.name, target, last_built, [&]() -> Observed& { return after.emplace(sockets); }};
+  bool returned = false;
+  auto applied = apply_converging(steps, from, *journal, writer, apply_options, &returned);
   if (!applied) {
     if (fresh) {
       sockets.clear();
       state::remove_lab_dir(topo.name);
       (*lock)->remove_on_release();
+    } else if (returned && previous && previous_text) {
+      // Back as it was: its file, its state.
+      state::write_lab_file(topo.name, state::kTopologyCopy, *previous_text);
+      state::write_state(*previous);
     } else {
       st.phase = state::Phase::failed;
       st.message = applied.error().message;
@@ -353,7 +410,14 @@ Result<LabStatus> status(const std::string& lab) {
     }
     out.guests.push_back(std::move(gs));
   }
-  for (const auto& step : make(*topo, target, observed)) out.drift.push_back(describe(step));
+  // Drift is what `up` of the lab's file would do now: the file as it is (when
+  // it still loads), else the copy the lab was built from.
+  model::Topology wanted = *topo;
+  if (auto edited = model::load_file(st->topology_file); edited.ok() && model::validate(edited.topology).empty() &&
+                                                          edited.topology.name == lab)
+    wanted = std::move(edited.topology);
+  for (const auto& step : make(wanted, target, observed, owned_by(lab, target, *topo)))
+    out.drift.push_back(describe_drift(step));
   return out;
 }
 

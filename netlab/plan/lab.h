@@ -53,9 +53,11 @@ struct PlanResult {
   std::vector<Action> steps;
   UplinkChoice uplink;
 };
-/// The steps `up` would take now, without changing anything; on a real host
-/// the same refusals as `up` (check_real_host, without --force unless `force`).
-Result<PlanResult> plan_up(const model::Topology& topology, bool sandbox, bool force = false);
+/// The steps `up` would take now for `topology` loaded from `file`, without
+/// changing anything; the same refusals as `up` (a renamed lab; on a real host
+/// check_real_host, without --force unless `force`).
+Result<PlanResult> plan_up(const model::Topology& topology, const std::string& file, bool sandbox,
+                           bool force = false);
 
 /// Removes everything the lab owns (journal, tags), then its run directory.
 /// An Error when the lab is unknown or busy.
@@ -101,7 +103,7 @@ struct LabStatus {
   state::LabState state;
   std::vector<NetworkStatus> networks;
   std::vector<GuestStatus> guests;
-  std::vector<std::string> drift;  // steps `up` would take; empty = as the file says
+  std::vector<std::string> drift;  // what `up` of the lab's file would do, both ways; empty = as the file says
 };
 Result<LabStatus> status(const std::string& lab);
 

@@ -24,6 +24,8 @@ class Observed {
  public:
   virtual ~Observed() = default;
   virtual bool netns_exists(const std::string& name) = 0;
+  /// What tells this namespace from another of the same name (host::netns_identity); "" when absent.
+  virtual std::string netns_identity(const std::string& name) = 0;
   /// The link `name` in namespace `netns`; nullopt when it or the namespace is absent.
   virtual std::optional<ObservedLink> link(const std::string& netns, const std::string& name) = 0;
   /// IPv4 addresses on `device`; empty when it or the namespace is absent.
@@ -42,6 +44,11 @@ class Observed {
   /// True when `port` is on `bridge` with exactly VLAN tag `tag` (nullopt = none).
   virtual bool ovs_port_matches(const std::string& run_dir, const std::string& bridge, const std::string& port,
                                 std::optional<int> tag) = 0;
+  /// The VLAN tag of `port` on `bridge` (inner nullopt = untagged); nullopt when the port is absent.
+  virtual std::optional<std::optional<int>> ovs_port_tag(const std::string& run_dir, const std::string& bridge,
+                                                         const std::string& port) = 0;
+  /// The text of a file the lab keeps (a dnsmasq conf, the last nft ruleset); nullopt when absent.
+  virtual std::optional<std::string> read_file(const std::string& path) = 0;
   /// Whether TX checksum offload is on; nullopt when the device is absent.
   virtual std::optional<bool> tx_checksumming(const std::string& netns, const std::string& device) = 0;
   /// True when the dnsmasq whose pid file is `pid_file` runs with its conf `conf_file`.
@@ -52,6 +59,8 @@ class Observed {
   /// True when domain `name` on `uri` runs and was defined from `xml` (its copy in `xml_copy`).
   virtual bool domain_runs(const std::string& uri, const std::string& name, const std::string& xml_copy,
                            const std::string& xml) = 0;
+  /// True when domain `name` is defined on `uri` (running or not); false when that libvirt does not answer.
+  virtual bool domain_exists(const std::string& uri, const std::string& name) = 0;
   /// True when `lease_file` (dnsmasq's) holds a lease for `mac`.
   virtual bool has_lease(const std::string& lease_file, const model::Mac& mac) = 0;
   /// The bridge ifindex a dnsmasq was started on, from its DnsmasqFiles::bridge_index

@@ -1,77 +1,386 @@
 #include "netlab/plan/planner.h"
 
 #include <algorithm>
+#include <set>
 
+#include "netlab/host/dnsmasq_conf.h"
+#include "netlab/host/lease_file.h"
+#include "netlab/libvirt/export_xml.h"
+#include "netlab/model/names.h"
 #include "netlab/plan/desired.h"
+#include "netlab/plan/teardown.h"
 
 namespace netlab::plan {
 namespace {
 
-struct Satisfied {
-  Observed& o;
+using state::ObjectKind;
+using state::OwnedObject;
 
-  bool operator()(const CreateNetns& a) { return o.netns_exists(a.name); }
-  bool operator()(const SetSysctl& a) { return o.sysctl(a.netns, a.key) == a.value; }
-  bool operator()(const CreateBridge& a) { return o.link(a.netns, a.name).has_value(); }
-  bool operator()(const CreateVeth& a) {
-    return o.link(a.netns, a.name).has_value() && o.link(a.peer_netns, a.peer_name).has_value();
+/// The old conf's DHCP range ("192.168.122.128,192.168.122.254,...") for a plan line.
+std::string conf_summary(const std::string& conf) {
+  for (const std::string key : {"dhcp-range=", "listen-address="}) {
+    auto at = conf.find("\n" + key);
+    if (at == std::string::npos) continue;
+    at += 1 + key.size();
+    std::string value = conf.substr(at, conf.find('\n', at) - at);
+    if (key == "dhcp-range=") {
+      auto comma = value.find(',');
+      auto second = value.find(',', comma + 1);
+      if (comma != std::string::npos) return "DHCP " + value.substr(0, comma) + "-" + value.substr(comma + 1, second - comma - 1);
+    }
+    return key.substr(0, key.size() - 1) + " " + value;
   }
-  bool operator()(const CreateTap& a) { return o.link(a.netns, a.name).has_value(); }
-  bool operator()(const CreateMacvlan& a) { return o.link(a.target_netns, a.name).has_value(); }
-  bool operator()(const CreateMacvtap& a) { return o.link(a.netns, a.name).has_value(); }
-  bool operator()(const SetMaster& a) {
+  return "another conf";
+}
+
+/// "1 vcpu, 256 MiB" from a domain XML netlab wrote (libvirt/export_xml.cpp).
+std::string domain_summary(const std::string& xml) {
+  auto element = [&](const std::string& tag) {
+    auto open = xml.find("<" + tag);
+    if (open == std::string::npos) return std::string("?");
+    auto start = xml.find('>', open);
+    auto end = xml.find("</" + tag + ">", start);
+    if (start == std::string::npos || end == std::string::npos) return std::string("?");
+    return xml.substr(start + 1, end - start - 1);
+  };
+  return element("vcpu") + " vcpu, " + element("memory") + " MiB";
+}
+
+/// The guest namespace an action acts inside ("" for the host's and the sandbox's own).
+struct InsideGuest {
+  const std::string& host;
+  std::string operator()(const CreateNetns& a) { return a.name; }
+  std::string operator()(const CreateVeth& a) { return a.peer_netns == host ? "" : a.peer_netns; }
+  std::string operator()(const CreateMacvlan& a) { return a.target_netns; }
+  std::string operator()(const SetUp& a) { return a.netns == host ? "" : a.netns; }
+  std::string operator()(const AddAddress& a) { return a.netns == host ? "" : a.netns; }
+  std::string operator()(const AddRoute& a) { return a.netns == host ? "" : a.netns; }
+  std::string operator()(const DisableTxChecksum& a) { return a.netns == host ? "" : a.netns; }
+  std::string operator()(const ObtainLease& a) { return a.netns; }
+  template <typename A>
+  std::string operator()(const A&) {
+    return "";
+  }
+};
+
+/// An action's line with what that line leaves out, so two actions with equal
+/// fingerprints do the same.
+std::string fingerprint(const Action& action) {
+  std::string extra;
+  if (auto* a = std::get_if<CreateNetns>(&action)) extra = a->ipv6_off ? " ipv6 off" : "";
+  if (auto* a = std::get_if<CreateVeth>(&action)) extra = " mtu " + std::to_string(a->mtu) + " alias " + a->alias;
+  if (auto* a = std::get_if<CreateMacvlan>(&action))
+    extra = " mtu " + std::to_string(a->mtu) + " mac " + (a->mac ? a->mac->str() : "") + " alias " + a->alias;
+  if (auto* a = std::get_if<ObtainLease>(&action)) extra = " in " + (a->subnet ? a->subnet->str() : "") + " " + a->run_dir;
+  return describe(action) + extra + "\n";
+}
+
+struct Needed {
+  Observed& o;
+  const std::set<std::string>& unchanged;  // guest namespaces not to read (Owned::unchanged)
+  const std::string& host;
+  using R = std::optional<Action>;
+
+  /// The step `a` needs, or nullopt: inside an unchanged guest only what the
+  /// host namespace shows is checked (its namespace is, and its veth's host side).
+  R operator()(const Action& a) {
+    if (!unchanged.empty() && unchanged.count(std::visit(InsideGuest{host}, a))) {
+      if (auto* ns = std::get_if<CreateNetns>(&a)) return keep_unless(o.netns_exists(ns->name), *ns);
+      if (auto* veth = std::get_if<CreateVeth>(&a)) return keep_unless(o.link(veth->netns, veth->name).has_value(), *veth);
+      return std::nullopt;
+    }
+    return std::visit(*this, a);
+  }
+
+  template <typename A>
+  R keep_unless(bool present, const A& a) {
+    if (present) return std::nullopt;
+    return Action{a};
+  }
+
+  R operator()(const CreateNetns& a) { return keep_unless(o.netns_exists(a.name), a); }
+  R operator()(const SetSysctl& a) { return keep_unless(o.sysctl(a.netns, a.key) == a.value, a); }
+  R operator()(const CreateBridge& a) { return keep_unless(o.link(a.netns, a.name).has_value(), a); }
+  R operator()(const CreateVeth& a) {
+    return keep_unless(o.link(a.netns, a.name).has_value() && o.link(a.peer_netns, a.peer_name).has_value(), a);
+  }
+  R operator()(const CreateTap& a) { return keep_unless(o.link(a.netns, a.name).has_value(), a); }
+  R operator()(const CreateMacvlan& a) { return keep_unless(o.link(a.target_netns, a.name).has_value(), a); }
+  R operator()(const CreateMacvtap& a) { return keep_unless(o.link(a.netns, a.name).has_value(), a); }
+  R operator()(const SetMaster& a) {
     auto link = o.link(a.netns, a.name);
-    return link && link->master == a.master;
+    return keep_unless(link && link->master == a.master, a);
   }
-  bool operator()(const SetUp& a) {
+  R operator()(const SetUp& a) {
     auto link = o.link(a.netns, a.name);
-    return link && link->up;
+    return keep_unless(link && link->up, a);
   }
-  bool operator()(const AddAddress& a) {
+  R operator()(const AddAddress& a) {
     auto list = o.addresses(a.netns, a.device);
-    return std::find(list.begin(), list.end(), a.address) != list.end();
+    if (std::find(list.begin(), list.end(), a.address) != list.end()) return std::nullopt;
+    // A device of the lab holding another address (a moved subnet, a changed
+    // static address) gets it replaced; loopback keeps its own.
+    if (list.empty() || a.device == "lo") return Action{a};
+    return Action{ChangeAddress{a.netns, a.device, list, a.address}};
   }
-  bool operator()(const AddRoute& a) { return o.has_route(a.netns, a.destination, a.gateway); }
-  bool operator()(const ApplyNft& a) { return o.nft_rule_count(a.netns, a.table) == a.rule_count; }
-  bool operator()(const StartDnsmasq& a) {
+  R operator()(const AddRoute& a) { return keep_unless(o.has_route(a.netns, a.destination, a.gateway), a); }
+  R operator()(const ApplyNft& a) {
+    auto count = o.nft_rule_count(a.netns, a.table);
+    if (count == a.rule_count && (a.record.empty() || o.read_file(a.record) == a.ruleset)) return std::nullopt;
+    ApplyNft step = a;
+    step.replaces = count;
+    return Action{step};
+  }
+  R operator()(const StartDnsmasq& a) {
     auto files = host::dnsmasq_files(a.config.run_dir, a.config.network);
-    if (!o.dnsmasq_running(files.pid, files.conf)) return false;
+    if (!o.dnsmasq_running(files.pid, files.conf)) return Action{a};
     // Alive is not enough: started on a bridge since deleted and recreated (another
-    // ifindex), it serves nobody and must be restarted.
+    // ifindex), it serves nobody and must be restarted (step() stops it first).
     auto bridge = o.link(a.netns, a.config.bridge);
-    return bridge && o.dnsmasq_bridge_index(files.bridge_index) == bridge->ifindex;
+    if (!bridge || o.dnsmasq_bridge_index(files.bridge_index) != bridge->ifindex) return Action{a};
+    auto conf = o.read_file(files.conf);
+    auto wanted = host::render_dnsmasq_conf(a.config);
+    if (!conf || !wanted || *conf == wanted.value()) return std::nullopt;
+    StartDnsmasq step = a;
+    step.restart_from = conf_summary(*conf);
+    return Action{step};
   }
-  bool operator()(const StartOvs& a) { return o.ovs_running(a.run_dir); }
-  bool operator()(const CreateOvsBridge& a) { return o.ovs_has_bridge(a.run_dir, a.name); }
-  bool operator()(const AddOvsPort& a) { return o.ovs_port_matches(a.run_dir, a.bridge, a.port, a.tag); }
-  bool operator()(const DisableTxChecksum& a) { return o.tx_checksumming(a.netns, a.device) == false; }
-  // A guest holds its lease when its NIC has an address; dnsmasq keeps the
-  // binding, so a restarted client gets the same one.
-  bool operator()(const ObtainLease& a) { return !o.addresses(a.netns, a.device).empty(); }
-  bool operator()(const StartLibvirtd& a) { return o.libvirtd_running(a.run_dir); }
-  bool operator()(const CreateVmDisk& a) { return o.file_exists(a.path); }
-  bool operator()(const RunDomain& a) { return o.domain_runs(a.uri, a.name, a.xml_copy, a.xml); }
-  bool operator()(const AwaitVmLease& a) { return o.has_lease(a.lease_file, a.mac); }
+  R operator()(const StartOvs& a) { return keep_unless(o.ovs_running(a.run_dir), a); }
+  R operator()(const CreateOvsBridge& a) { return keep_unless(o.ovs_has_bridge(a.run_dir, a.name), a); }
+  R operator()(const AddOvsPort& a) {
+    auto tag = o.ovs_port_tag(a.run_dir, a.bridge, a.port);
+    if (tag && *tag == a.tag) return std::nullopt;
+    AddOvsPort step = a;
+    step.retag_from = tag;
+    return Action{step};
+  }
+  R operator()(const DisableTxChecksum& a) { return keep_unless(o.tx_checksumming(a.netns, a.device) == false, a); }
+  // A guest holds its lease when its NIC has an address in its network's subnet;
+  // dnsmasq keeps the binding, so a restarted client gets the same one. An
+  // address outside the subnet (the network moved, the guest changed networks)
+  // is renewed.
+  R operator()(const ObtainLease& a) {
+    auto list = o.addresses(a.netns, a.device);
+    if (list.empty()) return Action{a};
+    if (!a.subnet) return std::nullopt;
+    for (const auto& c : list)
+      if (a.subnet->contains(c.address)) return std::nullopt;
+    ObtainLease step = a;
+    step.stale = list;
+    return Action{step};
+  }
+  R operator()(const ChangeAddress& a) { return (*this)(AddAddress{a.netns, a.device, a.to}); }
+  R operator()(const RemoveObject& a) { return Action{a}; }
+  R operator()(const StartLibvirtd& a) { return keep_unless(o.libvirtd_running(a.run_dir), a); }
+  R operator()(const CreateVmDisk& a) { return keep_unless(o.file_exists(a.path), a); }
+  R operator()(const RunDomain& a) {
+    if (o.domain_runs(a.uri, a.name, a.xml_copy, a.xml)) return std::nullopt;
+    RunDomain step = a;
+    if (o.domain_exists(a.uri, a.name))
+      if (auto defined = o.read_file(a.xml_copy); defined && *defined != a.xml) step.redefine_from = domain_summary(*defined);
+    return Action{step};
+  }
+  R operator()(const AwaitVmLease& a) { return keep_unless(o.has_lease(a.lease_file, a.mac), a); }
   // An impaired NIC has exactly its netem on every device. A NIC without one is
   // looked at on its first device only, its host side: `netlab impair` always
   // writes both, and so every NIC costs one lookup in the host namespace's
   // single qdisc dump rather than a dump of every guest namespace.
-  bool operator()(const SetNetem& a) {
-    if (a.impairment.none()) return a.devices.empty() || !o.netem(a.devices.front().netns, a.devices.front().device);
+  R operator()(const SetNetem& a) {
+    if (a.impairment.none())
+      return keep_unless(a.devices.empty() || !o.netem(a.devices.front().netns, a.devices.front().device), a);
     for (const auto& d : a.devices)
-      if (o.netem(d.netns, d.device) != a.impairment) return false;
-    return true;
+      if (o.netem(d.netns, d.device) != a.impairment) return Action{a};
+    return std::nullopt;
   }
 };
 
+/// True when an object the lab owns is still on the system (worth removing).
+bool present(const OwnedObject& obj, Observed& o) {
+  switch (obj.kind) {
+    case ObjectKind::netns: return o.netns_exists(obj.name);
+    case ObjectKind::link: return o.netns_exists(obj.netns) && o.link(obj.netns, obj.name).has_value();
+    case ObjectKind::nft_table: {
+      auto space = obj.name.find(' ');
+      return space != std::string::npos && obj.name.substr(0, space) == "inet" &&
+             o.nft_rule_count(obj.netns, obj.name.substr(space + 1)).has_value();
+    }
+    case ObjectKind::process: return o.dnsmasq_running(obj.name, obj.detail);
+    case ObjectKind::ovs: return o.ovs_running(obj.name);
+    case ObjectKind::sysctl: {
+      if (obj.detail.empty() || !o.netns_exists(obj.netns)) return false;
+      auto value = o.sysctl(obj.netns, obj.name);
+      return value && *value != obj.detail;
+    }
+    case ObjectKind::uplink: {  // a host NIC still in a bridge: its addresses and routes go back
+      auto link = o.link(obj.netns, obj.name);
+      return link && !link->master.empty();
+    }
+    case ObjectKind::libvirtd: return o.libvirtd_running(obj.name);
+    case ObjectKind::domain: return o.domain_exists(obj.detail, obj.name);
+    case ObjectKind::file: return o.file_exists(obj.name);
+  }
+  return false;
+}
+
+/// Removals of what `owned` holds and `desired` does not, in teardown order.
+std::vector<Action> removals(const std::vector<Action>& desired, Observed& observed, const Owned& owned) {
+  std::set<std::string> wanted;
+  for (const auto& a : desired)
+    if (auto obj = owned_object(a)) wanted.insert(owned_key(*obj));
+  std::vector<OwnedObject> doomed;
+  std::set<std::string> doomed_namespaces;
+  for (const auto& obj : owned.objects)
+    if (!wanted.count(owned_key(obj)) && obj.kind == ObjectKind::netns && present(obj, observed)) {
+      doomed_namespaces.insert(obj.name);
+    }
+  for (auto it = owned.objects.rbegin(); it != owned.objects.rend(); ++it) {
+    const OwnedObject& obj = *it;
+    if (wanted.count(owned_key(obj))) continue;
+    // What lives in a namespace being removed goes with it.
+    if (obj.kind != ObjectKind::netns && !obj.netns.empty() && doomed_namespaces.count(obj.netns)) continue;
+    if (obj.kind == ObjectKind::netns ? doomed_namespaces.count(obj.name) : present(obj, observed))
+      doomed.push_back(obj);
+  }
+  std::stable_sort(doomed.begin(), doomed.end(),
+                   [](const auto& a, const auto& b) { return removal_rank(a.kind) < removal_rank(b.kind); });
+  std::vector<Action> steps;
+  for (auto& obj : doomed) {
+    auto label = owned.labels.find(owned_key(obj));
+    auto leases = owned.lease_file_of_pid.find(obj.name);
+    steps.emplace_back(RemoveObject{obj, label == owned.labels.end() ? "" : label->second,
+                                    obj.kind == ObjectKind::process && leases != owned.lease_file_of_pid.end()
+                                        ? leases->second
+                                        : ""});
+  }
+  return steps;
+}
+
+/// The leases to release, by network: the addresses of removed guests' DHCP
+/// NICs, and addresses a renewed lease replaces, each where a network's lease
+/// file holds it. Only files are read: no namespace the change does not touch.
+std::map<std::string, std::vector<model::Ipv4>> leases_to_release(const std::vector<Action>& steps,
+                                                                  Observed& observed, const Owned& owned) {
+  std::vector<model::Ipv4> candidates;
+  for (const auto& step : steps) {
+    if (auto* removal = std::get_if<RemoveObject>(&step); removal && removal->object.kind == ObjectKind::netns) {
+      auto nics = owned.leased_nics.find(removal->object.name);
+      if (nics == owned.leased_nics.end()) continue;
+      for (const auto& nic : nics->second)
+        for (const auto& c : observed.addresses(removal->object.name, nic.device)) candidates.push_back(c.address);
+    }
+    if (auto* lease = std::get_if<ObtainLease>(&step))
+      for (const auto& c : lease->stale) candidates.push_back(c.address);
+  }
+  std::map<std::string, std::vector<model::Ipv4>> release;
+  if (candidates.empty()) return release;
+  for (const auto& [network, file] : owned.lease_files) {
+    auto text = observed.read_file(file);
+    if (!text) continue;
+    for (const auto& lease : host::parse_leases(*text))
+      if (std::find(candidates.begin(), candidates.end(), lease.ip) != candidates.end())
+        release[network].push_back(lease.ip);
+  }
+  return release;
+}
+
 }  // namespace
 
-bool satisfied(const Action& action, Observed& observed) { return std::visit(Satisfied{observed}, action); }
+std::string owned_key(const OwnedObject& o) {
+  return std::string(state::to_string(o.kind)) + "|" + o.netns + "|" + o.name;
+}
 
-std::vector<Action> make(const model::Topology& topology, const Target& target, Observed& observed) {
-  std::vector<Action> steps;
-  for (auto& action : desired_actions(topology, target))
-    if (!satisfied(action, observed)) steps.push_back(std::move(action));
+Owned described_by(const model::Topology& prev, const Target& target) {
+  Owned owned;
+  auto put = [&](ObjectKind kind, const std::string& netns, const std::string& name, std::string label) {
+    owned.labels[owned_key({kind, netns, name, ""})] = std::move(label);
+  };
+  const model::DeviceNames names(prev);
+  for (const auto& net : prev.networks) {
+    const std::string& bridge = names.bridge(net);
+    put(ObjectKind::link, target.host_netns, bridge, "network " + net.name + " (bridge " + bridge + ")");
+    const host::DnsmasqFiles files = host::dnsmasq_files(target.run_dir, net.name);
+    put(ObjectKind::process, target.host_netns, files.pid, "dnsmasq of network " + net.name);
+    owned.lease_files[net.name] = files.leases;
+    owned.lease_file_of_pid[files.pid] = files.leases;
+  }
+  for (const auto& guest : prev.guests) {
+    const std::string ns = model::guest_namespace(prev, guest);
+    put(ObjectKind::netns, "", ns, "guest " + guest.name + " (namespace " + ns + ")");
+    if (guest.kind == model::GuestKind::kvm) {
+      const std::string domain = libvirt::domain_name(prev, guest);
+      put(ObjectKind::domain, "", domain, "VM guest " + guest.name + " (domain " + domain + ")");
+    }
+    for (size_t i = 0; i < guest.nics.size(); ++i) {
+      const std::string& dev = names.host_nic(guest, i);
+      const std::string nic = model::guest_nic_name(guest.nics[i], i);
+      put(ObjectKind::link, target.host_netns, dev, "nic " + nic + " of guest " + guest.name + " (" + dev + ")");
+      if (guest.kind == model::GuestKind::netns && guest.nics[i].address_kind == model::AddressKind::dhcp)
+        owned.leased_nics[ns].push_back({nic, guest.nics[i].network});
+    }
+  }
+  put(ObjectKind::nft_table, target.host_netns, "inet " + model::nft_table_name(prev.name),
+      "nftables table inet " + model::nft_table_name(prev.name));
+  return owned;
+}
+
+std::set<std::string> unchanged_guest_namespaces(const model::Topology& previous, const model::Topology& next,
+                                                 const Target& target, const Owned& owned, Observed& observed) {
+  // Fingerprints by guest namespace; "" holds everything outside the guests.
+  auto by_guest = [&](const model::Topology& topo) {
+    std::map<std::string, std::string> prints;
+    for (const auto& action : desired_actions(topo, target))
+      prints[std::visit(InsideGuest{target.host_netns}, action)] += fingerprint(action);
+    return prints;
+  };
+  const auto before = by_guest(previous);
+  const auto after = by_guest(next);
+  std::set<std::string> unchanged;
+  if (before == after) return unchanged;
+  std::map<std::string, std::string> identity;  // the journal's, once each namespace was made
+  for (const auto& o : owned.objects)
+    if (o.kind == ObjectKind::netns && !o.detail.empty()) identity[o.name] = o.detail;
+  for (const auto& [ns, print] : after) {
+    if (ns.empty()) continue;
+    auto was = before.find(ns);
+    auto made = identity.find(ns);
+    if (was == before.end() || was->second != print || made == identity.end()) continue;
+    if (observed.netns_identity(ns) == made->second) unchanged.insert(ns);
+  }
+  return unchanged;
+}
+
+std::optional<Action> needed(const Action& action, Observed& observed) {
+  static const std::set<std::string> none;
+  static const std::string host;
+  return Needed{observed, none, host}(action);
+}
+
+bool satisfied(const Action& action, Observed& observed) { return !needed(action, observed).has_value(); }
+
+std::vector<Action> make(const model::Topology& topology, const Target& target, Observed& observed,
+                         const Owned& owned) {
+  const std::vector<Action> desired = desired_actions(topology, target);
+  std::vector<Action> steps = removals(desired, observed, owned);
+  std::vector<std::optional<Action>> changes;
+  changes.reserve(desired.size());
+  Needed need{observed, owned.unchanged, target.host_netns};
+  for (const auto& action : desired) changes.push_back(need(action));
+  std::vector<Action> planned = steps;
+  for (const auto& c : changes)
+    if (c) planned.push_back(*c);
+  auto release = leases_to_release(planned, observed, owned);
+  for (size_t i = 0; i < desired.size(); ++i) {
+    auto* dnsmasq = std::get_if<StartDnsmasq>(&desired[i]);
+    auto freed = dnsmasq ? release.find(dnsmasq->config.network) : release.end();
+    if (freed != release.end()) {
+      // A running dnsmasq with the same conf restarts only to forget these leases.
+      StartDnsmasq step = changes[i] ? std::get<StartDnsmasq>(*changes[i]) : *dnsmasq;
+      if (!changes[i]) step.restart_from = "";
+      step.release = freed->second;
+      changes[i] = Action{std::move(step)};
+    }
+    if (changes[i]) steps.push_back(std::move(*changes[i]));
+  }
   return steps;
 }
 

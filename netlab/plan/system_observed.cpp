@@ -1,10 +1,9 @@
 #include "netlab/plan/system_observed.h"
 
 #include <charconv>
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "netlab/host/dnsmasq.h"
@@ -19,6 +18,8 @@
 namespace netlab::plan {
 
 bool SystemObserved::netns_exists(const std::string& name) { return name.empty() || host::netns_exists(name); }
+
+std::string SystemObserved::netns_identity(const std::string& name) { return host::netns_identity(name); }
 
 const SystemObserved::Snapshot* SystemObserved::snapshot(const std::string& netns) {
   auto it = cache_.find(netns);
@@ -125,6 +126,23 @@ bool SystemObserved::ovs_port_matches(const std::string& run_dir, const std::str
   return false;
 }
 
+std::optional<std::optional<int>> SystemObserved::ovs_port_tag(const std::string& run_dir, const std::string& bridge,
+                                                               const std::string& port) {
+  auto* snap = ovs_snapshot(run_dir);
+  if (!snap || !snap->count(bridge)) return std::nullopt;
+  for (const auto& p : snap->at(bridge))
+    if (p.name == port) return p.tag;
+  return std::nullopt;
+}
+
+std::optional<std::string> SystemObserved::read_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 std::optional<bool> SystemObserved::tx_checksumming(const std::string& netns, const std::string& device) {
   if (!link(netns, device)) return std::nullopt;
   auto on = host::tx_checksumming(netns, device);
@@ -149,6 +167,13 @@ bool SystemObserved::domain_runs(const std::string& uri, const std::string& name
   if (!client) return false;
   auto st = client->state(name);
   return st && *st == host::DomainState::running;
+}
+
+bool SystemObserved::domain_exists(const std::string& uri, const std::string& name) {
+  auto client = host::LibvirtClient::open(uri);
+  if (!client) return false;
+  auto st = client->state(name);
+  return st && *st != host::DomainState::absent;
 }
 
 bool SystemObserved::has_lease(const std::string& lease_file, const model::Mac& mac) {

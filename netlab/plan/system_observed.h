@@ -15,6 +15,7 @@ class SystemObserved : public Observed {
   explicit SystemObserved(Sockets& sockets) : sockets_(sockets) {}
 
   bool netns_exists(const std::string& name) override;
+  std::string netns_identity(const std::string& name) override;
   std::optional<ObservedLink> link(const std::string& netns, const std::string& name) override;
   std::vector<model::Cidr> addresses(const std::string& netns, const std::string& device) override;
   bool has_route(const std::string& netns, const std::optional<model::Cidr>& destination,
@@ -27,11 +28,15 @@ class SystemObserved : public Observed {
   bool ovs_has_bridge(const std::string& run_dir, const std::string& bridge) override;
   bool ovs_port_matches(const std::string& run_dir, const std::string& bridge, const std::string& port,
                         std::optional<int> tag) override;
+  std::optional<std::optional<int>> ovs_port_tag(const std::string& run_dir, const std::string& bridge,
+                                                 const std::string& port) override;
+  std::optional<std::string> read_file(const std::string& path) override;
   std::optional<bool> tx_checksumming(const std::string& netns, const std::string& device) override;
   bool libvirtd_running(const std::string& run_dir) override;
   bool file_exists(const std::string& path) override;
   bool domain_runs(const std::string& uri, const std::string& name, const std::string& xml_copy,
                    const std::string& xml) override;
+  bool domain_exists(const std::string& uri, const std::string& name) override;
   bool has_lease(const std::string& lease_file, const model::Mac& mac) override;
   std::optional<model::Impairment> netem(const std::string& netns, const std::string& device) override;
 

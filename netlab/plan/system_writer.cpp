@@ -1,3 +1,9 @@
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "netlab/plan/system_writer.h"
 
 #include <filesystem>
@@ -129,6 +135,10 @@ Status SystemWriter::add_address(const std::string& netns, const std::string& de
 }
 
 
+Status SystemWriter::del_address(const std::string& netns, const std::string& device, const model::Cidr& address) {
+  return on_netlink(sockets_, netns, [&](host::Netlink& nl) { return nl.del_address(device, address); });
+}
+
 Status SystemWriter::add_route(const std::string& netns, const host::RouteSpec& route) {
   return on_netlink(sockets_, netns, [&](host::Netlink& nl) { return nl.add_route(route); });
 }
@@ -186,6 +196,27 @@ Status SystemWriter::ovs_set_port(const std::string& run_dir, const std::string&
       if (p.name == port)
         if (auto st = host::ovs_del_port(*db, bridge, port); !st) return st;
   return host::ovs_add_port(*db, bridge, port, tag);
+}
+
+std::optional<std::string> SystemWriter::read_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Status SystemWriter::write_file(const std::string& path, const std::string& content) {
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << content;
+    if (!out.flush()) return Error{"cannot write " + tmp};
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return Error{"cannot rename " + tmp + " to " + path + ": " + ec.message()};
+  return {};
 }
 
 Status SystemWriter::set_tx_checksumming(const std::string& netns, const std::string& device, bool on) {

@@ -35,6 +35,7 @@ class SystemWriter : public HostWriter {
   Status settle(const std::string& netns, const std::string& name) override;
 
   Status add_address(const std::string& netns, const std::string& device, const model::Cidr& address) override;
+  Status del_address(const std::string& netns, const std::string& device, const model::Cidr& address) override;
   Status add_route(const std::string& netns, const host::RouteSpec& route) override;
 
   Result<host::UplinkSnapshot> snapshot_uplink(const std::string& netns, const std::string& nic,
@@ -56,6 +57,8 @@ class SystemWriter : public HostWriter {
   Status ovs_set_port(const std::string& run_dir, const std::string& bridge, const std::string& port,
                       std::optional<int> tag) override;
 
+  std::optional<std::string> read_file(const std::string& path) override;
+  Status write_file(const std::string& path, const std::string& content) override;
   Status set_tx_checksumming(const std::string& netns, const std::string& device, bool on) override;
   Result<model::Cidr> obtain_lease(const host::DhcpClientOptions& options) override;
 

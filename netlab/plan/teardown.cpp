@@ -13,6 +13,8 @@ namespace {
 using state::ObjectKind;
 using state::OwnedObject;
 
+}  // namespace
+
 // Lower runs first.
 int removal_rank(ObjectKind kind) {
   switch (kind) {
@@ -46,6 +48,8 @@ void remove_domain(const OwnedObject& o, HostWriter& writer, TeardownReport& rep
   if (auto s = writer.stop_process(*pid); !s) report.problems.push_back("qemu of " + o.name + ": " + s.error().message);
   else report.removed.push_back("qemu of domain " + o.name + " (pid " + std::to_string(*pid) + ")");
 }
+
+namespace {
 
 void remove_one(const OwnedObject& o, const std::set<std::string>& doomed_namespaces, HostWriter& writer,
                 TeardownReport& report) {
@@ -139,6 +143,13 @@ void remove_one(const OwnedObject& o, const std::set<std::string>& doomed_namesp
 }
 
 }  // namespace
+
+Status remove_object(const OwnedObject& object, HostWriter& writer) {
+  TeardownReport report;
+  remove_one(object, {}, writer, report);
+  if (report.problems.empty()) return {};
+  return Error{report.problems.front()};
+}
 
 TeardownReport remove_objects(const std::vector<OwnedObject>& objects, HostWriter& writer) {
   TeardownReport report;

@@ -23,6 +23,13 @@ struct TeardownReport {
 /// recorded conf file. Every removal goes through `writer`.
 TeardownReport remove_objects(const std::vector<state::OwnedObject>& objects, HostWriter& writer);
 
+/// Removes one object as remove_objects does (already gone = success): `up`
+/// removing what the file no longer has. An Error says why it stays.
+Status remove_object(const state::OwnedObject& object, HostWriter& writer);
+
+/// The order of removal: processes (0), OVS, nft tables, links, namespaces, sysctls.
+int removal_rank(state::ObjectKind kind);
+
 /// Links tagged "netlab:<lab>" in `netns` (the lab's host namespace), as
 /// objects remove_objects understands: finds what the journal missed.
 std::vector<state::OwnedObject> tagged_links(const std::string& lab, const std::string& netns, Sockets& sockets);

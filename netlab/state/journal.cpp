@@ -10,6 +10,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <map>
+#include <optional>
 #include <tuple>
 
 #include "netlab/state/paths.h"
@@ -61,19 +62,28 @@ Journal::~Journal() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-Status Journal::record(const OwnedObject& o) {
+namespace {
+
+Status append(int fd, const OwnedObject& o, bool forget) {
   nlohmann::json line = {{"kind", to_string(o.kind)}, {"netns", o.netns}, {"name", o.name}, {"detail", o.detail}};
+  if (forget) line["forget"] = true;
   std::string text = line.dump() + "\n";
-  ssize_t n = ::write(fd_, text.data(), text.size());
+  ssize_t n = ::write(fd, text.data(), text.size());
   if (n != static_cast<ssize_t>(text.size()))
     return Error{std::string("cannot append to the lab journal: ") + std::strerror(errno)};
   return {};
 }
 
+}  // namespace
+
+Status Journal::forget(const OwnedObject& o) { return append(fd_, o, true); }
+
+Status Journal::record(const OwnedObject& o) { return append(fd_, o, false); }
+
 std::vector<OwnedObject> read_journal(const std::string& lab) {
-  std::vector<OwnedObject> objects;
+  std::vector<std::optional<OwnedObject>> objects;  // nullopt: forgotten
+  std::map<std::tuple<int, std::string, std::string>, size_t> index;
   std::ifstream in(journal_path(lab));
-  std::map<std::tuple<int, std::string, std::string>, size_t> seen;  // -> index in objects
   std::string text;
   while (std::getline(in, text)) {
     // A line cut short by a crash mid-write is skipped; the objects before it count.
@@ -84,12 +94,24 @@ std::vector<OwnedObject> read_journal(const std::string& lab) {
     o.netns = j.value("netns", "");
     o.name = j.value("name", "");
     o.detail = j.value("detail", "");
-    auto [at, fresh] = seen.emplace(std::make_tuple(static_cast<int>(o.kind), o.netns, o.name), objects.size());
-    if (fresh) objects.push_back(std::move(o));
-    else if (o.kind == ObjectKind::netns && !o.detail.empty()) objects[at->second].detail = std::move(o.detail);
-    else if (o.kind == ObjectKind::uplink) objects[at->second].detail = std::move(o.detail);
+    const auto key = std::make_tuple(static_cast<int>(o.kind), o.netns, o.name);
+    auto it = index.find(key);
+    if (j.value("forget", false)) {
+      if (it != index.end()) objects[it->second].reset();
+      index.erase(key);
+    } else if (it == index.end()) {
+      index.emplace(key, objects.size());
+      objects.push_back(std::move(o));
+    } else if (o.kind == ObjectKind::netns && !o.detail.empty()) {
+      objects[it->second]->detail = std::move(o.detail);
+    } else if (o.kind == ObjectKind::uplink) {
+      objects[it->second]->detail = std::move(o.detail);
+    }
   }
-  return objects;
+  std::vector<OwnedObject> owned;
+  for (auto& o : objects)
+    if (o) owned.push_back(std::move(*o));
+  return owned;
 }
 
 }  // namespace netlab::state

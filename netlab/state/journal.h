@@ -41,18 +41,22 @@ class Journal {
   /// Opens (creating) <lab_dir>/journal for appending; creates the lab directory.
   static Result<Journal> open(const std::string& lab);
   Journal(Journal&& other) noexcept;
+  Journal(const Journal&) = delete;
   Journal& operator=(Journal&&) = delete;
   ~Journal();
 
   /// Appends one record with a single write(2) (atomic for lines this short).
   Status record(const OwnedObject& object);
+  /// Appends a record saying the lab no longer owns `object` (written after it
+  /// was removed, so a removal that fails leaves it owned for `down` and `gc`).
+  Status forget(const OwnedObject& object);
 
  private:
   explicit Journal(int fd) : fd_(fd) {}
   int fd_ = -1;
 };
 
-/// Every object ever recorded for the lab, oldest first, duplicates removed
+/// Every object recorded for the lab and not forgotten since, oldest first, duplicates removed
 /// (keeps the first: the state before netlab). Two kinds take a later detail:
 /// a namespace is recorded twice, before it is created (detail "") and once
 /// made, with its identity (host::netns_identity) as detail, and the latest

@@ -24,6 +24,7 @@ networks:
     mode: nat
     subnet: 10.77.0.0/16
     gateway: 10.77.0.1
+    dhcp: false
     dns: false
 guests:
 YAML

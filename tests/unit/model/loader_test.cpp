@@ -146,6 +146,26 @@ TEST(Loader, AppliesDefaults) {
   EXPECT_TRUE(g.nics[0].mac_generated);
 }
 
+TEST(Loader, DefaultDhcpIsTheUpperHalfOfTheSubnet) {
+  auto r = load_string("name: d\nnetworks:\n  a:\n    subnet: 10.0.0.0/24\n  b:\n    mode: isolated\n"
+                       "    subnet: 10.1.0.0/28\n  c:\n    subnet: 10.2.0.0/24\n    dhcp: false\n"
+                       "  d:\n    subnet: 10.3.0.0/30\n  e:\n    mode: route\n    subnet: 10.4.0.0/24\n    dhcp: true\n",
+                       "d.yaml");
+  ASSERT_TRUE(r.ok()) << format_all(r.diagnostics);
+  const auto& nets = r.topology.networks;
+  ASSERT_TRUE(nets[0].dhcp);
+  EXPECT_TRUE(nets[0].dhcp->implicit);
+  EXPECT_EQ(nets[0].dhcp->range_start.str(), "10.0.0.128");
+  EXPECT_EQ(nets[0].dhcp->range_end.str(), "10.0.0.254");
+  ASSERT_TRUE(nets[1].dhcp);
+  EXPECT_EQ(nets[1].dhcp->range_start.str(), "10.1.0.8");
+  EXPECT_EQ(nets[1].dhcp->range_end.str(), "10.1.0.14");
+  EXPECT_FALSE(nets[2].dhcp);  // dhcp: false
+  EXPECT_FALSE(nets[3].dhcp);  // a /30 has no room for a range
+  ASSERT_TRUE(nets[4].dhcp);   // dhcp: true asks for the default explicitly
+  EXPECT_EQ(nets[4].dhcp->range_start.str(), "10.4.0.128");
+}
+
 TEST(Loader, EmptySectionsAreFine) {
   auto r = load_string("name: e\nnetworks:\nguests:\n  g:\n", "e.yaml");
   ASSERT_TRUE(r.ok()) << format_all(r.diagnostics);

@@ -229,10 +229,20 @@ TEST(Validator, SharedBridgesAndUplinks) {
 }
 
 TEST(Validator, DhcpAddressNeedsDhcpOnTheNetwork) {
+  EXPECT_EQ(problems(lab("  n:\n    mode: isolated\n    subnet: 10.0.0.0/24\n    dhcp: false\n",
+                         "  a:\n    nics: [{network: n}, {network: n, address: dhcp}, {network: n, address: none}]\n")),
+            (V{"9:12: nic 0 of guest 'a' uses dhcp but network 'n' has no 'dhcp'",
+               "9:48: nic 1 of guest 'a' uses dhcp but network 'n' has no 'dhcp'"}));
+  // Without a `dhcp:` key the network serves its default range: the same NICs are fine.
   EXPECT_EQ(problems(lab("  n:\n    mode: isolated\n    subnet: 10.0.0.0/24\n",
                          "  a:\n    nics: [{network: n}, {network: n, address: dhcp}, {network: n, address: none}]\n")),
-            (V{"8:12: nic 0 of guest 'a' uses dhcp but network 'n' has no 'dhcp'",
-               "8:48: nic 1 of guest 'a' uses dhcp but network 'n' has no 'dhcp'"}));
+            V{});
+}
+
+TEST(Validator, StaticAddressInsideTheDefaultRange) {
+  EXPECT_EQ(problems(lab("  n:\n    subnet: 10.0.0.0/24\n", "  a:\n    nics: [{network: n, address: 10.0.0.200/24}]\n")),
+            V{"7:34: address 10.0.0.200/24 of nic 0 of guest 'a' lies inside the default dhcp range "
+              "10.0.0.128-10.0.0.254 (network 'n' has no 'dhcp:')"});
 }
 
 TEST(Validator, VlanNeedsOvsAndRange) {

@@ -283,6 +283,19 @@ Status FakeHost::add_address(const std::string& netns, const std::string& device
 }
 
 
+Status FakeHost::del_address(const std::string& netns, const std::string& device, const model::Cidr& address) {
+  if (auto st = write("del_address " + at(netns, device) + " " + address.str()); !st) return st;
+  auto& list = state_.addrs[{netns, device}];
+  auto it = std::find(list.begin(), list.end(), address);
+  if (it == list.end()) return Error{address.str() + " not on " + device};
+  list.erase(it);
+  if (list.empty()) {
+    state_.addrs.erase({netns, device});
+    std::erase_if(state_.routes[netns], [&](const host::RouteInfo& r) { return r.dev == device; });
+  }
+  return {};
+}
+
 Status FakeHost::add_route(const std::string& netns, const host::RouteSpec& route) {
   if (auto st = write("add_route " + at(netns, route.dev) + " " + (route.dest ? route.dest->str() : "default") +
                       (route.gateway ? " via " + route.gateway->str() : ""));
@@ -320,10 +333,19 @@ Status FakeHost::start_dnsmasq(const std::string& netns, const host::DnsmasqConf
   const std::string pid_file = host::dnsmasq_files(config.run_dir, config.network).pid;
   if (!pids_.count(pid_file)) pids_[pid_file] = next_pid_++;
   state_.dnsmasq_pid_files.insert(pid_file);
+  auto conf = host::render_dnsmasq_conf(config);
+  if (!conf) return conf.error();
+  state_.files[host::dnsmasq_files(config.run_dir, config.network).conf] = conf.value();
   // As SystemWriter does: the ifindex of the device it serves.
   auto bridge = state_.links.find({netns, config.bridge});
   state_.dnsmasq_bridge_indexes[host::dnsmasq_files(config.run_dir, config.network).bridge_index] =
       bridge == state_.links.end() ? 0 : bridge->second.ifindex;
+  return {};
+}
+
+Status FakeHost::write_file(const std::string& path, const std::string& content) {
+  if (auto st = write("write_file " + path); !st) return st;
+  state_.files[path] = content;
   return {};
 }
 
@@ -413,7 +435,7 @@ Status FakeHost::stop_libvirtd(const std::string& run_dir) {
 Status FakeHost::create_vm_disk(const host::BaseImage& base, const std::string& path, bool thick) {
   if (auto st = write("create_vm_disk " + path + (thick ? " thick from " : " thin on ") + base.disk); !st) return st;
   if (state_.files.count(path)) return Error{path + " exists"};
-  state_.files.insert(path);
+  state_.files[path] = "";
   return {};
 }
 
@@ -434,6 +456,7 @@ Status FakeHost::define_domain(const std::string&, const std::string& xml, const
   if (auto st = write("define_domain " + name + " copy " + xml_copy); !st) return st;
   auto& d = domains[name];
   d.first = xml;
+  state_.files[xml_copy] = xml;  // as SystemWriter keeps it, for the planner
   return {};
 }
 

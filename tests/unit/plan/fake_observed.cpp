@@ -22,13 +22,18 @@ void FakeObserved::apply(const Action& action) {
         if constexpr (std::is_same_v<T, AddAddress>) addrs[{a.netns, a.device}].push_back(a.address);
         if constexpr (std::is_same_v<T, AddRoute>)
           routes[a.netns].push_back({a.destination, a.gateway, a.device, 0, "static"});
-        if constexpr (std::is_same_v<T, ApplyNft>) nft[{a.netns, a.table}] = a.rule_count;
-        if constexpr (std::is_same_v<T, StartDnsmasq>) {
-          auto conf_files = host::dnsmasq_files(a.config.run_dir, a.config.network);
-          dnsmasq_pid_files.insert(conf_files.pid);
-          auto bridge = links.find({a.netns, a.config.bridge});
-          dnsmasq_bridge_indexes[conf_files.bridge_index] = bridge == links.end() ? 0 : bridge->second.ifindex;
+        if constexpr (std::is_same_v<T, ApplyNft>) {
+          nft[{a.netns, a.table}] = a.rule_count;
+          files[a.record] = a.ruleset;
         }
+        if constexpr (std::is_same_v<T, StartDnsmasq>) {
+          const auto paths = host::dnsmasq_files(a.config.run_dir, a.config.network);
+          dnsmasq_pid_files.insert(paths.pid);
+          if (auto conf = host::render_dnsmasq_conf(a.config)) files[paths.conf] = conf.value();
+          auto bridge = links.find({a.netns, a.config.bridge});
+          dnsmasq_bridge_indexes[paths.bridge_index] = bridge == links.end() ? 0 : bridge->second.ifindex;
+        }
+        if constexpr (std::is_same_v<T, ChangeAddress>) addrs[{a.netns, a.device}] = {a.to};
         if constexpr (std::is_same_v<T, StartOvs>) ovs_run_dirs.insert(a.run_dir);
         if constexpr (std::is_same_v<T, CreateOvsBridge>) {
           ovs_ports[a.name];
@@ -36,10 +41,15 @@ void FakeObserved::apply(const Action& action) {
         }
         if constexpr (std::is_same_v<T, AddOvsPort>) ovs_ports[a.bridge][a.port] = a.tag;
         if constexpr (std::is_same_v<T, DisableTxChecksum>) tx_checksum_off.insert({a.netns, a.device});
-        if constexpr (std::is_same_v<T, ObtainLease>)
-          addrs[{a.netns, a.device}].push_back(*model::Cidr::parse("192.168.122.100/24"));
+        if constexpr (std::is_same_v<T, ObtainLease>) {
+          // The lease's host part is the fake's; its subnet the network's.
+          model::Cidr lease = *model::Cidr::parse("192.168.122.100/24");
+          if (a.subnet) lease = {model::Ipv4{a.subnet->network().value + 100}, a.subnet->prefix};
+          addrs[{a.netns, a.device}] = {lease};
+        }
+        if constexpr (std::is_same_v<T, RemoveObject>) forget(a.object);
         if constexpr (std::is_same_v<T, StartLibvirtd>) libvirtd_run_dirs.insert(a.run_dir);
-        if constexpr (std::is_same_v<T, CreateVmDisk>) files.insert(a.path);
+        if constexpr (std::is_same_v<T, CreateVmDisk>) files[a.path] = "";
         if constexpr (std::is_same_v<T, RunDomain>) domains[a.name] = a.xml;
         if constexpr (std::is_same_v<T, AwaitVmLease>) leases.insert(a.mac.str());
         if constexpr (std::is_same_v<T, SetNetem>)
@@ -49,6 +59,27 @@ void FakeObserved::apply(const Action& action) {
           }
       },
       action);
+}
+
+void FakeObserved::forget(const state::OwnedObject& o) {
+  using K = state::ObjectKind;
+  switch (o.kind) {
+    case K::netns:
+      namespaces.erase(o.name);
+      std::erase_if(links, [&](const auto& l) { return l.first.first == o.name; });
+      std::erase_if(addrs, [&](const auto& a) { return a.first.first == o.name; });
+      routes.erase(o.name);
+      return;
+    case K::link: links.erase({o.netns, o.name}); addrs.erase({o.netns, o.name}); return;
+    case K::nft_table: nft.erase({o.netns, o.name.substr(o.name.find(' ') + 1)}); return;
+    case K::process: dnsmasq_pid_files.erase(o.name); return;
+    case K::ovs: ovs_run_dirs.erase(o.name); return;
+    case K::sysctl: sysctls[{o.netns, o.name}] = o.detail; return;
+    case K::uplink: links[{o.netns, o.name}].master = ""; return;
+    case K::libvirtd: libvirtd_run_dirs.erase(o.name); return;
+    case K::domain: domains.erase(o.name); return;
+    case K::file: files.erase(o.name); return;
+  }
 }
 
 }  // namespace netlab::plan

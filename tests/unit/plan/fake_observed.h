@@ -25,11 +25,19 @@ class FakeObserved : public Observed {
   std::set<std::string> ovs_run_dirs;
   std::map<std::string, std::map<std::string, std::optional<int>>> ovs_ports;  // bridge -> port -> tag
   std::set<std::pair<std::string, std::string>> tx_checksum_off;
-  std::set<std::string> libvirtd_run_dirs, files, leases;  // leases: MACs
-  std::map<std::string, std::string> domains;              // running domain -> the XML it was defined from
+  std::map<std::string, std::string> files;  // path -> text (dnsmasq confs, nft records, VM disks)
+  std::set<std::string> libvirtd_run_dirs, leases;  // leases: MACs
+  std::map<std::string, std::string> domains;       // running domain -> the XML it was defined from
   std::map<std::pair<std::string, std::string>, model::Impairment> netems;  // (netns, device) -> root netem
 
   bool netns_exists(const std::string& name) override { return name.empty() || namespaces.count(name); }
+  /// Each namespace's identity is its name, unless a test sets another (a namespace re-created by hand).
+  std::map<std::string, std::string> identities;
+  std::string netns_identity(const std::string& name) override {
+    if (!namespaces.count(name)) return "";
+    auto it = identities.find(name);
+    return it == identities.end() ? "id:" + name : it->second;
+  }
   std::optional<ObservedLink> link(const std::string& ns, const std::string& name) override {
     auto it = links.find({ns, name});
     if (it == links.end()) return std::nullopt;
@@ -73,6 +81,16 @@ class FakeObserved : public Observed {
                         std::optional<int> tag) override {
     return ovs_ports.count(bridge) && ovs_ports[bridge].count(port) && ovs_ports[bridge][port] == tag;
   }
+  std::optional<std::optional<int>> ovs_port_tag(const std::string&, const std::string& bridge,
+                                                 const std::string& port) override {
+    if (!ovs_ports.count(bridge) || !ovs_ports[bridge].count(port)) return std::nullopt;
+    return ovs_ports[bridge][port];
+  }
+  std::optional<std::string> read_file(const std::string& path) override {
+    auto it = files.find(path);
+    if (it == files.end()) return std::nullopt;
+    return it->second;
+  }
   std::optional<bool> tx_checksumming(const std::string& ns, const std::string& dev) override {
     if (!links.count({ns, dev})) return std::nullopt;
     return !tx_checksum_off.count({ns, dev});
@@ -84,6 +102,7 @@ class FakeObserved : public Observed {
     auto it = domains.find(name);
     return it != domains.end() && it->second == xml;
   }
+  bool domain_exists(const std::string&, const std::string& name) override { return domains.count(name); }
   bool has_lease(const std::string&, const model::Mac& mac) override { return leases.count(mac.str()); }
   std::optional<model::Impairment> netem(const std::string& ns, const std::string& dev) override {
     auto it = netems.find({ns, dev});
@@ -93,6 +112,8 @@ class FakeObserved : public Observed {
 
   /// Records the effect `action` would have on a real host.
   void apply(const Action& action);
+  /// Removes `object` (a RemoveObject's effect; a veth's peer is left to the caller).
+  void forget(const state::OwnedObject& object);
 };
 
 }  // namespace netlab::plan

@@ -190,7 +190,7 @@ TEST(Planner, OvsNetworkStartsDaemonsPlugsTaggedPortsAndIsIdempotent) {
   EXPECT_TRUE(make(t, sandbox_target("ovs"), observed).empty());
   observed.ovs_ports["ovs-core"]["ovs-red-0"] = 20;  // retagged by hand
   auto repair = describe_all(make(t, sandbox_target("ovs"), observed));
-  EXPECT_EQ(repair, std::vector<std::string>{"add ovs-red-0 to OVS bridge ovs-core as access port of VLAN 10"});
+  EXPECT_EQ(repair, std::vector<std::string>{"change ovs-red-0 on OVS bridge ovs-core from VLAN 20 to VLAN 10"});
 }
 
 TEST(Planner, RealHostUplinkFoundOnTheHostGoesIntoRulesAndHopMap) {
