@@ -113,6 +113,10 @@ struct IpRoute {
   bool operator==(const IpRoute&) const = default;
 };
 
+/// The global IPv6 addresses among `addresses` (scope universe), leaving out
+/// tentative ones and those whose duplicate address detection failed.
+std::vector<model::Cidr6> global_addresses6(const std::vector<IpAddress>& addresses);
+
 /// A Linux bridge to create.
 struct BridgeSpec {
   std::string name;

@@ -34,6 +34,12 @@ void accept_rules(std::ostream& out, const std::string& lab, const NetworkRules&
   out << "    iifname " << br << " ip saddr " << subnet << " " << out_match(n) << tail;
   if (!model::masquerades(n.mode))  // routed: upstream may reach the guests
     out << "    " << in_match(n) << " oifname " << br << " ip daddr " << subnet << tail;
+  if (!n.subnet6) return;
+  const std::string subnet6 = n.subnet6->block().str();
+  out << "    oifname " << br << " ip6 daddr " << subnet6 << " ct state established,related" << tail;
+  out << "    iifname " << br << " ip6 saddr " << subnet6 << " " << out_match(n) << tail;
+  if (!n.masquerade6)  // routed IPv6 (also on a nat network without nat66): upstream may reach the guests
+    out << "    " << in_match(n) << " oifname " << br << " ip6 daddr " << subnet6 << tail;
 }
 
 void reject_rules(std::ostream& out, const std::string& lab, const NetworkRules& n) {
@@ -51,6 +57,13 @@ void nat_rules(std::ostream& out, const std::string& lab, const NetworkRules& n)
   out << "    meta l4proto { tcp, udp } " << from << " ip daddr != " << subnet << " " << out_match(n)
       << " counter masquerade to :1024-65535" << comment;
   out << "    " << from << " ip daddr != " << subnet << " " << out_match(n) << " counter masquerade" << comment;
+  if (!n.subnet6 || !n.masquerade6) return;
+  const std::string subnet6 = n.subnet6->block().str();
+  const std::string from6 = "ip6 saddr " + subnet6;
+  out << "    " << from6 << " ip6 daddr ff00::/8 counter return" << comment;
+  out << "    meta l4proto { tcp, udp } " << from6 << " ip6 daddr != " << subnet6 << " " << out_match(n)
+      << " counter masquerade to :1024-65535" << comment;
+  out << "    " << from6 << " ip6 daddr != " << subnet6 << " " << out_match(n) << " counter masquerade" << comment;
 }
 
 }  // namespace

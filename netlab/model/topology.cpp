@@ -14,4 +14,10 @@ const Guest* Topology::find_guest(const std::string& wanted) const {
   return nullptr;
 }
 
+bool Topology::dual_stack() const {
+  for (const auto& n : networks)
+    if (n.ipv6) return true;
+  return false;
+}
+
 }  // namespace netlab::model

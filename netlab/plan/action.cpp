@@ -35,6 +35,16 @@ struct Describe {
     return "add route " + (a.destination ? a.destination->str() : std::string("default")) + " via " +
            a.gateway.str() + " dev " + a.device + " in " + where(a.netns);
   }
+  std::string operator()(const AddAddress6& a) {
+    return "add address " + a.address.str() + " to " + a.device + " in " + where(a.netns);
+  }
+  std::string operator()(const AddRoute6& a) {
+    return "add route " + (a.destination ? a.destination->str() : std::string("default")) + " via " +
+           a.gateway.str() + " dev " + a.device + " in " + where(a.netns);
+  }
+  std::string operator()(const AwaitAddress6& a) {
+    return "wait for " + a.guest + " " + a.device + " to take its SLAAC address in " + a.subnet.str();
+  }
   std::string operator()(const ApplyNft& a) {
     return "load nftables table inet " + a.table + " in " + where(a.netns) + " (" + std::to_string(a.rule_count) +
            " rules)";
@@ -42,6 +52,9 @@ struct Describe {
   std::string operator()(const StartDnsmasq& a) {
     std::string what = a.config.range_start ? "DHCP " + a.config.range_start->str() + "-" + a.config.range_end->str()
                                             : std::string("DNS only");
+    if (const auto& v6 = a.config.ipv6)
+      what += v6->range_start ? ", DHCPv6 " + v6->range_start->str() + "-" + v6->range_end->str() + " and RA"
+                              : std::string(", RA for SLAAC");
     return "start dnsmasq for " + a.config.network + " on " + a.config.bridge + " in " + where(a.netns) + " (" +
            what + ")";
   }

@@ -32,6 +32,16 @@ struct Satisfied {
     return std::find(list.begin(), list.end(), a.address) != list.end();
   }
   bool operator()(const AddRoute& a) { return o.has_route(a.netns, a.destination, a.gateway); }
+  bool operator()(const AddAddress6& a) {
+    auto list = o.addresses6(a.netns, a.device);
+    return std::find(list.begin(), list.end(), a.address) != list.end();
+  }
+  bool operator()(const AddRoute6& a) { return o.has_route6(a.netns, a.destination, a.gateway); }
+  bool operator()(const AwaitAddress6& a) {
+    for (const auto& c : o.addresses6(a.netns, a.device))
+      if (a.subnet.contains(c.address)) return true;
+    return false;
+  }
   bool operator()(const ApplyNft& a) { return o.nft_rule_count(a.netns, a.table) == a.rule_count; }
   bool operator()(const StartDnsmasq& a) {
     auto files = host::dnsmasq_files(a.config.run_dir, a.config.network);
