@@ -259,6 +259,9 @@ class Builder {
       }
       // Router solicitation goes out as the NIC comes up, not after a second of DAD.
       if (net->ipv6) add(SetSysctl{ns, "net/ipv6/conf/" + guest_dev + "/accept_dad", "0", /*per_device=*/true});
+      // A static or no IPv6 address: the advertisements' prefix makes no SLAAC address beside it.
+      if (net->ipv6 && (nic.address6 || nic.address6_none))
+        add(SetSysctl{ns, "net/ipv6/conf/" + guest_dev + "/autoconf", "0", /*per_device=*/true});
       add(SetUp{ns, guest_dev});
       if (ovs(*net)) add(DisableTxChecksum{ns, guest_dev});
       static_address6(*net, nic, ns, guest_dev);

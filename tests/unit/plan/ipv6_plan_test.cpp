@@ -77,6 +77,8 @@ TEST(Ipv6Plan, DualStackNatLabStepsInTheSandbox) {
     if (v.peer_netns.rfind("dual-g", 0) == 0) EXPECT_TRUE(v.peer_ipv6) << v.peer_netns;
   EXPECT_TRUE(has(lines, "set net/ipv6/conf/eth0/accept_dad=0 in dual-g1"));
   EXPECT_TRUE(has(lines, "add address fd00:10::10/64 to eth0 in dual-g333"));
+  EXPECT_TRUE(has(lines, "set net/ipv6/conf/eth0/autoconf=0 in dual-g333"));  // no SLAAC address beside it
+  EXPECT_FALSE(has(lines, "set net/ipv6/conf/eth0/autoconf=0 in dual-g1"));
   EXPECT_TRUE(has(lines, "add route default via fd00:10::1 dev eth0 in dual-g333"));
   auto waits = all_of<AwaitAddress6>(steps);
   ASSERT_EQ(waits.size(), 1u);
