@@ -101,6 +101,39 @@ TEST_F(LabTest, DualStackGuestsHoldBothAddressesAndReachBothServers) {
   EXPECT_TRUE(ping("tdual-a", "2001:db8:100::1"));
 }
 
+TEST_F(LabTest, SlaacOnRoutedAndIsolatedNetworks) {
+  up_ok(write_topology("tdual6", R"(name: tdual6
+networks:
+  routed:
+    mode: route
+    subnet: 192.168.162.0/24
+    dhcp: {range: 192.168.162.100-192.168.162.199}
+    ipv6: {subnet: "fd00:162::/64", slaac: true}
+  closed:
+    mode: isolated
+    subnet: 192.168.163.0/24
+    dhcp: {range: 192.168.163.100-192.168.163.199}
+    ipv6: {subnet: "fd00:163::/64", slaac: true}
+guests:
+  r: {nics: [{network: routed}]}
+  i: {nics: [{network: closed}]}
+)"));
+  auto st = json::parse(netlab({"status", "tdual6", "--json"}).out, nullptr, false);
+  ASSERT_TRUE(st.is_object());
+  EXPECT_TRUE(st["drift"].empty()) << st["drift"].dump();
+  for (const auto& g : st["guests"]) {
+    ASSERT_EQ(g["nics"][0]["addresses6"].size(), 1u) << g.dump();
+    const std::string a6 = g["nics"][0]["addresses6"][0];
+    EXPECT_EQ(a6.rfind(g["name"] == "r" ? "fd00:162::" : "fd00:163::", 0), 0u) << a6;
+  }
+  EXPECT_TRUE(ping("tdual6-r", "2001:db8:100::1"));
+  // Isolated: the advertisement names no router, so there is no IPv6 default route at all.
+  auto routes = in_netns("tdual6-i", {"ip", "-6", "route", "show", "default"});
+  EXPECT_EQ(routes.out, "") << routes.out;
+  EXPECT_FALSE(ping("tdual6-i", "2001:db8:100::1"));
+  EXPECT_TRUE(ping("tdual6-i", "fd00:163::1"));  // the gateway on its own bridge answers
+}
+
 TEST_F(LabTest, Ipv4OnlyLabKeepsIpv6OffInItsNamespaces) {
   up_ok(write_topology("tdual4", R"(name: tdual4
 networks:
