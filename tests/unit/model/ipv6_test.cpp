@@ -102,7 +102,7 @@ TEST(Ipv6Validator, GatewayAndRangeMustLieInTheSubnet) {
                              "      dhcp: {range: fd00:10::100-fd00:11::1ff}\n"),
             (V{"8:16: IPv6 gateway fd00:99::1 is outside IPv6 subnet fd00:10::/64",
                "9:21: IPv6 dhcp range end fd00:11::1ff is outside IPv6 subnet fd00:10::/64"}));
-  EXPECT_EQ(problems(kHead + "    ipv6:\n      subnet: fd00:10::/64\n      gateway: fd00:10::\n"),
+  EXPECT_EQ(problems(kHead + "    ipv6:\n      subnet: fd00:10::/64\n      gateway: \"fd00:10::\"\n"),
             (V{"8:16: IPv6 gateway fd00:10:: is the subnet-router anycast address of fd00:10::/64"}));
   EXPECT_EQ(problems(kHead + "    ipv6:\n      subnet: fd00:10::/64\n      dhcp: {range: fd00:10::1ff-fd00:10::100}\n"),
             (V{"8:21: IPv6 dhcp range start fd00:10::1ff is after its end fd00:10::100"}));
