@@ -322,7 +322,8 @@ Status FakeHost::add_route6(const std::string& netns, const std::optional<model:
 
 Result<std::vector<model::Cidr6>> FakeHost::addresses6(const std::string& netns, const std::string& device) {
   if (auto st = need_link(netns, device); !st) return st.error();
-  auto held = state_.addresses6(netns, device);
+  // The kernel made the SLAAC address from an advertisement: from now on the device holds it.
+  auto& held = state_.addrs6[{netns, device}];
   if (held.empty()) held.push_back(slaac_address);
   return held;
 }

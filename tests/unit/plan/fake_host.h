@@ -68,7 +68,7 @@ class FakeHost : public HostWriter {
   Status add_address6(const std::string& netns, const std::string& device, const model::Cidr6& address) override;
   Status add_route6(const std::string& netns, const std::optional<model::Cidr6>& destination,
                     const model::Ipv6& gateway, const std::string& device) override;
-  /// The IPv6 addresses the device holds; a device that holds none reports
+  /// The IPv6 addresses the device holds; a device that holds none takes
   /// `slaac_address`, as the kernel makes one from a router advertisement.
   Result<std::vector<model::Cidr6>> addresses6(const std::string& netns, const std::string& device) override;
   /// What addresses6 hands out to a NIC without a static IPv6 address (SLAAC).
