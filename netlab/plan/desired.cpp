@@ -63,6 +63,12 @@ class Builder {
     add(SetSysctl{wan, "net/ipv4/ip_forward", "1"});
     if (v6) add(SetSysctl{wan, "net/ipv6/conf/all/forwarding", "1"});
     add(CreateVeth{host_, uplink, wan, kWanDevice, 1500, std::nullopt, tag_, v6});
+    if (v6) {
+      // Neighbour solicitations for forwarded packets leave from the link-local
+      // address: usable at once, not after a second of DAD (set before the link is up).
+      add(SetSysctl{host_, "net/ipv6/conf/" + uplink + "/accept_dad", "0", /*per_device=*/true});
+      add(SetSysctl{wan, std::string("net/ipv6/conf/") + kWanDevice + "/accept_dad", "0", /*per_device=*/true});
+    }
     add(AddAddress{host_, uplink, kHostUplink});
     add(SetUp{host_, uplink});
     add(AddAddress{wan, kWanDevice, kWanRouter});
