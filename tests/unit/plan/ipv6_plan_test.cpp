@@ -73,8 +73,11 @@ TEST(Ipv6Plan, DualStackNatLabStepsInTheSandbox) {
   EXPECT_NE(nft[0].ruleset.find("ip6 saddr fd00:10::/64"), std::string::npos);
   EXPECT_EQ(nft[0].ruleset.find("ip6 saddr fd00:10::/64 ip6 daddr != fd00:10::/64"), std::string::npos);
   // Guests keep IPv6 on their NIC; the static one gets its address and route, the other waits for SLAAC.
-  for (const auto& v : all_of<CreateVeth>(steps))
-    if (v.peer_netns.rfind("dual-g", 0) == 0) EXPECT_TRUE(v.peer_ipv6) << v.peer_netns;
+  for (const auto& v : all_of<CreateVeth>(steps)) {
+    if (v.peer_netns.rfind("dual-g", 0) == 0) {
+      EXPECT_TRUE(v.peer_ipv6) << v.peer_netns;
+    }
+  }
   EXPECT_TRUE(has(lines, "set net/ipv6/conf/eth0/accept_dad=0 in dual-g1"));
   EXPECT_TRUE(has(lines, "add address fd00:10::10/64 to eth0 in dual-g333"));
   EXPECT_TRUE(has(lines, "set net/ipv6/conf/eth0/autoconf=0 in dual-g333"));  // no SLAAC address beside it
@@ -101,8 +104,11 @@ TEST(Ipv6Plan, Nat66MasqueradesAndNeedsNoRouteUpstream) {
 TEST(Ipv6Plan, Ipv4OnlyLabKeepsIpv6Off) {
   FakeObserved observed;
   auto steps = make(nat_lab(), sandbox_target("nat"), observed);
-  for (const auto& n : all_of<CreateNetns>(steps))
-    if (n.name == "nat-host" || n.name == "nat-wan") EXPECT_TRUE(n.ipv6_off) << n.name;
+  for (const auto& n : all_of<CreateNetns>(steps)) {
+    if (n.name == "nat-host" || n.name == "nat-wan") {
+      EXPECT_TRUE(n.ipv6_off) << n.name;
+    }
+  }
   for (const auto& v : all_of<CreateVeth>(steps)) EXPECT_FALSE(v.peer_ipv6);
   EXPECT_TRUE(all_of<AddAddress6>(steps).empty());
   EXPECT_TRUE(all_of<AwaitAddress6>(steps).empty());
