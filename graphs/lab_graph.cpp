@@ -115,6 +115,10 @@ class Builder {
                     " · " + model::to_string(net.mode));
     if (net.subnet) lines.push_back(net.subnet->block().str());
     if (model::traits(net.mode).netlab_subnet && net.subnet) lines.push_back("gateway " + gateway_text(net));
+    if (net.ipv6 && net.ipv6->subnet) {
+      auto gw6 = model::gateway6(net);
+      lines.push_back(net.ipv6->subnet->block().str() + (gw6 ? " · gateway " + gw6->str() : ""));
+    }
     if (net.mode == NetworkMode::isolated) lines.push_back("no forwarding");
     if (net.mtu != 1500) lines.push_back("mtu " + std::to_string(net.mtu));
     Node n;
@@ -144,6 +148,10 @@ class Builder {
                         (net.dhcp->hosts.size() == 1 ? "" : "s"));
     }
     if (net.dns && net.subnet) lines.push_back("DNS on " + gateway_text(net));
+    if (net.ipv6 && net.ipv6->dhcp)
+      lines.push_back("DHCPv6 " + net.ipv6->dhcp->range_start.str() + " – " + net.ipv6->dhcp->range_end.str() + ", RA");
+    else if (net.ipv6 && net.ipv6->slaac)
+      lines.push_back("RA for SLAAC " + net.ipv6->subnet->block().str());
     Node n;
     n.id = "n_dnsmasq_" + id_part(net.name);
     n.label = card("dnsmasq", lines, "#eeeeee");

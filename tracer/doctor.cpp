@@ -134,6 +134,12 @@ void check_forwarding(const std::string& lab, const model::NicPath& nic, const P
     add(r, "forwarding", f.host_forwarding ? L::kOk : L::kProblem,
         f.host_forwarding ? "net.ipv4.ip_forward=1 in " + netns_label(f.host_netns)
                           : "forwarding off: net.ipv4.ip_forward=0 in " + netns_label(f.host_netns));
+    if (f.network_ipv6)
+      add(r, "forwarding6", f.host_forwarding6 ? L::kOk : L::kProblem,
+          f.host_forwarding6
+              ? "net.ipv6.conf.all.forwarding=1 in " + netns_label(f.host_netns)
+              : "IPv6 forwarding off: net.ipv6.conf.all.forwarding=0 in " + netns_label(f.host_netns) +
+                    " (network " + nic.network + " is dual-stack)");
   }
   if (model::masquerades(nic.mode)) {
     add(r, "nat-rule", f.nat_rule_present ? L::kOk : L::kProblem,

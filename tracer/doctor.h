@@ -14,7 +14,7 @@ namespace netlab::tracer {
 
 struct Check {
   enum class Level { kOk, kWarning, kProblem };
-  std::string name;    // "lease", "forwarding", "nat-rule", "forward-policy", "links", "mtu", "subnet", "probe"
+  std::string name;    // "lease", "forwarding", "forwarding6", "nat-rule", "forward-policy", "links", "mtu", "subnet", "probe"
   Level level = Level::kOk;
   std::string detail;  // one sentence
 };

@@ -44,6 +44,8 @@ struct PathFacts {
   bool guest_has_address = true;       // the guest NIC holds an IPv4 address
   bool guest_has_route = true;         // the guest has a route to the destination
   bool host_forwarding = true;         // net.ipv4.ip_forward in the host namespace
+  bool network_ipv6 = false;           // the network's bridge holds a global IPv6 address (dual-stack)
+  bool host_forwarding6 = true;        // net.ipv6.conf.all.forwarding in the host namespace
   bool host_has_route = true;          // the host has a route to the destination
   bool dnsmasq_running = true;         // the network's dnsmasq (when the lab runs one)
   bool nat_rule_present = true;        // nat mode: a masquerade rule of the network in the lab table

@@ -48,10 +48,12 @@ void read_guest(model::Ipv4 dst, PathFacts* f, std::vector<std::string>* warning
   if (routes) f->guest_has_route = has_route(*routes, dst);
 }
 
-/// The routing host: forwarding, its route, and the neighbours it needed but
-/// could not resolve: the next hop towards dst, and the guest's address (`guest`,
-/// 0 when unknown) for the reply.
-void read_host(model::Ipv4 dst, model::Ipv4 guest, PathFacts* f, std::vector<std::string>* warnings) {
+/// The routing host: forwarding (IPv6 too on a dual-stack network, whose
+/// bridge holds a global IPv6 address), its route, and the neighbours it needed
+/// but could not resolve: the next hop towards dst, and the guest's address
+/// (`guest`, 0 when unknown) for the reply.
+void read_host(model::Ipv4 dst, model::Ipv4 guest, const std::string& bridge, PathFacts* f,
+               std::vector<std::string>* warnings) {
   auto fwd = host::get_sysctl(f->host_netns, "net.ipv4.ip_forward");
   if (fwd) f->host_forwarding = *fwd != "0";
   else warnings->push_back(fwd.error().message);
@@ -62,6 +64,14 @@ void read_host(model::Ipv4 dst, model::Ipv4 guest, PathFacts* f, std::vector<std
   }
   auto routes = nl->list_routes();
   if (routes) f->host_has_route = has_route(*routes, dst);
+  // A dual-stack network (its bridge holds a global IPv6 address) also needs IPv6 forwarding.
+  if (nl && !bridge.empty())
+    if (auto held = nl->ip_addresses(bridge)) f->network_ipv6 = !host::global_addresses6(*held).empty();
+  if (f->network_ipv6) {
+    auto fwd6 = host::get_sysctl(f->host_netns, "net.ipv6.conf.all.forwarding");
+    if (fwd6) f->host_forwarding6 = *fwd6 != "0";
+    else warnings->push_back(fwd6.error().message);
+  }
   append(&f->neighbours_failed,
          on_path(failed_neighbours(f->host_netns, warnings), {next_hop(*nl, dst), next_hop(*nl, guest)}));
 }
@@ -190,7 +200,8 @@ PathFacts gather_facts(const std::string& lab, const model::NicPath& nic, model:
   f.host_found = places.host_found;
   if (!f.guest_netns.empty()) read_guest(dst, &f, warnings);
   bool routed = model::forwards(nic.mode);
-  if (f.host_found && routed) read_host(dst, guest_address(nic, f), &f, warnings);
+  const model::Hop* sw = model::switch_hop(nic);
+  if (f.host_found && routed) read_host(dst, guest_address(nic, f), sw ? sw->device : std::string(), &f, warnings);
   link_findings(places.devices, read_links(places.devices, warnings), &f);
   f.dnsmasq_running = dnsmasq_running(lab, nic.network, f.dnsmasq_running);
   if (model::masquerades(nic.mode) && f.host_found) {

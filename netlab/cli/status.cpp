@@ -51,14 +51,14 @@ json status_json(const plan::LabStatus& s) {
     json leases = json::array();
     for (const auto& l : n.leases) leases.push_back(lease_json(l));
     networks.push_back({{"name", n.name}, {"mode", model::to_string(n.mode)}, {"bridge", n.bridge}, {"subnet", n.subnet},
-                        {"gateway", n.gateway}, {"bridge_up", n.bridge_up}, {"macvtap_on", n.macvtap_on}, {"dnsmasq_pid", n.dnsmasq_pid},
+                        {"gateway", n.gateway}, {"subnet6", n.subnet6}, {"gateway6", n.gateway6}, {"bridge_up", n.bridge_up}, {"macvtap_on", n.macvtap_on}, {"dnsmasq_pid", n.dnsmasq_pid},
                         {"leases", leases}});
   }
   for (const auto& g : s.guests) {
     json nics = json::array();
     for (const auto& n : g.nics)
       nics.push_back({{"nic", n.nic}, {"host_device", n.host_device}, {"network", n.network}, {"mac", n.mac}, {"address_kind", model::to_string(n.address_kind)},
-                      {"address", n.address}, {"lease", n.lease ? lease_json(*n.lease) : json(nullptr)}});
+                      {"address", n.address}, {"addresses6", n.addresses6}, {"lease", n.lease ? lease_json(*n.lease) : json(nullptr)}});
     json guest = {{"name", g.name}, {"kind", model::to_string(g.kind)}, {"netns", g.netns}, {"present", g.present}, {"nics", nics}};
     if (auto it = vms.find(g.name); it != vms.end()) {
       guest["vm"] = vm_json(it->second);
@@ -111,7 +111,8 @@ void print_status(const plan::LabStatus& s) {
                                     : std::string(model::traits(n.mode).on_lan ? "from the LAN" : "-");
     networks.push_back({n.name, model::to_string(n.mode),
                         !n.macvtap_on.empty() ? "macvtap on " + n.macvtap_on : n.bridge + (n.bridge_up ? "" : " (down)"),
-                        n.subnet, n.gateway, dns});
+                        n.subnet6.empty() ? n.subnet : n.subnet + " " + n.subnet6,
+                        n.gateway6.empty() ? n.gateway : n.gateway + " " + n.gateway6, dns});
   }
   fmt::print("\n");
   print_table(networks);
@@ -122,6 +123,7 @@ void print_status(const plan::LabStatus& s) {
     for (const auto& n : g.nics) {
       std::string address = n.address.empty() ? (g.present ? "(none)" : "(absent)") : n.address;
       if (g.kind == model::GuestKind::kvm) address = n.lease ? n.lease->ip.str() : "(inside the VM)";  // netlab sees only its tap
+      for (const auto& a6 : n.addresses6) address += " " + a6;
       std::string lease = n.lease ? fmt::format("{} expires {}", n.lease->ip.str(), expires_in(n.lease->expiry))
                                   : std::string(n.address_kind == model::AddressKind::dhcp ? "no lease" : model::to_string(n.address_kind));
       guests.push_back({g.name, model::to_string(g.kind), n.nic, n.host_device.empty() ? "-" : n.host_device, n.network,

@@ -48,6 +48,15 @@ Result<std::string> render_dnsmasq_conf(const DnsmasqConfig& c) {
   if (c.mtu && (*c.mtu < 68 || *c.mtu > 65535)) return Error{"dnsmasq: invalid MTU " + std::to_string(*c.mtu)};
   for (const StaticHost& h : c.hosts)
     if (!safe_field(h.name)) return Error{"dnsmasq: invalid host name '" + h.name + "'"};
+  if (c.ipv6) {
+    const Dnsmasq6Config& v6 = *c.ipv6;
+    if (v6.prefix != 64) return Error{"dnsmasq: router advertisements need a /64, not /" + std::to_string(v6.prefix)};
+    if (v6.range_start.has_value() != v6.range_end.has_value())
+      return Error{"dnsmasq: a DHCPv6 range needs both a start and an end"};
+    if (v6.range_start && *v6.range_end < *v6.range_start) return Error{"dnsmasq: DHCPv6 range end before its start"};
+    if (!safe_field(v6.lease_time) || v6.lease_time.empty())
+      return Error{"dnsmasq: invalid lease time '" + v6.lease_time + "'"};
+  }
 
   const DnsmasqFiles files = dnsmasq_files(c.run_dir, c.network);
   std::ostringstream out;
@@ -57,6 +66,7 @@ Result<std::string> render_dnsmasq_conf(const DnsmasqConfig& c) {
   out << "bind-interfaces\n";
   out << "except-interface=lo\n";
   out << "listen-address=" << c.listen_address.str() << "\n";
+  if (c.ipv6) out << "listen-address=" << c.ipv6->listen_address.str() << "\n";
   if (!c.dns) out << "port=0\n";
   if (!c.domain.empty()) {
     out << "domain=" << c.domain << "\n";
@@ -68,11 +78,25 @@ Result<std::string> render_dnsmasq_conf(const DnsmasqConfig& c) {
         << c.lease_time << "\n";
     out << "dhcp-lease-max=" << (c.range_end->value - c.range_start->value + 1 + c.hosts.size()) << "\n";
   }
-  if (c.range_start || !c.hosts.empty()) {
-    if (c.advertise_router) out << "dhcp-option=option:router," << c.listen_address.str() << "\n";
-    else out << "dhcp-option=option:router\n";  // an empty option 3: no default route, as libvirt's isolated networks
-    if (c.dns) out << "dhcp-option=option:dns-server," << c.listen_address.str() << "\n";
-    if (c.mtu) out << "dhcp-option=option:mtu," << *c.mtu << "\n";
+  if (c.ipv6) {
+    const Dnsmasq6Config& v6 = *c.ipv6;
+    const model::Ipv6 prefix = model::Cidr6{v6.listen_address, v6.prefix}.network();
+    out << "enable-ra\n";
+    if (v6.range_start)
+      out << "dhcp-range=" << v6.range_start->str() << "," << v6.range_end->str() << ",slaac," << v6.prefix << ","
+          << v6.lease_time << "\n";
+    else
+      out << "dhcp-range=" << prefix.str() << ",ra-only," << v6.prefix << "\n";
+    if (!v6.advertise_router) out << "ra-param=" << c.bridge << ",60,0\n";
+    if (c.dns) out << "dhcp-option=option6:dns-server,[" << v6.listen_address.str() << "]\n";
+  }
+  if (c.range_start || !c.hosts.empty() || (c.ipv6 && c.ipv6->range_start)) {
+    if (c.range_start || !c.hosts.empty()) {
+      if (c.advertise_router) out << "dhcp-option=option:router," << c.listen_address.str() << "\n";
+      else out << "dhcp-option=option:router\n";  // an empty option 3: no default route, as libvirt's isolated networks
+      if (c.dns) out << "dhcp-option=option:dns-server," << c.listen_address.str() << "\n";
+      if (c.mtu) out << "dhcp-option=option:mtu," << *c.mtu << "\n";
+    }
     for (const StaticHost& h : c.hosts) {
       out << "dhcp-host=" << h.mac.str() << "," << h.ip.str();
       if (!h.name.empty()) out << "," << h.name;

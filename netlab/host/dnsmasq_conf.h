@@ -18,6 +18,20 @@ struct StaticHost {
   std::string name;  ///< optional hostname; "" = none
 };
 
+/// The IPv6 side of a dual-stack network, as libvirt's <ip family='ipv6'>:
+/// router advertisements for the prefix, and DHCPv6 from a range (stateful)
+/// or SLAAC only.
+struct Dnsmasq6Config {
+  model::Ipv6 listen_address;       ///< the IPv6 gateway on the bridge
+  int prefix = 64;
+  std::optional<model::Ipv6> range_start;  ///< DHCPv6 range; absent = SLAAC only
+  std::optional<model::Ipv6> range_end;
+  std::string lease_time = "1h";
+  /// The RA names the bridge as default router; false (isolated) advertises
+  /// the prefix with router lifetime 0, so guests route nothing into it.
+  bool advertise_router = true;
+};
+
 /// Everything dnsmasq needs for one network of one lab.
 struct DnsmasqConfig {
   std::string lab;
@@ -36,6 +50,7 @@ struct DnsmasqConfig {
   std::string domain;               ///< optional local domain ("" = none)
   std::optional<int> mtu;           ///< DHCP option 26 when set
   std::string run_dir;              ///< the lab's run directory, e.g. /run/netlab/<lab>
+  std::optional<Dnsmasq6Config> ipv6;  ///< dual-stack: RA and DHCPv6 / SLAAC too
 };
 
 /// The files of one network's dnsmasq under the run directory.
@@ -57,6 +72,11 @@ DnsmasqFiles dnsmasq_files(const std::string& run_dir, const std::string& networ
 /// listen-address, dhcp-range with netmask and lease time, option:router, static
 /// dhcp-host lines, no-ping, dhcp-authoritative, dhcp-leasefile, pid-file,
 /// log-facility, log-dhcp, no-resolv, no-hosts, strict-order; port=0 without DNS.
+/// With `ipv6`: a second listen-address, enable-ra, a dhcp-range for the prefix
+/// (start,end,slaac,prefix,lease for DHCPv6 — the A flag lets light guests,
+/// which have no DHCPv6 client, take a SLAAC address in the same prefix — or
+/// prefix,ra-only,prefix for SLAAC only), the DNS server option, and for a
+/// network without a router ra-param with router lifetime 0.
 /// An Error when a text field holds a newline, a comma or '=' where dnsmasq would
 /// read it as syntax, or when the range or run directory is missing or invalid.
 Result<std::string> render_dnsmasq_conf(const DnsmasqConfig& config);

@@ -287,4 +287,14 @@ Status Netlink::del_ip_route(const IpRoute& r) {
   return Error{"cannot delete route " + r.str() + where(netns()) + ": " + std::strerror(err)};
 }
 
+std::vector<model::Cidr6> global_addresses6(const std::vector<IpAddress>& addresses) {
+  std::vector<model::Cidr6> out;
+  for (const auto& a : addresses) {
+    if (a.family != AF_INET6 || a.scope != RT_SCOPE_UNIVERSE || (a.flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED)))
+      continue;
+    if (auto ip = model::Ipv6::parse(a.local)) out.push_back({*ip, a.prefix});
+  }
+  return out;
+}
+
 }  // namespace netlab::host

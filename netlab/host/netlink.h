@@ -124,6 +124,9 @@ struct QdiscInfo {
   uint64_t bytes = 0, packets = 0;         // sent (TCA_STATS_BASIC)
   uint32_t drops = 0, overlimits = 0, requeues = 0, qlen = 0, backlog = 0;  // TCA_STATS_QUEUE
 };
+/// The global IPv6 addresses among `addresses` (scope universe), leaving out
+/// tentative ones and those whose duplicate address detection failed.
+std::vector<model::Cidr6> global_addresses6(const std::vector<IpAddress>& addresses);
 
 /// A Linux bridge to create.
 struct BridgeSpec {

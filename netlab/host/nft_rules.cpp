@@ -37,6 +37,12 @@ void accept_rules(std::ostream& out, const std::string& lab, const NetworkRules&
   for (const ForwardRule& f : n.forwards)  // published ports, once DNATed
     out << "    " << in_match(n) << " oifname " << br << " ip daddr " << f.to.str() << " " << model::to_string(f.proto)
         << " dport " << f.to_port << " ct status dnat" << tail;
+  if (!n.subnet6) return;
+  const std::string subnet6 = n.subnet6->block().str();
+  out << "    oifname " << br << " ip6 daddr " << subnet6 << " ct state established,related" << tail;
+  out << "    iifname " << br << " ip6 saddr " << subnet6 << " " << out_match(n) << tail;
+  if (!n.masquerade6)  // routed IPv6 (also on a nat network without nat66): upstream may reach the guests
+    out << "    " << in_match(n) << " oifname " << br << " ip6 daddr " << subnet6 << tail;
 }
 
 void dnat_rules(std::ostream& out, const std::string& lab, const NetworkRules& n) {
@@ -61,6 +67,13 @@ void nat_rules(std::ostream& out, const std::string& lab, const NetworkRules& n)
   out << "    meta l4proto { tcp, udp } " << from << " ip daddr != " << subnet << " " << out_match(n)
       << " counter masquerade to :1024-65535" << comment;
   out << "    " << from << " ip daddr != " << subnet << " " << out_match(n) << " counter masquerade" << comment;
+  if (!n.subnet6 || !n.masquerade6) return;
+  const std::string subnet6 = n.subnet6->block().str();
+  const std::string from6 = "ip6 saddr " + subnet6;
+  out << "    " << from6 << " ip6 daddr ff00::/8 counter return" << comment;
+  out << "    meta l4proto { tcp, udp } " << from6 << " ip6 daddr != " << subnet6 << " " << out_match(n)
+      << " counter masquerade to :1024-65535" << comment;
+  out << "    " << from6 << " ip6 daddr != " << subnet6 << " " << out_match(n) << " counter masquerade" << comment;
 }
 
 }  // namespace

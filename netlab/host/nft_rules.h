@@ -3,6 +3,7 @@
 // lab (model::nft_table_name) holding a forward filter chain and a postrouting
 // NAT chain with libvirt's semantics per network mode. Pure functions, so the
 // text is unit-tested; host::Nft applies it.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@ struct NetworkRules {
   model::NetworkMode mode = model::NetworkMode::nat;  ///< bridge mode renders no rule
   std::string uplink;               ///< device towards the outside; empty = any device but the bridge
   std::vector<ForwardRule> forwards;  ///< published ports (nat)
+  std::optional<model::Cidr6> subnet6;  ///< dual-stack: the guests' IPv6 subnet
+  /// IPv6 from subnet6 is masqueraded (nat66); otherwise a forwarding network
+  /// routes it both ways, as libvirt routes a nat network's IPv6.
+  bool masquerade6 = false;
 };
 
 /// Everything render_lab_ruleset needs to know about a lab.
@@ -46,10 +51,13 @@ std::string rule_comment(const std::string& lab, const std::string& network);
 ///    traffic from the uplink to the subnet is accepted for route only; anything
 ///    else forwarded from or to the bridge is rejected (isolated: all of it).
 ///    All accepts come before all rejects, so networks do not shadow each other.
+///    A dual-stack network gets the same accepts for `ip6` and its subnet6,
+///    the inbound one unless masquerade6; the rejects cover both families.
 ///  - chain postrouting (nat, hook postrouting, priority srcnat): for nat networks,
 ///    224.0.0.0/24 and 255.255.255.255 are left alone, TCP/UDP from the subnet to
 ///    outside it leaving by the uplink are masqueraded to ports 1024-65535, other
-///    protocols masqueraded as they are (libvirt's rules).
+///    protocols masqueraded as they are (libvirt's rules); with masquerade6 the
+///    same for subnet6 (ff00::/8 left alone).
 ///  - chain prerouting (nat, hook prerouting, priority dstnat), only when a
 ///    network publishes ports: per forward, a packet arriving by the uplink for
 ///    one of the host's own addresses (`fib daddr type local`) on the port is

@@ -22,6 +22,27 @@ std::string netmask(const model::Cidr& subnet) { return model::Ipv4{subnet.mask(
 /// The host address on a network netlab owns (validated: its subnet has room for one).
 model::Ipv4 host_address(const Network& net) { return model::gateway(net).value_or(model::Ipv4{}); }
 
+/// <ip family='ipv6' address prefix> with its <dhcp><range/></dhcp> (libvirt's
+/// stateful DHCPv6; SLAAC only is an <ip> without <dhcp>, as libvirt has it).
+void write_ip6(XmlWriter& w, const Network& net) {
+  const auto& v6 = *net.ipv6;
+  std::vector<Attr> attrs{{"family", "ipv6"},
+                          {"address", model::gateway6(net).value_or(model::Ipv6{}).str()},
+                          {"prefix", std::to_string(v6.subnet->prefix)}};
+  if (!v6.dhcp) {
+    w.empty("ip", attrs);
+    return;
+  }
+  w.open("ip", attrs);
+  w.open("dhcp");
+  w.open("range", {{"start", v6.dhcp->range_start.str()}, {"end", v6.dhcp->range_end.str()}});
+  auto [expiry, unit] = lease_expiry(v6.dhcp->lease_time);
+  w.empty("lease", {{"expiry", expiry}, {"unit", unit}});
+  w.close();
+  w.close();
+  w.close();
+}
+
 /// OVS VLAN tags used by NICs on `net`, sorted.
 std::set<int> vlans_on(const Topology& topo, const Network& net) {
   std::set<int> out;
@@ -181,7 +202,13 @@ std::string network_xml(const Topology& topo, const Network& net) {
     }
     if (!forward.empty()) {
       if (!topo.host.uplink.empty()) forward.emplace_back("dev", topo.host.uplink);
-      w.empty("forward", forward);
+      if (model::masquerades6(net)) {  // libvirt's IPv6 masquerade: <nat ipv6='yes'/>
+        w.open("forward", forward);
+        w.empty("nat", {{"ipv6", "yes"}});
+        w.close();
+      } else {
+        w.empty("forward", forward);
+      }
       for (const model::PortForward& f : net.forwards)
         w.comment(std::string("netlab publishes ") + model::to_string(f.proto) + "/" + std::to_string(f.port) +
                   " of the host's uplink address to " + f.guest + ":" + std::to_string(f.to_port) +
@@ -208,6 +235,7 @@ std::string network_xml(const Topology& topo, const Network& net) {
   if (!bridged && !ovs) {
     if (!net.dns) w.empty("dns", {{"enable", "no"}});
     if (net.subnet) write_ip(w, "ip", net);
+    if (net.ipv6 && net.ipv6->subnet) write_ip6(w, net);
   }
   std::string light = light_guests_on(topo, net);
   if (!light.empty())

@@ -159,6 +159,17 @@ class Reader {
   void virtualport(xmlNode* n);
   void portgroup(xmlNode* n);
   void ip(xmlNode* n, bool from_metadata);
+  void ip6(xmlNode* n);
+  std::optional<model::Ipv6> ipv6(const xmlNode* n, const char* name) {
+    auto text = attr(n, name);
+    if (!text) {
+      fail(n, "<" + qualified(n) + "> needs the attribute '" + name + "'");
+      return std::nullopt;
+    }
+    auto ip = model::Ipv6::parse(*text);
+    if (!ip) fail(n, "malformed IPv6 address '" + model::excerpt(*text) + "' in <" + qualified(n) + " " + name + ">");
+    return ip;
+  }
   void dhcp(xmlNode* n);
   void dns(xmlNode* n);
   void finish(xmlNode* root);
@@ -176,6 +187,7 @@ class Reader {
   std::string forward_mode_;
   std::vector<std::string> forward_interfaces_;
   bool has_ipv4_ = false;
+  bool nat66_ = false;  // <forward mode='nat'><nat ipv6='yes'/>
   xmlNode* ipv4_node_ = nullptr;
   std::string meta_mode_;
   std::string meta_uplink_;
@@ -292,6 +304,10 @@ void Reader::forward(xmlNode* n) {
     if (is(c, "interface")) {
       if (auto dev = attr(c, "dev")) forward_interfaces_.push_back(*dev);
       leftover_attributes(c);
+    } else if (is(c, "nat") && attr(c, "ipv6")) {
+      nat66_ = *attr(c, "ipv6") == "yes";
+      for (xmlNode* g : children(c)) ignored(g);  // <address>/<port> ranges: netlab masquerades to the uplink
+      leftover_attributes(c);
     } else {
       ignored(c);
     }
@@ -364,8 +380,11 @@ void Reader::ip(xmlNode* n, bool from_metadata) {
   auto family = attr(n, "family");
   auto address = attr(n, "address");
   if ((family && *family == "ipv6") || (address && address->find(':') != std::string::npos)) {
-    note(n, "ignored IPv6 <ip" + (address ? " address='" + model::excerpt(*address) + "'" : std::string()) +
-                ">: netlab labs are IPv4");
+    if (from_metadata) {
+      ignored(n);
+      return;
+    }
+    ip6(n);
     return;
   }
   if (has_ipv4_) {
@@ -416,6 +435,69 @@ void Reader::ip(xmlNode* n, bool from_metadata) {
     if (is_dhcp) dhcp(c);
     else ignored(c);
   }
+  leftover_attributes(n);
+}
+
+// libvirt's <ip family='ipv6' address prefix>: the bridge's address and the
+// prefix; a <dhcp><range> is stateful DHCPv6, none means router advertisements
+// for SLAAC only (what libvirt's dnsmasq sends for every IPv6 <ip>).
+void Reader::ip6(xmlNode* n) {
+  if (out_.network.ipv6) {
+    note(n, "ignored a second IPv6 <ip>: netlab gives a network one IPv6 subnet");
+    return;
+  }
+  attr(n, "family");
+  auto gateway = ipv6(n, "address");
+  if (!gateway) return;
+  auto p = attr(n, "prefix").value_or("64");  // libvirt's default IPv6 prefix
+  bool ok = !p.empty() && p.size() <= 3 && p.find_first_not_of("0123456789") == std::string::npos;
+  int prefix = ok ? std::stoi(p) : -1;
+  if (prefix < 0 || prefix > 128) {
+    fail(n, "malformed prefix '" + model::excerpt(p) + "' in <ip family='ipv6' prefix>");
+    return;
+  }
+  model::Ipv6Net v6;
+  v6.subnet = model::Cidr6{*gateway, prefix}.block();
+  v6.gateway = gateway;
+  for (xmlNode* c : children(n)) {
+    if (!is(c, "dhcp")) {
+      ignored(c);
+      continue;
+    }
+    for (xmlNode* r : children(c)) {
+      if (!is(r, "range") || v6.dhcp) {
+        ignored(r);
+        continue;
+      }
+      auto start = ipv6(r, "start");
+      auto end = ipv6(r, "end");
+      if (!start || !end) return;
+      model::Dhcp6 d;
+      d.range_start = *start;
+      d.range_end = *end;
+      for (xmlNode* l : children(r)) {
+        if (!is(l, "lease")) {
+          ignored(l);
+          continue;
+        }
+        auto expiry = attr(l, "expiry").value_or("");
+        auto unit = attr(l, "unit").value_or("minutes");
+        leftover_attributes(l);
+        bool digits = !expiry.empty() && expiry.size() <= 9 && expiry.find_first_not_of("0123456789") == std::string::npos;
+        const char* suffix = unit == "seconds" ? "" : unit == "minutes" ? "m" : unit == "hours" ? "h" : nullptr;
+        if (!digits || !suffix) {
+          fail(l, "malformed <lease expiry='" + model::excerpt(expiry) + "' unit='" + model::excerpt(unit) + "'>");
+          return;
+        }
+        d.lease_time = std::stoul(expiry) == 0 ? std::string("infinite") : expiry + suffix;
+      }
+      leftover_attributes(r);
+      v6.dhcp = d;
+    }
+    leftover_attributes(c);
+  }
+  v6.slaac = !v6.dhcp;
+  out_.network.ipv6 = v6;
   leftover_attributes(n);
 }
 
@@ -511,6 +593,7 @@ void Reader::finish(xmlNode* root) {
     net.mode = NetworkMode::isolated;
   } else if (forward_mode_ == "nat") {
     net.mode = NetworkMode::nat;
+    if (net.ipv6) net.ipv6->nat66 = nat66_;
   } else if (forward_mode_ == "route") {
     net.mode = NetworkMode::route;
   } else if (forward_mode_ == "open") {

@@ -202,6 +202,21 @@ void emit_network(YAML::Emitter& out, const Prepared& p) {
   // A libvirt network without <dhcp> serves none; netlab's default would.
   if (!net.dhcp && net.mode != NetworkMode::bridge && net.subnet) out << YAML::Key << "dhcp" << YAML::Value << false;
   if (net.dhcp) emit_dhcp(out, *net.dhcp);
+  if (net.ipv6 && net.ipv6->subnet) {
+    const model::Ipv6Net& v6 = *net.ipv6;
+    out << YAML::Key << "ipv6" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "subnet" << YAML::Value << v6.subnet->str();
+    if (v6.gateway) out << YAML::Key << "gateway" << YAML::Value << v6.gateway->str();
+    if (v6.dhcp) {
+      out << YAML::Key << "dhcp" << YAML::Value << YAML::BeginMap;
+      out << YAML::Key << "range" << YAML::Value << v6.dhcp->range_start.str() + "-" + v6.dhcp->range_end.str();
+      if (v6.dhcp->lease_time != "1h") string_field(out, "lease-time", v6.dhcp->lease_time);
+      out << YAML::EndMap;
+    }
+    if (v6.slaac) out << YAML::Key << "slaac" << YAML::Value << true;
+    if (v6.nat66) out << YAML::Key << "nat66" << YAML::Value << true;
+    out << YAML::EndMap;
+  }
   if (!net.dns && net.mode != NetworkMode::bridge) out << YAML::Key << "dns" << YAML::Value << false;
   if (net.mtu != 1500) out << YAML::Key << "mtu" << YAML::Value << net.mtu;
   out << YAML::EndMap;

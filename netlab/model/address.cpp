@@ -1,5 +1,7 @@
 #include "netlab/model/address.h"
 
+#include <arpa/inet.h>
+
 #include <charconv>
 #include <cstdio>
 
@@ -67,6 +69,62 @@ bool Cidr::contains(Ipv4 ip) const { return (ip.value & mask()) == network().val
 bool Cidr::overlaps(const Cidr& other) const {
   const Cidr& wider = prefix <= other.prefix ? *this : other;
   const Cidr& narrower = prefix <= other.prefix ? other : *this;
+  return wider.contains(narrower.network());
+}
+
+std::optional<Ipv6> Ipv6::parse(std::string_view text) {
+  // inet_pton also takes "::ffff:1.2.3.4"; netlab's files write IPv6 in hex only.
+  if (text.empty() || text.size() >= INET6_ADDRSTRLEN || text.find('.') != std::string_view::npos) return std::nullopt;
+  std::string copy(text);
+  Ipv6 ip;
+  if (inet_pton(AF_INET6, copy.c_str(), ip.bytes.data()) != 1) return std::nullopt;
+  return ip;
+}
+
+std::string Ipv6::str() const {
+  char buf[INET6_ADDRSTRLEN];
+  if (!inet_ntop(AF_INET6, bytes.data(), buf, sizeof buf)) return "::";
+  return buf;
+}
+
+Ipv6 Ipv6::plus(uint64_t n) const {
+  Ipv6 out = *this;
+  unsigned carry = 0;
+  for (int i = 15; i >= 0; --i) {
+    unsigned sum = out.bytes[i] + static_cast<unsigned>(n & 0xff) + carry;
+    out.bytes[i] = static_cast<uint8_t>(sum);
+    carry = sum >> 8;
+    n >>= 8;
+  }
+  return out;
+}
+
+std::optional<Cidr6> Cidr6::parse(std::string_view text) {
+  size_t slash = text.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  auto ip = Ipv6::parse(text.substr(0, slash));
+  auto prefix = parse_decimal(text.substr(slash + 1), 128);
+  if (!ip || !prefix) return std::nullopt;
+  return Cidr6{*ip, static_cast<int>(*prefix)};
+}
+
+std::string Cidr6::str() const { return address.str() + "/" + std::to_string(prefix); }
+
+Ipv6 Cidr6::network() const {
+  Ipv6 out = address;
+  for (int i = 0; i < 16; ++i) {
+    int bits = prefix - i * 8;
+    if (bits >= 8) continue;
+    out.bytes[i] &= bits <= 0 ? 0 : static_cast<uint8_t>(0xff << (8 - bits));
+  }
+  return out;
+}
+
+bool Cidr6::contains(const Ipv6& ip) const { return Cidr6{ip, prefix}.network() == network(); }
+
+bool Cidr6::overlaps(const Cidr6& other) const {
+  const Cidr6& wider = prefix <= other.prefix ? *this : other;
+  const Cidr6& narrower = prefix <= other.prefix ? other : *this;
   return wider.contains(narrower.network());
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// IPv4 addresses, CIDR blocks and MAC addresses: value types with strict parsing.
+// IPv4 and IPv6 addresses, CIDR blocks and MAC addresses: value types with strict parsing.
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -37,6 +37,35 @@ struct Cidr {
   /// The block with host bits cleared, e.g. 192.168.122.0/24.
   Cidr block() const { return {network(), prefix}; }
   auto operator<=>(const Cidr&) const = default;
+};
+
+/// An IPv6 address, 16 bytes in network order.
+struct Ipv6 {
+  std::array<uint8_t, 16> bytes{};
+
+  /// Parses RFC 4291 text ("fd00:10::1", "::"); no zone, no brackets, no
+  /// embedded IPv4 dotted form; nullopt for anything else.
+  static std::optional<Ipv6> parse(std::string_view text);
+  /// The RFC 5952 form (lower case, the longest run of zeros as "::").
+  std::string str() const;
+  /// This address plus `n` (carrying across bytes), e.g. the subnet's ::1.
+  Ipv6 plus(uint64_t n) const;
+  auto operator<=>(const Ipv6&) const = default;
+};
+
+/// An IPv6 address with a prefix length ("fd00:10::1/64"), as Cidr for IPv4.
+struct Cidr6 {
+  Ipv6 address;
+  int prefix = 128;
+
+  /// Parses "addr/n" with 0 <= n <= 128; nullopt otherwise.
+  static std::optional<Cidr6> parse(std::string_view text);
+  std::string str() const;
+  Ipv6 network() const;
+  bool contains(const Ipv6& ip) const;
+  bool overlaps(const Cidr6& other) const;
+  Cidr6 block() const { return {network(), prefix}; }
+  auto operator<=>(const Cidr6&) const = default;
 };
 
 /// A 48-bit Ethernet address.

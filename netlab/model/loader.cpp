@@ -64,6 +64,8 @@ class Loader {
   static const Fields<TopLevel> kTopFields;
   static const Fields<Host> kHostFields;
   static const Fields<Network> kNetworkFields;
+  static const Fields<Ipv6Net> kIpv6Fields;
+  static const Fields<Dhcp6> kDhcp6Fields;
   static const Fields<Dhcp> kDhcpFields;
   static const Fields<DhcpHost> kDhcpHostFields;
   static const Fields<PortForward> kForwardFields;
@@ -81,6 +83,8 @@ class Loader {
   void host(const Entry& entry, Host* out);
   Network network(const Entry& entry);
   Dhcp dhcp(const Entry& entry, const std::string& where);
+  Ipv6Net ipv6(const Entry& entry, const std::string& where);
+  Dhcp6 dhcp6(const Entry& entry, const std::string& where);
   std::optional<DhcpHost> dhcp_host(const YAML::Node& item, size_t index, const std::string& where);
   std::optional<PortForward> forward(const YAML::Node& item, size_t index, const std::string& where);
   std::optional<int> port(const Entry& entry);
@@ -93,11 +97,15 @@ class Loader {
 
   std::optional<Cidr> cidr(const Entry& entry);
   std::optional<Ipv4> ip(const Entry& entry);
+  std::optional<Cidr6> cidr6(const Entry& entry);
+  std::optional<Ipv6> ip6(const Entry& entry);
   std::optional<Mac> mac(const Entry& entry);
   std::optional<int> memory(const Entry& entry);
   void range(const Entry& entry, Dhcp* out);
-  void lease_time(const Entry& entry, Dhcp* out);
+  void range6(const Entry& entry, Dhcp6* out);
+  void lease_time(const Entry& entry, std::string* out);
   void address(const Entry& entry, Nic* out);
+  void address6(const Entry& entry, Nic* out);
   // Reports `key` missing from a mapping that was read into `pos`.
   void require(const FieldPositions& pos, const std::string& key, const std::string& where,
                const std::string& hint = {});
@@ -223,7 +231,47 @@ const Fields<Network> Loader::kNetworkFields{
        for (size_t i = 0; i < e.value.size(); ++i)
          if (auto f = l.forward(e.value[i], i, where)) n.forwards.push_back(std::move(*f));
      }},
+    {"ipv6", [](Loader& l, const Entry& e, Network& n, const std::string& where) {
+       if (l.r_.expect_mapping(e)) n.ipv6 = l.ipv6(e, where);
+     }},
 };
+
+const Fields<Ipv6Net> Loader::kIpv6Fields{
+    {"subnet", [](Loader& l, const Entry& e, Ipv6Net& n, const std::string&) { n.subnet = l.cidr6(e); }},
+    {"gateway", [](Loader& l, const Entry& e, Ipv6Net& n, const std::string&) { n.gateway = l.ip6(e); }},
+    {"dhcp", [](Loader& l, const Entry& e, Ipv6Net& n, const std::string& where) {
+       if (l.r_.expect_mapping(e)) n.dhcp = l.dhcp6(e, where);
+     }},
+    {"slaac", [](Loader& l, const Entry& e, Ipv6Net& n, const std::string&) {
+       if (auto v = l.r_.boolean(e)) n.slaac = *v;
+     }},
+    {"nat66", [](Loader& l, const Entry& e, Ipv6Net& n, const std::string&) {
+       if (auto v = l.r_.boolean(e)) n.nat66 = *v;
+     }},
+};
+
+Ipv6Net Loader::ipv6(const Entry& entry, const std::string& where) {
+  Ipv6Net out;
+  out.pos.node = r_.position(entry.key_node);
+  const std::string what = "'ipv6' of " + where;
+  read_fields(entry.value, what, kIpv6Fields, &out.pos, out, where);
+  require(out.pos, "subnet", what, "e.g. 'subnet: fd00:10::/64'");
+  return out;
+}
+
+const Fields<Dhcp6> Loader::kDhcp6Fields{
+    {"range", [](Loader& l, const Entry& e, Dhcp6& d, const std::string&) { l.range6(e, &d); }},
+    {"lease-time", [](Loader& l, const Entry& e, Dhcp6& d, const std::string&) { l.lease_time(e, &d.lease_time); }},
+};
+
+Dhcp6 Loader::dhcp6(const Entry& entry, const std::string& where) {
+  Dhcp6 out;
+  out.pos.node = r_.position(entry.key_node);
+  const std::string what = "'ipv6: dhcp' of " + where;
+  read_fields(entry.value, what, kDhcp6Fields, &out.pos, out, where);
+  require(out.pos, "range", what, "e.g. 'range: fd00:10::100-fd00:10::1ff'");
+  return out;
+}
 
 const Fields<PortForward> Loader::kForwardFields{
     {"port", [](Loader& l, const Entry& e, PortForward& f, const std::string&) {
@@ -297,7 +345,7 @@ Network Loader::network(const Entry& entry) {
 
 const Fields<Dhcp> Loader::kDhcpFields{
     {"range", [](Loader& l, const Entry& e, Dhcp& d, const std::string&) { l.range(e, &d); }},
-    {"lease-time", [](Loader& l, const Entry& e, Dhcp& d, const std::string&) { l.lease_time(e, &d); }},
+    {"lease-time", [](Loader& l, const Entry& e, Dhcp& d, const std::string&) { l.lease_time(e, &d.lease_time); }},
     {"hosts", [](Loader& l, const Entry& e, Dhcp& d, const std::string& where) {
        if (!l.r_.expect_list(e)) return;
        for (size_t i = 0; i < e.value.size(); ++i)
@@ -380,6 +428,7 @@ const Fields<Nic> Loader::kNicFields{
        if (auto v = l.r_.string(e)) n.network = *v;
      }},
     {"address", [](Loader& l, const Entry& e, Nic& n, const std::string&) { l.address(e, &n); }},
+    {"address6", [](Loader& l, const Entry& e, Nic& n, const std::string&) { l.address6(e, &n); }},
     {"mac", [](Loader& l, const Entry& e, Nic& n, const std::string&) { n.mac = l.mac(e); }},
     {"name", [](Loader& l, const Entry& e, Nic& n, const std::string&) {
        if (auto v = l.r_.string(e)) n.name = *v;
@@ -475,6 +524,26 @@ std::optional<Ipv4> Loader::ip(const Entry& entry) {
   return std::nullopt;
 }
 
+std::optional<Cidr6> Loader::cidr6(const Entry& entry) {
+  auto text = r_.string(entry);
+  if (!text) return std::nullopt;
+  if (auto c = Cidr6::parse(*text)) return c;
+  std::string hint = "write an IPv6 prefix with its length, e.g. fd00:10::/64";
+  if (Ipv6::parse(*text)) hint = "add the prefix length, e.g. " + *text + "/64";
+  r_.error(r_.value_position(entry), "malformed IPv6 " + entry.key + " '" + excerpt(*text) + "'", hint);
+  return std::nullopt;
+}
+
+std::optional<Ipv6> Loader::ip6(const Entry& entry) {
+  auto text = r_.string(entry);
+  if (!text) return std::nullopt;
+  if (auto a = Ipv6::parse(*text)) return a;
+  std::string hint = "write an IPv6 address, e.g. fd00:10::1";
+  if (auto c = Cidr6::parse(*text)) hint = "drop the prefix length: " + c->address.str();
+  r_.error(r_.value_position(entry), "malformed IPv6 " + entry.key + " address '" + excerpt(*text) + "'", hint);
+  return std::nullopt;
+}
+
 std::optional<Mac> Loader::mac(const Entry& entry) {
   auto text = r_.string(entry);
   if (!text) return std::nullopt;
@@ -534,7 +603,29 @@ void Loader::range(const Entry& entry, Dhcp* out) {
   out->range_end = *last;
 }
 
-void Loader::lease_time(const Entry& entry, Dhcp* out) {
+void Loader::range6(const Entry& entry, Dhcp6* out) {
+  auto text = r_.string(entry);
+  if (!text) return;
+  size_t dash = text->find('-');
+  std::optional<Ipv6> first, last;
+  if (dash != std::string::npos) {
+    auto trim = [](std::string s) {
+      size_t b = s.find_first_not_of(' '), e = s.find_last_not_of(' ');
+      return b == std::string::npos ? std::string{} : s.substr(b, e - b + 1);
+    };
+    first = Ipv6::parse(trim(text->substr(0, dash)));
+    last = Ipv6::parse(trim(text->substr(dash + 1)));
+  }
+  if (!first || !last) {
+    r_.error(r_.value_position(entry), "malformed IPv6 dhcp range '" + excerpt(*text) + "'",
+             "write 'first-last', e.g. fd00:10::100-fd00:10::1ff");
+    return;
+  }
+  out->range_start = *first;
+  out->range_end = *last;
+}
+
+void Loader::lease_time(const Entry& entry, std::string* out) {
   auto text = r_.string(entry);
   if (!text) return;
   // dnsmasq's forms: seconds, a number with s/m/h/d/w, or "infinite".
@@ -550,7 +641,7 @@ void Loader::lease_time(const Entry& entry, Dhcp* out) {
              "write seconds or a number with s, m, h, d or w (e.g. 1h), or 'infinite'");
     return;
   }
-  out->lease_time = t;
+  *out = t;
 }
 
 void Loader::address(const Entry& entry, Nic* out) {
@@ -572,6 +663,22 @@ void Loader::address(const Entry& entry, Nic* out) {
   std::string hint = "expected dhcp, none or an address with a prefix length, e.g. 192.168.122.10/24";
   if (Ipv4::parse(*text)) hint = "add the subnet's prefix length, e.g. " + *text + "/24";
   r_.error(r_.value_position(entry), "malformed address '" + excerpt(*text) + "'", hint);
+}
+
+void Loader::address6(const Entry& entry, Nic* out) {
+  auto text = r_.string(entry);
+  if (!text) return;
+  if (*text == "none") {
+    out->address6_none = true;
+    return;
+  }
+  if (auto c = Cidr6::parse(*text)) {
+    out->address6 = c;
+    return;
+  }
+  std::string hint = "expected none or an IPv6 address with its prefix length, e.g. fd00:10::10/64";
+  if (Ipv6::parse(*text)) hint = "add the subnet's prefix length, e.g. " + *text + "/64";
+  r_.error(r_.value_position(entry), "malformed address6 '" + excerpt(*text) + "'", hint);
 }
 
 void Loader::require(const FieldPositions& pos, const std::string& key, const std::string& where,

@@ -38,6 +38,15 @@ std::optional<Ipv4> gateway(const Network& net) {
   return default_gateway(net.mode, net.subnet);
 }
 
+std::optional<Ipv6> gateway6(const Network& net) {
+  if (!net.ipv6) return std::nullopt;
+  if (net.ipv6->gateway) return net.ipv6->gateway;
+  if (!traits(net.mode).netlab_subnet || !net.ipv6->subnet || net.ipv6->subnet->prefix > 126) return std::nullopt;
+  return net.ipv6->subnet->network().plus(1);
+}
+
+bool masquerades6(const Network& net) { return net.ipv6 && net.ipv6->nat66 && masquerades(net.mode); }
+
 HopRole guest_link_role(const Network& net, GuestKind kind) {
   if (uses_macvtap(net)) return HopRole::macvtap;
   return kind == GuestKind::kvm ? HopRole::tap : HopRole::veth;

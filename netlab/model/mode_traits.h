@@ -48,6 +48,13 @@ std::optional<Ipv4> default_gateway(NetworkMode mode, const std::optional<Cidr>&
 /// The network's gateway: `gateway:` as written, else default_gateway.
 std::optional<Ipv4> gateway(const Network& net);
 
+/// The IPv6 gateway: `ipv6: gateway:` as written, else the subnet's first
+/// address after the subnet-router anycast (::1) on a network netlab owns.
+std::optional<Ipv6> gateway6(const Network& net);
+/// IPv6 from the network is masqueraded: nat mode with `nat66: true`. Without
+/// it a nat network routes its IPv6 subnet, as libvirt does.
+bool masquerades6(const Network& net);
+
 /// The host's end of a guest's link on `net`: macvtap, tap (kvm) or veth (netns).
 HopRole guest_link_role(const Network& net, GuestKind kind);
 

@@ -25,4 +25,10 @@ std::optional<Ipv4> fixed_address(const Network& net, const Guest& guest) {
   return std::nullopt;
 }
 
+bool Topology::dual_stack() const {
+  for (const auto& n : networks)
+    if (n.ipv6) return true;
+  return false;
+}
+
 }  // namespace netlab::model

@@ -60,6 +60,27 @@ struct Dhcp {
   FieldPositions pos;
 };
 
+/// dnsmasq's stateful DHCPv6 on a network: an address range (libvirt's
+/// <ip family='ipv6'><dhcp><range/></dhcp></ip>).
+struct Dhcp6 {
+  Ipv6 range_start;
+  Ipv6 range_end;
+  std::string lease_time = "1h";
+  FieldPositions pos;
+};
+
+/// A network's IPv6 side (`ipv6:` beside its IPv4 subnet): the bridge holds
+/// `gateway`, dnsmasq sends router advertisements for `subnet` and serves
+/// DHCPv6 from `dhcp`, or advertises the prefix for SLAAC only (`slaac`).
+struct Ipv6Net {
+  std::optional<Cidr6> subnet;
+  std::optional<Ipv6> gateway;    // as written, or the subnet's ::1 (mode_traits.h: model::gateway6)
+  std::optional<Dhcp6> dhcp;
+  bool slaac = false;
+  bool nat66 = false;             // nat mode: masquerade IPv6 too (libvirt's <nat ipv6='yes'/>); else routed
+  FieldPositions pos;
+};
+
 struct Network {
   std::string name;
   NetworkMode mode = NetworkMode::nat;
@@ -73,6 +94,7 @@ struct Network {
   std::string uplink;             // bridge mode: the host NIC to enslave (or macvtap on)
   Attach attach = Attach::bridge; // bridge mode only
   std::vector<PortForward> forwards;  // published ports (modes that publish_ports)
+  std::optional<Ipv6Net> ipv6;    // absent = an IPv4-only network
   FieldPositions pos;
 };
 
@@ -88,6 +110,10 @@ struct Nic {
   /// netem on the NIC's link, both ways (`impair:`); nullopt = none written.
   std::optional<Impairment> impair;
   FieldPositions impair_pos;      // of the `impair:` mapping's keys
+  /// On a network with `ipv6:`: a static IPv6 address, or none at all
+  /// (`address6: none`); neither = the network's own way (DHCPv6 or SLAAC).
+  std::optional<Cidr6> address6;
+  bool address6_none = false;
   FieldPositions pos;
 };
 
@@ -125,6 +151,8 @@ struct Topology {
   FieldPositions pos;
 
   const Network* find_network(const std::string& name) const;
+  /// True when a network carries `ipv6:` (the lab's namespaces keep IPv6 on).
+  bool dual_stack() const;
   const Guest* find_guest(const std::string& name) const;
 };
 

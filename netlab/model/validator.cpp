@@ -39,6 +39,14 @@ constexpr ReservedRange kReservedRanges[] = {
     {"240.0.0.0/4", "reserved range 240.0.0.0/4"},
 };
 
+// IPv6 blocks no lab subnet can use (RFC 6890): the unspecified/loopback/
+// v4-mapped block, link-local and multicast.
+constexpr ReservedRange kReservedRanges6[] = {
+    {"::/8", "reserved range ::/8 (loopback, IPv4-mapped)"},
+    {"fe80::/10", "link-local range fe80::/10"},
+    {"ff00::/8", "multicast range ff00::/8"},
+};
+
 // A DHCP host name dnsmasq takes in a dhcp-host line: a hostname of letters,
 // digits, '-', '_' and '.', not starting with '-' or '.'; a ',' would split the
 // line and a newline would start a new option.
@@ -72,6 +80,11 @@ class Checker {
   void network(const Network& net);
   void dhcp(const Network& net, const Cidr& subnet);
   void overlaps();
+  void ipv6(const Network& net);
+  void dhcp6(const Network& net, const Cidr6& subnet);
+  // Reports `ip` when it is not a usable host address of `subnet` (outside it, or its subnet-router anycast).
+  bool check_host_address6(const Ipv6& ip, const Cidr6& subnet, const std::string& subject, const Position& pos);
+  void static_address6(const Network& net, const Nic& n, const std::string& who);
   void shared_devices();
   void guest(const Guest& g);
   void nic(const Guest& g, const Nic& n, size_t index);
@@ -92,6 +105,7 @@ class Checker {
   const ValidateOptions& options_;
   std::vector<Diagnostic> out_;
   std::map<std::string, std::map<uint32_t, std::string>> ips_;  // network -> ip -> owner
+  std::map<std::string, std::map<Ipv6, std::string>> ips6_;     // network -> IPv6 -> owner
   std::map<Mac, std::string> nic_macs_;                         // mac -> owner
   std::map<std::pair<L4Proto, int>, std::string> published_;     // (proto, port) -> the network publishing it
 };
@@ -196,6 +210,7 @@ void Checker::network(const Network& net) {
     if (!net.subnet && !net.pos.fields.count("subnet"))
       add(net.pos.node, where + " needs a 'subnet'", "e.g. 'subnet: 192.168.100.0/24'");
   }
+  if (net.ipv6) ipv6(net);
 
   if (!net.subnet) return;
   const Cidr& subnet = *net.subnet;
@@ -247,6 +262,79 @@ void Checker::forwards(const Network& net) {
                               " is a dynamic lease",
           "give its NIC a static 'address:' or the network a 'dhcp: hosts:' reservation for it");
   }
+}
+
+void Checker::ipv6(const Network& net) {
+  const Ipv6Net& v6 = *net.ipv6;
+  const std::string where = "network " + quoted(net.name);
+  if (!traits(net.mode).netlab_subnet) {
+    add(v6.pos.node, "'ipv6' applies to networks netlab owns; " + where + " is " + to_string(net.mode),
+        "a bridge-mode network's IPv6 comes from the LAN's own router");
+    return;
+  }
+  if (v6.nat66 && !masquerades(net.mode))
+    add(v6.pos.at("nat66"), "'nat66' applies only to nat networks; " + where + " is " + to_string(net.mode));
+  if (v6.dhcp && v6.slaac)
+    add(v6.pos.at("slaac"), "'ipv6' of " + where + " has both 'dhcp' and 'slaac: true'",
+        "choose one: DHCPv6 addresses from a range, or SLAAC addresses from router advertisements");
+  if (!v6.subnet) return;
+  const Cidr6& subnet = *v6.subnet;
+  const Position pos = v6.pos.at("subnet");
+  const std::string subject = "IPv6 subnet " + subnet.block().str() + " of " + where;
+  if (subnet.address != subnet.network()) {
+    add(pos, "IPv6 subnet " + subnet.str() + " has host bits set", "did you mean " + subnet.block().str() + "?");
+    return;
+  }
+  for (const auto& r : kReservedRanges6) {
+    if (!subnet.overlaps(*Cidr6::parse(r.block))) continue;
+    add(pos, subject + " overlaps the " + r.what, "use a unique local prefix, e.g. fd00:10::/64");
+    return;
+  }
+  if (subnet.prefix > 126) {
+    add(pos, subject + " is too small for a gateway and guests", "use a /64");
+    return;
+  }
+  if ((v6.slaac || v6.dhcp) && subnet.prefix != 64)
+    add(pos, subject + " is a /" + std::to_string(subnet.prefix) + "; router advertisements (SLAAC, DHCPv6) need a /64",
+        "use a /64 prefix, or give every nic a static 'address6:' without 'dhcp' or 'slaac'");
+  if (auto gw = gateway6(net)) {
+    Position gw_pos = v6.pos.at("gateway");
+    std::string gw_subject = "IPv6 gateway " + gw->str();
+    if (check_host_address6(*gw, subnet, gw_subject, gw_pos))
+      ips6_[net.name].emplace(*gw, "the IPv6 gateway of " + where);
+  }
+  if (v6.dhcp) dhcp6(net, subnet);
+}
+
+bool Checker::check_host_address6(const Ipv6& ip, const Cidr6& subnet, const std::string& subject,
+                                  const Position& pos) {
+  if (!subnet.contains(ip)) {
+    add(pos, subject + " is outside IPv6 subnet " + subnet.block().str());
+    return false;
+  }
+  if (ip == subnet.network()) {
+    add(pos, subject + " is the subnet-router anycast address of " + subnet.block().str(),
+        "use another address, e.g. " + subnet.network().plus(1).str());
+    return false;
+  }
+  return true;
+}
+
+void Checker::dhcp6(const Network& net, const Cidr6& subnet) {
+  const Dhcp6& d = *net.ipv6->dhcp;
+  if (!d.pos.fields.count("range")) return;
+  const Position pos = d.pos.at("range");
+  bool start_ok = check_host_address6(d.range_start, subnet, "IPv6 dhcp range start " + d.range_start.str(), pos);
+  bool end_ok = check_host_address6(d.range_end, subnet, "IPv6 dhcp range end " + d.range_end.str(), pos);
+  if (!start_ok || !end_ok) return;
+  if (d.range_end < d.range_start) {
+    add(pos, "IPv6 dhcp range start " + d.range_start.str() + " is after its end " + d.range_end.str());
+    return;
+  }
+  if (auto gw = gateway6(net); gw && d.range_start <= *gw && *gw <= d.range_end)
+    add(net.ipv6->pos.fields.count("gateway") ? net.ipv6->pos.at("gateway") : pos,
+        "IPv6 gateway " + gw->str() + " lies inside the dhcp range " + d.range_start.str() + "-" + d.range_end.str(),
+        "dnsmasq would lease the gateway's address; move the range or the gateway");
 }
 
 bool Checker::subnet_range(const Network& net, const Cidr& subnet) {
@@ -315,6 +403,18 @@ void Checker::overlaps() {
       if (!a.subnet || !a.subnet->overlaps(*b.subnet)) continue;
       add(b.pos.at("subnet"), "subnet " + b.subnet->block().str() + " of network " + quoted(b.name) +
                                   " overlaps subnet " + a.subnet->block().str() + " of network " + quoted(a.name));
+      break;
+    }
+  }
+  for (size_t i = 0; i < topo_.networks.size(); ++i) {
+    const Network& b = topo_.networks[i];
+    if (!b.ipv6 || !b.ipv6->subnet) continue;
+    for (size_t j = 0; j < i; ++j) {
+      const Network& a = topo_.networks[j];
+      if (!a.ipv6 || !a.ipv6->subnet || !a.ipv6->subnet->overlaps(*b.ipv6->subnet)) continue;
+      add(b.ipv6->pos.at("subnet"), "IPv6 subnet " + b.ipv6->subnet->block().str() + " of network " +
+                                        quoted(b.name) + " overlaps IPv6 subnet " +
+                                        a.ipv6->subnet->block().str() + " of network " + quoted(a.name));
       break;
     }
   }
@@ -406,6 +506,42 @@ void Checker::nic(const Guest& g, const Nic& n, size_t index) {
   if (n.impair && g.kind == GuestKind::kvm && uses_macvtap(*net))
     add(n.impair_pos.node, "'impair' needs a tap: " + who + " is a macvtap on the uplink of network " +
         quoted(net->name), "attach the network with a bridge (remove 'attach: macvtap') to impair this NIC");
+  if (!net->ipv6) {
+    if (n.pos.fields.count("address6"))
+      add(n.pos.at("address6"), "'address6' needs IPv6 on network " + quoted(net->name),
+          "add 'ipv6: {subnet: fd00:10::/64, slaac: true}' to network " + quoted(net->name) + ", or drop 'address6'");
+    return;
+  }
+  if (n.address6) {
+    static_address6(*net, n, who);
+  } else if (!n.address6_none && !net->ipv6->dhcp && !net->ipv6->slaac && traits(net->mode).netlab_subnet) {
+    add(n.pos.fields.count("address6") ? n.pos.at("address6") : n.pos.node,
+        who + " gets no IPv6 address: network " + quoted(net->name) + " has neither IPv6 'dhcp' nor 'slaac'",
+        "give the nic a static 'address6:' (or 'address6: none'), or add 'slaac: true' to the network's 'ipv6'");
+  }
+}
+
+void Checker::static_address6(const Network& net, const Nic& n, const std::string& who) {
+  if (!net.ipv6->subnet) return;
+  const Cidr6& address = *n.address6;
+  const Cidr6 block = net.ipv6->subnet->block();
+  const Position pos = n.pos.at("address6");
+  std::string subject = "IPv6 address " + address.str() + " of " + who;
+  if (!check_host_address6(address.address, block, subject, pos)) return;
+  if (address.prefix != block.prefix) {
+    add(pos, subject + " has prefix /" + std::to_string(address.prefix) + " but IPv6 subnet " + block.str() +
+                 " has /" + std::to_string(block.prefix),
+        "write " + address.address.str() + "/" + std::to_string(block.prefix));
+    return;
+  }
+  const auto& d = net.ipv6->dhcp;
+  if (d && d->range_start <= address.address && address.address <= d->range_end) {
+    add(pos, subject + " lies inside the IPv6 dhcp range " + d->range_start.str() + "-" + d->range_end.str(),
+        "dnsmasq may lease it to another guest; pick an address outside the range");
+    return;
+  }
+  auto [it, inserted] = ips6_[net.name].emplace(address.address, who);
+  if (!inserted) add(pos, subject + " is already used by " + it->second);
 }
 
 void Checker::static_address(const Network& net, const Nic& n, const std::string& who) {

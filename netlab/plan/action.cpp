@@ -35,6 +35,16 @@ struct Describe {
     return "add route " + (a.destination ? a.destination->str() : std::string("default")) + " via " +
            a.gateway.str() + " dev " + a.device + " in " + where(a.netns);
   }
+  std::string operator()(const AddAddress6& a) {
+    return "add address " + a.address.str() + " to " + a.device + " in " + where(a.netns);
+  }
+  std::string operator()(const AddRoute6& a) {
+    return "add route " + (a.destination ? a.destination->str() : std::string("default")) + " via " +
+           a.gateway.str() + " dev " + a.device + " in " + where(a.netns);
+  }
+  std::string operator()(const AwaitAddress6& a) {
+    return "wait for " + a.guest + " " + a.device + " to take its SLAAC address in " + a.subnet.str();
+  }
   std::string operator()(const ApplyNft& a) {
     if (a.replaces)
       return "change nftables table inet " + a.table + " in " + where(a.netns) + " from " +
@@ -45,6 +55,9 @@ struct Describe {
   std::string operator()(const StartDnsmasq& a) {
     std::string what = a.config.range_start ? "DHCP " + a.config.range_start->str() + "-" + a.config.range_end->str()
                                             : std::string("DNS only");
+    if (const auto& v6 = a.config.ipv6)
+      what += v6->range_start ? ", DHCPv6 " + v6->range_start->str() + "-" + v6->range_end->str() + " and RA"
+                              : std::string(", RA for SLAAC");
     std::string released;
     for (const auto& ip : a.release) released += (released.empty() ? "" : ", ") + ip.str();
     if (a.restart_from && a.restart_from->empty())

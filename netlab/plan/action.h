@@ -25,6 +25,9 @@ struct CreateNetns {
 };
 struct SetSysctl {
   std::string netns, key, value;
+  /// A setting of one device (net/ipv6/conf/<dev>/...): it goes with the
+  /// device, so it is not journalled for restoring.
+  bool per_device = false;
 };
 struct CreateBridge {
   std::string netns, name;
@@ -42,6 +45,9 @@ struct CreateVeth {
   int mtu = 1500;
   std::optional<model::Mac> peer_mac;
   std::string alias;
+  /// The peer keeps IPv6 (a NIC on a dual-stack network); otherwise it is made
+  /// quiet on IPv6 (see CreateNetns::ipv6_off).
+  bool peer_ipv6 = false;
 };
 struct CreateTap {
   std::string netns, name;
@@ -78,6 +84,25 @@ struct SetUp {
 struct AddAddress {
   std::string netns, device;
   model::Cidr address;
+};
+/// An IPv6 address, added without duplicate address detection (netlab picked
+/// it; a tentative address could not be bound or routed from for a second).
+struct AddAddress6 {
+  std::string netns, device;
+  model::Cidr6 address;
+};
+/// An IPv6 route to `destination` (nullopt = default) via `gateway` out of `device`.
+struct AddRoute6 {
+  std::string netns;
+  std::optional<model::Cidr6> destination;
+  model::Ipv6 gateway;
+  std::string device;
+};
+/// Waits until `device` of a light guest holds a global IPv6 address in
+/// `subnet`, which the kernel makes from dnsmasq's router advertisement (SLAAC).
+struct AwaitAddress6 {
+  std::string netns, device, guest;
+  model::Cidr6 subnet;
 };
 /// A route to `destination` (nullopt = default) via `gateway` out of `device`.
 struct AddRoute {
@@ -200,9 +225,9 @@ struct AwaitVmLease {
 };
 
 using Action = std::variant<CreateNetns, SetSysctl, CreateBridge, CreateVeth, CreateTap, CreateMacvlan, CreateMacvtap, SetMaster,
-                            SetUp, AddAddress, AddRoute, ApplyNft, StartDnsmasq, StartOvs, CreateOvsBridge, AddOvsPort,
-                            DisableTxChecksum, ObtainLease, ChangeAddress, RemoveObject, StartLibvirtd, CreateVmDisk,
-                            RunDomain, AwaitVmLease, SetNetem>;
+                            SetUp, AddAddress, AddRoute, AddAddress6, AddRoute6, AwaitAddress6, ApplyNft, StartDnsmasq,
+                            StartOvs, CreateOvsBridge, AddOvsPort, DisableTxChecksum, ObtainLease, ChangeAddress,
+                            RemoveObject, StartLibvirtd, CreateVmDisk, RunDomain, AwaitVmLease, SetNetem>;
 
 /// One line for humans: "create bridge nat-default in nat-host (mtu 1500)".
 std::string describe(const Action& action);

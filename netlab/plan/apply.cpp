@@ -128,7 +128,8 @@ class Executor {
   Status step(const SetSysctl& a) {
     auto before = host_.sysctl(a.netns, a.key);
     if (!before) return before.error();
-    if (auto st = will_create({ObjectKind::sysctl, a.netns, a.key, before.value()}); !st) return st;
+    if (!a.per_device)
+      if (auto st = will_create({ObjectKind::sysctl, a.netns, a.key, before.value()}); !st) return st;
     return host_.set_sysctl(a.netns, a.key, a.value);
   }
 
@@ -169,7 +170,7 @@ class Executor {
     // Tag the peer too, so a guest namespace is recognisable as the lab's; and
     // keep it quiet on IPv6 (labs are IPv4; see CreateNetns::ipv6_off).
     if (auto st = host_.set_alias(a.peer_netns, a.peer_name, a.alias); !st) return st;
-    return host_.set_no_ipv6_addresses(a.peer_netns, a.peer_name);
+    return a.peer_ipv6 ? Status{} : host_.set_no_ipv6_addresses(a.peer_netns, a.peer_name);
   }
 
   Status step(const CreateTap& a) {
@@ -216,6 +217,25 @@ class Executor {
   Status step(const AddAddress& a) { return host_.add_address(a.netns, a.device, a.address); }
 
   Status step(const AddRoute& a) { return host_.add_route(a.netns, {a.destination, a.gateway, a.device, 0}); }
+
+  Status step(const AddAddress6& a) { return host_.add_address6(a.netns, a.device, a.address); }
+
+  Status step(const AddRoute6& a) { return host_.add_route6(a.netns, a.destination, a.gateway, a.device); }
+
+  Status step(const AwaitAddress6& a) {
+    // dnsmasq answers the guest's router solicitation at once; the bound covers
+    // its unsolicited advertisements (every few seconds at first) on a busy host.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    do {
+      auto held = host_.addresses6(a.netns, a.device);
+      if (!held) return held.error();
+      for (const auto& c : *held)
+        if (a.subnet.contains(c.address)) return {};
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    } while (std::chrono::steady_clock::now() < deadline);
+    return Error{a.guest + " " + a.device + " got no IPv6 address in " + a.subnet.str() +
+                 " within 20 s (no router advertisement from the network's dnsmasq?)"};
+  }
 
   Status step(const ApplyNft& a) {
     if (!a.replaces)

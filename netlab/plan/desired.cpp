@@ -1,5 +1,7 @@
 #include "netlab/plan/desired.h"
 
+#include <set>
+
 #include "netlab/host/dnsmasq.h"
 #include "netlab/host/nft_rules.h"
 #include "netlab/model/loader.h"
@@ -56,10 +58,19 @@ class Builder {
     using namespace sandbox_net;
     const std::string wan = model::sandbox_wan_namespace(topo_.name);
     const std::string uplink = host_uplink(topo_, target_);
-    add(CreateNetns{host_});
-    add(CreateNetns{wan});
+    // IPv6 stays off in the sandbox of an IPv4-only lab (CreateNetns::ipv6_off).
+    const bool v6 = topo_.dual_stack();
+    add(CreateNetns{host_, !v6});
+    add(CreateNetns{wan, !v6});
     add(SetSysctl{wan, "net/ipv4/ip_forward", "1"});
-    add(CreateVeth{host_, uplink, wan, kWanDevice, 1500, std::nullopt, tag_});
+    if (v6) add(SetSysctl{wan, "net/ipv6/conf/all/forwarding", "1"});
+    add(CreateVeth{host_, uplink, wan, kWanDevice, 1500, std::nullopt, tag_, v6});
+    if (v6) {
+      // Neighbour solicitations for forwarded packets leave from the link-local
+      // address: usable at once, not after a second of DAD (set before the link is up).
+      add(SetSysctl{host_, "net/ipv6/conf/" + uplink + "/accept_dad", "0", /*per_device=*/true});
+      add(SetSysctl{wan, std::string("net/ipv6/conf/") + kWanDevice + "/accept_dad", "0", /*per_device=*/true});
+    }
     add(AddAddress{host_, uplink, kHostUplink});
     add(SetUp{host_, uplink});
     add(AddAddress{wan, kWanDevice, kWanRouter});
@@ -70,6 +81,7 @@ class Builder {
     for (const auto& net : topo_.networks)
       if (forwards(net.mode) && !model::masquerades(net.mode) && net.subnet)
         add(AddRoute{wan, net.subnet->block(), kHostUplink.address, kWanDevice});
+    if (v6) sandbox6(wan, uplink);
     if (!has_bridge_mode()) return;
     const std::string lan = model::sandbox_lan_namespace(topo_.name);
     add(CreateNetns{lan});
@@ -93,10 +105,27 @@ class Builder {
     add(StartDnsmasq{lan, office});
   }
 
+  // The sandbox's IPv6 upstream: the WAN link, the remote server, and routes
+  // back to every IPv6 subnet that leaves the host routed (not nat66).
+  void sandbox6(const std::string& wan, const std::string& uplink) {
+    using namespace sandbox_net;
+    add(AddAddress6{host_, uplink, kHostUplink6});
+    add(AddAddress6{wan, kWanDevice, kWanRouter6});
+    add(AddAddress6{wan, kRemoteDevice, kRemoteServer6});
+    add(AddRoute6{host_, std::nullopt, kWanRouter6.address, uplink});
+    for (const auto& net : topo_.networks)
+      if (forwards(net.mode) && net.ipv6 && net.ipv6->subnet && !model::masquerades6(net))
+        add(AddRoute6{wan, net.ipv6->subnet->block(), kHostUplink6.address, kWanDevice});
+  }
+
   void host_settings() {
-    bool any_forwarding = false;
-    for (const auto& net : topo_.networks) any_forwarding |= forwards(net.mode);
+    bool any_forwarding = false, any_forwarding6 = false;
+    for (const auto& net : topo_.networks) {
+      any_forwarding |= forwards(net.mode);
+      any_forwarding6 |= forwards(net.mode) && net.ipv6.has_value();
+    }
     if (any_forwarding) add(SetSysctl{host_, "net/ipv4/ip_forward", "1"});
+    if (any_forwarding6) add(SetSysctl{host_, "net/ipv6/conf/all/forwarding", "1"});
     // br_netfilter is on in every new namespace: bridged frames would cross the
     // forward chain. The sandbox host turns it off explicitly, as a KVM host
     // without Docker has it; on a real host netlab leaves the setting alone.
@@ -141,6 +170,12 @@ class Builder {
     }
     switch_device(net, bridge);
     if (auto gw = gateway(net)) add(AddAddress{host_, bridge, model::Cidr{*gw, net.subnet->prefix}});
+    if (auto gw6 = model::gateway6(net)) {
+      // Its link-local address, which dnsmasq sends router advertisements
+      // from, is usable at once instead of tentative for a second.
+      add(SetSysctl{host_, "net/ipv6/conf/" + bridge + "/accept_dad", "0", /*per_device=*/true});
+      add(AddAddress6{host_, bridge, model::Cidr6{*gw6, net.ipv6->subnet->prefix}});
+    }
     add(SetUp{host_, bridge});
   }
 
@@ -149,7 +184,9 @@ class Builder {
     rules.lab = topo_.name;
     for (const auto& net : topo_.networks) {
       if (!model::traits(net.mode).netlab_subnet || !net.subnet) continue;
-      host::NetworkRules n{net.name, net.subnet->block(), names_.bridge(net), net.mode, host_uplink(topo_, target_), {}};
+      host::NetworkRules n{net.name, net.subnet->block(), names_.bridge(net), net.mode, host_uplink(topo_, target_),
+                           {}, std::nullopt, model::masquerades6(net)};
+      if (net.ipv6 && net.ipv6->subnet) n.subnet6 = net.ipv6->subnet->block();
       for (const model::PortForward& f : net.forwards) {
         const model::Guest* g = topo_.find_guest(f.guest);
         auto to = g ? model::fixed_address(net, *g) : std::nullopt;
@@ -187,6 +224,20 @@ class Builder {
       for (const auto& h : net.dhcp->hosts)
         if (h.mac) c.hosts.push_back({*h.mac, h.ip, h.name});
     }
+    // Router advertisements only where guests take addresses from them (DHCPv6 or SLAAC).
+    auto gw6 = model::gateway6(net);
+    if (gw6 && (net.ipv6->dhcp || net.ipv6->slaac)) {
+      host::Dnsmasq6Config v6;
+      v6.listen_address = *gw6;
+      v6.prefix = net.ipv6->subnet->prefix;
+      v6.advertise_router = forwards(net.mode);
+      if (net.ipv6->dhcp) {
+        v6.range_start = net.ipv6->dhcp->range_start;
+        v6.range_end = net.ipv6->dhcp->range_end;
+        v6.lease_time = net.ipv6->dhcp->lease_time;
+      }
+      c.ipv6 = v6;
+    }
     add(StartDnsmasq{host_, std::move(c)});
   }
 
@@ -217,12 +268,18 @@ class Builder {
       if (macvlan) {
         add(CreateMacvlan{host_, net->uplink, ns, guest_dev, net->mtu, nic.mac, alias});
       } else {
-        add(CreateVeth{host_, host_dev, ns, guest_dev, net->mtu, nic.mac, alias});
+        add(CreateVeth{host_, host_dev, ns, guest_dev, net->mtu, nic.mac, alias, net->ipv6.has_value()});
         switch_port(*net, host_dev, nic.vlan);
         add(SetUp{host_, host_dev});
       }
+      // Router solicitation goes out as the NIC comes up, not after a second of DAD.
+      if (net->ipv6) add(SetSysctl{ns, "net/ipv6/conf/" + guest_dev + "/accept_dad", "0", /*per_device=*/true});
+      // A static or no IPv6 address: the advertisements' prefix makes no SLAAC address beside it.
+      if (net->ipv6 && (nic.address6 || nic.address6_none))
+        add(SetSysctl{ns, "net/ipv6/conf/" + guest_dev + "/autoconf", "0", /*per_device=*/true});
       add(SetUp{ns, guest_dev});
       if (ovs(*net)) add(DisableTxChecksum{ns, guest_dev});
+      static_address6(*net, nic, ns, guest_dev);
       if (nic.address_kind != model::AddressKind::static_cidr) continue;
       add(AddAddress{ns, guest_dev, *nic.address});
       auto gw = gateway(*net);
@@ -230,6 +287,18 @@ class Builder {
         add(AddRoute{ns, std::nullopt, *gw, guest_dev});
         default_route_set = true;
       }
+    }
+  }
+
+  /// A light guest's static `address6:`, and its IPv6 default route on a forwarding network.
+  void static_address6(const model::Network& net, const model::Nic& nic, const std::string& ns,
+                       const std::string& dev) {
+    if (!nic.address6) return;
+    add(AddAddress6{ns, dev, *nic.address6});
+    auto gw6 = model::gateway6(net);
+    if (forwards(net.mode) && gw6 && !default_route6_set_.count(ns)) {
+      add(AddRoute6{ns, std::nullopt, *gw6, dev});
+      default_route6_set_.insert(ns);
     }
   }
 
@@ -291,6 +360,17 @@ class Builder {
         add(ObtainLease{model::guest_namespace(topo_, guest), model::guest_nic_name(guest.nics[i], i), guest.name,
                         target_.run_dir, subnet, {}});
       }
+    // IPv6 from router advertisements: the kernel makes the SLAAC address (also
+    // on a DHCPv6 network, whose RA carries the A flag: busybox has no DHCPv6
+    // client); `up` returns once it is there.
+    for (size_t i = 0; i < guest.nics.size(); ++i) {
+      const model::Nic& nic = guest.nics[i];
+      const model::Network* net = topo_.find_network(nic.network);
+      if (!net || !net->ipv6 || !net->ipv6->subnet || nic.address6 || nic.address6_none) continue;
+      if (!net->ipv6->dhcp && !net->ipv6->slaac) continue;
+      add(AwaitAddress6{model::guest_namespace(topo_, guest), model::guest_nic_name(nic, i), guest.name,
+                        net->ipv6->subnet->block()});
+    }
   }
 
   const model::Topology& topo_;
@@ -300,6 +380,7 @@ class Builder {
   const model::DeviceNames names_;
   std::vector<Action> steps_;
   bool ovs_started_ = false;
+  std::set<std::string> default_route6_set_;  // guest namespaces given an IPv6 default route
 };
 
 }  // namespace

@@ -104,6 +104,13 @@ class HostWriter {
   /// outside its network); the kernel drops the routes that needed it.
   virtual Status del_address(const std::string& netns, const std::string& device, const model::Cidr& address) = 0;
   virtual Status add_route(const std::string& netns, const host::RouteSpec& route) = 0;
+  /// Adds an IPv6 address with IFA_F_NODAD (usable at once); Error if it is already there.
+  virtual Status add_address6(const std::string& netns, const std::string& device, const model::Cidr6& address) = 0;
+  /// Creates (or replaces) the IPv6 route to `destination` (nullopt = default) via `gateway` out of `device`.
+  virtual Status add_route6(const std::string& netns, const std::optional<model::Cidr6>& destination,
+                            const model::Ipv6& gateway, const std::string& device) = 0;
+  /// The global IPv6 addresses `device` holds now that are no longer tentative (a fresh read).
+  virtual Result<std::vector<model::Cidr6>> addresses6(const std::string& netns, const std::string& device) = 0;
 
   // ---- Uplinks (host/uplink_move.h) -------------------------------------
   /// What host NIC `nic` holds now (every address and route through it), to

@@ -372,6 +372,8 @@ Result<LabStatus> status(const std::string& lab) {
     ns.mode = net.mode;
     ns.subnet = net.subnet ? net.subnet->block().str() : "";
     if (auto gw = model::gateway(net)) ns.gateway = gw->str();
+    if (net.ipv6 && net.ipv6->subnet) ns.subnet6 = net.ipv6->subnet->block().str();
+    if (auto gw6 = model::gateway6(net)) ns.gateway6 = gw6->str();
     if (model::uses_macvtap(net)) {
       ns.macvtap_on = net.uplink;  // no bridge at all
     } else {
@@ -404,6 +406,8 @@ Result<LabStatus> status(const std::string& lab) {
       if (!gs.netns.empty() && gs.present) {
         auto addrs = observed.addresses(gs.netns, n.nic);
         if (!addrs.empty()) n.address = addrs.front().str();
+        if (net && net->ipv6)
+          for (const auto& a : observed.addresses6(gs.netns, n.nic)) n.addresses6.push_back(a.str());
       }
       if (auto it = lease_by_mac.find(n.mac); it != lease_by_mac.end()) n.lease = it->second;
       gs.nics.push_back(std::move(n));

@@ -80,6 +80,7 @@ struct NicStatus {
   std::string nic, network, mac;
   model::AddressKind address_kind = model::AddressKind::dhcp;
   std::string address;                                    // as observed in the guest ("" = none)
+  std::vector<std::string> addresses6;                    // global IPv6 addresses observed in the guest
   std::string host_device;  // the kernel name of its host side (veth peer, tap, macvtap); "" for a macvlan
   std::optional<host::Lease> lease;                       // the network's dnsmasq lease for this MAC
 };
@@ -94,6 +95,7 @@ struct NetworkStatus {
   std::string name;
   model::NetworkMode mode = model::NetworkMode::nat;
   std::string bridge, subnet, gateway;  // gateway "" = none (a bridged LAN's unless written: mode_traits.h)
+  std::string subnet6, gateway6;        // "" on an IPv4-only network
   bool bridge_up = false;
   std::string macvtap_on;  // `attach: macvtap`: the uplink its guests' macvtaps sit on; `bridge` is "" then
   int dnsmasq_pid = 0;  // 0 = not running (or none wanted)

@@ -33,6 +33,11 @@ class Observed {
   /// True when a route to `destination` (nullopt = default) via `gateway` exists.
   virtual bool has_route(const std::string& netns, const std::optional<model::Cidr>& destination,
                          model::Ipv4 gateway) = 0;
+  /// Global IPv6 addresses on `device`; empty when it or the namespace is absent.
+  virtual std::vector<model::Cidr6> addresses6(const std::string& netns, const std::string& device) = 0;
+  /// True when an IPv6 route to `destination` (nullopt = default) via `gateway` exists.
+  virtual bool has_route6(const std::string& netns, const std::optional<model::Cidr6>& destination,
+                          const model::Ipv6& gateway) = 0;
   /// The sysctl's value; nullopt when unreadable (namespace absent).
   virtual std::optional<std::string> sysctl(const std::string& netns, const std::string& key) = 0;
   /// Number of rules in table inet `table`; nullopt when the table is absent.

@@ -57,6 +57,9 @@ struct InsideGuest {
   std::string operator()(const AddRoute& a) { return a.netns == host ? "" : a.netns; }
   std::string operator()(const DisableTxChecksum& a) { return a.netns == host ? "" : a.netns; }
   std::string operator()(const ObtainLease& a) { return a.netns; }
+  std::string operator()(const AddAddress6& a) { return a.netns == host ? "" : a.netns; }
+  std::string operator()(const AddRoute6& a) { return a.netns == host ? "" : a.netns; }
+  std::string operator()(const AwaitAddress6& a) { return a.netns; }
   template <typename A>
   std::string operator()(const A&) {
     return "";
@@ -68,7 +71,8 @@ struct InsideGuest {
 std::string fingerprint(const Action& action) {
   std::string extra;
   if (auto* a = std::get_if<CreateNetns>(&action)) extra = a->ipv6_off ? " ipv6 off" : "";
-  if (auto* a = std::get_if<CreateVeth>(&action)) extra = " mtu " + std::to_string(a->mtu) + " alias " + a->alias;
+  if (auto* a = std::get_if<CreateVeth>(&action))
+    extra = " mtu " + std::to_string(a->mtu) + " alias " + a->alias + (a->peer_ipv6 ? " ipv6" : "");
   if (auto* a = std::get_if<CreateMacvlan>(&action))
     extra = " mtu " + std::to_string(a->mtu) + " mac " + (a->mac ? a->mac->str() : "") + " alias " + a->alias;
   if (auto* a = std::get_if<ObtainLease>(&action)) extra = " in " + (a->subnet ? a->subnet->str() : "") + " " + a->run_dir;
@@ -124,6 +128,16 @@ struct Needed {
     return Action{ChangeAddress{a.netns, a.device, list, a.address}};
   }
   R operator()(const AddRoute& a) { return keep_unless(o.has_route(a.netns, a.destination, a.gateway), a); }
+  R operator()(const AddAddress6& a) {
+    auto list = o.addresses6(a.netns, a.device);
+    return keep_unless(std::find(list.begin(), list.end(), a.address) != list.end(), a);
+  }
+  R operator()(const AddRoute6& a) { return keep_unless(o.has_route6(a.netns, a.destination, a.gateway), a); }
+  R operator()(const AwaitAddress6& a) {
+    for (const auto& c : o.addresses6(a.netns, a.device))
+      if (a.subnet.contains(c.address)) return std::nullopt;
+    return Action{a};
+  }
   R operator()(const ApplyNft& a) {
     auto count = o.nft_rule_count(a.netns, a.table);
     if (count == a.rule_count && (a.record.empty() || o.read_file(a.record) == a.ruleset)) return std::nullopt;

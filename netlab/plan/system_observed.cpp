@@ -1,5 +1,8 @@
 #include "netlab/plan/system_observed.h"
 
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+
 #include <charconv>
 #include <filesystem>
 #include <fstream>
@@ -59,6 +62,35 @@ bool SystemObserved::has_route(const std::string& netns, const std::optional<mod
     bool same_dest = destination ? (r.dest && r.dest->block() == destination->block()) : !r.dest;
     if (same_dest && r.gateway == gateway) return true;
   }
+  return false;
+}
+
+std::vector<model::Cidr6> SystemObserved::addresses6(const std::string& netns, const std::string& device) {
+  auto key = std::make_pair(netns, device);
+  if (auto it = addresses6_.find(key); it != addresses6_.end()) return it->second;
+  std::vector<model::Cidr6> found;
+  if (snapshot(netns))
+    if (auto nl = sockets_.netlink(netns))
+      if (auto held = (*nl)->ip_addresses(device)) found = host::global_addresses6(*held);
+  return addresses6_.emplace(key, std::move(found)).first->second;
+}
+
+bool SystemObserved::has_route6(const std::string& netns, const std::optional<model::Cidr6>& destination,
+                                const model::Ipv6& gateway) {
+  auto it = routes6_.find(netns);
+  if (it == routes6_.end()) {
+    std::vector<host::IpRoute> routes;
+    if (snapshot(netns))
+      if (auto nl = sockets_.netlink(netns))
+        if (auto all = (*nl)->ip_routes())
+          for (auto& r : *all)
+            if (r.family == AF_INET6 && r.table == RT_TABLE_MAIN) routes.push_back(std::move(r));
+    it = routes6_.emplace(netns, std::move(routes)).first;
+  }
+  const std::string dst = destination ? destination->block().address.str() : "";
+  const int dst_len = destination ? destination->prefix : 0;
+  for (const auto& r : it->second)
+    if (r.dst == dst && r.dst_len == dst_len && model::Ipv6::parse(r.gateway) == gateway) return true;
   return false;
 }
 

@@ -20,6 +20,9 @@ class SystemObserved : public Observed {
   std::vector<model::Cidr> addresses(const std::string& netns, const std::string& device) override;
   bool has_route(const std::string& netns, const std::optional<model::Cidr>& destination,
                  model::Ipv4 gateway) override;
+  std::vector<model::Cidr6> addresses6(const std::string& netns, const std::string& device) override;
+  bool has_route6(const std::string& netns, const std::optional<model::Cidr6>& destination,
+                  const model::Ipv6& gateway) override;
   std::optional<std::string> sysctl(const std::string& netns, const std::string& key) override;
   std::optional<size_t> nft_rule_count(const std::string& netns, const std::string& table) override;
   bool dnsmasq_running(const std::string& pid_file, const std::string& conf_file) override;
@@ -56,6 +59,9 @@ class SystemObserved : public Observed {
   std::map<std::string, Snapshot> cache_;
   /// Root netem qdiscs per namespace (device -> impairment), dumped on first use.
   std::map<std::string, std::map<std::string, model::Impairment>> netem_cache_;
+  // IPv6, read only for dual-stack labs: addresses per (netns, device), routes per netns.
+  std::map<std::pair<std::string, std::string>, std::vector<model::Cidr6>> addresses6_;
+  std::map<std::string, std::vector<host::IpRoute>> routes6_;
   std::map<std::string, std::map<std::string, std::vector<host::OvsPort>>> ovs_cache_;
 };
 

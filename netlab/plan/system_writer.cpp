@@ -6,6 +6,10 @@
 
 #include "netlab/plan/system_writer.h"
 
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -141,6 +145,37 @@ Status SystemWriter::del_address(const std::string& netns, const std::string& de
 
 Status SystemWriter::add_route(const std::string& netns, const host::RouteSpec& route) {
   return on_netlink(sockets_, netns, [&](host::Netlink& nl) { return nl.add_route(route); });
+}
+
+Status SystemWriter::add_address6(const std::string& netns, const std::string& device, const model::Cidr6& address) {
+  host::IpAddress a;
+  a.family = AF_INET6;
+  a.local = address.address.str();
+  a.prefix = address.prefix;
+  a.flags = IFA_F_NODAD;
+  return on_netlink(sockets_, netns, [&](host::Netlink& nl) { return nl.add_ip_address(device, a); });
+}
+
+Status SystemWriter::add_route6(const std::string& netns, const std::optional<model::Cidr6>& destination,
+                                const model::Ipv6& gateway, const std::string& device) {
+  host::IpRoute r;
+  r.family = AF_INET6;
+  if (destination) {
+    r.dst = destination->block().address.str();
+    r.dst_len = destination->prefix;
+  }
+  r.gateway = gateway.str();
+  r.dev = device;
+  r.protocol = RTPROT_BOOT;
+  r.scope = RT_SCOPE_UNIVERSE;
+  r.type = RTN_UNICAST;
+  return on_netlink(sockets_, netns, [&](host::Netlink& nl) { return nl.replace_ip_route(r); });
+}
+
+Result<std::vector<model::Cidr6>> SystemWriter::addresses6(const std::string& netns, const std::string& device) {
+  auto held = on_netlink(sockets_, netns, [&](host::Netlink& nl) { return nl.ip_addresses(device); });
+  if (!held) return held.error();
+  return host::global_addresses6(*held);
 }
 
 Status SystemWriter::replace_nft_table(const std::string& netns, const std::string&, const std::string& ruleset) {

@@ -29,6 +29,10 @@ class SystemWriter : public HostWriter {
   Status delete_link(const std::string& netns, const std::string& name) override;
   Status set_alias(const std::string& netns, const std::string& name, const std::string& alias) override;
   Status set_no_ipv6_addresses(const std::string& netns, const std::string& name) override;
+  Status add_address6(const std::string& netns, const std::string& device, const model::Cidr6& address) override;
+  Status add_route6(const std::string& netns, const std::optional<model::Cidr6>& destination,
+                    const model::Ipv6& gateway, const std::string& device) override;
+  Result<std::vector<model::Cidr6>> addresses6(const std::string& netns, const std::string& device) override;
   Status set_mtu(const std::string& netns, const std::string& name, int mtu) override;
   Status set_master(const std::string& netns, const std::string& name, const std::string& master) override;
   Status set_up(const std::string& netns, const std::string& name) override;

@@ -10,7 +10,8 @@ namespace netlab::plan {
 
 /// The sandbox's fixed addressing (README "The sandbox"): the host's uplink sits on
 /// 203.0.113.0/24 facing the simulated upstream router, which also owns a
-/// "remote server" address on 198.51.100.0/24; bridge-mode uplinks face a
+/// "remote server" address on 198.51.100.0/24 (a dual-stack lab: 2001:db8:0:ff::/64
+/// and 2001:db8:100::1, with routes back to the lab's routed IPv6 subnets); bridge-mode uplinks face a
 /// simulated office LAN on 192.0.2.0/24 whose own dnsmasq hands out leases.
 namespace sandbox_net {
 inline const model::Cidr kWanRouter{*model::Ipv4::parse("203.0.113.1"), 24};
@@ -19,6 +20,10 @@ inline const model::Cidr kRemoteServer{*model::Ipv4::parse("198.51.100.1"), 24};
 inline const model::Cidr kLanRouter{*model::Ipv4::parse("192.0.2.1"), 24};
 inline const model::Ipv4 kLanRangeStart = *model::Ipv4::parse("192.0.2.100");
 inline const model::Ipv4 kLanRangeEnd = *model::Ipv4::parse("192.0.2.199");
+/// IPv6 of a dual-stack lab's sandbox: the WAN link and the remote server.
+inline const model::Cidr6 kWanRouter6{*model::Ipv6::parse("2001:db8:0:ff::1"), 64};
+inline const model::Cidr6 kHostUplink6{*model::Ipv6::parse("2001:db8:0:ff::2"), 64};
+inline const model::Cidr6 kRemoteServer6{*model::Ipv6::parse("2001:db8:100::1"), 128};
 inline constexpr const char* kWanDevice = "wan0";
 inline constexpr const char* kRemoteDevice = "lo";
 inline constexpr const char* kLanDevice = "lan0";

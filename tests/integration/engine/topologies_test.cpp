@@ -1,5 +1,6 @@
 // Every ready topology in topologies/ comes up in the sandbox, matches its file,
 // lets its first light guest reach what its mode promises, and goes away.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -38,10 +39,12 @@ TEST_P(ReadyTopology, ComesUpMatchesItsFileAndGoesAway) {
 
 INSTANTIATE_TEST_SUITE_P(Topologies, ReadyTopology,
                          ::testing::Values("nat.yaml", "isolated.yaml", "routed.yaml", "bridged.yaml", "ovs.yaml",
-                                           "mixed.yaml"),
+                                           "mixed.yaml", "dual-stack.yaml"),
                          [](const auto& param_info) {
                            std::string name = param_info.param;
-                           return name.substr(0, name.find('.'));
+                           name = name.substr(0, name.find('.'));
+                           std::replace(name.begin(), name.end(), '-', '_');  // gtest names: letters, digits, '_'
+                           return name;
                          });
 
 }  // namespace

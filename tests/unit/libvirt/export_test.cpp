@@ -60,6 +60,24 @@ TEST(Export, NatNetworkLikeLibvirtsDefault) {
   EXPECT_NE(comments.find("g2 (eth0"), std::string::npos) << comments;
 }
 
+TEST(Export, DualStackNetworkHasBothIpElements) {
+  auto topo = ready("dual-stack.yaml");
+  auto q = network(topo, "lan");
+  EXPECT_EQ(q.count("/network/ip"), 2);
+  EXPECT_EQ(q.str("/network/ip[1]/@address"), "192.168.150.1");
+  EXPECT_EQ(q.str("/network/ip[2]/@family"), "ipv6");
+  EXPECT_EQ(q.str("/network/ip[2]/@address"), "fd00:10::1");
+  EXPECT_EQ(q.str("/network/ip[2]/@prefix"), "64");
+  EXPECT_EQ(q.str("/network/ip[2]/dhcp/range/@start"), "fd00:10::100");
+  EXPECT_EQ(q.str("/network/ip[2]/dhcp/range/@end"), "fd00:10::1ff");
+  EXPECT_EQ(q.count("/network/forward/nat"), 0);  // IPv6 routed, as libvirt does without <nat ipv6='yes'/>
+  auto nat66 = from_text(
+      "name: n6\nnetworks:\n  n:\n    subnet: 10.0.0.0/24\n    ipv6: {subnet: \"fd00:1::/64\", slaac: true, nat66: true}\n");
+  auto q6 = network(nat66, "n");
+  EXPECT_EQ(q6.str("/network/forward/nat/@ipv6"), "yes");
+  EXPECT_EQ(q6.count("/network/ip[2]/dhcp"), 0);  // SLAAC only
+}
+
 TEST(Export, RouteNetworkForwardsOutOfTheUplinkWithItsMtu) {
   auto topo = ready("routed.yaml");
   topo.host.uplink = "eth9";

@@ -127,10 +127,14 @@ TEST(Import, EveryIgnoredElementIsAComment) {
                            "ignored <bridge stp='on'>", "ignored <mac address='52:54:00:0a:cd:21'>: netlab gives each bridge a fixed MAC of its own (rich.xml:9)", "ignored <domain>",
                            "ignored <dns><forwarder>", "ignored <dns><host>", "ignored <bandwidth>",
                            "ignored <ip localPtr='yes'>", "ignored <ip><tftp>", "ignored another DHCP <range>",
-                           "ignored a per-host <lease>", "ignored <dhcp><bootp>", "ignored IPv6 <ip",
+                           "ignored a per-host <lease>", "ignored <dhcp><bootp>",
                            "ignored <route> (rich.xml:32)", "ignored <dnsmasq:options>", "ignored <network ipv6='yes'>"})
     EXPECT_TRUE(has_note(net, what)) << what;
   EXPECT_EQ(net.network.mtu, 9000);
+  // Its IPv6 <ip> without <dhcp>: router advertisements for SLAAC only.
+  ASSERT_TRUE(net.network.ipv6);
+  EXPECT_EQ(net.network.ipv6->subnet->str(), "2001:db8:ca2:2::/64");
+  EXPECT_TRUE(net.network.ipv6->slaac);
   EXPECT_EQ(net.network.dhcp->lease_time, "30m");
   ASSERT_EQ(net.network.dhcp->hosts.size(), 2u);
   EXPECT_EQ(net.network.dhcp->hosts[0].mac->str(), "00:16:3e:77:e2:ed");
@@ -224,6 +228,30 @@ TEST(Import, HostileValuesStayInsideQuotesAndComments) {
   EXPECT_EQ(topo.name, "x");
   EXPECT_TRUE(topo.networks[0].bridge.empty());
   EXPECT_EQ(yaml.find("\nname: evil"), std::string::npos) << yaml;
+}
+
+TEST(Import, DualStackNetworkWithDhcpv6AndNat66) {
+  auto net = parse_ok(
+      "<network><name>d6</name><forward mode='nat'><nat ipv6='yes'/></forward>"
+      "<ip address='10.9.0.1' prefix='24'/>"
+      "<ip family='ipv6' address='fd00:9::1' prefix='64'><dhcp>"
+      "<range start='fd00:9::100' end='fd00:9::1ff'><lease expiry='2' unit='hours'/></range></dhcp></ip></network>");
+  ASSERT_TRUE(net.network.ipv6);
+  EXPECT_EQ(net.network.ipv6->subnet->str(), "fd00:9::/64");
+  EXPECT_EQ(net.network.ipv6->gateway->str(), "fd00:9::1");
+  ASSERT_TRUE(net.network.ipv6->dhcp);
+  EXPECT_EQ(net.network.ipv6->dhcp->range_start.str(), "fd00:9::100");
+  EXPECT_EQ(net.network.ipv6->dhcp->lease_time, "2h");
+  EXPECT_FALSE(net.network.ipv6->slaac);
+  EXPECT_TRUE(net.network.ipv6->nat66);
+  std::string yaml = topology_yaml({net}, {});
+  EXPECT_NE(yaml.find("nat66: true"), std::string::npos) << yaml;
+  auto topo = valid_topology(yaml);
+  ASSERT_TRUE(topo.networks[0].ipv6);
+  EXPECT_EQ(topo.networks[0].ipv6->dhcp->range_end.str(), "fd00:9::1ff");
+  EXPECT_NE(parse_error("<network><name>b</name><ip family='ipv6' address='fd00::g' prefix='64'/></network>")
+                .find("malformed IPv6 address 'fd00::g'"),
+            std::string::npos);
 }
 
 }  // namespace

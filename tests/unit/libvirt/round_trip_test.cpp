@@ -8,6 +8,7 @@
 #include "netlab/libvirt/export_xml.h"
 #include "netlab/libvirt/import_xml.h"
 #include "netlab/model/loader.h"
+#include "netlab/model/mode_traits.h"
 #include "netlab/model/names.h"
 #include "netlab/model/validator.h"
 
@@ -59,6 +60,18 @@ TEST_P(RoundTrip, ExportImportValidate) {
     EXPECT_EQ(b.mtu, a.mtu);
     EXPECT_EQ(b.uplink, a.uplink);
     EXPECT_EQ(b.attach, a.attach);
+    ASSERT_EQ(b.ipv6.has_value(), a.ipv6.has_value());
+    if (a.ipv6) {
+      EXPECT_EQ(b.ipv6->subnet, a.ipv6->subnet);
+      EXPECT_EQ(model::gateway6(b), model::gateway6(a));
+      EXPECT_EQ(b.ipv6->slaac, a.ipv6->slaac || !a.ipv6->dhcp);  // an <ip> without <dhcp> is SLAAC in libvirt
+      EXPECT_EQ(b.ipv6->nat66, a.ipv6->nat66);
+      ASSERT_EQ(b.ipv6->dhcp.has_value(), a.ipv6->dhcp.has_value());
+      if (a.ipv6->dhcp) {
+        EXPECT_EQ(b.ipv6->dhcp->range_start, a.ipv6->dhcp->range_start);
+        EXPECT_EQ(b.ipv6->dhcp->range_end, a.ipv6->dhcp->range_end);
+      }
+    }
     ASSERT_EQ(b.dhcp.has_value(), a.dhcp.has_value());
     if (!a.dhcp) continue;
     EXPECT_EQ(b.dhcp->range_start, a.dhcp->range_start);

@@ -254,7 +254,7 @@ TEST(Loader, ReportsUnknownKeysWithSuggestion) {
             "u.yaml:4:5: error: unknown key 'subnt' in network 'n'\n  hint: did you mean 'subnet'?");
   EXPECT_EQ(r.diagnostics[1].message, "unknown key 'colour' in network 'n'");
   EXPECT_EQ(r.diagnostics[1].hint,
-            "known keys: mode, switch, bridge, subnet, gateway, dhcp, dns, mtu, uplink or attach");
+            "known keys: mode, switch, bridge, subnet, gateway, dhcp, dns, mtu, uplink, attach, forward or ipv6");
 }
 
 TEST(Loader, ReportsDuplicateKeys) {

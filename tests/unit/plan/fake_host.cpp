@@ -311,6 +311,37 @@ Status FakeHost::add_route(const std::string& netns, const host::RouteSpec& rout
   return {};
 }
 
+Status FakeHost::add_address6(const std::string& netns, const std::string& device, const model::Cidr6& address) {
+  if (auto st = write("add_address6 " + at(netns, device) + " " + address.str()); !st) return st;
+  if (auto st = need_link(netns, device); !st) return st;
+  auto& list = state_.addrs6[{netns, device}];
+  if (std::find(list.begin(), list.end(), address) != list.end()) return Error{address.str() + ": File exists"};
+  list.push_back(address);
+  return {};
+}
+
+Status FakeHost::add_route6(const std::string& netns, const std::optional<model::Cidr6>& destination,
+                            const model::Ipv6& gateway, const std::string& device) {
+  if (auto st = write("add_route6 " + at(netns, device) + " " + (destination ? destination->str() : "default") +
+                      " via " + gateway.str());
+      !st)
+    return st;
+  if (auto st = need_link(netns, device); !st) return st;
+  bool reachable = false;
+  for (const auto& a : state_.addresses6(netns, device)) reachable |= a.contains(gateway);
+  if (!reachable) return Error{"Nexthop has invalid gateway"};
+  state_.routes6[netns].push_back({destination, gateway, device});
+  return {};
+}
+
+Result<std::vector<model::Cidr6>> FakeHost::addresses6(const std::string& netns, const std::string& device) {
+  if (auto st = need_link(netns, device); !st) return st.error();
+  // The kernel made the SLAAC address from an advertisement: from now on the device holds it.
+  auto& held = state_.addrs6[{netns, device}];
+  if (held.empty()) held.push_back(slaac_address);
+  return held;
+}
+
 Status FakeHost::replace_nft_table(const std::string& netns, const std::string& table, const std::string& ruleset) {
   if (auto st = write("replace_nft_table " + at(netns, "inet " + table)); !st) return st;
   if (auto st = need_netns(netns); !st) return st;

@@ -66,6 +66,14 @@ class FakeHost : public HostWriter {
   Status add_address(const std::string& netns, const std::string& device, const model::Cidr& address) override;
   Status del_address(const std::string& netns, const std::string& device, const model::Cidr& address) override;
   Status add_route(const std::string& netns, const host::RouteSpec& route) override;
+  Status add_address6(const std::string& netns, const std::string& device, const model::Cidr6& address) override;
+  Status add_route6(const std::string& netns, const std::optional<model::Cidr6>& destination,
+                    const model::Ipv6& gateway, const std::string& device) override;
+  /// The IPv6 addresses the device holds; a device that holds none takes
+  /// `slaac_address`, as the kernel makes one from a router advertisement.
+  Result<std::vector<model::Cidr6>> addresses6(const std::string& netns, const std::string& device) override;
+  /// What addresses6 hands out to a NIC without a static IPv6 address (SLAAC).
+  model::Cidr6 slaac_address = *model::Cidr6::parse("fd00:10::5054:ff:fe00:1/64");
 
   Result<host::UplinkSnapshot> snapshot_uplink(const std::string& netns, const std::string& nic,
                                                const std::string& bridge) override;

@@ -22,6 +22,10 @@ void FakeObserved::apply(const Action& action) {
         if constexpr (std::is_same_v<T, AddAddress>) addrs[{a.netns, a.device}].push_back(a.address);
         if constexpr (std::is_same_v<T, AddRoute>)
           routes[a.netns].push_back({a.destination, a.gateway, a.device, 0, "static"});
+        if constexpr (std::is_same_v<T, AddAddress6>) addrs6[{a.netns, a.device}].push_back(a.address);
+        if constexpr (std::is_same_v<T, AddRoute6>) routes6[a.netns].push_back({a.destination, a.gateway, a.device});
+        if constexpr (std::is_same_v<T, AwaitAddress6>)  // the SLAAC address of the NIC's EUI-64
+          addrs6[{a.netns, a.device}].push_back({a.subnet.network().plus(0x505400fffe000001ull), 64});
         if constexpr (std::is_same_v<T, ApplyNft>) {
           nft[{a.netns, a.table}] = a.rule_count;
           files[a.record] = a.ruleset;

@@ -17,6 +17,13 @@ class FakeObserved : public Observed {
   std::map<std::pair<std::string, std::string>, ObservedLink> links;
   std::map<std::pair<std::string, std::string>, std::vector<model::Cidr>> addrs;
   std::map<std::string, std::vector<host::RouteInfo>> routes;  // netns -> routes of its main table
+  std::map<std::pair<std::string, std::string>, std::vector<model::Cidr6>> addrs6;
+  struct Route6 {
+    std::optional<model::Cidr6> dest;
+    model::Ipv6 gateway;
+    std::string dev;
+  };
+  std::map<std::string, std::vector<Route6>> routes6;  // netns -> IPv6 routes
   std::map<std::pair<std::string, std::string>, std::string> sysctls;
   std::map<std::pair<std::string, std::string>, size_t> nft;
   std::set<std::string> dnsmasq_pid_files;
@@ -50,6 +57,19 @@ class FakeObserved : public Observed {
   bool has_route(const std::string& ns, const std::optional<model::Cidr>& dest, model::Ipv4 gw) override {
     auto it = routes.find(ns);
     if (it == routes.end()) return false;
+    for (const auto& r : it->second) {
+      bool same_dest = dest ? (r.dest && r.dest->block() == dest->block()) : !r.dest;
+      if (same_dest && r.gateway == gw) return true;
+    }
+    return false;
+  }
+  std::vector<model::Cidr6> addresses6(const std::string& ns, const std::string& dev) override {
+    auto it = addrs6.find({ns, dev});
+    return it == addrs6.end() ? std::vector<model::Cidr6>{} : it->second;
+  }
+  bool has_route6(const std::string& ns, const std::optional<model::Cidr6>& dest, const model::Ipv6& gw) override {
+    auto it = routes6.find(ns);
+    if (it == routes6.end()) return false;
     for (const auto& r : it->second) {
       bool same_dest = dest ? (r.dest && r.dest->block() == dest->block()) : !r.dest;
       if (same_dest && r.gateway == gw) return true;
