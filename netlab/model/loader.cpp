@@ -14,6 +14,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "netlab/model/lab_hosts.h"
 #include "netlab/model/mode_traits.h"
 #include "netlab/model/yaml_reader.h"
 
@@ -62,6 +63,7 @@ class Loader {
  private:
   static const Fields<TopLevel> kTopFields;
   static const Fields<Host> kHostFields;
+  static const Fields<HostSpec> kHostSpecFields;
   static const Fields<Network> kNetworkFields;
   static const Fields<Dhcp> kDhcpFields;
   static const Fields<DhcpHost> kDhcpHostFields;
@@ -76,6 +78,7 @@ class Loader {
                    Out& out, const std::string& where = {});
 
   void host(const Entry& entry, Host* out);
+  HostSpec host_spec(const Entry& entry);
   Network network(const Entry& entry);
   Dhcp dhcp(const Entry& entry, const std::string& where);
   std::optional<DhcpHost> dhcp_host(const YAML::Node& item, size_t index, const std::string& where);
@@ -114,6 +117,11 @@ const Fields<TopLevel> Loader::kTopFields{
      }},
     {"host", [](Loader& l, const Entry& e, TopLevel& t, const std::string&) {
        if (l.r_.expect_mapping(e)) l.host(e, &t.topo->host);
+     }},
+    {"hosts", [](Loader& l, const Entry& e, TopLevel& t, const std::string&) {
+       if (!l.r_.expect_mapping(e, "host names to their settings")) return;
+       FieldPositions unused;
+       for (const auto& h : l.r_.mapping(e.value, "'hosts'", {}, &unused)) t.topo->hosts.push_back(l.host_spec(h));
      }},
     {"networks", [](Loader& l, const Entry& e, TopLevel& t, const std::string&) {
        if (l.r_.expect_mapping(e, "network names to their settings")) t.networks = e;
@@ -164,6 +172,27 @@ void Loader::host(const Entry& entry, Host* out) {
   read_fields(entry.value, "'host'", kHostFields, &out->pos, *out);
 }
 
+const Fields<HostSpec> Loader::kHostSpecFields{
+    {"uplink", [](Loader& l, const Entry& e, HostSpec& h, const std::string&) {
+       if (auto v = l.r_.string(e)) h.uplink = *v;
+     }},
+    {"libvirt", [](Loader& l, const Entry& e, HostSpec& h, const std::string&) {
+       if (auto v = l.r_.string(e)) h.libvirt = *v;
+     }},
+    {"address", [](Loader& l, const Entry& e, HostSpec& h, const std::string&) { h.address = l.ip(e); }},
+};
+
+HostSpec Loader::host_spec(const Entry& entry) {
+  HostSpec h;
+  h.name = entry.key;
+  h.pos.node = r_.position(entry.key_node);
+  // `h1: {}` and a bare `h1:` both name a host with nothing set.
+  if (entry.value.IsNull()) return h;
+  if (!r_.expect_mapping(entry)) return h;
+  read_fields(entry.value, "host '" + excerpt(h.name) + "'", kHostSpecFields, &h.pos, h);
+  return h;
+}
+
 const Fields<Network> Loader::kNetworkFields{
     {"mode", [](Loader& l, const Entry& e, Network& n, const std::string&) {
        if (auto v = l.r_.choice(e, kModes)) n.mode = *v;
@@ -202,6 +231,8 @@ Network Loader::network(const Entry& entry) {
   read_fields(entry.value, where, kNetworkFields, &net.pos, net, where);
   // An unwritten gateway takes the mode's default (mode_traits.h).
   if (!net.gateway && !net.pos.fields.count("gateway")) net.gateway = default_gateway(net.mode, net.subnet);
+  // OVN carries the network in Geneve over the hosts' underlay: less room than Ethernet's.
+  if (is_ovn(net) && !net.pos.fields.count("mtu")) net.mtu = kOvnDefaultMtu;
   return net;
 }
 
@@ -253,6 +284,9 @@ std::optional<DhcpHost> Loader::dhcp_host(const YAML::Node& item, size_t index, 
 const Fields<Guest> Loader::kGuestFields{
     {"kind", [](Loader& l, const Entry& e, Guest& g, const std::string&) {
        if (auto v = l.r_.choice(e, kKinds)) g.kind = *v;
+     }},
+    {"host", [](Loader& l, const Entry& e, Guest& g, const std::string&) {
+       if (auto v = l.r_.string(e)) g.host = *v;
      }},
     {"nics", [](Loader& l, const Entry& e, Guest& g, const std::string& where) {
        if (!l.r_.expect_list(e)) return;

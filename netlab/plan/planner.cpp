@@ -43,7 +43,7 @@ struct Satisfied {
   }
   bool operator()(const StartOvs& a) { return o.ovs_running(a.run_dir); }
   bool operator()(const CreateOvsBridge& a) { return o.ovs_has_bridge(a.run_dir, a.name); }
-  bool operator()(const AddOvsPort& a) { return o.ovs_port_matches(a.run_dir, a.bridge, a.port, a.tag); }
+  bool operator()(const AddOvsPort& a) { return o.ovs_port_matches(a.run_dir, a.bridge, a.port, a.tag, a.iface_id); }
   bool operator()(const DisableTxChecksum& a) { return o.tx_checksumming(a.netns, a.device) == false; }
   // A guest holds its lease when its NIC has an address; dnsmasq keeps the
   // binding, so a restarted client gets the same one.
@@ -52,6 +52,9 @@ struct Satisfied {
   bool operator()(const CreateVmDisk& a) { return o.file_exists(a.path); }
   bool operator()(const RunDomain& a) { return o.domain_runs(a.uri, a.name, a.xml_copy, a.xml); }
   bool operator()(const AwaitVmLease& a) { return o.has_lease(a.lease_file, a.mac); }
+  bool operator()(const StartOvnCentral& a) { return o.ovn_central_running(a.dir); }
+  bool operator()(const StartOvnController& a) { return o.ovn_controller_running(a.host_dir); }
+  bool operator()(const ConfigureOvnNetwork& a) { return o.ovn_network_matches(a.central_dir, a.spec); }
 };
 
 }  // namespace
