@@ -35,10 +35,12 @@ std::string ip_range(model::Ipv4 first, model::Ipv4 last) {
 std::string exclude_ips(const OvnNetworkSpec& spec) {
   std::string out;
   auto add = [&](const std::string& item) { out += (out.empty() ? "" : " ") + item; };
-  if (spec.gateway) add(spec.gateway->str());
   const model::Cidr block = spec.subnet.block();
   const model::Ipv4 first{block.network().value + 1}, last{block.broadcast().value - 1};
-  if (spec.range_start && spec.range_end) {
+  const bool pool = spec.range_start && spec.range_end;
+  if (spec.gateway && (!pool || (*spec.range_start <= *spec.gateway && *spec.gateway <= *spec.range_end)))
+    add(spec.gateway->str());
+  if (pool) {
     if (spec.range_start->value > first.value) add(ip_range(first, model::Ipv4{spec.range_start->value - 1}));
     if (spec.range_end->value < last.value) add(ip_range(model::Ipv4{spec.range_end->value + 1}, last));
   }
