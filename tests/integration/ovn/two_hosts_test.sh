@@ -37,13 +37,22 @@ case "$B1" in 10.70.0.1[0-9][0-9]) ;; *) fail "b1 has no OVN lease in the pool: 
 "$NETLAB" exec "$LAB" i1 -- ping -c2 -W2 "$I2" >/dev/null || fail "i1 cannot ping i2 on the isolated network"
 "$NETLAB" exec "$LAB" i1 -- ping -c1 -W1 198.51.100.1 >/dev/null 2>&1 && fail "isolated i1 reached the outside"
 
-# TCP across the tunnel: 1 MB from a1 to b1 (busybox nc), counted on arrival.
-"$NETLAB" exec "$LAB" b1 -- sh -c 'busybox nc -l -p 5001 | wc -c > /tmp/netlab-ovn-tcp.out' &
+# TCP across the tunnel: 1 MB from a1 to b1, counted on arrival (python3 sockets:
+# busybox nc truncates bulk transfers through the userspace datapath).
+SERVER='import socket; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("0.0.0.0", 5001)); s.listen(1); s.settimeout(20); c, _ = s.accept(); n = 0
+while True:
+    d = c.recv(65536)
+    if not d: break
+    n += len(d)
+print(n)'
+CLIENT='import socket, sys; s = socket.create_connection((sys.argv[1], 5001), timeout=10); s.sendall(b"x" * 1000000); s.close()'
+OUT=$(mktemp)
+"$NETLAB" exec "$LAB" b1 -- python3 -c "$SERVER" > "$OUT" &
 LISTENER=$!
-for _ in $(seq 50); do "$NETLAB" exec "$LAB" b1 -- sh -c 'ss -ltn | grep -q :5001' && break; sleep 0.1; done
-"$NETLAB" exec "$LAB" a1 -- sh -c "head -c 1000000 /dev/zero | busybox nc -w 5 $B1 5001" || fail "TCP a1 -> b1"
+for _ in $(seq 100); do "$NETLAB" exec "$LAB" b1 -- sh -c 'ss -ltn | grep -q :5001' && break; sleep 0.1; done
+"$NETLAB" exec "$LAB" a1 -- python3 -c "$CLIENT" "$B1" || fail "TCP a1 -> b1"
 wait "$LISTENER"
-GOT=$(cat /tmp/netlab-ovn-tcp.out); rm -f /tmp/netlab-ovn-tcp.out
+GOT=$(cat "$OUT"); rm -f "$OUT"
 [ "$GOT" = 1000000 ] || fail "TCP across the tunnel carried $GOT of 1000000 bytes"
 
 # status: both chassis, tunnels both ways, each port bound where its guest runs.
