@@ -14,7 +14,7 @@ FUZZ=(clang libclang-rt-14-dev)
 # The Debian package (scripts/package.sh) and its test: dpkg-shlibdeps, man -l, lintian.
 PACKAGE=(dpkg-dev man-db lintian)
 RUNTIME=(iproute2 iputils-ping nftables dnsmasq-base busybox-static e2fsprogs kmod tcpdump tshark conntrack ethtool procps
-         openvswitch-switch qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients
+         openvswitch-switch ovn-central ovn-host qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients
          python3 python3-jsonschema python3-yaml libxml2-utils chromium hyperfine)
 
 missing=()

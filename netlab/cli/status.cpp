@@ -44,6 +44,52 @@ std::map<std::string, plan::VmStatus> vm_statuses(const plan::LabStatus& s) {
 
 std::string mib(uint64_t bytes) { return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1024.0 * 1024.0)); }
 
+json ovn_json(const plan::OvnStatus& o) {
+  json hosts = json::array(), chassis = json::array(), bindings = json::array();
+  for (const auto& h : o.hosts) {
+    json tunnels = json::array();
+    for (const auto& t : h.tunnels) tunnels.push_back({{"port", t.name}, {"type", t.type}, {"remote_ip", t.remote_ip}});
+    hosts.push_back({{"name", h.name}, {"netns", h.netns}, {"underlay", h.underlay}, {"ovn_controller", h.controller},
+                     {"gateway", h.gateway}, {"tunnels", tunnels}});
+  }
+  for (const auto& c : o.chassis) chassis.push_back({{"name", c.name}, {"encap", c.encap_type}, {"ip", c.encap_ip}});
+  for (const auto& b : o.bindings) {
+    json port = {{"logical_port", b.logical_port}, {"chassis", b.chassis}, {"up", b.up}};
+    for (const auto& a : o.addresses)
+      if (a.port == b.logical_port) port["addresses"] = a.dynamic_addresses.empty() ? a.addresses : a.dynamic_addresses;
+    bindings.push_back(std::move(port));
+  }
+  return {{"central", o.central}, {"hosts", hosts}, {"chassis", chassis}, {"ports", bindings}, {"problems", o.problems}};
+}
+
+void print_table(const std::vector<std::vector<std::string>>& rows);
+
+/// The hosts of a lab on OVN, the chassis SB knows, and where each logical port is bound.
+void print_ovn(const plan::OvnStatus& o) {
+  std::vector<std::vector<std::string>> hosts{{"HOST", "NAMESPACE", "UNDERLAY", "OVN-CONTROLLER", "TUNNELS"}};
+  for (const auto& h : o.hosts) {
+    std::string tunnels;
+    for (const auto& t : h.tunnels) tunnels += (tunnels.empty() ? "" : ", ") + t.type + " to " + t.remote_ip;
+    hosts.push_back({h.name + (h.gateway ? " (gateway)" : ""), h.netns, h.underlay.empty() ? "-" : h.underlay,
+                     h.controller ? "running" : "NOT RUNNING", tunnels.empty() ? "none" : tunnels});
+  }
+  fmt::print("\nOVN: databases and ovn-northd {}\n", o.central ? "running" : "NOT RUNNING");
+  print_table(hosts);
+  std::string chassis;
+  for (const auto& c : o.chassis) chassis += (chassis.empty() ? "" : ", ") + c.name + " (" + c.encap_type + " " + c.encap_ip + ")";
+  fmt::print("chassis in SB: {}\n", chassis.empty() ? "none" : chassis);
+  std::vector<std::vector<std::string>> ports{{"LOGICAL PORT", "BOUND ON", "UP", "OVN ADDRESS"}};
+  for (const auto& b : o.bindings) {
+    std::string address = "-";
+    for (const auto& a : o.addresses)
+      if (a.port == b.logical_port) address = a.dynamic_addresses.empty() ? a.addresses : a.dynamic_addresses + " (dynamic)";
+    ports.push_back({b.logical_port, b.chassis.empty() ? "(unbound)" : b.chassis, b.up ? "yes" : "no", address});
+  }
+  fmt::print("\n");
+  print_table(ports);
+  for (const auto& p : o.problems) fmt::print("problem: {}\n", p);
+}
+
 json status_json(const plan::LabStatus& s) {
   const auto vms = vm_statuses(s);
   json networks = json::array(), guests = json::array();
@@ -75,6 +121,7 @@ json status_json(const plan::LabStatus& s) {
           {"updated", s.state.updated},
           {"networks", networks},
           {"guests", guests},
+          {"ovn", s.ovn ? ovn_json(*s.ovn) : json(nullptr)},
           {"drift", s.drift}};
 }
 
@@ -132,6 +179,7 @@ void print_status(const plan::LabStatus& s) {
   }
   fmt::print("\n");
   print_table(guests);
+  if (s.ovn) print_ovn(*s.ovn);
   const auto vms = vm_statuses(s);
   if (!vms.empty()) {
     std::vector<std::vector<std::string>> rows{{"VM", "DOMAIN", "STATE", "ACCEL", "VCPUS", "MEMORY"}};

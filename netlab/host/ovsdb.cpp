@@ -30,11 +30,7 @@ json named(const std::string& name) { return json::array({"named-uuid", name}); 
 json set_of(const json& atom) { return json::array({"set", json::array({atom})}); }
 json where_name(const std::string& name) { return json::array({json::array({"name", "==", name})}); }
 
-/// The elements of an OVSDB set value: a bare atom or ["set", [...]].
-std::vector<json> set_elements(const json& value) {
-  if (value.is_array() && value.size() == 2 && value[0] == "set") return value[1].get<std::vector<json>>();
-  return {value};
-}
+std::vector<json> set_elements(const json& value) { return ovsdb_set_elements(value); }
 
 /// The rows of a select result.
 Result<json> select_rows(OvsdbClient& db, const std::string& table, const json& where, const json& columns) {
@@ -70,15 +66,38 @@ Result<std::optional<json>> find_uuid(OvsdbClient& db, const std::string& table,
   return std::optional<json>{(*rows)[0]["_uuid"]};
 }
 
-std::optional<pid_t> pid_of(const std::string& pid_file, const std::string& comm) {
+std::optional<pid_t> pid_of(const std::string& pid_file, const std::string& comm) { return daemon_pid(pid_file, comm); }
+
+}  // namespace
+
+std::vector<json> ovsdb_set_elements(const json& value) {
+  if (value.is_array() && value.size() == 2 && value[0] == "set") return value[1].get<std::vector<json>>();
+  return {value};
+}
+
+std::map<std::string, std::string> ovsdb_string_map(const json& value) {
+  std::map<std::string, std::string> out;
+  if (!value.is_array() || value.size() != 2 || value[0] != "map") return out;
+  for (const json& kv : value[1])
+    if (kv.is_array() && kv.size() == 2 && kv[0].is_string() && kv[1].is_string())
+      out[kv[0].get<std::string>()] = kv[1].get<std::string>();
+  return out;
+}
+
+Result<json> ovsdb_select(OvsdbClient& client, const std::string& db, const std::string& table, const json& where,
+                          const json& columns) {
+  Result<json> r = client.transact(db, json::array({{{"op", "select"}, {"table", table}, {"where", where}, {"columns", columns}}}));
+  if (!r) return r.error();
+  return (*r)[0]["rows"];
+}
+
+std::optional<pid_t> daemon_pid(const std::string& pid_file, const std::string& comm) {
   std::ifstream in(pid_file);
   long pid = 0;
   if (!(in >> pid) || pid <= 1) return std::nullopt;
   if (!alive(static_cast<pid_t>(pid)) || process_name(static_cast<pid_t>(pid)) != comm) return std::nullopt;
   return static_cast<pid_t>(pid);
 }
-
-}  // namespace
 
 size_t json_value_length(std::string_view text) {
   size_t i = 0;
@@ -202,15 +221,19 @@ Status ovs_init(OvsdbClient& db) {
   return {};
 }
 
-Status ovs_add_bridge(OvsdbClient& db, const std::string& bridge, const std::string& datapath_type) {
+Status ovs_add_bridge(OvsdbClient& db, const std::string& bridge, const std::string& datapath_type, bool secure) {
   Result<std::optional<json>> existing = find_uuid(db, "Bridge", bridge);
   if (!existing) return existing.error();
   if (*existing) return Error{"ovs: bridge " + bridge + " already exists"};
+  json bridge_row = {{"name", bridge}, {"ports", set_of(named("port"))}, {"datapath_type", datapath_type}};
+  if (secure) {
+    bridge_row["fail_mode"] = "secure";
+    bridge_row["other_config"] = json::array({"map", json::array({json::array({"disable-in-band", "true"})})});
+  }
   json ops = json::array({
       {{"op", "insert"}, {"table", "Interface"}, {"row", {{"name", bridge}, {"type", "internal"}}}, {"uuid-name", "iface"}},
       {{"op", "insert"}, {"table", "Port"}, {"row", {{"name", bridge}, {"interfaces", set_of(named("iface"))}}}, {"uuid-name", "port"}},
-      {{"op", "insert"}, {"table", "Bridge"},
-       {"row", {{"name", bridge}, {"ports", set_of(named("port"))}, {"datapath_type", datapath_type}}}, {"uuid-name", "br"}},
+      {{"op", "insert"}, {"table", "Bridge"}, {"row", bridge_row}, {"uuid-name", "br"}},
       {{"op", "mutate"}, {"table", kDb}, {"where", json::array()},
        {"mutations", json::array({json::array({"bridges", "insert", set_of(named("br"))})})}},
   });
@@ -226,7 +249,8 @@ Status ovs_del_bridge(OvsdbClient& db, const std::string& bridge) {
   return transact_and_wait(db, ops);
 }
 
-Status ovs_add_port(OvsdbClient& db, const std::string& bridge, const std::string& port, std::optional<int> tag) {
+Status ovs_add_port(OvsdbClient& db, const std::string& bridge, const std::string& port, std::optional<int> tag,
+                    const std::string& iface_id) {
   if (tag && (*tag < 0 || *tag > 4095)) return Error{"ovs: VLAN tag out of range: " + std::to_string(*tag)};
   Result<std::optional<json>> br = find_uuid(db, "Bridge", bridge);
   if (!br) return br.error();
@@ -236,8 +260,11 @@ Status ovs_add_port(OvsdbClient& db, const std::string& bridge, const std::strin
   if (*existing) return Error{"ovs: port " + port + " already exists"};
   json port_row = {{"name", port}, {"interfaces", set_of(named("iface"))}};
   if (tag) port_row["tag"] = *tag;
+  json iface_row = {{"name", port}};
+  if (!iface_id.empty())
+    iface_row["external_ids"] = json::array({"map", json::array({json::array({"iface-id", iface_id})})});
   json ops = json::array({
-      {{"op", "insert"}, {"table", "Interface"}, {"row", {{"name", port}}}, {"uuid-name", "iface"}},
+      {{"op", "insert"}, {"table", "Interface"}, {"row", iface_row}, {"uuid-name", "iface"}},
       {{"op", "insert"}, {"table", "Port"}, {"row", port_row}, {"uuid-name", "port"}},
       {{"op", "mutate"}, {"table", "Bridge"}, {"where", where_name(bridge)},
        {"mutations", json::array({json::array({"ports", "insert", set_of(named("port"))})})}},
@@ -259,15 +286,23 @@ Result<std::vector<OvsPort>> ovs_list_ports(OvsdbClient& db, const std::string& 
   if (!rows) return rows.error();
   if (rows->empty()) return Error{"ovs: no bridge " + bridge};
   std::vector<json> uuids = set_elements((*rows)[0]["ports"]);
-  Result<json> ports = select_rows(db, "Port", json::array(), {"_uuid", "name", "tag"});
+  Result<json> ports = select_rows(db, "Port", json::array(), {"_uuid", "name", "tag", "interfaces"});
   if (!ports) return ports.error();
+  Result<json> ifaces = select_rows(db, "Interface", json::array(), {"_uuid", "external_ids"});
+  if (!ifaces) return ifaces.error();
   std::vector<OvsPort> out;
   for (const json& p : *ports) {
     if (std::find(uuids.begin(), uuids.end(), p["_uuid"]) == uuids.end()) continue;
     std::string name = p["name"].get<std::string>();
     if (name == bridge) continue;  // the bridge's own internal port, as ovs-vsctl list-ports
-    OvsPort port{name, std::nullopt};
+    OvsPort port{name, std::nullopt, ""};
     if (p["tag"].is_number_integer()) port.tag = p["tag"].get<int>();
+    for (const json& i : *ifaces)
+      for (const json& u : set_elements(p["interfaces"]))
+        if (i["_uuid"] == u) {
+          auto ids = ovsdb_string_map(i["external_ids"]);
+          if (auto it = ids.find("iface-id"); it != ids.end()) port.iface_id = it->second;
+        }
     out.push_back(port);
   }
   std::sort(out.begin(), out.end(), [](const OvsPort& a, const OvsPort& b) { return a.name < b.name; });
@@ -281,6 +316,20 @@ Result<std::vector<std::string>> ovs_list_bridges(OvsdbClient& db) {
   for (const json& r : *rows) out.push_back(r["name"].get<std::string>());
   std::sort(out.begin(), out.end());
   return out;
+}
+
+Status ovs_set_external_ids(OvsdbClient& db, const std::map<std::string, std::string>& keys) {
+  Result<json> rows = select_rows(db, kDb, json::array(), {"external_ids"});
+  if (!rows) return rows.error();
+  if (rows->empty()) return Error{"ovsdb: no Open_vSwitch row (database not initialized)"};
+  std::map<std::string, std::string> ids = ovsdb_string_map((*rows)[0]["external_ids"]);
+  for (const auto& [k, v] : keys) ids[k] = v;
+  json pairs = json::array();
+  for (const auto& [k, v] : ids) pairs.push_back(json::array({k, v}));
+  Result<json> r = db.transact(kDb, json::array({{{"op", "update"}, {"table", kDb}, {"where", json::array()},
+                                                  {"row", {{"external_ids", json::array({"map", pairs})}}}}}));
+  if (!r) return r.error();
+  return {};
 }
 
 OvsFiles ovs_files(const std::string& run_dir) {

@@ -3,7 +3,10 @@
 // list_dbs, transact, echo) over the server's unix socket, the few bridge and
 // port operations netlab needs, and a private ovsdb-server + ovs-vswitchd per
 // lab (userspace `netdev` datapath, all files in the lab's run directory).
+#include <sys/types.h>
+
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,18 +50,36 @@ class OvsdbClient {
 /// start of `text`, skipping leading whitespace, or 0 when it is not complete yet.
 size_t json_value_length(std::string_view text);
 
+/// The rows of `table` in `db` matching `where` (RFC 7047 conditions), with `columns`.
+Result<nlohmann::json> ovsdb_select(OvsdbClient& client, const std::string& db, const std::string& table,
+                                    const nlohmann::json& where, const nlohmann::json& columns);
+/// The elements of an OVSDB set value: a bare atom or ["set", [...]].
+std::vector<nlohmann::json> ovsdb_set_elements(const nlohmann::json& value);
+/// An OVSDB map value (["map", [[k, v], ...]]) as strings.
+std::map<std::string, std::string> ovsdb_string_map(const nlohmann::json& value);
+/// The pid in `pid_file` when that process lives and its kernel name is `comm`;
+/// nullopt otherwise (never someone else's process).
+std::optional<pid_t> daemon_pid(const std::string& pid_file, const std::string& comm);
+
 /// One port of a bridge as OVSDB records it.
 struct OvsPort {
   std::string name;
   std::optional<int> tag;
+  std::string iface_id;  // its interface's external_ids:iface-id; "" = none
 };
 
 /// Bridge and port operations on the Open_vSwitch database, as ovs-vsctl does them.
 /// Each waits (bounded) until ovs-vswitchd applied the change (cur_cfg catches up with next_cfg).
 Status ovs_init(OvsdbClient& db);
-Status ovs_add_bridge(OvsdbClient& db, const std::string& bridge, const std::string& datapath_type = "netdev");
+/// `secure`: fail_mode=secure and in-band control off (OVN's br-int, whose flows ovn-controller alone installs).
+Status ovs_add_bridge(OvsdbClient& db, const std::string& bridge, const std::string& datapath_type = "netdev",
+                      bool secure = false);
 Status ovs_del_bridge(OvsdbClient& db, const std::string& bridge);
-Status ovs_add_port(OvsdbClient& db, const std::string& bridge, const std::string& port, std::optional<int> tag = {});
+/// `iface_id`, when set, goes to the interface's external_ids:iface-id (OVN binds its logical port by it).
+Status ovs_add_port(OvsdbClient& db, const std::string& bridge, const std::string& port, std::optional<int> tag = {},
+                    const std::string& iface_id = {});
+/// Sets `keys` in the Open_vSwitch row's external_ids, keeping the others.
+Status ovs_set_external_ids(OvsdbClient& db, const std::map<std::string, std::string>& keys);
 Status ovs_del_port(OvsdbClient& db, const std::string& bridge, const std::string& port);
 Result<std::vector<OvsPort>> ovs_list_ports(OvsdbClient& db, const std::string& bridge);
 Result<std::vector<std::string>> ovs_list_bridges(OvsdbClient& db);

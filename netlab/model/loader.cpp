@@ -14,6 +14,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "netlab/model/lab_hosts.h"
 #include "netlab/model/mode_traits.h"
 #include "netlab/model/yaml_reader.h"
 
@@ -63,6 +64,7 @@ class Loader {
  private:
   static const Fields<TopLevel> kTopFields;
   static const Fields<Host> kHostFields;
+  static const Fields<HostSpec> kHostSpecFields;
   static const Fields<Network> kNetworkFields;
   static const Fields<Ipv6Net> kIpv6Fields;
   static const Fields<Dhcp6> kDhcp6Fields;
@@ -81,6 +83,7 @@ class Loader {
                    Out& out, const std::string& where = {});
 
   void host(const Entry& entry, Host* out);
+  HostSpec host_spec(const Entry& entry);
   Network network(const Entry& entry);
   Dhcp dhcp(const Entry& entry, const std::string& where);
   Ipv6Net ipv6(const Entry& entry, const std::string& where);
@@ -130,6 +133,11 @@ const Fields<TopLevel> Loader::kTopFields{
      }},
     {"host", [](Loader& l, const Entry& e, TopLevel& t, const std::string&) {
        if (l.r_.expect_mapping(e)) l.host(e, &t.topo->host);
+     }},
+    {"hosts", [](Loader& l, const Entry& e, TopLevel& t, const std::string&) {
+       if (!l.r_.expect_mapping(e, "host names to their settings")) return;
+       FieldPositions unused;
+       for (const auto& h : l.r_.mapping(e.value, "'hosts'", {}, &unused)) t.topo->hosts.push_back(l.host_spec(h));
      }},
     {"networks", [](Loader& l, const Entry& e, TopLevel& t, const std::string&) {
        if (l.r_.expect_mapping(e, "network names to their settings")) t.networks = e;
@@ -192,6 +200,27 @@ std::optional<Dhcp> default_dhcp(const Network& net) {
   d.implicit = true;
   d.pos.node = net.pos.node;
   return d;
+}
+
+const Fields<HostSpec> Loader::kHostSpecFields{
+    {"uplink", [](Loader& l, const Entry& e, HostSpec& h, const std::string&) {
+       if (auto v = l.r_.string(e)) h.uplink = *v;
+     }},
+    {"libvirt", [](Loader& l, const Entry& e, HostSpec& h, const std::string&) {
+       if (auto v = l.r_.string(e)) h.libvirt = *v;
+     }},
+    {"address", [](Loader& l, const Entry& e, HostSpec& h, const std::string&) { h.address = l.ip(e); }},
+};
+
+HostSpec Loader::host_spec(const Entry& entry) {
+  HostSpec h;
+  h.name = entry.key;
+  h.pos.node = r_.position(entry.key_node);
+  // `h1: {}` and a bare `h1:` both name a host with nothing set.
+  if (entry.value.IsNull()) return h;
+  if (!r_.expect_mapping(entry)) return h;
+  read_fields(entry.value, "host '" + excerpt(h.name) + "'", kHostSpecFields, &h.pos, h);
+  return h;
 }
 
 const Fields<Network> Loader::kNetworkFields{
@@ -340,6 +369,8 @@ Network Loader::network(const Entry& entry) {
   if (!net.gateway && !net.pos.fields.count("gateway")) net.gateway = default_gateway(net.mode, net.subnet);
   // No `dhcp:` key (or `dhcp: true`): DHCP on the default range.
   if (!net.pos.fields.count("dhcp") || (net.dhcp && net.dhcp->implicit)) net.dhcp = default_dhcp(net);
+  // OVN carries the network in Geneve over the hosts' underlay: less room than Ethernet's.
+  if (is_ovn(net) && !net.pos.fields.count("mtu")) net.mtu = kOvnDefaultMtu;
   return net;
 }
 
@@ -391,6 +422,9 @@ std::optional<DhcpHost> Loader::dhcp_host(const YAML::Node& item, size_t index, 
 const Fields<Guest> Loader::kGuestFields{
     {"kind", [](Loader& l, const Entry& e, Guest& g, const std::string&) {
        if (auto v = l.r_.choice(e, kKinds)) g.kind = *v;
+     }},
+    {"host", [](Loader& l, const Entry& e, Guest& g, const std::string&) {
+       if (auto v = l.r_.string(e)) g.host = *v;
      }},
     {"nics", [](Loader& l, const Entry& e, Guest& g, const std::string& where) {
        if (!l.r_.expect_list(e)) return;

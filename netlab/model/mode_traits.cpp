@@ -56,7 +56,7 @@ std::vector<HopRole> nic_path_roles(const Network& net, GuestKind kind, bool ups
   std::vector<HopRole> roles;
   if (kind == GuestKind::netns) roles.push_back(HopRole::guest_nic);
   roles.push_back(guest_link_role(net, kind));
-  if (has_bridge(net)) roles.push_back(net.switch_kind == SwitchKind::ovs ? HopRole::ovs : HopRole::bridge);
+  if (has_bridge(net)) roles.push_back(net.switch_kind == SwitchKind::linux_bridge ? HopRole::bridge : HopRole::ovs);
   const ModeTraits& t = traits(net.mode);
   if (t.forwards) {
     roles.push_back(t.masquerades ? HopRole::nat : HopRole::route);

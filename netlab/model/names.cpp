@@ -1,5 +1,7 @@
 #include "netlab/model/names.h"
 
+#include "netlab/model/lab_hosts.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <set>
@@ -136,6 +138,13 @@ std::string with_friendly(const std::string& device, const std::string& friendly
 std::string sandbox_host_namespace(const std::string& lab) { return lab + "-host"; }
 std::string sandbox_wan_namespace(const std::string& lab) { return lab + "-wan"; }
 std::string sandbox_lan_namespace(const std::string& lab) { return lab + "-lan"; }
+std::string sandbox_dc_namespace(const std::string& lab) { return lab + "-dc"; }
+
+std::string hypervisor_namespace(const Topology& topo, const std::string& host) {
+  const auto hosts = lab_hosts(topo);
+  if (hosts.empty() || hosts.front().name == host) return sandbox_host_namespace(topo.name);
+  return topo.name + "-" + host;
+}
 
 std::string link_tag(const std::string& lab) { return "netlab:" + lab; }
 

@@ -85,6 +85,10 @@ std::string with_friendly(const std::string& device, const std::string& friendly
 std::string sandbox_host_namespace(const std::string& lab);  // "<lab>-host", plays the KVM host
 std::string sandbox_wan_namespace(const std::string& lab);   // "<lab>-wan", upstream router + internet
 std::string sandbox_lan_namespace(const std::string& lab);   // "<lab>-lan", office LAN with its DHCP
+std::string sandbox_dc_namespace(const std::string& lab);    // "<lab>-dc", the hosts' underlay (lab across hosts)
+/// The namespace that plays hypervisor `host` of a lab across hosts: the first
+/// host keeps "<lab>-host", the others are "<lab>-<host>".
+std::string hypervisor_namespace(const Topology& topo, const std::string& host);
 
 /// The tag every link of a lab carries at the start of its alias: "netlab:<lab>".
 std::string link_tag(const std::string& lab);

@@ -129,6 +129,7 @@ struct Disk {
 struct Guest {
   std::string name;
   GuestKind kind = GuestKind::netns;
+  std::string host;               // the hypervisor it runs on (`hosts:`); "" = the first
   std::vector<Nic> nics;
   int vcpus = 1;                  // kvm only
   int memory_mib = 256;           // kvm only
@@ -143,9 +144,21 @@ struct Host {
   FieldPositions pos;
 };
 
+/// A hypervisor of a lab across hosts (`hosts:`), in the order written. The
+/// first holds OVN's databases; the one with an `uplink` is the gateway of OVN's
+/// nat and route networks.
+struct HostSpec {
+  std::string name;
+  std::string uplink;             // the NIC to the outside (gateway chassis); "" = none
+  std::string libvirt;            // its libvirt URI (qemu+ssh://h2/system); "" = the lab's own
+  std::optional<Ipv4> address;    // its underlay (tunnel) address; the sandbox picks one when absent
+  FieldPositions pos;
+};
+
 struct Topology {
   std::string name;
   Host host;
+  std::vector<HostSpec> hosts;    // empty = one host, as before `hosts:` existed
   std::vector<Network> networks;
   std::vector<Guest> guests;
   FieldPositions pos;

@@ -4,6 +4,7 @@
 #include <map>
 #include <tuple>
 
+#include "netlab/model/lab_hosts.h"
 #include "netlab/model/mode_traits.h"
 #include "netlab/model/names.h"
 #include "netlab/model/suggest.h"
@@ -77,6 +78,9 @@ class Checker {
     out_.push_back({pos, std::move(message), std::move(hint)});
   }
   void lab();
+  void hosts();
+  void ovn_network(const Network& net);
+  void guest_host(const Guest& g);
   void network(const Network& net);
   void dhcp(const Network& net, const Cidr& subnet);
   void overlaps();
@@ -112,6 +116,7 @@ class Checker {
 
 std::vector<Diagnostic> Checker::run() {
   lab();
+  hosts();
   for (const auto& net : topo_.networks) network(net);
   overlaps();
   shared_devices();
@@ -127,6 +132,73 @@ void Checker::lab() {
     add(topo_.pos.at("name"), name_problem("lab", topo_.name), kNameHint);
   if (!topo_.host.uplink.empty())
     check_ifname(topo_.host.uplink, "uplink", topo_.host.pos.at("uplink"), "name an existing host NIC, e.g. eth0");
+}
+
+void Checker::hosts() {
+  std::map<std::string, std::string> names;
+  for (size_t i = 0; i < topo_.hosts.size(); ++i) {
+    const HostSpec& h = topo_.hosts[i];
+    const std::string where = "host " + quoted(h.name);
+    if (!is_valid_name(h.name)) add(h.pos.node, name_problem("host", h.name), kNameHint);
+    // Its namespace is "<lab>-<host>" (the first's "<lab>-host"): it may meet no other namespace of the lab.
+    std::string clash;
+    for (const char* own : {"wan", "lan", "dc"})
+      if (h.name == own) clash = std::string("the sandbox's '") + own + "' namespace";
+    if (i > 0 && h.name == kDefaultHostName) clash = "the first host's namespace";
+    if (topo_.find_guest(h.name)) clash = "guest " + quoted(h.name) + "'s namespace";
+    if (!clash.empty()) add(h.pos.node, where + " would share its namespace with " + clash, "rename the host");
+    if (!h.uplink.empty()) check_ifname(h.uplink, "uplink", h.pos.at("uplink"), "name an existing host NIC, e.g. eth0");
+  }
+  if (!topo_.hosts.empty() && topo_.host.pos.node.line > 0)
+    add(topo_.host.pos.node, "'host' and 'hosts' together: with 'hosts', each host names its own 'uplink'",
+        "move 'uplink:' under the host that has it, e.g. 'hosts: {h1: {uplink: eth0}}'");
+}
+
+void Checker::ovn_network(const Network& net) {
+  const std::string where = "network " + quoted(net.name);
+  if (!is_ovn(net)) {
+    // One uplink cannot both masquerade for a Linux bridge and carry OVN's gateway router.
+    if (forwards(net.mode) && uses_ovn(topo_))
+      for (const auto& other : topo_.networks)
+        if (is_ovn(other) && forwards(other.mode)) {
+          add(net.pos.at("mode"), "mode " + std::string(to_string(net.mode)) + " " + where + " on a " +
+                                      to_string(net.switch_kind) + " switch cannot share the uplink with OVN network " +
+                                      quoted(other.name) + "'s gateway",
+              "set 'switch: ovn' on " + where + ", or make it isolated");
+          break;
+        }
+    return;
+  }
+  if (traits(net.mode).on_lan)
+    add(net.pos.at("mode"), "mode bridge is not available on OVN " + where,
+        "OVN networks are nat, route or isolated; use 'switch: linux' for a bridged LAN");
+  if (net.pos.fields.count("bridge"))
+    add(net.pos.at("bridge"), "'bridge' names a Linux or OVS bridge; OVN " + where + " is a logical switch",
+        "remove 'bridge:'");
+  // Not built for OVN yet: IPv6 (OVN would need its own RA and DHCPv6 options)
+  // and port forwards (they are DNAT in the lab's nft table, which an OVN router bypasses).
+  if (net.ipv6)
+    add(net.ipv6->pos.node, "'ipv6' on OVN " + where + " is not supported yet",
+        "use a linux or ovs network for a dual-stack lab");
+  if (!net.forwards.empty())
+    add(net.forwards.front().pos.node, "'forward' on OVN " + where + " is not supported yet",
+        "publish the port from a linux or ovs nat network");
+}
+
+void Checker::guest_host(const Guest& g) {
+  if (!g.pos.fields.count("host")) return;
+  std::vector<std::string> known;
+  for (const auto& h : lab_hosts(topo_)) known.push_back(h.name);
+  if (host_index(topo_, g.host) < 0) {
+    std::string hint = did_you_mean(g.host, known);
+    if (hint.empty())
+      hint = topo_.hosts.empty() ? "name the lab's hosts under 'hosts:' first" : "defined hosts: " + join_choices(known);
+    add(g.pos.at("host"), "guest " + quoted(g.name) + " runs on unknown host " + quoted(g.host), hint);
+    return;
+  }
+  if (g.kind == GuestKind::kvm && host_index(topo_, g.host) > 0)
+    add(g.pos.at("host"), "kvm guest " + quoted(g.name) + " can run on the first host only",
+        "move it to host " + quoted(known.front()) + ", or make it a netns guest");
 }
 
 void Checker::check_ifname(const std::string& name, const std::string& what, const Position& pos,
@@ -178,6 +250,7 @@ void Checker::claim_ip(const Network& net, Ipv4 ip, const std::string& subject, 
 void Checker::network(const Network& net) {
   const std::string where = "network " + quoted(net.name);
   if (!is_valid_name(net.name)) add(net.pos.node, name_problem("network", net.name), kNameHint);
+  ovn_network(net);
 
   // A derived bridge name always fits (names.h); one given with 'bridge:' is used as given, so it is checked.
   if (!net.bridge.empty())
@@ -444,6 +517,7 @@ void Checker::shared_devices() {
 void Checker::guest(const Guest& g) {
   const std::string where = "guest " + quoted(g.name);
   if (!is_valid_name(g.name)) add(g.pos.node, name_problem("guest", g.name), kNameHint);
+  guest_host(g);
   if (g.kind == GuestKind::netns) {
     for (const char* key : {"vcpus", "memory", "disk"})
       if (g.pos.fields.count(key))
@@ -492,9 +566,22 @@ void Checker::nic(const Guest& g, const Nic& n, size_t index) {
     add(n.pos.at("network"), "unknown network " + quoted(n.network), hint);
     return;
   }
-  if (n.vlan && net->switch_kind != SwitchKind::ovs)
-    add(n.pos.at("vlan"), "'vlan' needs an ovs network; network " + quoted(net->name) + " uses a linux bridge",
+  if (n.vlan && net->switch_kind == SwitchKind::linux_bridge)
+    add(n.pos.at("vlan"), "'vlan' needs an ovs or ovn network; network " + quoted(net->name) + " uses a linux bridge",
         "set 'switch: ovs' on network " + quoted(net->name));
+  // Linux and OVS networks live on the first host; a guest elsewhere reaches only OVN's logical switches.
+  if (!is_ovn(*net) && host_index(topo_, model::guest_host(topo_, g)) > 0)
+    add(n.pos.at("network"), "guest " + quoted(g.name) + " runs on host " + quoted(g.host) + ", but network " +
+                                 quoted(net->name) + " is a " + to_string(net->switch_kind) +
+                                 " switch on the first host",
+        "set 'switch: ovn' on network " + quoted(net->name) + ", or move the guest to the first host");
+  if (is_ovn(*net) && n.impair)
+    add(n.impair_pos.node, "'impair' on a NIC of OVN network " + quoted(net->name) + " is not supported yet",
+        "impair NICs of linux or ovs networks");
+  if (is_ovn(*net) && g.kind == GuestKind::kvm)
+    add(n.pos.at("network"), "kvm guest " + quoted(g.name) + " on OVN network " + quoted(net->name) +
+                                 " is not supported yet",
+        "use a netns guest on OVN networks, or a linux or ovs network for the VM");
   if (n.address_kind == AddressKind::dhcp && serves_dhcp(net->mode) && !net->dhcp)
     add(n.pos.at("address"), who + " uses dhcp but network " + quoted(net->name) + " has no 'dhcp'",
         "network " + quoted(net->name) + " has 'dhcp: false' (or a subnet too small for a range): give it a "

@@ -15,7 +15,8 @@ struct Name {
 constexpr std::array<Name<NetworkMode>, 4> kNetworkModes{{
     {NetworkMode::nat, "nat"}, {NetworkMode::route, "route"}, {NetworkMode::isolated, "isolated"},
     {NetworkMode::bridge, "bridge"}}};
-constexpr std::array<Name<SwitchKind>, 2> kSwitchKinds{{{SwitchKind::linux_bridge, "linux"}, {SwitchKind::ovs, "ovs"}}};
+constexpr std::array<Name<SwitchKind>, 3> kSwitchKinds{
+    {{SwitchKind::linux_bridge, "linux"}, {SwitchKind::ovs, "ovs"}, {SwitchKind::ovn, "ovn"}}};
 constexpr std::array<Name<Attach>, 2> kAttaches{{{Attach::bridge, "bridge"}, {Attach::macvtap, "macvtap"}}};
 constexpr std::array<Name<GuestKind>, 2> kGuestKinds{{{GuestKind::netns, "netns"}, {GuestKind::kvm, "kvm"}}};
 constexpr std::array<Name<AddressKind>, 3> kAddressKinds{

@@ -16,8 +16,9 @@ namespace netlab::model {
 /// no masquerade), isolated (no forwarding), bridge (guests on the host's LAN).
 /// What each mode implies lives in mode_traits.h.
 enum class NetworkMode : uint8_t { nat, route, isolated, bridge };
-/// Linux bridge or Open vSwitch bridge ("linux", "ovs").
-enum class SwitchKind : uint8_t { linux_bridge, ovs };
+/// Linux bridge, Open vSwitch bridge, or an OVN logical switch spanning the
+/// lab's hosts ("linux", "ovs", "ovn").
+enum class SwitchKind : uint8_t { linux_bridge, ovs, ovn };
 /// How bridge-mode guests reach the LAN: through a bridge enslaving the uplink, or macvtap on it.
 enum class Attach : uint8_t { bridge, macvtap };
 /// A light guest (its own network namespace) or a KVM virtual machine.

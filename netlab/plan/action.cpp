@@ -79,7 +79,26 @@ struct Describe {
     auto vlan = [](std::optional<int> t) { return t ? "VLAN " + std::to_string(*t) : std::string("untagged"); };
     if (a.retag_from)
       return "change " + a.port + " on OVS bridge " + a.bridge + " from " + vlan(*a.retag_from) + " to " + vlan(a.tag);
-    return "add " + a.port + " to OVS bridge " + a.bridge + (a.tag ? " as access port of VLAN " + std::to_string(*a.tag) : "");
+    return "add " + a.port + " to OVS bridge " + a.bridge + (a.tag ? " as access port of VLAN " + std::to_string(*a.tag) : "") +
+           (a.iface_id.empty() ? "" : " bound to OVN logical port " + a.iface_id);
+  }
+  std::string operator()(const StartOvnCentral& a) {
+    return "start OVN's NB and SB databases and ovn-northd in " + where(a.netns) + " (SB on " + a.listen.str() + ":" +
+           std::to_string(host::kSbPort) + ")";
+  }
+  std::string operator()(const StartOvnController& a) {
+    return "start ovn-controller of chassis " + a.chassis.system_id + " in " + where(a.netns) + " (Geneve from " +
+           a.chassis.encap_ip.str() + ")";
+  }
+  std::string operator()(const ConfigureOvnNetwork& a) {
+    const auto& s = a.spec;
+    std::string what = "logical switch " + s.network + " (" + std::to_string(s.ports.size()) + " ports";
+    if (s.dhcp) what += ", OVN DHCP";
+    what += ")";
+    if (s.router)
+      what += ", router " + host::ovn_router_name(s.network) + (s.snat ? " with SNAT to " : " to ") +
+              s.external.address.str() + " on gateway chassis " + s.gateway_chassis;
+    return "write OVN network " + what + " in one NB transaction";
   }
   std::string operator()(const DisableTxChecksum& a) {
     return "turn TX checksum offload off on " + a.device + " in " + where(a.netns);

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "netlab/host/dnsmasq_conf.h"
+#include "netlab/host/ovn.h"
+#include "netlab/host/ovn_nb.h"
 #include "netlab/host/vm_image.h"
 #include "netlab/model/address.h"
 #include "netlab/model/impairment.h"
@@ -139,15 +141,36 @@ struct StartOvs {
   std::string netns, run_dir;
 };
 /// An OVS bridge (netdev datapath); its internal port appears in `netns` as a device named `name`.
+/// `secure`: fail_mode=secure, in-band off (OVN's br-int).
 struct CreateOvsBridge {
   std::string netns, run_dir, name;
+  bool secure = false;
 };
-/// `port` on OVS bridge `bridge`, an access port of VLAN `tag` when set.
+/// `port` on OVS bridge `bridge`, an access port of VLAN `tag` when set; with
+/// `iface_id`, the OVN logical port the interface binds.
 struct AddOvsPort {
   std::string netns, run_dir, bridge, port;
   std::optional<int> tag;
   /// The port is there with this tag (nullopt inside: untagged): a change in place.
   std::optional<std::optional<int>> retag_from;
+  std::string iface_id;
+};
+/// OVN's NB and SB databases and ovn-northd of a lab across hosts (files in `dir`),
+/// SB listening on the underlay address `listen`.
+struct StartOvnCentral {
+  std::string netns, dir;
+  model::Ipv4 listen;
+};
+/// A host's ovn-controller beside its OVS (files under host_dir/ovn).
+struct StartOvnController {
+  std::string netns, host_dir;
+  host::ChassisConfig chassis;
+};
+/// One lab network written to NB in one transaction (host/ovn_nb.h), through
+/// the NB database under `central_dir`.
+struct ConfigureOvnNetwork {
+  std::string central_dir;
+  host::OvnNetworkSpec spec;
 };
 /// TX checksum offload off on a device that sends into a userspace OVS datapath.
 struct DisableTxChecksum {
@@ -227,7 +250,8 @@ struct AwaitVmLease {
 using Action = std::variant<CreateNetns, SetSysctl, CreateBridge, CreateVeth, CreateTap, CreateMacvlan, CreateMacvtap, SetMaster,
                             SetUp, AddAddress, AddRoute, AddAddress6, AddRoute6, AwaitAddress6, ApplyNft, StartDnsmasq,
                             StartOvs, CreateOvsBridge, AddOvsPort, DisableTxChecksum, ObtainLease, ChangeAddress,
-                            RemoveObject, StartLibvirtd, CreateVmDisk, RunDomain, AwaitVmLease, SetNetem>;
+                            RemoveObject, StartLibvirtd, CreateVmDisk, RunDomain, AwaitVmLease, SetNetem,
+                            StartOvnCentral, StartOvnController, ConfigureOvnNetwork>;
 
 /// One line for humans: "create bridge nat-default in nat-host (mtu 1500)".
 std::string describe(const Action& action);

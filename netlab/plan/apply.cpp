@@ -304,9 +304,23 @@ class Executor {
     return host_.start_ovs(a.netns, a.run_dir);
   }
 
-  Status step(const CreateOvsBridge& a) { return host_.ovs_add_bridge(a.netns, a.run_dir, a.name); }
+  Status step(const CreateOvsBridge& a) { return host_.ovs_add_bridge(a.netns, a.run_dir, a.name, a.secure); }
 
-  Status step(const AddOvsPort& a) { return host_.ovs_set_port(a.run_dir, a.bridge, a.port, a.tag); }
+  Status step(const AddOvsPort& a) { return host_.ovs_set_port(a.run_dir, a.bridge, a.port, a.tag, a.iface_id); }
+
+  Status step(const StartOvnCentral& a) {
+    if (auto st = will_create({ObjectKind::ovn, a.netns, a.dir, "central"}); !st) return st;
+    return host_.start_ovn_central(a.netns, a.dir, a.listen);
+  }
+
+  Status step(const StartOvnController& a) {
+    if (auto st = will_create({ObjectKind::ovn, a.netns, a.host_dir, "controller"}); !st) return st;
+    return host_.start_ovn_controller(a.netns, a.host_dir, a.chassis);
+  }
+
+  // NB's rows live in the lab's own database, which goes with the central daemons
+  // and their directory: no object of their own. The one transaction is all or nothing.
+  Status step(const ConfigureOvnNetwork& a) { return host_.apply_ovn_network(a.central_dir, a.spec); }
 
   Status step(const DisableTxChecksum& a) { return host_.set_tx_checksumming(a.netns, a.device, false); }
 

@@ -4,6 +4,7 @@
 
 #include "netlab/host/dnsmasq.h"
 #include "netlab/host/nft_rules.h"
+#include "netlab/model/lab_hosts.h"
 #include "netlab/model/loader.h"
 #include "netlab/model/mode_traits.h"
 #include "netlab/model/names.h"
@@ -15,6 +16,7 @@ namespace {
 using model::GuestKind;
 
 using model::HopRole;
+using namespace host::ovn_devices;
 using model::forwards;
 using model::gateway;
 
@@ -27,10 +29,12 @@ class Builder {
   std::vector<Action> build() {
     if (target_.sandbox) sandbox();
     host_settings();
+    ovn_hosts();
     for (const auto& net : topo_.networks) network(net);
     firewall();
     for (const auto& net : topo_.networks) dhcp_server(net);
     for (const auto& guest : topo_.guests) guest_links(guest);
+    for (const auto& net : topo_.networks) ovn_network(net);
     vms();
     for (const auto& guest : topo_.guests) guest_leases(guest);
     // Last, so that every VM boots while the light guests get their leases.
@@ -58,29 +62,37 @@ class Builder {
     using namespace sandbox_net;
     const std::string wan = model::sandbox_wan_namespace(topo_.name);
     const std::string uplink = host_uplink(topo_, target_);
+    // A lab across hosts: one namespace per host; the WAN hangs off the gateway host.
     // IPv6 stays off in the sandbox of an IPv4-only lab (CreateNetns::ipv6_off).
     const bool v6 = topo_.dual_stack();
+    const std::string gw = gateway_netns();
     add(CreateNetns{host_, !v6});
+    for (const auto& h : model::lab_hosts(topo_))
+      if (const std::string ns = model::hypervisor_namespace(topo_, h.name); ns != host_) add(CreateNetns{ns, !v6});
     add(CreateNetns{wan, !v6});
     add(SetSysctl{wan, "net/ipv4/ip_forward", "1"});
     if (v6) add(SetSysctl{wan, "net/ipv6/conf/all/forwarding", "1"});
-    add(CreateVeth{host_, uplink, wan, kWanDevice, 1500, std::nullopt, tag_, v6});
+    add(CreateVeth{gw, uplink, wan, kWanDevice, 1500, std::nullopt, tag_, v6});
     if (v6) {
       // Neighbour solicitations for forwarded packets leave from the link-local
       // address: usable at once, not after a second of DAD (set before the link is up).
-      add(SetSysctl{host_, "net/ipv6/conf/" + uplink + "/accept_dad", "0", /*per_device=*/true});
+      add(SetSysctl{gw, "net/ipv6/conf/" + uplink + "/accept_dad", "0", /*per_device=*/true});
       add(SetSysctl{wan, std::string("net/ipv6/conf/") + kWanDevice + "/accept_dad", "0", /*per_device=*/true});
     }
-    add(AddAddress{host_, uplink, kHostUplink});
-    add(SetUp{host_, uplink});
+    add(AddAddress{gw, uplink, kHostUplink});
+    add(SetUp{gw, uplink});
     add(AddAddress{wan, kWanDevice, kWanRouter});
     add(SetUp{wan, kWanDevice});
     add(AddAddress{wan, kRemoteDevice, model::Cidr{kRemoteServer.address, 32}});
-    add(AddRoute{host_, std::nullopt, kWanRouter.address, uplink});
-    // Routed networks are reachable from upstream: the router knows the way back.
-    for (const auto& net : topo_.networks)
-      if (forwards(net.mode) && !model::masquerades(net.mode) && net.subnet)
-        add(AddRoute{wan, net.subnet->block(), kHostUplink.address, kWanDevice});
+    add(AddRoute{gw, std::nullopt, kWanRouter.address, uplink});
+    // Routed networks are reachable from upstream: the router knows the way back
+    // (the host's uplink, or an OVN network's gateway router).
+    for (size_t i = 0; i < topo_.networks.size(); ++i) {
+      const auto& net = topo_.networks[i];
+      if (!forwards(net.mode) || model::masquerades(net.mode) || !net.subnet) continue;
+      const model::Ipv4 via = model::is_ovn(net) ? ovn_external(i).address : kHostUplink.address;
+      add(AddRoute{wan, net.subnet->block(), via, kWanDevice});
+    }
     if (v6) sandbox6(wan, uplink);
     if (!has_bridge_mode()) return;
     const std::string lan = model::sandbox_lan_namespace(topo_.name);
@@ -138,6 +150,133 @@ class Builder {
 
   bool ovs(const model::Network& net) const { return net.switch_kind == model::SwitchKind::ovs; }
 
+  std::string gateway_netns() const { return model::hypervisor_namespace(topo_, model::gateway_host(topo_).name); }
+
+  /// OVN network i's gateway router address on the WAN (sandbox_net::kOvnWanFirst + i).
+  static model::Cidr ovn_external(size_t i) {
+    return model::Cidr{model::Ipv4{sandbox_net::kHostUplink.block().network().value +
+                                   sandbox_net::kOvnWanFirst + static_cast<uint32_t>(i)},
+                       sandbox_net::kHostUplink.prefix};
+  }
+
+  bool any_ovn_forwarding() const {
+    for (const auto& n : topo_.networks)
+      if (model::is_ovn(n) && forwards(n.mode)) return true;
+    return false;
+  }
+
+  /// The OVN side of a lab (sandbox): the underlay <lab>-dc joining every host's
+  /// br-phy (its tunnel address), each host's private OVS with br-int, the
+  /// central databases and northd in the first host, an ovn-controller per host;
+  /// the gateway host's uplink in br-ex, OVN's physical network "physnet".
+  void ovn_hosts() {
+    if (!model::uses_ovn(topo_)) return;
+    const std::string dc = model::sandbox_dc_namespace(topo_.name);
+    add(CreateNetns{dc});
+    add(CreateBridge{dc, kDcBridge, 1500, model::link_alias(topo_.name, "underlay"),
+                     model::generate_bridge_mac(topo_, "underlay"), ""});
+    add(SetUp{dc, kDcBridge});
+    const auto hosts = model::lab_hosts(topo_);
+    const std::string gateway = model::gateway_host(topo_).name;
+    const model::Ipv4 central_ip = underlay_address(0).address;
+    for (size_t i = 0; i < hosts.size(); ++i) {
+      const std::string ns = model::hypervisor_namespace(topo_, hosts[i].name);
+      const std::string dir = host_dir(hosts[i].name);
+      const std::string dc_port = "hv" + std::to_string(i);
+      add(CreateVeth{dc, dc_port, ns, kUnderlayDevice, 1500, std::nullopt,
+                     model::link_alias(topo_.name, "underlay host=" + hosts[i].name)});
+      add(SetMaster{dc, dc_port, kDcBridge});
+      add(SetUp{dc, dc_port});
+      add(SetUp{ns, kUnderlayDevice});
+      add(StartOvs{ns, dir});
+      // Userspace tunnelling needs the tunnel address on a bridge of the same datapath.
+      add(CreateOvsBridge{ns, dir, kPhysBridge});
+      add(AddOvsPort{ns, dir, kPhysBridge, kUnderlayDevice, std::nullopt, ""});
+      add(AddAddress{ns, kPhysBridge, underlay_address(i)});
+      add(SetUp{ns, kPhysBridge});
+      add(CreateOvsBridge{ns, dir, kIntegrationBridge, /*secure=*/true});
+      const bool gateway_host = hosts[i].name == gateway && any_ovn_forwarding();
+      if (gateway_host) {
+        add(CreateOvsBridge{ns, dir, kExternalBridge});
+        add(AddOvsPort{ns, dir, kExternalBridge, host_uplink(topo_, target_), std::nullopt, ""});
+      }
+      if (i == 0) add(StartOvnCentral{ns, central_dir(), central_ip});
+      host::ChassisConfig chassis;
+      chassis.system_id = hosts[i].name;
+      chassis.remote = i == 0 ? "unix:" + host::ovn_central_files(central_dir()).sb_socket
+                              : "tcp:" + central_ip.str() + ":" + std::to_string(host::kSbPort);
+      chassis.encap_ip = underlay_address(i).address;
+      if (gateway_host) chassis.bridge_mappings = std::string(kPhysnet) + ":" + kExternalBridge;
+      add(StartOvnController{ns, dir, chassis});
+    }
+  }
+
+  /// Host i's tunnel address: `address:` as written, else the sandbox underlay's .(i+1).
+  model::Cidr underlay_address(size_t i) const {
+    const auto hosts = model::lab_hosts(topo_);
+    if (i < hosts.size() && hosts[i].address) return model::Cidr{*hosts[i].address, sandbox_net::kUnderlay.prefix};
+    return model::Cidr{model::Ipv4{sandbox_net::kUnderlay.network().value + 1 + static_cast<uint32_t>(i)},
+                       sandbox_net::kUnderlay.prefix};
+  }
+  std::string host_dir(const std::string& host) const { return target_.run_dir + "/" + host; }
+  std::string central_dir() const { return host_dir(model::lab_hosts(topo_).front().name) + "/ovn-central"; }
+
+  /// An OVN network as NB rows: its ports are the guests' NICs on it.
+  void ovn_network(const model::Network& net) {
+    if (!model::is_ovn(net) || !net.subnet) return;
+    size_t index = 0;
+    while (&topo_.networks[index] != &net) ++index;
+    host::OvnNetworkSpec spec;
+    spec.lab = topo_.name;
+    spec.network = net.name;
+    spec.subnet = *net.subnet;
+    spec.gateway = gateway(net);
+    spec.router_mac = model::generate_bridge_mac(topo_, net.name);
+    spec.mtu = net.mtu;
+    if (net.dhcp) {
+      spec.dhcp = true;
+      spec.range_start = net.dhcp->range_start;
+      spec.range_end = net.dhcp->range_end;
+      spec.lease_seconds = lease_seconds(net.dhcp->lease_time);
+    }
+    spec.router = forwards(net.mode);
+    spec.snat = model::masquerades(net.mode);
+    spec.gateway_chassis = model::gateway_host(topo_).name;
+    spec.physnet = kPhysnet;
+    spec.external = ovn_external(index);
+    spec.external_gateway = sandbox_net::kWanRouter.address;
+    spec.external_mac = model::generate_bridge_mac(topo_, net.name + "/outside");
+    for (const auto& guest : topo_.guests)
+      for (size_t i = 0; i < guest.nics.size(); ++i) {
+        const model::Nic& nic = guest.nics[i];
+        if (nic.network != net.name || !nic.mac) continue;
+        host::OvnPortSpec port;
+        port.name = model::friendly_nic(guest.name, model::guest_nic_name(nic, i));
+        port.mac = *nic.mac;
+        port.vlan = nic.vlan;
+        if (nic.address_kind == model::AddressKind::static_cidr && nic.address) port.ip = nic.address->address;
+        port.dhcp = nic.address_kind == model::AddressKind::dhcp;
+        if (net.dhcp)
+          for (const auto& h : net.dhcp->hosts)
+            if ((h.mac && h.mac == nic.mac) || (!h.mac && h.name == guest.name)) port.ip = h.ip;
+        spec.ports.push_back(std::move(port));
+      }
+    add(ConfigureOvnNetwork{central_dir(), std::move(spec)});
+  }
+
+  /// dnsmasq's lease-time forms (loader.cpp) in seconds, as OVN's DHCP wants them.
+  static std::string lease_seconds(const std::string& text) {
+    if (text == "infinite") return "4294967295";
+    const char unit = text.back();
+    long long factor = 1;
+    if (unit == 'm') factor = 60;
+    if (unit == 'h') factor = 3600;
+    if (unit == 'd') factor = 86400;
+    if (unit == 'w') factor = 604800;
+    const std::string digits = (unit >= '0' && unit <= '9') ? text : text.substr(0, text.size() - 1);
+    return std::to_string(std::stoll(digits) * factor);
+  }
+
   /// A Linux bridge, or an OVS bridge (starting the lab's OVS daemons first).
   void switch_device(const model::Network& net, const std::string& bridge) {
     if (!ovs(net)) {
@@ -154,11 +293,12 @@ class Builder {
   /// Plugs `port` into the network's switch (a Linux bridge port, or an OVS port with its VLAN).
   void switch_port(const model::Network& net, const std::string& port, std::optional<int> vlan) {
     const std::string& bridge = names_.bridge(net);
-    if (ovs(net)) add(AddOvsPort{host_, target_.run_dir, bridge, port, vlan});
+    if (ovs(net)) add(AddOvsPort{host_, target_.run_dir, bridge, port, vlan, ""});
     else add(SetMaster{host_, port, bridge});
   }
 
   void network(const model::Network& net) {
+    if (model::is_ovn(net)) return;  // a logical switch: written to NB once its ports exist (ovn_network)
     const std::string& bridge = names_.bridge(net);
     if (model::traits(net.mode).on_lan) {
       if (model::uses_macvtap(net)) return;  // guests sit directly on the uplink
@@ -183,7 +323,7 @@ class Builder {
     host::LabRules rules;
     rules.lab = topo_.name;
     for (const auto& net : topo_.networks) {
-      if (!model::traits(net.mode).netlab_subnet || !net.subnet) continue;
+      if (!model::traits(net.mode).netlab_subnet || !net.subnet || model::is_ovn(net)) continue;
       host::NetworkRules n{net.name, net.subnet->block(), names_.bridge(net), net.mode, host_uplink(topo_, target_),
                            {}, std::nullopt, model::masquerades6(net)};
       if (net.ipv6 && net.ipv6->subnet) n.subnet6 = net.ipv6->subnet->block();
@@ -204,7 +344,8 @@ class Builder {
   }
 
   void dhcp_server(const model::Network& net) {
-    if (!model::serves_dhcp(net.mode) || !net.subnet || (!net.dhcp && !net.dns)) return;
+    // OVN answers DHCP itself (DHCP_Options, in ovn_network).
+    if (!model::serves_dhcp(net.mode) || !net.subnet || (!net.dhcp && !net.dns) || model::is_ovn(net)) return;
     auto gw = gateway(net);
     if (!gw) return;
     host::DnsmasqConfig c;
@@ -253,7 +394,15 @@ class Builder {
       // The alias names the lab, guest and NIC: a hashed host_dev stays readable in `ip link`.
       const std::string alias = model::link_alias(topo_.name, model::nic_alias_part(guest.name, guest_dev));
       const bool macvlan = model::uses_macvtap(*net);
-      if (guest.kind == GuestKind::kvm) {
+      if (model::is_ovn(*net)) {
+        // A port of br-int on the guest's host, bound to its logical port by iface-id.
+        const std::string& hv = model::guest_host(topo_, guest);
+        const std::string hv_ns = model::hypervisor_namespace(topo_, hv);
+        add(CreateVeth{hv_ns, host_dev, ns, guest_dev, net->mtu, nic.mac, alias});
+        add(AddOvsPort{hv_ns, host_dir(hv), kIntegrationBridge, host_dev, std::nullopt,
+                       model::friendly_nic(guest.name, guest_dev)});
+        add(SetUp{hv_ns, host_dev});
+      } else if (guest.kind == GuestKind::kvm) {
         // The VM's NIC is a tap on the bridge, or a macvtap on the uplink; the VM itself is libvirt's business.
         if (macvlan) {
           add(CreateMacvtap{host_, host_dev, net->uplink, net->mtu, nic.mac, alias});
@@ -267,7 +416,7 @@ class Builder {
       }
       if (macvlan) {
         add(CreateMacvlan{host_, net->uplink, ns, guest_dev, net->mtu, nic.mac, alias});
-      } else {
+      } else if (!model::is_ovn(*net)) {  // an OVN NIC's veth is made above, on its host
         add(CreateVeth{host_, host_dev, ns, guest_dev, net->mtu, nic.mac, alias, net->ipv6.has_value()});
         switch_port(*net, host_dev, nic.vlan);
         add(SetUp{host_, host_dev});
@@ -278,7 +427,7 @@ class Builder {
       if (net->ipv6 && (nic.address6 || nic.address6_none))
         add(SetSysctl{ns, "net/ipv6/conf/" + guest_dev + "/autoconf", "0", /*per_device=*/true});
       add(SetUp{ns, guest_dev});
-      if (ovs(*net)) add(DisableTxChecksum{ns, guest_dev});
+      if (net->switch_kind != model::SwitchKind::linux_bridge) add(DisableTxChecksum{ns, guest_dev});
       static_address6(*net, nic, ns, guest_dev);
       if (nic.address_kind != model::AddressKind::static_cidr) continue;
       add(AddAddress{ns, guest_dev, *nic.address});
@@ -383,10 +532,38 @@ class Builder {
   std::set<std::string> default_route6_set_;  // guest namespaces given an IPv6 default route
 };
 
+/// An OVN NIC's path: its veth and br-int on the guest's host; for nat and route
+/// networks the router's point and the uplink on the gateway host, then upstream.
+model::NicPath ovn_nic_path(const model::Topology& topo, const model::Guest& guest, size_t index, model::NicPath path,
+                            const model::DeviceNames& names, const Target& target) {
+  const model::Network& net = *topo.find_network(guest.nics[index].network);
+  const std::string hv = model::hypervisor_namespace(topo, model::guest_host(topo, guest));
+  const std::string gw = model::hypervisor_namespace(topo, model::gateway_host(topo).name);
+  for (HopRole role : model::nic_path_roles(net, guest.kind, target.sandbox)) {
+    switch (role) {
+      case HopRole::guest_nic: path.hops.push_back({role, model::guest_namespace(topo, guest), path.nic}); break;
+      case HopRole::veth:
+      case HopRole::tap:
+        path.hops.push_back({role, hv, names.host_nic(guest, index), model::friendly_nic(guest.name, path.nic)});
+        break;
+      case HopRole::ovs: path.hops.push_back({role, hv, kIntegrationBridge, model::friendly_bridge(net.name)}); break;
+      case HopRole::nat:
+      case HopRole::route: path.hops.push_back({role, gw, ""}); break;
+      case HopRole::uplink: path.hops.push_back({role, gw, host_uplink(topo, target)}); break;
+      case HopRole::upstream:
+        path.hops.push_back({role, model::sandbox_wan_namespace(topo.name), sandbox_net::kWanDevice});
+        break;
+      default: break;
+    }
+  }
+  return path;
+}
+
 }  // namespace
 
 std::string host_uplink(const model::Topology& topology, const Target& target) {
   if (!topology.host.uplink.empty()) return topology.host.uplink;
+  if (const std::string gw = model::gateway_host(topology).uplink; !gw.empty()) return gw;
   return target.sandbox ? sandbox_net::kDefaultUplink : target.uplink;
 }
 
@@ -432,6 +609,10 @@ model::HopMap hop_map(const model::Topology& topo, const Target& target) {
       // The roles come from the mode (mode_traits.h); where each device lives is the engine's naming.
       // Derived devices carry their friendly name (names.h) beside the kernel name.
       const std::string friendly_nic = model::friendly_nic(guest.name, path.nic);
+      if (model::is_ovn(*net)) {
+        map.nics.push_back(ovn_nic_path(topo, guest, i, std::move(path), names, target));
+        continue;
+      }
       for (HopRole role : model::nic_path_roles(*net, guest.kind, target.sandbox)) {
         switch (role) {
           case HopRole::guest_nic: path.hops.push_back({role, model::guest_namespace(topo, guest), path.nic}); break;

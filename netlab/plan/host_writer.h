@@ -47,6 +47,8 @@
 #include "netlab/host/vm_image.h"
 #include "netlab/host/netlink.h"
 #include "netlab/host/nft.h"
+#include "netlab/host/ovn.h"
+#include "netlab/host/ovn_nb.h"
 #include "netlab/host/uplink_move.h"
 #include "netlab/model/address.h"
 #include "netlab/model/result.h"
@@ -149,11 +151,31 @@ class HostWriter {
   virtual bool ovs_running(const std::string& run_dir) = 0;
   virtual Status stop_ovs(const std::string& run_dir) = 0;
   /// OVS bridge `name` (netdev datapath); its internal port appears in `netns`.
-  virtual Status ovs_add_bridge(const std::string& netns, const std::string& run_dir, const std::string& name) = 0;
-  /// `port` on `bridge`, access port of VLAN `tag` when set; a port of that
-  /// name already there (another tag: drift) is replaced.
+  /// `secure`: fail_mode=secure and in-band off (OVN's br-int).
+  virtual Status ovs_add_bridge(const std::string& netns, const std::string& run_dir, const std::string& name,
+                                bool secure) = 0;
+  /// `port` on `bridge`, access port of VLAN `tag` when set, its interface
+  /// bound to OVN logical port `iface_id` when not empty; a port of that name
+  /// already there (another tag or iface-id: drift) is replaced.
   virtual Status ovs_set_port(const std::string& run_dir, const std::string& bridge, const std::string& port,
-                              std::optional<int> tag) = 0;
+                              std::optional<int> tag, const std::string& iface_id) = 0;
+
+  // ---- OVN (host/ovn.h, host/ovn_nb.h) ----------------------------------
+  /// Starts the lab's NB and SB databases and ovn-northd (files in `dir`) in
+  /// `netns`, SB listening on `listen`; success also when they ran already.
+  virtual Status start_ovn_central(const std::string& netns, const std::string& dir, const model::Ipv4& listen) = 0;
+  virtual bool ovn_central_running(const std::string& dir) = 0;
+  /// Stops them; success when none runs.
+  virtual Status stop_ovn_central(const std::string& dir) = 0;
+  /// Writes the chassis settings into the host's OVS (under host_dir/ovs) and
+  /// starts its ovn-controller in `netns`; success also when it ran already.
+  virtual Status start_ovn_controller(const std::string& netns, const std::string& host_dir,
+                                      const host::ChassisConfig& chassis) = 0;
+  virtual bool ovn_controller_running(const std::string& host_dir) = 0;
+  virtual Status stop_ovn_controller(const std::string& host_dir) = 0;
+  /// Writes `spec` into NB (under `central_dir`) in one transaction, replacing
+  /// what the lab wrote for that network before.
+  virtual Status apply_ovn_network(const std::string& central_dir, const host::OvnNetworkSpec& spec) = 0;
 
   // ---- The lab's own files ------------------------------------------------
   /// The text of `path`; nullopt when it does not exist.

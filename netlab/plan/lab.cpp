@@ -1,5 +1,8 @@
 #include "netlab/plan/lab.h"
 
+#include "netlab/model/lab_hosts.h"
+#include "netlab/host/ovn.h"
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -352,6 +355,44 @@ Result<GcResult> gc() {
   return result;
 }
 
+namespace {
+
+OvnStatus ovn_status(const model::Topology& topo, const Target& target, Observed& observed) {
+  OvnStatus out;
+  const auto hosts = model::lab_hosts(topo);
+  const std::string central_dir = target.run_dir + "/" + hosts.front().name + "/ovn-central";
+  host::OvnCentral central(central_dir);
+  out.central = central.running();
+  for (size_t i = 0; i < hosts.size(); ++i) {
+    OvnHostStatus h;
+    h.name = hosts[i].name;
+    h.netns = model::hypervisor_namespace(topo, h.name);
+    h.gateway = h.name == model::gateway_host(topo).name;
+    const std::string dir = target.run_dir + "/" + h.name;
+    h.controller = host::OvnController(dir).running();
+    auto addrs = observed.addresses(h.netns, host::ovn_devices::kPhysBridge);
+    if (!addrs.empty()) h.underlay = addrs.front().address.str();
+    if (auto db = host::OvsInstance(dir).connect()) {
+      if (auto tunnels = host::ovs_tunnels(*db)) h.tunnels = std::move(tunnels).value();
+      else out.problems.push_back(h.name + ": " + tunnels.error().message);
+    }
+    out.hosts.push_back(std::move(h));
+  }
+  if (!out.central) return out;
+  if (auto sb = central.connect_sb()) {
+    if (auto c = host::ovn_chassis(*sb)) out.chassis = std::move(c).value();
+    if (auto b = host::ovn_bindings(*sb)) out.bindings = std::move(b).value();
+    else out.problems.push_back("SB: " + b.error().message);
+  }
+  if (auto nb = central.connect_nb()) {
+    if (auto a = host::ovn_port_addresses(*nb)) out.addresses = std::move(a).value();
+    else out.problems.push_back("NB: " + a.error().message);
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<LabStatus> status(const std::string& lab) {
   auto running = running_lab(lab);
   if (!running) return running.error();
@@ -366,6 +407,7 @@ Result<LabStatus> status(const std::string& lab) {
   SystemObserved observed(sockets);
   const std::map<std::string, host::Lease> lease_by_mac = lab_leases(lab, *topo);
   const model::DeviceNames names(*topo);
+  if (model::uses_ovn(*topo)) out.ovn = ovn_status(*topo, target, observed);
   for (const auto& net : topo->networks) {
     NetworkStatus ns;
     ns.name = net.name;
@@ -376,6 +418,9 @@ Result<LabStatus> status(const std::string& lab) {
     if (auto gw6 = model::gateway6(net)) ns.gateway6 = gw6->str();
     if (model::uses_macvtap(net)) {
       ns.macvtap_on = net.uplink;  // no bridge at all
+    } else if (model::is_ovn(net)) {
+      ns.bridge = host::ovn_switch_name(net.name);  // a logical switch: up while its central runs
+      ns.bridge_up = out.ovn && out.ovn->central;
     } else {
       ns.bridge = names.bridge(net);
       auto link = observed.link(target.host_netns, ns.bridge);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "netlab/host/lease_file.h"
+#include "netlab/host/ovn_nb.h"
 #include "netlab/model/hopmap.h"
 #include "netlab/model/topology.h"
 #include "netlab/plan/action.h"
@@ -101,8 +102,27 @@ struct NetworkStatus {
   int dnsmasq_pid = 0;  // 0 = not running (or none wanted)
   std::vector<host::Lease> leases;
 };
+/// A lab across hosts on OVN: each host (namespace, ovn-controller, its
+/// tunnels), the chassis SB knows, where each logical port is bound, and the
+/// addresses OVN gives the ports (its DHCP leases come from these).
+struct OvnHostStatus {
+  std::string name, netns, underlay;  // underlay: the tunnel address (br-phy)
+  bool controller = false;
+  bool gateway = false;
+  std::vector<host::OvsTunnel> tunnels;
+};
+struct OvnStatus {
+  bool central = false;
+  std::vector<OvnHostStatus> hosts;
+  std::vector<host::OvnChassisInfo> chassis;
+  std::vector<host::OvnBindingInfo> bindings;
+  std::vector<host::OvnPortAddresses> addresses;
+  std::vector<std::string> problems;  // what could not be read
+};
+
 struct LabStatus {
   state::LabState state;
+  std::optional<OvnStatus> ovn;
   std::vector<NetworkStatus> networks;
   std::vector<GuestStatus> guests;
   std::vector<std::string> drift;  // what `up` of the lab's file would do, both ways; empty = as the file says

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "netlab/host/ovn_nb.h"
 #include "netlab/model/address.h"
 #include "netlab/model/impairment.h"
 
@@ -46,14 +47,20 @@ class Observed {
   virtual bool ovs_running(const std::string& run_dir) = 0;
   /// True when that OVS has bridge `bridge`.
   virtual bool ovs_has_bridge(const std::string& run_dir, const std::string& bridge) = 0;
-  /// True when `port` is on `bridge` with exactly VLAN tag `tag` (nullopt = none).
+  /// True when `port` is on `bridge` with exactly VLAN tag `tag` (nullopt = none) and OVN iface-id `iface_id`.
   virtual bool ovs_port_matches(const std::string& run_dir, const std::string& bridge, const std::string& port,
-                                std::optional<int> tag) = 0;
+                                std::optional<int> tag, const std::string& iface_id) = 0;
   /// The VLAN tag of `port` on `bridge` (inner nullopt = untagged); nullopt when the port is absent.
   virtual std::optional<std::optional<int>> ovs_port_tag(const std::string& run_dir, const std::string& bridge,
                                                          const std::string& port) = 0;
   /// The text of a file the lab keeps (a dnsmasq conf, the last nft ruleset); nullopt when absent.
   virtual std::optional<std::string> read_file(const std::string& path) = 0;
+  /// True when the lab's OVN databases and ovn-northd (files in `dir`) run.
+  virtual bool ovn_central_running(const std::string& dir) = 0;
+  /// True when the ovn-controller of the host whose run directory is `host_dir` runs.
+  virtual bool ovn_controller_running(const std::string& host_dir) = 0;
+  /// True when NB (under `central_dir`) holds the network as `spec` says.
+  virtual bool ovn_network_matches(const std::string& central_dir, const host::OvnNetworkSpec& spec) = 0;
   /// Whether TX checksum offload is on; nullopt when the device is absent.
   virtual std::optional<bool> tx_checksumming(const std::string& netns, const std::string& device) = 0;
   /// True when the dnsmasq whose pid file is `pid_file` runs with its conf `conf_file`.

@@ -163,7 +163,8 @@ struct Needed {
   R operator()(const CreateOvsBridge& a) { return keep_unless(o.ovs_has_bridge(a.run_dir, a.name), a); }
   R operator()(const AddOvsPort& a) {
     auto tag = o.ovs_port_tag(a.run_dir, a.bridge, a.port);
-    if (tag && *tag == a.tag) return std::nullopt;
+    if (tag && *tag == a.tag && (a.iface_id.empty() || o.ovs_port_matches(a.run_dir, a.bridge, a.port, a.tag, a.iface_id)))
+      return std::nullopt;
     AddOvsPort step = a;
     step.retag_from = tag;
     return Action{step};
@@ -195,6 +196,9 @@ struct Needed {
     return Action{step};
   }
   R operator()(const AwaitVmLease& a) { return keep_unless(o.has_lease(a.lease_file, a.mac), a); }
+  R operator()(const StartOvnCentral& a) { return keep_unless(o.ovn_central_running(a.dir), a); }
+  R operator()(const StartOvnController& a) { return keep_unless(o.ovn_controller_running(a.host_dir), a); }
+  R operator()(const ConfigureOvnNetwork& a) { return keep_unless(o.ovn_network_matches(a.central_dir, a.spec), a); }
   // An impaired NIC has exactly its netem on every device. A NIC without one is
   // looked at on its first device only, its host side: `netlab impair` always
   // writes both, and so every NIC costs one lookup in the host namespace's

@@ -1,6 +1,8 @@
 // The uplink found and the refusals of a real host (see real_host.h).
 #include "netlab/plan/real_host.h"
 
+#include "netlab/model/lab_hosts.h"
+
 #include "netlab/host/nic_managers.h"
 #include "netlab/model/diagnostic.h"
 #include "netlab/model/names.h"
@@ -92,6 +94,12 @@ Result<UplinkChoice> choose_uplink(const model::Topology& topo, bool sandbox, So
 }
 
 Status check_real_host(const model::Topology& topo, bool force, Sockets& sockets) {
+  // OVN's hosts are namespaces of the sandbox; real hypervisors (`libvirt:` URIs) are not driven yet.
+  if (model::uses_ovn(topo) || topo.hosts.size() > 1) {
+    Error e{"lab '" + topo.name + "' has OVN networks or several hosts: such labs run in the sandbox only (--sandbox)"};
+    e.bad_input = true;
+    return e;
+  }
   auto nl = sockets.netlink("");
   if (!nl) return nl.error();
   auto routes = (*nl)->list_routes();

@@ -14,6 +14,7 @@
 #include "netlab/host/libvirt_daemon.h"
 #include "netlab/host/ethtool.h"
 #include "netlab/host/netns.h"
+#include "netlab/host/ovn.h"
 #include "netlab/host/process.h"
 #include "netlab/host/sysctl.h"
 #include "netlab/model/file_io.h"
@@ -150,11 +151,11 @@ bool SystemObserved::ovs_has_bridge(const std::string& run_dir, const std::strin
 }
 
 bool SystemObserved::ovs_port_matches(const std::string& run_dir, const std::string& bridge, const std::string& port,
-                                      std::optional<int> tag) {
+                                      std::optional<int> tag, const std::string& iface_id) {
   auto* snap = ovs_snapshot(run_dir);
   if (!snap || !snap->count(bridge)) return false;
   for (const auto& p : snap->at(bridge))
-    if (p.name == port) return p.tag == tag;
+    if (p.name == port) return p.tag == tag && p.iface_id == iface_id;
   return false;
 }
 
@@ -173,6 +174,21 @@ std::optional<std::string> SystemObserved::read_file(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+bool SystemObserved::ovn_central_running(const std::string& dir) { return host::OvnCentral(dir).running(); }
+
+bool SystemObserved::ovn_controller_running(const std::string& host_dir) {
+  return host::OvnController(host_dir).running();
+}
+
+bool SystemObserved::ovn_network_matches(const std::string& central_dir, const host::OvnNetworkSpec& spec) {
+  host::OvnCentral central(central_dir);
+  if (!central.running()) return false;
+  auto nb = central.connect_nb();
+  if (!nb) return false;
+  auto matches = host::ovn_network_matches(*nb, spec);
+  return matches && *matches;
 }
 
 std::optional<bool> SystemObserved::tx_checksumming(const std::string& netns, const std::string& device) {

@@ -30,10 +30,13 @@ class SystemObserved : public Observed {
   bool ovs_running(const std::string& run_dir) override;
   bool ovs_has_bridge(const std::string& run_dir, const std::string& bridge) override;
   bool ovs_port_matches(const std::string& run_dir, const std::string& bridge, const std::string& port,
-                        std::optional<int> tag) override;
+                        std::optional<int> tag, const std::string& iface_id) override;
   std::optional<std::optional<int>> ovs_port_tag(const std::string& run_dir, const std::string& bridge,
                                                  const std::string& port) override;
   std::optional<std::string> read_file(const std::string& path) override;
+  bool ovn_central_running(const std::string& dir) override;
+  bool ovn_controller_running(const std::string& host_dir) override;
+  bool ovn_network_matches(const std::string& central_dir, const host::OvnNetworkSpec& spec) override;
   std::optional<bool> tx_checksumming(const std::string& netns, const std::string& device) override;
   bool libvirtd_running(const std::string& run_dir) override;
   bool file_exists(const std::string& path) override;

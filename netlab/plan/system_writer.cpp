@@ -215,14 +215,15 @@ bool SystemWriter::ovs_running(const std::string& run_dir) { return host::OvsIns
 
 Status SystemWriter::stop_ovs(const std::string& run_dir) { return host::OvsInstance(run_dir).stop(); }
 
-Status SystemWriter::ovs_add_bridge(const std::string&, const std::string& run_dir, const std::string& name) {
+Status SystemWriter::ovs_add_bridge(const std::string&, const std::string& run_dir, const std::string& name,
+                                    bool secure) {
   auto db = host::OvsInstance(run_dir).connect();
   if (!db) return db.error();
-  return host::ovs_add_bridge(*db, name);
+  return host::ovs_add_bridge(*db, name, "netdev", secure);
 }
 
 Status SystemWriter::ovs_set_port(const std::string& run_dir, const std::string& bridge, const std::string& port,
-                                  std::optional<int> tag) {
+                                  std::optional<int> tag, const std::string& iface_id) {
   auto db = host::OvsInstance(run_dir).connect();
   if (!db) return db.error();
   // Replaced rather than left, as ovs-vsctl --may-exist would leave a port of another tag.
@@ -230,7 +231,32 @@ Status SystemWriter::ovs_set_port(const std::string& run_dir, const std::string&
     for (const auto& p : *ports)
       if (p.name == port)
         if (auto st = host::ovs_del_port(*db, bridge, port); !st) return st;
-  return host::ovs_add_port(*db, bridge, port, tag);
+  return host::ovs_add_port(*db, bridge, port, tag, iface_id);
+}
+
+Status SystemWriter::start_ovn_central(const std::string& netns, const std::string& dir, const model::Ipv4& listen) {
+  return host::OvnCentral(dir).start(netns, listen);
+}
+
+bool SystemWriter::ovn_central_running(const std::string& dir) { return host::OvnCentral(dir).running(); }
+
+Status SystemWriter::stop_ovn_central(const std::string& dir) { return host::OvnCentral(dir).stop(); }
+
+Status SystemWriter::start_ovn_controller(const std::string& netns, const std::string& host_dir,
+                                          const host::ChassisConfig& chassis) {
+  return host::OvnController(host_dir).start(netns, chassis);
+}
+
+bool SystemWriter::ovn_controller_running(const std::string& host_dir) {
+  return host::OvnController(host_dir).running();
+}
+
+Status SystemWriter::stop_ovn_controller(const std::string& host_dir) { return host::OvnController(host_dir).stop(); }
+
+Status SystemWriter::apply_ovn_network(const std::string& central_dir, const host::OvnNetworkSpec& spec) {
+  auto nb = host::OvnCentral(central_dir).connect_nb();
+  if (!nb) return nb.error();
+  return host::ovn_apply_network(*nb, spec);
 }
 
 std::optional<std::string> SystemWriter::read_file(const std::string& path) {

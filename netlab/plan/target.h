@@ -30,11 +30,17 @@ inline constexpr const char* kLanDevice = "lan0";
 /// The name the simulated LAN's dnsmasq files carry in the run directory.
 inline constexpr const char* kLanNetwork = "office-lan";
 inline constexpr const char* kDefaultUplink = "eth0";
+/// A lab across hosts: the simulated data-centre underlay joining the hosts'
+/// namespaces (host i holds .(i+1) on its br-phy), and the addresses OVN's
+/// gateway routers take on the WAN (network i: .(10+i)).
+inline const model::Cidr kUnderlay{*model::Ipv4::parse("100.64.0.0"), 24};
+inline constexpr uint32_t kOvnWanFirst = 10;
 /// What the sandbox keeps for itself: a lab subnet overlapping these could not be
 /// routed (model::ValidateOptions::taken for `up --sandbox` and `plan --sandbox`).
 inline std::vector<std::pair<model::Cidr, std::string>> taken_blocks() {
   return {{kHostUplink.block(), "the sandbox's simulated WAN"},
-          {kRemoteServer.block(), "the sandbox's simulated internet"}};
+          {kRemoteServer.block(), "the sandbox's simulated internet"},
+          {kUnderlay, "the sandbox's simulated data-centre underlay"}};
 }
 }  // namespace sandbox_net
 

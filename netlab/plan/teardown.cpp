@@ -21,6 +21,7 @@ int removal_rank(ObjectKind kind) {
     case ObjectKind::domain: return 0;  // QEMU holds the taps and disks, and outlives libvirtd
     case ObjectKind::process: return 1;
     case ObjectKind::libvirtd: return 2;
+    case ObjectKind::ovn: return 2;  // ovn-controller before its OVS (newest first within the rank)
     case ObjectKind::ovs: return 2;
     case ObjectKind::nft_table: return 3;
     case ObjectKind::uplink: return 4;  // before the bridge goes: the host keeps its routes throughout
@@ -69,6 +70,14 @@ void remove_one(const OwnedObject& o, const std::set<std::string>& doomed_namesp
       if (!writer.ovs_running(o.name)) return;
       if (auto st = writer.stop_ovs(o.name); !st) report.problems.push_back("OVS daemons: " + st.error().message);
       else report.removed.push_back("OVS daemons of " + o.name);
+      return;
+    }
+    case ObjectKind::ovn: {
+      const bool central = o.detail == "central";
+      if (central ? !writer.ovn_central_running(o.name) : !writer.ovn_controller_running(o.name)) return;
+      Status st = central ? writer.stop_ovn_central(o.name) : writer.stop_ovn_controller(o.name);
+      if (!st) report.problems.push_back("OVN " + o.detail + ": " + st.error().message);
+      else report.removed.push_back(std::string(central ? "OVN databases and ovn-northd" : "ovn-controller") + " of " + o.name);
       return;
     }
     case ObjectKind::nft_table: {
@@ -167,7 +176,7 @@ TeardownReport remove_objects(const std::vector<OwnedObject>& objects, HostWrite
   // Processes are found by their pid file and conf, not by namespace: still ours.
   auto foreign = [&](const OwnedObject& o) {
     if (o.kind == ObjectKind::netns) return replaced.count(o.name) > 0;
-    if (o.kind == ObjectKind::process || o.kind == ObjectKind::ovs) return false;
+    if (o.kind == ObjectKind::process || o.kind == ObjectKind::ovs || o.kind == ObjectKind::ovn) return false;
     return replaced.count(o.netns) > 0;
   };
   std::vector<OwnedObject> ours;

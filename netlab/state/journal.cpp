@@ -18,7 +18,7 @@
 namespace netlab::state {
 namespace {
 
-constexpr const char* kKindNames[] = {"netns", "link", "nft_table", "process", "sysctl", "ovs", "uplink", "libvirtd", "domain", "file"};
+constexpr const char* kKindNames[] = {"netns", "link", "nft_table", "process", "sysctl", "ovs", "uplink", "libvirtd", "domain", "file", "ovn"};
 
 bool kind_from_string(const std::string& text, ObjectKind* kind) {
   for (size_t i = 0; i < std::size(kKindNames); ++i) {

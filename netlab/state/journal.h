@@ -22,6 +22,7 @@ enum class ObjectKind {
   libvirtd,   // netns; name = run directory of the lab's private libvirtd (host/libvirt_daemon.h)
   domain,     // name = libvirt domain name; detail = the libvirt URI it is defined on
   file,       // name = path of a file the lab made (a VM's disk); detail = what it is
+  ovn,        // netns; name = directory of OVN daemons; detail = "central" (NB, SB, northd) or "controller"
 };
 
 struct OwnedObject {

@@ -409,29 +409,71 @@ Status FakeHost::stop_ovs(const std::string& run_dir) {
   if (!state_.ovs_run_dirs.erase(run_dir)) return Error{"OVS of " + run_dir + " is not running"};
   // The userspace datapath's internal ports go with ovs-vswitchd.
   for (const auto& key : ovs_bridges_[run_dir]) {
-    state_.ovs_ports.erase(key.second);
+    state_.ovs_ports.erase({run_dir, key.second});
     erase_link(key);
   }
   ovs_bridges_.erase(run_dir);
   return {};
 }
 
-Status FakeHost::ovs_add_bridge(const std::string& netns, const std::string& run_dir, const std::string& name) {
-  if (auto st = write("ovs_add_bridge " + at(netns, name)); !st) return st;
+Status FakeHost::ovs_add_bridge(const std::string& netns, const std::string& run_dir, const std::string& name,
+                                bool secure) {
+  if (auto st = write("ovs_add_bridge " + at(netns, name) + (secure ? " secure" : "")); !st) return st;
   if (!state_.ovs_running(run_dir)) return Error{"cannot connect to the OVS of " + run_dir};
   if (auto st = new_link(netns, name); !st) return st;
-  state_.ovs_ports[name];
+  state_.ovs_ports[{run_dir, name}];
   state_.links[{netns, name}] = {"tun", "", "", false};
   ovs_bridges_[run_dir].push_back({netns, name});
   return {};
 }
 
 Status FakeHost::ovs_set_port(const std::string& run_dir, const std::string& bridge, const std::string& port,
-                              std::optional<int> tag) {
-  if (auto st = write("ovs_set_port " + bridge + " " + port + tag_text(tag)); !st) return st;
+                              std::optional<int> tag, const std::string& iface_id) {
+  if (auto st = write("ovs_set_port " + bridge + " " + port + tag_text(tag) + (iface_id.empty() ? "" : " iface-id=" + iface_id));
+      !st)
+    return st;
   if (!state_.ovs_running(run_dir)) return Error{"cannot connect to the OVS of " + run_dir};
-  if (!state_.ovs_ports.count(bridge)) return Error{"no OVS bridge " + bridge};
-  state_.ovs_ports[bridge][port] = tag;
+  if (!state_.ovs_ports.count({run_dir, bridge})) return Error{"no OVS bridge " + bridge};
+  state_.ovs_ports[{run_dir, bridge}][port] = tag;
+  state_.ovs_iface_ids[port] = iface_id;
+  return {};
+}
+
+Status FakeHost::start_ovn_central(const std::string& netns, const std::string& dir, const model::Ipv4& listen) {
+  if (auto st = write("start_ovn_central " + at(netns, dir) + " " + listen.str()); !st) return st;
+  if (auto st = need_netns(netns); !st) return st;
+  state_.ovn_central_dirs.insert(dir);
+  return {};
+}
+
+Status FakeHost::stop_ovn_central(const std::string& dir) {
+  if (auto st = write("stop_ovn_central " + dir); !st) return st;
+  if (!state_.ovn_central_dirs.erase(dir)) return Error{"OVN central of " + dir + " is not running"};
+  state_.ovn_networks.clear();  // NB went with its database server
+  return {};
+}
+
+Status FakeHost::start_ovn_controller(const std::string& netns, const std::string& host_dir,
+                                      const host::ChassisConfig& chassis) {
+  if (auto st = write("start_ovn_controller " + at(netns, host_dir) + " " + chassis.system_id + " " + chassis.remote);
+      !st)
+    return st;
+  if (auto st = need_netns(netns); !st) return st;
+  if (!state_.ovs_running(host_dir)) return Error{"cannot connect to the OVS of " + host_dir};
+  state_.ovn_controller_dirs.insert(host_dir);
+  return {};
+}
+
+Status FakeHost::stop_ovn_controller(const std::string& host_dir) {
+  if (auto st = write("stop_ovn_controller " + host_dir); !st) return st;
+  if (!state_.ovn_controller_dirs.erase(host_dir)) return Error{"ovn-controller of " + host_dir + " is not running"};
+  return {};
+}
+
+Status FakeHost::apply_ovn_network(const std::string& central_dir, const host::OvnNetworkSpec& spec) {
+  if (auto st = write("apply_ovn_network " + spec.network + " ports=" + std::to_string(spec.ports.size())); !st) return st;
+  if (!state_.ovn_central_running(central_dir)) return Error{"cannot connect to the NB database of " + central_dir};
+  state_.ovn_networks[spec.network] = host::ovn_network_digest(spec);
   return {};
 }
 
@@ -545,7 +587,10 @@ std::string dump(const FakeObserved& state) {
   for (const auto& pid_file : state.dnsmasq_pid_files) out << "dnsmasq " << pid_file << "\n";
   for (const auto& dir : state.ovs_run_dirs) out << "ovs " << dir << "\n";
   for (const auto& [bridge, ports] : state.ovs_ports)
-    for (const auto& [port, tag] : ports) out << "ovs-port " << bridge << " " << port << tag_text(tag) << "\n";
+    for (const auto& [port, tag] : ports) out << "ovs-port " << bridge.second << " " << port << tag_text(tag) << "\n";
+  for (const auto& dir : state.ovn_central_dirs) out << "ovn-central " << dir << "\n";
+  for (const auto& dir : state.ovn_controller_dirs) out << "ovn-controller " << dir << "\n";
+  for (const auto& [net, digest] : state.ovn_networks) out << "ovn-network " << net << "\n";
   for (const auto& key : state.tx_checksum_off) out << "tx-checksum-off " << at(key.first, key.second) << "\n";
   for (const auto& [key, imp] : state.netems) out << "netem " << at(key.first, key.second) << " " << model::describe(imp) << "\n";
   return out.str();

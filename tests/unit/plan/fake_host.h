@@ -90,9 +90,18 @@ class FakeHost : public HostWriter {
   Status start_ovs(const std::string& netns, const std::string& run_dir) override;
   bool ovs_running(const std::string& run_dir) override { return state_.ovs_running(run_dir); }
   Status stop_ovs(const std::string& run_dir) override;
-  Status ovs_add_bridge(const std::string& netns, const std::string& run_dir, const std::string& name) override;
+  Status ovs_add_bridge(const std::string& netns, const std::string& run_dir, const std::string& name,
+                        bool secure) override;
   Status ovs_set_port(const std::string& run_dir, const std::string& bridge, const std::string& port,
-                      std::optional<int> tag) override;
+                      std::optional<int> tag, const std::string& iface_id) override;
+  Status start_ovn_central(const std::string& netns, const std::string& dir, const model::Ipv4& listen) override;
+  bool ovn_central_running(const std::string& dir) override { return state_.ovn_central_running(dir); }
+  Status stop_ovn_central(const std::string& dir) override;
+  Status start_ovn_controller(const std::string& netns, const std::string& host_dir,
+                              const host::ChassisConfig& chassis) override;
+  bool ovn_controller_running(const std::string& host_dir) override { return state_.ovn_controller_running(host_dir); }
+  Status stop_ovn_controller(const std::string& host_dir) override;
+  Status apply_ovn_network(const std::string& central_dir, const host::OvnNetworkSpec& spec) override;
 
   std::optional<std::string> read_file(const std::string& path) override { return state_.read_file(path); }
   Status write_file(const std::string& path, const std::string& content) override;

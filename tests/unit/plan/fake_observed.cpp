@@ -40,10 +40,16 @@ void FakeObserved::apply(const Action& action) {
         if constexpr (std::is_same_v<T, ChangeAddress>) addrs[{a.netns, a.device}] = {a.to};
         if constexpr (std::is_same_v<T, StartOvs>) ovs_run_dirs.insert(a.run_dir);
         if constexpr (std::is_same_v<T, CreateOvsBridge>) {
-          ovs_ports[a.name];
+          ovs_ports[{a.run_dir, a.name}];
           links[{a.netns, a.name}] = {"tun", "", "", false};
         }
-        if constexpr (std::is_same_v<T, AddOvsPort>) ovs_ports[a.bridge][a.port] = a.tag;
+        if constexpr (std::is_same_v<T, AddOvsPort>) {
+          ovs_ports[{a.run_dir, a.bridge}][a.port] = a.tag;
+          ovs_iface_ids[a.port] = a.iface_id;
+        }
+        if constexpr (std::is_same_v<T, StartOvnCentral>) ovn_central_dirs.insert(a.dir);
+        if constexpr (std::is_same_v<T, StartOvnController>) ovn_controller_dirs.insert(a.host_dir);
+        if constexpr (std::is_same_v<T, ConfigureOvnNetwork>) ovn_networks[a.spec.network] = host::ovn_network_digest(a.spec);
         if constexpr (std::is_same_v<T, DisableTxChecksum>) tx_checksum_off.insert({a.netns, a.device});
         if constexpr (std::is_same_v<T, ObtainLease>) {
           // The lease's host part is the fake's; its subnet the network's.

@@ -30,7 +30,11 @@ class FakeObserved : public Observed {
   std::map<std::string, int> dnsmasq_bridge_indexes;  // DnsmasqFiles::bridge_index -> ifindex
   int next_ifindex = 2;  // what the kernel hands out to each new device
   std::set<std::string> ovs_run_dirs;
-  std::map<std::string, std::map<std::string, std::optional<int>>> ovs_ports;  // bridge -> port -> tag
+  // (run dir, bridge) -> port -> tag: each host of a lab across hosts has its own OVS.
+  std::map<std::pair<std::string, std::string>, std::map<std::string, std::optional<int>>> ovs_ports;
+  std::map<std::string, std::string> ovs_iface_ids;  // port -> OVN iface-id
+  std::set<std::string> ovn_central_dirs, ovn_controller_dirs;
+  std::map<std::string, std::string> ovn_networks;  // network -> digest of what NB holds
   std::set<std::pair<std::string, std::string>> tx_checksum_off;
   std::map<std::string, std::string> files;  // path -> text (dnsmasq confs, nft records, VM disks)
   std::set<std::string> libvirtd_run_dirs, leases;  // leases: MACs
@@ -96,10 +100,19 @@ class FakeObserved : public Observed {
   }
 
   bool ovs_running(const std::string& run_dir) override { return ovs_run_dirs.count(run_dir); }
-  bool ovs_has_bridge(const std::string&, const std::string& bridge) override { return ovs_ports.count(bridge); }
-  bool ovs_port_matches(const std::string&, const std::string& bridge, const std::string& port,
-                        std::optional<int> tag) override {
-    return ovs_ports.count(bridge) && ovs_ports[bridge].count(port) && ovs_ports[bridge][port] == tag;
+  bool ovs_has_bridge(const std::string& run_dir, const std::string& bridge) override {
+    return ovs_ports.count({run_dir, bridge});
+  }
+  bool ovs_port_matches(const std::string& run_dir, const std::string& bridge, const std::string& port,
+                        std::optional<int> tag, const std::string& iface_id) override {
+    auto it = ovs_ports.find({run_dir, bridge});
+    return it != ovs_ports.end() && it->second.count(port) && it->second[port] == tag && ovs_iface_ids[port] == iface_id;
+  }
+  bool ovn_central_running(const std::string& dir) override { return ovn_central_dirs.count(dir); }
+  bool ovn_controller_running(const std::string& dir) override { return ovn_controller_dirs.count(dir); }
+  bool ovn_network_matches(const std::string&, const host::OvnNetworkSpec& spec) override {
+    auto it = ovn_networks.find(spec.network);
+    return it != ovn_networks.end() && it->second == host::ovn_network_digest(spec);
   }
   std::optional<std::optional<int>> ovs_port_tag(const std::string&, const std::string& bridge,
                                                  const std::string& port) override {

@@ -188,7 +188,7 @@ TEST(Planner, OvsNetworkStartsDaemonsPlugsTaggedPortsAndIsIdempotent) {
   ASSERT_EQ(all_of<StartOvs>(steps).size(), 1u);
   for (const auto& step : steps) observed.apply(step);
   EXPECT_TRUE(make(t, sandbox_target("ovs"), observed).empty());
-  observed.ovs_ports["ovs-core"]["ovs-red-0"] = 20;  // retagged by hand
+  observed.ovs_ports[{"/run/netlab/ovs", "ovs-core"}]["ovs-red-0"] = 20;  // retagged by hand
   auto repair = describe_all(make(t, sandbox_target("ovs"), observed));
   EXPECT_EQ(repair, std::vector<std::string>{"change ovs-red-0 on OVS bridge ovs-core from VLAN 20 to VLAN 10"});
 }
