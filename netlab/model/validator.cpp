@@ -158,9 +158,9 @@ void Checker::ovn_network(const Network& net) {
   const std::string where = "network " + quoted(net.name);
   if (!is_ovn(net)) {
     // One uplink cannot both masquerade for a Linux bridge and carry OVN's gateway router.
-    if (forwards(net.mode) && uses_ovn(topo_))
+    if (model::forwards(net.mode) && uses_ovn(topo_))
       for (const auto& other : topo_.networks)
-        if (is_ovn(other) && forwards(other.mode)) {
+        if (is_ovn(other) && model::forwards(other.mode)) {
           add(net.pos.at("mode"), "mode " + std::string(to_string(net.mode)) + " " + where + " on a " +
                                       to_string(net.switch_kind) + " switch cannot share the uplink with OVN network " +
                                       quoted(other.name) + "'s gateway",

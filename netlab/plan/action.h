@@ -151,9 +151,9 @@ struct CreateOvsBridge {
 struct AddOvsPort {
   std::string netns, run_dir, bridge, port;
   std::optional<int> tag;
+  std::string iface_id;  ///< OVN's logical port bound to it ("" for none)
   /// The port is there with this tag (nullopt inside: untagged): a change in place.
   std::optional<std::optional<int>> retag_from;
-  std::string iface_id;
 };
 /// OVN's NB and SB databases and ovn-northd of a lab across hosts (files in `dir`),
 /// SB listening on the underlay address `listen`.
