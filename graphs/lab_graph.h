@@ -9,6 +9,7 @@
 // Node ids (stable, so figures can be diffed):
 //   n_guest_<guest>            a guest; its NICs are ports nic0, nic1, ... of its table
 //   n_port_<guest>_<index>     the host-side device of a guest NIC (tap, veth or macvtap)
+//   n_disk_<guest>             a KVM guest's disk (image, thin/thick, vCPUs and memory)
 //   n_bridge_<network>         the network's Linux bridge or OVS bridge
 //   n_dnsmasq_<network>        dnsmasq serving DHCP/DNS on the network
 //   n_nat_<network>            the masquerade point (nat mode)

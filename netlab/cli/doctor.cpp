@@ -10,6 +10,7 @@
 
 #include "netlab/cli/commands.h"
 #include "netlab/cli/topology_input.h"
+#include "netlab/cli/vm_access.h"
 #include "netlab/plan/running_lab.h"
 #include "netlab/state/lab_state.h"
 #include "tracer/doctor.h"
@@ -53,7 +54,9 @@ int run_doctor(const DoctorOptions& opt) {
   std::vector<std::string> verdicts;
   for (const model::NicPath* nic : nics) {
     const std::string& g = nic->guest;
-    auto report = tracer::doctor_nic(opt.lab, map, *nic, to ? *to : tracer::doctor_target(*nic, sandbox));
+    const auto vm = vm_access(opt.lab, g);  // a VM: its domain and tap checked, the probe sent from inside
+    auto report = tracer::doctor_nic(opt.lab, map, *nic, to ? *to : tracer::doctor_target(*nic, sandbox),
+                                     vm ? &*vm : nullptr);
     if (!report) {
       fmt::print(stderr, "netlab doctor: {}: {}\n", g, report.error().message);
       return kExitFailed;
