@@ -39,11 +39,12 @@ trap 'rm -rf "$W"' EXIT
 # ---- the disks --------------------------------------------------------------------------------------
 # base.raw plays the image: every block written (qemu-img bench's pattern), never benchmarked itself.
 qemu-img create -q -f raw "$W/base.raw" "${SIZE}M"
-qemu-img bench -q -w -f raw -t none -n -s 1M -c "$SIZE" "$W/base.raw"
+qemu-img bench -w -f raw -t none -n -s 1M -c "$SIZE" "$W/base.raw" > /dev/null
 cp --sparse=never "$W/base.raw" "$W/raw.raw"                               # thick: a full raw copy
 qemu-img create -q -f qcow2 -F raw -b "$W/base.raw" "$W/thin.qcow2"        # thin: overlay on the image
 qemu-img create -q -f qcow2 -o preallocation=metadata "$W/meta.qcow2" "${SIZE}M"
 qemu-img create -q -f qcow2 -o preallocation=full "$W/full.qcow2" "${SIZE}M"
+sync  # the copy's dirty pages would otherwise be written back during the first O_DIRECT read
 
 # qemu-img bench prints "Run completed in S seconds."; one figure from it.
 run() {  # file format count bufsize step write? -> seconds
