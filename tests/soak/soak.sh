@@ -103,6 +103,14 @@ for i in $(seq 1 "$n"); do
   kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   timeout 120 "$netlab" gc > "$tmp/gc" 2>&1 || fail "gc after down killed at $at ms: $(cat "$tmp/gc")"
+  # A down killed before it began (the process still loading its libraries)
+  # leaves the lab whole and `ready`, which gc rightly keeps: it must then be
+  # intact (no drift), and down removes it.
+  if [ -e "$run_root/skd/state.json" ] && grep -q '"ready"' "$run_root/skd/state.json"; then
+    "$netlab" status skd > "$tmp/status" 2>&1 || fail "status after down killed at $at ms: $(cat "$tmp/status")"
+    grep -q 'drift: none' "$tmp/status" || fail "down killed at $at ms before it began changed the lab: $(cat "$tmp/status")"
+    "$netlab" down skd > /dev/null
+  fi
   check_gone skd "down killed at $at ms (iteration $i)"
 done
 log "$n killed downs collected"

@@ -24,10 +24,10 @@ void FakeObserved::apply(const Action& action) {
           routes[a.netns].push_back({a.destination, a.gateway, a.device, 0, "static"});
         if constexpr (std::is_same_v<T, ApplyNft>) nft[{a.netns, a.table}] = a.rule_count;
         if constexpr (std::is_same_v<T, StartDnsmasq>) {
-          auto files = host::dnsmasq_files(a.config.run_dir, a.config.network);
-          dnsmasq_pid_files.insert(files.pid);
+          auto conf_files = host::dnsmasq_files(a.config.run_dir, a.config.network);
+          dnsmasq_pid_files.insert(conf_files.pid);
           auto bridge = links.find({a.netns, a.config.bridge});
-          dnsmasq_bridge_indexes[files.bridge_index] = bridge == links.end() ? 0 : bridge->second.ifindex;
+          dnsmasq_bridge_indexes[conf_files.bridge_index] = bridge == links.end() ? 0 : bridge->second.ifindex;
         }
         if constexpr (std::is_same_v<T, StartOvs>) ovs_run_dirs.insert(a.run_dir);
         if constexpr (std::is_same_v<T, CreateOvsBridge>) {
