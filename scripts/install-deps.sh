@@ -11,12 +11,14 @@ BUILD=(build-essential cmake pkg-config ninja-build
        libgtest-dev libgmock-dev googletest libbenchmark-dev
        libxml2-dev zlib1g-dev)
 FUZZ=(clang libclang-rt-14-dev)
+# The Debian package (scripts/package.sh) and its test: dpkg-shlibdeps, man -l, lintian.
+PACKAGE=(dpkg-dev man-db lintian)
 RUNTIME=(iproute2 iputils-ping nftables dnsmasq-base busybox-static e2fsprogs kmod tcpdump tshark conntrack ethtool procps
          openvswitch-switch qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients
          python3 python3-jsonschema python3-yaml libxml2-utils chromium hyperfine)
 
 missing=()
-for p in "${BUILD[@]}" "${FUZZ[@]}" "${RUNTIME[@]}"; do
+for p in "${BUILD[@]}" "${FUZZ[@]}" "${PACKAGE[@]}" "${RUNTIME[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then

@@ -27,5 +27,7 @@ void add_doctor(CLI::App& app, int* exit_code);
 void add_graph(CLI::App& app, int* exit_code);
 void add_export(CLI::App& app, int* exit_code);
 void add_import(CLI::App& app, int* exit_code);
+/// Hidden (`--help` does not list it): writes the man pages and bash completion.
+void add_generate_docs(CLI::App& app, int* exit_code);
 
 }  // namespace netlab::cli

@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("netlab ") + NETLAB_VERSION);
   app.require_subcommand(1);
   int exit_code = netlab::cli::kExitOk;
+  // Hidden; at parse time it documents every subcommand added below.
+  netlab::cli::add_generate_docs(app, &exit_code);
   // In the order of README's command list: build, inspect, trace, draw, convert, clean.
   netlab::cli::add_validate(app, &exit_code);
   netlab::cli::add_plan(app, &exit_code);
