@@ -37,7 +37,7 @@ SOCK="qemu+unix:///system?socket=$RUN/libvirt/run/libvirt-sock"
 DOM=netlab-vmbench1-vm
 "$N" up "$TMP/one.yaml" --sandbox > /dev/null || { echo "netlab up failed"; exit 1; }  # warms the caches
 cp "$RUN/vms/vm.xml" "$TMP/vm.xml"
-BASE=$(qemu-img info --output=json "$RUN/vms/vm.qcow2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["backing-filename"])')
+BASE=$(qemu-img info -U --output=json "$RUN/vms/vm.qcow2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["backing-filename"])')
 leases() { grep -c "netlab: lease" "$RUN/vms/vm.console.log" 2>/dev/null || echo 0; }
 
 NL=() VS=()
