@@ -62,7 +62,7 @@ sed -e 's/vmbench1/vmbench2/' -e 's/153/154/g' -e 's/15:30:01/15:40:01/' "$TMP/o
 echo '  vm2: {kind: kvm, disk: {image: netlab-test}, nics: [{network: net, mac: "52:54:00:15:40:02"}]}' >> "$TMP/two.yaml"
 t=$(now); "$N" up "$TMP/two.yaml" --sandbox > /dev/null || { echo "netlab up of two VMs failed"; exit 1; }
 echo "two VMs in parallel, netlab up to both leases: $(since "$t") s"
-for f in /run/netlab/vmbench2/libvirt/run/qemu/*.pid; do
+for f in /run/netlab/vmbench2/libvirt/run/qemu/netlab-*.pid; do
   echo "RSS of $(basename "$f" .pid): $(awk '/VmRSS/{printf "%.0f MiB", $2/1024}' /proc/"$(cat "$f")"/status)"
 done
 echo "accelerator: $("$N" status vmbench2 --json | python3 -c 'import json,sys; print([g for g in json.load(sys.stdin)["guests"] if g.get("vm")][0]["vm"]["accelerator"])')"
