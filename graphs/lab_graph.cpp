@@ -220,6 +220,25 @@ class Builder {
     }
   }
 
+  /// A VM's disk: a cylinder beside it saying the image, how the lab's own disk
+  /// is made from it, and the VM's size; a dotted edge to the VM (virtio vda).
+  void add_disk(const model::Guest& guest, const std::string& guest_id) {
+    const model::Disk& disk = *guest.disk;
+    const bool thick = disk.provisioning == model::Provisioning::thick;
+    Node d;
+    d.id = "n_disk_" + id_part(guest.name);
+    d.label = "disk vda: " + std::string(thick ? "thick raw copy" : "thin qcow2 overlay") + "\nof " + disk.image +
+              "\n" + std::to_string(guest.vcpus) + " vCPU, " + std::to_string(guest.memory_mib) + " MiB";
+    d.shape = "cylinder";
+    d.style = "filled";
+    d.color = "#5a6270";
+    d.fillcolor = "#f3f4f6";
+    d.cluster = "cluster_host";
+    d.attrs["fontsize"] = "9";
+    d_.nodes.push_back(d);
+    d_.edges.push_back(Edge{.from = guest_id, .to = d.id, .label = "virtio", .color = "#5a6270", .style = "dotted"});
+  }
+
   void add_guest(const model::Guest& guest) {
     const std::string gid = id_part(guest.name);
     std::string s = R"(<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" COLOR="#5a6270">)";
@@ -248,6 +267,7 @@ class Builder {
       n.match[role_key(HopRole::guest_nic, model::guest_namespace(topo_, guest) + ":" + dev)] = "nic" + std::to_string(i);
     }
     d_.nodes.push_back(n);
+    if (guest.kind == model::GuestKind::kvm && guest.disk) add_disk(guest, n.id);
 
     for (size_t i = 0; i < guest.nics.size(); ++i) {
       const auto& nic = guest.nics[i];

@@ -12,6 +12,7 @@
 //                              network, drawn as one (see DiagramOptions); port nic0
 //   n_gport_<network>_<k>      the host-side devices of that group's NICs
 //   n_port_<guest>_<index>     the host-side device of a guest NIC (tap, veth or macvtap)
+//   n_disk_<guest>             a KVM guest's disk (image, thin/thick, vCPUs and memory)
 //   n_bridge_<network>         the network's Linux bridge or OVS bridge
 //   n_dnsmasq_<network>        dnsmasq serving DHCP/DNS on the network
 //   n_nat_<network>            the masquerade point (nat mode)

@@ -92,7 +92,9 @@ class Builder {
  private:
   bool is_end(uint16_t node) const {
     HopRole r = graph_.node(node).role;
-    return model::is_path_end(r);
+    // A VM's tap (or macvtap) is its end of the path as the host sees it: the
+    // frame it sends carries one timestamp at the tap and on the bridge.
+    return model::is_path_end(r) || r == HopRole::tap || r == HopRole::macvtap;
   }
 
   void infer_directions(const PacketPath& path) {

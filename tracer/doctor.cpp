@@ -82,6 +82,39 @@ namespace {
 
 using L = Check::Level;
 
+/// A VM's own checks: its domain runs, its tap is up (the VM holds it) and a
+/// port of the network's bridge, it has a lease. False when no probe can be
+/// sent from inside it (the domain is not running): the caller then injects.
+bool check_vm(const std::string& lab, const model::NicPath& nic, const VmAccess& vm, model::Ipv4* target,
+              DoctorReport* r) {
+  const bool running = vm.state == "running";
+  add(r, "domain", running ? L::kOk : L::kProblem,
+      "domain " + vm.domain + " is " + (vm.state.empty() ? "unknown" : vm.state) +
+          (running ? "" : " (netlab up starts it again)"));
+  if (const model::Hop* tap = model::find_hop(nic, model::HopRole::tap)) {
+    const model::Hop* sw = model::switch_hop(nic);
+    auto nl = host::Netlink::open(tap->netns);
+    auto link = nl ? nl->find_link(tap->device) : Result<std::optional<host::LinkInfo>>(nl.error());
+    const std::string where = device_label(tap->netns, tap->device);
+    if (!link || !link->has_value()) {
+      add(r, "tap", L::kProblem, "tap " + where + " is missing");
+    } else if (!(*link)->up || (*link)->oper_state == "down" || (*link)->oper_state == "lowerlayerdown") {
+      add(r, "tap", L::kProblem, "tap " + where + " is down" + ((*link)->up ? " (no carrier: no VM holds it)" : ""));
+    } else if (sw && sw->role == model::HopRole::bridge && (*link)->master != sw->device) {
+      add(r, "tap", L::kProblem, "tap " + where + " is not a port of bridge " + sw->device +
+                                     ((*link)->master.empty() ? "" : " (its master is " + (*link)->master + ")"));
+    } else {
+      add(r, "tap", L::kOk, "tap " + where + " is up" +
+                                (sw && sw->role == model::HopRole::bridge ? " and a port of bridge " + sw->device : ""));
+    }
+  }
+  auto cidr = vm_nic_address(lab, nic);
+  if (cidr) add(r, "lease", L::kOk, nic.guest + " (kvm) has " + cidr->address.str() + " (lease or reservation)");
+  else add(r, "lease", L::kProblem, "DHCP lease missing: " + cidr.error().message);
+  if (!running) *target = {};
+  return running;
+}
+
 /// Whether the guest has an address: a kvm guest's from the hop map, lease or
 /// reservation (and whether a VM holds its tap), a light guest's as it is set
 /// now. A kvm guest without one cannot be probed: *target is cleared.
@@ -106,7 +139,7 @@ bool check_address(const std::string& lab, const model::HopMap& map, const model
     }
     return addr.value != 0;
   }
-  // A guest that runs no commands (kvm): its address from the hop map, lease or reservation; its tap.
+  // A kvm guest whose VM netlab does not run: its address from the hop map, lease or reservation; its tap.
   LiveRequest probe_req;
   probe_req.lab = lab;
   probe_req.hopmap = map;
@@ -176,7 +209,7 @@ void check_subnet(const model::NicPath& nic, const PathFacts& f, DoctorReport* r
 /// Traces an icmp echo from the guest to `target` into r->trace; returns the
 /// cause of its failure ("" when it was answered).
 Result<std::string> probe(const std::string& lab, const model::HopMap& map, const model::NicPath& nic,
-                          model::Ipv4 target, DoctorReport* r) {
+                          model::Ipv4 target, const VmAccess* vm, DoctorReport* r) {
   LiveRequest req;
   req.lab = lab;
   req.hopmap = map;
@@ -185,6 +218,7 @@ Result<std::string> probe(const std::string& lab, const model::HopMap& map, cons
   req.dst = target;
   req.keep_frames = false;
   req.timeout_ms = 1000;
+  if (vm) req.vm = *vm;
   auto res = trace_live(req);
   if (!res) return res.error();
   r->probed = true;
@@ -195,7 +229,7 @@ Result<std::string> probe(const std::string& lab, const model::HopMap& map, cons
     if (p.dropped && cause.empty()) cause = p.drop_cause.empty() ? "dropped after " + p.drop_after : p.drop_cause;
   }
   if (r->trace.probe.answered > 0 && cause.empty()) {
-    add(r, "probe", L::kOk, "icmp echo to " + target.str() + " answered");
+    add(r, "probe", L::kOk, "icmp echo to " + target.str() + " answered" + (vm ? " (sent from inside the VM)" : ""));
   } else {
     if (cause.empty()) cause = "no answer from " + target.str();
     add(r, "probe", L::kProblem, "icmp echo to " + target.str() + " failed: " + cause);
@@ -229,7 +263,7 @@ void give_verdict(const std::string& who, model::Ipv4 target, const std::string&
 }  // namespace
 
 Result<DoctorReport> doctor_nic(const std::string& lab, const model::HopMap& map, const model::NicPath& nic,
-                                model::Ipv4 target) {
+                                model::Ipv4 target, const VmAccess* vm) {
   const std::string& guest = nic.guest;
   size_t guest_nics = 0;
   for (const auto& n : map.nics) guest_nics += n.guest == guest ? 1 : 0;
@@ -240,7 +274,8 @@ Result<DoctorReport> doctor_nic(const std::string& lab, const model::HopMap& map
   r.nic = nic.nic;
   std::vector<std::string> warnings;
   PathFacts f = gather_facts(lab, nic, target, &warnings);
-  bool has_address = check_address(lab, map, nic, f, &target, &r);
+  const bool in_vm = vm != nullptr && f.guest_netns.empty();
+  bool has_address = in_vm ? check_vm(lab, nic, *vm, &target, &r) : check_address(lab, map, nic, f, &target, &r);
   if (!f.dnsmasq_running && has_address)
     add(&r, "dnsmasq", L::kWarning, "the dnsmasq of network " + nic.network + " is not running (leases will not renew)");
   check_forwarding(lab, nic, f, &r);
@@ -269,7 +304,7 @@ Result<DoctorReport> doctor_nic(const std::string& lab, const model::HopMap& map
   for (const auto& w : warnings) add(&r, "facts", L::kWarning, w);
   std::string cause;
   if (target.value != 0) {
-    auto probed = probe(lab, map, nic, target, &r);
+    auto probed = probe(lab, map, nic, target, in_vm ? vm : nullptr, &r);
     if (!probed) return probed.error();
     cause = *probed;
     // A routed probe that failed with a foreign drop policy on the forward hook: that chain is the suspect.

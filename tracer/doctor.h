@@ -14,7 +14,7 @@ namespace netlab::tracer {
 
 struct Check {
   enum class Level { kOk, kWarning, kProblem };
-  std::string name;    // "lease", "forwarding", "forwarding6", "nat-rule", "forward-policy", "links", "mtu", "subnet", "probe"
+  std::string name;    // "domain", "tap" (VMs), "lease", "address", "forwarding", "forwarding6", "nat-rule", "forward-policy", "links", "mtu", "subnet", "probe"
   Level level = Level::kOk;
   std::string detail;  // one sentence
 };
@@ -37,9 +37,11 @@ struct DoctorReport {
 };
 
 /// Checks one guest NIC's path in `lab` and traces a probe to `target` from
-/// the guest (0 = no probe).
+/// the guest (0 = no probe). For a kvm guest `vm` says how to reach its VM: the
+/// checks add its domain's state, its tap (up, a port of the bridge) and its
+/// lease, and the probe is sent from inside the VM.
 Result<DoctorReport> doctor_nic(const std::string& lab, const model::HopMap& map, const model::NicPath& nic,
-                                model::Ipv4 target);
+                                model::Ipv4 target, const VmAccess* vm = nullptr);
 /// The probe target for a guest NIC whose mode is nat or route: an outside
 /// address — 198.51.100.1 (the simulated internet) in a sandbox, the host's
 /// default gateway on a real host — when the guest reaches it by this NIC;

@@ -66,6 +66,22 @@ std::string point_netns(const model::NicPath& nic) {
 
 }  // namespace
 
+Result<model::Cidr> vm_nic_address(const std::string& lab, const model::NicPath& nic) {
+  if (auto cidr = model::Cidr::parse(nic.address)) return *cidr;
+  const model::Hop* sw = model::switch_hop(nic);
+  auto mac = model::Mac::parse(nic.mac);
+  if (mac && sw && !sw->device.empty()) {
+    if (auto ip = host::leased_or_reserved(state::lab_dir(lab), nic.network, *mac)) {
+      // The subnet is the bridge's (the host's address on the network).
+      auto nl = host::Netlink::open(sw->netns);
+      auto addrs = nl ? nl->list_addresses(sw->device) : Result<std::vector<model::Cidr>>(Error{""});
+      int prefix = addrs && !addrs->empty() ? addrs->front().prefix : 32;
+      return model::Cidr{*ip, prefix};
+    }
+  }
+  return Error{"guest " + nic.guest + "'s address is not known (no lease or reservation for " + nic.mac + ")"};
+}
+
 Result<InjectTarget> inject_target(const LiveRequest& req, const model::NicPath& nic) {
   InjectTarget t;
   const model::Hop* sw = model::switch_hop(nic);
@@ -79,17 +95,8 @@ Result<InjectTarget> inject_target(const LiveRequest& req, const model::NicPath&
   }
   t.netns = tap->netns;
   t.tap = tap->device;
-  auto cidr = model::Cidr::parse(nic.address);
+  auto cidr = vm_nic_address(req.lab, nic);
   auto mac = model::Mac::parse(nic.mac);
-  if (!cidr && mac && !bridge.empty()) {
-    if (auto ip = host::leased_or_reserved(state::lab_dir(req.lab), nic.network, *mac)) {
-      // The subnet is the bridge's (the host's address on the network).
-      auto nl = host::Netlink::open(t.netns);
-      auto addrs = nl ? nl->list_addresses(bridge) : Result<std::vector<model::Cidr>>(Error{""});
-      int prefix = addrs && !addrs->empty() ? addrs->front().prefix : 32;
-      cidr = model::Cidr{*ip, prefix};
-    }
-  }
   if (!cidr || !mac) {
     return Error{"guest " + req.guest + " runs no commands and its address is not known (no lease in the hop map): "
                  "cannot craft a probe for it"};
@@ -236,8 +243,7 @@ void probe_conntrack(const LiveRequest& req, const std::string& host_ns, LiveRes
 }
 
 /// Phase 6: correlate the captures, label the packets, gather the path's facts and explain.
-void correlate_and_explain(const LiveRequest& req, const model::NicPath& nic, const std::optional<InjectTarget>& inject,
-                           LiveCapture* capture, LiveResult* res) {
+void correlate_and_explain(const LiveRequest& req, const model::NicPath& nic, LiveCapture* capture, LiveResult* res) {
   res->stats = capture->stats();
   for (const auto& s : capture->skipped()) res->warnings.push_back(s);
   for (size_t i = 0; i < res->stats.size(); ++i) {
@@ -249,9 +255,9 @@ void correlate_and_explain(const LiveRequest& req, const model::NicPath& nic, co
   res->set = capture->take(req.hopmap);
   res->packets = trace_capture_set(res->set);
   res->facts = gather_facts(req.lab, nic, req.dst, &res->warnings);
-  if (inject) {  // the guest's end of the path is its tap
-    res->facts.guest_netns = inject->netns;
-    res->facts.guest_device = inject->tap;
+  if (const model::Hop* tap = model::find_hop(nic, HopRole::tap); tap && res->facts.guest_netns.empty()) {
+    res->facts.guest_netns = tap->netns;  // a kvm guest: the host sees its end of the path at its tap
+    res->facts.guest_device = tap->device;
   }
   ExplainInput in;
   in.lab = req.lab;
@@ -373,10 +379,15 @@ Result<LiveResult> trace_live(const LiveRequest& req) {
   LiveResult res;
   res.nic = *nic;
   auto [guest_ns, guest_dev] = guest_end(*nic);
-  std::optional<InjectTarget> inject;  // a guest that cannot run commands (kvm): frames go in through its tap
+  std::optional<InjectTarget> inject;  // a kvm guest without a running VM: frames go in through its tap
+  bool from_vm = false;                // a kvm guest whose VM runs: the probe is a command inside it
   const std::string host_ns = point_netns(*nic);
   if (!guest_ns.empty()) {
     res.src = live_address(guest_ns, guest_dev);
+  } else if (req.vm && req.vm->state == "running") {
+    if (req.spec.proto == ProbeProto::kUdp) return vm_probe_argv(req.spec, req.dst, req.timeout_ms).error();
+    from_vm = true;
+    if (auto cidr = vm_nic_address(req.lab, *nic)) res.src = cidr->address;  // else 0: the VM has no lease
   } else {
     auto made = inject_target(req, *nic);
     if (!made) return made.error();
@@ -404,8 +415,9 @@ Result<LiveResult> trace_live(const LiveRequest& req) {
   timespec now{};
   clock_gettime(CLOCK_REALTIME, &now);  // the capture's clock
   const uint64_t sent_ns = static_cast<uint64_t>(now.tv_sec) * 1000000000ull + static_cast<uint64_t>(now.tv_nsec);
-  auto probe = inject ? inject_probe(*inject, req.spec, req.dst, nonce, req.timeout_ms)
-                      : send_probe(guest_ns, req.spec, req.dst, nonce, req.timeout_ms);
+  auto probe = from_vm  ? vm_send_probe(*req.vm, req.guest, req.spec, req.dst, req.timeout_ms)
+               : inject ? inject_probe(*inject, req.spec, req.dst, nonce, req.timeout_ms)
+                        : send_probe(guest_ns, req.spec, req.dst, nonce, req.timeout_ms);
   if (!probe) return probe.error();
   res.probe = *probe;
   capture->drain(30, 300);
@@ -413,8 +425,9 @@ Result<LiveResult> trace_live(const LiveRequest& req) {
 
   finish_rule_trace(req.lab, host_ns, &listener, &chain, &res);  // 4.
   probe_conntrack(req, host_ns, &res);                  // 5.
-  correlate_and_explain(req, *nic, inject, &*capture, &res);  // 6.
-  annotate_netem(netem, inject ? 0 : sent_ns, &res.packets);
+  correlate_and_explain(req, *nic, &*capture, &res);  // 6.
+  // A probe written into a tap or run inside a VM has no send time of ours to measure from.
+  annotate_netem(netem, inject || from_vm ? 0 : sent_ns, &res.packets);
   return res;
 }
 

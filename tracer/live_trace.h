@@ -5,6 +5,7 @@
 // call trace_live(); passive tracing calls trace_passive().
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@
 #include "tracer/nft_trace.h"
 #include "tracer/probe.h"
 #include "tracer/traced_packet.h"
+#include "tracer/vm_probe.h"
 
 namespace netlab::tracer {
 
@@ -37,6 +39,10 @@ struct LiveRequest {
   /// explained is the forward's guest's NIC (the first nat NIC when no forward
   /// publishes the port).
   std::optional<Inbound> inbound;
+  /// For a kvm guest: how to run the probe inside the VM (vm_probe.h). While
+  /// its domain runs, the probe is sent from inside it; without it, or with the
+  /// domain not running, the probe is written into its tap in its place (inject.h).
+  std::optional<VmAccess> vm;
 };
 
 struct LiveResult {
@@ -71,13 +77,18 @@ std::pair<std::string, std::string> guest_end(const model::NicPath& nic);
 /// The IPv4 address the guest NIC holds now (netlink in its namespace); 0 when none.
 model::Ipv4 live_address(const std::string& netns, const std::string& device);
 
-/// For a guest without a namespace (kvm): its tap, MAC, address (from the hop
-/// map) and the next hop's MAC (the peer guest's when `dst` is one on its
+/// A kvm guest NIC's address: the hop map's, else its lease or dhcp-host
+/// reservation with the prefix of the host's address on its bridge. An Error when unknown.
+Result<model::Cidr> vm_nic_address(const std::string& lab, const model::NicPath& nic);
+
+/// For a guest without a namespace (kvm): its tap, MAC, address (vm_nic_address)
+/// and the next hop's MAC (the peer guest's when `dst` is one on its
 /// subnet, else the bridge's). An Error when the address is unknown.
 Result<InjectTarget> inject_target(const LiveRequest& request, const model::NicPath& nic);
 
 /// Runs a live trace. A light guest sends the probe from its namespace; a kvm
-/// guest's probe is injected on its tap (inject.h). An Error only when the guest is unknown, a capture
+/// guest from inside its VM (request.vm), or, when no VM runs, by a frame
+/// injected on its tap (inject.h). An Error only when the guest is unknown, a capture
 /// cannot be opened or the probe socket cannot be made; problems of the
 /// lab itself come back as drops with causes.
 Result<LiveResult> trace_live(const LiveRequest& request);

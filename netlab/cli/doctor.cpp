@@ -11,6 +11,7 @@
 
 #include "netlab/cli/commands.h"
 #include "netlab/cli/topology_input.h"
+#include "netlab/cli/vm_access.h"
 #include "netlab/plan/running_lab.h"
 #include "netlab/state/lab_state.h"
 #include "tracer/dhcp_check.h"
@@ -55,7 +56,9 @@ int run_doctor(const DoctorOptions& opt) {
   std::vector<std::string> verdicts;
   for (const model::NicPath* nic : nics) {
     const std::string& g = nic->guest;
-    auto report = tracer::doctor_nic(opt.lab, map, *nic, to ? *to : tracer::doctor_target(*nic, sandbox));
+    const auto vm = vm_access(opt.lab, g);  // a VM: its domain and tap checked, the probe sent from inside
+    auto report = tracer::doctor_nic(opt.lab, map, *nic, to ? *to : tracer::doctor_target(*nic, sandbox),
+                                     vm ? &*vm : nullptr);
     if (!report) {
       // One guest that cannot be checked (e.g. a device of its path is gone)
       // does not hide the others nor the networks' checks below.

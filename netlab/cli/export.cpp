@@ -13,6 +13,7 @@
 #include "netlab/cli/topology_input.h"
 #include "netlab/libvirt/export_xml.h"
 #include "netlab/model/file_io.h"
+#include "netlab/plan/vm.h"
 
 namespace netlab::cli {
 namespace {
@@ -33,7 +34,8 @@ void run(const ExportOptions& opt, int* exit_code) {
   if (!loaded) return;  // messages printed, exit code set
   const model::Topology& topo = loaded->topology;
 
-  auto docs = libvirt::export_lab(topo);
+  // Each domain exactly as `up` defines it on this machine (one function builds both).
+  auto docs = libvirt::export_lab(topo, [&](const model::Guest& g) { return plan::domain_runtime_here(topo, g); });
   if (opt.output_dir.empty()) {
     fmt::print("{}", libvirt::join_documents(docs));
     *exit_code = kExitOk;

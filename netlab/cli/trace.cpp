@@ -12,6 +12,7 @@
 #include "netlab/cli/commands.h"
 #include "netlab/cli/topology_input.h"
 #include "netlab/cli/trace_figure.h"
+#include "netlab/cli/vm_access.h"
 #include "netlab/model/mode_traits.h"
 #include "netlab/model/names.h"
 #include "netlab/plan/running_lab.h"
@@ -191,8 +192,9 @@ int run_live(const TraceOptions& opt) {
   req.spec = *spec;
   req.timeout_ms = static_cast<int>(opt.timeout_s * 1000);
   req.keep_frames = !opt.pcap.empty() || !opt.save.empty();
+  req.vm = vm_access(opt.lab, opt.from);  // a VM sends the probe from inside
   auto res = tracer::trace_live(req);
-  if (!res) return fail(res.error().message, kExitFailed);
+  if (!res) return fail(res.error().message, res.error().bad_input ? kExitBadInput : kExitFailed);
   if (!write_captures(opt, res->set, res->packets)) return kExitFailed;
   if (opt.figures.any()) {
     auto path = to_graph_path(opt.lab, opt.from, res->nic, res->packets);

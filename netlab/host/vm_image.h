@@ -9,11 +9,12 @@
 #include <string>
 
 #include "netlab/model/result.h"
+#include "netlab/model/topology.h"
 
 namespace netlab::host {
 
 /// The name a topology uses for the test guest image.
-inline constexpr const char* kTestImageName = "netlab-test";
+inline constexpr const char* kTestImageName = model::kDefaultVmImage;
 
 /// The image cache: $NETLAB_CACHE/images (NETLAB_CACHE defaults to /var/cache/netlab).
 std::string image_cache_dir();

@@ -141,7 +141,9 @@ std::string domain_uuid(const Topology& topo, const model::Guest& guest) {
 
 std::string network_name(const Topology& topo, const Network& net) { return topo.name + "-" + net.name; }
 
-std::string domain_name(const Topology& topo, const model::Guest& guest) { return topo.name + "-" + guest.name; }
+std::string domain_name(const Topology& topo, const model::Guest& guest) {
+  return "netlab-" + topo.name + "-" + guest.name;
+}
 
 std::pair<std::string, std::string> lease_expiry(const std::string& lease_time) {
   if (lease_time.empty() || lease_time == "infinite") return {"0", "hours"};
@@ -244,55 +246,37 @@ std::string network_xml(const Topology& topo, const Network& net) {
   return w.str();
 }
 
-std::string domain_xml(const Topology& topo, const model::Guest& guest, const DomainRuntime* runtime) {
+std::string domain_xml(const Topology& topo, const model::Guest& guest, const DomainRuntime& runtime) {
   XmlWriter w;
   const model::DeviceNames names(topo);
-  w.open("domain", {{"type", runtime ? runtime->type : "kvm"}});
+  w.open("domain", {{"type", runtime.type}});
   w.text("name", domain_name(topo, guest));
-  if (runtime) w.text("uuid", domain_uuid(topo, guest));
+  w.text("uuid", domain_uuid(topo, guest));
   w.open("metadata");
   w.empty("netlab:guest", {{"xmlns:netlab", kMetadataNamespace}, {"lab", topo.name}, {"name", guest.name}});
   w.close();
   w.text("memory", std::to_string(guest.memory_mib), {{"unit", "MiB"}});
   w.text("vcpu", std::to_string(guest.vcpus));
   w.open("os");
-  std::vector<Attr> type{{"arch", "x86_64"}};
-  if (runtime) type.emplace_back("machine", "pc");
-  w.text("type", "hvm", type);
-  // A named image (netlab-test) in export: where scripts/make-guest-image.sh puts it by default.
-  const bool named = !runtime && guest.disk && !guest.disk->image.empty() && guest.disk->image[0] != '/';
-  const std::string named_dir = named ? std::string(kNamedImageDir) + "/" + guest.disk->image : "";
-  if (named) {
-    w.text("kernel", named_dir + "/vmlinuz");
-    w.text("initrd", named_dir + "/initrd.img");
-    w.text("cmdline", "console=ttyS0 root=/dev/vda rw quiet netlab.hostname=" + guest.name);
-  } else if (runtime && !runtime->kernel.empty()) {
-    w.text("kernel", runtime->kernel);
-    if (!runtime->initrd.empty()) w.text("initrd", runtime->initrd);
-    w.text("cmdline", runtime->cmdline);
+  w.text("type", "hvm", {{"arch", "x86_64"}, {"machine", "pc"}});
+  if (!runtime.kernel.empty()) {
+    w.text("kernel", runtime.kernel);
+    if (!runtime.initrd.empty()) w.text("initrd", runtime.initrd);
+    w.text("cmdline", runtime.cmdline);
   } else {
     w.empty("boot", {{"dev", "hd"}});
   }
   w.close();
-  if (runtime) w.text("on_reboot", "restart");
+  w.text("on_reboot", "restart");
   w.open("devices");
-  if (runtime && !runtime->disk.empty()) {
+  if (!runtime.disk.empty()) {
     w.comment("the lab's own disk, " + std::string(guest.disk && guest.disk->provisioning == model::Provisioning::thick
                                                          ? "a thick raw copy of"
                                                          : "a thin qcow2 overlay on") +
               " the image " + (guest.disk ? guest.disk->image : std::string()));
     w.open("disk", {{"type", "file"}, {"device", "disk"}});
-    w.empty("driver", {{"name", "qemu"}, {"type", runtime->disk_format}});
-    w.empty("source", {{"file", runtime->disk}});
-    w.empty("target", {{"dev", "vda"}, {"bus", "virtio"}});
-    w.close();
-  } else if (!runtime && guest.disk) {
-    const auto& disk = *guest.disk;
-    w.comment(std::string("disk image, ") + (disk.provisioning == model::Provisioning::thin ? "thin" : "thick") +
-              " provisioned (netlab's disk: section)");
-    w.open("disk", {{"type", "file"}, {"device", "disk"}});
-    w.empty("driver", {{"name", "qemu"}, {"type", named ? "raw" : disk.format}});
-    w.empty("source", {{"file", named ? named_dir + "/disk.raw" : disk.image}});
+    w.empty("driver", {{"name", "qemu"}, {"type", runtime.disk_format}});
+    w.empty("source", {{"file", runtime.disk}});
     w.empty("target", {{"dev", "vda"}, {"bus", "virtio"}});
     w.close();
   }
@@ -300,49 +284,32 @@ std::string domain_xml(const Topology& topo, const model::Guest& guest, const Do
     const auto& nic = guest.nics[i];
     const Network* net = topo.find_network(nic.network);
     w.comment(model::guest_nic_name(nic, i) + " in the guest");
-    if (runtime) {
-      // netlab made the device (a tap on the lab's switch, or a macvtap on the
-      // uplink) and owns it: libvirt only opens it.
-      w.open("interface", {{"type", "ethernet"}});
-      if (nic.mac) w.empty("mac", {{"address", nic.mac->str()}});
-      w.empty("target", {{"dev", names.host_nic(guest, i)}, {"managed", "no"}});
-      w.empty("model", {{"type", nic.model}});
-      if (net && net->mtu != 1500) w.empty("mtu", {{"size", std::to_string(net->mtu)}});
-      w.close();
-      continue;
-    }
-    w.open("interface", {{"type", "network"}});
-    w.empty("source", {{"network", net ? network_name(topo, *net) : topo.name + "-" + nic.network}});
+    // netlab makes the device (a tap on the lab's switch, or a macvtap on the
+    // uplink) and owns it: libvirt only opens it.
+    w.open("interface", {{"type", "ethernet"}});
     if (nic.mac) w.empty("mac", {{"address", nic.mac->str()}});
+    w.empty("target", {{"dev", names.host_nic(guest, i)}, {"managed", "no"}});
     w.empty("model", {{"type", nic.model}});
-    if (nic.vlan) {
-      w.open("vlan");
-      w.empty("tag", {{"id", std::to_string(*nic.vlan)}});
-      w.close();
-    }
-    w.empty("target", {{"dev", names.host_nic(guest, i)}});
     if (net && net->mtu != 1500) w.empty("mtu", {{"size", std::to_string(net->mtu)}});
     w.close();
   }
   w.open("serial", {{"type", "pty"}});
-  if (runtime && !runtime->console_log.empty()) w.empty("log", {{"file", runtime->console_log}, {"append", "on"}});
+  if (!runtime.console_log.empty()) w.empty("log", {{"file", runtime.console_log}, {"append", "on"}});
   w.empty("target", {{"port", "0"}});
   w.close();
   w.open("console", {{"type", "pty"}});
   w.empty("target", {{"type", "serial"}, {"port", "0"}});
   w.close();
-  if (runtime) {
-    w.open("channel", {{"type", "unix"}});
-    w.empty("target", {{"type", "virtio"}, {"name", "org.qemu.guest_agent.0"}});
-    w.close();
-    w.empty("memballoon", {{"model", "none"}});
-  }
+  w.open("channel", {{"type", "unix"}});
+  w.empty("target", {{"type", "virtio"}, {"name", "org.qemu.guest_agent.0"}});
+  w.close();
+  w.empty("memballoon", {{"model", "none"}});
   w.close();
   w.close();
   return w.str();
 }
 
-std::vector<XmlDocument> export_lab(const Topology& topo) {
+std::vector<XmlDocument> export_lab(const Topology& topo, const RuntimeOf& runtime_of) {
   std::vector<XmlDocument> docs;
   for (const auto& net : topo.networks) {
     std::string name = network_name(topo, net);
@@ -351,7 +318,7 @@ std::vector<XmlDocument> export_lab(const Topology& topo) {
   for (const auto& guest : topo.guests) {
     if (guest.kind != model::GuestKind::kvm) continue;
     std::string name = domain_name(topo, guest);
-    docs.push_back({XmlDocument::Kind::domain, name, name + ".domain.xml", domain_xml(topo, guest)});
+    docs.push_back({XmlDocument::Kind::domain, name, name + ".domain.xml", domain_xml(topo, guest, runtime_of(guest))});
   }
   return docs;
 }

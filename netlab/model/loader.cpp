@@ -181,6 +181,16 @@ const Fields<Host> Loader::kHostFields{
        if (auto v = l.r_.string(e)) h.uplink = *v;
      }},
     {"upstream", [](Loader& l, const Entry& e, Host& h, const std::string&) { h.upstream = l.ip(e); }},
+    {"libvirt", [](Loader& l, const Entry& e, Host& h, const std::string&) {
+       auto v = l.r_.string(e);
+       if (!v) return;
+       if (!is_qemu_libvirt_uri(*v)) {
+         l.r_.error(l.r_.value_position(e), "host libvirt '" + excerpt(*v) + "' is not a libvirt URI of the QEMU driver",
+                    "e.g. qemu:///system (the default), qemu+ssh://root@kvm1/system or qemu:///session");
+         return;
+       }
+       h.libvirt = *v;
+     }},
 };
 
 void Loader::host(const Entry& entry, Host* out) {
@@ -449,6 +459,14 @@ Guest Loader::guest(const Entry& entry, const std::string& lab) {
   if (!r_.expect_mapping(entry)) return g;
   const std::string where = "guest '" + excerpt(g.name) + "'";
   read_fields(entry.value, where, kGuestFields, &g.pos, g, where);
+  if (g.kind == GuestKind::kvm && !g.disk) {
+    // Every kvm guest is a real VM: without a disk it boots the test image.
+    Disk d;
+    d.image = kDefaultVmImage;
+    d.format = "raw";
+    d.pos.node = g.pos.node;
+    g.disk = d;
+  }
   for (size_t i = 0; i < g.nics.size(); ++i) {
     if (g.nics[i].mac) continue;
     g.nics[i].mac = generate_mac(lab, g.name, i);

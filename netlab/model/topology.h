@@ -119,6 +119,12 @@ struct Nic {
 
 enum class Provisioning { thin, thick };
 
+/// True for a libvirt URI of the QEMU driver: "qemu[+transport]://[host]/system|session[?params]".
+bool is_qemu_libvirt_uri(const std::string& uri);
+
+/// The image of a kvm guest whose file gives no `disk:` (scripts/make-guest-image.sh builds it).
+inline constexpr const char* kDefaultVmImage = "netlab-test";
+
 struct Disk {
   std::string image;
   std::string format = "qcow2";
@@ -133,7 +139,7 @@ struct Guest {
   std::vector<Nic> nics;
   int vcpus = 1;                  // kvm only
   int memory_mib = 256;           // kvm only
-  std::optional<Disk> disk;       // kvm only
+  std::optional<Disk> disk;       // kvm only; the loader gives every kvm guest one (default: kDefaultVmImage, thin)
   FieldPositions pos;
 };
 
@@ -141,6 +147,7 @@ struct Guest {
 struct Host {
   std::string uplink;             // empty = the NIC of the route to `upstream` (or the default route); eth0 in --sandbox
   std::optional<Ipv4> upstream;   // an outside address: the uplink is the NIC the host reaches it by
+  std::string libvirt;            // the libvirt URI of the real host's VMs; empty = qemu:///system (the sandbox runs its own)
   FieldPositions pos;
 };
 

@@ -453,8 +453,7 @@ class Builder {
 
   /// The libvirt side of the kvm guests: the sandbox's private daemon, each
   /// guest's disk, its domain. The domains start without waiting for each other.
-  /// A kvm guest without a disk has nothing to boot: it keeps its taps only
-  /// (trace and doctor then inject on them, as for a VM netlab does not run).
+  /// (The loader gives every kvm guest a disk: netlab-test when the file names none.)
   void vms() {
     bool any = false;
     for (const auto& g : topo_.guests) any |= g.kind == GuestKind::kvm && g.disk.has_value();
@@ -465,8 +464,8 @@ class Builder {
       add(CreateVmDisk{guest.name, vm_disk_path(target_, guest), vm_base_image(target_, guest),
                        guest.disk->provisioning == model::Provisioning::thick});
       const libvirt::DomainRuntime runtime = domain_runtime(topo_, guest, target_);
-      RunDomain run{libvirt_uri(target_), libvirt::domain_name(topo_, guest), guest.name,
-                    libvirt::domain_xml(topo_, guest, &runtime), vm_xml_copy(target_, guest), runtime.type,
+      RunDomain run{libvirt_uri(topo_, target_), libvirt::domain_name(topo_, guest), guest.name,
+                    libvirt::domain_xml(topo_, guest, runtime), vm_xml_copy(target_, guest), runtime.type,
                     guest.vcpus, guest.memory_mib, {}};
       for (size_t i = 0; i < guest.nics.size(); ++i)
         if (guest.nics[i].impair && !guest.nics[i].impair->none())

@@ -43,11 +43,21 @@ void probe_accelerator(const model::Topology& topo, Target& target) {
   target.accelerator = host::choose_accelerator(probe.kernel, probe.initrd, accelerator_cache_dir()).type;
 }
 
-/// The hop map with each DHCP NIC's current address read from its guest.
+/// The hop map with each DHCP NIC's current address: a light guest's read from
+/// its namespace, a VM's from its lease (`up` waited for it) on the network's subnet.
 model::HopMap hop_map_with_addresses(const model::Topology& topo, const Target& target, Sockets& sockets) {
   model::HopMap map = hop_map(topo, target);
   for (auto& nic : map.nics) {
-    if (!nic.address.empty() || nic.hops.empty() || nic.hops.front().role != model::HopRole::guest_nic) continue;
+    if (!nic.address.empty() || nic.hops.empty()) continue;
+    if (nic.hops.front().role == model::HopRole::tap) {
+      const model::Network* net = topo.find_network(nic.network);
+      auto mac = model::Mac::parse(nic.mac);
+      if (!net || !net->subnet || !mac) continue;
+      if (auto ip = host::leased_or_reserved(target.run_dir, net->name, *mac))
+        nic.address = model::Cidr{*ip, net->subnet->prefix}.str();
+      continue;
+    }
+    if (nic.hops.front().role != model::HopRole::guest_nic) continue;
     const auto& first = nic.hops.front();
     auto nl = sockets.netlink(first.netns);
     if (!nl) continue;

@@ -1,6 +1,7 @@
 #include "netlab/plan/vm.h"
 
 #include "netlab/host/libvirt_daemon.h"
+#include "netlab/plan/lab.h"
 
 namespace netlab::plan {
 
@@ -10,9 +11,9 @@ bool has_vms(const model::Topology& topology) {
   return false;
 }
 
-std::string libvirt_uri(const Target& target) {
+std::string libvirt_uri(const model::Topology& topology, const Target& target) {
   if (target.sandbox) return host::libvirt_socket_uri(host::libvirtd_files(target.run_dir).socket);
-  return "qemu:///system";
+  return topology.host.libvirt.empty() ? "qemu:///system" : topology.host.libvirt;
 }
 
 std::string vm_disk_path(const Target& target, const model::Guest& guest) {
@@ -31,6 +32,10 @@ std::string vm_xml_copy(const Target& target, const model::Guest& guest) {
 
 std::string vm_console_log(const Target& target, const model::Guest& guest) {
   return target.run_dir + "/vms/" + guest.name + ".console.log";
+}
+
+libvirt::DomainRuntime domain_runtime_here(const model::Topology& topology, const model::Guest& guest) {
+  return domain_runtime(topology, guest, target_for(topology.name, false));
 }
 
 libvirt::DomainRuntime domain_runtime(const model::Topology& topology, const model::Guest& guest, const Target& target) {

@@ -14,8 +14,9 @@ namespace netlab::plan {
 /// True when the topology has a kvm guest.
 bool has_vms(const model::Topology& topology);
 
-/// The libvirt URI: the lab's private daemon in the sandbox, qemu:///system on a real host.
-std::string libvirt_uri(const Target& target);
+/// The libvirt URI: the lab's private daemon in the sandbox; on a real host the
+/// topology's `host: {libvirt: URI}`, else qemu:///system.
+std::string libvirt_uri(const model::Topology& topology, const Target& target);
 
 /// The guest's own disk: <run_dir>/vms/<guest>.qcow2 (thin) or .raw (thick).
 std::string vm_disk_path(const Target& target, const model::Guest& guest);
@@ -27,5 +28,9 @@ std::string vm_console_log(const Target& target, const model::Guest& guest);
 
 /// The domain's runtime on this target (libvirt/export_xml.h).
 libvirt::DomainRuntime domain_runtime(const model::Topology& topology, const model::Guest& guest, const Target& target);
+/// The runtime `up` gives the guest on this machine (what `export --libvirt`
+/// prints): the lab's run directory and disks, the image cache, the accelerator
+/// the probe chose ("qemu" until one ran). Sandbox or not changes nothing in it.
+libvirt::DomainRuntime domain_runtime_here(const model::Topology& topology, const model::Guest& guest);
 
 }  // namespace netlab::plan

@@ -35,7 +35,8 @@ std::vector<model::Diagnostic> check_vms(const model::Topology& topology, const 
     std::error_code ec;
     if (disk.image == host::kTestImageName) {
       if (!std::filesystem::exists(base.disk, ec) || !std::filesystem::exists(base.kernel, ec))
-        out.push_back({disk.pos.at("image"), "image 'netlab-test' of " + who + " is not built on this machine",
+        out.push_back({disk.pos.at("image"), "image 'netlab-test' of " + who + " is not built on this machine" +
+                                                 (disk.pos.fields.count("image") ? "" : " (a kvm guest without 'disk:' boots it)"),
                        "run scripts/make-guest-image.sh (it caches the image under " + image_dir + ")"});
       else if (disk.pos.fields.count("format") && disk.format != "raw")
         out.push_back({disk.pos.at("format"), "image 'netlab-test' is raw, not " + disk.format,

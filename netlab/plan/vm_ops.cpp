@@ -62,7 +62,7 @@ Result<VmHandle> open_vm(const std::string& lab, const std::string& guest) {
   if (!vms) return vms.error();
   const model::Guest* g = vms->topo.find_guest(guest);
   if (!g || g->kind != model::GuestKind::kvm) return Error{"lab '" + lab + "' has no VM named '" + guest + "'", true};
-  auto client = host::LibvirtClient::open(libvirt_uri(vms->target));
+  auto client = host::LibvirtClient::open(libvirt_uri(vms->topo, vms->target));
   if (!client) return client.error();
   return VmHandle{std::move(client).value(), libvirt::domain_name(vms->topo, *g)};
 }
@@ -94,7 +94,7 @@ Result<SnapshotReport> snapshot_lab(const std::string& lab, const std::string& n
   if (!vms) return vms.error();
   const std::string dir = snapshot_dir(vms->target, name);
   if (fs::exists(dir)) return Error{"lab '" + lab + "' already has a snapshot named '" + name + "'", true};
-  auto client = host::LibvirtClient::open(libvirt_uri(vms->target));
+  auto client = host::LibvirtClient::open(libvirt_uri(vms->topo, vms->target));
   if (!client) return client.error();
   SnapshotReport report;
   std::vector<std::string> taken;
@@ -129,7 +129,7 @@ Result<SnapshotReport> restore_lab(const std::string& lab, const std::string& na
   if (!vms) return vms.error();
   if (!fs::exists(snapshot_dir(vms->target, name)))
     return Error{"lab '" + lab + "' has no snapshot named '" + name + "' (netlab snapshot " + lab + " --list)", true};
-  auto client = host::LibvirtClient::open(libvirt_uri(vms->target));
+  auto client = host::LibvirtClient::open(libvirt_uri(vms->topo, vms->target));
   if (!client) return client.error();
   SnapshotReport report;
   for (const auto& g : vms->topo.guests) {
@@ -152,7 +152,7 @@ Result<SnapshotReport> delete_snapshot(const std::string& lab, const std::string
   if (!vms) return vms.error();
   const std::string dir = snapshot_dir(vms->target, name);
   if (!fs::exists(dir)) return Error{"lab '" + lab + "' has no snapshot named '" + name + "'", true};
-  auto client = host::LibvirtClient::open(libvirt_uri(vms->target));
+  auto client = host::LibvirtClient::open(libvirt_uri(vms->topo, vms->target));
   if (!client) return client.error();
   SnapshotReport report;
   for (const auto& g : vms->topo.guests) {
@@ -174,7 +174,7 @@ Result<SnapshotReport> delete_snapshot(const std::string& lab, const std::string
 Result<std::vector<LabSnapshot>> list_snapshots(const std::string& lab) {
   auto vms = lab_vms(lab);
   if (!vms) return vms.error();
-  auto client = host::LibvirtClient::open(libvirt_uri(vms->target));
+  auto client = host::LibvirtClient::open(libvirt_uri(vms->topo, vms->target));
   if (!client) return client.error();
   std::map<std::string, LabSnapshot> by_name;
   std::error_code ec;
@@ -207,7 +207,7 @@ VmStatus vm_status(const std::string& lab, const std::string& guest) {
   out.vcpus = g->vcpus;
   out.memory_mib = g->memory_mib;
   out.accelerator = vms->target.accelerator == "kvm" ? "kvm" : "tcg";
-  if (auto client = host::LibvirtClient::open(libvirt_uri(vms->target)))
+  if (auto client = host::LibvirtClient::open(libvirt_uri(vms->topo, vms->target)))
     if (auto st = client->state(out.domain)) out.state = host::to_string(*st);
   if (g->disk)
     if (auto info = host::disk_info(vm_disk_path(vms->target, *g))) out.disks.push_back(std::move(info).value());

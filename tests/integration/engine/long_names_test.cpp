@@ -89,7 +89,7 @@ TEST_F(LabTest, LongNamesComeUpTraceDrawExportAndGoDown) {
   Outcome xml = netlab({"export", kLab, "--libvirt"});
   EXPECT_EQ(xml.exit_code, 0) << xml.err;
   EXPECT_NE(xml.out.find("<bridge name='" + bridge + "'"), std::string::npos) << xml.out;
-  EXPECT_NE(xml.out.find("<target dev='" + vm_dev + "'/>"), std::string::npos) << xml.out;
+  EXPECT_NE(xml.out.find("<target dev='" + vm_dev + "' managed='no'/>"), std::string::npos) << xml.out;
 
   Outcome down = netlab({"down", kLab});
   EXPECT_EQ(down.exit_code, 0) << down.out << down.err;

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # A lab with two VMs (thin qcow2, thick raw; image netlab-test) and a light guest
 # on a NAT network, in the sandbox: leases in status --json, pings both ways,
-# exec, snapshot/restore, a killed QEMU repaired by up with the same lease, down
-# leaving nothing; gc after `up` killed during a VM start; bad input refused.
+# exec, trace and doctor from inside the VMs (and a light guest traced to a VM's
+# tap, --passive on VM traffic), export --libvirt equal to the running domains,
+# snapshot/restore, a killed QEMU (doctor's verdict, then repaired by up with the
+# same lease), down leaving nothing; gc after `up` killed during a VM start; bad
+# input (also a bad host libvirt URI) refused.
 # Usage: kvm_lab_test.sh NETLAB SOURCE_DIR. Labs kvmt, kvmk; run under the lock.
 set -u
 N=$1
@@ -16,7 +19,7 @@ leftovers() {  # what a lab $1 may leave behind; prints each, returns 0 when non
   local lab=$1 found=0
   [ -e /run/netlab/$lab ] && { echo "run dir /run/netlab/$lab"; found=1; }
   ip netns list | grep -q "^$lab-" && { echo "namespaces: $(ip netns list | grep "^$lab-" | tr '\n' ' ')"; found=1; }
-  for p in $(pgrep -f "qemu-system.*guest=$lab-" || true); do echo "qemu pid $p"; found=1; done
+  for p in $(pgrep -f "qemu-system.*guest=netlab-$lab-" || true); do echo "qemu pid $p"; found=1; done
   for p in $(pgrep -x libvirtd || true); do
     grep -q "/run/netlab/$lab/" /proc/$p/mountinfo 2>/dev/null && { echo "libvirtd pid $p"; found=1; }
   done
@@ -45,6 +48,12 @@ bad qcow2_as_raw "    disk: {image: $TMP/disk.qcow2, format: raw}" "is qcow2, no
 bad too_much_memory "    memory: 1000G
     disk: {image: netlab-test}" "more than this machine has"
 
+printf 'name: kvmb\nhost: {libvirt: "test:///default"}\nnetworks:\n  net: {mode: nat, subnet: 192.168.151.0/24}\n' > "$TMP/uri.yaml"
+out=$("$N" validate "$TMP/uri.yaml" 2>&1); rc=$?
+[ $rc = 2 ] && echo "$out" | grep -qE "^$TMP/uri.yaml:2:[0-9]+: error: host libvirt 'test:///default' is not a libvirt URI of the QEMU driver" ||
+  fail "bad host libvirt URI: exit $rc: $out"
+leftovers kvmb >/dev/null || fail "bad URI: left $(leftovers kvmb)"
+
 # ---- up: both VMs lease from netlab's dnsmasq ------------------------------------------------------
 T0=$(date +%s.%N)
 "$N" up "$TMP/kvmt.yaml" --sandbox > "$TMP/up.out" 2>&1 || fail "up: $(cat "$TMP/up.out")"
@@ -69,6 +78,43 @@ for vm in vm1 vm2; do
   "$N" exec kvmt $vm -- ping -c1 -W3 198.51.100.1 > "$TMP/ping.out" 2>&1 || fail "$vm cannot ping 198.51.100.1: $(cat "$TMP/ping.out")"
 done
 
+# ---- trace and doctor: the probe leaves from inside the VM, the path starts at its tap --------------
+CHK="$SRC/tests/integration/kvm/trace_check.py"
+"$N" trace kvmt --from vm1 --to 198.51.100.1 --json > "$TMP/t1.json" 2> "$TMP/t1.err" || fail "trace from vm1: $(cat "$TMP/t1.err")"
+python3 "$CHK" "$TMP/t1.json" request "icmp echo-request $IP1 → 198.51.100.1" "tap:kvmt-vm1-0 bridge nat uplink upstream" --answered ||
+  fail "trace from vm1: no answered request along tap → bridge → nat → uplink → upstream"
+python3 "$CHK" "$TMP/t1.json" reply "icmp echo-reply" "upstream uplink nat bridge tap:kvmt-vm1-0" || fail "trace from vm1: no reply back to its tap"
+"$N" trace kvmt --from vm2 --to 198.51.100.1 --proto tcp:9 --json > "$TMP/t2.json" 2> "$TMP/t2.err" || fail "tcp trace from vm2: $(cat "$TMP/t2.err")"
+python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["probe"]["refused"] != 1)' "$TMP/t2.json" ||
+  fail "tcp:9 from vm2 not refused: $(head -c 2000 "$TMP/t2.json")"
+out=$("$N" trace kvmt --from vm1 --to 198.51.100.1 --proto udp:53 2>&1); rc=$?
+[ $rc = 2 ] && echo "$out" | grep -q "no UDP client" || fail "udp from a VM: exit $rc, not 2 with a reason: $out"
+"$N" trace kvmt --from pc --to "$IP2" --json > "$TMP/t3.json" 2> "$TMP/t3.err" || fail "trace pc → vm2: $(cat "$TMP/t3.err")"
+python3 "$CHK" "$TMP/t3.json" request "icmp echo-request" "guest-nic veth bridge tap:kvmt-vm2-0" --answered ||
+  fail "trace pc → vm2 does not end at vm2's tap"
+# --passive sees what a VM sends by itself.
+"$N" trace kvmt --passive --filter "icmp and host 198.51.100.1" --duration 8 --json > "$TMP/p.json" 2> "$TMP/p.err" &
+PASSIVE=$!
+wait_for 20 grep -q "capturing on" "$TMP/p.err" || fail "passive trace never started capturing: $(cat "$TMP/p.err")"
+"$N" exec kvmt vm2 -- ping -c1 -W3 198.51.100.1 > /dev/null 2>&1 || fail "vm2 ping during the passive trace"
+wait $PASSIVE || fail "passive trace: $(cat "$TMP/p.err")"
+python3 "$CHK" "$TMP/p.json" request "icmp echo-request" "tap:kvmt-vm2-0 bridge nat uplink upstream" ||
+  fail "passive trace missed vm2's ping"
+"$N" doctor kvmt vm1 > "$TMP/doc.out" 2>&1 || fail "doctor vm1: $(cat "$TMP/doc.out")"
+for check in "\[ok\] domain: domain netlab-kvmt-vm1 is running" "\[ok\] tap: tap kvmt-host/kvmt-vm1-0 is up and a port of bridge" \
+             "\[ok\] lease: vm1 (kvm) has $IP1" "\[ok\] probe: .*(sent from inside the VM)" "verdict: vm1: healthy"; do
+  grep -q "$check" "$TMP/doc.out" || fail "doctor vm1 lacks '$check': $(cat "$TMP/doc.out")"
+done
+
+# ---- export --libvirt is what runs (normalised: what libvirt adds dropped) -----------------------------
+"$N" export kvmt --libvirt -o "$TMP/exp" > /dev/null || fail "export kvmt"
+SOCK="qemu+unix:///system?socket=/run/netlab/kvmt/libvirt/run/libvirt-sock"
+for vm in vm1 vm2; do
+  virsh -c "$SOCK" dumpxml "netlab-kvmt-$vm" > "$TMP/run-$vm.xml" || fail "dumpxml netlab-kvmt-$vm"
+  "$SRC/tests/integration/kvm/same_domain.py" "$TMP/exp/netlab-kvmt-$vm.domain.xml" "$TMP/run-$vm.xml" > "$TMP/diff-$vm" ||
+    fail "export of $vm differs from the running domain: $(cat "$TMP/diff-$vm")"
+done
+
 # ---- snapshot / restore --------------------------------------------------------------------------
 "$N" exec kvmt vm1 -- sh -c 'echo before > /root/before; sync' || fail "exec before snapshot"
 T0=$(date +%s.%N)
@@ -86,9 +132,18 @@ echo "$files" | grep -q after && fail "file written after the snapshot survived 
 "$N" snapshot kvmt --delete s1 >/dev/null || fail "snapshot --delete"
 
 # ---- a killed QEMU is drift; up brings the VM back with the same lease --------------------------------
-QPID=$(cat /run/netlab/kvmt/libvirt/run/qemu/kvmt-vm1.pid)
+QPID=$(cat /run/netlab/kvmt/libvirt/run/qemu/netlab-kvmt-vm1.pid)
 kill -9 "$QPID"
-wait_for 20 sh -c "\"$N\" status kvmt --json | grep -q 'define and start domain kvmt-vm1'" || fail "status shows no drift after kill"
+wait_for 20 sh -c "\"$N\" status kvmt --json | grep -q 'define and start domain netlab-kvmt-vm1'" || fail "status shows no drift after kill"
+out=$("$N" doctor kvmt vm1 2>&1); rc=$?
+[ $rc = 1 ] && echo "$out" | grep -q "\[PROBLEM\] domain: domain netlab-kvmt-vm1 is .*(netlab up starts it again)" || fail "doctor on a dead VM: exit $rc: $out"
+# With no VM on its tap, a trace writes vm1's probe into the tap in its place (ICMP and TCP through NAT).
+"$N" trace kvmt --from vm1 --to 198.51.100.1 --json > "$TMP/t4.json" 2> "$TMP/t4.err" || fail "injected trace: $(cat "$TMP/t4.err")"
+python3 "$CHK" "$TMP/t4.json" request "icmp echo-request $IP1 → 198.51.100.1" "tap:kvmt-vm1-0 bridge nat uplink upstream" --answered ||
+  fail "injected trace from dead vm1"
+"$N" trace kvmt --from vm1 --to 198.51.100.1 --proto tcp:9 --json > "$TMP/t5.json" 2> "$TMP/t5.err" || fail "injected tcp: $(cat "$TMP/t5.err")"
+python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["probe"]["refused"] != 1)' "$TMP/t5.json" ||
+  fail "injected tcp:9 not refused: $(head -c 2000 "$TMP/t5.json")"
 "$N" up "$TMP/kvmt.yaml" --sandbox > "$TMP/up2.out" 2>&1 || fail "repairing up: $(cat "$TMP/up2.out")"
 "$N" exec kvmt vm1 -- sh -c "ip -4 addr show eth0" | grep -q "inet $IP1/" || fail "vm1 does not hold $IP1 after the repair"
 
@@ -97,10 +152,10 @@ wait_for 20 sh -c "\"$N\" status kvmt --json | grep -q 'define and start domain 
 leftovers kvmt || fail "down left: $(leftovers kvmt)"
 
 # ---- up killed during a VM start: gc removes everything --------------------------------------------
-printf 'name: kvmk\nnetworks:\n  net: {mode: nat, subnet: 192.168.152.0/24, dhcp: {range: 192.168.152.100-192.168.152.199}}\nguests:\n  vm:\n    kind: kvm\n    disk: {image: netlab-test}\n    nics: [{network: net}]\n' > "$TMP/kvmk.yaml"
+printf 'name: kvmk\nnetworks:\n  net: {mode: nat, subnet: 192.168.152.0/24, dhcp: {range: 192.168.152.100-192.168.152.199}}\nguests:\n  vm:\n    kind: kvm\n    nics: [{network: net}]\n' > "$TMP/kvmk.yaml"  # no disk: netlab-test
 "$N" up "$TMP/kvmk.yaml" --sandbox > /dev/null 2>&1 &
 UP=$!
-wait_for 120 test -e /run/netlab/kvmk/libvirt/run/qemu/kvmk-vm.pid || fail "kvmk's VM never started"
+wait_for 120 test -e /run/netlab/kvmk/libvirt/run/qemu/netlab-kvmk-vm.pid || fail "kvmk's VM never started"
 kill -9 $UP; wait $UP 2>/dev/null
 "$N" gc > "$TMP/gc.out" 2>&1 || fail "gc: $(cat "$TMP/gc.out")"
 leftovers kvmk || fail "gc left: $(leftovers kvmk)"

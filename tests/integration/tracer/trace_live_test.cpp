@@ -218,53 +218,6 @@ guests:
   }
 }
 
-TEST_F(LabTest, KvmGuestProbeIsInjectedOnItsTap) {
-  const std::string lab = "ltv";
-  up_ok(write_topology(lab, "name: " + lab + R"(
-networks:
-  default:
-    mode: nat
-    subnet: 192.168.122.0/24
-    dhcp:
-      range: 192.168.122.100-192.168.122.199
-      hosts:
-        - {name: vm1, mac: "52:54:00:00:00:31", ip: 192.168.122.31}
-guests:
-  vm1:
-    kind: kvm
-    nics:
-      - {network: default, mac: "52:54:00:00:00:31"}
-  g1:
-    nics:
-      - {network: default}
-)"));
-  // No VM holds the tap: the tracer writes vm1's frames into it and answers ARP for it.
-  json doc = trace_json(lab, "vm1", "198.51.100.1");
-  EXPECT_EQ(doc["probe"]["src"], "192.168.122.31");
-  EXPECT_EQ(doc["probe"]["answered"], 1) << doc.dump(2);
-  auto req = packets_of(doc, "request", "icmp echo-request 192.168.122.31 → 198.51.100.1");
-  auto rep = packets_of(doc, "reply", "icmp echo-reply");
-  ASSERT_EQ(req.size(), 1u) << doc.dump(2);
-  ASSERT_EQ(rep.size(), 1u) << doc.dump(2);
-  const std::string h = lab + "-host/";
-  EXPECT_EQ(hops_of(req[0]), (std::vector<std::string>{"tap " + h + lab + "-vm1-0 in", "bridge " + h + lab + "-default in",
-                                                       "nat " + h + "- -", "uplink " + h + "eth0 out",
-                                                       "upstream " + lab + "-wan/wan0 in"}));
-  EXPECT_EQ(hops_of(rep[0]), (std::vector<std::string>{"upstream " + lab + "-wan/wan0 out", "uplink " + h + "eth0 in",
-                                                       "nat " + h + "- -", "bridge " + h + lab + "-default out",
-                                                       "tap " + h + lab + "-vm1-0 out"}));
-  EXPECT_EQ(hop_with_role(req[0], "nat")["change"].get<std::string>().rfind("src 192.168.122.31 → 203.0.113.2", 0), 0u);
-  // TCP to a closed port: the SYN is injected, the RST comes back through NAT.
-  json tcp = trace_json(lab, "vm1", "198.51.100.1", {"--proto", "tcp:9"});
-  EXPECT_EQ(tcp["probe"]["refused"], 1) << tcp.dump(2);
-  EXPECT_FALSE(packets_of(tcp, "reply", "tcp 198.51.100.1:9 → 203.0.113.2:").empty()) << tcp.dump(2);
-  // The doctor probes it the same way: healthy, with a note that no VM holds the tap.
-  Outcome d = doctor(lab, "vm1");
-  EXPECT_EQ(d.exit_code, 0) << d.out << d.err;
-  EXPECT_NE(d.out.find("[warning] vm: no VM holds tap " + h + lab + "-vm1-0"), std::string::npos) << d.out;
-  EXPECT_NE(d.out.find("verdict: vm1: healthy, reaches 198.51.100.1"), std::string::npos) << d.out;
-}
-
 TEST_F(LabTest, GuestToGuestOverOvsAndOtherVlanUnreachable) {
   const std::string lab = "lto";
   up_ok(write_topology(lab, "name: " + lab + R"(

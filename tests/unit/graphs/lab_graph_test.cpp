@@ -157,6 +157,23 @@ TEST(LabGraph, MacvtapSitsOnTheNicWithoutBridge) {
   EXPECT_NE(d.find_node("n_lan")->label.find("physical LAN"), std::string::npos);
 }
 
+TEST(LabGraph, VmDrawnWithItsDisk) {
+  model::Topology t = nat_lab();
+  EXPECT_EQ(build_lab_diagram(t).find_node("n_disk_g2"), nullptr);  // no disk given: none drawn
+  model::Disk disk;
+  disk.image = "netlab-test";
+  disk.provisioning = model::Provisioning::thick;
+  t.guests[1].disk = disk;
+  t.guests[1].memory_mib = 512;
+  Diagram d = build_lab_diagram(t);
+  const Node* n = d.find_node("n_disk_g2");
+  ASSERT_NE(n, nullptr);
+  EXPECT_EQ(n->shape, "cylinder");
+  EXPECT_EQ(n->label, "disk vda: thick raw copy\nof netlab-test\n1 vCPU, 512 MiB");
+  EXPECT_TRUE(has_edge(d, "n_guest_g2", "n_disk_g2"));
+  EXPECT_EQ(d.find_node("n_disk_g1"), nullptr);  // a light guest has none
+}
+
 TEST(LabGraph, LiveLeasesAndReservations) {
   model::Topology t = nat_lab();
   model::DhcpHost reserved;

@@ -142,45 +142,77 @@ TEST(Export, OvsNetworkHasVirtualportAndOnePortgroupPerVlan) {
   EXPECT_EQ(q.str("/network/metadata/netlab:network/netlab:ip/@netmask"), "255.255.255.0");
 }
 
-TEST(Export, KvmGuestDomain) {
+/// The runtime `up` gives mix's vm1 (plan::domain_runtime computes it on a host).
+DomainRuntime mix_runtime() {
+  DomainRuntime runtime;
+  runtime.type = "qemu";
+  runtime.disk = "/run/netlab/mix/vms/vm1.qcow2";
+  runtime.disk_format = "qcow2";
+  runtime.kernel = "/k/vmlinuz";
+  runtime.initrd = "/k/initrd.img";
+  runtime.cmdline = "console=ttyS0";
+  runtime.console_log = "/run/netlab/mix/vms/vm1.console.log";
+  return runtime;
+}
+
+TEST(Export, KvmGuestDomainOpensNetlabsTapsAndBootsTheLabsDisk) {
   auto topo = ready("mixed.yaml");
-  XmlQuery q(domain_xml(topo, *topo.find_guest("vm1")));
+  const auto& vm = *topo.find_guest("vm1");
+  XmlQuery q(domain_xml(topo, vm, mix_runtime()));
   ASSERT_TRUE(q.ok());
-  EXPECT_EQ(q.str("/domain/@type"), "kvm");
-  EXPECT_EQ(q.str("/domain/name"), "mix-vm1");
+  EXPECT_EQ(q.str("/domain/@type"), "qemu");
+  EXPECT_EQ(q.str("/domain/name"), "netlab-mix-vm1");
+  EXPECT_EQ(q.str("/domain/uuid"), domain_uuid(topo, vm));  // fixed: a redefinition keeps it
+  EXPECT_EQ(q.str("/domain/metadata/netlab:guest/@lab"), "mix");  // what gc finds orphans by
+  EXPECT_EQ(q.str("/domain/metadata/netlab:guest/@name"), "vm1");
   EXPECT_EQ(q.str("/domain/memory"), "256");
   EXPECT_EQ(q.str("/domain/memory/@unit"), "MiB");
   EXPECT_EQ(q.str("/domain/vcpu"), "1");
   EXPECT_EQ(q.str("/domain/os/type"), "hvm");
-  // image: netlab-test, where scripts/make-guest-image.sh caches it, booted with its own kernel.
-  EXPECT_EQ(q.str("/domain/devices/disk/driver/@type"), "raw");
-  EXPECT_EQ(q.str("/domain/devices/disk/source/@file"), "/var/cache/netlab/images/netlab-test/disk.raw");
-  EXPECT_EQ(q.str("/domain/os/kernel"), "/var/cache/netlab/images/netlab-test/vmlinuz");
+  EXPECT_EQ(q.str("/domain/devices/disk/driver/@type"), "qcow2");
+  EXPECT_EQ(q.str("/domain/devices/disk/source/@file"), "/run/netlab/mix/vms/vm1.qcow2");
+  EXPECT_EQ(q.str("/domain/os/kernel"), "/k/vmlinuz");
   EXPECT_EQ(q.count("/domain/devices/interface"), 1);
-  EXPECT_EQ(q.str("/domain/devices/interface/@type"), "network");
-  EXPECT_EQ(q.str("/domain/devices/interface/source/@network"), "mix-wan");
+  EXPECT_EQ(q.str("/domain/devices/interface/@type"), "ethernet");
+  EXPECT_EQ(q.str("/domain/devices/interface/target/@dev"), "mix-vm1-0");
+  EXPECT_EQ(q.str("/domain/devices/interface/target/@managed"), "no");
   EXPECT_EQ(q.str("/domain/devices/interface/mac/@address"), "52:54:00:50:00:10");
   EXPECT_EQ(q.str("/domain/devices/interface/model/@type"), "virtio");
-  EXPECT_EQ(q.str("/domain/devices/interface/target/@dev"), "mix-vm1-0");
+  EXPECT_EQ(q.str("/domain/devices/channel/target/@name"), "org.qemu.guest_agent.0");
   EXPECT_EQ(q.str("/domain/devices/serial/@type"), "pty");
+  EXPECT_EQ(q.str("/domain/devices/serial/log/@file"), "/run/netlab/mix/vms/vm1.console.log");
   EXPECT_EQ(q.str("/domain/devices/console/target/@type"), "serial");
+  const model::Guest* other = topo.find_guest("web");
+  EXPECT_NE(domain_uuid(topo, vm), domain_uuid(topo, *other));
 }
 
-TEST(Export, KvmNicOnOvsVlanGetsItsTagAndMtu) {
+TEST(Export, KvmGuestWithoutDiskBootsTheTestImage) {
+  auto topo = from_text("name: nd\nnetworks:\n  n: {mode: isolated, subnet: 10.41.0.0/24}\n"
+                        "guests:\n  vm: {kind: kvm, nics: [{network: n, address: 10.41.0.10/24}]}\n");
+  ASSERT_TRUE(topo.guests.front().disk.has_value());
+  EXPECT_EQ(topo.guests.front().disk->image, "netlab-test");
+  EXPECT_EQ(topo.guests.front().disk->provisioning, model::Provisioning::thin);
+}
+
+TEST(Export, KvmNicOnOvsKeepsItsMtuAndModel) {
   auto topo = from_text(
       "name: kv\nnetworks:\n  core: {mode: nat, switch: ovs, subnet: 10.30.0.0/24, mtu: 9000}\n"
       "guests:\n  vm:\n    kind: kvm\n    memory: 1G\n    vcpus: 2\n    disk: {image: /img/vm.raw, format: raw}\n"
       "    nics:\n      - {network: core, vlan: 10, address: 10.30.0.10/24, model: e1000}\n"
       "      - {network: core, address: 10.30.0.11/24}\n");
-  XmlQuery q(domain_xml(topo, topo.guests.front()));
+  DomainRuntime runtime;
+  runtime.disk = "/run/netlab/kv/vms/vm.raw";
+  runtime.disk_format = "raw";
+  XmlQuery q(domain_xml(topo, topo.guests.front(), runtime));
   ASSERT_TRUE(q.ok());
   EXPECT_EQ(q.str("/domain/memory"), "1024");
   EXPECT_EQ(q.str("/domain/vcpu"), "2");
   EXPECT_EQ(q.str("/domain/devices/disk/driver/@type"), "raw");
+  EXPECT_EQ(q.str("/domain/os/boot/@dev"), "hd");  // no kernel: the image boots itself
   EXPECT_EQ(q.count("/domain/devices/interface"), 2);
-  EXPECT_EQ(q.str("/domain/devices/interface[1]/vlan/tag/@id"), "10");
+  // The VLAN is the tag of netlab's OVS port, not libvirt's to set.
+  EXPECT_EQ(q.count("/domain/devices/interface/vlan"), 0);
   EXPECT_EQ(q.str("/domain/devices/interface[1]/model/@type"), "e1000");
-  EXPECT_EQ(q.count("/domain/devices/interface[2]/vlan"), 0);
   EXPECT_EQ(q.str("/domain/devices/interface[2]/target/@dev"), "kv-vm-1");
   EXPECT_EQ(q.str("/domain/devices/interface[1]/mtu/@size"), "9000");
 }
@@ -189,7 +221,10 @@ TEST(Export, UserTextIsEscaped) {
   auto topo = from_text(
       "name: esc\nnetworks:\n  n: {mode: isolated, subnet: 10.40.0.0/24, dhcp: {range: 10.40.0.10-10.40.0.20}}\n"
       "guests:\n  vm:\n    kind: kvm\n    disk: {image: \"/img/a'b<c>&d\\\"e.qcow2\"}\n    nics: [{network: n}]\n");
-  XmlQuery q(domain_xml(topo, topo.guests.front()));
+  DomainRuntime runtime;
+  runtime.disk = topo.guests.front().disk->image;
+  runtime.disk_format = "qcow2";
+  XmlQuery q(domain_xml(topo, topo.guests.front(), runtime));
   ASSERT_TRUE(q.ok());
   EXPECT_EQ(q.str("/domain/devices/disk/source/@file"), "/img/a'b<c>&d\"e.qcow2");
 }
@@ -207,44 +242,19 @@ TEST(Export, LeaseTimes) {
 
 TEST(Export, LabDocumentsNetworksThenKvmGuests) {
   auto topo = ready("mixed.yaml");
-  auto docs = export_lab(topo);
+  auto docs = export_lab(topo, [](const model::Guest&) { return mix_runtime(); });
   ASSERT_EQ(docs.size(), 5u);  // 4 networks + vm1; web, db, app and pc are light guests
   EXPECT_EQ(docs[0].file_name, "mix-wan.network.xml");
   EXPECT_EQ(docs[3].file_name, "mix-office.network.xml");
   EXPECT_EQ(docs[4].kind, XmlDocument::Kind::domain);
-  EXPECT_EQ(docs[4].name, "mix-vm1");
-  EXPECT_EQ(docs[4].file_name, "mix-vm1.domain.xml");
+  EXPECT_EQ(docs[4].name, "netlab-mix-vm1");
+  EXPECT_EQ(docs[4].file_name, "netlab-mix-vm1.domain.xml");
+  // The domain document is domain_xml's, as `up` defines it.
+  EXPECT_EQ(docs[4].text, domain_xml(topo, *topo.find_guest("vm1"), mix_runtime()));
   std::string all = join_documents(docs);
   EXPECT_EQ(all.rfind("<!-- ==== mix-wan.network.xml ==== -->\n<network>\n", 0), 0u);
-  EXPECT_NE(all.find("<!-- ==== mix-vm1.domain.xml ==== -->\n<domain type='kvm'>\n"), std::string::npos);
+  EXPECT_NE(all.find("<!-- ==== netlab-mix-vm1.domain.xml ==== -->\n<domain type='qemu'>\n"), std::string::npos);
   for (const auto& d : docs) EXPECT_TRUE(XmlQuery(d.text).ok()) << d.text;
-}
-
-TEST(Export, RuntimeDomainOpensNetlabsTapsAndBootsTheLabsDisk) {
-  auto topo = ready("mixed.yaml");
-  const auto& vm = *topo.find_guest("vm1");
-  DomainRuntime runtime;
-  runtime.type = "qemu";
-  runtime.disk = "/run/netlab/mix/vms/vm1.qcow2";
-  runtime.disk_format = "qcow2";
-  runtime.kernel = "/k/vmlinuz";
-  runtime.initrd = "/k/initrd.img";
-  runtime.cmdline = "console=ttyS0";
-  runtime.console_log = "/run/netlab/mix/vms/vm1.console.log";
-  XmlQuery q(domain_xml(topo, vm, &runtime));
-  ASSERT_TRUE(q.ok());
-  EXPECT_EQ(q.str("/domain/@type"), "qemu");
-  EXPECT_EQ(q.str("/domain/uuid"), domain_uuid(topo, vm));  // fixed: a redefinition keeps it
-  EXPECT_EQ(q.str("/domain/devices/disk/source/@file"), "/run/netlab/mix/vms/vm1.qcow2");
-  EXPECT_EQ(q.str("/domain/os/kernel"), "/k/vmlinuz");
-  EXPECT_EQ(q.str("/domain/devices/interface/@type"), "ethernet");
-  EXPECT_EQ(q.str("/domain/devices/interface/target/@dev"), "mix-vm1-0");
-  EXPECT_EQ(q.str("/domain/devices/interface/target/@managed"), "no");
-  EXPECT_EQ(q.str("/domain/devices/interface/mac/@address"), "52:54:00:50:00:10");
-  EXPECT_EQ(q.str("/domain/devices/channel/target/@name"), "org.qemu.guest_agent.0");
-  EXPECT_EQ(q.str("/domain/devices/serial/log/@file"), "/run/netlab/mix/vms/vm1.console.log");
-  const model::Guest* other = topo.find_guest("web");
-  EXPECT_NE(domain_uuid(topo, vm), domain_uuid(topo, *other));
 }
 
 }  // namespace

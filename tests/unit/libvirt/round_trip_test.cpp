@@ -23,7 +23,7 @@ TEST_P(RoundTrip, ExportImportValidate) {
   const model::Topology& original = loaded.topology;
 
   std::vector<ImportedNetwork> imported;
-  for (const auto& doc : export_lab(original)) {
+  for (const auto& doc : export_lab(original, [](const model::Guest&) { return DomainRuntime{}; })) {
     if (doc.kind != XmlDocument::Kind::network) continue;
     auto net = parse_network_xml(doc.text, doc.file_name);
     ASSERT_TRUE(net.ok()) << net.error().message << "\n" << doc.text;

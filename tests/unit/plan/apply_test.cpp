@@ -373,13 +373,13 @@ TEST(Apply, VmLabStartsLibvirtdMakesTheDiskThenTheDomainAndWaitsForItsLease) {
   auto result = run(steps, "vml", host);
   ASSERT_TRUE(result.ok()) << result.error().message;
   const auto& w = host.writes;
-  EXPECT_LT(index_of(w, "create_tap vml-host/vml-vm-0"), index_of(w, "start_domain vml-vm"));
-  EXPECT_LT(index_of(w, "start_libvirtd vml-host/"), index_of(w, "define_domain vml-vm"));
+  EXPECT_LT(index_of(w, "create_tap vml-host/vml-vm-0"), index_of(w, "start_domain netlab-vml-vm"));
+  EXPECT_LT(index_of(w, "start_libvirtd vml-host/"), index_of(w, "define_domain netlab-vml-vm"));
   EXPECT_LT(index_of(w, "create_vm_disk /run/netlab/vml/vms/vm.qcow2 thin on /images/base.qcow2"),
-            index_of(w, "define_domain vml-vm"));
-  EXPECT_LT(index_of(w, "define_domain vml-vm"), index_of(w, "start_domain vml-vm"));
+            index_of(w, "define_domain netlab-vml-vm"));
+  EXPECT_LT(index_of(w, "define_domain netlab-vml-vm"), index_of(w, "start_domain netlab-vml-vm"));
   // The light guest's DHCP runs while the VM boots; up returns with both leases.
-  EXPECT_LT(index_of(w, "start_domain vml-vm"), index_of(w, "obtain_lease vml-g1/eth0"));
+  EXPECT_LT(index_of(w, "start_domain netlab-vml-vm"), index_of(w, "obtain_lease vml-g1/eth0"));
   ASSERT_EQ(result->leases.size(), 2u);
   EXPECT_EQ(result->leases[1].guest, "vm");
   // Journalled before made: the daemon, the disk, the domain.
@@ -389,14 +389,14 @@ TEST(Apply, VmLabStartsLibvirtdMakesTheDiskThenTheDomainAndWaitsForItsLease) {
   };
   EXPECT_TRUE(has(ObjectKind::libvirtd, "/run/netlab/vml"));
   EXPECT_TRUE(has(ObjectKind::file, "/run/netlab/vml/vms/vm.qcow2"));
-  EXPECT_TRUE(has(ObjectKind::domain, "vml-vm"));
+  EXPECT_TRUE(has(ObjectKind::domain, "netlab-vml-vm"));
   EXPECT_TRUE(make(vm_lab(), sandbox_target("vml"), observed).empty());
   // A VM that died is drift: only its domain is started again.
-  host.domains["vml-vm"].second = false;
-  observed.domains.erase("vml-vm");
+  host.domains["netlab-vml-vm"].second = false;
+  observed.domains.erase("netlab-vml-vm");
   auto again = describe_all(make(vm_lab(), sandbox_target("vml"), observed));
   ASSERT_EQ(again.size(), 1u);
-  EXPECT_EQ(again[0].rfind("define and start domain vml-vm", 0), 0u) << again[0];
+  EXPECT_EQ(again[0].rfind("define and start domain netlab-vml-vm", 0), 0u) << again[0];
 }
 
 TEST(Apply, RollbackOfAVmLabRemovesDomainDiskAndDaemon) {

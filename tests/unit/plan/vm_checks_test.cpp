@@ -60,6 +60,16 @@ TEST_F(VmChecks, UnbuiltTestImageSaysHowToBuildIt) {
   EXPECT_NE(d[0].hint.find("make-guest-image.sh"), std::string::npos);
 }
 
+TEST_F(VmChecks, GuestWithoutDiskNeedsTheTestImageAndIsNamedAtTheGuest) {
+  auto d = check("");
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].pos.line, 5);  // the guest's own key: there is no disk: to point at
+  EXPECT_NE(d[0].message.find("image 'netlab-test' of guest 'vm' is not built on this machine (a kvm guest without "
+                              "'disk:' boots it)"),
+            std::string::npos)
+      << d[0].message;
+}
+
 TEST_F(VmChecks, MemoryBeyondTheMachineIsRefusedAtMemory) {
   auto d = check("    memory: 8G\n    disk: {image: " + dir_ + "/disk.qcow2}", 4096);
   ASSERT_EQ(d.size(), 1u);
