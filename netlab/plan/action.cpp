@@ -171,6 +171,8 @@ struct Owned {
   O operator()(const StartLibvirtd& a) { return state::OwnedObject{K::libvirtd, a.netns, a.run_dir, ""}; }
   O operator()(const CreateVmDisk& a) { return state::OwnedObject{K::file, "", a.path, "disk of " + a.guest}; }
   O operator()(const RunDomain& a) { return state::OwnedObject{K::domain, "", a.name, a.uri}; }
+  O operator()(const StartOvnCentral& a) { return state::OwnedObject{K::ovn, a.netns, a.dir, "central"}; }
+  O operator()(const StartOvnController& a) { return state::OwnedObject{K::ovn, a.netns, a.host_dir, "controller"}; }
   template <typename A>
   O operator()(const A&) {
     return std::nullopt;

@@ -236,6 +236,8 @@ bool present(const OwnedObject& obj, Observed& o) {
     case ObjectKind::libvirtd: return o.libvirtd_running(obj.name);
     case ObjectKind::domain: return o.domain_exists(obj.detail, obj.name);
     case ObjectKind::file: return o.file_exists(obj.name);
+    case ObjectKind::ovn:
+      return obj.detail == "central" ? o.ovn_central_running(obj.name) : o.ovn_controller_running(obj.name);
   }
   return false;
 }

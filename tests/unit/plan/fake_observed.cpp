@@ -89,6 +89,10 @@ void FakeObserved::forget(const state::OwnedObject& o) {
     case K::libvirtd: libvirtd_run_dirs.erase(o.name); return;
     case K::domain: domains.erase(o.name); return;
     case K::file: files.erase(o.name); return;
+    case K::ovn:
+      if (o.detail == "central") ovn_central_dirs.erase(o.name);
+      else ovn_controller_dirs.erase(o.name);
+      return;
   }
 }
 

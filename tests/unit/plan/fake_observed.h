@@ -114,10 +114,11 @@ class FakeObserved : public Observed {
     auto it = ovn_networks.find(spec.network);
     return it != ovn_networks.end() && it->second == host::ovn_network_digest(spec);
   }
-  std::optional<std::optional<int>> ovs_port_tag(const std::string&, const std::string& bridge,
+  std::optional<std::optional<int>> ovs_port_tag(const std::string& run_dir, const std::string& bridge,
                                                  const std::string& port) override {
-    if (!ovs_ports.count(bridge) || !ovs_ports[bridge].count(port)) return std::nullopt;
-    return ovs_ports[bridge][port];
+    auto it = ovs_ports.find({run_dir, bridge});
+    if (it == ovs_ports.end() || !it->second.count(port)) return std::nullopt;
+    return it->second.at(port);
   }
   std::optional<std::string> read_file(const std::string& path) override {
     auto it = files.find(path);
