@@ -89,7 +89,8 @@ TEST_P(RoundTrip, ExportImportValidate) {
 std::vector<std::string> ready_topologies() {
   std::vector<std::string> out;
   for (const auto& e : std::filesystem::directory_iterator(std::string(NETLAB_SOURCE_DIR) + "/topologies"))
-    if (e.path().extension() == ".yaml") out.push_back(e.path().string());
+    // A lab across hosts has no libvirt network to export its OVN switches to.
+    if (e.path().extension() == ".yaml" && e.path().stem() != "two-hosts") out.push_back(e.path().string());
   std::sort(out.begin(), out.end());
   out.push_back(std::string(NETLAB_SOURCE_DIR) + "/tests/data/libvirt/kvm-lab.yaml");  // OVS VLANs, macvtap, MTU
   return out;

@@ -290,7 +290,7 @@ TEST(Loader, ReportsBadEnumValuesWithChoices) {
   EXPECT_EQ(r.diagnostics[0].format(),
             "e.yaml:4:11: error: invalid mode 'nta', expected nat, route, isolated or bridge\n"
             "  hint: did you mean 'nat'?");
-  EXPECT_EQ(r.diagnostics[1].format(), "e.yaml:5:13: error: invalid switch 'vpp', expected linux or ovs");
+  EXPECT_EQ(r.diagnostics[1].format(), "e.yaml:5:13: error: invalid switch 'vpp', expected linux, ovs or ovn");
 }
 
 TEST(Loader, ReportsMalformedValues) {

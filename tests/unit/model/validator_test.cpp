@@ -249,7 +249,7 @@ TEST(Validator, VlanNeedsOvsAndRange) {
   EXPECT_EQ(problems(lab(kNat + "  o:\n    switch: ovs\n    subnet: 10.1.0.0/24\n",
                          "  a:\n    nics: [{network: n, vlan: 10, address: none}, {network: o, vlan: 4095, address: "
                          "10.1.0.5/24}]\n")),
-            (V{"12:31: 'vlan' needs an ovs network; network 'n' uses a linux bridge",
+            (V{"12:31: 'vlan' needs an ovs or ovn network; network 'n' uses a linux bridge",
                "12:70: vlan 4095 is out of range 1..4094"}));
 }
 

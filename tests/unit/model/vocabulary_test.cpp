@@ -26,7 +26,7 @@ void expect_round_trip(std::initializer_list<E> all) {
 
 TEST(Vocabulary, EveryValueRoundTrips) {
   expect_round_trip({NetworkMode::nat, NetworkMode::route, NetworkMode::isolated, NetworkMode::bridge});
-  expect_round_trip({SwitchKind::linux_bridge, SwitchKind::ovs});
+  expect_round_trip({SwitchKind::linux_bridge, SwitchKind::ovs, SwitchKind::ovn});
   expect_round_trip({Attach::bridge, Attach::macvtap});
   expect_round_trip({GuestKind::netns, GuestKind::kvm});
   expect_round_trip({AddressKind::dhcp, AddressKind::static_cidr, AddressKind::none});

@@ -208,24 +208,24 @@ model::Topology vm_lab(int memory) {
 TEST(ConvergeApply, VmWhoseMemoryChangedIsRedefinedAndRestarted) {
   Built lab(vm_lab(256));
   EXPECT_EQ(describe_all(lab.plan(vm_lab(512))),
-            std::vector<std::string>{"change domain cvm-vm from 1 vcpu, 256 MiB to 1 vcpu, 512 MiB (redefine and restart)"});
+            std::vector<std::string>{"change domain netlab-cvm-vm from 1 vcpu, 256 MiB to 1 vcpu, 512 MiB (redefine and restart)"});
   auto result = lab.up(vm_lab(512));
   ASSERT_TRUE(result.ok()) << result.error().message;
-  EXPECT_EQ(lab.host.writes, (std::vector<std::string>{"destroy_domain cvm-vm",
-                                                      "define_domain cvm-vm copy " + vm_xml_copy(lab.target, vm_lab(512).guests.back()),
-                                                      "start_domain cvm-vm"}));
-  EXPECT_NE(lab.host.domains["cvm-vm"].first.find(">512<"), std::string::npos);
+  EXPECT_EQ(lab.host.writes, (std::vector<std::string>{"destroy_domain netlab-cvm-vm",
+                                                      "define_domain netlab-cvm-vm copy " + vm_xml_copy(lab.target, vm_lab(512).guests.back()),
+                                                      "start_domain netlab-cvm-vm"}));
+  EXPECT_NE(lab.host.domains["netlab-cvm-vm"].first.find(">512<"), std::string::npos);
   EXPECT_TRUE(lab.plan(vm_lab(512)).empty());
   // Its disk and its lease stay: only the definition changed.
   EXPECT_TRUE(lab.observed.files.count("/run/netlab/cvm/vms/vm.qcow2"));
   // A restart that fails gives the VM its old definition back, running.
-  lab.host.fail_on("start_domain cvm-vm");
+  lab.host.fail_on("start_domain netlab-cvm-vm");
   bool returned = false;
   ASSERT_FALSE(lab.up(vm_lab(1024), &returned).ok());
   lab.host.fail_on("nothing matches this");
   EXPECT_TRUE(returned);
-  EXPECT_NE(lab.host.domains["cvm-vm"].first.find(">512<"), std::string::npos);
-  EXPECT_TRUE(lab.host.domains["cvm-vm"].second);
+  EXPECT_NE(lab.host.domains["netlab-cvm-vm"].first.find(">512<"), std::string::npos);
+  EXPECT_TRUE(lab.host.domains["netlab-cvm-vm"].second);
 }
 
 TEST(ConvergeApply, TheJournalForgetsARemovedObjectAndKeepsANamespacesIdentity) {

@@ -120,6 +120,7 @@ TEST(Ipv6Plan, ApplyBuildsItAndASecondPlanIsEmpty) {
   ASSERT_TRUE(dir.ok());
   FakeObserved observed;
   FakeHost host(observed);
+  host.lease_address = *model::Cidr::parse("192.168.150.100/24");  // a lease in the lab's own subnet
   host.slaac_address = *Cidr6::parse("fd00:10::5054:ff:fe00:1/64");
   const auto steps = make(dual_lab(), sandbox_target("dual"), observed);
   state::remove_lab_dir("dual");
