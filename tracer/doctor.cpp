@@ -121,8 +121,9 @@ bool check_vm(const std::string& lab, const model::NicPath& nic, const VmAccess&
 bool check_address(const std::string& lab, const model::HopMap& map, const model::NicPath& nic, const PathFacts& f,
                    model::Ipv4* target, DoctorReport* r) {
   const std::string& guest = nic.guest;
-  // The hop map carries an address only for a static one (the topology's); a DHCP NIC's is a lease.
-  const bool fixed = !nic.address.empty();
+  // The hop map carries a static address and a DHCP NIC's current one alike; a
+  // NIC the network's dnsmasq has a lease or reservation for is a DHCP NIC.
+  const bool fixed = !nic.address.empty() && !f.nic_dhcp;
   if (!f.guest_netns.empty()) {
     model::Ipv4 addr = live_address(f.guest_netns, f.guest_device);
     const std::string where = device_label(f.guest_netns, f.guest_device);

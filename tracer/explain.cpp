@@ -175,7 +175,7 @@ TracedPacket unsent_probe(const ExplainInput& in, const std::vector<TracedPacket
   p.hops.push_back(h);
   p.dropped = true;
   p.drop_after = f.guest_netns + "/" + f.guest_device;
-  if (!f.guest_has_address && !in.nic.address.empty()) {  // the hop map carries only a static address
+  if (!f.guest_has_address && !in.nic.address.empty() && !f.nic_dhcp) {  // a static address (no lease nor reservation)
     p.drop_cause = "static address missing: " + f.guest_netns + "/" + f.guest_device + " has no IPv4 address (the lab gives it " +
                    in.nic.address + ")";
   } else if (!f.guest_has_address) {

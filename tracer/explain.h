@@ -48,6 +48,7 @@ struct PathFacts {
   bool host_forwarding6 = true;        // net.ipv6.conf.all.forwarding in the host namespace
   bool host_has_route = true;          // the host has a route to the destination
   bool dnsmasq_running = true;         // the network's dnsmasq (when the lab runs one)
+  bool nic_dhcp = false;               // the NIC's MAC has a lease or reservation of that dnsmasq
   bool nat_rule_present = true;        // nat mode: a masquerade rule of the network in the lab table
   std::vector<std::string> links_down;      // "lab-host/lab-g1-0 is down" for path devices not up
   std::vector<std::string> neighbours_failed;  // "lab-host: 203.0.113.1 on eth0 FAILED" (guest and host namespaces)

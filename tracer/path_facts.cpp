@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "netlab/host/dnsmasq.h"
+#include "netlab/host/dnsmasq_facts.h"
 #include "netlab/host/sysctl.h"
 #include "netlab/model/mode_traits.h"
 #include "netlab/model/names.h"
@@ -204,6 +205,10 @@ PathFacts gather_facts(const std::string& lab, const model::NicPath& nic, model:
   if (f.host_found && routed) read_host(dst, guest_address(nic, f), sw ? sw->device : std::string(), &f, warnings);
   link_findings(places.devices, read_links(places.devices, warnings), &f);
   f.dnsmasq_running = dnsmasq_running(lab, nic.network, f.dnsmasq_running);
+  // The hop map also carries a DHCP NIC's address (read when `up` ended): what
+  // the network's dnsmasq knows of its MAC tells a lease from a static address.
+  if (auto mac = model::Mac::parse(nic.mac))
+    f.nic_dhcp = host::leased_or_reserved(state::lab_dir(lab), nic.network, *mac).has_value();
   if (model::masquerades(nic.mode) && f.host_found) {
     auto ruleset = list_ruleset(f.host_netns);
     if (ruleset) f.nat_rule_present = has_masquerade_rule(*ruleset, lab, nic.network);
