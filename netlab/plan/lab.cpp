@@ -179,6 +179,8 @@ Result<PlanResult> plan_up(const model::Topology& topology, const std::string& f
 
 Result<UpResult> up(const model::Topology& topo, const std::string& file, const std::string& file_text,
                     const UpOptions& options) {
+  // Checked before the lock is taken: a refused rename leaves no lock file of the new name.
+  if (auto renamed = check_not_renamed(topo, file); !renamed) return renamed.error();
   auto lock = state::LabLock::acquire(topo.name);
   if (!lock) return lock.error();
   auto previous = state::read_state(topo.name);
@@ -186,7 +188,6 @@ Result<UpResult> up(const model::Topology& topo, const std::string& file, const 
     return Error{"lab '" + topo.name + "' already runs " + (previous->sandbox ? "in the sandbox" : "on the real host") +
                  "; take it down first (netlab down " + topo.name + ")"};
   if (auto other = other_host(previous); !other) return other.error();
-  if (auto renamed = check_not_renamed(topo, file); !renamed) return renamed.error();
   const bool fresh = !previous && state::read_journal(topo.name).empty();
   // Read before this run overwrites the lab's copy of its file: it names what the lab owns.
   const std::optional<model::Topology> last_built = previous_topology(topo.name);

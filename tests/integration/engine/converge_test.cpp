@@ -3,12 +3,14 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "lab_fixture.h"
 #include "netlab/host/netns.h"
+#include "netlab/state/paths.h"
 
 namespace netlab::testing {
 namespace {
@@ -210,6 +212,7 @@ TEST_F(ConvergeTest, RenamedLabIsRefused) {
   EXPECT_NE(up.exit_code, 0);
   EXPECT_NE(up.err.find("netlab down cvren"), std::string::npos) << up.err;
   EXPECT_FALSE(host::netns_exists("cvren2-host"));
+  EXPECT_FALSE(std::filesystem::exists(state::lock_path("cvren2"))) << "a refused rename leaves no lock";
 }
 
 }  // namespace
