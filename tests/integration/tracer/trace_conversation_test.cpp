@@ -17,32 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-/// A server in namespace `netns`: busybox nc listening on `port` (`args` after it), up once it listens.
-std::optional<host::ChildProcess> serve(const std::string& netns, int port, std::vector<std::string> args = {}) {
-  host::SpawnOptions so;
-  so.netns = netns;
-  so.stdout_path = "/dev/null";
-  so.stderr_path = "/dev/null";
-  std::vector<std::string> argv{"busybox", "nc", "-l", "-p", std::to_string(port)};
-  argv.insert(argv.end(), args.begin(), args.end());
-  auto server = host::ChildProcess::start(argv, so);
-  EXPECT_TRUE(server) << server.error().message;
-  if (!server) return std::nullopt;
-  for (int i = 0; i < 100; ++i) {
-    if (in_netns(netns, {"ss", "-ltn", "sport", "=", ":" + std::to_string(port)}).out.find("LISTEN") != std::string::npos)
-      break;
-    usleep(20000);
-  }
-  return std::move(*server);
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::string outcome(const json& doc) { return doc["conversation"]["outcome"].get<std::string>(); }
 std::vector<std::string> flow(const json& doc) { return doc["conversation"]["flow"].get<std::vector<std::string>>(); }
 
@@ -162,16 +136,6 @@ TEST_F(LabTest, PortForwardInboundTrace) {
   Outcome dot = netlab({"graph", lab, "-o", dir_ + "/g.dot"});
   EXPECT_EQ(dot.exit_code, 0) << dot.err;
   EXPECT_NE(read_text(dir_ + "/g.dot").find("publish tcp/8080"), std::string::npos);
-}
-
-/// Waits until file `path` holds `text` while `process` runs; false when it ended first or 30 s passed.
-bool wait_for_text(const std::string& path, const std::string& text, const host::ChildProcess& process) {
-  for (int i = 0; i < 1500; ++i) {
-    if (read_text(path).find(text) != std::string::npos) return true;
-    if (!process.running()) return read_text(path).find(text) != std::string::npos;
-    usleep(20000);
-  }
-  return false;
 }
 
 TEST_F(LabTest, PortForwardInboundWaitedForPassively) {
