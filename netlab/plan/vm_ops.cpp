@@ -62,7 +62,7 @@ Result<VmHandle> open_vm(const std::string& lab, const std::string& guest) {
   if (!vms) return vms.error();
   const model::Guest* g = vms->topo.find_guest(guest);
   if (!g || g->kind != model::GuestKind::kvm) return Error{"lab '" + lab + "' has no VM named '" + guest + "'", true};
-  auto client = host::LibvirtClient::open(libvirt_uri(vms->topo, vms->target));
+  auto client = host::LibvirtClient::open(libvirt_uri(vms->topo, vms->target, *g));
   if (!client) return client.error();
   return VmHandle{std::move(client).value(), libvirt::domain_name(vms->topo, *g)};
 }
@@ -207,7 +207,7 @@ VmStatus vm_status(const std::string& lab, const std::string& guest) {
   out.vcpus = g->vcpus;
   out.memory_mib = g->memory_mib;
   out.accelerator = vms->target.accelerator == "kvm" ? "kvm" : "tcg";
-  if (auto client = host::LibvirtClient::open(libvirt_uri(vms->topo, vms->target)))
+  if (auto client = host::LibvirtClient::open(libvirt_uri(vms->topo, vms->target, *g)))
     if (auto st = client->state(out.domain)) out.state = host::to_string(*st);
   if (g->disk)
     if (auto info = host::disk_info(vm_disk_path(vms->target, *g))) out.disks.push_back(std::move(info).value());
