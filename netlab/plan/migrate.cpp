@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -10,6 +11,7 @@
 #include "netlab/host/netns.h"
 #include "netlab/host/ovn.h"
 #include "netlab/host/ovn_nb.h"
+#include "netlab/host/ovsdb.h"
 #include "netlab/host/vm_address.h"
 #include "netlab/libvirt/export_xml.h"
 #include "netlab/model/lab_hosts.h"
@@ -178,8 +180,10 @@ Result<MigrateReport> migrate(const MigrateRequest& request) {
     ports.push_back(model::friendly_nic(vm->name, model::guest_nic_name(vm->nics[i], i)));
   }
 
-  auto from_client = host::LibvirtClient::open(from_uri);
-  if (!from_client) return from_client.error();
+  auto opened = host::LibvirtClient::open(from_uri);
+  if (!opened) return opened.error();
+  // Closed before the source's libvirtd may stop: a close on a dead daemon's socket raises SIGPIPE.
+  std::optional<host::LibvirtClient> from_client(std::move(opened).value());
   auto vm_state = from_client->state(report.domain);
   if (!vm_state) return vm_state.error();
   if (*vm_state != host::DomainState::running)
@@ -190,9 +194,13 @@ Result<MigrateReport> migrate(const MigrateRequest& request) {
   phase("preparing " + request.to);
   Sockets sockets;
   SystemObserved observed(sockets);
+  // The OVS port is (re)added even when its row is there: a row left from an
+  // earlier stay of the VM names a tap that was deleted since, and vswitchd
+  // does not take up a new device of that name by itself.
   std::vector<Action> prepare;
-  for (const auto& a : make(moved, target, observed))
-    if (prepares(a, to_ns, taps)) prepare.push_back(a);
+  for (const auto& a : desired)
+    if (prepares(a, to_ns, taps) && (std::holds_alternative<AddOvsPort>(a) || needed(a, observed)))
+      prepare.push_back(a);
   std::vector<state::OwnedObject> made;
   for (const auto& a : prepare) {
     report.prepared.push_back(describe(a));
@@ -228,21 +236,22 @@ Result<MigrateReport> migrate(const MigrateRequest& request) {
     report.pinger = pinging->name;
   if (report.pinger.empty()) pinger.stop();
 
-  // 3. The migration itself. The journal learns the destination first (write-ahead):
-  //    a crash half-way leaves the domain recorded on both libvirts for `down`.
+  // 3. The migration itself. The journal keeps one record per domain name, so
+  //    the domain's libvirt is rewritten once it runs on the destination: a
+  //    crash right in between leaves it recorded on the source, whose teardown
+  //    then finds no domain there (the destination's QEMU would be left).
   const state::OwnedObject on_from{state::ObjectKind::domain, "", report.domain, from_uri};
   const state::OwnedObject on_to{state::ObjectKind::domain, "", report.domain, to_uri};
-  if (auto st = journal->record(on_to); !st) return rollback(st.error());
   phase("migrating " + request.vm + " from " + from + " to " + request.to);
   const auto migration_started = Clock::now();
   if (auto st = from_client->migrate(report.domain, *to_client, report.stream, target.sandbox); !st) {
     pinger.stop();
-    journal->forget(on_to);
     return rollback(st.error());
   }
   report.migration_seconds = seconds_since(migration_started);
   const auto switched = Clock::now();
-  journal->forget(on_from);
+  if (auto st = journal->forget(on_from); !st) return st.error();
+  if (auto st = journal->record(on_to); !st) return st.error();
 
   // 4. The logical ports follow: requested-chassis, one transaction per network.
   phase("moving the logical ports of " + request.vm + " to " + request.to);
@@ -271,6 +280,7 @@ Result<MigrateReport> migrate(const MigrateRequest& request) {
 
   // 5. The source: the VM's taps, and its libvirtd when no VM is left on it.
   phase("cleaning up " + from);
+  from_client.reset();
   std::vector<state::OwnedObject> old;
   for (const auto& t : taps) old.push_back({state::ObjectKind::link, from_ns, t, "tun"});
   bool vms_left = false;
@@ -279,6 +289,11 @@ Result<MigrateReport> migrate(const MigrateRequest& request) {
   if (!vms_left) old.insert(old.begin(), {state::ObjectKind::libvirtd, from_ns, libvirtd_dir(topo, target, from), ""});
   for (const auto& o : old) report.cleaned.push_back(state::describe(o));
   if (const std::string left = remove_all(old, *journal, writer); !left.empty()) report.cleaned.push_back("failed: " + left);
+  // The taps' rows in the source's br-int go too (the ports of a deleted device).
+  if (auto db = host::OvsInstance(target.run_dir + "/" + from).connect())
+    for (const auto& t : taps)
+      if (auto st = host::ovs_del_port(*db, host::ovn_devices::kIntegrationBridge, t); st)
+        report.cleaned.push_back("port " + t + " of br-int in " + from_ns);
 
   // 6. The ping resumes (generous: a loaded machine), then stops.
   if (!report.pinger.empty()) {

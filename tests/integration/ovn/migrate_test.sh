@@ -14,6 +14,8 @@ leftovers() {
   local ns procs
   ns=$(ip netns list | awk -v l="$LAB-" 'index($1, l) == 1 {print $1}')
   procs=$(pgrep -af "/run/netlab/$LAB/|netlab-$LAB-" | grep -v pgrep || true)
+  # A private libvirtd runs as plain `libvirtd`: found by its mounts of the lab's run directory.
+  procs="$procs$(grep -l " /run/netlab/$LAB/" /proc/[0-9]*/mountinfo 2>/dev/null || true)"
   [ -z "$ns" ] && [ -z "$procs" ] && [ ! -e "/run/netlab/$LAB" ] || { echo "left: $ns $procs"; return 1; }
 }
 cleanup() { "$NETLAB" down "$LAB" >/dev/null 2>&1 || true; "$NETLAB" gc >/dev/null 2>&1 || true; }
