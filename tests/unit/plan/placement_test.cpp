@@ -51,7 +51,7 @@ TEST(Placement, VmOnSecondHostHasItsTapLibvirtdAndChassisThere) {
   for (const auto& a : steps) {
     if (auto* t = std::get_if<CreateTap>(&a); t && t->netns == "pl-h2") tap = true;
     if (auto* l = std::get_if<StartLibvirtd>(&a); l && l->netns == "pl-h2") libvirtd = l->run_dir == "/run/netlab/pl/h2";
-    if (auto* r = std::get_if<RunDomain>(&a)) domain_uri = r->uri;
+    if (auto* r = std::get_if<RunDomain>(&a); r && r->guest == "vm") domain_uri = r->uri;
     if (auto* c = std::get_if<ConfigureOvnNetwork>(&a))
       for (const auto& p : c->spec.ports)
         if (p.name == "vm:eth0") chassis = p.chassis == "h2";
