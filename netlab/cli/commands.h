@@ -17,6 +17,7 @@ void add_validate(CLI::App& app, int* exit_code);
 void add_plan(CLI::App& app, int* exit_code);
 void add_up(CLI::App& app, int* exit_code);
 void add_down(CLI::App& app, int* exit_code);
+void add_migrate(CLI::App& app, int* exit_code);
 void add_status(CLI::App& app, int* exit_code);
 void add_exec(CLI::App& app, int* exit_code);
 void add_console(CLI::App& app, int* exit_code);

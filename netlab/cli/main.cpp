@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   netlab::cli::add_exec(app, &exit_code);
   netlab::cli::add_console(app, &exit_code);
   netlab::cli::add_snapshot(app, &exit_code);
+  netlab::cli::add_migrate(app, &exit_code);
   netlab::cli::add_trace(app, &exit_code);
   netlab::cli::add_doctor(app, &exit_code);
   netlab::cli::add_graph(app, &exit_code);

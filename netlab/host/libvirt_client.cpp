@@ -207,6 +207,23 @@ Result<std::vector<DomainSummary>> LibvirtClient::list_domains(const std::string
   return out;
 }
 
+Status LibvirtClient::migrate(const std::string& name, LibvirtClient& dest, const std::string& migrate_uri,
+                              bool unsafe) {
+  Domain dom(virDomainLookupByName(conn_, name.c_str()));
+  if (!dom) return last_error("domain " + name);
+  virTypedParameterPtr params = nullptr;
+  int count = 0, room = 0;
+  if (virTypedParamsAddString(&params, &count, &room, VIR_MIGRATE_PARAM_URI, migrate_uri.c_str()) < 0)
+    return last_error("migration of " + name);
+  unsigned int flags = VIR_MIGRATE_LIVE | VIR_MIGRATE_PERSIST_DEST | VIR_MIGRATE_UNDEFINE_SOURCE;
+  if (unsafe) flags |= VIR_MIGRATE_UNSAFE;
+  virDomainPtr moved = virDomainMigrate3(dom.ptr, dest.conn_, params, static_cast<unsigned>(count), flags);
+  virTypedParamsFree(params, count);
+  if (!moved) return last_error("migration of " + name);
+  virDomainFree(moved);
+  return {};
+}
+
 bool LibvirtClient::agent_ready(const std::string& name) {
   Domain dom(virDomainLookupByName(conn_, name.c_str()));
   if (!dom) return false;

@@ -68,6 +68,17 @@ class LibvirtClient {
   /// is read from in_fd or the console closes (virDomainOpenConsole).
   Status console(const std::string& name, int in_fd, int out_fd, char escape = 0x1d);
 
+  /// Live-migrates running domain `name` to the libvirt `dest` (virDomainMigrate3:
+  /// this client drives both daemons, so they need no connection of their own),
+  /// QEMU's memory stream going to `migrate_uri` ("tcp://100.64.0.2"), where the
+  /// destination's QEMU listens. The domain ends up defined and running on `dest`
+  /// and undefined on this libvirt. The disks are not copied: both hosts must see
+  /// them at the same path (shared storage). `unsafe` skips libvirt's check that
+  /// such storage is a cluster filesystem opened without host cache, for hosts
+  /// that share one kernel and page cache (the sandbox). On failure the domain
+  /// keeps running here.
+  Status migrate(const std::string& name, LibvirtClient& dest, const std::string& migrate_uri, bool unsafe);
+
   /// Internal snapshot `snapshot` of `name` (disks and, when running, memory).
   Status snapshot_create(const std::string& name, const std::string& snapshot);
   Status snapshot_revert(const std::string& name, const std::string& snapshot);

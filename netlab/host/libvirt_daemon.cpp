@@ -3,6 +3,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -27,6 +28,24 @@ constexpr const char* kQemuConf =
     "cgroup_controllers = [ ]\n"
     "remember_owner = 0\n";
 constexpr const char* kLibvirtdConf = "log_outputs=\"3:file:/var/log/libvirt/libvirtd.log\"\n";
+
+/// libvirtd.conf's host_uuid for the daemon whose files are under `dir`: every
+/// private daemon on this machine would otherwise take the machine's SMBIOS
+/// UUID, and libvirt refuses a live migration between two daemons of one host
+/// UUID ("Attempt to migrate guest to the same host"). Derived from the path
+/// (FNV-1a), so a restarted daemon keeps its identity; version 4 layout.
+std::string host_uuid(const std::string& dir) {
+  uint64_t a = 1469598103934665603ull, b = 0x9e3779b97f4a7c15ull;
+  for (unsigned char c : dir) {
+    a = (a ^ c) * 1099511628211ull;
+    b = (b ^ c) * 0x100000001b3ull + 0x27d4eb2dull;
+  }
+  char text[40];
+  std::snprintf(text, sizeof text, "%08x-%04x-4%03x-8%03x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>(a >> 16) & 0xffff, static_cast<unsigned>(a) & 0xfff,
+                static_cast<unsigned>(b >> 52) & 0xfff, static_cast<unsigned long long>(b & 0xffffffffffffull));
+  return text;
+}
 
 // Run by `unshare --mount --propagation private` inside the lab's namespace; a
 // constant text, the paths come as $1 (the lab's libvirt dir) and $2 (the shared
@@ -112,7 +131,10 @@ Status PrivateLibvirtd::start(const std::string& netns, std::chrono::millisecond
     if (ec) return Error{"cannot create " + d + ": " + ec.message()};
   }
   if (auto st = write_file(files_.etc + "/qemu.conf", kQemuConf); !st) return st;
-  if (auto st = write_file(files_.etc + "/libvirtd.conf", kLibvirtdConf); !st) return st;
+  if (auto st = write_file(files_.etc + "/libvirtd.conf",
+                           std::string(kLibvirtdConf) + "host_uuid = \"" + host_uuid(files_.dir) + "\"\n");
+      !st)
+    return st;
   // The lab's run tree (the parent of its run dir) must stay visible to QEMU.
   const std::string run_tree = fs::path(files_.dir).parent_path().parent_path().string();
   SpawnOptions options;

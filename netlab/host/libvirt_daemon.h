@@ -1,5 +1,7 @@
 #pragma once
-// A private libvirtd for one sandbox lab. libvirtd (system mode) hard-codes
+// A private libvirtd for one host of a sandbox lab (a lab across hosts runs one
+// per host that has VMs, each with its own host UUID, so that libvirt migrates
+// between them). libvirtd (system mode) hard-codes
 // /etc/libvirt, /run/libvirt, /var/lib/libvirt, /var/cache/libvirt and
 // /var/log/libvirt, so it runs in a mount namespace of its own where those are
 // bind mounts of <run_dir>/libvirt/*, and inside the lab's host namespace, so

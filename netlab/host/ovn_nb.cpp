@@ -82,6 +82,7 @@ json operations(const OvnNetworkSpec& spec, const std::string& digest) {
                   {"addresses", set_of({p->mac.str() + " " + (p->ip ? p->ip->str() : std::string("dynamic"))})},
                   {"external_ids", row_tags}};
       if (spec.dhcp && p->dhcp) row["dhcpv4_options"] = set_of({named("dhcp")});
+      if (!p->chassis.empty()) row["options"] = map_of({{"requested-chassis", p->chassis}});
       ops.push_back({{"op", "insert"}, {"table", "Logical_Switch_Port"}, {"row", row}, {"uuid-name", uuid}});
       members.push_back(named(uuid));
     }
@@ -165,6 +166,25 @@ json ovn_network_operations(const OvnNetworkSpec& spec) { return operations(spec
 Status ovn_apply_network(OvsdbClient& nb, const OvnNetworkSpec& spec) {
   Result<json> r = nb.transact(kNbDb, ovn_network_operations(spec));
   if (!r) return Error{"OVN network " + spec.network + ": " + r.error().message};
+  return {};
+}
+
+Status ovn_move_port(OvsdbClient& nb, const OvnNetworkSpec& spec, const std::string& port, const std::string& chassis) {
+  const OvnPortSpec* moved = nullptr;
+  for (const auto& p : spec.ports)
+    if (p.name == port) moved = &p;
+  if (!moved) return Error{"OVN network " + spec.network + " has no port " + port};
+  auto ids = tags(spec);
+  ids.emplace_back("netlab-digest", ovn_network_digest(spec));
+  json ops = json::array();
+  ops.push_back({{"op", "update"}, {"table", "Logical_Switch_Port"},
+                 {"where", json::array({json::array({"name", "==", port})})},
+                 {"row", {{"options", map_of({{"requested-chassis", chassis}})}}}});
+  ops.push_back({{"op", "update"}, {"table", "Logical_Switch"},
+                 {"where", json::array({json::array({"name", "==", ovn_switch_name(spec.network, moved->vlan)})})},
+                 {"row", {{"external_ids", map_of(ids)}}}});
+  Result<json> r = nb.transact(kNbDb, ops);
+  if (!r) return Error{"OVN port " + port + ": " + r.error().message};
   return {};
 }
 

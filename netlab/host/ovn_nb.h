@@ -24,6 +24,10 @@ struct OvnPortSpec {
   std::optional<model::Ipv4> ip;  // static (address or DHCP reservation); nullopt = OVN's IPAM picks one
   bool dhcp = false;              // served by the network's DHCP_Options
   std::optional<int> vlan;        // ports of one VLAN get a logical switch of their own
+  /// options:requested-chassis: only this chassis binds the port, though another
+  /// host's br-int holds an interface with the same iface-id (a VM's tap made
+  /// on the destination before a live migration). "" = any chassis.
+  std::string chassis;
 };
 
 /// What one lab network becomes in NB: a logical switch (per VLAN one more),
@@ -56,6 +60,11 @@ nlohmann::json ovn_network_operations(const OvnNetworkSpec& spec);
 std::string ovn_network_digest(const OvnNetworkSpec& spec);
 /// Writes the network (one transaction).
 Status ovn_apply_network(OvsdbClient& nb, const OvnNetworkSpec& spec);
+/// Moves logical port `port` of the network to `chassis` (options:requested-chassis)
+/// in one transaction that also stamps the switch with the digest of `spec`, the
+/// network as it is with the port moved. The row is updated, not recreated, so
+/// OVN's IPAM keeps its dynamic address (the VM keeps its lease).
+Status ovn_move_port(OvsdbClient& nb, const OvnNetworkSpec& spec, const std::string& port, const std::string& chassis);
 /// True when NB holds the network as `spec` says: its switches carry the
 /// spec's digest and every port of the spec is on them (and the router exists).
 Result<bool> ovn_network_matches(OvsdbClient& nb, const OvnNetworkSpec& spec);

@@ -196,9 +196,6 @@ void Checker::guest_host(const Guest& g) {
     add(g.pos.at("host"), "guest " + quoted(g.name) + " runs on unknown host " + quoted(g.host), hint);
     return;
   }
-  if (g.kind == GuestKind::kvm && host_index(topo_, g.host) > 0)
-    add(g.pos.at("host"), "kvm guest " + quoted(g.name) + " can run on the first host only",
-        "move it to host " + quoted(known.front()) + ", or make it a netns guest");
 }
 
 void Checker::check_ifname(const std::string& name, const std::string& what, const Position& pos,
@@ -578,10 +575,6 @@ void Checker::nic(const Guest& g, const Nic& n, size_t index) {
   if (is_ovn(*net) && n.impair)
     add(n.impair_pos.node, "'impair' on a NIC of OVN network " + quoted(net->name) + " is not supported yet",
         "impair NICs of linux or ovs networks");
-  if (is_ovn(*net) && g.kind == GuestKind::kvm)
-    add(n.pos.at("network"), "kvm guest " + quoted(g.name) + " on OVN network " + quoted(net->name) +
-                                 " is not supported yet",
-        "use a netns guest on OVN networks, or a linux or ovs network for the VM");
   if (n.address_kind == AddressKind::dhcp && serves_dhcp(net->mode) && !net->dhcp)
     add(n.pos.at("address"), who + " uses dhcp but network " + quoted(net->name) + " has no 'dhcp'",
         "network " + quoted(net->name) + " has 'dhcp: false' (or a subnet too small for a range): give it a "

@@ -240,11 +240,15 @@ struct RunDomain {
   /// vcpus or NICs changed): what runs now ("1 vcpu, 256 MiB"), for the plan line.
   std::optional<std::string> redefine_from;
 };
-/// Waits until the VM's NIC `mac` holds a lease in `lease_file` (netlab's dnsmasq).
+/// Waits until the VM's NIC `mac` holds a lease in `lease_file` (netlab's dnsmasq),
+/// or, with `lease_file` empty (OVN's DHCP keeps no lease file), until the NIC
+/// holds an IPv4 address inside the VM, read through the guest agent of
+/// domain `domain` on `uri`.
 struct AwaitVmLease {
   std::string guest, nic, lease_file;
   model::Mac mac;
   int prefix = 24;  // the network's, for the lease's address
+  std::string uri, domain;
 };
 
 using Action = std::variant<CreateNetns, SetSysctl, CreateBridge, CreateVeth, CreateTap, CreateMacvlan, CreateMacvtap, SetMaster,

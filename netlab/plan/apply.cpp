@@ -378,7 +378,8 @@ class Executor {
     // TCG on a busy machine boots slowly: a generous bound, checked often.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
     do {
-      if (auto ip = host_.leased_address(a.lease_file, a.mac)) {
+      auto ip = a.lease_file.empty() ? host_.vm_address(a.uri, a.domain, a.mac) : host_.leased_address(a.lease_file, a.mac);
+      if (ip) {
         leases_.push_back({a.guest, a.nic, model::Cidr{*ip, a.prefix}});
         return {};
       }

@@ -254,6 +254,7 @@ class Builder {
         port.name = model::friendly_nic(guest.name, model::guest_nic_name(nic, i));
         port.mac = *nic.mac;
         port.vlan = nic.vlan;
+        port.chassis = model::guest_host(topo_, guest);
         if (nic.address_kind == model::AddressKind::static_cidr && nic.address) port.ip = nic.address->address;
         port.dhcp = nic.address_kind == model::AddressKind::dhcp;
         if (net.dhcp)
@@ -395,13 +396,16 @@ class Builder {
       const std::string alias = model::link_alias(topo_.name, model::nic_alias_part(guest.name, guest_dev));
       const bool macvlan = model::uses_macvtap(*net);
       if (model::is_ovn(*net)) {
-        // A port of br-int on the guest's host, bound to its logical port by iface-id.
+        // A port of br-int on the guest's host, bound to its logical port by iface-id:
+        // a light guest's veth, or the tap its VM opens (plan/migrate.h moves it to another host).
         const std::string& hv = model::guest_host(topo_, guest);
         const std::string hv_ns = model::hypervisor_namespace(topo_, hv);
-        add(CreateVeth{hv_ns, host_dev, ns, guest_dev, net->mtu, nic.mac, alias});
+        if (guest.kind == GuestKind::kvm) add(CreateTap{hv_ns, host_dev, net->mtu, alias});
+        else add(CreateVeth{hv_ns, host_dev, ns, guest_dev, net->mtu, nic.mac, alias});
         add(AddOvsPort{hv_ns, host_dir(hv), kIntegrationBridge, host_dev, std::nullopt,
                        model::friendly_nic(guest.name, guest_dev)});
         add(SetUp{hv_ns, host_dev});
+        if (guest.kind == GuestKind::kvm) continue;
       } else if (guest.kind == GuestKind::kvm) {
         // The VM's NIC is a tap on the bridge, or a macvtap on the uplink; the VM itself is libvirt's business.
         if (macvlan) {
@@ -458,13 +462,17 @@ class Builder {
     bool any = false;
     for (const auto& g : topo_.guests) any |= g.kind == GuestKind::kvm && g.disk.has_value();
     if (!any) return;
-    if (target_.sandbox) add(StartLibvirtd{host_, target_.run_dir});
+    // One private libvirtd per host that runs VMs, in that host's namespace.
+    if (target_.sandbox)
+      for (const auto& h : model::lab_hosts(topo_))
+        if (host_runs_vms(h.name))
+          add(StartLibvirtd{model::hypervisor_namespace(topo_, h.name), libvirtd_dir(topo_, target_, h.name)});
     for (const auto& guest : topo_.guests) {
       if (guest.kind != GuestKind::kvm || !guest.disk) continue;
       add(CreateVmDisk{guest.name, vm_disk_path(target_, guest), vm_base_image(target_, guest),
                        guest.disk->provisioning == model::Provisioning::thick});
       const libvirt::DomainRuntime runtime = domain_runtime(topo_, guest, target_);
-      RunDomain run{libvirt_uri(topo_, target_), libvirt::domain_name(topo_, guest), guest.name,
+      RunDomain run{libvirt_uri(topo_, target_, guest), libvirt::domain_name(topo_, guest), guest.name,
                     libvirt::domain_xml(topo_, guest, runtime), vm_xml_copy(target_, guest), runtime.type,
                     guest.vcpus, guest.memory_mib, {}};
       for (size_t i = 0; i < guest.nics.size(); ++i)
@@ -474,7 +482,15 @@ class Builder {
     }
   }
 
-  /// A VM's DHCP NIC on a network served by netlab's dnsmasq: `up` returns once it holds its lease.
+  bool host_runs_vms(const std::string& host) const {
+    for (const auto& g : topo_.guests)
+      if (g.kind == GuestKind::kvm && g.disk && model::guest_host(topo_, g) == host) return true;
+    return false;
+  }
+
+  /// A VM's DHCP NIC on a network served by netlab's dnsmasq, or by OVN (which
+  /// keeps no lease file: the address is read inside the VM through its guest
+  /// agent): `up` returns once it holds its lease.
   void vm_leases(const model::Guest& guest) {
     if (guest.kind != GuestKind::kvm || !guest.disk) return;
     for (size_t i = 0; i < guest.nics.size(); ++i) {
@@ -483,8 +499,14 @@ class Builder {
       if (nic.address_kind != model::AddressKind::dhcp || !nic.mac || !net || net->mode == model::NetworkMode::bridge ||
           !net->dhcp || !gateway(*net))
         continue;
-      add(AwaitVmLease{guest.name, model::guest_nic_name(nic, i),
-                       host::dnsmasq_files(target_.run_dir, net->name).leases, *nic.mac, net->subnet->prefix});
+      AwaitVmLease await{guest.name, model::guest_nic_name(nic, i),
+                         host::dnsmasq_files(target_.run_dir, net->name).leases, *nic.mac, net->subnet->prefix};
+      if (model::is_ovn(*net)) {
+        await.lease_file.clear();
+        await.uri = libvirt_uri(topo_, target_, guest);
+        await.domain = libvirt::domain_name(topo_, guest);
+      }
+      add(std::move(await));
     }
   }
 

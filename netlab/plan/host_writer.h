@@ -216,6 +216,10 @@ class HostWriter {
   virtual std::optional<pid_t> orphan_qemu(const std::string& uri, const std::string& name) = 0;
   /// The address dnsmasq leased to `mac` (its lease file `lease_file`); nullopt when none yet.
   virtual std::optional<model::Ipv4> leased_address(const std::string& lease_file, const model::Mac& mac) = 0;
+  /// The address the VM's NIC `mac` holds, read inside domain `domain` on `uri`
+  /// through its guest agent (OVN's DHCP keeps no lease file); nullopt when none yet.
+  virtual std::optional<model::Ipv4> vm_address(const std::string& uri, const std::string& domain,
+                                                const model::Mac& mac) = 0;
 
   // ---- Link impairment ----------------------------------------------------
   /// Makes netem with `impairment` the root qdisc of `device` (every parameter,

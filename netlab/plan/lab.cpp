@@ -27,6 +27,8 @@
 #include "netlab/host/libvirt_client.h"
 #include "netlab/libvirt/export_xml.h"
 #include "netlab/plan/vm.h"
+#include "netlab/plan/placement.h"
+#include "netlab/host/vm_address.h"
 #include "netlab/plan/system_writer.h"
 #include "netlab/state/lock.h"
 #include "netlab/state/paths.h"
@@ -71,6 +73,11 @@ model::HopMap hop_map_with_addresses(const model::Topology& topo, const Target& 
       if (!net || !net->subnet || !mac) continue;
       if (auto ip = host::leased_or_reserved(target.run_dir, net->name, *mac))
         nic.address = model::Cidr{*ip, net->subnet->prefix}.str();
+      // OVN's DHCP keeps no lease file: the VM's own address, through its guest agent.
+      const model::Guest* vm = topo.find_guest(nic.guest);
+      if (nic.address.empty() && model::is_ovn(*net) && vm)
+        if (auto ip = host::vm_nic_address(libvirt_uri(topo, target, *vm), libvirt::domain_name(topo, *vm), *mac))
+          nic.address = model::Cidr{*ip, net->subnet->prefix}.str();
       continue;
     }
     if (nic.hops.front().role != model::HopRole::guest_nic) continue;
@@ -187,14 +194,17 @@ Result<PlanResult> plan_up(const model::Topology& topology, const std::string& f
   if (!sandbox)
     if (auto st = check_real_host(topology, force, sockets); !st) return st.error();
   SystemObserved observed(sockets);
-  result.steps = make(topology, *target, observed,
-                      owned_for_up(topology, *target, state::read_state(topology.name),
+  const model::Topology where = placed(topology);  // migrated VMs stay where they run
+  result.steps = make(where, *target, observed,
+                      owned_for_up(where, *target, state::read_state(topology.name),
                                    previous_topology(topology.name), observed));
   return result;
 }
 
-Result<UpResult> up(const model::Topology& topo, const std::string& file, const std::string& file_text,
+Result<UpResult> up(const model::Topology& file_topo, const std::string& file, const std::string& file_text,
                     const UpOptions& options) {
+  // Migrated VMs stay on the hosts they run on (placement.h): up never moves one back.
+  const model::Topology topo = placed(file_topo);
   // Checked before the lock is taken: a refused rename leaves no lock file of the new name.
   if (auto renamed = check_not_renamed(topo, file); !renamed) return renamed.error();
   auto lock = state::LabLock::acquire(topo.name);
@@ -492,7 +502,9 @@ Result<LabStatus> status(const std::string& lab) {
   if (auto edited = model::load_file(st->topology_file); edited.ok() && model::validate(edited.topology).empty() &&
                                                           edited.topology.name == lab)
     wanted = std::move(edited.topology);
-  for (const auto& step : make(wanted, target, observed, owned_by(lab, target, *topo)))
+  const auto placement = read_placement(lab);
+  for (const auto& line : placement_drift(wanted, placement)) out.drift.push_back(line);
+  for (const auto& step : make(placed(std::move(wanted), placement), target, observed, owned_by(lab, target, *topo)))
     out.drift.push_back(describe_drift(step));
   return out;
 }

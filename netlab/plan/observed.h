@@ -75,6 +75,8 @@ class Observed {
   virtual bool domain_exists(const std::string& uri, const std::string& name) = 0;
   /// True when `lease_file` (dnsmasq's) holds a lease for `mac`.
   virtual bool has_lease(const std::string& lease_file, const model::Mac& mac) = 0;
+  /// True when the VM's NIC `mac` holds an IPv4 address inside domain `domain` on `uri` (guest agent).
+  virtual bool vm_has_address(const std::string& uri, const std::string& domain, const model::Mac& mac) = 0;
   /// The bridge ifindex a dnsmasq was started on, from its DnsmasqFiles::bridge_index
   /// file; nullopt when unknown.
   virtual std::optional<int> dnsmasq_bridge_index(const std::string& bridge_index_file) = 0;

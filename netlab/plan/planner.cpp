@@ -195,7 +195,9 @@ struct Needed {
       if (auto defined = o.read_file(a.xml_copy); defined && *defined != a.xml) step.redefine_from = domain_summary(*defined);
     return Action{step};
   }
-  R operator()(const AwaitVmLease& a) { return keep_unless(o.has_lease(a.lease_file, a.mac), a); }
+  R operator()(const AwaitVmLease& a) {
+    return keep_unless(a.lease_file.empty() ? o.vm_has_address(a.uri, a.domain, a.mac) : o.has_lease(a.lease_file, a.mac), a);
+  }
   R operator()(const StartOvnCentral& a) { return keep_unless(o.ovn_central_running(a.dir), a); }
   R operator()(const StartOvnController& a) { return keep_unless(o.ovn_controller_running(a.host_dir), a); }
   R operator()(const ConfigureOvnNetwork& a) { return keep_unless(o.ovn_network_matches(a.central_dir, a.spec), a); }

@@ -5,6 +5,7 @@
 #include "netlab/host/process.h"
 #include "netlab/model/loader.h"
 #include "netlab/model/names.h"
+#include "netlab/plan/placement.h"
 #include "netlab/plan/target.h"
 #include "netlab/state/paths.h"
 
@@ -16,7 +17,7 @@ Result<model::Topology> lab_topology(const std::string& lab) {
   auto loaded = model::load_string(*text, state::lab_dir(lab) + "/" + state::kTopologyCopy);
   if (!loaded.ok())
     return Error{"the lab's copy of its topology no longer loads:\n" + model::format_all(loaded.diagnostics)};
-  return std::move(loaded.topology);
+  return placed(std::move(loaded.topology));  // migrated VMs where they run (placement.h)
 }
 
 Result<RunningLab> running_lab(const std::string& lab) {

@@ -18,7 +18,7 @@
 namespace netlab::plan {
 
 /// The topology a lab was built from (its copy in the run directory, as loaded,
-/// not validated again). An Error with bad_input set when there is no such lab.
+/// not validated again), with migrated VMs on the hosts they run on (placement.h). An Error with bad_input set when there is no such lab.
 Result<model::Topology> lab_topology(const std::string& lab);
 
 /// A running lab: its state.json and its topology.

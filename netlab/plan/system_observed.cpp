@@ -12,6 +12,7 @@
 #include "netlab/host/dnsmasq.h"
 #include "netlab/host/libvirt_client.h"
 #include "netlab/host/libvirt_daemon.h"
+#include "netlab/host/vm_address.h"
 #include "netlab/host/ethtool.h"
 #include "netlab/host/netns.h"
 #include "netlab/host/ovn.h"
@@ -230,6 +231,10 @@ bool SystemObserved::has_lease(const std::string& lease_file, const model::Mac& 
   for (const auto& l : *leases)
     if (l.mac == mac) return true;
   return false;
+}
+
+bool SystemObserved::vm_has_address(const std::string& uri, const std::string& domain, const model::Mac& mac) {
+  return host::vm_nic_address(uri, domain, mac).has_value();
 }
 
 std::optional<model::Impairment> SystemObserved::netem(const std::string& netns, const std::string& device) {

@@ -44,6 +44,7 @@ class SystemObserved : public Observed {
                    const std::string& xml) override;
   bool domain_exists(const std::string& uri, const std::string& name) override;
   bool has_lease(const std::string& lease_file, const model::Mac& mac) override;
+  bool vm_has_address(const std::string& uri, const std::string& domain, const model::Mac& mac) override;
   std::optional<model::Impairment> netem(const std::string& netns, const std::string& device) override;
 
  private:

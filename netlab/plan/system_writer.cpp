@@ -15,6 +15,7 @@
 
 #include "netlab/host/lease_file.h"
 #include "netlab/host/libvirt_daemon.h"
+#include "netlab/host/vm_address.h"
 #include "netlab/host/process.h"
 
 #include <filesystem>
@@ -375,6 +376,13 @@ std::optional<model::Ipv4> SystemWriter::leased_address(const std::string& lease
   for (const auto& l : *leases)
     if (l.mac == mac) return l.ip;
   return std::nullopt;
+}
+
+std::optional<model::Ipv4> SystemWriter::vm_address(const std::string& uri, const std::string& domain,
+                                                    const model::Mac& mac) {
+  auto client = libvirt(uri);
+  if (!client) return std::nullopt;
+  return host::vm_nic_address(**client, domain, mac);
 }
 
 Status SystemWriter::set_netem(const std::string& netns, const std::string& device,

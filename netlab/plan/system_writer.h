@@ -87,6 +87,8 @@ class SystemWriter : public HostWriter {
   Status undefine_domain(const std::string& uri, const std::string& name) override;
   std::optional<pid_t> orphan_qemu(const std::string& uri, const std::string& name) override;
   std::optional<model::Ipv4> leased_address(const std::string& lease_file, const model::Mac& mac) override;
+  std::optional<model::Ipv4> vm_address(const std::string& uri, const std::string& domain,
+                                        const model::Mac& mac) override;
   Status set_netem(const std::string& netns, const std::string& device, const model::Impairment& impairment) override;
 
  private:

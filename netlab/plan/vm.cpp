@@ -1,6 +1,7 @@
 #include "netlab/plan/vm.h"
 
 #include "netlab/host/libvirt_daemon.h"
+#include "netlab/model/lab_hosts.h"
 #include "netlab/plan/lab.h"
 
 namespace netlab::plan {
@@ -12,8 +13,24 @@ bool has_vms(const model::Topology& topology) {
 }
 
 std::string libvirt_uri(const model::Topology& topology, const Target& target) {
-  if (target.sandbox) return host::libvirt_socket_uri(host::libvirtd_files(target.run_dir).socket);
+  return libvirt_uri_on(topology, target, model::lab_hosts(topology).front().name);
+}
+
+std::string libvirtd_dir(const model::Topology& topology, const Target& target, const std::string& host) {
+  // The first host keeps the lab's own directory, as a lab without `hosts:` has it.
+  if (model::host_index(topology, host) <= 0) return target.run_dir;
+  return target.run_dir + "/" + host;
+}
+
+std::string libvirt_uri_on(const model::Topology& topology, const Target& target, const std::string& host) {
+  if (target.sandbox) return host::libvirt_socket_uri(host::libvirtd_files(libvirtd_dir(topology, target, host)).socket);
+  for (const auto& h : model::lab_hosts(topology))
+    if (h.name == host && !h.libvirt.empty()) return h.libvirt;
   return topology.host.libvirt.empty() ? "qemu:///system" : topology.host.libvirt;
+}
+
+std::string libvirt_uri(const model::Topology& topology, const Target& target, const model::Guest& guest) {
+  return libvirt_uri_on(topology, target, model::guest_host(topology, guest));
 }
 
 std::string vm_disk_path(const Target& target, const model::Guest& guest) {

@@ -14,9 +14,19 @@ namespace netlab::plan {
 /// True when the topology has a kvm guest.
 bool has_vms(const model::Topology& topology);
 
-/// The libvirt URI: the lab's private daemon in the sandbox; on a real host the
-/// topology's `host: {libvirt: URI}`, else qemu:///system.
+/// The libvirt URI of the lab's first host: the lab's private daemon in the
+/// sandbox; on a real host the topology's `host: {libvirt: URI}`, else qemu:///system.
 std::string libvirt_uri(const model::Topology& topology, const Target& target);
+/// The libvirt of host `host` of the lab: in the sandbox the private daemon in
+/// that host's namespace (files under libvirtd_dir); on a real host its
+/// `hosts: {libvirt: URI}`, else as above.
+std::string libvirt_uri_on(const model::Topology& topology, const Target& target, const std::string& host);
+/// The libvirt the guest runs under: that of its host (model::guest_host).
+std::string libvirt_uri(const model::Topology& topology, const Target& target, const model::Guest& guest);
+/// The directory whose libvirt/ holds the private libvirtd of host `host`
+/// (host/libvirt_daemon.h): the lab's run directory for the first host,
+/// <run_dir>/<host> for the others.
+std::string libvirtd_dir(const model::Topology& topology, const Target& target, const std::string& host);
 
 /// The guest's own disk: <run_dir>/vms/<guest>.qcow2 (thin) or .raw (thick).
 std::string vm_disk_path(const Target& target, const model::Guest& guest);

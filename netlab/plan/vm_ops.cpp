@@ -30,6 +30,24 @@ Result<LabVms> lab_vms(const std::string& lab) {
   return LabVms{std::move(topo).value(), target_for(lab, st->sandbox)};
 }
 
+/// One connection per libvirt the lab's VMs run under (a lab across hosts has one per host with VMs).
+class LabClients {
+ public:
+  explicit LabClients(const LabVms& vms) : vms_(vms) {}
+  Result<host::LibvirtClient*> of(const model::Guest& g) {
+    const std::string uri = libvirt_uri(vms_.topo, vms_.target, g);
+    auto it = clients_.find(uri);
+    if (it != clients_.end()) return &it->second;
+    auto client = host::LibvirtClient::open(uri);
+    if (!client) return client.error();
+    return &clients_.emplace(uri, std::move(client).value()).first->second;
+  }
+
+ private:
+  const LabVms& vms_;
+  std::map<std::string, host::LibvirtClient> clients_;
+};
+
 bool thick(const model::Guest& g) { return g.disk && g.disk->provisioning == model::Provisioning::thick; }
 
 std::string seconds_since(std::chrono::steady_clock::time_point t) {
@@ -62,7 +80,7 @@ Result<VmHandle> open_vm(const std::string& lab, const std::string& guest) {
   if (!vms) return vms.error();
   const model::Guest* g = vms->topo.find_guest(guest);
   if (!g || g->kind != model::GuestKind::kvm) return Error{"lab '" + lab + "' has no VM named '" + guest + "'", true};
-  auto client = host::LibvirtClient::open(libvirt_uri(vms->topo, vms->target));
+  auto client = host::LibvirtClient::open(libvirt_uri(vms->topo, vms->target, *g));
   if (!client) return client.error();
   return VmHandle{std::move(client).value(), libvirt::domain_name(vms->topo, *g)};
 }
@@ -94,10 +112,9 @@ Result<SnapshotReport> snapshot_lab(const std::string& lab, const std::string& n
   if (!vms) return vms.error();
   const std::string dir = snapshot_dir(vms->target, name);
   if (fs::exists(dir)) return Error{"lab '" + lab + "' already has a snapshot named '" + name + "'", true};
-  auto client = host::LibvirtClient::open(libvirt_uri(vms->topo, vms->target));
-  if (!client) return client.error();
+  LabClients clients(*vms);
   SnapshotReport report;
-  std::vector<std::string> taken;
+  std::vector<std::pair<host::LibvirtClient*, std::string>> taken;
   for (const auto& g : vms->topo.guests) {
     if (g.kind != model::GuestKind::kvm) continue;
     if (thick(g)) {
@@ -106,11 +123,13 @@ Result<SnapshotReport> snapshot_lab(const std::string& lab, const std::string& n
     }
     const auto t = std::chrono::steady_clock::now();
     const std::string domain = libvirt::domain_name(vms->topo, g);
-    if (auto st = client->snapshot_create(domain, name); !st) {
-      for (const auto& d : taken) client->snapshot_delete(d, name);
+    auto client = clients.of(g);
+    Status st = client ? (*client)->snapshot_create(domain, name) : Status{client.error()};
+    if (!st) {
+      for (const auto& [c, d] : taken) c->snapshot_delete(d, name);
       return st.error();
     }
-    taken.push_back(domain);
+    taken.push_back({*client, domain});
     report.done.push_back(g.name + ": snapshot " + name + " taken (disk and memory, " + seconds_since(t) + ")");
   }
   if (taken.empty()) return Error{"no VM of lab '" + lab + "' can hold a snapshot", true};
@@ -129,8 +148,7 @@ Result<SnapshotReport> restore_lab(const std::string& lab, const std::string& na
   if (!vms) return vms.error();
   if (!fs::exists(snapshot_dir(vms->target, name)))
     return Error{"lab '" + lab + "' has no snapshot named '" + name + "' (netlab snapshot " + lab + " --list)", true};
-  auto client = host::LibvirtClient::open(libvirt_uri(vms->topo, vms->target));
-  if (!client) return client.error();
+  LabClients clients(*vms);
   SnapshotReport report;
   for (const auto& g : vms->topo.guests) {
     if (g.kind != model::GuestKind::kvm) continue;
@@ -139,7 +157,9 @@ Result<SnapshotReport> restore_lab(const std::string& lab, const std::string& na
       continue;
     }
     const auto t = std::chrono::steady_clock::now();
-    if (auto st = client->snapshot_revert(libvirt::domain_name(vms->topo, g), name); !st) return st.error();
+    auto client = clients.of(g);
+    if (!client) return client.error();
+    if (auto st = (*client)->snapshot_revert(libvirt::domain_name(vms->topo, g), name); !st) return st.error();
     report.done.push_back(g.name + ": back at snapshot " + name + " (" + seconds_since(t) + ")");
   }
   return report;
@@ -152,17 +172,18 @@ Result<SnapshotReport> delete_snapshot(const std::string& lab, const std::string
   if (!vms) return vms.error();
   const std::string dir = snapshot_dir(vms->target, name);
   if (!fs::exists(dir)) return Error{"lab '" + lab + "' has no snapshot named '" + name + "'", true};
-  auto client = host::LibvirtClient::open(libvirt_uri(vms->topo, vms->target));
-  if (!client) return client.error();
+  LabClients clients(*vms);
   SnapshotReport report;
   for (const auto& g : vms->topo.guests) {
     if (g.kind != model::GuestKind::kvm || thick(g)) continue;
     const std::string domain = libvirt::domain_name(vms->topo, g);
-    auto list = client->snapshots(domain);
+    auto client = clients.of(g);
+    if (!client) return client.error();
+    auto list = (*client)->snapshots(domain);
     if (!list) continue;
     for (const auto& s : *list)
       if (s.name == name) {
-        if (auto st = client->snapshot_delete(domain, name); !st) return st.error();
+        if (auto st = (*client)->snapshot_delete(domain, name); !st) return st.error();
         report.done.push_back(g.name + ": snapshot " + name + " deleted");
       }
   }
@@ -174,15 +195,16 @@ Result<SnapshotReport> delete_snapshot(const std::string& lab, const std::string
 Result<std::vector<LabSnapshot>> list_snapshots(const std::string& lab) {
   auto vms = lab_vms(lab);
   if (!vms) return vms.error();
-  auto client = host::LibvirtClient::open(libvirt_uri(vms->topo, vms->target));
-  if (!client) return client.error();
+  LabClients clients(*vms);
   std::map<std::string, LabSnapshot> by_name;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(vms->target.run_dir + "/snapshots", ec))
     by_name[e.path().filename().string()].name = e.path().filename().string();
   for (const auto& g : vms->topo.guests) {
     if (g.kind != model::GuestKind::kvm) continue;
-    auto list = client->snapshots(libvirt::domain_name(vms->topo, g));
+    auto client = clients.of(g);
+    if (!client) return client.error();
+    auto list = (*client)->snapshots(libvirt::domain_name(vms->topo, g));
     if (!list) continue;
     for (const auto& s : *list) {
       auto& entry = by_name[s.name];
@@ -207,7 +229,7 @@ VmStatus vm_status(const std::string& lab, const std::string& guest) {
   out.vcpus = g->vcpus;
   out.memory_mib = g->memory_mib;
   out.accelerator = vms->target.accelerator == "kvm" ? "kvm" : "tcg";
-  if (auto client = host::LibvirtClient::open(libvirt_uri(vms->topo, vms->target)))
+  if (auto client = host::LibvirtClient::open(libvirt_uri(vms->topo, vms->target, *g)))
     if (auto st = client->state(out.domain)) out.state = host::to_string(*st);
   if (g->disk)
     if (auto info = host::disk_info(vm_disk_path(vms->target, *g))) out.disks.push_back(std::move(info).value());

@@ -120,6 +120,9 @@ class FakeHost : public HostWriter {
   Status undefine_domain(const std::string& uri, const std::string& name) override;
   std::optional<pid_t> orphan_qemu(const std::string&, const std::string&) override { return std::nullopt; }
   std::optional<model::Ipv4> leased_address(const std::string& lease_file, const model::Mac& mac) override;
+  std::optional<model::Ipv4> vm_address(const std::string&, const std::string&, const model::Mac& mac) override {
+    return leased_address("", mac);
+  }
   Status set_netem(const std::string& netns, const std::string& device, const model::Impairment& impairment) override;
 
   /// Defined domains: name -> (XML, running). A domain runs on the libvirt of the

@@ -138,6 +138,9 @@ class FakeObserved : public Observed {
   }
   bool domain_exists(const std::string&, const std::string& name) override { return domains.count(name); }
   bool has_lease(const std::string&, const model::Mac& mac) override { return leases.count(mac.str()); }
+  bool vm_has_address(const std::string&, const std::string&, const model::Mac& mac) override {
+    return leases.count(mac.str());
+  }
   std::optional<model::Impairment> netem(const std::string& ns, const std::string& dev) override {
     auto it = netems.find({ns, dev});
     if (it == netems.end()) return std::nullopt;
