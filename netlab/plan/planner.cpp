@@ -424,6 +424,15 @@ std::vector<Action> make(const Desired& wanted, Observed& observed, const Owned&
     if (!lab_needs && owned.untouched.count(wanted.owners[i])) continue;
     changes[i] = need(desired[i]);
   }
+  // A changed address is the old ones removed, then the new one added: with no
+  // IPv4 address left for a moment, the kernel flushes the device's routes, so
+  // they are added again after it.
+  std::set<std::pair<std::string, std::string>> readdressed;
+  for (const auto& c : changes)
+    if (auto* a = c ? std::get_if<ChangeAddress>(&*c) : nullptr) readdressed.emplace(a->netns, a->device);
+  for (size_t i = 0; i < desired.size() && !readdressed.empty(); ++i)
+    if (auto* r = std::get_if<AddRoute>(&desired[i]); r && !changes[i] && readdressed.count({r->netns, r->device}))
+      changes[i] = desired[i];
   std::vector<Action> planned = steps;
   for (const auto& c : changes)
     if (c) planned.push_back(*c);

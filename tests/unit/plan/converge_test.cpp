@@ -140,6 +140,14 @@ TEST(Converge, DhcpRangeChangeRestartsOnlyThatDnsmasq) {
                                   "DHCP 192.168.122.50-192.168.122.99 (restart)"});
 }
 
+TEST(Converge, ChangedStaticAddressTakesItsDefaultRouteBack) {
+  // The old address goes first, and the kernel flushes the routes over the NIC with it.
+  Running lab;
+  EXPECT_EQ(lab.plan(replaced(kBase, "192.168.122.20/24", "192.168.122.30/24")),
+            (Lines{"change address of eth0 in cv-s1 from 192.168.122.20/24 to 192.168.122.30/24",
+                   "add route default via 192.168.122.1 dev eth0 in cv-s1"}));
+}
+
 TEST(Converge, GuestMovedToAnotherNetworkIsReattachedAndRenewed) {
   Running lab;
   EXPECT_EQ(lab.plan(replaced(kBase, "g2: {nics: [{network: lan}]}", "g2: {nics: [{network: dmz}]}")),
