@@ -281,7 +281,7 @@ TEST(Decode, TruncatedAndMalformedFramesNeverCrash) {
 
 TEST(Decode, RecordIsCompactAndTrivial) {
   static_assert(std::is_trivially_copyable_v<PacketRecord>);
-  EXPECT_LE(sizeof(PacketRecord), 200u);
+  EXPECT_LE(sizeof(PacketRecord), 224u);  // 200 before the embedded header of an ICMPv6 error kept its IPv6 addresses
 }
 
 }  // namespace
