@@ -78,10 +78,15 @@ Status Netlink::del_address(const std::string& dev, const model::Cidr& cidr) {
   return change_address(RTM_DELADDR, dev, cidr);
 }
 
-Result<std::vector<AddressInfo>> Netlink::list_all_addresses() {
-  auto links = list_links();
-  if (!links) return links.error();
-  auto names = index_names(*links);
+Result<std::vector<AddressInfo>> Netlink::list_all_addresses(const std::vector<LinkInfo>* given) {
+  std::map<int, std::string> names;
+  if (given) {
+    names = index_names(*given);
+  } else {
+    auto links = list_links();
+    if (!links) return links.error();
+    names = index_names(*links);
+  }
   nl_cache* cache = nullptr;
   int err = rtnl_addr_alloc_cache(sock_, &cache);
   if (err < 0) return Error{"cannot list addresses" + std::string(netns().empty() ? "" : " in namespace " + netns()) +
@@ -153,10 +158,15 @@ Status Netlink::add_route(const RouteSpec& route) { return change_route(RTM_NEWR
 
 Status Netlink::del_route(const RouteSpec& route) { return change_route(RTM_DELROUTE, route); }
 
-Result<std::vector<RouteInfo>> Netlink::list_routes() {
-  auto links = list_links();
-  if (!links) return links.error();
-  auto names = index_names(*links);
+Result<std::vector<RouteInfo>> Netlink::list_routes(const std::vector<LinkInfo>* given) {
+  std::map<int, std::string> names;
+  if (given) {
+    names = index_names(*given);
+  } else {
+    auto links = list_links();
+    if (!links) return links.error();
+    names = index_names(*links);
+  }
   nl_cache* cache = nullptr;
   int err = rtnl_route_alloc_cache(sock_, AF_INET, 0, &cache);
   if (err < 0) return Error{"cannot list routes" + std::string(netns().empty() ? "" : " in namespace " + netns()) +

@@ -236,12 +236,14 @@ class Netlink {
   Status add_address(const std::string& dev, const model::Cidr& cidr);
   Status del_address(const std::string& dev, const model::Cidr& cidr);
   Result<std::vector<model::Cidr>> list_addresses(const std::string& dev);
-  /// Every IPv4 address of the namespace.
-  Result<std::vector<AddressInfo>> list_all_addresses();
+  /// Every IPv4 address of the namespace. Device names come from `links` when
+  /// given (an empty list leaves them "", the ifindex set), else from a dump of
+  /// the links: in a namespace of thousands of veths that dump costs the most.
+  Result<std::vector<AddressInfo>> list_all_addresses(const std::vector<LinkInfo>* links = nullptr);
   Status add_route(const RouteSpec& route);
   Status del_route(const RouteSpec& route);
-  /// The IPv4 unicast routes of the main table.
-  Result<std::vector<RouteInfo>> list_routes();
+  /// The IPv4 unicast routes of the main table; device names as list_all_addresses.
+  Result<std::vector<RouteInfo>> list_routes(const std::vector<LinkInfo>* links = nullptr);
   /// The route the kernel would use for a packet to dst (RTM_GETROUTE, as
   /// `ip route get`): its output device and gateway; `dest` is dst itself.
   /// Error when the kernel has none (e.g. "Network is unreachable").
@@ -288,8 +290,8 @@ class Netlink {
   /// Removes dev's root qdisc when it is netem (the kernel's default comes
   /// back); success when it is not netem. Error when dev does not exist.
   Status clear_netem(const std::string& dev);
-  /// The root qdisc of every device of the namespace.
-  Result<std::vector<QdiscInfo>> root_qdiscs();
+  /// The root qdisc of every device of the namespace; device names as list_all_addresses.
+  Result<std::vector<QdiscInfo>> root_qdiscs(const std::vector<LinkInfo>* links = nullptr);
 
  private:
   Netlink(nl_sock* sock, std::string netns);

@@ -8,6 +8,7 @@
 #include <linux/rtnetlink.h>
 
 #include <algorithm>
+#include <map>
 #include <cerrno>
 #include <cstring>
 
@@ -150,9 +151,15 @@ Status Netlink::clear_netem(const std::string& dev) {
   return {};
 }
 
-Result<std::vector<QdiscInfo>> Netlink::root_qdiscs() {
-  auto links = list_links();
-  if (!links) return links.error();
+Result<std::vector<QdiscInfo>> Netlink::root_qdiscs(const std::vector<LinkInfo>* given) {
+  std::map<int, std::string> names;
+  if (given) {
+    for (const auto& l : *given) names[l.ifindex] = l.name;
+  } else {
+    auto links = list_links();
+    if (!links) return links.error();
+    for (const auto& l : *links) names[l.ifindex] = l.name;
+  }
   std::vector<QdiscInfo> out;
   nl_msg* msg = new_message(RTM_GETQDISC, NLM_F_DUMP, root_header(0));
   if (!msg) return Error{"out of memory"};
@@ -168,8 +175,7 @@ Result<std::vector<QdiscInfo>> Netlink::root_qdiscs() {
     if (tb[TCA_KIND]) q.kind = nla_get_string(tb[TCA_KIND]);
     if (q.kind == "netem" && tb[TCA_OPTIONS]) q.netem = read_netem(tb[TCA_OPTIONS]);
     if (tb[TCA_STATS2]) read_stats(tb[TCA_STATS2], &q);
-    for (const auto& l : *links)
-      if (l.ifindex == q.ifindex) q.device = l.name;
+    if (auto name = names.find(q.ifindex); name != names.end()) q.device = name->second;
     out.push_back(std::move(q));
   });
   if (err) return Error{"cannot list qdiscs" + std::string(netns_.empty() ? "" : " in namespace " + netns_) + ": " +

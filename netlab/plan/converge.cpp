@@ -10,9 +10,11 @@ Result<ApplyResult> apply_converging(const std::vector<Action>& steps, const Con
   if (returned) *returned = false;
   auto applied = apply(steps, journal, writer, options);
   if (applied || !from.previous) return applied;
-  Owned owned = described_by(*from.previous, from.target);
+  const std::optional<model::Topology> previous = from.previous();
+  if (!previous) return applied;
+  Owned owned = described_by(*previous, from.target);
   owned.objects = state::read_journal(from.lab);
-  const std::vector<Action> back = make(*from.previous, from.target, from.observe(), owned);
+  const std::vector<Action> back = make(*previous, from.target, from.observe(), owned);
   std::string message = applied.error().message;
   if (back.empty()) {
     if (returned) *returned = true;

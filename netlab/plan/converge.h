@@ -23,8 +23,9 @@ struct ConvergeFrom {
   std::string lab;
   Target target;
   /// The topology the lab was built from; nullopt for a lab built now for the
-  /// first time (a failure then only removes what was made).
-  std::optional<model::Topology> previous;
+  /// first time (a failure then only removes what was made). Asked for only
+  /// after a failure: loading a large lab's file costs more than most changes.
+  std::function<std::optional<model::Topology>()> previous;
   /// A fresh view of the system, asked for after a failure (what the run changed
   /// must be read again, not taken from a cache made before it).
   std::function<Observed&()> observe;

@@ -26,21 +26,22 @@ class Builder {
   Builder(const model::Topology& topo, const Target& target)
       : topo_(topo), target_(target), host_(target.host_netns), tag_(model::link_tag(topo.name)), names_(topo) {}
 
-  std::vector<Action> build() {
+  std::vector<Action> build(std::vector<std::string>* owners) {
+    owners_ = owners;
     if (target_.sandbox) sandbox();
     host_settings();
     ovn_hosts();
     for (const auto& net : topo_.networks) network(net);
     firewall();
     for (const auto& net : topo_.networks) dhcp_server(net);
-    for (const auto& guest : topo_.guests) guest_links(guest);
+    for (const auto& guest : topo_.guests) as(guest, [&] { guest_links(guest); });
     for (const auto& net : topo_.networks) ovn_network(net);
     vms();
-    for (const auto& guest : topo_.guests) guest_leases(guest);
+    for (const auto& guest : topo_.guests) as(guest, [&] { guest_leases(guest); });
     // Last, so that every VM boots while the light guests get their leases.
-    for (const auto& guest : topo_.guests) vm_leases(guest);
+    for (const auto& guest : topo_.guests) as(guest, [&] { vm_leases(guest); });
     // After the leases: a lossy link must not cost a guest its DHCP exchange.
-    for (const auto& guest : topo_.guests) impairments(guest);
+    for (const auto& guest : topo_.guests) as(guest, [&] { impairments(guest); });
     return std::move(steps_);
   }
 
@@ -48,6 +49,15 @@ class Builder {
   template <typename A>
   void add(A action) {
     steps_.emplace_back(std::move(action));
+    if (owners_) owners_->push_back(owner_ ? owner_->name : std::string());
+  }
+
+  /// Runs `part` with the steps it adds owned by `guest`.
+  template <typename F>
+  void as(const model::Guest& guest, F part) {
+    owner_ = &guest;
+    part();
+    owner_ = nullptr;
   }
 
   bool has_bridge_mode() const {
@@ -469,6 +479,7 @@ class Builder {
           add(StartLibvirtd{model::hypervisor_namespace(topo_, h.name), libvirtd_dir(topo_, target_, h.name)});
     for (const auto& guest : topo_.guests) {
       if (guest.kind != GuestKind::kvm || !guest.disk) continue;
+      owner_ = &guest;
       add(CreateVmDisk{guest.name, vm_disk_path(target_, guest), vm_base_image(target_, guest),
                        guest.disk->provisioning == model::Provisioning::thick});
       const libvirt::DomainRuntime runtime = domain_runtime(topo_, guest, target_);
@@ -479,6 +490,7 @@ class Builder {
         if (guest.nics[i].impair && !guest.nics[i].impair->none())
           for (const auto& d : nic_netem_devices(topo_, target_, names_, guest, i)) run.netem.push_back({d, *guest.nics[i].impair});
       add(std::move(run));
+      owner_ = nullptr;
     }
   }
 
@@ -549,6 +561,8 @@ class Builder {
   const std::string tag_;
   const model::DeviceNames names_;
   std::vector<Action> steps_;
+  std::vector<std::string>* owners_ = nullptr;
+  const model::Guest* owner_ = nullptr;  // the guest whose steps are being added; nullptr = the lab's own
   bool ovs_started_ = false;
   std::set<std::string> default_route6_set_;  // guest namespaces given an IPv6 default route
 };
@@ -604,8 +618,10 @@ std::vector<NetemDevice> nic_netem_devices(const model::Topology& topology, cons
   return out;
 }
 
-std::vector<Action> desired_actions(const model::Topology& topology, const Target& target) {
-  return Builder(topology, target).build();
+std::vector<Action> desired_actions(const model::Topology& topology, const Target& target,
+                                    std::vector<std::string>* owners) {
+  if (owners) owners->clear();
+  return Builder(topology, target).build(owners);
 }
 
 model::HopMap hop_map(const model::Topology& topo, const Target& target) {

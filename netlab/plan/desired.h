@@ -1,6 +1,7 @@
 #pragma once
 // The lab a topology asks for, as the complete ordered list of steps that would
 // build it from nothing. plan::make drops the steps whose effect already exists.
+#include <string>
 #include <vector>
 
 #include "netlab/model/hopmap.h"
@@ -13,8 +14,12 @@ namespace netlab::plan {
 
 /// Every step, in dependency order: namespaces, sysctls, uplinks and bridges,
 /// addresses and routes, the nft table, dnsmasq, guest links, guest addressing,
-/// DHCP leases. `topology` must have passed model::validate.
-std::vector<Action> desired_actions(const model::Topology& topology, const Target& target);
+/// DHCP leases. `topology` must have passed model::validate. With `owners`,
+/// (*owners)[i] is the guest step i belongs to (its namespace, its NICs' host
+/// sides and switch ports, addresses, leases, netem, its VM), "" for the lab's
+/// own steps (sandbox, bridges, rules, dnsmasq, an OVN network with all its ports).
+std::vector<Action> desired_actions(const model::Topology& topology, const Target& target,
+                                    std::vector<std::string>* owners = nullptr);
 
 /// The hop map of the lab (model/hopmap.h): which devices a packet from each
 /// guest NIC crosses, in which namespaces. Addresses are the static ones; DHCP

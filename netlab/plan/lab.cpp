@@ -19,6 +19,7 @@
 #include "netlab/model/mode_traits.h"
 #include "netlab/model/names.h"
 #include "netlab/model/validator.h"
+#include "netlab/plan/built.h"
 #include "netlab/plan/converge.h"
 #include "netlab/plan/desired.h"
 #include "netlab/plan/planner.h"
@@ -91,23 +92,24 @@ model::HopMap hop_map_with_addresses(const model::Topology& topo, const Target& 
 }
 
 /// A namespace the lab wants that exists already must be one this lab made:
-/// adopting someone else's namespace would let `down` delete it later.
-Status check_namespace_ownership(const model::Topology& topo, const std::vector<Action>& desired,
-                                 const std::vector<Action>& steps) {
+/// adopting someone else's namespace would let `down` delete it later. The
+/// namespaces in owned.unchanged had their identity checked already.
+Status check_namespace_ownership(const model::Topology& topo, const Desired& desired, const std::vector<Action>& steps,
+                                 const Owned& owned) {
   std::set<std::string> to_create;
-  std::map<std::string, std::string> owned;  // name -> identity recorded when made ("" = not recorded)
+  std::map<std::string, const std::string*> made;  // name -> identity recorded when made ("" = not recorded)
   for (const auto& s : steps)
     if (auto* a = std::get_if<CreateNetns>(&s)) to_create.insert(a->name);
-  for (const auto& o : state::read_journal(topo.name))
-    if (o.kind == state::ObjectKind::netns) owned[o.name] = o.detail;
-  for (const auto& s : desired) {
+  for (const auto& o : owned.objects)
+    if (o.kind == state::ObjectKind::netns) made[o.name] = &o.detail;
+  for (const auto& s : desired.steps) {
     auto* a = std::get_if<CreateNetns>(&s);
-    if (!a || to_create.count(a->name)) continue;
-    auto it = owned.find(a->name);
-    if (it == owned.end())
+    if (!a || to_create.count(a->name) || owned.unchanged.count(a->name)) continue;
+    auto it = made.find(a->name);
+    if (it == made.end())
       return Error{"namespace " + a->name + " already exists and does not belong to lab '" + topo.name +
                    "'; remove it or rename the lab (nothing was changed)"};
-    if (!it->second.empty() && it->second != host::netns_identity(a->name))
+    if (!it->second->empty() && *it->second != host::netns_identity(a->name))
       return Error{"namespace " + a->name + " was deleted and re-created by someone else since lab '" + topo.name +
                    "' made it; it is not the lab's. Remove it, or take the lab down (it is left alone); nothing was changed"};
   }
@@ -122,20 +124,41 @@ Owned owned_by(const std::string& lab, const Target& target, const std::optional
   return owned;
 }
 
-/// What `up` of `next` plans against: what the lab owns and, when its last
-/// `up` completed, the guests that `next` leaves as they are (not read again).
-Owned owned_for_up(const model::Topology& next, const Target& target, const std::optional<state::LabState>& st,
-                   const std::optional<model::Topology>& previous, Observed& observed) {
-  Owned owned = owned_by(next.name, target, previous);
-  if (st && st->phase == state::Phase::ready && previous)
-    owned.unchanged = unchanged_guest_namespaces(*previous, next, target, owned, observed);
-  return owned;
+/// A topology from the lab's copy of its file (`text`, read before this run
+/// replaces it); nullopt when there is none or it no longer loads.
+std::optional<model::Topology> topology_from(const std::string& lab, const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  auto loaded = model::load_string(*text, state::lab_dir(lab) + "/" + state::kTopologyCopy);
+  if (!loaded.ok()) return std::nullopt;
+  return std::move(loaded.topology);
 }
 
-std::optional<model::Topology> previous_topology(const std::string& lab) {
-  auto topo = lab_topology(lab);
-  if (!topo) return std::nullopt;
-  return std::move(topo).value();
+/// What `up` of `next` plans with: its steps, and what the lab owns (its
+/// journal, described by what its last `up` built) with, when that `up`
+/// completed, the guests `next` leaves as they are (not read again).
+struct UpInput {
+  Desired desired;
+  StepDigests digests;  // of desired
+  Owned owned;
+};
+UpInput up_input(const model::Topology& next, const Target& target, const std::optional<state::LabState>& st,
+                 const std::optional<std::string>& previous_text, Observed& observed) {
+  UpInput in{desired_of(next, target), {}, {}};
+  in.digests = step_digests(in.desired.steps, in.desired.owners);
+  const bool completed = st && st->phase == state::Phase::ready;
+  // The record of the last `up`; without one (it failed, or an older netlab
+  // built the lab), the same is derived from the lab's copy of its file.
+  std::optional<Built> built = completed ? read_built(next.name) : std::nullopt;
+  if (!built)
+    if (auto previous = topology_from(next.name, previous_text)) {
+      const Desired before = desired_of(*previous, target);
+      built = built_record(*previous, target, step_digests(before.steps, before.owners));
+    }
+  if (built) in.owned = std::move(built->described);
+  in.owned.objects = state::read_journal(next.name);
+  if (completed && built)
+    mark_unchanged(next, built->digests, in.digests, in.owned, observed);
+  return in;
 }
 
 /// A lab is renamed when another lab still in the run root was built from the
@@ -195,9 +218,9 @@ Result<PlanResult> plan_up(const model::Topology& topology, const std::string& f
     if (auto st = check_real_host(topology, force, sockets); !st) return st.error();
   SystemObserved observed(sockets);
   const model::Topology where = placed(topology);  // migrated VMs stay where they run
-  result.steps = make(where, *target, observed,
-                      owned_for_up(where, *target, state::read_state(topology.name),
-                                   previous_topology(topology.name), observed));
+  const UpInput in = up_input(where, *target, state::read_state(topology.name),
+                              state::read_lab_file(topology.name, state::kTopologyCopy), observed);
+  result.steps = make(in.desired, observed, in.owned, target->host_netns);
   return result;
 }
 
@@ -215,8 +238,6 @@ Result<UpResult> up(const model::Topology& file_topo, const std::string& file, c
                  "; take it down first (netlab down " + topo.name + ")"};
   if (auto other = other_host(previous); !other) return other.error();
   const bool fresh = !previous && state::read_journal(topo.name).empty();
-  // Read before this run overwrites the lab's copy of its file: it names what the lab owns.
-  const std::optional<model::Topology> last_built = previous_topology(topo.name);
   Sockets sockets;
   UplinkChoice uplink;
   auto resolved = resolve_target(topo, options.sandbox, sockets, &uplink);
@@ -230,17 +251,20 @@ Result<UpResult> up(const model::Topology& file_topo, const std::string& file, c
   state::LabState st{topo.name, std::filesystem::absolute(file, ec).string(), options.sandbox, target.host_netns,
                      state::Phase::building, static_cast<int>(::getpid()), "", "",
                      options.sandbox ? "" : host::current_netns_id()};
-  // Kept to put back when this run fails and returns the lab to its previous file.
+  // Read before this run overwrites the lab's copy of its file: it names what the
+  // lab owns, and is put back when this run fails and returns the lab to it.
   const auto previous_text = state::read_lab_file(topo.name, state::kTopologyCopy);
+  SystemObserved observed(sockets);
+  UpInput in = up_input(topo, target, previous, previous_text, observed);
+  const auto previous_built = state::read_lab_file(topo.name, state::kBuiltRecord);
+  forget_built(topo.name);  // until this run completes, the lab is not what the record says
   if (auto w = state::write_state(st); !w) return w.error();
   if (auto w = state::write_lab_file(topo.name, state::kTopologyCopy, file_text); !w) return w.error();
   auto journal = state::Journal::open(topo.name);
   if (!journal) return journal.error();
 
-  SystemObserved observed(sockets);
-  const std::vector<Action> desired = desired_actions(topo, target);
-  const std::vector<Action> steps = make(topo, target, observed, owned_for_up(topo, target, previous, last_built, observed));
-  if (auto owned = check_namespace_ownership(topo, desired, steps); !owned) {
+  const std::vector<Action> steps = make(in.desired, observed, in.owned, target.host_netns);
+  if (auto owned = check_namespace_ownership(topo, in.desired, steps, in.owned); !owned) {
     if (fresh) {
       state::remove_lab_dir(topo.name);
       (*lock)->remove_on_release();
@@ -250,7 +274,8 @@ Result<UpResult> up(const model::Topology& file_topo, const std::string& file, c
   ApplyOptions apply_options{options.on_step};
   SystemWriter writer(sockets);
   std::optional<SystemObserved> after;  // read afresh once a step failed
-  const ConvergeFrom from{topo.name, target, last_built, [&]() -> Observed& { return after.emplace(sockets); }};
+  const ConvergeFrom from{topo.name, target, [&] { return topology_from(topo.name, previous_text); },
+                          [&]() -> Observed& { return after.emplace(sockets); }};
   bool returned = false;
   auto applied = apply_converging(steps, from, *journal, writer, apply_options, &returned);
   if (!applied) {
@@ -259,8 +284,9 @@ Result<UpResult> up(const model::Topology& file_topo, const std::string& file, c
       state::remove_lab_dir(topo.name);
       (*lock)->remove_on_release();
     } else if (returned && previous && previous_text) {
-      // Back as it was: its file, its state.
+      // Back as it was: its file, its state, its record.
       state::write_lab_file(topo.name, state::kTopologyCopy, *previous_text);
+      if (previous_built) state::write_lab_file(topo.name, state::kBuiltRecord, *previous_built);
       state::write_state(*previous);
     } else {
       st.phase = state::Phase::failed;
@@ -276,6 +302,7 @@ Result<UpResult> up(const model::Topology& file_topo, const std::string& file, c
   result.hop_map = hop_map_with_addresses(topo, target, sockets);
   if (auto w = state::write_lab_file(topo.name, model::kHopMapFile, model::hopmap_to_json(result.hop_map)); !w)
     return w.error();
+  if (auto w = write_built(topo.name, built_record(topo, target, std::move(in.digests))); !w) return w.error();
   st.phase = state::Phase::ready;
   if (auto w = state::write_state(st); !w) return w.error();
   return result;

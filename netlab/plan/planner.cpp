@@ -1,6 +1,8 @@
 #include "netlab/plan/planner.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
 #include <set>
 
 #include "netlab/host/dnsmasq_conf.h"
@@ -345,30 +347,55 @@ Owned described_by(const model::Topology& prev, const Target& target) {
   return owned;
 }
 
-std::set<std::string> unchanged_guest_namespaces(const model::Topology& previous, const model::Topology& next,
-                                                 const Target& target, const Owned& owned, Observed& observed) {
-  // Fingerprints by guest namespace; "" holds everything outside the guests.
-  auto by_guest = [&](const model::Topology& topo) {
-    std::map<std::string, std::string> prints;
-    for (const auto& action : desired_actions(topo, target))
-      prints[std::visit(InsideGuest{target.host_netns}, action)] += fingerprint(action);
-    return prints;
-  };
-  const auto before = by_guest(previous);
-  const auto after = by_guest(next);
-  std::set<std::string> unchanged;
-  if (before == after) return unchanged;
-  std::map<std::string, std::string> identity;  // the journal's, once each namespace was made
-  for (const auto& o : owned.objects)
-    if (o.kind == ObjectKind::netns && !o.detail.empty()) identity[o.name] = o.detail;
-  for (const auto& [ns, print] : after) {
-    if (ns.empty()) continue;
-    auto was = before.find(ns);
-    auto made = identity.find(ns);
-    if (was == before.end() || was->second != print || made == identity.end()) continue;
-    if (observed.netns_identity(ns) == made->second) unchanged.insert(ns);
+StepDigests step_digests(const std::vector<Action>& desired, const std::vector<std::string>& owners) {
+  // Two running 64-bit hashes of each owner's fingerprints (FNV-1a, and a
+  // multiply-rotate one of other constants), as 32 hex digits: a collision,
+  // which would hide a change, is beyond reach for labs of any size.
+  std::map<std::string, std::pair<uint64_t, uint64_t>> hashes;
+  for (size_t i = 0; i < desired.size(); ++i) {
+    auto& [a, b] = hashes.try_emplace(i < owners.size() ? owners[i] : "", 14695981039346656037ull, 0x9e3779b97f4a7c15ull)
+                       .first->second;
+    for (unsigned char c : fingerprint(desired[i])) {
+      a = (a ^ c) * 1099511628211ull;
+      b = ((b + c) * 0xff51afd7ed558ccdull);
+      b = (b << 31) | (b >> 33);
+    }
   }
-  return unchanged;
+  StepDigests digests;
+  for (const auto& [owner, h] : hashes) {
+    char hex[33];
+    std::snprintf(hex, sizeof hex, "%016llx%016llx", static_cast<unsigned long long>(h.first),
+                  static_cast<unsigned long long>(h.second));
+    digests.emplace(owner, hex);
+  }
+  return digests;
+}
+
+void mark_unchanged(const model::Topology& next, const StepDigests& before, const StepDigests& after, Owned& owned,
+                    Observed& observed) {
+  owned.unchanged.clear();
+  owned.untouched.clear();
+  if (before == after) return;
+  std::map<std::string, const std::string*> identity;  // the journal's, once each namespace was made
+  for (const auto& o : owned.objects)
+    if (o.kind == ObjectKind::netns && !o.detail.empty()) identity[o.name] = &o.detail;
+  for (const auto& guest : next.guests) {
+    if (guest.kind != model::GuestKind::netns) continue;
+    auto was = before.find(guest.name);
+    auto now = after.find(guest.name);
+    if (was == before.end() || now == after.end() || was->second != now->second) continue;
+    const std::string ns = model::guest_namespace(next, guest);
+    auto made = identity.find(ns);
+    if (made == identity.end() || observed.netns_identity(ns) != *made->second) continue;
+    owned.unchanged.insert(ns);
+    owned.untouched.insert(guest.name);
+  }
+}
+
+Desired desired_of(const model::Topology& topology, const Target& target) {
+  Desired d;
+  d.steps = desired_actions(topology, target, &d.owners);
+  return d;
 }
 
 std::optional<Action> needed(const Action& action, Observed& observed) {
@@ -381,12 +408,33 @@ bool satisfied(const Action& action, Observed& observed) { return !needed(action
 
 std::vector<Action> make(const model::Topology& topology, const Target& target, Observed& observed,
                          const Owned& owned) {
-  const std::vector<Action> desired = desired_actions(topology, target);
+  return make(desired_of(topology, target), observed, owned, target.host_netns);
+}
+
+std::vector<Action> make(const Desired& wanted, Observed& observed, const Owned& owned, const std::string& host_netns) {
+  const std::vector<Action>& desired = wanted.steps;
   std::vector<Action> steps = removals(desired, observed, owned);
-  std::vector<std::optional<Action>> changes;
-  changes.reserve(desired.size());
-  Needed need{observed, owned.unchanged, target.host_netns};
-  for (const auto& action : desired) changes.push_back(need(action));
+  std::vector<std::optional<Action>> changes(desired.size());
+  Needed need{observed, owned.unchanged, host_netns};
+  // The lab's own steps first: when they need nothing (no bridge remade, say),
+  // what the untouched guests hold on the host side is as the last `up` left it.
+  bool lab_needs = false;
+  for (size_t i = 0; i < desired.size(); ++i)
+    if (wanted.owners[i].empty()) lab_needs |= (changes[i] = need(desired[i])).has_value();
+  for (size_t i = 0; i < desired.size(); ++i) {
+    if (wanted.owners[i].empty()) continue;
+    if (!lab_needs && owned.untouched.count(wanted.owners[i])) continue;
+    changes[i] = need(desired[i]);
+  }
+  // A changed address is the old ones removed, then the new one added: with no
+  // IPv4 address left for a moment, the kernel flushes the device's routes, so
+  // they are added again after it.
+  std::set<std::pair<std::string, std::string>> readdressed;
+  for (const auto& c : changes)
+    if (auto* a = c ? std::get_if<ChangeAddress>(&*c) : nullptr) readdressed.emplace(a->netns, a->device);
+  for (size_t i = 0; i < desired.size() && !readdressed.empty(); ++i)
+    if (auto* r = std::get_if<AddRoute>(&desired[i]); r && !changes[i] && readdressed.count({r->netns, r->device}))
+      changes[i] = desired[i];
   std::vector<Action> planned = steps;
   for (const auto& c : changes)
     if (c) planned.push_back(*c);

@@ -34,8 +34,11 @@ struct Owned {
   std::map<std::string, std::string> lease_files;            // network -> its dnsmasq's lease file
   std::map<std::string, std::string> lease_file_of_pid;      // dnsmasq pid file -> lease file
   /// Guest namespaces make() takes as the last `up` left them, reading nothing
-  /// inside them (unchanged_guest_namespaces()).
+  /// inside them (mark_unchanged()).
   std::set<std::string> unchanged;
+  /// Light guests, by name, make() takes whole as the last `up` left them, their
+  /// host side too, as long as the lab's own steps need nothing (mark_unchanged()).
+  std::set<std::string> untouched;
 };
 
 /// The key of an owned object: kind, namespace and name (its detail aside).
@@ -45,23 +48,39 @@ std::string owned_key(const state::OwnedObject& object);
 /// on `target`: Owned without `objects` (the caller adds the journal's).
 Owned described_by(const model::Topology& previous, const Target& target);
 
-/// The namespaces of the light guests that `next` defines exactly as `previous`
-/// did (the same steps), each still the namespace the lab made (the identity
-/// the journal in `owned` recorded). Meant for a lab whose last `up`, of
-/// `previous`, completed: what is inside those namespaces is then as that `up`
-/// left it, unless changed by hand, so `up` of a changed file need not read
-/// them (its cost follows the change, not the lab). Empty when `next` changes
-/// nothing at all: `up` of an unchanged file reads everything and repairs drift.
-std::set<std::string> unchanged_guest_namespaces(const model::Topology& previous, const model::Topology& next,
-                                                 const Target& target, const Owned& owned, Observed& observed);
+/// A digest of the steps of each owner (desired_actions' `owners`): "" for the
+/// lab's own steps, else a guest's name. Two equal digests mean the same steps.
+using StepDigests = std::map<std::string, std::string>;
+StepDigests step_digests(const std::vector<Action>& desired, const std::vector<std::string>& owners);
+
+/// The light guests of `next` whose steps (`after`) are those the last `up`
+/// made (`before`, its digests), each still in the namespace the lab made (the
+/// identity the journal in `owned` recorded): their namespaces go to
+/// owned.unchanged, their names to owned.untouched. Meant for a lab whose last
+/// `up` completed: what those guests hold is then as that `up` left it, unless
+/// changed by hand, so `up` of a changed file need not read them (its cost
+/// follows the change, not the lab). Marks nothing when `next` changes nothing
+/// at all: `up` of an unchanged file reads everything and repairs drift.
+void mark_unchanged(const model::Topology& next, const StepDigests& before, const StepDigests& after, Owned& owned,
+                    Observed& observed);
+
+/// The steps a topology asks for (desired_actions with their owners).
+struct Desired {
+  std::vector<Action> steps;
+  std::vector<std::string> owners;
+};
+Desired desired_of(const model::Topology& topology, const Target& target);
 
 /// The steps still needed, in dependency order: removals of what `owned` holds
 /// and the file does not, then the creations and changes. The DHCP leases of
 /// removed guests, and of guests whose address leaves their old network, are
 /// released: that network's dnsmasq drops them (a restart with `release`).
-/// `topology` must be valid.
+/// `topology` must be valid. The lab's own steps are checked first; when they
+/// need nothing, the guests in owned.untouched are left out unread.
 std::vector<Action> make(const model::Topology& topology, const Target& target, Observed& observed,
                          const Owned& owned = {});
+/// make() of steps already listed.
+std::vector<Action> make(const Desired& desired, Observed& observed, const Owned& owned, const std::string& host_netns);
 
 /// The step `action` still needs: nullopt when its effect is present, the
 /// action itself when absent, or its change-in-place form (ChangeAddress, a

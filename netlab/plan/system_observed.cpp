@@ -22,45 +22,84 @@
 
 namespace netlab::plan {
 
-bool SystemObserved::netns_exists(const std::string& name) { return name.empty() || host::netns_exists(name); }
+namespace {
+
+/// Links looked up one by one in a namespace before it is dumped whole.
+constexpr size_t kLookupsBeforeDump = 64;
+
+}  // namespace
+
+bool SystemObserved::netns_exists(const std::string& name) {
+  if (name.empty()) return true;
+  auto it = exists_.find(name);
+  if (it == exists_.end()) it = exists_.emplace(name, host::netns_exists(name)).first;
+  return it->second;
+}
 
 std::string SystemObserved::netns_identity(const std::string& name) { return host::netns_identity(name); }
 
-const SystemObserved::Snapshot* SystemObserved::snapshot(const std::string& netns) {
-  auto it = cache_.find(netns);
-  if (it != cache_.end()) return &it->second;
-  if (!netns_exists(netns)) return nullptr;
-  auto nl = sockets_.netlink(netns);
-  if (!nl) return nullptr;
-  Snapshot snap;
-  if (auto links = (*nl)->list_links())
-    for (auto& l : *links) snap.links.emplace(l.name, l);
-  if (auto addrs = (*nl)->list_all_addresses())
-    for (auto& a : *addrs) snap.addresses[a.dev].push_back(a.cidr);
-  if (auto routes = (*nl)->list_routes()) snap.routes = std::move(routes).value();
-  return &cache_.emplace(netns, std::move(snap)).first->second;
+SystemObserved::Space* SystemObserved::space(const std::string& netns) {
+  auto it = spaces_.find(netns);
+  if (it != spaces_.end()) return &it->second;
+  if (!netns_exists(netns) || !sockets_.netlink(netns)) return nullptr;
+  return &spaces_[netns];
+}
+
+const host::LinkInfo* SystemObserved::find_link(const std::string& netns, Space& sp, const std::string& name) {
+  if (!sp.links && sp.looked_up.size() < kLookupsBeforeDump) {
+    auto it = sp.looked_up.find(name);
+    if (it == sp.looked_up.end()) {
+      auto nl = sockets_.netlink(netns);
+      auto found = nl ? (*nl)->find_link(name) : Result<std::optional<host::LinkInfo>>(Error{"no netlink"});
+      if (found) it = sp.looked_up.emplace(name, std::move(found).value()).first;
+    }
+    if (it != sp.looked_up.end()) return it->second ? &*it->second : nullptr;
+  }
+  if (!sp.links) {
+    sp.links.emplace();
+    if (auto nl = sockets_.netlink(netns))
+      if (auto links = (*nl)->list_links())
+        for (auto& l : *links) sp.links->emplace(l.name, std::move(l));
+  }
+  auto it = sp.links->find(name);
+  return it == sp.links->end() ? nullptr : &it->second;
 }
 
 std::optional<ObservedLink> SystemObserved::link(const std::string& netns, const std::string& name) {
-  const Snapshot* snap = snapshot(netns);
-  if (!snap) return std::nullopt;
-  auto it = snap->links.find(name);
-  if (it == snap->links.end()) return std::nullopt;
-  return ObservedLink{it->second.kind, it->second.master, it->second.alias, it->second.up, it->second.ifindex};
+  Space* sp = space(netns);
+  if (!sp) return std::nullopt;
+  const host::LinkInfo* l = find_link(netns, *sp, name);
+  if (!l) return std::nullopt;
+  return ObservedLink{l->kind, l->master, l->alias, l->up, l->ifindex};
 }
 
 std::vector<model::Cidr> SystemObserved::addresses(const std::string& netns, const std::string& device) {
-  const Snapshot* snap = snapshot(netns);
-  if (!snap) return {};
-  auto it = snap->addresses.find(device);
-  return it == snap->addresses.end() ? std::vector<model::Cidr>{} : it->second;
+  Space* sp = space(netns);
+  if (!sp) return {};
+  const host::LinkInfo* l = find_link(netns, *sp, device);
+  if (!l) return {};
+  if (!sp->addresses) {
+    sp->addresses.emplace();
+    const std::vector<host::LinkInfo> no_names;
+    if (auto nl = sockets_.netlink(netns))
+      if (auto addrs = (*nl)->list_all_addresses(&no_names))
+        for (auto& a : *addrs) (*sp->addresses)[a.ifindex].push_back(a.cidr);
+  }
+  auto it = sp->addresses->find(l->ifindex);
+  return it == sp->addresses->end() ? std::vector<model::Cidr>{} : it->second;
 }
 
 bool SystemObserved::has_route(const std::string& netns, const std::optional<model::Cidr>& destination,
                                model::Ipv4 gateway) {
-  const Snapshot* snap = snapshot(netns);
-  if (!snap) return false;
-  for (const auto& r : snap->routes) {
+  Space* sp = space(netns);
+  if (!sp) return false;
+  if (!sp->routes) {
+    sp->routes.emplace();
+    const std::vector<host::LinkInfo> no_names;
+    if (auto nl = sockets_.netlink(netns))
+      if (auto routes = (*nl)->list_routes(&no_names)) sp->routes = std::move(routes).value();
+  }
+  for (const auto& r : *sp->routes) {
     bool same_dest = destination ? (r.dest && r.dest->block() == destination->block()) : !r.dest;
     if (same_dest && r.gateway == gateway) return true;
   }
@@ -71,7 +110,7 @@ std::vector<model::Cidr6> SystemObserved::addresses6(const std::string& netns, c
   auto key = std::make_pair(netns, device);
   if (auto it = addresses6_.find(key); it != addresses6_.end()) return it->second;
   std::vector<model::Cidr6> found;
-  if (snapshot(netns))
+  if (space(netns))
     if (auto nl = sockets_.netlink(netns))
       if (auto held = (*nl)->ip_addresses(device)) found = host::global_addresses6(*held);
   return addresses6_.emplace(key, std::move(found)).first->second;
@@ -82,7 +121,7 @@ bool SystemObserved::has_route6(const std::string& netns, const std::optional<mo
   auto it = routes6_.find(netns);
   if (it == routes6_.end()) {
     std::vector<host::IpRoute> routes;
-    if (snapshot(netns))
+    if (space(netns))
       if (auto nl = sockets_.netlink(netns))
         if (auto all = (*nl)->ip_routes())
           for (auto& r : *all)
@@ -238,19 +277,21 @@ bool SystemObserved::vm_has_address(const std::string& uri, const std::string& d
 }
 
 std::optional<model::Impairment> SystemObserved::netem(const std::string& netns, const std::string& device) {
-  auto it = netem_cache_.find(netns);
-  if (it == netem_cache_.end()) {
-    std::map<std::string, model::Impairment> found;
-    if (netns_exists(netns))
-      if (auto nl = sockets_.netlink(netns))
-        if (auto roots = (*nl)->root_qdiscs())
-          for (const auto& q : *roots)
-            if (q.netem) found[q.device] = *q.netem;
-    it = netem_cache_.emplace(netns, std::move(found)).first;
+  Space* sp = space(netns);
+  if (!sp) return std::nullopt;
+  const host::LinkInfo* l = find_link(netns, *sp, device);
+  if (!l) return std::nullopt;  // no device, no qdisc: nothing dumped
+  if (!sp->netem) {
+    sp->netem.emplace();
+    const std::vector<host::LinkInfo> no_names;
+    if (auto nl = sockets_.netlink(netns))
+      if (auto roots = (*nl)->root_qdiscs(&no_names))
+        for (const auto& q : *roots)
+          if (q.netem) (*sp->netem)[q.ifindex] = *q.netem;
   }
-  auto dev = it->second.find(device);
-  if (dev == it->second.end()) return std::nullopt;
-  return dev->second;
+  auto it = sp->netem->find(l->ifindex);
+  if (it == sp->netem->end()) return std::nullopt;
+  return it->second;
 }
 
 }  // namespace netlab::plan

@@ -1,6 +1,10 @@
 #pragma once
-// Observed state read from the kernel through the host adapters. Each namespace's
-// links, addresses and routes are dumped once per command and cached.
+// Observed state read from the kernel through the host adapters, each part once
+// per command and cached. A namespace's links are looked up one by one while
+// few are asked for, then dumped: in the host namespace of a lab of a thousand
+// guests a dump of its veths costs the kernel O(guests) per veth, which a
+// change to one guest must not pay. Addresses, routes and qdiscs are dumped
+// per namespace without a dump of the links (they are matched by ifindex).
 #include <map>
 
 #include "netlab/host/netlink.h"
@@ -48,21 +52,25 @@ class SystemObserved : public Observed {
   std::optional<model::Impairment> netem(const std::string& netns, const std::string& device) override;
 
  private:
-  struct Snapshot {
-    std::map<std::string, host::LinkInfo> links;
-    std::map<std::string, std::vector<model::Cidr>> addresses;
-    std::vector<host::RouteInfo> routes;
+  /// What was read of one namespace.
+  struct Space {
+    std::optional<std::map<std::string, host::LinkInfo>> links;  // all of them, once dumped
+    std::map<std::string, std::optional<host::LinkInfo>> looked_up;  // by name, before a dump
+    std::optional<std::map<int, std::vector<model::Cidr>>> addresses;  // by ifindex
+    std::optional<std::vector<host::RouteInfo>> routes;
+    std::optional<std::map<int, model::Impairment>> netem;  // root netem qdiscs by ifindex
   };
-  /// The namespace's snapshot, dumped on first use; nullptr when it does not exist.
-  const Snapshot* snapshot(const std::string& netns);
+  /// The namespace's record; nullptr when it does not exist (or cannot be entered).
+  Space* space(const std::string& netns);
+  /// The link, looked up alone or from the dump (see above).
+  const host::LinkInfo* find_link(const std::string& netns, Space& space, const std::string& name);
 
   /// The ports of each OVS bridge, read once per command.
   const std::map<std::string, std::vector<host::OvsPort>>* ovs_snapshot(const std::string& run_dir);
 
   Sockets& sockets_;
-  std::map<std::string, Snapshot> cache_;
-  /// Root netem qdiscs per namespace (device -> impairment), dumped on first use.
-  std::map<std::string, std::map<std::string, model::Impairment>> netem_cache_;
+  std::map<std::string, bool> exists_;
+  std::map<std::string, Space> spaces_;
   // IPv6, read only for dual-stack labs: addresses per (netns, device), routes per netns.
   std::map<std::pair<std::string, std::string>, std::vector<model::Cidr6>> addresses6_;
   std::map<std::string, std::vector<host::IpRoute>> routes6_;

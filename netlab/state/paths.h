@@ -1,6 +1,6 @@
 #pragma once
 // Where a lab's state lives: /run/netlab/<lab>/ (state.json, journal, topology.yaml,
-// hopmap.json, dnsmasq and dhcp files) and /run/netlab/<lab>.lock. The root can be
+// built.tsv, hopmap.json, dnsmasq and dhcp files) and /run/netlab/<lab>.lock. The root can be
 // moved with NETLAB_RUN_DIR (unit tests use a temporary directory).
 #include <string>
 
@@ -27,6 +27,9 @@ Status make_lab_dir(const std::string& lab);
 
 /// The copy of the topology `up` was given, in the lab's run directory.
 inline constexpr const char* kTopologyCopy = "topology.yaml";
+/// What the lab's last completed `up` built, in brief (plan/built.h); absent
+/// while an `up` runs and after one that failed.
+inline constexpr const char* kBuiltRecord = "built.tsv";
 
 /// The run root: $NETLAB_RUN_DIR, or /run/netlab.
 std::string run_root();

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `up` after a one-guest change in an N-guest lab (default 1000): builds the lab
 # of gen-topology.sh in the sandbox, then times `up` of the file with the last
-# guest removed, of the file with it back, and of the unchanged file, printing
+# guest removed, of the file with it back, of the file with its address changed,
+# and of the unchanged file, printing
 # each run's wall time, CPU time and number of steps. Run as root, under the integration
 # lock (flock /tmp/netlab-integration.lock ...); takes the lab down at the end.
 #
@@ -16,6 +17,9 @@ trap '"$netlab" down $lab >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
 "$here/gen-topology.sh" "$n" $lab >"$dir/full.yaml"
 head -n -1 "$dir/full.yaml" >"$dir/minus.yaml"   # the last guest is the last line
 grep -q "^  g$n:" "$dir/full.yaml" && ! grep -q "^  g$n:" "$dir/minus.yaml"
+# The last guest at 10.77.254.1, an address gen-topology.sh gives nobody (N <= 62000).
+sed '$ s|address: [0-9./]*|address: 10.77.254.1/16|' "$dir/full.yaml" >"$dir/moved.yaml"
+grep -q "^  g$n: .*10.77.254.1/16" "$dir/moved.yaml"
 cp "$dir/full.yaml" "$dir/lab.yaml"
 "$netlab" up "$dir/lab.yaml" --sandbox >/dev/null
 
@@ -32,4 +36,5 @@ run() {  # label file
 echo "N=$n guests"
 run "remove one guest" "$dir/minus.yaml"
 run "add it back" "$dir/full.yaml"
-run "unchanged (nothing to do)" "$dir/full.yaml"
+run "change its address" "$dir/moved.yaml"
+run "unchanged (nothing to do)" "$dir/moved.yaml"

@@ -75,7 +75,8 @@ struct Built {
     const auto steps = plan(next);
     auto journal = state::Journal::open(topology.name);
     if (!journal) return journal.error();
-    const ConvergeFrom from{topology.name, target, topology, [this]() -> Observed& { return observed; }};
+    const ConvergeFrom from{topology.name, target, [this] { return std::optional<model::Topology>(topology); },
+                            [this]() -> Observed& { return observed; }};
     auto result = apply_converging(steps, from, *journal, host, {}, returned);
     if (result) topology = next;
     return result;

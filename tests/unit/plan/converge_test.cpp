@@ -140,6 +140,14 @@ TEST(Converge, DhcpRangeChangeRestartsOnlyThatDnsmasq) {
                                   "DHCP 192.168.122.50-192.168.122.99 (restart)"});
 }
 
+TEST(Converge, ChangedStaticAddressTakesItsDefaultRouteBack) {
+  // The old address goes first, and the kernel flushes the routes over the NIC with it.
+  Running lab;
+  EXPECT_EQ(lab.plan(replaced(kBase, "192.168.122.20/24", "192.168.122.30/24")),
+            (Lines{"change address of eth0 in cv-s1 from 192.168.122.20/24 to 192.168.122.30/24",
+                   "add route default via 192.168.122.1 dev eth0 in cv-s1"}));
+}
+
 TEST(Converge, GuestMovedToAnotherNetworkIsReattachedAndRenewed) {
   Running lab;
   EXPECT_EQ(lab.plan(replaced(kBase, "g2: {nics: [{network: lan}]}", "g2: {nics: [{network: dmz}]}")),
@@ -148,30 +156,62 @@ TEST(Converge, GuestMovedToAnotherNetworkIsReattachedAndRenewed) {
                    "cv-g2)"}));
 }
 
+/// The digests of a topology's steps (what `up` records when it completes).
+StepDigests digests_of(const model::Topology& topo, const Target& target) {
+  const Desired d = desired_of(topo, target);
+  return step_digests(d.steps, d.owners);
+}
+
+TEST(Converge, StepDigestsFollowEachGuestsSteps) {
+  Running lab;
+  const auto before = digests_of(load(kBase), lab.target);
+  EXPECT_EQ(before.size(), 5u);  // the lab's own, g1, g2, s1, v1
+  EXPECT_EQ(before, digests_of(load(kBase), lab.target));
+  // A retagged port changes v1's digest (a host-side step) and nothing else.
+  const auto retagged = digests_of(load(replaced(kBase, "vlan: 10", "vlan: 20")), lab.target);
+  for (const auto& [owner, digest] : before) EXPECT_EQ(digest == retagged.at(owner), owner != "v1") << owner;
+  // A moved subnet changes the lab's own steps and every guest on it.
+  const auto moved = digests_of(load(replaced(kBase, "192.168.122.", "192.168.123.")), lab.target);
+  for (const auto& owner : {"", "g1", "g2", "s1"}) EXPECT_NE(before.at(owner), moved.at(owner)) << owner;
+  EXPECT_EQ(before.at("v1"), moved.at("v1"));
+}
+
 TEST(Converge, AChangedFileReadsOnlyTheGuestsItChangesOrThatWereReplaced) {
   Running lab;
   for (auto& o : lab.owned.objects)
     if (o.kind == state::ObjectKind::netns) o.detail = "id:" + o.name;  // as `up` journals each once made
-  // Changed by hand inside g1 and s1; s1's namespace is moreover not the lab's any more.
+  // Changed by hand inside g1 and s1, and g1's host side; s1's namespace is moreover not the lab's any more.
   lab.observed.links[{"cv-g1", "eth0"}].up = false;
+  lab.observed.links[{"cv-host", "cv-g1-0"}].up = false;
   lab.observed.links[{"cv-s1", "eth0"}].up = false;
   lab.observed.identities["cv-s1"] = "someone else's";
-  const auto before = load(kBase);
+  const auto before = digests_of(load(kBase), lab.target);
   const auto next = load(replaced(kBase, "vlan: 10", "vlan: 20"));
-  lab.owned.unchanged = unchanged_guest_namespaces(before, next, lab.target, lab.owned, lab.observed);
-  EXPECT_EQ(lab.owned.unchanged, (std::set<std::string>{"cv-g1", "cv-g2", "cv-host", "cv-v1", "cv-wan"}));
+  mark_unchanged(next, before, digests_of(next, lab.target), lab.owned, lab.observed);
+  EXPECT_EQ(lab.owned.unchanged, (std::set<std::string>{"cv-g1", "cv-g2"}));
+  EXPECT_EQ(lab.owned.untouched, (std::set<std::string>{"g1", "g2"}));
   auto lines = describe_all(make(next, lab.target, lab.observed, lab.owned));
   std::sort(lines.begin(), lines.end());
   EXPECT_EQ(lines, (Lines{"bring up eth0 in cv-s1", "change cv-v1-0 on OVS bridge cv-sw from VLAN 10 to VLAN 20"}));
+  // When the lab's own steps need something, the untouched guests' host sides are read too (not inside them).
+  lab.observed.links[{"cv-host", "cv-lan"}].up = false;
+  lines = describe_all(make(next, lab.target, lab.observed, lab.owned));
+  std::sort(lines.begin(), lines.end());
+  EXPECT_EQ(lines, (Lines{"bring up cv-g1-0 in cv-host", "bring up cv-lan in cv-host", "bring up eth0 in cv-s1",
+                          "change cv-v1-0 on OVS bridge cv-sw from VLAN 10 to VLAN 20"}));
+  lab.observed.links[{"cv-host", "cv-lan"}].up = true;
   // A guest whose steps change is read: g2 moved to another address kind.
   auto moved = load(replaced(kBase, "g2: {nics: [{network: lan}]}", "g2: {nics: [{network: lan, address: 192.168.122.30/24}]}"));
-  EXPECT_FALSE(unchanged_guest_namespaces(before, moved, lab.target, lab.owned, lab.observed).count("cv-g2"));
+  mark_unchanged(moved, before, digests_of(moved, lab.target), lab.owned, lab.observed);
+  EXPECT_FALSE(lab.owned.unchanged.count("cv-g2"));
+  EXPECT_FALSE(lab.owned.untouched.count("g2"));
   // The unchanged file trusts nothing: `up` of it repairs g1 too.
-  EXPECT_TRUE(unchanged_guest_namespaces(before, before, lab.target, lab.owned, lab.observed).empty());
-  lab.owned.unchanged.clear();
-  lines = describe_all(make(before, lab.target, lab.observed, lab.owned));
+  mark_unchanged(load(kBase), before, before, lab.owned, lab.observed);
+  EXPECT_TRUE(lab.owned.unchanged.empty());
+  EXPECT_TRUE(lab.owned.untouched.empty());
+  lines = describe_all(make(load(kBase), lab.target, lab.observed, lab.owned));
   std::sort(lines.begin(), lines.end());
-  EXPECT_EQ(lines, (Lines{"bring up eth0 in cv-g1", "bring up eth0 in cv-s1"}));
+  EXPECT_EQ(lines, (Lines{"bring up cv-g1-0 in cv-host", "bring up eth0 in cv-g1", "bring up eth0 in cv-s1"}));
 }
 
 }  // namespace
