@@ -4,15 +4,16 @@
 #   initrd.img  busybox + the modules needed to reach the root disk and the NICs
 #               (the Debian kernel has virtio, ext4, e1000 as modules)
 #   disk.raw    an ext4 root made without mounting anything (mkfs.ext4 -d): busybox,
-#               qemu-guest-agent (answers `netlab exec`) and an init that brings up every
-#               NIC by DHCP (udhcpc) and offers a root shell on the serial console
+#               qemu-guest-agent (answers `netlab exec`), fio (for bench-disk.sh --guest)
+#               and an init that brings up every NIC by DHCP (udhcpc) and offers a
+#               root shell on the serial console
 # Output: $NETLAB_CACHE/images/netlab-test-<hash of this script>/, and the symlink
 # $NETLAB_CACHE/images/netlab-test pointing at it (what netlab reads). Built once per
 # version of this script. Older builds stay (a running lab's thin disks may still be
 # backed by one); remove them by hand when no lab uses them.
 # NETLAB_CACHE defaults to /var/cache/netlab. Needs root (dpkg -x keeps ownership),
 # network access to the Debian mirror the first time (kernel package ~70 MB), and the
-# packages scripts/install-deps.sh lists (busybox-static, e2fsprogs, kmod).
+# packages scripts/install-deps.sh lists (busybox-static, e2fsprogs, kmod, fio).
 # Usage: make-guest-image.sh          build if needed, print the image directory
 #        make-guest-image.sh --force  rebuild
 set -euo pipefail
@@ -124,13 +125,22 @@ printf 'export PS1="$(hostname)# "\n' > "$RF/etc/profile"
 echo 'root:x:0:0:root:/root:/bin/sh' > "$RF/etc/passwd"
 echo 'root:x:0:' > "$RF/etc/group"
 chmod +x "$RF/sbin/init" "$RF/etc/udhcpc.sh"
-# qemu-ga is dynamically linked: copy the libraries it needs from this host (~6 MB).
-cp "$WORK/qga/usr/sbin/qemu-ga" "$RF/usr/sbin/"
-for l in $(ldd "$WORK/qga/usr/sbin/qemu-ga" | grep -oE '/[^ ]+\.so[^ ]*'); do
-  mkdir -p "$RF$(dirname "$l")"
-  cp -L "$l" "$RF$l"
-done
-mkfs.ext4 -q -F -L netlab-root -d "$RF" "$STAGE/disk.raw" 96M 2>&1 | grep -v '^Creating regular file' || true
+# qemu-ga and fio are dynamically linked: copy each with the libraries it needs from this
+# host (qemu-ga ~6 MB; fio ~80 MB, most of it Ceph/Gluster client libraries fio links
+# whether or not a job uses them). fio is there for scripts/bench-disk.sh --guest.
+copy_with_libs() {  # binary destination-dir
+  cp "$1" "$RF$2/"
+  for l in $(ldd "$1" | grep -oE '/[^ ]+\.so[^ ]*'); do
+    mkdir -p "$RF$(dirname "$l")"
+    [ -e "$RF$l" ] || cp -L "$l" "$RF$l"
+  done
+}
+command -v fio >/dev/null || { echo "make-guest-image: fio is missing (scripts/install-deps.sh installs it)" >&2; exit 1; }
+copy_with_libs "$WORK/qga/usr/sbin/qemu-ga" /usr/sbin
+copy_with_libs "$(command -v fio)" /usr/bin
+# 256 MiB: the files above (~90 MB) and room for a benchmark's 64 MiB file. A thin disk
+# stores only what the guest writes; a thick one is a full (preallocated) copy of this.
+mkfs.ext4 -q -F -L netlab-root -d "$RF" "$STAGE/disk.raw" 256M 2>&1 | grep -v '^Creating regular file' || true
 printf 'kernel %s\nscript %s\n' "$KV" "$HASH" > "$STAGE/manifest"
 touch "$STAGE/complete"
 

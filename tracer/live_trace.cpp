@@ -243,6 +243,29 @@ void probe_conntrack(const LiveRequest& req, const std::string& host_ns, LiveRes
   else res->warnings.push_back(ct.error().message);
 }
 
+/// A probe run inside a VM (its own ping or nc) reports no echo id or source
+/// port of ours: take them from the first request seen, so that only the
+/// probe's own conntrack entries are cited, not an earlier ping's.
+void learn_probe_ids(const CaptureSet& set, const std::vector<TracedPacket>& packets, ProbeOutcome* probe) {
+  if (probe->echo_id != 0 || probe->sport != 0) return;
+  for (const auto& p : packets) {
+    if (p.leg != model::Leg::request) continue;
+    for (const auto& h : p.hops) {
+      if (h.record < 0 || static_cast<size_t>(h.record) >= set.records.size()) continue;
+      const PacketRecord& r = set.records[static_cast<size_t>(h.record)];
+      if ((r.flags & kFlagIcmp) != 0 && (r.flags & kFlagIcmpError) == 0) {
+        probe->echo_id = r.icmp_id;
+        return;
+      }
+      if ((r.flags & (kFlagTcp | kFlagUdp)) != 0) {
+        probe->sport = r.sport;
+        return;
+      }
+      break;  // not the probe's kind (ARP): the next packet
+    }
+  }
+}
+
 /// Phase 6: correlate the captures, label the packets, gather the path's facts and explain.
 void correlate_and_explain(const LiveRequest& req, const model::NicPath& nic, LiveCapture* capture, LiveResult* res) {
   res->stats = capture->stats();
@@ -255,6 +278,7 @@ void correlate_and_explain(const LiveRequest& req, const model::NicPath& nic, Li
   }
   res->set = capture->take(req.hopmap);
   res->packets = trace_capture_set(res->set);
+  learn_probe_ids(res->set, res->packets, &res->probe);
   res->facts = gather_facts(req.lab, nic, req.dst, &res->warnings);
   if (const model::Hop* tap = model::find_hop(nic, HopRole::tap); tap && res->facts.guest_netns.empty()) {
     res->facts.guest_netns = tap->netns;  // a kvm guest: the host sees its end of the path at its tap

@@ -84,6 +84,15 @@ CHK="$SRC/tests/integration/kvm/trace_check.py"
 python3 "$CHK" "$TMP/t1.json" request "icmp echo-request $IP1 → 198.51.100.1" "tap:kvmt-vm1-0 bridge nat uplink upstream" --answered ||
   fail "trace from vm1: no answered request along tap → bridge → nat → uplink → upstream"
 python3 "$CHK" "$TMP/t1.json" reply "icmp echo-reply" "upstream uplink nat bridge tap:kvmt-vm1-0" || fail "trace from vm1: no reply back to its tap"
+# vm1 pinged 198.51.100.1 just before: the nat hop cites the probe's own conntrack entry, not that ping's.
+python3 - "$TMP/t1.json" <<'PY' || fail "trace from vm1 cites conntrack entries of another flow: $(head -c 3000 "$TMP/t1.json")"
+import json, re, sys
+doc = json.load(open(sys.argv[1]))
+req = [p for p in doc["packets"] if p["kind"] == "request"][0]
+probe_id = re.search(r" id (\d+)", req["summary"]).group(1)
+cited = [c for p in doc["packets"] for h in p["hops"] for c in h.get("conntrack", [])]
+sys.exit(not cited or any(f" id {probe_id}," not in c for c in cited))
+PY
 "$N" trace kvmt --from vm2 --to 198.51.100.1 --proto tcp:9 --json > "$TMP/t2.json" 2> "$TMP/t2.err" || fail "tcp trace from vm2: $(cat "$TMP/t2.err")"
 python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["probe"]["refused"] != 1)' "$TMP/t2.json" ||
   fail "tcp:9 from vm2 not refused: $(head -c 2000 "$TMP/t2.json")"
