@@ -69,6 +69,7 @@ bool decode_tunnel(const uint8_t* udp, uint32_t n, PacketRecord* rec) {
   const bool ok = rec->dport == kGenevePort ? parse_geneve(udp, n, &o) : parse_vxlan(udp, n, &o);
   if (!ok || o.header >= n) return false;
   PacketRecord inner;
+  inner.tunnel = static_cast<uint8_t>(o.kind);  // set first: a tunnel inside this one is not opened again
   decode_frame(o.dlt, udp + o.header, n - o.header, n - o.header, &inner);
   inner.t_ns = rec->t_ns;
   inner.frame = rec->frame;

@@ -281,7 +281,7 @@ TEST(Decode, TruncatedAndMalformedFramesNeverCrash) {
 
 TEST(Decode, RecordIsCompactAndTrivial) {
   static_assert(std::is_trivially_copyable_v<PacketRecord>);
-  EXPECT_LE(sizeof(PacketRecord), 200u);
+  EXPECT_LE(sizeof(PacketRecord), 216u);  // 196 before a tunnelled frame's outer header (tunnel.h) was kept
 }
 
 }  // namespace
