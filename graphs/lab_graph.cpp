@@ -156,7 +156,6 @@ class Builder {
                .label = "Geneve tunnel", .color = "#4d6b4d", .style = "dashed"};
         e.attrs["dir"] = "both";
         e.attrs["fontcolor"] = "#4d6b4d";
-        e.attrs["constraint"] = "false";
         d_.edges.push_back(e);
       }
   }
