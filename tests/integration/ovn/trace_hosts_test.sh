@@ -31,6 +31,7 @@ for _ in $(seq 100); do "$NETLAB" exec "$LAB" a1 -- ping -c1 -W1 "$B1" >/dev/nul
 
 # 1. a1 -> b1: guest NIC, veth, (br-int), tunnel out of h1, into h2, veth, guest NIC; and back.
 OUT=$("$NETLAB" trace "$LAB" --from a1 --to "$B1") || fail "trace a1 -> b1"
+echo "$OUT"  # kept in the test's log: the trace across hosts as a user sees it
 echo "$OUT" | grep -q ", 1 sent, 1 answered" || fail "the probe a1 -> b1 was not answered: $OUT"
 echo "$OUT" | grep -Eq "dc0\)? +$LAB-host +out +tunnel-out +Geneve 100\.64\.0\.1 → 100\.64\.0\.2 VNI [0-9]+, OVN ports [0-9]+ → [0-9]+" \
   || fail "no tunnel-out hop on h1 with the outer header: $OUT"
