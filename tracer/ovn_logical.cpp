@@ -113,8 +113,8 @@ OvnLogicalView parse_ovn_trace(const std::string& text) {
     for (const auto& p : view.pipelines)
       for (const auto& s : p.stages)
         if (s.name == view.drop_stage && view.verdict.rfind("dropped", 0) != 0)
-          view.verdict = fmt::format("dropped in {} {} of {} at {} ({}, match `{}`)", p.direction,
-                                     p.datapath, p.direction == "ingress" ? "pipeline" : "pipeline", s.name,
+          view.verdict = fmt::format("dropped in the {} pipeline of {} at {} ({}, match `{}`)", p.direction,
+                                     p.datapath, s.name,
                                      stage_kind(s.name).empty() ? "stage " + std::to_string(s.table) : stage_kind(s.name),
                                      s.match);
   }
