@@ -80,6 +80,9 @@ class LiveCapture {
   std::vector<CaptureStats> stats() const;
   /// Frames read so far, all devices.
   uint64_t frames() const;
+  /// The records read so far on target i, in arrival order (until take()):
+  /// what a trace waiting for a packet it does not send looks at.
+  const std::vector<PacketRecord>& records(size_t i) const { return handles_[i].records; }
   const std::vector<CaptureTarget>& targets() const { return targets_; }
   /// "ns/dev is down: not captured" for each target left out.
   const std::vector<std::string>& skipped() const { return skipped_; }

@@ -5,8 +5,12 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <fmt/core.h>
+
+#include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <functional>
 #include <random>
 
 #include "netlab/host/dnsmasq_facts.h"
@@ -327,60 +331,167 @@ const model::NicPath* inbound_nic(const model::HopMap& map, const Inbound& inbou
   return nullptr;
 }
 
-/// A trace from upstream to a port published on the uplink's address (LiveRequest::inbound).
+/// Whether SIGINT, SIGTERM or SIGHUP waits (SignalHold holds them): a ^C ends
+/// a waiting inbound trace early; it then finishes, its chain removed, before
+/// the signal is delivered.
+bool stop_signal_pending() {
+  sigset_t pending;
+  if (sigpending(&pending) != 0) return false;
+  return sigismember(&pending, SIGINT) == 1 || sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGHUP) == 1;
+}
+
+/// Reads `capture` until `end`, or until `done` (asked after every read of at
+/// most 100 ms; empty = never) says so: the wait of every passive trace.
+void capture_until(LiveCapture* capture, std::chrono::steady_clock::time_point end, const std::function<bool()>& done) {
+  while (!(done && done())) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now()).count();
+    if (left <= 0) break;
+    capture->poll(static_cast<int>(std::min<long long>(left, 100)));
+  }
+}
+
+model::Ipv4 record_ipv4(const uint8_t* a) {
+  return model::Ipv4{(uint32_t{a[0]} << 24) | (uint32_t{a[1]} << 16) | (uint32_t{a[2]} << 8) | uint32_t{a[3]}};
+}
+
+/// The first record of target `target` from `skip` on that is a request to
+/// dst and the published port; nullptr when none came yet (*skip then moves past what was looked at).
+const PacketRecord* inbound_request(const LiveCapture& capture, size_t target, model::Ipv4 dst, uint8_t proto,
+                                    uint16_t port, size_t* skip) {
+  const auto& recs = capture.records(target);
+  for (; *skip < recs.size(); ++*skip) {
+    const PacketRecord& r = recs[*skip];
+    if (r.l3 == L3::kIpv4 && r.proto == proto && r.dport == port && record_ipv4(r.dst) == dst) return &r;
+  }
+  return nullptr;
+}
+
+/// Whether target `target` has carried anything to `client` (the answer to its request, an error, a reset).
+bool answered_to(const LiveCapture& capture, size_t target, model::Ipv4 client) {
+  for (const auto& r : capture.records(target))
+    if (r.l3 == L3::kIpv4 && record_ipv4(r.dst) == client) return true;
+  return false;
+}
+
+/// Keeps the records of `set` that carry `client` as their source or
+/// destination: a waiting trace's filter cannot name the client it has not
+/// seen yet, so other clients' packets are left out afterwards.
+void keep_client(CaptureSet* set, model::Ipv4 client) {
+  std::erase_if(set->records, [&](const PacketRecord& r) {
+    return r.l3 != L3::kIpv4 || (record_ipv4(r.src) != client && record_ipv4(r.dst) != client);
+  });
+}
+
+/// Waits for the next request from outside to req.dst and the published port
+/// (LiveRequest::wait_inbound), then for its answer; fills res->src and
+/// res->probe.sport from what came, or leaves res->src 0 when nothing came.
+void wait_for_inbound(const LiveRequest& req, const model::NicPath& nic, LiveCapture* capture, LiveResult* res) {
+  const model::Hop* uplink = model::find_hop(nic, HopRole::uplink);
+  size_t target = 0;
+  for (size_t i = 0; i < capture->targets().size(); ++i)
+    if (uplink && capture->targets()[i].netns == uplink->netns && capture->targets()[i].device == uplink->device) target = i;
+  size_t skip = 0;
+  const PacketRecord* first = nullptr;
+  capture_until(capture, std::chrono::steady_clock::now() + std::chrono::milliseconds(req.timeout_ms), [&] {
+    first = inbound_request(*capture, target, req.dst, ip_proto(req.spec), req.spec.port, &skip);
+    return first != nullptr || stop_signal_pending();
+  });
+  if (first == nullptr) return;
+  res->src = record_ipv4(first->src);
+  res->probe.sport = first->sport;
+  const model::Ipv4 client = res->src;
+  capture_until(capture, std::chrono::steady_clock::now() + std::chrono::milliseconds(kInboundAnswerMs),
+                [&] { return answered_to(*capture, target, client) || stop_signal_pending(); });
+  capture->drain(300, 3000);  // the rest of the exchange: ACK, data and its answer, FIN
+}
+
+/// A trace from upstream to a port published on the uplink's address
+/// (LiveRequest::inbound): a probe sent from the sandbox's upstream namespace,
+/// or (wait_inbound) the next request from outside, seen as it comes.
 Result<LiveResult> trace_inbound(const LiveRequest& req) {
   const Inbound& ib = *req.inbound;
   const model::NicPath* nic = inbound_nic(req.hopmap, ib);
   if (nic == nullptr) return Error{"lab " + req.lab + " has no nat network, so nothing is published on its uplink"};
   const model::Hop* up = model::find_hop(*nic, HopRole::upstream);
-  if (up == nullptr || up->netns.empty())
+  if (!req.wait_inbound && (up == nullptr || up->netns.empty()))
     return Error{"lab " + req.lab + " has no upstream namespace to send from (only a sandbox has one): "
-                 "probe the published port from another machine and trace it with --passive"};
+                 "wait for a request from outside instead (--passive)"};
   LiveResult res;
   res.nic = *nic;
-  // The probe's source: upstream's address on the uplink's subnet (the kernel picks it for dst).
-  if (auto nl = host::Netlink::open(up->netns)) {
-    if (auto addrs = nl->list_addresses(up->device))
-      for (const auto& a : *addrs)
-        if (a.contains(req.dst)) res.src = a.address;
+  res.passive = req.wait_inbound;
+  if (!req.wait_inbound) {
+    // The probe's source: upstream's address on the uplink's subnet (the kernel picks it for dst).
+    if (auto nl = host::Netlink::open(up->netns)) {
+      if (auto addrs = nl->list_addresses(up->device))
+        for (const auto& a : *addrs)
+          if (a.contains(req.dst)) res.src = a.address;
+    }
+    if (res.src.value == 0) res.src = live_address(up->netns, up->device);
   }
-  if (res.src.value == 0) res.src = live_address(up->netns, up->device);
   const std::string host_ns = point_netns(*nic);
 
   LiveOptions lo;
-  // Every packet of the exchange has the upstream address on one side; DNAT changes the other.
   const std::string l4 = req.spec.proto == ProbeProto::kUdp ? "udp" : "tcp";
-  lo.filter = "host " + res.src.str() + " and (" + l4 + " port " + std::to_string(req.spec.port) +
-              (ib.to_port ? " or " + l4 + " port " + std::to_string(ib.to_port) : "") + " or icmp)";
+  const std::string port = std::to_string(req.spec.port), to_port = std::to_string(ib.to_port);
+  if (req.wait_inbound) {
+    // The client is not known yet: the request to the published port and its
+    // answer on the uplink, the forwarded request and its answer on the guest's side.
+    lo.filter = "(dst host " + req.dst.str() + " and " + l4 + " dst port " + port + ") or (src host " +
+                req.dst.str() + " and " + l4 + " src port " + port + ")" +
+                (ib.guest.empty() ? "" : " or (host " + ib.guest_ip.str() + " and " + l4 + " port " + to_port + ")") +
+                " or icmp";
+  } else {
+    // Every packet of the exchange has the upstream address on one side; DNAT changes the other.
+    lo.filter = "host " + res.src.str() + " and (" + l4 + " port " + port + (ib.to_port ? " or " + l4 + " port " + to_port : "") +
+                " or icmp)";
+  }
   lo.keep_frames = req.keep_frames;
   auto capture = LiveCapture::open(targets_for(req.hopmap, nic->guest, ""), lo);
   if (!capture) return capture.error();
 
+  // The rule trace and conntrack in the host namespace: "" with wait_inbound is
+  // a real host, the namespace netlab runs in.
+  const bool host_known = !host_ns.empty() || req.wait_inbound;
   std::optional<NftTraceListener> listener;
   std::optional<TraceChain> chain;
-  if (!host_ns.empty()) {
+  if (host_known) {
     auto l = NftTraceListener::open(host_ns);
     if (l) listener.emplace(std::move(*l));
     else res.warnings.push_back(l.error().message);
-    std::vector<std::string> matches{probe_nft_match(req.spec, res.src, req.dst, false)};
+    std::vector<std::string> matches{req.wait_inbound ? "ip daddr " + req.dst.str() + " " + l4 + " dport " + port
+                                                      : probe_nft_match(req.spec, res.src, req.dst, false)};
     if (!ib.guest.empty())
-      matches.push_back("ip saddr " + ib.guest_ip.str() + " ip daddr " + res.src.str() + " " + l4 + " sport " +
-                        std::to_string(ib.to_port));
+      matches.push_back("ip saddr " + ib.guest_ip.str() + (req.wait_inbound ? "" : " ip daddr " + res.src.str()) + " " +
+                        l4 + " sport " + to_port);
     auto c = TraceChain::add(host_ns, req.lab, matches);
     if (c) chain.emplace(std::move(*c));
     else res.warnings.push_back(c.error().message);
   }
 
   capture->poll(0);
-  uint32_t nonce = std::random_device{}() & 0xffff;
-  if (nonce == 0) nonce = 1;
-  auto probe = send_probe(up->netns, req.spec, req.dst, nonce, req.timeout_ms);
-  if (!probe) return probe.error();
-  res.probe = *probe;
-  capture->drain(30, 300);
+  if (req.wait_inbound) {
+    if (req.on_capturing) req.on_capturing(capture->targets().size());
+    wait_for_inbound(req, *nic, &*capture, &res);
+  } else {
+    uint32_t nonce = std::random_device{}() & 0xffff;
+    if (nonce == 0) nonce = 1;
+    auto probe = send_probe(up->netns, req.spec, req.dst, nonce, req.timeout_ms);
+    if (!probe) return probe.error();
+    res.probe = *probe;
+    capture->drain(30, 300);
+  }
 
   finish_rule_trace(req.lab, host_ns, &listener, &chain, &res);
-  if (!host_ns.empty()) {
+  if (res.src.value == 0) {  // waited, and nothing came
+    res.stats = capture->stats();
+    res.set = capture->take(req.hopmap);
+    res.set.records.clear();
+    res.events.clear();
+    res.conversation.outcome = "no request to " + req.dst.str() + " " + l4 + "/" + port + " came within " +
+                               fmt::format("{:g}", req.timeout_ms / 1000.0) + " s";
+    return res;
+  }
+  if (host_known) {
     CtFilter f{ip_proto(req.spec), res.src, req.dst, req.spec.port};
     auto ct = conntrack_entries(host_ns, f);
     if (ct) res.conntrack = *ct;
@@ -388,6 +499,7 @@ Result<LiveResult> trace_inbound(const LiveRequest& req) {
   }
   res.stats = capture->stats();
   res.set = capture->take(req.hopmap);
+  if (req.wait_inbound) keep_client(&res.set, res.src);
   res.packets = trace_capture_set(res.set);
   res.facts = gather_facts(req.lab, *nic, res.src, &res.warnings);
   gather_inbound_facts(req.lab, host_ns, *nic, req.spec, ib, &res.facts, &res.warnings);
@@ -403,12 +515,20 @@ Result<LiveResult> trace_inbound(const LiveRequest& req) {
   in.conntrack = res.conntrack;
   in.inbound = ib;
   explain(in, &res.packets);
-  res.conversation = converse(res.packets, res.set, {.waited_ms = req.timeout_ms, .reject_rule = reject_rule(in)});
+  const int waited_ms = req.wait_inbound ? kInboundAnswerMs : req.timeout_ms;
+  res.conversation = converse(res.packets, res.set, {.waited_ms = waited_ms, .reject_rule = reject_rule(in)});
   res.conversation.outcome = inbound_outcome(in, res.packets, res.conversation);
   return res;
 }
 
 }  // namespace
+
+bool inbound_waits(const model::HopMap& map, const Inbound& inbound, bool passive_asked) {
+  if (passive_asked) return true;
+  const model::NicPath* nic = inbound_nic(map, inbound);
+  const model::Hop* up = nic ? model::find_hop(*nic, HopRole::upstream) : nullptr;
+  return up == nullptr || up->netns.empty();
+}
 
 Result<LiveResult> trace_live(const LiveRequest& req) {
   SignalHold hold;  // declared first: released last, after the trace chain is gone
@@ -489,12 +609,7 @@ Result<LiveResult> trace_passive(const PassiveRequest& req) {
   auto capture = LiveCapture::open(targets, lo);
   if (!capture) return capture.error();
   if (req.on_capturing) req.on_capturing(targets.size());
-  auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(req.duration_ms);
-  while (true) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now()).count();
-    if (left <= 0) break;
-    capture->poll(static_cast<int>(std::min<long long>(left, 100)));
-  }
+  capture_until(&*capture, std::chrono::steady_clock::now() + std::chrono::milliseconds(req.duration_ms), {});
   capture->drain(10, 100);
   LiveResult res;
   res.stats = capture->stats();

@@ -40,6 +40,14 @@ struct LiveRequest {
   /// explained is the forward's guest's NIC (the first nat NIC when no forward
   /// publishes the port).
   std::optional<Inbound> inbound;
+  /// With `inbound`: send nothing; wait up to timeout_ms for the next request
+  /// from outside to `dst` and the published port (seen on the uplink), then
+  /// follow it in and its answer back out (kInboundAnswerMs for the answer).
+  /// A real host has no upstream namespace to send from (inbound_waits).
+  bool wait_inbound = false;
+  /// wait_inbound: called once every capture is open, with how many devices
+  /// it covers; a request from then on is seen.
+  std::function<void(size_t devices)> on_capturing;
   /// For a kvm guest: how to run the probe inside the VM (vm_probe.h). While
   /// its domain runs, the probe is sent from inside it; without it, or with the
   /// domain not running, the probe is written into its tap in its place (inject.h).
@@ -59,7 +67,18 @@ struct LiveResult {
   PathFacts facts;
   std::vector<std::string> warnings;    // parts that could not run (e.g. no nft table to trace in)
   std::optional<OvnLogicalView> logical;  // an OVN lab: ovn-trace's view of the probe (ovn_logical.h)
+  bool passive = false;                 // wait_inbound: the request came from outside, nothing was sent
 };
+
+/// How long a waiting inbound trace (LiveRequest::wait_inbound) waits for the
+/// answer to the request it saw ("no SYN-ACK within 2 s").
+inline constexpr int kInboundAnswerMs = 2000;
+
+/// Whether `netlab trace LAB --from upstream` waits for a request from outside
+/// instead of sending one: when asked (--passive), and always when the path of
+/// the NIC the forward leads to has no upstream namespace to send from (a real
+/// host: netlab cannot send from outside the machine).
+bool inbound_waits(const model::HopMap& map, const Inbound& inbound, bool passive_asked);
 
 /// The path of `guest`'s first NIC, or nullptr when the lab has no such guest.
 const model::NicPath* nic_of(const model::HopMap& map, const std::string& guest);

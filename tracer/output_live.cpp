@@ -9,9 +9,11 @@ namespace netlab::tracer {
 
 std::string format_live_header(const std::string& lab, const std::string& guest, model::Ipv4 dst,
                                const ProbeSpec& spec, const LiveResult& res) {
-  std::string out = fmt::format("trace {}: {} {} \u2192 {} {}, {} sent, {} answered", lab, guest,
-                                res.src.value ? res.src.str() : std::string("(no address)"), dst.str(),
-                                probe_proto_text(spec), res.probe.sent, res.probe.answered);
+  std::string out = fmt::format("trace {}: {} {} \u2192 {} {}, ", lab, guest,
+                                res.src.value ? res.src.str() : std::string(res.passive ? "(none came)" : "(no address)"),
+                                dst.str(), probe_proto_text(spec));
+  if (res.passive) out += "seen passively (netlab sent nothing)";  // the request came from outside
+  else out += fmt::format("{} sent, {} answered", res.probe.sent, res.probe.answered);
   if (res.probe.refused > 0) out += fmt::format(", {} refused", res.probe.refused);
   if (!res.probe.error.empty() && res.probe.answered == 0) out += " (" + res.probe.error + ")";
   out += "\n";
@@ -39,6 +41,7 @@ nlohmann::ordered_json live_to_json(const std::string& lab, const std::string& g
   probe["error"] = res.probe.error;
   probe["payload"] = spec.payload;
   probe["answer_bytes"] = res.probe.answer_bytes;
+  probe["passive"] = res.passive;
   doc["probe"] = probe;
   doc["conversation"] = {{"flow", res.conversation.flow}, {"outcome", res.conversation.outcome}};
   auto& ct = doc["conntrack"] = nlohmann::ordered_json::array();

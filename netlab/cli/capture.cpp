@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "netlab/cli/commands.h"
+#include "netlab/cli/guest_nic.h"
 #include "netlab/cli/topology_input.h"
 #include "netlab/plan/running_lab.h"
 #include "tracer/capture_stream.h"
@@ -41,9 +42,10 @@ void run(const CaptureArgs& args, int* exit_code) {
     fmt::print(stderr, "netlab capture: {}\n", message);
     *exit_code = bad_input ? kExitBadInput : kExitFailed;
   };
-  const auto colon = args.target.find(':');
-  const std::string guest = args.target.substr(0, colon);
-  const std::string nic = colon == std::string::npos ? "" : args.target.substr(colon + 1);
+  auto target = parse_guest_nic(args.target);
+  if (!target) return fail(target.error().message, true);
+  const std::string& guest = target->guest;
+  const std::string& nic = target->nic;
   auto map = plan::lab_hop_map(args.lab);
   if (!map) return fail(map.error().message, map.error().bad_input);
   std::vector<tracer::CaptureWhere> where;

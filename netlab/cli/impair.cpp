@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "netlab/cli/commands.h"
+#include "netlab/cli/guest_nic.h"
 #include "netlab/cli/topology_input.h"
 #include "netlab/model/impairment.h"
 #include "netlab/plan/impair.h"
@@ -70,9 +71,10 @@ void run(const ImpairArgs& args, int* exit_code) {
     return usage(args.clear ? "--clear takes no impairment options" : "give an impairment (--delay, --loss, ...) or --clear");
   plan::ImpairRequest req;
   req.lab = args.lab;
-  const auto colon = args.target.find(':');
-  req.guest = args.target.substr(0, colon);
-  if (colon != std::string::npos) req.nic = args.target.substr(colon + 1);
+  auto target = parse_guest_nic(args.target);
+  if (!target) return usage(target.error().message);
+  req.guest = target->guest;
+  req.nic = target->nic;
   for (const auto& [key, text] : args.values)
     if (auto st = model::set_impair_parameter(&req.impairment, key, text); !st)
       return usage("--" + key + ": " + st.error().message);

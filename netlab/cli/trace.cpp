@@ -1,5 +1,6 @@
 // `netlab trace`: follow packets hop by hop through a lab.
 //   netlab trace LAB --from GUEST --to ADDR [--proto icmp|tcp:PORT|udp:PORT] [--count N] [--timeout S]
+//   netlab trace LAB --from upstream --to UPLINK-ADDR --proto tcp:PORT|udp:PORT [--passive] [--timeout S]
 //   netlab trace LAB --passive [--filter BPF] [--duration S]
 //   netlab trace --offline DIR
 // plus the outputs --json, --pcap F.pcapng, --save DIR, --svg/--png/--dot/--html F.
@@ -37,6 +38,7 @@ struct TraceOptions {
   std::string payload;      // --payload TEXT
   int count = 1;
   double timeout_s = 1.0;
+  bool timeout_given = false;  // --timeout on the command line (a waiting inbound trace has its own default)
   bool passive = false;
   std::string filter;
   double duration_s = 5.0;
@@ -133,7 +135,13 @@ tracer::Inbound inbound_for(const model::Topology& topo, const tracer::ProbeSpec
   return ib;
 }
 
-/// `--from upstream` (when no guest has that name): the probe goes in from the sandbox's upstream.
+/// How long a waiting inbound trace waits for the request without --timeout:
+/// long enough to connect from another machine by hand.
+constexpr double kInboundWaitDefaultS = 60;
+
+/// `--from upstream` (when no guest has that name): the probe goes in from the
+/// sandbox's upstream, or, on a real host (which has no upstream to send from)
+/// and with --passive, the next request from outside is waited for and followed in.
 int run_inbound(const TraceOptions& opt, const tracer::ProbeSpec& spec, model::Ipv4 dst, const model::HopMap& map) {
   if (spec.proto == tracer::ProbeProto::kIcmp)
     return fail("--from upstream traces a published port: give --proto tcp:PORT or udp:PORT", kExitBadInput);
@@ -144,9 +152,22 @@ int run_inbound(const TraceOptions& opt, const tracer::ProbeSpec& spec, model::I
   req.hopmap = map;
   req.dst = dst;
   req.spec = spec;
-  req.timeout_ms = static_cast<int>(opt.timeout_s * 1000);
   req.keep_frames = !opt.pcap.empty() || !opt.save.empty();
   req.inbound = inbound_for(*topo, spec);
+  req.wait_inbound = tracer::inbound_waits(map, *req.inbound, opt.passive);
+  const double wait_s = req.wait_inbound && !opt.timeout_given ? kInboundWaitDefaultS : opt.timeout_s;
+  if (!req.wait_inbound && opt.timeout_s > 30) return fail("--timeout must be in (0, 30] seconds", kExitBadInput);
+  if (req.wait_inbound && !spec.payload.empty())
+    return fail("--payload: netlab sends nothing when it waits for a request from outside", kExitBadInput);
+  req.timeout_ms = static_cast<int>(wait_s * 1000);
+  const std::string l4 = spec.proto == tracer::ProbeProto::kUdp ? "udp" : "tcp";
+  req.on_capturing = [&](size_t devices) {
+    fmt::print(stderr, "netlab trace: {}waiting up to {} s for the next {} request to {}:{} (capturing on {} devices of "
+               "lab {}): connect to it from {} now\n",
+               opt.passive ? "" : "this host has no upstream to send from, so ", wait_s, l4, dst.str(), spec.port,
+               devices, opt.lab, opt.passive ? "outside" : "another machine");
+    std::fflush(stderr);
+  };
   auto res = tracer::trace_live(req);
   if (!res) return fail(res.error().message, kExitFailed);
   if (!write_captures(opt, res->set, res->packets)) return kExitFailed;
@@ -162,6 +183,31 @@ int run_inbound(const TraceOptions& opt, const tracer::ProbeSpec& spec, model::I
   return kExitOk;
 }
 
+int run_passive(const TraceOptions& opt) {
+  if (!(opt.duration_s > 0 && opt.duration_s <= 3600))  // NaN fails too
+    return fail("--duration must be in (0, 3600] seconds", kExitBadInput);
+  int code = kExitOk;
+  auto map = read_hopmap(opt.lab, &code);
+  if (!map) return code;
+  tracer::PassiveRequest req;
+  req.lab = opt.lab;
+  req.hopmap = *map;
+  req.filter = opt.filter;
+  req.duration_ms = static_cast<int>(opt.duration_s * 1000);
+  req.keep_frames = !opt.pcap.empty() || !opt.save.empty();
+  req.on_capturing = [&](size_t devices) {
+    fmt::print(stderr, "netlab trace: capturing on {} devices of lab {} for {} s{}\n", devices, opt.lab, opt.duration_s,
+               opt.filter.empty() ? "" : " (filter: " + opt.filter + ")");
+    std::fflush(stderr);
+  };
+  auto res = tracer::trace_passive(req);
+  if (!res) return fail(res.error().message, res.error().message.find("filter") != std::string::npos ? kExitBadInput : kExitFailed);
+  if (!write_captures(opt, res->set, res->packets)) return kExitFailed;
+  if (opt.json) fmt::print("{}", tracer::format_json(opt.lab, res->packets));
+  else fmt::print("{}", tracer::format_text(res->packets));
+  return kExitOk;
+}
+
 int run_live(const TraceOptions& opt) {
   if (opt.from.empty() || opt.to.empty()) return fail("a live trace needs --from GUEST and --to ADDR", kExitBadInput);
   auto dst = model::Ipv4::parse(opt.to);
@@ -169,8 +215,11 @@ int run_live(const TraceOptions& opt) {
   auto spec = tracer::parse_probe_proto(opt.proto);
   if (!spec) return fail(spec.error().message, kExitBadInput);
   if (opt.count < 1 || opt.count > 100) return fail("--count must be 1..100", kExitBadInput);
-  // Written so that NaN fails too (every comparison with NaN is false).
-  if (!(opt.timeout_s > 0 && opt.timeout_s <= 30)) return fail("--timeout must be in (0, 30] seconds", kExitBadInput);
+  // Written so that NaN fails too (every comparison with NaN is false). From
+  // upstream it may be the wait for a request from outside (run_inbound).
+  if (opt.from == "upstream" ? !(opt.timeout_s > 0 && opt.timeout_s <= 3600) : !(opt.timeout_s > 0 && opt.timeout_s <= 30))
+    return fail(opt.from == "upstream" ? "--timeout must be in (0, 3600] seconds" : "--timeout must be in (0, 30] seconds",
+                kExitBadInput);
   spec->count = opt.count;
   if (!opt.payload.empty()) {
     if (spec->proto == tracer::ProbeProto::kIcmp) return fail("--payload needs --proto tcp:PORT or udp:PORT", kExitBadInput);
@@ -181,6 +230,7 @@ int run_live(const TraceOptions& opt) {
   auto map = read_hopmap(opt.lab, &code);
   if (!map) return code;
   if (opt.from == "upstream" && tracer::nic_of(*map, opt.from) == nullptr) return run_inbound(opt, *spec, *dst, *map);
+  if (opt.passive) return run_passive(opt);  // a guest named upstream: --passive as for any other
   const model::NicPath* from_nic = tracer::nic_of(*map, opt.from);
   if (from_nic == nullptr) return fail("lab " + opt.lab + " has no guest " + opt.from, kExitBadInput);
   if (auto problem = unicast_problem(*dst, from_nic->address); !problem.empty()) return fail(problem, kExitBadInput);
@@ -213,39 +263,14 @@ int run_live(const TraceOptions& opt) {
   return kExitOk;
 }
 
-int run_passive(const TraceOptions& opt) {
-  if (!(opt.duration_s > 0 && opt.duration_s <= 3600))  // NaN fails too
-    return fail("--duration must be in (0, 3600] seconds", kExitBadInput);
-  int code = kExitOk;
-  auto map = read_hopmap(opt.lab, &code);
-  if (!map) return code;
-  tracer::PassiveRequest req;
-  req.lab = opt.lab;
-  req.hopmap = *map;
-  req.filter = opt.filter;
-  req.duration_ms = static_cast<int>(opt.duration_s * 1000);
-  req.keep_frames = !opt.pcap.empty() || !opt.save.empty();
-  req.on_capturing = [&](size_t devices) {
-    fmt::print(stderr, "netlab trace: capturing on {} devices of lab {} for {} s{}\n", devices, opt.lab, opt.duration_s,
-               opt.filter.empty() ? "" : " (filter: " + opt.filter + ")");
-    std::fflush(stderr);
-  };
-  auto res = tracer::trace_passive(req);
-  if (!res) return fail(res.error().message, res.error().message.find("filter") != std::string::npos ? kExitBadInput : kExitFailed);
-  if (!write_captures(opt, res->set, res->packets)) return kExitFailed;
-  if (opt.json) fmt::print("{}", tracer::format_json(opt.lab, res->packets));
-  else fmt::print("{}", tracer::format_text(res->packets));
-  return kExitOk;
-}
-
 int run(const TraceOptions& opt) {
   if (!opt.offline_dir.empty()) {
     if (!opt.lab.empty()) return fail("give either LAB or --offline DIR, not both", kExitBadInput);
     return run_offline(opt);
   }
   if (opt.lab.empty()) return fail("give a LAB to trace in, or --offline DIR", kExitBadInput);
-  if (opt.passive) return run_passive(opt);
-  return run_live(opt);
+  if (opt.passive && opt.from != "upstream") return run_passive(opt);
+  return run_live(opt);  // --from upstream --passive: the inbound trace that waits (run_inbound)
 }
 
 }  // namespace
@@ -255,14 +280,19 @@ void add_trace(CLI::App& app, int* exit_code) {
   auto opt = std::make_shared<TraceOptions>();
   cmd->add_option("LAB", opt->lab, "the running lab to trace in")->check(lab_name_check());
   cmd->add_option("--from", opt->from,
-                  "the guest that sends the probe; 'upstream': the sandbox's upstream, to a port published on the uplink");
+                  "the guest that sends the probe; 'upstream': the sandbox's upstream, to a port published on the "
+                  "uplink (on a real host: a request from outside, waited for)");
   cmd->add_option("--to", opt->to, "the IPv4 address the probe goes to");
   cmd->add_option("--proto", opt->proto, "icmp (default), tcp:PORT or udp:PORT");
   cmd->add_option("--payload", opt->payload,
                   "tcp: data sent once connected (its answer is awaited); udp: the datagram (udp:53: the name queried)");
   cmd->add_option("--count", opt->count, "number of probes (default 1)");
-  cmd->add_option("--timeout", opt->timeout_s, "seconds to wait for each probe's answer (default 1)");
-  cmd->add_flag("--passive", opt->passive, "trace real traffic instead of sending a probe");
+  auto* timeout = cmd->add_option("--timeout", opt->timeout_s,
+                                  "seconds to wait for each probe's answer (default 1); --from upstream waiting for a "
+                                  "request from outside: for that request (default 60)");
+  cmd->add_flag("--passive", opt->passive,
+                "trace real traffic instead of sending a probe; with --from upstream: the next request from outside "
+                "to the published port");
   cmd->add_option("--filter", opt->filter, "--passive: BPF filter (pcap-filter syntax) for the traffic to trace");
   cmd->add_option("--duration", opt->duration_s, "--passive: seconds to capture (default 5)");
   cmd->add_option("--offline", opt->offline_dir,
@@ -274,7 +304,10 @@ void add_trace(CLI::App& app, int* exit_code) {
   cmd->add_option("--png", opt->figures.png, "the same as PNG");
   cmd->add_option("--dot", opt->figures.dot, "the same as Graphviz DOT");
   cmd->add_option("--html", opt->figures.html, "a self-contained HTML report: figure, hops, conntrack, rule trace");
-  cmd->callback([opt, exit_code] { *exit_code = run(*opt); });
+  cmd->callback([opt, exit_code, timeout] {
+    opt->timeout_given = timeout->count() > 0;
+    *exit_code = run(*opt);
+  });
 }
 
 }  // namespace netlab::cli

@@ -32,13 +32,6 @@ ino_t inode_of(const std::string& netns) {
   return st.st_ino;
 }
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 /// Drops what differs between two builds of the same lab by nature: pids,
 /// timestamps, lease expiry times, and the lease lists (a guest without a fixed
 /// MAC gets a random one, and so another dynamic address, in each build).

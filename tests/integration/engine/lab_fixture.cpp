@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "netlab/host/netns.h"
 
@@ -39,6 +40,42 @@ std::string mac_of(const std::string& netns, const std::string& device) {
 
 bool ping(const std::string& netns, const std::string& address) {
   return in_netns(netns, {"ping", "-c", "1", "-W", "1", address}).exit_code == 0;
+}
+
+std::optional<host::ChildProcess> serve(const std::string& netns, int port, std::vector<std::string> args) {
+  host::SpawnOptions so;
+  so.netns = netns;
+  so.stdout_path = "/dev/null";
+  so.stderr_path = "/dev/null";
+  std::vector<std::string> argv{"busybox", "nc", "-l", "-p", std::to_string(port)};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto server = host::ChildProcess::start(argv, so);
+  EXPECT_TRUE(server) << server.error().message;
+  if (!server) return std::nullopt;
+  // Up to 10 s: busybox starting under load (a CPU hog beside the test) may take a while.
+  for (int i = 0; i < 500; ++i) {
+    if (in_netns(netns, {"ss", "-ltn", "sport", "=", ":" + std::to_string(port)}).out.find("LISTEN") != std::string::npos)
+      return std::move(*server);
+    usleep(20000);
+  }
+  ADD_FAILURE() << "nothing listens on tcp/" << port << " in " << netns << " 10 s after busybox nc started";
+  return std::nullopt;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+bool wait_for_text(const std::string& path, const std::string& text, const host::ChildProcess& process) {
+  for (int i = 0; i < 1500; ++i) {
+    if (read_text(path).find(text) != std::string::npos) return true;
+    if (!process.running()) return read_text(path).find(text) != std::string::npos;
+    usleep(20000);
+  }
+  return false;
 }
 
 std::vector<std::string> leftovers(const std::string& lab) {

@@ -5,6 +5,7 @@
 // "<lab>-*", no run directory or lock, no dnsmasq started for it.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,15 @@ Outcome in_netns(const std::string& netns, const std::vector<std::string>& argv,
 bool ping(const std::string& netns, const std::string& address);
 /// The MAC of `device` in `netns` as `ip` shows it ("" when there is none).
 std::string mac_of(const std::string& netns, const std::string& device);
+
+/// A TCP server in namespace `netns`: busybox nc listening on `port` (`args`
+/// after it, e.g. {"-e", "cat"} to echo), returned once it listens.
+std::optional<host::ChildProcess> serve(const std::string& netns, int port, std::vector<std::string> args = {});
+/// The whole content of file `path` ("" when it cannot be read).
+std::string read_text(const std::string& path);
+/// Waits until file `path` holds `text` while `process` runs (what a command
+/// running in the background printed); false when it ended first or 30 s passed.
+bool wait_for_text(const std::string& path, const std::string& text, const host::ChildProcess& process);
 
 /// Everything of `lab` that still exists: namespaces, run files, dnsmasq processes.
 std::vector<std::string> leftovers(const std::string& lab);

@@ -31,23 +31,6 @@ std::pair<double, double> rtt(const std::string& netns, const std::string& addre
   return {min, max};
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-/// Waits up to `limit` for `path` to contain `text`.
-bool wait_for_text(const std::string& path, const std::string& text, std::chrono::milliseconds limit) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (read_file(path).find(text) != std::string::npos) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return false;
-}
-
 /// Lines of `text` that end with `suffix`.
 size_t count_ending(const std::string& text, const std::string& suffix) {
   size_t n = 0;
@@ -106,7 +89,7 @@ guests:
   EXPECT_NE(netlab({"status", "netem1"}).out.find("drift: none"), std::string::npos);
   Outcome graph = netlab({"graph", "netem1", "-o", dir_ + "/g.dot"});
   EXPECT_EQ(graph.exit_code, 0) << graph.err;
-  EXPECT_NE(read_file(dir_ + "/g.dot").find("netem delay 50ms"), std::string::npos);
+  EXPECT_NE(read_text(dir_ + "/g.dot").find("netem delay 50ms"), std::string::npos);
 
   // Live: all of g1's packets lost. The trace names netem as the cause.
   Outcome set = netlab({"impair", "netem1", "g1:eth0", "--delay", "50ms", "--loss", "100%"});
@@ -167,19 +150,19 @@ guests:
   auto capture = host::ChildProcess::start(
       {NETLAB_BINARY, "capture", "capt1", "g1", "-w", "-", "icmp[icmptype] == icmp-echo"}, cap_opts);
   ASSERT_TRUE(capture.ok()) << capture.error().message;
-  ASSERT_TRUE(wait_for_text(cap_err, "capturing on 1 device", 20s)) << read_file(cap_err);
+  ASSERT_TRUE(wait_for_text(cap_err, "capturing on 1 device", *capture)) << read_text(cap_err);
   // A ping runs while tshark reads: 5 requests, 5 replies.
   EXPECT_EQ(in_netns("capt1-g1", {"ping", "-c", "5", "-i", "0.2", "198.51.100.1"}).exit_code, 0);
   auto shark_exit = shark->wait(30s);
   ASSERT_TRUE(shark_exit.ok()) << shark_exit.error().message;
-  EXPECT_EQ(*shark_exit, 0) << read_file(dir_ + "/tshark.err");
-  const std::string seen = read_file(shark_out);
+  EXPECT_EQ(*shark_exit, 0) << read_text(dir_ + "/tshark.err");
+  const std::string seen = read_text(shark_out);
   // Three echo requests, each on the interface named after the lab, guest and NIC, its hop in its comment.
   EXPECT_EQ(count_lines(seen, "8\tcapt1/g1:eth0\tguest-nic capt1-g1/eth0, from g1"), 3u) << seen;
   // Its reader gone, the capture ends cleanly.
   auto cap_exit = capture->wait(10s);
-  ASSERT_TRUE(cap_exit.ok()) << cap_exit.error().message << read_file(cap_err);
-  EXPECT_EQ(*cap_exit, 0) << read_file(cap_err);
+  ASSERT_TRUE(cap_exit.ok()) << cap_exit.error().message << read_text(cap_err);
+  EXPECT_EQ(*cap_exit, 0) << read_text(cap_err);
 
   // Several hops into one file, merged in time order, until ^C.
   const std::string pcap = dir_ + "/three.pcapng", err2 = dir_ + "/capture2.err";
@@ -188,12 +171,12 @@ guests:
   auto second = host::ChildProcess::start(
       {NETLAB_BINARY, "capture", "capt1", "g1", "--where", "guest,host,bridge", "-w", pcap, "icmp"}, cap_opts);
   ASSERT_TRUE(second.ok());
-  ASSERT_TRUE(wait_for_text(err2, "capturing on 3 devices", 20s)) << read_file(err2);
+  ASSERT_TRUE(wait_for_text(err2, "capturing on 3 devices", *second)) << read_text(err2);
   EXPECT_EQ(in_netns("capt1-g1", {"ping", "-c", "2", "-i", "0.2", "198.51.100.1"}).exit_code, 0);
   ::kill(second->pid(), SIGINT);
   auto second_exit = second->wait(10s);
   ASSERT_TRUE(second_exit.ok());
-  EXPECT_EQ(*second_exit, 0) << read_file(err2);
+  EXPECT_EQ(*second_exit, 0) << read_text(err2);
   Outcome read = run_command({"tshark", "-r", pcap, "-T", "fields", "-e", "frame.time_epoch", "-e", "frame.interface_name"});
   ASSERT_EQ(read.exit_code, 0) << read.err;
   // Each of the 2 requests and 2 replies on each of the 3 hops.

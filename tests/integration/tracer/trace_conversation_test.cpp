@@ -17,32 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-/// A server in namespace `netns`: busybox nc listening on `port` (`args` after it), up once it listens.
-std::optional<host::ChildProcess> serve(const std::string& netns, int port, std::vector<std::string> args = {}) {
-  host::SpawnOptions so;
-  so.netns = netns;
-  so.stdout_path = "/dev/null";
-  so.stderr_path = "/dev/null";
-  std::vector<std::string> argv{"busybox", "nc", "-l", "-p", std::to_string(port)};
-  argv.insert(argv.end(), args.begin(), args.end());
-  auto server = host::ChildProcess::start(argv, so);
-  EXPECT_TRUE(server) << server.error().message;
-  if (!server) return std::nullopt;
-  for (int i = 0; i < 100; ++i) {
-    if (in_netns(netns, {"ss", "-ltn", "sport", "=", ":" + std::to_string(port)}).out.find("LISTEN") != std::string::npos)
-      break;
-    usleep(20000);
-  }
-  return std::move(*server);
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::string outcome(const json& doc) { return doc["conversation"]["outcome"].get<std::string>(); }
 std::vector<std::string> flow(const json& doc) { return doc["conversation"]["flow"].get<std::vector<std::string>>(); }
 
@@ -162,6 +136,58 @@ TEST_F(LabTest, PortForwardInboundTrace) {
   Outcome dot = netlab({"graph", lab, "-o", dir_ + "/g.dot"});
   EXPECT_EQ(dot.exit_code, 0) << dot.err;
   EXPECT_NE(read_text(dir_ + "/g.dot").find("publish tcp/8080"), std::string::npos);
+}
+
+TEST_F(LabTest, PortForwardInboundWaitedForPassively) {
+  const std::string lab = "lci";
+  up_ok(write_topology(lab, forward_topology(lab)));
+  // Nothing comes: the wait ends after --timeout with an outcome that says so.
+  json none = trace_json(lab, "upstream", "203.0.113.2", {"--proto", "tcp:8080", "--passive", "--timeout", "1"});
+  EXPECT_EQ(outcome(none), "no request to 203.0.113.2 tcp/8080 came within 1 s") << none.dump(2);
+  EXPECT_EQ(none["probe"]["passive"], true);
+  EXPECT_TRUE(none["packets"].empty()) << none.dump(2);
+  // A request from outside (the sandbox's upstream namespace) while the trace waits for it.
+  auto server = serve(lab + "-web", 80, {"-e", "cat"});
+  ASSERT_TRUE(server);
+  host::SpawnOptions so;
+  so.stdout_path = dir_ + "/trace.json";
+  so.stderr_path = dir_ + "/trace.err";
+  auto trace = host::ChildProcess::start({NETLAB_BINARY, "trace", lab, "--from", "upstream", "--to", "203.0.113.2",
+                                          "--proto", "tcp:8080", "--passive", "--timeout", "60", "--json"},
+                                         so);
+  ASSERT_TRUE(trace) << trace.error().message;
+  // It says once its captures are open; a request from then on is seen.
+  ASSERT_TRUE(wait_for_text(dir_ + "/trace.err", "connect to it from outside now", *trace)) << read_text(dir_ + "/trace.err");
+  EXPECT_NE(read_text(dir_ + "/trace.err")
+                .find("waiting up to 60 s for the next tcp request to 203.0.113.2:8080 (capturing on "),
+            std::string::npos)
+      << read_text(dir_ + "/trace.err");
+  Outcome client = in_netns(lab + "-wan", {"sh", "-c", "printf hi | busybox nc -w 2 203.0.113.2 8080"});
+  EXPECT_EQ(client.out, "hi") << client.err;
+  auto code = trace->wait(std::chrono::seconds(60));
+  ASSERT_TRUE(code) << code.error().message;
+  EXPECT_EQ(*code, 0) << read_text(dir_ + "/trace.err");
+  json doc = json::parse(read_text(dir_ + "/trace.json"), nullptr, false);
+  ASSERT_TRUE(doc.is_object()) << read_text(dir_ + "/trace.json") << read_text(dir_ + "/trace.err");
+  EXPECT_EQ(doc["probe"]["passive"], true);
+  EXPECT_EQ(doc["probe"]["sent"], 0);
+  EXPECT_EQ(doc["probe"]["src"], "203.0.113.1");
+  EXPECT_EQ(outcome(doc), "connected, answered 2 B") << doc.dump(2);
+  auto syn = packets_of(doc, "request", "tcp 203.0.113.1:");
+  ASSERT_FALSE(syn.empty()) << doc.dump(2);
+  const std::string h = lab + "-host/";
+  EXPECT_EQ(hops_of(syn[0]), (std::vector<std::string>{"upstream " + lab + "-wan/wan0 out", "uplink " + h + "eth0 in",
+                                                       "nat " + h + "- -", "bridge " + h + lab + "-default out",
+                                                       "veth " + h + lab + "-web-0 out", "guest-nic " + lab + "-web/eth0 in"}));
+  json nat = hop_with_role(syn[0], "nat");
+  EXPECT_EQ(nat["change"].get<std::string>().rfind("dst 203.0.113.2 → 192.168.122.10, dport 8080 → 80", 0), 0u) << nat.dump(2);
+  bool dnat_rule = false;
+  for (const auto& r : nat["rules"]) dnat_rule = dnat_rule || r["rule"].get<std::string>().find("dnat ip to 192.168.122.10:80") != std::string::npos;
+  EXPECT_TRUE(dnat_rule) << nat.dump(2);
+  auto synack = packets_of(doc, "reply", "tcp 192.168.122.10:80 → 203.0.113.1:");
+  ASSERT_FALSE(synack.empty()) << doc.dump(2);
+  EXPECT_EQ(hops_of(synack[0]).back(), "upstream " + lab + "-wan/wan0 in");
+  EXPECT_TRUE(server->stop());
 }
 
 TEST_F(LabTest, PortForwardMissingIsNamed) {

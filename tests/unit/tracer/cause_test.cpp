@@ -1,11 +1,13 @@
 // The true cause, pure parts: the tracer's own marking chain left out of the
 // rule trace, neighbours only on the probe's path, the listening ports of a
 // namespace, VLAN separation, inbound traces through a port forward (missing
-// DNAT, a guest listening on another port), a static address called so.
+// DNAT, a guest listening on another port; a real host waits for the request
+// from outside), a static address called so.
 #include <gtest/gtest.h>
 
 #include "tracer/explain.h"
 #include "tracer/listening.h"
+#include "tracer/live_trace.h"
 #include "tracer/neighbours.h"
 #include "tracer/nft_trace.h"
 #include "tracer/path_facts.h"
@@ -175,6 +177,37 @@ TEST(Explain, InboundRefusedByAGuestListeningElsewhere) {
   EXPECT_EQ(inbound_outcome(in, packets, c),
             "web refused tcp/80 (refused (RST from 192.168.122.10)): nothing listens on tcp/80 there; web listens on "
             "no tcp port");
+}
+
+/// A hop map with web's NIC on a nat network: in a sandbox (upstream namespace
+/// lab-wan), on a real host (no upstream hop: the host's own namespace is "").
+model::HopMap forward_map(bool sandbox) {
+  model::NicPath n;
+  n.guest = "web";
+  n.nic = "eth0";
+  n.network = "default";
+  n.mode = model::NetworkMode::nat;
+  const std::string host = sandbox ? "lab-host" : "";
+  n.hops = {{HopRole::guest_nic, "lab-web", "eth0"}, {HopRole::veth, host, "lab-web-0"},
+            {HopRole::bridge, host, "lab-default"}, {HopRole::nat, host, ""}, {HopRole::uplink, host, "eth0"}};
+  if (sandbox) n.hops.push_back({HopRole::upstream, "lab-wan", "wan0"});
+  model::HopMap map;
+  map.lab = "lab";
+  map.nics.push_back(n);
+  return map;
+}
+
+TEST(Inbound, ARealHostWaitsForTheRequestFromOutside) {
+  const Inbound forward{"web", "eth0", ip("192.168.122.10"), 80};
+  // A sandbox sends the probe from its upstream namespace, unless --passive asks to wait.
+  EXPECT_FALSE(inbound_waits(forward_map(true), forward, false));
+  EXPECT_TRUE(inbound_waits(forward_map(true), forward, true));
+  // A real host cannot send from outside the machine: it always waits.
+  EXPECT_TRUE(inbound_waits(forward_map(false), forward, false));
+  EXPECT_TRUE(inbound_waits(forward_map(false), forward, true));
+  // No forward publishes the port: the first nat NIC's path decides the same way.
+  EXPECT_FALSE(inbound_waits(forward_map(true), Inbound{}, false));
+  EXPECT_TRUE(inbound_waits(forward_map(false), Inbound{}, false));
 }
 
 TEST(PathFacts, DnatRuleOfAPublishedPort) {
