@@ -129,6 +129,8 @@ Conversation converse(const std::vector<TracedPacket>& packets, const CaptureSet
       continue;
     }
     if (r.has(kFlagIcmp)) {
+      // Only echoes are the probe's exchange; neighbour discovery (NDP, IPv6's ARP) is not.
+      if (r.proto == 58 ? (r.icmp_type != 128 && r.icmp_type != 129) : (r.icmp_type != 0 && r.icmp_type != 8)) continue;
       echo = true;
       bool request = p.leg == model::Leg::request;
       c.flow.push_back(request ? "echo request" : "echo reply");

@@ -145,6 +145,8 @@ class Builder {
   static Leg leg_of(const PacketRecord& r, HopRole source_role) {
     if (is_echo_request(r)) return Leg::request;
     if (is_echo_reply(r)) return Leg::reply;
+    // NDP: a router or neighbour solicitation asks, an advertisement answers.
+    if (r.has(kFlagIcmp) && r.proto == 58 && (r.icmp_type == 133 || r.icmp_type == 135)) return Leg::request;
     if (r.has(kFlagIcmp)) return Leg::reply;  // errors answer something
     if (r.l3 == L3::kArp) return r.arp_op == 2 ? Leg::reply : Leg::request;
     if (r.has(kFlagDhcp)) return r.dhcp_op == 2 ? Leg::reply : Leg::request;
@@ -169,12 +171,27 @@ class Builder {
       if (first.arp_op != 1) return -1;
       return graph_.guest_nic_of(ipv4_of(first.dst));
     }
+    if (first.l3 == L3::kIpv6) return expected_end6(first, last);
     if (first.l3 != L3::kIpv4) return -1;
     uint32_t dst = ipv4_of(last.dst);
     if (dst >= 0xE0000000u) return -1;  // multicast, broadcast
     int guest = graph_.guest_nic_of(dst);
     if (guest >= 0) return guest;
     if (graph_.in_guest_subnet(dst)) return -1;  // the gateway or another local host
+    if (!model::on_guest_side(graph_.node(first.device).role)) return -1;
+    return graph_.outer_end(first.device);
+  }
+
+  /// expected_end for IPv6: a guest NIC's address (hop map `address6`), else
+  /// for a packet a guest sent to a global address outside every guest
+  /// prefix, the outermost captured device. A neighbour solicitation is
+  /// multicast: where it should arrive is not told (its advertisement is).
+  int expected_end6(const PacketRecord& first, const PacketRecord& last) const {
+    const uint8_t* dst = last.dst;
+    if (dst[0] == 0xff || (dst[0] == 0xfe && (dst[1] & 0xc0) == 0x80)) return -1;  // multicast, link-local
+    int guest = graph_.guest_nic_of6(dst);
+    if (guest >= 0) return guest;
+    if (graph_.in_guest_subnet6(dst)) return -1;
     if (!model::on_guest_side(graph_.node(first.device).role)) return -1;
     return graph_.outer_end(first.device);
   }
@@ -209,7 +226,7 @@ uint16_t diff_records(const PacketRecord& a, const PacketRecord& b) {
     }
     if (a.has(kFlagIcmp) && b.has(kFlagIcmp) && a.icmp_id != b.icmp_id) ch |= kChangeIcmpId;
     if (a.has(kFlagIcmpError) && b.has(kFlagIcmpError) &&
-        (std::memcmp(a.inner_src, b.inner_src, 4) != 0 || std::memcmp(a.inner_dst, b.inner_dst, 4) != 0 ||
+        (std::memcmp(a.inner_src, b.inner_src, len) != 0 || std::memcmp(a.inner_dst, b.inner_dst, len) != 0 ||
          a.inner_sport != b.inner_sport || a.inner_dport != b.inner_dport))
       ch |= kChangeInner;
   }
@@ -251,7 +268,7 @@ uint64_t packet_identity(const PacketRecord& r, bool use_ip_id) {
     h = mix(h, (uint64_t{r.icmp_type} << 8) | r.icmp_code);
     h = mix(h, r.icmp_seq);
     // An error: the packet it answers, by what NAT keeps of its embedded header.
-    if (r.has(kFlagIcmpError)) h = mix(h, (uint64_t{r.inner_proto} << 16) | r.inner_ip_id);
+    if (r.has(kFlagIcmpError)) h = mix(h, (uint64_t{r.inner_proto} << 32) | r.inner_ip_id);
   }
   return h;
 }

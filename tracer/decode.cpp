@@ -110,9 +110,36 @@ bool is_icmp_error(uint8_t proto, uint8_t type) {
   return type >= 1 && type <= 4;  // ICMPv6: unreachable, too big, time exceeded, parameter problem
 }
 
+/// The offset of the upper-layer header after the IPv6 header at `p` (40 plus
+/// its extension headers: hop-by-hop, routing, destination options, a first
+/// fragment), and that header's protocol in *proto. 0 when the headers run
+/// past `n` bytes or a fragment is not the first (no upper-layer header).
+uint32_t ipv6_upper_offset(const uint8_t* p, uint32_t n, uint8_t* proto) {
+  uint8_t next = p[6];
+  uint32_t off = 40;
+  for (int i = 0; i < 8; ++i) {
+    if (next == 0 || next == 43 || next == 60) {
+      if (off + 8 > n) return 0;
+      uint8_t nh = p[off];
+      off += (uint32_t{p[off + 1]} + 1) * 8;
+      next = nh;
+    } else if (next == 44) {
+      if (off + 8 > n || (be16(p + off + 2) & 0xfff8) != 0) return 0;
+      next = p[off];
+      off += 8;
+    } else {
+      break;
+    }
+  }
+  if (off > n) return 0;
+  *proto = next;
+  return off;
+}
+
 /// The packet an ICMP error embeds, from `p` (after the 8-byte ICMP header):
-/// its addresses, protocol, IP ID and ports into inner_*, and the payload hash
-/// over what NAT does not rewrite (after the embedded L3 header and 8 bytes of L4).
+/// its addresses, protocol, IP ID (IPv6: flow label) and ports into inner_*,
+/// and the payload hash over what NAT does not rewrite (after the embedded L3
+/// header, its extension headers and 8 bytes of L4).
 void decode_icmp_error(const uint8_t* p, uint32_t n, uint32_t announced, PacketRecord* rec) {
   rec->flags |= kFlagIcmpError;
   uint32_t skip = 0;
@@ -126,8 +153,11 @@ void decode_icmp_error(const uint8_t* p, uint32_t n, uint32_t announced, PacketR
     std::memcpy(rec->inner_dst, p + 16, 4);
   } else {
     if (n < 40 || (p[0] >> 4) != 6) return;
-    skip = 40;
-    proto = p[6];
+    rec->inner_ip_id = be32(p) & 0xfffff;
+    std::memcpy(rec->inner_src, p + 8, 16);
+    std::memcpy(rec->inner_dst, p + 24, 16);
+    skip = ipv6_upper_offset(p, n, &proto);
+    if (skip == 0) return;
   }
   rec->inner_proto = proto;
   if (skip + 4 <= n) {
@@ -196,6 +226,10 @@ void decode_l4(Cursor c, uint32_t l4_len, PacketRecord* rec) {
       }
       uint32_t announced = l4_len > 8 ? l4_len - 8 : 0;
       set_payload(c.p + 8, c.n - 8, announced, rec);
+      if (rec->proto == kProtoIcmpv6 && (rec->icmp_type == 135 || rec->icmp_type == 136)) {
+        if (c.n < 24) rec->flags |= kFlagTruncated;
+        else std::memcpy(rec->inner_dst, c.p + 8, 16);  // nd_target()
+      }
       if (is_icmp_error(rec->proto, rec->icmp_type)) decode_icmp_error(c.p + 8, c.n - 8, announced, rec);
       return;
     }

@@ -90,12 +90,13 @@ struct PacketRecord {
   // kFlagIcmpError: the header the error embeds (the packet it answers). NAT
   // rewrites these like the outer header; payload_hash then covers only what
   // follows the embedded L4 header's first 8 bytes, which NAT leaves alone.
-  uint8_t inner_src[4] = {};    // IPv4 only (zero for an embedded IPv6 header)
-  uint8_t inner_dst[4] = {};
+  // The embedded header's family is the outer one's (ICMP embeds IPv4, ICMPv6 IPv6).
+  uint8_t inner_src[16] = {};   // IPv4 in the first 4 bytes, as src/dst
+  uint8_t inner_dst[16] = {};
+  uint32_t inner_ip_id = 0;     // IPv4 identification / IPv6 flow label of the embedded header
   uint16_t inner_sport = 0;     // TCP/UDP ports; for an embedded ICMP echo its id in inner_sport
   uint16_t inner_dport = 0;
-  uint16_t inner_ip_id = 0;     // IPv4 identification of the embedded header
-  uint8_t inner_proto = 0;      // IP protocol of the embedded header (0 = none could be read)
+  uint8_t inner_proto = 0;      // protocol of the embedded header after its extension headers (0 = none could be read)
   // A frame carried between hosts in a Geneve or VXLAN tunnel (tunnel.h): the
   // fields above describe the INNER frame, so it correlates with its sightings
   // on both hosts; these keep the outer header (IPv4 underlay).
@@ -108,6 +109,9 @@ struct PacketRecord {
   uint8_t tunnel_dst[4] = {};
 
   bool has(RecordFlag f) const { return (flags & f) != 0; }
+  /// An ICMPv6 neighbour solicitation's or advertisement's target address (NDP,
+  /// IPv6's ARP; 16 bytes). It is kept in inner_dst, which only errors use otherwise.
+  const uint8_t* nd_target() const { return inner_dst; }
 };
 
 /// Decodes one frame of link type `dlt` into *rec. Fields the frame does not

@@ -1,6 +1,9 @@
 // Doctor checks (see doctor.h).
 #include "tracer/doctor.h"
 
+#include <linux/rtnetlink.h>
+#include <netinet/in.h>
+
 #include <sstream>
 
 #include "netlab/host/netlink.h"
@@ -238,6 +241,60 @@ Result<std::string> probe(const std::string& lab, const model::HopMap& map, cons
   return cause;
 }
 
+/// A light guest's IPv6 side on a dual-stack network (its NIC has an `address6`
+/// in the hop map, or the network's bridge holds a global IPv6 address): its
+/// global IPv6 address, on a nat or route network its IPv6 default route (from
+/// the router advertisement, or the static one), and in the sandbox an ICMPv6
+/// echo traced to the upstream's 2001:db8:100::1 ("probe6").
+Status check_ipv6(const std::string& lab, const model::HopMap& map, const model::NicPath& nic, const PathFacts& f,
+                  DoctorReport* r) {
+  if (f.guest_netns.empty() || (nic.address6.empty() && !f.network_ipv6)) return {};
+  const std::string where = device_label(f.guest_netns, f.guest_device);
+  model::Ipv6 addr = live_address6(f.guest_netns, f.guest_device, nic.address6);
+  if (addr == model::Ipv6{}) {
+    add(r, "address6", L::kProblem, "IPv6 address missing: " + where + " has no global IPv6 address");
+    return {};
+  }
+  add(r, "address6", L::kOk, where + " has " + addr.str());
+  if (!model::forwards(nic.mode)) return {};
+  auto nl = host::Netlink::open(f.guest_netns);
+  auto routes = nl ? nl->ip_routes() : Result<std::vector<host::IpRoute>>(nl.error());
+  const host::IpRoute* def = nullptr;
+  if (routes)
+    for (const auto& rt : *routes)
+      if (rt.family == AF_INET6 && rt.table == 254 && rt.dst.empty() && !rt.gateway.empty()) def = &rt;
+  if (def == nullptr) {
+    add(r, "route6", L::kProblem, "no IPv6 default route in " + f.guest_netns + " (no router advertisement reached " +
+                                      where + ")");
+    return {};
+  }
+  add(r, "route6", L::kOk, "IPv6 default route via " + def->gateway + " dev " + def->dev +
+                               (def->protocol == RTPROT_RA ? " (router advertisement)" : ""));
+  const model::Hop* up = model::find_hop(nic, model::HopRole::upstream);
+  if (up == nullptr || up->netns.empty()) return {};  // only the sandbox's upstream holds a known IPv6 server
+  static const model::Ipv6 kServer6 = *model::Ipv6::parse("2001:db8:100::1");
+  LiveRequest req;
+  req.lab = lab;
+  req.hopmap = map;
+  req.guest = nic.guest;
+  req.nic = nic.nic;
+  req.dst6 = kServer6;
+  req.keep_frames = false;
+  req.timeout_ms = 1000;
+  auto res = trace_live(req);
+  if (!res) return res.error();
+  std::string cause;
+  for (const auto& p : res->packets)
+    if (p.dropped && cause.empty()) cause = p.drop_cause.empty() ? "dropped after " + p.drop_after : p.drop_cause;
+  if (res->probe.answered > 0 && cause.empty()) {
+    add(r, "probe6", L::kOk, "icmp6 echo to " + kServer6.str() + " answered");
+  } else {
+    if (cause.empty()) cause = "no answer from " + kServer6.str();
+    add(r, "probe6", L::kProblem, "icmp6 echo to " + kServer6.str() + " failed: " + cause);
+  }
+  return {};
+}
+
 /// The verdict: the probe's cause first, else the first static problem.
 void give_verdict(const std::string& who, model::Ipv4 target, const std::string& cause, DoctorReport* r) {
   for (const auto& c : r->checks) {
@@ -316,6 +373,7 @@ Result<DoctorReport> doctor_nic(const std::string& lab, const model::HopMap& map
         cause += " (chain " + drops.front() + " drops forwarded traffic by policy)";
     }
   }
+  if (Status v6 = check_ipv6(lab, map, nic, f, &r); !v6) return v6.error();
   give_verdict(who, target, cause, &r);
   return r;
 }

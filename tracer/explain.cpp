@@ -26,11 +26,19 @@ std::string tagged_at_untagged_host_port(const std::string& what, const TracedPa
          " interface on the host), so the host drops it: a VLAN guest reaches only its own VLAN";
 }
 
+/// ARP or NDP (neighbour and router discovery): how a host finds the next hop,
+/// not the probe itself, so rules and causes are not about them.
+bool is_neighbour_discovery(const std::string& summary) {
+  return summary.rfind("arp", 0) == 0 || summary.rfind("icmp6 neighbor-", 0) == 0 ||
+         summary.rfind("icmp6 router-", 0) == 0;
+}
+
 /// The VLAN sentence for an ARP request of the trace that ended tagged at the host's port, or "".
 std::string arp_tagged_at_host_port(const std::vector<TracedPacket>& packets) {
   for (const auto& p : packets)
-    if (p.leg == model::Leg::request && p.summary.rfind("arp", 0) == 0)
-      if (auto sentence = tagged_at_untagged_host_port("the ARP request", p); !sentence.empty()) return sentence;
+    if (p.leg == model::Leg::request && is_neighbour_discovery(p.summary))
+      if (auto sentence = tagged_at_untagged_host_port(p.summary.rfind("arp", 0) == 0 ? "the ARP request"
+                                                                                     : "the neighbour solicitation", p); !sentence.empty()) return sentence;
   return "";
 }
 
@@ -43,12 +51,14 @@ std::string join(const std::vector<std::string>& items) {
 /// A reply comes from the destination, or for an inbound trace from the forward's guest
 /// (the trace chain sees it in prerouting, before its source is turned back into the uplink's).
 bool is_reply_event(const ExplainInput& in, const TraceEvent& e) {
+  if (in.dst6) return e.src6 == *in.dst6;
   if (in.inbound && !in.inbound->guest.empty() && e.src == in.inbound->guest_ip) return true;
   return e.src == in.dst;
 }
 
 bool is_request_event(const ExplainInput& in, const TraceEvent& e) {
   if (is_reply_event(in, e)) return false;
+  if (in.dst6) return (in.src6 != model::Ipv6{} && e.src6 == in.src6) || e.dst6 == *in.dst6;
   return (in.src.value != 0 && e.src == in.src) || e.dst == in.dst;
 }
 
@@ -75,13 +85,20 @@ std::string drop_verdict(const ExplainInput& in, bool reply) {
   return {};
 }
 
+/// The neighbours the path needed and could not resolve: ARP for IPv4, NDP for IPv6.
+std::string neighbour_failure(const PathFacts& f) {
+  return (f.ipv6 ? "no neighbour advertisement: " : "no ARP reply: ") + join(f.neighbours_failed);
+}
+
 std::string system_cause(const ExplainInput& in) {
   const PathFacts& f = in.facts;
   if (std::string vlan = vlan_separation(in); !vlan.empty()) return vlan;
-  if (!f.host_forwarding) return "forwarding off: net.ipv4.ip_forward=0 in " + netns_label(f.host_netns);
+  if (f.ipv6 && !f.host_forwarding6)
+    return "IPv6 forwarding off: net.ipv6.conf.all.forwarding=0 in " + netns_label(f.host_netns);
+  if (!f.ipv6 && !f.host_forwarding) return "forwarding off: net.ipv4.ip_forward=0 in " + netns_label(f.host_netns);
   if (!f.links_down.empty()) return "bridge port down: " + join(f.links_down);
-  if (!f.host_has_route) return "no route to " + in.dst.str() + " in " + netns_label(f.host_netns);
-  if (!f.neighbours_failed.empty()) return "no ARP reply: " + join(f.neighbours_failed);
+  if (!f.host_has_route) return "no route to " + dst_text(in) + " in " + netns_label(f.host_netns);
+  if (!f.neighbours_failed.empty()) return neighbour_failure(f);
   if (!f.mtu_mismatch.empty()) return "MTU mismatch: " + join(f.mtu_mismatch);
   return {};
 }
@@ -128,7 +145,7 @@ void annotate_traced(const ExplainInput& in, std::vector<TracedPacket>* packets,
   size_t nreq = 0, nrep = 0;
   bool ct_done_req = false, ct_done_rep = false;
   for (auto& p : *packets) {
-    if (p.summary.rfind("arp", 0) == 0) continue;  // rules and causes are about the probe's IP packets
+    if (is_neighbour_discovery(p.summary)) continue;  // rules and causes are about the probe's IP packets
     bool reply = p.leg == model::Leg::reply;
     (reply ? *any_reply : *any_request) = true;
     auto& ids = reply ? rep_ids : req_ids;
@@ -164,8 +181,7 @@ void annotate_traced(const ExplainInput& in, std::vector<TracedPacket>* packets,
 TracedPacket unsent_probe(const ExplainInput& in, const std::vector<TracedPacket>& packets) {
   const PathFacts& f = in.facts;
   TracedPacket p;
-  p.summary = probe_proto_text(in.spec) + " probe " + (in.src.value ? in.src.str() : std::string("?")) + " → " +
-              in.dst.str() + " (not seen on any device)";
+  p.summary = probe_proto_text(in.spec) + " probe " + src_text(in) + " → " + dst_text(in) + " (not seen on any device)";
   Hop h;
   h.index = 1;
   h.netns = f.guest_netns;
@@ -175,20 +191,23 @@ TracedPacket unsent_probe(const ExplainInput& in, const std::vector<TracedPacket
   p.hops.push_back(h);
   p.dropped = true;
   p.drop_after = f.guest_netns + "/" + f.guest_device;
-  if (!f.guest_has_address && !in.nic.address.empty() && !f.nic_dhcp) {  // a static address (no lease nor reservation)
+  if (!f.guest_has_address && f.ipv6) {
+    p.drop_cause = "IPv6 address missing: " + f.guest_netns + "/" + f.guest_device + " has no global IPv6 address" +
+                   (in.nic.address6.empty() ? "" : " (the lab gave it " + in.nic.address6 + ")");
+  } else if (!f.guest_has_address && !in.nic.address.empty() && !f.nic_dhcp) {  // a static address (no lease nor reservation)
     p.drop_cause = "static address missing: " + f.guest_netns + "/" + f.guest_device + " has no IPv4 address (the lab gives it " +
                    in.nic.address + ")";
   } else if (!f.guest_has_address) {
     p.drop_cause = "DHCP lease missing: " + f.guest_netns + "/" + f.guest_device + " has no IPv4 address";
     if (!f.dnsmasq_running) p.drop_cause += " and the network's dnsmasq is not running";
   } else if (!f.guest_has_route) {
-    p.drop_cause = "no route to " + in.dst.str() + " in " + f.guest_netns;
+    p.drop_cause = "no route to " + dst_text(in) + " in " + f.guest_netns;
   } else if (!f.links_down.empty()) {
     p.drop_cause = "bridge port down: " + join(f.links_down);
   } else if (std::string apart = vlan_separation(in); !apart.empty()) {
     p.drop_cause = apart;
   } else if (!f.neighbours_failed.empty()) {
-    p.drop_cause = "no ARP reply: " + join(f.neighbours_failed);
+    p.drop_cause = neighbour_failure(f);
     if (auto vlan = arp_tagged_at_host_port(packets); !vlan.empty()) p.drop_cause += "; " + vlan;
   } else {
     std::string v = drop_verdict(in, false);
@@ -204,7 +223,7 @@ TracedPacket missing_reply(const ExplainInput& in, const TracedPacket& req) {
   const PathFacts& f = in.facts;
   TracedPacket miss;
   miss.leg = model::Leg::reply;
-  miss.summary = "no reply from " + in.dst.str();
+  miss.summary = "no reply from " + dst_text(in);
   miss.dropped = true;
   miss.drop_after = last_device(req);
   bool rewritten = false;
@@ -216,12 +235,13 @@ TracedPacket missing_reply(const ExplainInput& in, const TracedPacket& req) {
     miss.drop_cause = vlan;
   } else if (!v.empty()) {
     miss.drop_cause = v;
-  } else if (model::masquerades(in.nic.mode) && (!f.nat_rule_present || !rewritten)) {
+  } else if (!in.dst6 && model::masquerades(in.nic.mode) && (!f.nat_rule_present || !rewritten)) {
+    // (A nat network routes its IPv6 unmasqueraded unless nat66: an unchanged IPv6 source is no fault.)
     miss.drop_cause = "masquerade missing: the request left with source " + in.src.str() +
                       " unchanged (no masquerade rule for network " + in.nic.network + " in table inet " +
                       model::nft_table_name(in.lab) + "), so " + in.dst.str() + " cannot answer it";
   } else {
-    miss.drop_cause = "no reply from " + in.dst.str() + (in.probe.error.empty() ? "" : ": " + in.probe.error);
+    miss.drop_cause = "no reply from " + dst_text(in) + (in.probe.error.empty() ? "" : ": " + in.probe.error);
   }
   return miss;
 }
@@ -245,7 +265,7 @@ bool reached_lab(const TracedPacket& p) {
 void explain_inbound(const ExplainInput& in, std::vector<TracedPacket>* packets) {
   TracedPacket* req = nullptr;
   for (auto& p : *packets)
-    if (p.leg == model::Leg::request && p.summary.rfind("arp", 0) != 0) {
+    if (p.leg == model::Leg::request && !is_neighbour_discovery(p.summary)) {
       req = &p;
       break;
     }
@@ -283,13 +303,20 @@ std::string inbound_outcome(const ExplainInput& in, const std::vector<TracedPack
   return conversation.outcome;
 }
 
+std::string dst_text(const ExplainInput& in) { return in.dst6 ? in.dst6->str() : in.dst.str(); }
+
+std::string src_text(const ExplainInput& in) {
+  if (in.dst6) return in.src6 != model::Ipv6{} ? in.src6.str() : "?";
+  return in.src.value ? in.src.str() : "?";
+}
+
 std::string vlan_separation(const ExplainInput& in) {
   if (!in.peer || in.peer->vlan == in.nic.vlan) return "";
   const model::Hop* mine = model::switch_hop(in.nic);
   const model::Hop* theirs = model::switch_hop(*in.peer);
   if (mine == nullptr || theirs == nullptr || mine->netns != theirs->netns || mine->device != theirs->device) return "";
   auto where = [](int vlan) { return vlan < 0 ? std::string("untagged") : "in VLAN " + std::to_string(vlan); };
-  return in.dst.str() + " is " + in.peer->guest + " " + where(in.peer->vlan) + "; " + in.nic.guest + " is " +
+  return dst_text(in) + " is " + in.peer->guest + " " + where(in.peer->vlan) + "; " + in.nic.guest + " is " +
          where(in.nic.vlan) + " on the same switch, which keeps them apart";
 }
 

@@ -41,7 +41,8 @@ struct Inbound {
 struct PathFacts {
   std::string guest_netns, guest_device, host_netns;
   bool host_found = false;             // the path has a host hop (host_netns "" is then the real host)
-  bool guest_has_address = true;       // the guest NIC holds an IPv4 address
+  bool ipv6 = false;                   // the probe is IPv6: address, routes and neighbours below are IPv6 ones
+  bool guest_has_address = true;       // the guest NIC holds an IPv4 address (ipv6: a global IPv6 address)
   bool guest_has_route = true;         // the guest has a route to the destination
   bool host_forwarding = true;         // net.ipv4.ip_forward in the host namespace
   bool network_ipv6 = false;           // the network's bridge holds a global IPv6 address (dual-stack)
@@ -51,7 +52,7 @@ struct PathFacts {
   bool nic_dhcp = false;               // the NIC's MAC has a lease or reservation of that dnsmasq
   bool nat_rule_present = true;        // nat mode: a masquerade rule of the network in the lab table
   std::vector<std::string> links_down;      // "lab-host/lab-g1-0 is down" for path devices not up
-  std::vector<std::string> neighbours_failed;  // "lab-host: 203.0.113.1 on eth0 FAILED" (guest and host namespaces)
+  std::vector<std::string> neighbours_failed;  // "lab-host: 203.0.113.1 on eth0 FAILED" (guest and host namespaces; NDP for ipv6)
   std::vector<std::string> mtu_mismatch;    // "lab-g1/eth0 mtu 1500, lab-host/lab-default mtu 1400"
   // Inbound traces only (gather_inbound_facts):
   bool dnat_rule_present = true;           // a DNAT rule for the probe's port in the lab's table
@@ -64,6 +65,8 @@ struct ExplainInput {
   std::string lab;
   model::NicPath nic;           // the sending guest's NIC path
   model::Ipv4 src, dst;         // the probe's addresses (src 0 when the guest has none)
+  std::optional<model::Ipv6> dst6;  // set: the probe is IPv6, to dst6 from src6 (src/dst unused)
+  model::Ipv6 src6;                 // :: when the guest has no global IPv6 address
   ProbeSpec spec;
   ProbeOutcome probe;
   PathFacts facts;
@@ -72,6 +75,10 @@ struct ExplainInput {
   std::optional<Inbound> inbound;  // set for a trace from upstream to a published port
   std::optional<model::NicPath> peer;  // the guest NIC whose address is dst, when it is one
 };
+
+/// The probe's destination and source as text, of whichever family it is ("?" for no source).
+std::string dst_text(const ExplainInput& in);
+std::string src_text(const ExplainInput& in);
 
 /// When dst is a guest on the same switch as the sender but in another VLAN:
 /// "10.20.0.21 is blue1 in VLAN 20; red1 is in VLAN 10 on the same switch,

@@ -51,6 +51,7 @@ HopGraph HopGraph::build(const model::HopMap& map, const std::vector<Device>& de
     }
     if (auto cidr = model::Cidr::parse(nic.address)) g.guests_.emplace_back(*cidr, guest_node);
     else if (auto ip = model::Ipv4::parse(nic.address)) g.guests_.emplace_back(model::Cidr{*ip, 32}, guest_node);
+    if (auto cidr6 = model::Cidr6::parse(nic.address6)) g.guests6_.emplace_back(*cidr6, guest_node);
   }
   size_t n = g.nodes_.size();
   std::vector<std::vector<int>> adj(n);
@@ -114,6 +115,30 @@ int HopGraph::guest_nic_of(uint32_t ip) const {
 bool HopGraph::in_guest_subnet(uint32_t ip) const {
   for (const auto& [cidr, node] : guests_) {
     if (cidr.contains(model::Ipv4{ip})) return true;
+  }
+  return false;
+}
+
+namespace {
+model::Ipv6 ipv6_of(const uint8_t* ip) {
+  model::Ipv6 a;
+  std::copy(ip, ip + 16, a.bytes.begin());
+  return a;
+}
+}  // namespace
+
+int HopGraph::guest_nic_of6(const uint8_t* ip) const {
+  const model::Ipv6 a = ipv6_of(ip);
+  for (const auto& [cidr, node] : guests6_) {
+    if (cidr.address == a) return node;
+  }
+  return -1;
+}
+
+bool HopGraph::in_guest_subnet6(const uint8_t* ip) const {
+  const model::Ipv6 a = ipv6_of(ip);
+  for (const auto& [cidr, node] : guests6_) {
+    if (cidr.contains(a)) return true;
   }
   return false;
 }

@@ -42,6 +42,10 @@ class HopGraph {
   int guest_nic_of(uint32_t ip) const;
   /// True when `ip` is inside the subnet of any guest NIC's address.
   bool in_guest_subnet(uint32_t ip) const;
+  /// As guest_nic_of and in_guest_subnet for an IPv6 address (16 bytes, network
+  /// order), from the NICs' `address6`.
+  int guest_nic_of6(const uint8_t* ip) const;
+  bool in_guest_subnet6(const uint8_t* ip) const;
   /// The outermost captured node of the first NIC path through `n`, or -1.
   int outer_end(size_t n) const { return outer_[n]; }
 
@@ -51,6 +55,7 @@ class HopGraph {
   std::vector<int> between_;
   std::vector<int> outer_;
   std::vector<std::pair<model::Cidr, int>> guests_;  // NIC address -> its guest-nic node (-1 if none)
+  std::vector<std::pair<model::Cidr6, int>> guests6_;  // NIC IPv6 address -> its guest-nic node
 };
 
 }  // namespace netlab::tracer

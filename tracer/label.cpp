@@ -28,9 +28,22 @@ const char* dhcp_name(uint8_t t) {
   return t < 9 ? names[t] : "dhcp";
 }
 
+/// The embedded header's address: IPv6 inside an ICMPv6 error, else IPv4.
 std::string inner_ip(const PacketRecord& r, bool source) {
   const uint8_t* a = source ? r.inner_src : r.inner_dst;
+  if (r.proto == 58) {
+    char buf[INET6_ADDRSTRLEN] = {};
+    inet_ntop(AF_INET6, a, buf, sizeof buf);
+    return buf;
+  }
   return fmt::format("{}.{}.{}.{}", a[0], a[1], a[2], a[3]);
+}
+
+/// The address an ICMPv6 neighbour solicitation asks for or an advertisement announces.
+std::string nd_target(const PacketRecord& r) {
+  char buf[INET6_ADDRSTRLEN] = {};
+  inet_ntop(AF_INET6, r.nd_target(), buf, sizeof buf);
+  return buf;
 }
 
 const char* proto_name(uint8_t proto) {
@@ -43,14 +56,19 @@ const char* proto_name(uint8_t proto) {
   }
 }
 
-/// " about udp 203.0.113.2:61000 → 198.51.100.1:9": the packet an IPv4 error answers.
+/// " about udp 203.0.113.2:61000 → 198.51.100.1:9": the packet an ICMP or
+/// ICMPv6 error answers (IPv6 endpoints in brackets).
 std::string about_inner(const PacketRecord& r) {
-  if (!r.has(kFlagIcmpError) || r.inner_proto == 0 || r.proto != 1) return "";
-  if (r.inner_proto == 6 || r.inner_proto == 17)
-    return fmt::format(" about {} {}:{}{}{}:{}", proto_name(r.inner_proto), inner_ip(r, true), r.inner_sport, kArrow,
-                       inner_ip(r, false), r.inner_dport);
-  if (r.inner_proto == 1)
-    return fmt::format(" about icmp {}{}{} id {}", inner_ip(r, true), kArrow, inner_ip(r, false), r.inner_sport);
+  if (!r.has(kFlagIcmpError) || r.inner_proto == 0) return "";
+  if (r.inner_proto == 6 || r.inner_proto == 17) {
+    const char* fmt6 = " about {} [{}]:{}{}[{}]:{}";
+    const char* fmt4 = " about {} {}:{}{}{}:{}";
+    return fmt::format(fmt::runtime(r.proto == 58 ? fmt6 : fmt4), proto_name(r.inner_proto), inner_ip(r, true),
+                       r.inner_sport, kArrow, inner_ip(r, false), r.inner_dport);
+  }
+  if (r.inner_proto == 1 || r.inner_proto == 58)
+    return fmt::format(" about {} {}{}{} id {}", proto_name(r.inner_proto), inner_ip(r, true), kArrow,
+                       inner_ip(r, false), r.inner_sport);
   return fmt::format(" about {} {}{}{}", proto_name(r.inner_proto), inner_ip(r, true), kArrow, inner_ip(r, false));
 }
 
@@ -143,6 +161,8 @@ std::string summarize(const PacketRecord& r) {
     s = fmt::format("{} {} {}{}{}", r.proto == 58 ? "icmp6" : "icmp", icmp_name(r), src, kArrow, dst);
     if (r.icmp_type == 0 || r.icmp_type == 8 || r.icmp_type == 128 || r.icmp_type == 129)
       s += fmt::format(" id {} seq {}", r.icmp_id, r.icmp_seq);
+    if (r.proto == 58 && (r.icmp_type == 135 || r.icmp_type == 136))
+      s += (r.icmp_type == 135 ? " who-has " : " target ") + nd_target(r);
     s += about_inner(r);
   } else if (r.has(kFlagTcp)) {
     s = fmt::format("tcp {}{}{} [{}] seq {}", endpoint(r, true), kArrow, endpoint(r, false), tcp_flags(r.tcp_flags),
@@ -184,17 +204,18 @@ std::string describe_changes(const PacketRecord& a, const PacketRecord& b, uint1
   if (ch & kChangeDport) fmt::format_to(to(), "dport {}{}{}", a.dport, kArrow, b.dport);
   if (ch & kChangeIcmpId) fmt::format_to(to(), "icmp id {}{}{}", a.icmp_id, kArrow, b.icmp_id);
   if (ch & kChangeInner) {  // the embedded header of an ICMP error, rewritten with the outer one
-    if (std::memcmp(a.inner_src, b.inner_src, 4) != 0)
+    const size_t len = a.l3 == L3::kIpv6 ? 16 : 4;
+    if (std::memcmp(a.inner_src, b.inner_src, len) != 0)
       fmt::format_to(to(), "embedded src {}{}{}", inner_ip(a, true), kArrow, inner_ip(b, true));
-    if (std::memcmp(a.inner_dst, b.inner_dst, 4) != 0)
+    if (std::memcmp(a.inner_dst, b.inner_dst, len) != 0)
       fmt::format_to(to(), "embedded dst {}{}{}", inner_ip(a, false), kArrow, inner_ip(b, false));
     if (a.inner_sport != b.inner_sport)
-      fmt::format_to(to(), "embedded {} {}{}{}", a.inner_proto == 1 ? "icmp id" : "sport", a.inner_sport, kArrow,
+      fmt::format_to(to(), "embedded {} {}{}{}", a.inner_proto == 1 || a.inner_proto == 58 ? "icmp id" : "sport", a.inner_sport, kArrow,
                      b.inner_sport);
     if (a.inner_dport != b.inner_dport)
       fmt::format_to(to(), "embedded dport {}{}{}", a.inner_dport, kArrow, b.inner_dport);
   }
-  if (ch & kChangeTtl) fmt::format_to(to(), "TTL {}{}{}", a.ttl, kArrow, b.ttl);
+  if (ch & kChangeTtl) fmt::format_to(to(), "{} {}{}{}", a.l3 == L3::kIpv6 ? "hop limit" : "TTL", a.ttl, kArrow, b.ttl);
   if (ch & kChangeSrcMac) fmt::format_to(to(), "src MAC {}{}{}", mac(a.l2_src), kArrow, mac(b.l2_src));
   if (ch & kChangeDstMac) fmt::format_to(to(), "dst MAC {}{}{}", mac(a.l2_dst), kArrow, mac(b.l2_dst));
   if (ch & kChangeVlan) {

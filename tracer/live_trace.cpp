@@ -20,6 +20,7 @@
 #include "netlab/model/names.h"
 #include "netlab/state/paths.h"
 #include "tracer/label.h"
+#include "tracer/live_trace_parts.h"
 #include "tracer/netem_facts.h"
 #include "tracer/nft_trace_socket.h"
 #include "tracer/path_facts.h"
@@ -59,6 +60,8 @@ uint8_t ip_proto(const ProbeSpec& spec) {
   return 0;
 }
 
+}  // namespace
+
 std::string point_netns(const model::NicPath& nic) {
   for (const auto& h : nic.hops) {
     if (model::is_point(h.role)) return h.netns;
@@ -68,8 +71,6 @@ std::string point_netns(const model::NicPath& nic) {
   }
   return {};
 }
-
-}  // namespace
 
 Result<model::Cidr> vm_nic_address(const std::string& lab, const model::NicPath& nic) {
   if (auto cidr = model::Cidr::parse(nic.address)) return *cidr;
@@ -214,8 +215,8 @@ void start_rule_trace(const LiveRequest& req, const std::string& host_ns, std::o
   else res->warnings.push_back(c.error().message);
 }
 
-/// Phase 4: the rule trace's events, then the chain goes (on an early return
-/// before this, its destructor removes it).
+}  // namespace
+
 void finish_rule_trace(const std::string& lab, const std::string& host_ns, std::optional<NftTraceListener>* listener,
                        std::optional<TraceChain>* chain, LiveResult* res) {
   if (*listener) {
@@ -233,6 +234,8 @@ void finish_rule_trace(const std::string& lab, const std::string& host_ns, std::
     if (index) annotate_rules(*index, &res->events);
   }
 }
+
+namespace {
 
 /// Phase 5: conntrack entries of the probe in the host namespace.
 void probe_conntrack(const LiveRequest& req, const std::string& host_ns, LiveResult* res) {
@@ -533,6 +536,7 @@ bool inbound_waits(const model::HopMap& map, const Inbound& inbound, bool passiv
 Result<LiveResult> trace_live(const LiveRequest& req) {
   SignalHold hold;  // declared first: released last, after the trace chain is gone
   if (req.inbound) return trace_inbound(req);
+  if (req.dst6) return trace_live6(req);
   if (nic_of(req.hopmap, req.guest) == nullptr) return Error{"lab " + req.lab + " has no guest named " + req.guest};
   const model::NicPath* nic =
       req.nic.empty() ? sending_nic(req.hopmap, req.guest, req.dst) : nic_named(req.hopmap, req.guest, req.nic);

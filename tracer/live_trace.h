@@ -32,6 +32,9 @@ struct LiveRequest {
   std::string guest;      // sends the probe (a light guest: its namespace is the guest-nic hop's)
   std::string nic;        // the guest's NIC whose path is explained; "" = sending_nic()
   model::Ipv4 dst;
+  /// Set: the probe goes to this IPv6 address instead of `dst` (ICMPv6 echo,
+  /// TCP or UDP over IPv6), from a light guest's global IPv6 address (live_trace6.cpp).
+  std::optional<model::Ipv6> dst6;
   ProbeSpec spec;
   int timeout_ms = 1000;  // wait per probe for its answer
   bool keep_frames = true;
@@ -60,6 +63,8 @@ struct LiveResult {
   Conversation conversation;            // the probe's exchange and its outcome (conversation.h)
   model::NicPath nic;                   // the sending guest's NIC path
   model::Ipv4 src;                      // the guest's address (0 = it had none); inbound: upstream's
+  std::optional<model::Ipv6> dst6;      // an IPv6 trace's destination (LiveRequest::dst6)
+  model::Ipv6 src6;                     // an IPv6 trace's source (:: = the guest had no global IPv6 address)
   ProbeOutcome probe;
   std::vector<CtEntry> conntrack;       // the probe's conntrack entries in the host namespace
   std::vector<TraceEvent> events;       // nft trace events, annotated
@@ -98,6 +103,17 @@ std::pair<std::string, std::string> guest_end(const model::NicPath& nic);
 /// The IPv4 address the guest NIC holds now (netlink in its namespace); 0 when none.
 model::Ipv4 live_address(const std::string& netns, const std::string& device);
 
+/// IPv6 counterparts, from the hop map's `address6` and the guest's namespace:
+/// the NIC with that address (or nullptr), its guest (or ""), the NIC a light
+/// guest's packet to dst6 leaves by (the NIC whose prefix holds it, else the
+/// first with an IPv6 address on a nat or route network, else the first), and
+/// the global IPv6 address a NIC holds now (the one in the prefix of
+/// `preferred`, a "addr/len" text, when it holds several; :: when none).
+const model::NicPath* nic_with_address6(const model::HopMap& map, const model::Ipv6& ip);
+std::string guest_with_address6(const model::HopMap& map, const model::Ipv6& ip);
+const model::NicPath* sending_nic6(const model::HopMap& map, const std::string& guest, const model::Ipv6& dst);
+model::Ipv6 live_address6(const std::string& netns, const std::string& device, const std::string& preferred);
+
 /// A kvm guest NIC's address: the hop map's, else its lease or dhcp-host
 /// reservation with the prefix of the host's address on its bridge. An Error when unknown.
 Result<model::Cidr> vm_nic_address(const std::string& lab, const model::NicPath& nic);
@@ -113,6 +129,9 @@ Result<InjectTarget> inject_target(const LiveRequest& request, const model::NicP
 /// cannot be opened or the probe socket cannot be made; problems of the
 /// lab itself come back as drops with causes.
 Result<LiveResult> trace_live(const LiveRequest& request);
+/// The IPv6 trace trace_live runs when request.dst6 is set (light guests only:
+/// an Error with bad_input for a kvm guest). Called with signals held.
+Result<LiveResult> trace_live6(const LiveRequest& request);
 
 struct PassiveRequest {
   std::string lab;

@@ -89,6 +89,10 @@ std::optional<TraceEvent> parse_trace(const nlmsghdr* message) {
     std::memcpy(&b, p + 16, 4);
     e.src.value = ntohl(a);
     e.dst.value = ntohl(b);
+  } else if (p != nullptr && n >= 40 && (p[0] >> 4) == 6) {
+    e.proto = p[6];  // the next header: the upper layer unless extension headers follow
+    std::memcpy(e.src6.bytes.data(), p + 8, 16);
+    std::memcpy(e.dst6.bytes.data(), p + 24, 16);
   }
   return e;
 }
@@ -124,7 +128,7 @@ void drop_own_chain_events(const std::string& lab, std::vector<TraceEvent>* even
 void propagate_headers(std::vector<TraceEvent>* events) {
   std::map<uint32_t, const TraceEvent*> first;
   for (auto& e : *events) {
-    if (e.src.value != 0 || e.dst.value != 0) {
+    if (e.src.value != 0 || e.dst.value != 0 || e.src6 != model::Ipv6{} || e.dst6 != model::Ipv6{}) {
       first.emplace(e.id, &e);
       continue;
     }
@@ -133,6 +137,8 @@ void propagate_headers(std::vector<TraceEvent>* events) {
     e.proto = it->second->proto;
     e.src = it->second->src;
     e.dst = it->second->dst;
+    e.src6 = it->second->src6;
+    e.dst6 = it->second->dst6;
   }
 }
 

@@ -30,6 +30,7 @@ struct TraceEvent {
   std::string verdict;      // "accept", "drop", "continue", "jump <chain>", ... ("" when none)
   uint8_t proto = 0;        // from the network header
   model::Ipv4 src, dst;     // from the network header (0 when not IPv4)
+  model::Ipv6 src6, dst6;   // from an IPv6 network header (:: when not IPv6)
   std::string rule;         // the rule's text (filled by annotate_rules)
   std::string comment;      // its comment
 };
@@ -39,7 +40,7 @@ struct TraceEvent {
 std::vector<TraceEvent> parse_trace_messages(const uint8_t* data, size_t len);
 
 /// The kernel puts the packet's headers only into the first event of each
-/// trace id; this copies proto/src/dst to the later events of the same id.
+/// trace id; this copies proto and the addresses to the later events of the same id.
 void propagate_headers(std::vector<TraceEvent>* events);
 
 /// Removes the events of the tracer's own marking chain (trace_pre in the

@@ -6,12 +6,22 @@
 #include "tracer/output_json.h"
 
 namespace netlab::tracer {
+namespace {
+
+/// The probe's addresses as text: an IPv6 trace's own, else the IPv4 ones ("" for no source).
+std::string src_of(const LiveResult& res) {
+  if (res.dst6) return res.src6 != model::Ipv6{} ? res.src6.str() : "";
+  return res.src.value ? res.src.str() : "";
+}
+std::string dst_of(const LiveResult& res, model::Ipv4 dst) { return res.dst6 ? res.dst6->str() : dst.str(); }
+
+}  // namespace
 
 std::string format_live_header(const std::string& lab, const std::string& guest, model::Ipv4 dst,
                                const ProbeSpec& spec, const LiveResult& res) {
   std::string out = fmt::format("trace {}: {} {} \u2192 {} {}, ", lab, guest,
-                                res.src.value ? res.src.str() : std::string(res.passive ? "(none came)" : "(no address)"),
-                                dst.str(), probe_proto_text(spec));
+                                !src_of(res).empty() ? src_of(res) : std::string(res.passive ? "(none came)" : "(no address)"),
+                                dst_of(res, dst), probe_proto_text(spec));
   if (res.passive) out += "seen passively (netlab sent nothing)";  // the request came from outside
   else out += fmt::format("{} sent, {} answered", res.probe.sent, res.probe.answered);
   if (res.probe.refused > 0) out += fmt::format(", {} refused", res.probe.refused);
@@ -32,8 +42,8 @@ nlohmann::ordered_json live_to_json(const std::string& lab, const std::string& g
   nlohmann::ordered_json doc = trace_to_json(lab, res.packets);
   nlohmann::ordered_json probe;
   probe["guest"] = guest;
-  probe["src"] = res.src.value ? res.src.str() : "";
-  probe["dst"] = dst.str();
+  probe["src"] = src_of(res);
+  probe["dst"] = dst_of(res, dst);
   probe["proto"] = probe_proto_text(spec);
   probe["sent"] = res.probe.sent;
   probe["answered"] = res.probe.answered;

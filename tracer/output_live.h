@@ -11,6 +11,7 @@
 namespace netlab::tracer {
 
 /// "trace nat: g1 192.168.122.10 → 198.51.100.1 icmp, 1 sent, 1 answered" and the warnings.
+/// For an IPv6 trace (res.dst6 set) `dst` is unused: res.src6 → res.dst6 are shown.
 std::string format_live_header(const std::string& lab, const std::string& guest, model::Ipv4 dst,
                                const ProbeSpec& spec, const LiveResult& res);
 /// trace_to_json(...) with "probe", "conntrack", "rule_trace", "capture" and "warnings" added.

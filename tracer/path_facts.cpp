@@ -2,7 +2,10 @@
 // is, the guest, the host, the links, the network's dnsmasq, the NAT rule.
 #include "tracer/path_facts.h"
 
+#include <netinet/in.h>
+
 #include <filesystem>
+#include <optional>
 
 #include "netlab/host/dnsmasq.h"
 #include "netlab/host/dnsmasq_facts.h"
@@ -116,6 +119,63 @@ model::Ipv4 guest_address(const model::NicPath& nic, const PathFacts& f) {
   return cidr ? cidr->address : model::Ipv4{};
 }
 
+/// The next hop towards `dst` among a namespace's IPv6 routes of the main
+/// table (longest prefix): the route's gateway, else dst itself (on link);
+/// nullopt when no route covers dst.
+std::optional<model::Ipv6> next_hop6(const std::vector<host::IpRoute>& routes, const model::Ipv6& dst) {
+  int best = -1;
+  std::optional<model::Ipv6> hop;
+  for (const auto& r : routes) {
+    if (r.family != AF_INET6 || r.table != 254 || r.dst_len <= best) continue;
+    if (!r.dst.empty()) {
+      auto net = model::Cidr6::parse(r.dst + "/" + std::to_string(r.dst_len));
+      if (!net || !net->contains(dst)) continue;
+    }
+    auto gw = model::Ipv6::parse(r.gateway);
+    if (!r.gateway.empty() && !gw) continue;
+    best = r.dst_len;
+    hop = gw ? *gw : dst;
+  }
+  return hop;
+}
+
+/// The guest, for an IPv6 probe: its global IPv6 address, its route to dst and
+/// the neighbour (NDP) it needed for dst but could not resolve.
+void read_guest6(const model::Ipv6& dst, PathFacts* f, std::vector<std::string>* warnings) {
+  auto nl = host::Netlink::open(f->guest_netns);
+  if (!nl) {
+    warnings->push_back(nl.error().message);
+    return;
+  }
+  if (auto addrs = nl->ip_addresses(f->guest_device)) f->guest_has_address = !host::global_addresses6(*addrs).empty();
+  auto routes = nl->ip_routes();
+  if (!routes) return;
+  auto hop = next_hop6(*routes, dst);
+  f->guest_has_route = hop.has_value();
+  if (hop) append(&f->neighbours_failed, on_path6(failed_neighbours(f->guest_netns, warnings), {*hop}));
+}
+
+/// The routing host, for an IPv6 probe: IPv6 forwarding, its route to dst, and
+/// the neighbours it needed but could not resolve (the next hop towards dst,
+/// and the guest's address `guest` for the reply).
+void read_host6(const model::Ipv6& dst, const model::Ipv6& guest, PathFacts* f, std::vector<std::string>* warnings) {
+  auto fwd6 = host::get_sysctl(f->host_netns, "net.ipv6.conf.all.forwarding");
+  if (fwd6) f->host_forwarding6 = *fwd6 != "0";
+  else warnings->push_back(fwd6.error().message);
+  auto nl = host::Netlink::open(f->host_netns);
+  if (!nl) {
+    warnings->push_back(nl.error().message);
+    return;
+  }
+  auto routes = nl->ip_routes();
+  if (!routes) return;
+  auto hop = next_hop6(*routes, dst);
+  f->host_has_route = hop.has_value();
+  std::vector<model::Ipv6> hops{hop.value_or(model::Ipv6{})};
+  if (guest != model::Ipv6{}) hops.push_back(next_hop6(*routes, guest).value_or(model::Ipv6{}));
+  append(&f->neighbours_failed, on_path6(failed_neighbours(f->host_netns, warnings), hops));
+}
+
 }  // namespace
 
 PathPlaces path_places(const model::NicPath& nic) {
@@ -195,18 +255,17 @@ void gather_inbound_facts(const std::string& lab, const std::string& host_netns,
   f->guest_listening_read = true;
 }
 
-PathFacts gather_facts(const std::string& lab, const model::NicPath& nic, model::Ipv4 dst,
-                       std::vector<std::string>* warnings) {
+namespace {
+
+/// The facts of either family: where the path is, its links, the network's
+/// dnsmasq, and (nat mode) its masquerade rule.
+PathFacts common_facts(const std::string& lab, const model::NicPath& nic, std::vector<std::string>* warnings) {
   PathPlaces places = path_places(nic);
   PathFacts f;
   f.guest_netns = places.guest_netns;
   f.guest_device = places.guest_device;
   f.host_netns = places.host_netns;
   f.host_found = places.host_found;
-  if (!f.guest_netns.empty()) read_guest(dst, &f, warnings);
-  bool routed = model::forwards(nic.mode);
-  const model::Hop* sw = model::switch_hop(nic);
-  if (f.host_found && routed) read_host(dst, guest_address(nic, f), sw ? sw->device : std::string(), &f, warnings);
   link_findings(places.devices, read_links(places.devices, warnings), &f);
   f.dnsmasq_running = dnsmasq_running(lab, nic.network, f.dnsmasq_running);
   // The hop map also carries a DHCP NIC's address (read when `up` ended): what
@@ -218,6 +277,28 @@ PathFacts gather_facts(const std::string& lab, const model::NicPath& nic, model:
     if (ruleset) f.nat_rule_present = has_masquerade_rule(*ruleset, lab, nic.network);
     else warnings->push_back(ruleset.error().message);
   }
+  return f;
+}
+
+}  // namespace
+
+PathFacts gather_facts(const std::string& lab, const model::NicPath& nic, model::Ipv4 dst,
+                       std::vector<std::string>* warnings) {
+  PathFacts f = common_facts(lab, nic, warnings);
+  if (!f.guest_netns.empty()) read_guest(dst, &f, warnings);
+  bool routed = model::forwards(nic.mode);
+  const model::Hop* sw = model::switch_hop(nic);
+  if (f.host_found && routed) read_host(dst, guest_address(nic, f), sw ? sw->device : std::string(), &f, warnings);
+  return f;
+}
+
+PathFacts gather_facts6(const std::string& lab, const model::NicPath& nic, const model::Ipv6& dst,
+                        const model::Ipv6& src, std::vector<std::string>* warnings) {
+  PathFacts f = common_facts(lab, nic, warnings);
+  f.ipv6 = true;
+  f.network_ipv6 = true;
+  if (!f.guest_netns.empty()) read_guest6(dst, &f, warnings);
+  if (f.host_found && model::forwards(nic.mode)) read_host6(dst, src, &f, warnings);
   return f;
 }
 

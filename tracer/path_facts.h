@@ -50,5 +50,10 @@ void gather_inbound_facts(const std::string& lab, const std::string& host_netns,
 /// default (no finding); their errors are appended to *warnings.
 PathFacts gather_facts(const std::string& lab, const model::NicPath& nic, model::Ipv4 dst,
                        std::vector<std::string>* warnings);
+/// The same for an IPv6 probe from `src` (:: when the guest has none) to
+/// `dst`: the guest's global IPv6 address and IPv6 routes, IPv6 forwarding and
+/// routes in the host namespace, failed NDP neighbours (PathFacts::ipv6 set).
+PathFacts gather_facts6(const std::string& lab, const model::NicPath& nic, const model::Ipv6& dst,
+                        const model::Ipv6& src, std::vector<std::string>* warnings);
 
 }  // namespace netlab::tracer

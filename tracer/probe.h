@@ -33,10 +33,14 @@ std::string probe_proto_text(const ProbeSpec& spec);
 /// The libpcap filter that keeps the probe's packets on every hop (before and
 /// after NAT) and ICMP errors about them, e.g. "host 198.51.100.1 and (tcp port 80 or icmp)".
 std::string probe_bpf_filter(const ProbeSpec& spec, model::Ipv4 dst);
+/// The same for an IPv6 destination, with icmp6: "host 2001:db8:100::1 and icmp6".
+std::string probe_bpf_filter(const ProbeSpec& spec, const model::Ipv6& dst);
 /// The nft match selecting the probe's packets in one direction, for
 /// host::render_trace_chain: request "ip saddr G ip daddr D <l4>", reply
 /// "ip saddr D <l4>" (the reply's destination is the NAT address before prerouting).
 std::string probe_nft_match(const ProbeSpec& spec, model::Ipv4 src, model::Ipv4 dst, bool reply);
+/// The same for IPv6: "ip6 saddr G ip6 daddr D meta l4proto ipv6-icmp", reply "ip6 saddr D ...".
+std::string probe_nft_match(const ProbeSpec& spec, const model::Ipv6& src, const model::Ipv6& dst, bool reply);
 
 /// What the sender saw.
 struct ProbeOutcome {
@@ -63,5 +67,8 @@ std::string dns_query(uint16_t id, const std::string& name);
 /// opened at all.
 Result<ProbeOutcome> send_probe(const std::string& netns, const ProbeSpec& spec, model::Ipv4 dst, uint32_t nonce,
                                 int wait_ms);
+/// The same to an IPv6 destination: an ICMPv6 echo, or TCP/UDP over IPv6.
+Result<ProbeOutcome> send_probe(const std::string& netns, const ProbeSpec& spec, const model::Ipv6& dst,
+                                uint32_t nonce, int wait_ms);
 
 }  // namespace netlab::tracer

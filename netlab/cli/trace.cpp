@@ -108,6 +108,17 @@ std::string unicast_problem(model::Ipv4 dst, const std::string& guest_cidr) {
   return "";
 }
 
+/// unicast_problem for an IPv6 destination: the unspecified address, multicast
+/// (ff00::/8) and link-local addresses (fe80::/10, which need a zone) are refused.
+std::string unicast_problem6(const model::Ipv6& dst) {
+  const std::string what = "--to " + dst.str() + " is ";
+  if (dst == model::Ipv6{}) return what + "unspecified; trace a single host";
+  if (dst.bytes[0] == 0xff) return what + "a multicast address; trace a single host";
+  if (dst.bytes[0] == 0xfe && (dst.bytes[1] & 0xc0) == 0x80)
+    return what + "link-local; trace a global or unique local address (the guest's or the gateway's)";
+  return "";
+}
+
 /// The forward publishing `spec`'s port on a nat network of `topo` (--from
 /// upstream), resolved to its guest's NIC and address; an Inbound with no guest
 /// when none publishes it (the trace then names the missing DNAT).
@@ -211,7 +222,12 @@ int run_passive(const TraceOptions& opt) {
 int run_live(const TraceOptions& opt) {
   if (opt.from.empty() || opt.to.empty()) return fail("a live trace needs --from GUEST and --to ADDR", kExitBadInput);
   auto dst = model::Ipv4::parse(opt.to);
-  if (!dst) return fail("--to must be an IPv4 address, not '" + opt.to + "'", kExitBadInput);
+  auto dst6 = dst ? std::nullopt : model::Ipv6::parse(opt.to);
+  if (!dst && !dst6) return fail("--to must be an IPv4 or IPv6 address, not '" + opt.to + "'", kExitBadInput);
+  if (dst6) {
+    if (auto problem = unicast_problem6(*dst6); !problem.empty()) return fail(problem, kExitBadInput);
+    dst = model::Ipv4{};  // unused: the request carries dst6
+  }
   auto spec = tracer::parse_probe_proto(opt.proto);
   if (!spec) return fail(spec.error().message, kExitBadInput);
   if (opt.count < 1 || opt.count > 100) return fail("--count must be 1..100", kExitBadInput);
@@ -229,16 +245,21 @@ int run_live(const TraceOptions& opt) {
   int code = kExitOk;
   auto map = read_hopmap(opt.lab, &code);
   if (!map) return code;
-  if (opt.from == "upstream" && tracer::nic_of(*map, opt.from) == nullptr) return run_inbound(opt, *spec, *dst, *map);
+  if (opt.from == "upstream" && tracer::nic_of(*map, opt.from) == nullptr) {
+    if (dst6) return fail("--from upstream traces a port published on the uplink's IPv4 address", kExitBadInput);
+    return run_inbound(opt, *spec, *dst, *map);
+  }
   if (opt.passive) return run_passive(opt);  // a guest named upstream: --passive as for any other
   const model::NicPath* from_nic = tracer::nic_of(*map, opt.from);
   if (from_nic == nullptr) return fail("lab " + opt.lab + " has no guest " + opt.from, kExitBadInput);
-  if (auto problem = unicast_problem(*dst, from_nic->address); !problem.empty()) return fail(problem, kExitBadInput);
+  if (auto problem = dst6 ? "" : unicast_problem(*dst, from_nic->address); !problem.empty())
+    return fail(problem, kExitBadInput);
   tracer::LiveRequest req;
   req.lab = opt.lab;
   req.hopmap = *map;
   req.guest = opt.from;
   req.dst = *dst;
+  req.dst6 = dst6;
   req.spec = *spec;
   req.timeout_ms = static_cast<int>(opt.timeout_s * 1000);
   req.keep_frames = !opt.pcap.empty() || !opt.save.empty();

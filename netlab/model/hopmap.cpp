@@ -38,10 +38,12 @@ void from_json(const nlohmann::json& j, Hop& h) {
   j.at("device").get_to(h.device);
   h.friendly = j.value("friendly", std::string());
 }
-// By hand: "vlan" is optional and written only for a tagged NIC.
+// By hand: "vlan" is optional and written only for a tagged NIC, "address6"
+// only for a NIC holding a global IPv6 address.
 void to_json(nlohmann::json& j, const NicPath& p) {
   j = {{"guest", p.guest}, {"nic", p.nic}, {"network", p.network}, {"mode", p.mode}, {"mac", p.mac},
        {"address", p.address}};
+  if (!p.address6.empty()) j["address6"] = p.address6;
   if (p.vlan >= 0) j["vlan"] = p.vlan;
   j["hops"] = p.hops;
 }
@@ -52,6 +54,7 @@ void from_json(const nlohmann::json& j, NicPath& p) {
   j.at("mode").get_to(p.mode);
   j.at("mac").get_to(p.mac);
   j.at("address").get_to(p.address);
+  p.address6 = j.value("address6", std::string());
   p.vlan = j.value("vlan", -1);
   j.at("hops").get_to(p.hops);
 }

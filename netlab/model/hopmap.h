@@ -19,6 +19,9 @@
 // }
 // Roles, in path order: guest-nic, veth | tap | macvtap, bridge | ovs, route | nat
 // (a point, no device: where forwarding or masquerade happens), uplink, upstream.
+// "address6" (optional): the NIC's global IPv6 address with its prefix length
+// ("fd00:10::10/64": static, or the SLAAC/DHCPv6 address it held when `up` wrote
+// the map), absent on IPv4-only NICs.
 // "vlan" (optional): the NIC's access VLAN on an OVS switch, absent when untagged.
 // "friendly" (optional, absent in hop maps written before it): what the user
 // calls a device whose kernel name netlab derived (model/names.h) — "g1:eth0"
@@ -51,6 +54,7 @@ struct NicPath {
   NetworkMode mode = NetworkMode::nat;
   std::string mac;
   std::string address;
+  std::string address6;  // "" when the NIC holds no global IPv6 address
   int vlan = -1;  // the NIC's access VLAN on an OVS switch; -1 untagged ("vlan" absent in the JSON)
   std::vector<Hop> hops;
   bool operator==(const NicPath&) const = default;

@@ -619,6 +619,7 @@ model::HopMap hop_map(const model::Topology& topo, const Target& target) {
       path.mode = net->mode;
       path.mac = nic.mac ? nic.mac->str() : "";
       path.address = nic.address ? nic.address->str() : "";
+      if (nic.address6) path.address6 = nic.address6->str();
       if (nic.vlan && net->switch_kind == model::SwitchKind::ovs) path.vlan = *nic.vlan;
       // The roles come from the mode (mode_traits.h); where each device lives is the engine's naming.
       // Derived devices carry their friendly name (names.h) beside the kernel name.

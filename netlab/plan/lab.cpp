@@ -43,11 +43,27 @@ void probe_accelerator(const model::Topology& topo, Target& target) {
   target.accelerator = host::choose_accelerator(probe.kernel, probe.initrd, accelerator_cache_dir()).type;
 }
 
+/// A light guest NIC's global IPv6 address (SLAAC or DHCPv6) on a dual-stack
+/// network, read from its namespace, when the file gives it no static one.
+void fill_address6(const model::Topology& topo, Sockets& sockets, model::NicPath& nic) {
+  const model::Network* net = topo.find_network(nic.network);
+  if (!nic.address6.empty() || !net || !net->ipv6 || nic.hops.empty() ||
+      nic.hops.front().role != model::HopRole::guest_nic)
+    return;
+  auto nl = sockets.netlink(nic.hops.front().netns);
+  if (!nl) return;
+  auto addrs = (*nl)->ip_addresses(nic.hops.front().device);
+  if (!addrs) return;
+  auto global = host::global_addresses6(*addrs);
+  if (!global.empty()) nic.address6 = global.front().str();
+}
+
 /// The hop map with each DHCP NIC's current address: a light guest's read from
 /// its namespace, a VM's from its lease (`up` waited for it) on the network's subnet.
 model::HopMap hop_map_with_addresses(const model::Topology& topo, const Target& target, Sockets& sockets) {
   model::HopMap map = hop_map(topo, target);
   for (auto& nic : map.nics) {
+    fill_address6(topo, sockets, nic);
     if (!nic.address.empty() || nic.hops.empty()) continue;
     if (nic.hops.front().role == model::HopRole::tap) {
       const model::Network* net = topo.find_network(nic.network);

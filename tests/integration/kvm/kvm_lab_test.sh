@@ -3,6 +3,7 @@
 # on a NAT network, in the sandbox: leases in status --json, pings both ways,
 # exec, trace and doctor from inside the VMs (and a light guest traced to a VM's
 # tap, --passive on VM traffic), export --libvirt equal to the running domains,
+# the serial console driven through a pty (a command typed there answers, ^] leaves),
 # snapshot/restore, a killed QEMU (doctor's verdict, then repaired by up with the
 # same lease), down leaving nothing; gc after `up` killed during a VM start; bad
 # input (also a bad host libvirt URI) refused.
@@ -123,6 +124,9 @@ for vm in vm1 vm2; do
   "$SRC/tests/integration/kvm/same_domain.py" "$TMP/exp/netlab-kvmt-$vm.domain.xml" "$TMP/run-$vm.xml" > "$TMP/diff-$vm" ||
     fail "export of $vm differs from the running domain: $(cat "$TMP/diff-$vm")"
 done
+
+# ---- console: a command typed on vm1's serial console answers there, ^] leaves ----------------------
+"$SRC/tests/integration/kvm/console_check.py" "$N" kvmt vm1 > "$TMP/console.out" 2>&1 || fail "console: $(cat "$TMP/console.out")"
 
 # ---- snapshot / restore --------------------------------------------------------------------------
 "$N" exec kvmt vm1 -- sh -c 'echo before > /root/before; sync' || fail "exec before snapshot"

@@ -48,6 +48,20 @@ TEST(HopMapJson, VlanIsWrittenOnlyForATaggedNic) {
   EXPECT_EQ(back.nics[0].vlan, -1);  // absent: untagged (also in hop maps written before the key)
 }
 
+TEST(HopMapJson, Address6IsWrittenOnlyForADualStackNic) {
+  HopMap m = sample();
+  EXPECT_EQ(hopmap_to_json(m).find("\"address6\""), std::string::npos);
+  m.nics[0].address6 = "fd00:10::10/64";
+  const std::string text = hopmap_to_json(m);
+  EXPECT_NE(text.find("\"address6\": \"fd00:10::10/64\""), std::string::npos) << text;
+  HopMap back;
+  std::string err;
+  ASSERT_TRUE(hopmap_from_json(text, &back, &err)) << err;
+  EXPECT_EQ(back, m);
+  ASSERT_TRUE(hopmap_from_json(hopmap_to_json(sample()), &back, &err)) << err;
+  EXPECT_EQ(back.nics[0].address6, "");  // absent: IPv4 only (also in hop maps written before the key)
+}
+
 TEST(HopMapJson, UnknownRoleOrModeIsAnError) {
   std::string text = hopmap_to_json(sample());
   HopMap back;

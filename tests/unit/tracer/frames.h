@@ -72,6 +72,28 @@ inline Bytes udp(uint16_t sport, uint16_t dport, const Bytes& data) {
   return b;
 }
 
+/// IPv6 header around `payload` (which starts with the header `next` names).
+inline Bytes ipv6(const Bytes& src, const Bytes& dst, uint8_t next, const Bytes& payload, uint8_t hop_limit = 64,
+                  uint32_t flow = 0x12345) {
+  Bytes b;
+  put32(&b, (6u << 28) | (flow & 0xfffff));
+  put16(&b, static_cast<uint16_t>(payload.size()));
+  b.push_back(next);
+  b.push_back(hop_limit);
+  append(&b, src);
+  append(&b, dst);
+  append(&b, payload);
+  return b;
+}
+
+/// 16 bytes of an IPv6 address: `prefix` (up to 8 bytes) then zeros and `last` as the last byte.
+inline Bytes ip6(std::initializer_list<uint8_t> prefix, uint8_t last) {
+  Bytes b(prefix);
+  b.resize(15, 0);
+  b.push_back(last);
+  return b;
+}
+
 inline Bytes text(const std::string& s) { return Bytes(s.begin(), s.end()); }
 
 inline constexpr uint32_t ip(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
