@@ -4,6 +4,7 @@
 #include <tuple>
 #include <vector>
 
+#include "netlab/model/lab_hosts.h"
 #include "netlab/model/mode_traits.h"
 #include "netlab/model/names.h"
 #include "netlab/model/xml_escape.h"
@@ -41,6 +42,7 @@ class Builder {
     d_.name = topo_.name.empty() ? "lab" : topo_.name;
     d_.title = "netlab lab \"" + topo_.name + "\"" + (live_.sandbox ? " (sandbox)" : "");
     add_host();
+    add_underlay();
     for (const auto& net : topo_.networks) add_network(net);
     find_groups();
     for (size_t g = 0; g < topo_.guests.size(); ++g) {
@@ -54,7 +56,16 @@ class Builder {
   }
 
  private:
+  /// The cluster of host `name`: cluster_host for the first (or only) host, cluster_host_<name> for the others.
+  std::string host_cluster(const std::string& name) const {
+    const auto hosts = model::lab_hosts(topo_);
+    return hosts.empty() || hosts.front().name == name ? "cluster_host" : "cluster_host_" + id_part(name);
+  }
+  std::string guest_cluster(const model::Guest& guest) const { return host_cluster(model::guest_host(topo_, guest)); }
+  std::string gateway_cluster() const { return host_cluster(model::gateway_host(topo_).name); }
+
   void add_host() {
+    if (model::lab_hosts(topo_).size() > 1 || model::uses_ovn(topo_)) return add_hosts();
     Cluster host;
     host.id = "cluster_host";
     host.label = live_.sandbox ? "KVM host  (sandbox namespace " + model::sandbox_host_namespace(topo_.name) + ")"
@@ -64,6 +75,89 @@ class Builder {
     host.fillcolor = "#f6f7f9";
     host.attrs["penwidth"] = "1.5";
     d_.clusters.push_back(host);
+  }
+
+  /// A lab across hosts: one box per hypervisor (the first keeps the id
+  /// cluster_host), saying which runs OVN's databases and which is the gateway chassis.
+  void add_hosts() {
+    const auto hosts = model::lab_hosts(topo_);
+    const std::string gateway = model::gateway_host(topo_).name;
+    for (size_t i = 0; i < hosts.size(); ++i) {
+      Cluster c;
+      c.id = host_cluster(hosts[i].name);
+      c.label = "host " + hosts[i].name;
+      if (live_.sandbox) c.label += "  (sandbox namespace " + model::hypervisor_namespace(topo_, hosts[i].name) + ")";
+      if (model::uses_ovn(topo_)) {
+        if (i == 0) c.label += " · OVN databases, northd";
+        if (hosts[i].name == gateway) c.label += " · gateway chassis";
+      }
+      c.style = "rounded,filled";
+      c.color = "#5a6270";
+      c.fillcolor = "#f6f7f9";
+      c.attrs["penwidth"] = "1.5";
+      d_.clusters.push_back(c);
+    }
+  }
+
+  /// The hosts' underlay (a lab across hosts): each host's tunnel endpoint
+  /// (its underlay device, Geneve from br-phy's address), the data-centre
+  /// network joining them, and a Geneve tunnel between every two hosts; and on
+  /// each host OVN's integration bridge br-int, where the guests' ports are.
+  void add_underlay() {
+    if (!model::uses_ovn(topo_)) return;
+    const auto hosts = model::lab_hosts(topo_);
+    for (const auto& h : hosts) {
+      const std::string ns = model::hypervisor_namespace(topo_, h.name);
+      Node b;
+      b.id = "n_brint_" + id_part(h.name);
+      b.label = card("br-int", {"OVS integration bridge", "ovn-controller, chassis " + h.name}, "#dde6f3");
+      b.html = true;
+      b.shape = "box";
+      b.style = "rounded,filled";
+      b.color = "#3b5a8c";
+      b.fillcolor = "#ffffff";
+      b.cluster = host_cluster(h.name);
+      b.match["dev:" + ns + "/br-int"] = "";
+      d_.nodes.push_back(b);
+    }
+    if (hosts.size() < 2) return;
+    Node u;
+    u.id = "n_underlay";
+    u.label = card(live_.sandbox ? model::sandbox_dc_namespace(topo_.name) : "underlay",
+                   {"data-centre network", "carries the Geneve tunnels"}, "#e2e8e2");
+    u.html = true;
+    u.shape = "box";
+    u.style = "rounded,filled";
+    u.color = "#4d6b4d";
+    u.fillcolor = "#ffffff";
+    d_.nodes.push_back(u);
+    for (const auto& h : hosts) {
+      const std::string ns = model::hypervisor_namespace(topo_, h.name);
+      Node t;
+      t.id = "n_tunnel_" + id_part(h.name);
+      std::vector<std::string> lines{"underlay device, tunnel endpoint"};
+      if (h.address) lines.push_back("Geneve from " + h.address->str());
+      else lines.push_back("Geneve from br-phy's address");
+      t.label = card("dc0", lines, "#e2e8e2");
+      t.html = true;
+      t.shape = "box";
+      t.style = "rounded,filled";
+      t.color = "#4d6b4d";
+      t.fillcolor = "#ffffff";
+      t.cluster = host_cluster(h.name);
+      t.match["dev:" + ns + "/dc0"] = "";
+      d_.nodes.push_back(t);
+      d_.edges.push_back(Edge{.from = "n_brint_" + id_part(h.name), .to = t.id, .color = "#4d6b4d"});
+      d_.edges.push_back(Edge{.from = t.id, .to = u.id, .color = "#4d6b4d", .style = "bold"});
+    }
+    for (size_t a = 0; a < hosts.size(); ++a)
+      for (size_t b = a + 1; b < hosts.size(); ++b) {
+        Edge e{.from = "n_tunnel_" + id_part(hosts[a].name), .to = "n_tunnel_" + id_part(hosts[b].name),
+               .label = "Geneve tunnel", .color = "#4d6b4d", .style = "dashed"};
+        e.attrs["dir"] = "both";
+        e.attrs["fontcolor"] = "#4d6b4d";
+        d_.edges.push_back(e);
+      }
   }
 
   /// The physical NIC node for `device`, created once; a NIC with two roles says both.
@@ -83,7 +177,7 @@ class Builder {
       n.style = "rounded,filled,bold";
       n.color = "#3b4250";
       n.fillcolor = "#ffffff";
-      n.cluster = "cluster_host";
+      n.cluster = model::uses_ovn(topo_) ? gateway_cluster() : "cluster_host";
       n.match["dev:" + device] = "";
       n.match[role_key(HopRole::uplink, device)] = "";
       d_.nodes.push_back(n);
@@ -93,6 +187,7 @@ class Builder {
   }
 
   void add_network(const model::Network& net) {
+    if (model::is_ovn(net)) return add_ovn_network(net);
     Cluster c;
     c.id = "cluster_net_" + id_part(net.name);
     c.label = "network " + net.name + "  [" + model::to_string(net.mode) + "]";
@@ -105,6 +200,78 @@ class Builder {
     bridge_of_[net.name] = bridge_id;
     if (net.dhcp || (net.dns && model::serves_dhcp(net.mode) && net.subnet)) add_dnsmasq(net, c.id, bridge_id);
     add_way_out(net, c.id, bridge_id);
+  }
+
+  /// An OVN network spans the hosts: its box is outside them, with the logical
+  /// switch (OVN's DHCP on it) and, for nat/route, the logical router whose
+  /// gateway port sits on the gateway chassis' uplink; each host's br-int
+  /// realises the switch there.
+  void add_ovn_network(const model::Network& net) {
+    const std::string color = mode_color(net.mode);
+    std::set<std::string> on_hosts;
+    for (const auto& g : topo_.guests)
+      for (const auto& nic : g.nics)
+        if (nic.network == net.name) on_hosts.insert(model::guest_host(topo_, g));
+    if (model::forwards(net.mode)) on_hosts.insert(model::gateway_host(topo_).name);
+    std::string spans;
+    for (const auto& h : model::lab_hosts(topo_))
+      if (on_hosts.count(h.name)) spans += (spans.empty() ? "" : ", ") + h.name;
+    Cluster c;
+    c.id = "cluster_net_" + id_part(net.name);
+    c.label = "OVN network " + net.name + "  [" + model::to_string(net.mode) + "]" +
+              (spans.empty() ? "" : "  spans " + spans);
+    c.style = net.mode == NetworkMode::isolated ? "rounded,dashed,filled" : "rounded,filled";
+    c.color = color;
+    c.fillcolor = mode_fill(net.mode);
+    d_.clusters.push_back(c);
+    std::vector<std::string> lines{"OVN logical switch · " + std::string(model::to_string(net.mode))};
+    if (net.subnet) lines.push_back(net.subnet->block().str());
+    if (model::forwards(net.mode) && net.subnet) lines.push_back("router port " + gateway_text(net));
+    if (net.dhcp) lines.push_back("OVN DHCP " + net.dhcp->range_start.str() + " – " + net.dhcp->range_end.str());
+    lines.push_back("mtu " + std::to_string(net.mtu));
+    Node n;
+    n.id = "n_bridge_" + id_part(net.name);
+    n.label = card("logical switch " + net.name, lines, mode_fill(net.mode));
+    n.html = true;
+    n.shape = "box";
+    n.style = "rounded,filled";
+    n.color = color;
+    n.fillcolor = "#ffffff";
+    n.cluster = c.id;
+    n.attrs["penwidth"] = "2";
+    d_.nodes.push_back(n);
+    bridge_of_[net.name] = n.id;
+    for (const auto& h : on_hosts) {
+      Edge e{.from = "n_brint_" + id_part(h), .to = n.id, .label = "realises", .color = color, .style = "dotted"};
+      e.attrs["fontcolor"] = color;
+      d_.edges.push_back(e);
+    }
+    if (!model::forwards(net.mode)) return;
+    const bool nat = model::masquerades(net.mode);
+    const std::string up = host_uplink(topo_, live_);
+    Node r;
+    r.id = (nat ? "n_nat_" : "n_route_") + id_part(net.name);
+    r.label = card("logical router " + net.name,
+                   {nat ? "SNAT " + (net.subnet ? net.subnet->block().str() : std::string("?")) + " → outside"
+                        : "routing (no NAT)",
+                    "gateway port on chassis " + model::gateway_host(topo_).name},
+                   mode_fill(net.mode));
+    r.html = true;
+    r.shape = "box";
+    r.style = nat ? "filled,bold" : "filled";
+    if (nat) r.attrs["peripheries"] = "2";
+    r.color = color;
+    r.fillcolor = "#ffffff";
+    r.cluster = c.id;
+    const HopRole point = nat ? HopRole::nat : HopRole::route;
+    r.match[role_key(point, "br-int")] = "";
+    r.match[role_key(point, net.name)] = "";
+    d_.nodes.push_back(r);
+    d_.edges.push_back(Edge{.from = n.id, .to = r.id, .color = color});
+    std::string nic = physical_nic(up, "OVN physical network (br-ex)");
+    d_.edges.push_back(Edge{.from = r.id, .to = nic, .label = "localnet", .color = color});
+    want_wan_ = true;
+    wan_nics_.insert(up);
   }
 
   /// The network's bridge (Linux or OVS) in cluster `cluster`; returns its node id.
@@ -233,7 +400,7 @@ class Builder {
     d.style = "filled";
     d.color = "#5a6270";
     d.fillcolor = "#f3f4f6";
-    d.cluster = "cluster_host";
+    d.cluster = guest_cluster(guest);
     d.attrs["fontsize"] = "9";
     d_.nodes.push_back(d);
     d_.edges.push_back(Edge{.from = guest_id, .to = d.id, .label = "virtio", .color = "#5a6270", .style = "dotted"});
@@ -260,7 +427,7 @@ class Builder {
     n.label = s;
     n.html = true;
     n.shape = "plaintext";
-    n.cluster = "cluster_host";
+    n.cluster = guest_cluster(guest);
     for (size_t i = 0; i < guest.nics.size(); ++i) {
       const std::string dev = model::guest_nic_name(guest.nics[i], i);
       n.match["guest:" + guest.name + ":" + dev] = "nic" + std::to_string(i);
@@ -285,7 +452,7 @@ class Builder {
       p.style = "filled";
       p.color = color;
       p.fillcolor = "#ffffff";
-      p.cluster = net ? "cluster_net_" + id_part(net->name) : "cluster_host";
+      p.cluster = net && !model::is_ovn(*net) ? "cluster_net_" + id_part(net->name) : guest_cluster(guest);
       p.attrs["fontsize"] = "10";
       p.attrs["height"] = "0.3";
       if (role == HopRole::macvtap) {
@@ -301,7 +468,10 @@ class Builder {
       d_.edges.push_back(nic_edge);
       if (!net) continue;
       const std::string& bridge_id = bridge_of_[net->name];
-      if (!bridge_id.empty()) {
+      if (model::is_ovn(*net)) {  // an OVN port: on its host's br-int (iface-id = the logical port)
+        d_.edges.push_back(Edge{.from = p.id, .to = "n_brint_" + id_part(model::guest_host(topo_, guest)),
+                                .color = color, .style = edge_style});
+      } else if (!bridge_id.empty()) {
         d_.edges.push_back(Edge{.from = p.id, .to = bridge_id, .color = color, .style = edge_style});
       } else {
         // macvtap: the device sits directly on the physical NIC.
@@ -322,14 +492,15 @@ class Builder {
   /// Fills groups_ and group_of_ with every shape that has more than
   /// options_.group_above guests.
   void find_groups() {
-    using Shape = std::tuple<std::string, int, int, int>;  // network, kind, address kind, vlan (-1: none)
+    using Shape = std::tuple<std::string, int, int, int, std::string>;  // network, kind, address kind, vlan (-1: none), host
     std::map<Shape, std::vector<size_t>> shapes;
     std::vector<Shape> order;  // first appearance, so groups come in file order
     for (size_t g = 0; g < topo_.guests.size(); ++g) {
       const model::Guest& guest = topo_.guests[g];
       if (guest.nics.size() != 1 || !topo_.find_network(guest.nics[0].network)) continue;
       const model::Nic& nic = guest.nics[0];
-      Shape shape{nic.network, static_cast<int>(guest.kind), static_cast<int>(nic.address_kind), nic.vlan.value_or(-1)};
+      Shape shape{nic.network, static_cast<int>(guest.kind), static_cast<int>(nic.address_kind), nic.vlan.value_or(-1),
+                  model::guest_host(topo_, guest)};
       auto& members = shapes[shape];
       if (members.empty()) order.push_back(shape);
       members.push_back(g);
@@ -387,7 +558,7 @@ class Builder {
     n.label = s;
     n.html = true;
     n.shape = "plaintext";
-    n.cluster = "cluster_host";
+    n.cluster = guest_cluster(first);
     const HopRole role = model::guest_link_role(net, first.kind);
     Node p;
     p.id = "n_gport_" + group.id;
@@ -397,7 +568,7 @@ class Builder {
     p.style = "filled";
     p.color = mode_color(net.mode);
     p.fillcolor = "#ffffff";
-    p.cluster = "cluster_net_" + id_part(net.name);
+    p.cluster = model::is_ovn(net) ? guest_cluster(first) : "cluster_net_" + id_part(net.name);
     p.attrs["fontsize"] = "10";
     for (size_t g : group.members) {
       const model::Guest& guest = topo_.guests[g];
@@ -414,7 +585,10 @@ class Builder {
     d_.edges.push_back(Edge{.from = "n_group_" + group.id, .to = "n_gport_" + group.id, .from_port = "nic0",
                             .color = color, .style = edge_style});
     const std::string& bridge_id = bridge_of_[net.name];
-    if (!bridge_id.empty()) {
+    if (model::is_ovn(net)) {
+      d_.edges.push_back(Edge{.from = "n_gport_" + group.id, .to = "n_brint_" + id_part(model::guest_host(topo_, first)),
+                              .color = color, .style = edge_style});
+    } else if (!bridge_id.empty()) {
       d_.edges.push_back(Edge{.from = "n_gport_" + group.id, .to = bridge_id, .color = color, .style = edge_style});
     } else {
       const std::string up = net.uplink.empty() ? host_uplink(topo_, live_) : net.uplink;

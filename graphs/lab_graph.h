@@ -20,11 +20,19 @@
 //   n_nic_<device>             a physical NIC of the host (the uplink)
 //   n_wan, n_lan               the upstream network / the bridged LAN outside the host
 //   n_legend                   the legend
+// A lab on OVN (README "Labs across hosts") adds, per host h, n_brint_<h> (its
+// integration bridge, key "dev:<netns>/br-int") and, with two hosts or more,
+// n_tunnel_<h> (its underlay device, key "dev:<netns>/dc0"), n_underlay (the
+// data-centre network) and a dashed "Geneve tunnel" edge between every two
+// hosts; an OVN network's n_bridge_<network> is its logical switch and its
+// n_nat_/n_route_<network> the logical router, in a cluster outside the hosts
+// (it spans them), and its guests' ports sit in their host's box on br-int.
 // Match keys (Node::match), used to place traced hops: "dev:<device>" on every
 // device node, "guest:<guest>:<nic>" and "guest-nic:<netns>:<nic>" (port nicN)
 // on guests, "nat:<bridge>"/"nat:<network>" (or route:), "uplink:<device>", "macvtap:<guest>:<nic>",
 // "upstream:wan", "upstream:lan", "dnsmasq:<network>".
-// Clusters: cluster_host, cluster_net_<network> (inside the host), cluster_legend.
+// Clusters: cluster_host, cluster_net_<network> (inside the host; an OVN network's
+// at the top level), cluster_host_<host> (each host after the first), cluster_legend.
 // (<...> parts pass through id_part(), which is one-to-one onto [A-Za-z0-9_]: see diagram.h.)
 #include <map>
 #include <string>

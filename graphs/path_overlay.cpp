@@ -109,6 +109,8 @@ std::optional<Place> place_hop(const Diagram& diagram, const TracedPath& path, s
     return unique_prefix(index, role + ":");
   }
   if (!hop.device.empty()) {
+    // A lab across hosts: br-int and the tunnel device exist on every host, so their keys name the namespace.
+    if (auto p = lookup(index, "dev:" + hop.netns + "/" + hop.device)) return p;
     if (auto p = lookup(index, "dev:" + hop.device)) return p;
   }
   return std::nullopt;

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "tracer/tunnel.h"
+
 namespace netlab::tracer {
 namespace {
 
@@ -203,6 +205,7 @@ void decode_l4(Cursor c, uint32_t l4_len, PacketRecord* rec) {
       uint32_t avail = c.n - 8;
       set_payload(pay, avail, announced, rec);
       uint32_t have = announced < avail ? announced : avail;
+      if (is_tunnel_port(rec->dport) && decode_tunnel(pay, have, rec)) return;  // the inner frame replaces the outer
       if (rec->sport == 67 || rec->sport == 68 || rec->dport == 67 || rec->dport == 68) decode_dhcp(pay, have, rec);
       else if (rec->sport == 53 || rec->dport == 53 || rec->sport == 5353 || rec->dport == 5353)
         decode_dns(pay, have, rec);

@@ -97,6 +97,16 @@ struct PacketRecord {
   uint16_t inner_sport = 0;     // TCP/UDP ports; for an embedded ICMP echo its id in inner_sport
   uint16_t inner_dport = 0;
   uint8_t inner_proto = 0;      // protocol of the embedded header after its extension headers (0 = none could be read)
+  // A frame carried between hosts in a Geneve or VXLAN tunnel (tunnel.h): the
+  // fields above describe the INNER frame, so it correlates with its sightings
+  // on both hosts; these keep the outer header (IPv4 underlay).
+  uint8_t tunnel = 0;           // TunnelKind (tunnel.h): 0 none, 1 Geneve, 2 VXLAN
+  uint8_t tunnel_has_ovn = 0;   // 1 when the Geneve header carried OVN's option (class 0x0102, type 0x80)
+  uint16_t tunnel_sport = 0;    // outer UDP source port (the flow's entropy)
+  uint32_t tunnel_vni = 0;      // the 24-bit VNI (OVN: the logical datapath's tunnel key)
+  uint32_t tunnel_ovn = 0;      // OVN's option: logical ingress port key << 16 | egress port key
+  uint8_t tunnel_src[4] = {};   // outer IPv4 source and destination: the hosts' underlay addresses
+  uint8_t tunnel_dst[4] = {};
 
   bool has(RecordFlag f) const { return (flags & f) != 0; }
   /// An ICMPv6 neighbour solicitation's or advertisement's target address (NDP,

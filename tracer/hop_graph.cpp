@@ -63,6 +63,16 @@ HopGraph HopGraph::build(const model::HopMap& map, const std::vector<Device>& de
       if (std::find(adj[b].begin(), adj[b].end(), a) == adj[b].end()) adj[b].push_back(a);
     }
   }
+  // The underlay joins every host's tunnel endpoint to every other host's.
+  for (size_t a = 0; a < n; ++a) {
+    for (size_t b = a + 1; b < n; ++b) {
+      if (!model::is_tunnel(g.nodes_[a].role) || !model::is_tunnel(g.nodes_[b].role)) continue;
+      if (g.nodes_[a].netns == g.nodes_[b].netns) continue;
+      if (std::find(adj[a].begin(), adj[a].end(), static_cast<int>(b)) != adj[a].end()) continue;
+      adj[a].push_back(static_cast<int>(b));
+      adj[b].push_back(static_cast<int>(a));
+    }
+  }
   // All-pairs BFS (a lab has tens of nodes), remembering the points crossed.
   g.dist_.assign(n * n, kFar);
   g.between_.assign(n * n, -1);

@@ -5,6 +5,8 @@
 
 #include <cstring>
 
+#include "tracer/tunnel.h"
+
 namespace netlab::tracer {
 namespace {
 
@@ -256,6 +258,7 @@ std::vector<TracedPacket> label(const Correlation& corr, const CaptureSet& set, 
       }
       tp.hops.push_back(std::move(h));
     }
+    label_tunnel_hops(recs, &tp);
     if (path.dropped) {
       tp.dropped = true;
       const GraphNode& last = graph.node(recs[path.drop_after_record].device);

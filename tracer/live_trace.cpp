@@ -24,6 +24,7 @@
 #include "tracer/netem_facts.h"
 #include "tracer/nft_trace_socket.h"
 #include "tracer/path_facts.h"
+#include "tracer/tunnel.h"
 
 namespace netlab::tracer {
 namespace {
@@ -305,6 +306,22 @@ void correlate_and_explain(const LiveRequest& req, const model::NicPath& nic, Li
   res->conversation = converse(res->packets, res->set, {.waited_ms = req.timeout_ms, .reject_rule = reject_rule(in)});
 }
 
+/// Phase 7: OVN's logical view of the probe (ovn_logical.h), with the destination
+/// MAC the guest really used (its first request as captured on its NIC).
+void add_ovn_logical_view(const LiveRequest& req, const model::NicPath& nic, LiveResult* res) {
+  std::string eth_dst;
+  for (const auto& p : res->packets) {
+    if (p.leg != Leg::request || p.hops.empty() || p.hops.front().record < 0) continue;
+    const PacketRecord& r = res->set.records[static_cast<size_t>(p.hops.front().record)];
+    if (p.hops.front().role == HopRole::guest_nic && r.l3 == L3::kIpv4 && r.has(kFlagHasL2) && !r.has(kFlagNoL2Dst)) {
+      eth_dst = format_mac(r.l2_dst);
+      break;
+    }
+  }
+  res->logical = ovn_logical_view(req.lab, req.hopmap, nic, res->src, req.dst, req.spec, eth_dst, &res->warnings);
+  if (res->logical) apply_logical_causes(*res->logical, &res->packets);
+}
+
 }  // namespace
 
 namespace {
@@ -546,6 +563,7 @@ Result<LiveResult> trace_live(const LiveRequest& req) {
   // 1. Captures on the path (and the peer guest's path when the destination is a guest).
   LiveOptions lo;
   lo.filter = probe_bpf_filter(req.spec, req.dst);
+  if (has_tunnel_hops(req.hopmap)) lo.filter = tunnel_bpf_filter(lo.filter, req.dst);  // the probe inside tunnels too
   lo.keep_frames = req.keep_frames;
   auto capture = LiveCapture::open(targets_for(req.hopmap, req.guest, guest_with_address(req.hopmap, req.dst)), lo);
   if (!capture) return capture.error();
@@ -576,6 +594,7 @@ Result<LiveResult> trace_live(const LiveRequest& req) {
   correlate_and_explain(req, *nic, &*capture, &res);  // 6.
   // A probe written into a tap or run inside a VM has no send time of ours to measure from.
   annotate_netem(netem, inject || from_vm ? 0 : sent_ns, &res.packets);
+  add_ovn_logical_view(req, *nic, &res);  // 7. an OVN lab: the logical view beside the physical hops
   return res;
 }
 

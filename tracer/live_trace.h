@@ -19,6 +19,7 @@
 #include "tracer/explain.h"
 #include "tracer/inject.h"
 #include "tracer/nft_trace.h"
+#include "tracer/ovn_logical.h"
 #include "tracer/probe.h"
 #include "tracer/traced_packet.h"
 #include "tracer/vm_probe.h"
@@ -70,6 +71,7 @@ struct LiveResult {
   std::vector<CaptureStats> stats;      // per captured device
   PathFacts facts;
   std::vector<std::string> warnings;    // parts that could not run (e.g. no nft table to trace in)
+  std::optional<OvnLogicalView> logical;  // an OVN lab: ovn-trace's view of the probe (ovn_logical.h)
   bool passive = false;                 // wait_inbound: the request came from outside, nothing was sent
 };
 

@@ -81,6 +81,25 @@ nlohmann::ordered_json live_to_json(const std::string& lab, const std::string& g
     cap.push_back(std::move(j));
   }
   doc["warnings"] = res.warnings;
+  if (res.logical) {  // an OVN lab: ovn-trace's view (docs/tracer.md "Labs across hosts")
+    nlohmann::ordered_json lv;
+    lv["microflow"] = res.logical->microflow;
+    lv["verdict"] = res.logical->verdict;
+    lv["drop_stage"] = res.logical->drop_stage;
+    lv["unbound"] = res.logical->unbound;
+    lv["summary"] = res.logical->summary;
+    auto& pipes = lv["pipelines"] = nlohmann::ordered_json::array();
+    for (const auto& p : res.logical->pipelines) {
+      nlohmann::ordered_json j{{"direction", p.direction}, {"datapath", p.datapath}, {"inport", p.inport},
+                               {"outport", p.outport}};
+      auto& stages = j["stages"] = nlohmann::ordered_json::array();
+      for (const auto& s : p.stages)
+        stages.push_back({{"table", s.table}, {"stage", s.name}, {"match", s.match}, {"priority", s.priority},
+                          {"actions", s.actions}});
+      pipes.push_back(std::move(j));
+    }
+    doc["logical"] = std::move(lv);
+  }
   return doc;
 }
 

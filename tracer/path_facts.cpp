@@ -9,6 +9,7 @@
 
 #include "netlab/host/dnsmasq.h"
 #include "netlab/host/dnsmasq_facts.h"
+#include "netlab/host/ovn.h"
 #include "netlab/host/sysctl.h"
 #include "netlab/model/mode_traits.h"
 #include "netlab/model/names.h"
@@ -198,6 +199,9 @@ void link_findings(const std::vector<model::Hop>& devices,
   int first_mtu = 0;
   std::string first_where;
   for (const auto& d : devices) {
+    // OVN's integration bridge switches inside the userspace datapath, never through its
+    // (down) kernel device; a tunnel device carries the encapsulated packet at the underlay's MTU.
+    if (d.role == HopRole::ovs && d.device == host::ovn_devices::kIntegrationBridge) continue;
     auto in_ns = links_by_ns.find(d.netns);
     if (in_ns == links_by_ns.end()) continue;
     for (const auto& l : in_ns->second) {
@@ -208,7 +212,7 @@ void link_findings(const std::vector<model::Hop>& devices,
       bool guest_side = d.role == HopRole::guest_nic || d.role == HopRole::veth || d.role == HopRole::macvtap;
       bool lower_down = l.oper_state == "down" || l.oper_state == "lowerlayerdown";
       if (!l.up || (lower_down && guest_side)) f->links_down.push_back(where + " is down");
-      if (d.role == HopRole::uplink || d.role == HopRole::upstream) continue;
+      if (d.role == HopRole::uplink || d.role == HopRole::upstream || model::is_tunnel(d.role)) continue;
       if (first_mtu == 0) {
         first_mtu = l.mtu;
         first_where = where;

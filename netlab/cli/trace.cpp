@@ -277,8 +277,9 @@ int run_live(const TraceOptions& opt) {
   if (opt.json) {
     fmt::print("{}\n", tracer::live_to_json(opt.lab, opt.from, *dst, *spec, *res).dump(2));
   } else {
-    fmt::print("{}{}", tracer::format_live_header(opt.lab, opt.from, *dst, *spec, *res),
-               tracer::format_text(res->packets));
+    fmt::print("{}{}{}", tracer::format_live_header(opt.lab, opt.from, *dst, *spec, *res),
+               tracer::format_text(res->packets),
+               res->logical ? "\n" + tracer::format_logical_view(*res->logical) : std::string());
   }
   return kExitOk;
 }

@@ -21,10 +21,11 @@ constexpr std::array<Name<Attach>, 2> kAttaches{{{Attach::bridge, "bridge"}, {At
 constexpr std::array<Name<GuestKind>, 2> kGuestKinds{{{GuestKind::netns, "netns"}, {GuestKind::kvm, "kvm"}}};
 constexpr std::array<Name<AddressKind>, 3> kAddressKinds{
     {{AddressKind::dhcp, "dhcp"}, {AddressKind::static_cidr, "static"}, {AddressKind::none, "none"}}};
-constexpr std::array<Name<HopRole>, 11> kHopRoles{{
+constexpr std::array<Name<HopRole>, 13> kHopRoles{{
     {HopRole::unknown, "unknown"}, {HopRole::guest_nic, "guest-nic"}, {HopRole::veth, "veth"},
     {HopRole::tap, "tap"}, {HopRole::macvtap, "macvtap"}, {HopRole::bridge, "bridge"}, {HopRole::ovs, "ovs"},
-    {HopRole::route, "route"}, {HopRole::nat, "nat"}, {HopRole::uplink, "uplink"}, {HopRole::upstream, "upstream"}}};
+    {HopRole::route, "route"}, {HopRole::nat, "nat"}, {HopRole::uplink, "uplink"}, {HopRole::upstream, "upstream"},
+    {HopRole::tunnel_out, "tunnel-out"}, {HopRole::tunnel_in, "tunnel-in"}}};
 constexpr std::array<Name<Direction>, 5> kDirections{{
     {Direction::unknown, "?"}, {Direction::in, "in"}, {Direction::out, "out"}, {Direction::fwd, "fwd"},
     {Direction::point, "-"}}};

@@ -29,8 +29,13 @@ enum class AddressKind : uint8_t { dhcp, static_cidr, none };
 /// What a hop of a NIC's path is (hopmap.h), in path order: the guest's NIC, the
 /// host's end of its link (veth, tap or macvtap), the switch (bridge or ovs), the
 /// route/nat point (a place, no device), the host's uplink, the upstream router.
-/// `unknown` names a captured device the hop map does not list.
-enum class HopRole : uint8_t { unknown, guest_nic, veth, tap, macvtap, bridge, ovs, route, nat, uplink, upstream };
+/// `unknown` names a captured device the hop map does not list. In a lab across
+/// hosts, a packet leaves its host's switch by the host's underlay device in a
+/// tunnel (`tunnel-out`) and enters the other host's by that host's
+/// (`tunnel-in`), before that host's switch; both come after the switch.
+enum class HopRole : uint8_t {
+  unknown, guest_nic, veth, tap, macvtap, bridge, ovs, route, nat, uplink, upstream, tunnel_out, tunnel_in
+};
 
 /// Which way a frame crossed the device it was seen on: into it (in), out of it
 /// (out), or through a bridge port without the bridge itself sending it (fwd).
@@ -71,7 +76,11 @@ constexpr bool is_point(HopRole r) { return r == HopRole::route || r == HopRole:
 constexpr bool is_guest_link(HopRole r) { return r == HopRole::veth || r == HopRole::tap || r == HopRole::macvtap; }
 /// The ends of a path: the guest's NIC and the upstream router.
 constexpr bool is_path_end(HopRole r) { return r == HopRole::guest_nic || r == HopRole::upstream; }
-/// guest-nic, veth/tap/macvtap, bridge/ovs: the guest's side of the route/nat point.
-constexpr bool on_guest_side(HopRole r) { return r == HopRole::guest_nic || is_guest_link(r) || is_switch(r); }
+/// A host's underlay device carrying a tunnel between hosts: tunnel-out, tunnel-in.
+constexpr bool is_tunnel(HopRole r) { return r == HopRole::tunnel_out || r == HopRole::tunnel_in; }
+/// guest-nic, veth/tap/macvtap, bridge/ovs, the tunnels between hosts: the guest's side of the route/nat point.
+constexpr bool on_guest_side(HopRole r) {
+  return r == HopRole::guest_nic || is_guest_link(r) || is_switch(r) || is_tunnel(r);
+}
 
 }  // namespace netlab::model

@@ -569,11 +569,18 @@ class Builder {
 
 /// An OVN NIC's path: its veth and br-int on the guest's host; for nat and route
 /// networks the router's point and the uplink on the gateway host, then upstream.
+/// In a lab across hosts a NIC off the gateway host reaches the router through
+/// the tunnel: its host's underlay device (tunnel-out), the gateway host's
+/// (tunnel-in) and br-int there; a NIC of an isolated network lists its own
+/// host's tunnel-out, where packets to its peers on other hosts leave (the
+/// tracer joins every host's tunnel hops: the underlay links them all).
 model::NicPath ovn_nic_path(const model::Topology& topo, const model::Guest& guest, size_t index, model::NicPath path,
                             const model::DeviceNames& names, const Target& target) {
   const model::Network& net = *topo.find_network(guest.nics[index].network);
-  const std::string hv = model::hypervisor_namespace(topo, model::guest_host(topo, guest));
+  const std::string own_host = model::guest_host(topo, guest);
+  const std::string hv = model::hypervisor_namespace(topo, own_host);
   const std::string gw = model::hypervisor_namespace(topo, model::gateway_host(topo).name);
+  const bool across_hosts = model::lab_hosts(topo).size() > 1;
   for (HopRole role : model::nic_path_roles(net, guest.kind, target.sandbox)) {
     switch (role) {
       case HopRole::guest_nic: path.hops.push_back({role, model::guest_namespace(topo, guest), path.nic}); break;
@@ -581,7 +588,15 @@ model::NicPath ovn_nic_path(const model::Topology& topo, const model::Guest& gue
       case HopRole::tap:
         path.hops.push_back({role, hv, names.host_nic(guest, index), model::friendly_nic(guest.name, path.nic)});
         break;
-      case HopRole::ovs: path.hops.push_back({role, hv, kIntegrationBridge, model::friendly_bridge(net.name)}); break;
+      case HopRole::ovs:
+        path.hops.push_back({role, hv, kIntegrationBridge, model::friendly_bridge(net.name)});
+        if (across_hosts && (hv != gw || !model::forwards(net.mode)))
+          path.hops.push_back({HopRole::tunnel_out, hv, kUnderlayDevice, "underlay of " + own_host});
+        if (across_hosts && hv != gw && model::forwards(net.mode)) {
+          path.hops.push_back({HopRole::tunnel_in, gw, kUnderlayDevice, "underlay of " + model::gateway_host(topo).name});
+          path.hops.push_back({HopRole::ovs, gw, kIntegrationBridge, model::friendly_bridge(net.name)});
+        }
+        break;
       case HopRole::nat:
       case HopRole::route: path.hops.push_back({role, gw, ""}); break;
       case HopRole::uplink: path.hops.push_back({role, gw, host_uplink(topo, target)}); break;
@@ -673,7 +688,9 @@ model::HopMap hop_map(const model::Topology& topo, const Target& target) {
             else
               path.hops.push_back({role, model::sandbox_lan_namespace(topo.name), sandbox_net::kLanDevice});
             break;
-          case HopRole::unknown: break;
+          case HopRole::unknown:
+          case HopRole::tunnel_out:
+          case HopRole::tunnel_in: break;
         }
       }
       map.nics.push_back(std::move(path));

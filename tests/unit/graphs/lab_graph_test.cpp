@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <set>
 
+#include "netlab/model/loader.h"
 #include "tests/unit/graphs/sample_labs.h"
 
 namespace netlab::graphs {
@@ -240,6 +241,68 @@ TEST(LabGraph, PublishedPortsOnTheNatBox) {
   const std::string& label = d.find_node("n_nat_default")->label;
   EXPECT_NE(label.find("publish tcp/8080 → g1:80"), std::string::npos) << label;
   EXPECT_NE(label.find("publish udp/5353 → g1:53"), std::string::npos) << label;
+}
+
+}  // namespace
+}  // namespace netlab::graphs
+
+namespace netlab::graphs {
+namespace {
+
+/// topologies/two-hosts.yaml: a1, i1 on h1; b1, i2 on h2 (the gateway); front (nat) and back (isolated) on OVN.
+model::Topology two_hosts() {
+  auto loaded = model::load_file(std::string(NETLAB_SOURCE_DIR) + "/topologies/two-hosts.yaml");
+  EXPECT_TRUE(loaded.ok());
+  return loaded.topology;
+}
+
+TEST(LabGraph, HostsAreBoxesJoinedByTheUnderlayAndItsTunnels) {
+  LiveData live;
+  live.sandbox = true;
+  Diagram d = build_lab_diagram(two_hosts(), live);
+  ASSERT_NE(d.find_cluster("cluster_host"), nullptr);
+  ASSERT_NE(d.find_cluster("cluster_host_h2"), nullptr);
+  EXPECT_NE(d.find_cluster("cluster_host")->label.find("host h1  (sandbox namespace two-hosts-host) · OVN databases"),
+            std::string::npos);
+  EXPECT_NE(d.find_cluster("cluster_host_h2")->label.find("gateway chassis"), std::string::npos);
+  // Each host: br-int and its tunnel endpoint; the underlay between them; one Geneve tunnel edge.
+  for (const char* id : {"n_brint_h1", "n_brint_h2", "n_tunnel_h1", "n_tunnel_h2", "n_underlay"})
+    ASSERT_NE(d.find_node(id), nullptr) << id;
+  EXPECT_EQ(d.find_node("n_brint_h2")->cluster, "cluster_host_h2");
+  EXPECT_EQ(d.find_node("n_underlay")->cluster, "");
+  EXPECT_TRUE(has_edge(d, "n_tunnel_h1", "n_underlay"));
+  EXPECT_TRUE(has_edge(d, "n_brint_h2", "n_tunnel_h2"));
+  size_t tunnels = 0;
+  for (const auto& e : d.edges)
+    if (e.label == "Geneve tunnel" && e.from == "n_tunnel_h1" && e.to == "n_tunnel_h2") ++tunnels;
+  EXPECT_EQ(tunnels, 1u);
+  // Guests sit in their host's box, their ports on that host's br-int.
+  EXPECT_EQ(d.find_node("n_guest_b1")->cluster, "cluster_host_h2");
+  EXPECT_EQ(d.find_node("n_guest_a1")->cluster, "cluster_host");
+  EXPECT_TRUE(has_edge(d, "n_port_b1_0", "n_brint_h2"));
+  EXPECT_TRUE(has_edge(d, "n_port_a1_0", "n_brint_h1"));
+  // Traced hops find the per-host devices by namespace.
+  EXPECT_EQ(d.find_node("n_tunnel_h2")->match.count("dev:two-hosts-h2/dc0"), 1u);
+}
+
+TEST(LabGraph, OvnNetworksSpanTheHosts) {
+  Diagram d = build_lab_diagram(two_hosts(), {});
+  const Cluster* front = d.find_cluster("cluster_net_front");
+  ASSERT_NE(front, nullptr);
+  EXPECT_EQ(front->parent, "");  // outside every host
+  EXPECT_NE(front->label.find("spans h1, h2"), std::string::npos);
+  ASSERT_NE(d.find_node("n_bridge_front"), nullptr);
+  EXPECT_NE(d.find_node("n_bridge_front")->label.find("logical switch front"), std::string::npos);
+  EXPECT_NE(d.find_node("n_bridge_front")->label.find("OVN DHCP 10.70.0.100"), std::string::npos);
+  EXPECT_TRUE(has_edge(d, "n_brint_h1", "n_bridge_front"));
+  EXPECT_TRUE(has_edge(d, "n_brint_h2", "n_bridge_front"));
+  // front's logical router leaves by the gateway host's uplink; back (isolated) has none.
+  ASSERT_NE(d.find_node("n_nat_front"), nullptr);
+  EXPECT_TRUE(has_edge(d, "n_bridge_front", "n_nat_front"));
+  EXPECT_TRUE(has_edge(d, "n_nat_front", "n_nic_eth0"));
+  EXPECT_EQ(d.find_node("n_nic_eth0")->cluster, "cluster_host_h2");
+  EXPECT_EQ(d.find_node("n_nat_back"), nullptr);
+  EXPECT_EQ(d.find_node("n_dnsmasq_front"), nullptr);  // OVN answers DHCP itself
 }
 
 }  // namespace

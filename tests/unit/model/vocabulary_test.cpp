@@ -32,13 +32,18 @@ TEST(Vocabulary, EveryValueRoundTrips) {
   expect_round_trip({AddressKind::dhcp, AddressKind::static_cidr, AddressKind::none});
   expect_round_trip({HopRole::unknown, HopRole::guest_nic, HopRole::veth, HopRole::tap, HopRole::macvtap,
                      HopRole::bridge, HopRole::ovs, HopRole::route, HopRole::nat, HopRole::uplink,
-                     HopRole::upstream});
+                     HopRole::upstream, HopRole::tunnel_out, HopRole::tunnel_in});
   expect_round_trip({Direction::unknown, Direction::in, Direction::out, Direction::fwd, Direction::point});
   expect_round_trip({Leg::request, Leg::reply});
 }
 
 TEST(Vocabulary, SpellingsAreTheDocumentedOnes) {
   EXPECT_STREQ(to_string(HopRole::guest_nic), "guest-nic");
+  EXPECT_STREQ(to_string(HopRole::tunnel_out), "tunnel-out");
+  EXPECT_STREQ(to_string(HopRole::tunnel_in), "tunnel-in");
+  EXPECT_TRUE(on_guest_side(HopRole::tunnel_in));
+  EXPECT_TRUE(is_tunnel(HopRole::tunnel_out));
+  EXPECT_FALSE(is_tunnel(HopRole::uplink));
   EXPECT_STREQ(to_string(SwitchKind::linux_bridge), "linux");
   EXPECT_STREQ(to_string(AddressKind::static_cidr), "static");
   EXPECT_STREQ(to_string(Direction::point), "-");

@@ -6,6 +6,7 @@
 
 #include "fake_observed.h"
 #include "test_labs.h"
+#include "netlab/model/loader.h"
 #include "netlab/model/names.h"
 #include "netlab/plan/desired.h"
 
@@ -218,6 +219,38 @@ TEST(Planner, NatHopMapFollowsThePacketOut) {
                                       {model::HopRole::upstream, "nat-wan", "wan0"}};
   EXPECT_EQ(hops, expected);
   EXPECT_EQ(map.nics[1].address, "192.168.122.10/24");
+}
+
+TEST(Planner, OvnHopMapCrossesTheTunnelToTheGatewayHost) {
+  auto loaded = model::load_string(R"(name: th
+hosts: {h1: {}, h2: {uplink: eth0}}
+networks:
+  front: {mode: nat, switch: ovn, subnet: 10.70.0.0/24, dhcp: {range: 10.70.0.100-10.70.0.199}}
+  back: {mode: isolated, switch: ovn, subnet: 10.71.0.0/24}
+guests:
+  a1: {nics: [{network: front}]}
+  b1: {host: h2, nics: [{network: front}]}
+  i1: {nics: [{network: back, address: 10.71.0.10/24}]}
+)", "th.yaml");
+  ASSERT_TRUE(loaded.ok());
+  auto map = hop_map(loaded.topology, sandbox_target("th"));
+  ASSERT_EQ(map.nics.size(), 3u);
+  using model::HopRole;
+  // a1 on h1: out of its host by the underlay, into the gateway host h2, its router's SNAT there.
+  std::vector<model::Hop> a1 = {{HopRole::guest_nic, "th-a1", "eth0", ""},
+                                {HopRole::veth, "th-host", "th-a1-0", "a1:eth0"},
+                                {HopRole::ovs, "th-host", "br-int", "network front"},
+                                {HopRole::tunnel_out, "th-host", "dc0", "underlay of h1"},
+                                {HopRole::tunnel_in, "th-h2", "dc0", "underlay of h2"},
+                                {HopRole::ovs, "th-h2", "br-int", "network front"},
+                                {HopRole::nat, "th-h2", ""},
+                                {HopRole::uplink, "th-h2", "eth0"},
+                                {HopRole::upstream, "th-wan", "wan0"}};
+  EXPECT_EQ(map.nics[0].hops, a1);
+  // b1 on the gateway host reaches the router without a tunnel.
+  for (const auto& hop : map.nics[1].hops) EXPECT_FALSE(model::is_tunnel(hop.role)) << model::to_string(hop.role);
+  // i1 (isolated): its own host's tunnel-out, where packets to peers on other hosts leave.
+  EXPECT_EQ(map.nics[2].hops.back(), (model::Hop{HopRole::tunnel_out, "th-host", "dc0", "underlay of h1"}));
 }
 
 }  // namespace

@@ -522,3 +522,94 @@ TEST(CaptureSave, RoundTripsThroughLoadCaptureSet) {
 
 }  // namespace
 }  // namespace netlab::tracer
+
+// OVN's logical view (ovn_logical.h): ovn-trace's --detailed output read into
+// pipelines and stages, summarised, and the unbound-port cause put on drops.
+#include "tracer/ovn_logical.h"
+
+namespace netlab::tracer {
+namespace {
+
+// In the format of ovn-trace 23.03 --detailed: a switch's ingress and egress for a guest-to-guest ping.
+const char* kSwitchTrace = R"(# icmp,reg14=0x1,vlan_tci=0x0000,dl_src=52:54:00:8a:33:50,dl_dst=52:54:00:f1:bc:12,nw_src=10.72.0.100,nw_dst=10.72.0.101,nw_tos=0,nw_ecn=0,nw_ttl=64,nw_frag=no,icmp_type=8,icmp_code=0
+
+ingress(dp="ls-front", inport="a1:eth0")
+----------------------------------------
+ 0. ls_in_check_port_sec (northd.c:8126): 1, priority 50, uuid 1e3d6b0a
+    reg0[15] = check_in_port_sec();
+    next;
+ 4. ls_in_acl (northd.c:6600): ip4 && ip4.dst == 10.72.0.101, priority 1001, uuid 77aa1c2e
+    next;
+27. ls_in_l2_lkup (northd.c:9485): eth.dst == 52:54:00:f1:bc:12, priority 50, uuid 8b0f3e11
+    outport = "b1:eth0";
+    output;
+
+egress(dp="ls-front", inport="a1:eth0", outport="b1:eth0")
+----------------------------------------------------------
+ 9. ls_out_check_port_sec (northd.c:5850): 1, priority 0, uuid 4c1d2e3f
+    reg0[15] = check_out_port_sec();
+    next;
+10. ls_out_apply_port_sec (northd.c:5870): 1, priority 0, uuid 5d2e3f40
+    output;
+    /* output to "b1:eth0", type "" */
+)";
+
+TEST(OvnLogical, ParsesPipelinesStagesAndTheOutput) {
+  OvnLogicalView v = parse_ovn_trace(kSwitchTrace);
+  ASSERT_EQ(v.pipelines.size(), 2u);
+  EXPECT_EQ(v.pipelines[0].direction, "ingress");
+  EXPECT_EQ(v.pipelines[0].datapath, "ls-front");
+  EXPECT_EQ(v.pipelines[0].inport, "a1:eth0");
+  ASSERT_EQ(v.pipelines[0].stages.size(), 3u);
+  EXPECT_EQ(v.pipelines[0].stages[1].name, "ls_in_acl");
+  EXPECT_EQ(v.pipelines[0].stages[1].match, "ip4 && ip4.dst == 10.72.0.101");
+  EXPECT_EQ(v.pipelines[0].stages[1].priority, 1001);
+  EXPECT_EQ(v.pipelines[0].stages[2].actions, (std::vector<std::string>{"outport = \"b1:eth0\";", "output;"}));
+  EXPECT_EQ(v.pipelines[1].outport, "b1:eth0");
+  EXPECT_EQ(v.verdict, "output to \"b1:eth0\", type \"\"");
+  EXPECT_EQ(v.drop_stage, "");
+  ASSERT_EQ(v.summary.size(), 2u);
+  EXPECT_EQ(v.summary[0],
+            "ingress ls-front from a1:eth0: port security; ACL (ls_in_acl `ip4 && ip4.dst == 10.72.0.101`); "
+            "L2 lookup: outport = \"b1:eth0\"; output; (3 stages)");
+}
+
+TEST(OvnLogical, ADropNamesItsStage) {
+  const char* trace = R"(# icmp
+ingress(dp="ls-front", inport="a1:eth0")
+----------------------------------------
+ 0. ls_in_check_port_sec (northd.c:8126): 1, priority 50, uuid 1e3d6b0a
+    next;
+ 4. ls_in_acl (northd.c:6600): ip4 && ip4.dst == 10.72.0.101, priority 2000, uuid 77aa1c2e
+    drop;
+)";
+  OvnLogicalView v = parse_ovn_trace(trace);
+  EXPECT_EQ(v.drop_stage, "ls_in_acl");
+  EXPECT_EQ(v.verdict, "dropped in the ingress pipeline of ls-front at ls_in_acl (ACL, match `ip4 && ip4.dst == 10.72.0.101`)");
+}
+
+TEST(OvnLogical, MicroflowOfEachProbe) {
+  model::Ipv4 a{0x0a480064}, b{0x0a480065};
+  ProbeSpec icmp;
+  EXPECT_EQ(probe_microflow("a1:eth0", "52:54:00:00:00:01", "52:54:00:00:00:02", a, b, icmp),
+            "inport == \"a1:eth0\" && eth.src == 52:54:00:00:00:01 && eth.dst == 52:54:00:00:00:02 && "
+            "ip4.src == 10.72.0.100 && ip4.dst == 10.72.0.101 && ip.ttl == 64 && icmp4.type == 8 && icmp4.code == 0");
+  ProbeSpec tcp{ProbeProto::kTcp, 80};
+  EXPECT_NE(probe_microflow("a1:eth0", "m", "n", a, b, tcp).find("tcp.dst == 80 && tcp.flags == 0x002"),
+            std::string::npos);
+}
+
+TEST(OvnLogical, AnUnboundPortIsTheCauseOfEveryDrop) {
+  OvnLogicalView v;
+  v.unbound = {"port b1:eth0 is not bound to any chassis: ..."};
+  std::vector<TracedPacket> packets(2);
+  packets[0].dropped = true;
+  packets[0].drop_cause = "no ARP reply: ...";
+  apply_logical_causes(v, &packets);
+  EXPECT_EQ(packets[0].drop_cause, "port b1:eth0 is not bound to any chassis: ...");
+  EXPECT_EQ(packets[1].drop_cause, "");
+  EXPECT_NE(format_logical_view(v).find("  cause: port b1:eth0 is not bound"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace netlab::tracer
