@@ -62,6 +62,17 @@ uint8_t ip_proto(const ProbeSpec& spec) {
 
 }  // namespace
 
+uint32_t probe_nonce() {
+  uint32_t nonce = std::random_device{}() & 0xffff;
+  return nonce == 0 ? 1 : nonce;
+}
+
+uint64_t capture_clock_ns() {
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  return static_cast<uint64_t>(now.tv_sec) * 1000000000ull + static_cast<uint64_t>(now.tv_nsec);
+}
+
 std::string point_netns(const model::NicPath& nic) {
   for (const auto& h : nic.hops) {
     if (model::is_point(h.role)) return h.netns;
@@ -476,9 +487,7 @@ Result<LiveResult> trace_inbound(const LiveRequest& req) {
     if (req.on_capturing) req.on_capturing(capture->targets().size());
     wait_for_inbound(req, *nic, &*capture, &res);
   } else {
-    uint32_t nonce = std::random_device{}() & 0xffff;
-    if (nonce == 0) nonce = 1;
-    auto probe = send_probe(up->netns, req.spec, req.dst, nonce, req.timeout_ms);
+    auto probe = send_probe(up->netns, req.spec, req.dst, probe_nonce(), req.timeout_ms);
     if (!probe) return probe.error();
     res.probe = *probe;
     capture->drain(30, 300);
@@ -576,11 +585,8 @@ Result<LiveResult> trace_live(const LiveRequest& req) {
   // 3. The probe, from inside the guest; the path's netem drop counters around it.
   std::vector<NetemHop> netem = read_netem_hops(*nic);
   capture->poll(0);
-  uint32_t nonce = std::random_device{}() & 0xffff;
-  if (nonce == 0) nonce = 1;
-  timespec now{};
-  clock_gettime(CLOCK_REALTIME, &now);  // the capture's clock
-  const uint64_t sent_ns = static_cast<uint64_t>(now.tv_sec) * 1000000000ull + static_cast<uint64_t>(now.tv_nsec);
+  const uint32_t nonce = probe_nonce();
+  const uint64_t sent_ns = capture_clock_ns();
   auto probe = from_vm  ? vm_send_probe(*req.vm, req.guest, req.spec, req.dst, req.timeout_ms)
                : inject ? inject_probe(*inject, req.spec, req.dst, nonce, req.timeout_ms)
                         : send_probe(guest_ns, req.spec, req.dst, nonce, req.timeout_ms);

@@ -4,8 +4,6 @@
 // explanation (IPv6 forwarding, IPv6 routes, NDP neighbours). No conntrack:
 // a nat network routes its IPv6 unmasqueraded unless nat66, whose rewrite the
 // captures show.
-#include <ctime>
-#include <random>
 
 #include "netlab/host/netlink.h"
 #include "netlab/host/nft.h"
@@ -112,11 +110,8 @@ Result<LiveResult> trace_live6(const LiveRequest& req) {
   // 3. The probe from the guest's namespace; the path's netem drop counters around it.
   std::vector<NetemHop> netem = read_netem_hops(*nic);
   capture->poll(0);
-  uint32_t nonce = std::random_device{}() & 0xffff;
-  if (nonce == 0) nonce = 1;
-  timespec now{};
-  clock_gettime(CLOCK_REALTIME, &now);  // the capture's clock
-  const uint64_t sent_ns = static_cast<uint64_t>(now.tv_sec) * 1000000000ull + static_cast<uint64_t>(now.tv_nsec);
+  const uint32_t nonce = probe_nonce();
+  const uint64_t sent_ns = capture_clock_ns();
   auto probe = send_probe(guest_ns, req.spec, dst, nonce, req.timeout_ms);
   if (!probe) return probe.error();
   res.probe = *probe;

@@ -43,6 +43,14 @@ std::map<int, std::string> index_names(const std::vector<LinkInfo>& links) {
   return names;
 }
 
+/// The same of `given` links, or (null) of every link the namespace of `nl` has.
+Result<std::map<int, std::string>> index_names(Netlink& nl, const std::vector<LinkInfo>* given) {
+  if (given) return index_names(*given);
+  auto links = nl.list_links();
+  if (!links) return links.error();
+  return index_names(*links);
+}
+
 }  // namespace
 
 Status Netlink::change_address(int type, const std::string& dev, const model::Cidr& cidr) {
@@ -79,14 +87,9 @@ Status Netlink::del_address(const std::string& dev, const model::Cidr& cidr) {
 }
 
 Result<std::vector<AddressInfo>> Netlink::list_all_addresses(const std::vector<LinkInfo>* given) {
-  std::map<int, std::string> names;
-  if (given) {
-    names = index_names(*given);
-  } else {
-    auto links = list_links();
-    if (!links) return links.error();
-    names = index_names(*links);
-  }
+  auto found = index_names(*this, given);
+  if (!found) return found.error();
+  std::map<int, std::string> names = std::move(*found);
   nl_cache* cache = nullptr;
   int err = rtnl_addr_alloc_cache(sock_, &cache);
   if (err < 0) return Error{"cannot list addresses" + std::string(netns().empty() ? "" : " in namespace " + netns()) +
@@ -159,14 +162,9 @@ Status Netlink::add_route(const RouteSpec& route) { return change_route(RTM_NEWR
 Status Netlink::del_route(const RouteSpec& route) { return change_route(RTM_DELROUTE, route); }
 
 Result<std::vector<RouteInfo>> Netlink::list_routes(const std::vector<LinkInfo>* given) {
-  std::map<int, std::string> names;
-  if (given) {
-    names = index_names(*given);
-  } else {
-    auto links = list_links();
-    if (!links) return links.error();
-    names = index_names(*links);
-  }
+  auto found = index_names(*this, given);
+  if (!found) return found.error();
+  std::map<int, std::string> names = std::move(*found);
   nl_cache* cache = nullptr;
   int err = rtnl_route_alloc_cache(sock_, AF_INET, 0, &cache);
   if (err < 0) return Error{"cannot list routes" + std::string(netns().empty() ? "" : " in namespace " + netns()) +
