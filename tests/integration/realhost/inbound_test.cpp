@@ -11,15 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-/// "role netns/device" per hop of `packet`.
-std::vector<std::string> hops_of(const json& packet) {
-  std::vector<std::string> out;
-  for (const auto& h : packet["hops"])
-    out.push_back(h["role"].get<std::string>() + " " + h["netns"].get<std::string>() + "/" +
-                  h["device"].get<std::string>());
-  return out;
-}
-
 TEST_F(RealHostTest, InboundTraceWaitsForARequestFromOutside) {
   const std::string lab = "rhin";
   const std::string file = write_topology(lab, "name: " + lab + R"(

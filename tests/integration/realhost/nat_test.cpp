@@ -12,14 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-std::vector<std::string> hops_of(const json& packet) {
-  std::vector<std::string> out;
-  for (const auto& h : packet["hops"])
-    out.push_back(h["role"].get<std::string>() + " " + h["netns"].get<std::string>() + "/" +
-                  h["device"].get<std::string>());
-  return out;
-}
-
 TEST_F(RealHostTest, NatLabFindsTheUplinkAndTracesNatAndUplink) {
   const std::string lab = "rhnat";
   const std::string file = copy_topology("nat", lab);

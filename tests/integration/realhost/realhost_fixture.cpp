@@ -140,4 +140,12 @@ std::string RealHostTest::network_config() {
   return std::regex_replace(text, std::regex("(valid|preferred)_lft [0-9]+sec"), "$1_lft N");
 }
 
+std::vector<std::string> hops_of(const nlohmann::json& packet) {
+  std::vector<std::string> out;
+  for (const auto& h : packet["hops"])
+    out.push_back(h["role"].get<std::string>() + " " + h["netns"].get<std::string>() + "/" +
+                  h["device"].get<std::string>());
+  return out;
+}
+
 }  // namespace netlab::testing

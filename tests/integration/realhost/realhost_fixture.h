@@ -10,6 +10,7 @@
 // Teardown takes every lab down and checks that nothing of them, and nothing
 // of the fixture, is left.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <string>
 #include <vector>
@@ -45,5 +46,8 @@ class RealHostTest : public ::testing::Test {
   std::string dir_;
   host::ChildProcess lan_dhcp_;
 };
+
+/// "role netns/device" per hop of one packet of `netlab trace --json`.
+std::vector<std::string> hops_of(const nlohmann::json& packet);
 
 }  // namespace netlab::testing
