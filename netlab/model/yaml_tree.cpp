@@ -2,7 +2,6 @@
 
 #include <yaml.h>
 
-#include <map>
 
 namespace netlab::model {
 namespace {
@@ -80,38 +79,41 @@ bool YamlDocument::parse_fast(const std::string& text, YamlDocument* out) {
   YamlDocument doc;
   Parser parser(text);
   std::vector<YamlData*> open;  // the collections being read, innermost last
-  std::vector<std::string> open_anchors;
-  std::map<std::string, const YamlData*> anchors;
-  // An anchor names its node once the node is complete: an alias inside its own
-  // node (a cycle) is left to yaml-cpp.
   auto attach = [&](const YamlData* n) {
     if (open.empty()) doc.root_ = n;
     else open.back()->items.push_back(n);
   };
-  auto anchor_of = [](const yaml_char_t* a) { return a ? std::string(reinterpret_cast<const char*>(a)) : std::string(); };
+  bool ended = false;  // the first document's end was read
   for (;;) {
     Event ev;
     if (!yaml_parser_parse(&parser.p, &ev.e)) return false;
     ev.valid = true;
     const yaml_event_t& e = ev.e;
+    if (ended) {
+      // What follows the first document was read as far as yaml-cpp reads it
+      // (its next token), and is no error.
+      *out = std::move(doc);
+      return true;
+    }
     switch (e.type) {
       case YAML_STREAM_START_EVENT:
       case YAML_DOCUMENT_START_EVENT:
       case YAML_NO_EVENT: break;
       case YAML_DOCUMENT_END_EVENT:
+        if (!open.empty()) return false;
+        ended = true;
+        break;
       case YAML_STREAM_END_EVENT:
         if (!open.empty()) return false;
         *out = std::move(doc);
         return true;
-      case YAML_ALIAS_EVENT: {
-        auto it = anchors.find(anchor_of(e.data.alias.anchor));
-        if (it == anchors.end()) return false;
-        attach(it->second);
-        break;
-      }
+      // Anchors and aliases are rare in a topology, and the two parsers do not
+      // end an anchor's name at the same character ("&name:"): yaml-cpp reads them.
+      case YAML_ALIAS_EVENT: return false;
       case YAML_SCALAR_EVENT: {
-        YamlData* n = doc.add();
         const auto& s = e.data.scalar;
+        if (s.anchor) return false;
+        YamlData* n = doc.add();
         n->scalar.assign(reinterpret_cast<const char*>(s.value), s.length);
         const bool plain = s.style == YAML_PLAIN_SCALAR_STYLE;
         place(n, e.start_mark, s.tag, plain ? "?" : "!");
@@ -122,27 +124,24 @@ bool YamlDocument::parse_fast(const std::string& text, YamlDocument* out) {
           n->type = YamlData::Type::scalar;
         }
         attach(n);
-        if (s.anchor) anchors[anchor_of(s.anchor)] = n;
         break;
       }
       case YAML_SEQUENCE_START_EVENT:
       case YAML_MAPPING_START_EVENT: {
+        const bool seq = e.type == YAML_SEQUENCE_START_EVENT;
+        if (seq ? e.data.sequence_start.anchor : e.data.mapping_start.anchor) return false;
         if (static_cast<int>(open.size()) >= kMaxFastDepth) return false;
         YamlData* n = doc.add();
-        const bool seq = e.type == YAML_SEQUENCE_START_EVENT;
         n->type = seq ? YamlData::Type::sequence : YamlData::Type::map;
         place(n, e.start_mark, seq ? e.data.sequence_start.tag : e.data.mapping_start.tag, "?");
         attach(n);
         open.push_back(n);
-        open_anchors.push_back(anchor_of(seq ? e.data.sequence_start.anchor : e.data.mapping_start.anchor));
         break;
       }
       case YAML_SEQUENCE_END_EVENT:
       case YAML_MAPPING_END_EVENT:
         if (open.empty()) return false;
-        if (!open_anchors.back().empty()) anchors[open_anchors.back()] = open.back();
         open.pop_back();
-        open_anchors.pop_back();
         break;
     }
   }

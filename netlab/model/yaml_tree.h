@@ -5,10 +5,13 @@
 // Parsed with libyaml's event parser when it can: yaml-cpp's scanner took about
 // 30 ms of a 1000-guest file, libyaml's a few. yaml-cpp stays the reference:
 // a document libyaml refuses, one with a byte outside ASCII (whose columns the two
-// count differently) or one nested deeper than the loader could ever read is
+// count differently), with anchors or aliases (whose names the two end at
+// different characters) or nested deeper than the loader could ever read is
 // parsed by yaml-cpp, so its syntax errors and their positions are the ones
-// netlab always reported. Both give the same tree (a unit test compares them on
-// every YAML file in the repository).
+// netlab always reported. Both give the same tree (unit tests compare them on
+// every YAML file in the repository and on mutations of the topologies). libyaml
+// accepts a few spellings yaml-cpp refused ('?' inside a plain scalar of a flow
+// mapping, "a:b" as a key); the loader checks what they mean like any other.
 //
 // YamlNode offers the part of YAML::Node's interface the loader uses, under the
 // same names, so the loader reads like any yaml-cpp code.
