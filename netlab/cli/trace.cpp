@@ -224,18 +224,6 @@ int run_passive(const TraceOptions& opt) {
 int run_live(const TraceOptions& given) {
   TraceOptions opt = given;
   if (opt.from.empty() || opt.to.empty()) return fail("a live trace needs --from GUEST and --to ADDR", kExitBadInput);
-  int code = kExitOk;
-  auto map = read_hopmap(opt.lab, &code);
-  if (!map) return code;
-  auto resolved = resolve_destination(opt.lab, *map, opt.from, opt.to);  // --to g2: g2's address
-  if (!resolved) return fail(resolved.error().message, kExitBadInput);
-  opt.to = *resolved;
-  auto dst = model::Ipv4::parse(opt.to);
-  auto dst6 = dst ? std::nullopt : model::Ipv6::parse(opt.to);
-  if (dst6) {
-    if (auto problem = unicast_problem6(*dst6); !problem.empty()) return fail(problem, kExitBadInput);
-    dst = model::Ipv4{};  // unused: the request carries dst6
-  }
   auto spec = tracer::parse_probe_proto(opt.proto);
   if (!spec) return fail(spec.error().message, kExitBadInput);
   if (opt.count < 1 || opt.count > 100) return fail("--count must be 1..100", kExitBadInput);
@@ -249,6 +237,18 @@ int run_live(const TraceOptions& given) {
     if (spec->proto == tracer::ProbeProto::kIcmp) return fail("--payload needs --proto tcp:PORT or udp:PORT", kExitBadInput);
     if (opt.payload.size() > 1400) return fail("--payload is at most 1400 bytes", kExitBadInput);
     spec->payload = opt.payload;
+  }
+  int code = kExitOk;
+  auto map = read_hopmap(opt.lab, &code);
+  if (!map) return code;
+  auto resolved = resolve_destination(opt.lab, *map, opt.from, opt.to);  // --to g2: g2's address
+  if (!resolved) return fail(resolved.error().message, kExitBadInput);
+  opt.to = *resolved;
+  auto dst = model::Ipv4::parse(opt.to);
+  auto dst6 = dst ? std::nullopt : model::Ipv6::parse(opt.to);
+  if (dst6) {
+    if (auto problem = unicast_problem6(*dst6); !problem.empty()) return fail(problem, kExitBadInput);
+    dst = model::Ipv4{};  // unused: the request carries dst6
   }
   if (opt.from == "upstream" && tracer::nic_of(*map, opt.from) == nullptr) {
     if (dst6) return fail("--from upstream traces a port published on the uplink's IPv4 address", kExitBadInput);
