@@ -354,6 +354,10 @@ Owned described_by(const model::Topology& prev, const Target& target) {
       put(ObjectKind::link, target.host_netns, dev, "nic " + nic + " of guest " + guest.name + " (" + dev + ")");
       if (guest.kind == model::GuestKind::netns && guest.nics[i].address_kind == model::AddressKind::dhcp)
         owned.leased_nics[ns].push_back({nic, guest.nics[i].network});
+      // Its DHCPv6 client, named for messages (a label of a client never started is never shown).
+      if (guest.kind == model::GuestKind::netns)
+        put(ObjectKind::process, ns, host::dhcp6_client_files(target.run_dir, ns, nic).pid,
+            "DHCPv6 client of guest " + guest.name + " on " + nic + " (dhclient)");
     }
   }
   put(ObjectKind::nft_table, target.host_netns, "inet " + model::nft_table_name(prev.name),
