@@ -151,8 +151,11 @@ TEST_F(LabTest, DualStackGuestsHoldBothAddressesAndReachBothServers) {
   up_ok(write_topology("tdual", kLab));
   auto again = json::parse(netlab({"status", "tdual", "--json"}).out, nullptr, false);
   EXPECT_TRUE(again["drift"].empty()) << again["drift"].dump();
-  for (const auto& g : again["guests"])
-    if (g["name"] != "s") EXPECT_EQ(g["nics"][0]["addresses6"][0], v6[g["name"]] + "/64") << g.dump();
+  for (const auto& g : again["guests"]) {
+    if (g["name"] != "s") {
+      EXPECT_EQ(g["nics"][0]["addresses6"][0], v6[g["name"]] + "/64") << g.dump();
+    }
+  }
 
   // `down` stops every client.
   std::vector<pid_t> now;
