@@ -96,7 +96,13 @@ Result<pid_t> start_dhcp6_client(const Dhcp6ClientOptions& o) {
     return Error{"dhclient -6 on " + where + " failed (exit " + std::to_string(ran->exit_code) +
                  "): " + last_lines(ran->out + ran->err, 3)};
   }
-  if (auto pid = dhcp6_client_pid(files.pid, files.leases)) return *pid;
+  // The foreground dhclient exits as soon as it has forked its daemon, which
+  // writes the pid file a moment later: wait for it (bounded).
+  const auto written_by = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  do {
+    if (auto pid = dhcp6_client_pid(files.pid, files.leases)) return *pid;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  } while (std::chrono::steady_clock::now() < written_by);
   return Error{"dhclient -6 on " + where + " got its lease but left no daemon behind (" + files.pid + ")"};
 }
 

@@ -47,7 +47,7 @@ struct Dhcp6ClientOptions {
 /// Writes the client's files and runs `dhclient -6 -D LL -pf -lf -cf -sf DEV` in
 /// the guest's namespace. dhclient stays in the foreground until it holds a
 /// lease (the script has configured it), then leaves a daemon behind and
-/// exits; its pid comes back. A NIC whose link-local address is not there yet
+/// exits; its pid comes back once the daemon wrote its pid file. A NIC whose link-local address is not there yet
 /// (dhclient refuses to start without one) is retried until `timeout`. An
 /// Error quotes dhclient's last words when no lease came in time.
 Result<pid_t> start_dhcp6_client(const Dhcp6ClientOptions& options);
