@@ -13,7 +13,7 @@ BUILD=(build-essential cmake pkg-config ninja-build
 FUZZ=(clang libclang-rt-14-dev)
 # The Debian package (scripts/package.sh) and its test: dpkg-shlibdeps, man -l, lintian.
 PACKAGE=(dpkg-dev man-db lintian)
-RUNTIME=(iproute2 iputils-ping nftables dnsmasq-base busybox-static e2fsprogs kmod fio tcpdump tshark conntrack ethtool procps
+RUNTIME=(iproute2 iputils-ping nftables dnsmasq-base busybox-static isc-dhcp-client e2fsprogs kmod fio tcpdump tshark conntrack ethtool procps
          openvswitch-switch ovn-central ovn-host qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients
          python3 python3-jsonschema python3-yaml libxml2-utils chromium hyperfine)
 

@@ -202,31 +202,43 @@ model::Ipv4 live_address(const std::string& netns, const std::string& device) {
   return addrs->front().address;
 }
 
-namespace {
-
-/// Phase 2 of trace_live: the nft trace listener first, then the chain
-/// selecting the probe's packets, in the lab's table of `host_ns` (a lab
-/// without a table of its own, bridge mode, has no rules to trace).
-void start_rule_trace(const LiveRequest& req, const std::string& host_ns, std::optional<NftTraceListener>* listener,
-                      std::optional<TraceChain>* chain, LiveResult* res) {
+Result<ProbeWatch> watch_probe(const LiveRequest& req, const std::string& host_ns, const std::string& filter,
+                               const std::string& peer_guest, const std::vector<std::string>& matches, LiveResult* res) {
+  // 1. Captures on the path (and the peer guest's path when the destination is a guest).
+  LiveOptions lo;
+  lo.filter = filter;
+  lo.keep_frames = req.keep_frames;
+  auto capture = LiveCapture::open(targets_for(req.hopmap, req.guest, peer_guest), lo);
+  if (!capture) return capture.error();
+  ProbeWatch watch{std::move(*capture), std::nullopt, std::nullopt};
+  // 2. nft trace: the listener first, then the chain.
   bool lab_table = false;
   if (!host_ns.empty()) {
     auto nft = host::Nft::open(host_ns);
     lab_table = nft && nft->has_table("inet", model::nft_table_name(req.lab));
   }
-  if (!lab_table) return;
+  if (!lab_table) return watch;
   auto l = NftTraceListener::open(host_ns);
-  if (l) listener->emplace(std::move(*l));
+  if (l) watch.listener.emplace(std::move(*l));
   else res->warnings.push_back(l.error().message);
-  std::vector<std::string> matches;
-  if (res->src.value != 0) matches.push_back(probe_nft_match(req.spec, res->src, req.dst, false));
-  matches.push_back(probe_nft_match(req.spec, res->src, req.dst, true));
   auto c = TraceChain::add(host_ns, req.lab, matches);
-  if (c) chain->emplace(std::move(*c));
+  if (c) watch.chain.emplace(std::move(*c));
   else res->warnings.push_back(c.error().message);
+  return watch;
 }
 
-}  // namespace
+void collect_capture(const model::HopMap& hopmap, LiveCapture* capture, LiveResult* res) {
+  res->stats = capture->stats();
+  for (const auto& s : capture->skipped()) res->warnings.push_back(s);
+  for (size_t i = 0; i < res->stats.size(); ++i) {
+    if (res->stats[i].dropped > 0) {
+      res->warnings.push_back("libpcap dropped " + std::to_string(res->stats[i].dropped) + " frames on " +
+                              capture->targets()[i].netns + "/" + capture->targets()[i].device);
+    }
+  }
+  res->set = capture->take(hopmap);
+  res->packets = trace_capture_set(res->set);
+}
 
 void finish_rule_trace(const std::string& lab, const std::string& host_ns, std::optional<NftTraceListener>* listener,
                        std::optional<TraceChain>* chain, LiveResult* res) {
@@ -261,9 +273,8 @@ void probe_conntrack(const LiveRequest& req, const std::string& host_ns, LiveRes
   else res->warnings.push_back(ct.error().message);
 }
 
-/// A probe run inside a VM (its own ping or nc) reports no echo id or source
-/// port of ours: take them from the first request seen, so that only the
-/// probe's own conntrack entries are cited, not an earlier ping's.
+}  // namespace
+
 void learn_probe_ids(const CaptureSet& set, const std::vector<TracedPacket>& packets, ProbeOutcome* probe) {
   if (probe->echo_id != 0 || probe->sport != 0) return;
   for (const auto& p : packets) {
@@ -284,18 +295,11 @@ void learn_probe_ids(const CaptureSet& set, const std::vector<TracedPacket>& pac
   }
 }
 
+namespace {
+
 /// Phase 6: correlate the captures, label the packets, gather the path's facts and explain.
 void correlate_and_explain(const LiveRequest& req, const model::NicPath& nic, LiveCapture* capture, LiveResult* res) {
-  res->stats = capture->stats();
-  for (const auto& s : capture->skipped()) res->warnings.push_back(s);
-  for (size_t i = 0; i < res->stats.size(); ++i) {
-    if (res->stats[i].dropped > 0) {
-      res->warnings.push_back("libpcap dropped " + std::to_string(res->stats[i].dropped) + " frames on " +
-                              capture->targets()[i].netns + "/" + capture->targets()[i].device);
-    }
-  }
-  res->set = capture->take(req.hopmap);
-  res->packets = trace_capture_set(res->set);
+  collect_capture(req.hopmap, capture, res);
   learn_probe_ids(res->set, res->packets, &res->probe);
   res->facts = gather_facts(req.lab, nic, req.dst, &res->warnings);
   if (const model::Hop* tap = model::find_hop(nic, HopRole::tap); tap && res->facts.guest_netns.empty()) {
@@ -559,7 +563,7 @@ Result<LiveResult> trace_live(const LiveRequest& req) {
   if (!guest_ns.empty()) {
     res.src = live_address(guest_ns, guest_dev);
   } else if (req.vm && req.vm->state == "running") {
-    if (req.spec.proto == ProbeProto::kUdp) return vm_probe_argv(req.spec, req.dst, req.timeout_ms).error();
+    if (req.spec.proto == ProbeProto::kUdp) return vm_probe_argv(req.spec, req.dst.str(), req.timeout_ms).error();
     from_vm = true;
     if (auto cidr = vm_nic_address(req.lab, *nic)) res.src = cidr->address;  // else 0: the VM has no lease
   } else {
@@ -569,25 +573,22 @@ Result<LiveResult> trace_live(const LiveRequest& req) {
     res.src = inject->guest_ip;
   }
 
-  // 1. Captures on the path (and the peer guest's path when the destination is a guest).
-  LiveOptions lo;
-  lo.filter = probe_bpf_filter(req.spec, req.dst);
-  if (has_tunnel_hops(req.hopmap)) lo.filter = tunnel_bpf_filter(lo.filter, req.dst);  // the probe inside tunnels too
-  lo.keep_frames = req.keep_frames;
-  auto capture = LiveCapture::open(targets_for(req.hopmap, req.guest, guest_with_address(req.hopmap, req.dst)), lo);
-  if (!capture) return capture.error();
-
-  // 2. nft trace.
-  std::optional<NftTraceListener> listener;
-  std::optional<TraceChain> chain;
-  start_rule_trace(req, host_ns, &listener, &chain, &res);
+  // 1. and 2. Captures on the path, and the nft trace.
+  std::string filter = probe_bpf_filter(req.spec, req.dst);
+  if (has_tunnel_hops(req.hopmap)) filter = tunnel_bpf_filter(filter, req.dst);  // the probe inside tunnels too
+  std::vector<std::string> matches;
+  if (res.src.value != 0) matches.push_back(probe_nft_match(req.spec, res.src, req.dst, false));
+  matches.push_back(probe_nft_match(req.spec, res.src, req.dst, true));
+  auto watch = watch_probe(req, host_ns, filter, guest_with_address(req.hopmap, req.dst), matches, &res);
+  if (!watch) return watch.error();
+  LiveCapture* capture = &watch->capture;
 
   // 3. The probe, from inside the guest; the path's netem drop counters around it.
   std::vector<NetemHop> netem = read_netem_hops(*nic);
   capture->poll(0);
   const uint32_t nonce = probe_nonce();
   const uint64_t sent_ns = capture_clock_ns();
-  auto probe = from_vm  ? vm_send_probe(*req.vm, req.guest, req.spec, req.dst, req.timeout_ms)
+  auto probe = from_vm  ? vm_send_probe(*req.vm, req.guest, req.spec, req.dst.str(), req.timeout_ms)
                : inject ? inject_probe(*inject, req.spec, req.dst, nonce, req.timeout_ms)
                         : send_probe(guest_ns, req.spec, req.dst, nonce, req.timeout_ms);
   if (!probe) return probe.error();
@@ -595,9 +596,9 @@ Result<LiveResult> trace_live(const LiveRequest& req) {
   capture->drain(30, 300);
   reread_netem_drops(&netem);
 
-  finish_rule_trace(req.lab, host_ns, &listener, &chain, &res);  // 4.
-  probe_conntrack(req, host_ns, &res);                  // 5.
-  correlate_and_explain(req, *nic, &*capture, &res);  // 6.
+  finish_rule_trace(req.lab, host_ns, &watch->listener, &watch->chain, &res);  // 4.
+  probe_conntrack(req, host_ns, &res);                                           // 5.
+  correlate_and_explain(req, *nic, capture, &res);                              // 6.
   // A probe written into a tap or run inside a VM has no send time of ours to measure from.
   annotate_netem(netem, inject || from_vm ? 0 : sent_ns, &res.packets);
   add_ovn_logical_view(req, *nic, &res);  // 7. an OVN lab: the logical view beside the physical hops

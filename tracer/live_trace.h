@@ -129,8 +129,10 @@ Result<InjectTarget> inject_target(const LiveRequest& request, const model::NicP
 /// cannot be opened or the probe socket cannot be made; problems of the
 /// lab itself come back as drops with causes.
 Result<LiveResult> trace_live(const LiveRequest& request);
-/// The IPv6 trace trace_live runs when request.dst6 is set (light guests only:
-/// an Error with bad_input for a kvm guest). Called with signals held.
+/// The IPv6 trace trace_live runs when request.dst6 is set: from a light
+/// guest's namespace, or from inside a running VM (its source learned from the
+/// capture); an Error with bad_input for a VM that is not running. Called
+/// with signals held.
 Result<LiveResult> trace_live6(const LiveRequest& request);
 
 struct PassiveRequest {

@@ -5,6 +5,9 @@
 // a nat network routes its IPv6 unmasqueraded unless nat66, whose rewrite the
 // captures show.
 
+#include <algorithm>
+#include <iterator>
+
 #include "netlab/host/netlink.h"
 #include "netlab/host/nft.h"
 #include "netlab/model/mode_traits.h"
@@ -14,6 +17,7 @@
 #include "tracer/live_trace_parts.h"
 #include "tracer/netem_facts.h"
 #include "tracer/path_facts.h"
+#include "tracer/vm_probe.h"
 
 namespace netlab::tracer {
 
@@ -58,23 +62,21 @@ model::Ipv6 live_address6(const std::string& netns, const std::string& device, c
 
 namespace {
 
-/// The trace chain selecting the probe's IPv6 packets (request from the
-/// guest's address when it has one, replies from dst) and its listener, in the
-/// lab's table of `host_ns`; nothing for a lab without its own table.
-void start_rule_trace6(const LiveRequest& req, const std::string& host_ns, std::optional<NftTraceListener>* listener,
-                       std::optional<TraceChain>* chain, LiveResult* res) {
-  if (host_ns.empty()) return;
-  auto nft = host::Nft::open(host_ns);
-  if (!nft || !nft->has_table("inet", model::nft_table_name(req.lab))) return;
-  auto l = NftTraceListener::open(host_ns);
-  if (l) listener->emplace(std::move(*l));
-  else res->warnings.push_back(l.error().message);
-  std::vector<std::string> matches;
-  if (res->src6 != model::Ipv6{}) matches.push_back(probe_nft_match(req.spec, res->src6, *req.dst6, false));
-  matches.push_back(probe_nft_match(req.spec, res->src6, *req.dst6, true));
-  auto c = TraceChain::add(host_ns, req.lab, matches);
-  if (c) chain->emplace(std::move(*c));
-  else res->warnings.push_back(c.error().message);
+/// The VM's own IPv6 source, which netlab did not give it (it made it from the
+/// router advertisement): the source of the probe's first request captured.
+model::Ipv6 learned_source6(const CaptureSet& set, const std::vector<TracedPacket>& packets) {
+  for (const auto& p : packets) {
+    if (p.leg != model::Leg::request) continue;
+    for (const auto& h : p.hops) {
+      if (h.record < 0 || static_cast<size_t>(h.record) >= set.records.size()) continue;
+      const PacketRecord& r = set.records[static_cast<size_t>(h.record)];
+      if (r.l3 != L3::kIpv6 || (r.flags & kFlagIcmpError) != 0) break;
+      model::Ipv6 src;
+      std::copy(std::begin(r.src), std::end(r.src), src.bytes.begin());
+      return src;
+    }
+  }
+  return {};
 }
 
 }  // namespace
@@ -86,51 +88,58 @@ Result<LiveResult> trace_live6(const LiveRequest& req) {
       req.nic.empty() ? sending_nic6(req.hopmap, req.guest, dst) : nic_named(req.hopmap, req.guest, req.nic);
   if (nic == nullptr) return Error{"guest " + req.guest + " of lab " + req.lab + " has no NIC named " + req.nic};
   auto [guest_ns, guest_dev] = guest_end(*nic);
-  if (guest_ns.empty())
-    return Error{"guest " + req.guest + " is a VM: IPv6 traces are sent from light guests only; trace what the VM "
-                 "sends with --passive", true};
   LiveResult res;
   res.nic = *nic;
   res.dst6 = dst;
-  res.src6 = live_address6(guest_ns, guest_dev, nic->address6);
+  // A kvm guest: the probe is its own ping or nc, run inside the VM as for
+  // IPv4; its source is learned from the capture.
+  const bool from_vm = guest_ns.empty();
+  if (!from_vm) {
+    res.src6 = live_address6(guest_ns, guest_dev, nic->address6);
+  } else if (!req.vm || req.vm->state != "running") {
+    return Error{"guest " + req.guest + " is a VM that is not running: an IPv6 probe is sent from inside it (netlab "
+                 "up starts it again); trace what the VM sends with --passive", true};
+  } else if (req.spec.proto == ProbeProto::kUdp) {
+    return vm_probe_argv(req.spec, dst.str(), req.timeout_ms).error();
+  }
   const std::string host_ns = point_netns(*nic);
 
-  // 1. Captures on the path (and the peer guest's path when dst is a guest's address).
-  LiveOptions lo;
-  lo.filter = probe_bpf_filter(req.spec, dst);
-  lo.keep_frames = req.keep_frames;
-  auto capture = LiveCapture::open(targets_for(req.hopmap, req.guest, guest_with_address6(req.hopmap, dst)), lo);
-  if (!capture) return capture.error();
+  // 1. and 2. Captures on the path (and the peer guest's path when dst is a
+  // guest's address); the nft trace with ip6 matches in the lab's inet table
+  // (every table's rules the packets meet report).
+  std::vector<std::string> matches;
+  if (res.src6 != model::Ipv6{}) matches.push_back(probe_nft_match(req.spec, res.src6, dst, false));
+  matches.push_back(probe_nft_match(req.spec, res.src6, dst, true));
+  auto watch = watch_probe(req, host_ns, probe_bpf_filter(req.spec, dst), guest_with_address6(req.hopmap, dst),
+                           matches, &res);
+  if (!watch) return watch.error();
+  LiveCapture* capture = &watch->capture;
 
-  // 2. nft trace (ip6 matches in the lab's inet table; every table's rules the packets meet report).
-  std::optional<NftTraceListener> listener;
-  std::optional<TraceChain> chain;
-  start_rule_trace6(req, host_ns, &listener, &chain, &res);
-
-  // 3. The probe from the guest's namespace; the path's netem drop counters around it.
+  // 3. The probe from the guest's namespace, or inside the VM; the path's netem drop counters around it.
   std::vector<NetemHop> netem = read_netem_hops(*nic);
   capture->poll(0);
   const uint32_t nonce = probe_nonce();
   const uint64_t sent_ns = capture_clock_ns();
-  auto probe = send_probe(guest_ns, req.spec, dst, nonce, req.timeout_ms);
+  auto probe = from_vm ? vm_send_probe(*req.vm, req.guest, req.spec, dst.str(), req.timeout_ms)
+                       : send_probe(guest_ns, req.spec, dst, nonce, req.timeout_ms);
   if (!probe) return probe.error();
   res.probe = *probe;
   capture->drain(30, 300);
   reread_netem_drops(&netem);
 
-  finish_rule_trace(req.lab, host_ns, &listener, &chain, &res);  // 4.
+  finish_rule_trace(req.lab, host_ns, &watch->listener, &watch->chain, &res);  // 4.
 
   // 5. Correlate, label, gather the IPv6 facts and explain.
-  res.stats = capture->stats();
-  for (const auto& s : capture->skipped()) res.warnings.push_back(s);
-  for (size_t i = 0; i < res.stats.size(); ++i) {
-    if (res.stats[i].dropped > 0)
-      res.warnings.push_back("libpcap dropped " + std::to_string(res.stats[i].dropped) + " frames on " +
-                             capture->targets()[i].netns + "/" + capture->targets()[i].device);
+  collect_capture(req.hopmap, capture, &res);
+  if (from_vm) {
+    learn_probe_ids(res.set, res.packets, &res.probe);
+    res.src6 = learned_source6(res.set, res.packets);
   }
-  res.set = capture->take(req.hopmap);
-  res.packets = trace_capture_set(res.set);
   res.facts = gather_facts6(req.lab, *nic, dst, res.src6, &res.warnings);
+  if (const model::Hop* tap = model::find_hop(*nic, HopRole::tap); tap && res.facts.guest_netns.empty()) {
+    res.facts.guest_netns = tap->netns;  // a kvm guest: the host sees its end of the path at its tap
+    res.facts.guest_device = tap->device;
+  }
   ExplainInput in;
   in.lab = req.lab;
   in.nic = *nic;
@@ -143,7 +152,8 @@ Result<LiveResult> trace_live6(const LiveRequest& req) {
   if (const model::NicPath* peer = nic_with_address6(req.hopmap, dst)) in.peer = *peer;
   explain(in, &res.packets);
   res.conversation = converse(res.packets, res.set, {.waited_ms = req.timeout_ms, .reject_rule = reject_rule(in)});
-  annotate_netem(netem, sent_ns, &res.packets);
+  // A probe run inside a VM has no send time of ours to measure from.
+  annotate_netem(netem, from_vm ? 0 : sent_ns, &res.packets);
   return res;
 }
 

@@ -29,11 +29,11 @@ std::string error_line(const std::string& text) {
 
 }  // namespace
 
-Result<std::vector<std::string>> vm_probe_argv(const ProbeSpec& spec, model::Ipv4 dst, int wait_ms) {
+Result<std::vector<std::string>> vm_probe_argv(const ProbeSpec& spec, const std::string& dst, int wait_ms) {
   switch (spec.proto) {
-    case ProbeProto::kIcmp: return std::vector<std::string>{"ping", "-c", "1", "-W", seconds(wait_ms), dst.str()};
+    case ProbeProto::kIcmp: return std::vector<std::string>{"ping", "-c", "1", "-W", seconds(wait_ms), dst};
     case ProbeProto::kTcp:
-      return std::vector<std::string>{"nc", "-w", seconds(wait_ms), dst.str(), std::to_string(spec.port)};
+      return std::vector<std::string>{"nc", "-w", seconds(wait_ms), dst, std::to_string(spec.port)};
     case ProbeProto::kUdp: break;
   }
   return Error{"a UDP probe cannot be sent from inside a VM: the guest's busybox has no UDP client; use --proto icmp "
@@ -76,7 +76,7 @@ ProbeOutcome vm_probe_outcome(const ProbeSpec& spec, const host::RunResult& resu
 }
 
 Result<ProbeOutcome> vm_send_probe(const VmAccess& vm, const std::string& guest, const ProbeSpec& spec,
-                                   model::Ipv4 dst, int wait_ms) {
+                                   const std::string& dst, int wait_ms) {
   if (vm.state != "running")
     return Error{"VM " + guest + " is " + (vm.state.empty() ? "unknown" : vm.state) +
                  ": the probe is sent from inside it (netlab up starts it again)"};

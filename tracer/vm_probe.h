@@ -25,9 +25,10 @@ struct VmAccess {
   std::function<Result<host::RunResult>(const std::vector<std::string>& argv, std::chrono::milliseconds timeout)> exec;
 };
 
-/// The command that sends one probe of `spec` to `dst` from inside the VM,
+/// The command that sends one probe of `spec` to `dst` (an IPv4 or IPv6
+/// address as text: busybox's ping and nc take either) from inside the VM,
 /// waiting up to `wait_ms` for its answer; an Error (bad input) for UDP.
-Result<std::vector<std::string>> vm_probe_argv(const ProbeSpec& spec, model::Ipv4 dst, int wait_ms);
+Result<std::vector<std::string>> vm_probe_argv(const ProbeSpec& spec, const std::string& dst, int wait_ms);
 
 /// What one probe command's result says: sent, answered, refused, error.
 /// ping: "N packets transmitted, M packets received" and its error lines;
@@ -37,6 +38,6 @@ ProbeOutcome vm_probe_outcome(const ProbeSpec& spec, const host::RunResult& resu
 /// Sends spec.count probes from inside the VM, one command each, and adds up
 /// their outcomes. An Error when the VM is not running or its agent fails.
 Result<ProbeOutcome> vm_send_probe(const VmAccess& vm, const std::string& guest, const ProbeSpec& spec,
-                                   model::Ipv4 dst, int wait_ms);
+                                   const std::string& dst, int wait_ms);
 
 }  // namespace netlab::tracer

@@ -25,6 +25,10 @@ json lease_json(const host::Lease& l) {
   return {{"mac", l.mac.str()}, {"ip", l.ip.str()}, {"hostname", l.hostname}, {"expiry", l.expiry}};
 }
 
+json lease6_json(const host::Lease6& l) {
+  return {{"ip", l.ip.str()}, {"iaid", l.iaid}, {"duid", l.duid}, {"hostname", l.hostname}, {"expiry", l.expiry}};
+}
+
 json vm_json(const plan::VmStatus& v) {
   json disks = json::array();
   for (const auto& d : v.disks)
@@ -96,15 +100,18 @@ json status_json(const plan::LabStatus& s) {
   for (const auto& n : s.networks) {
     json leases = json::array();
     for (const auto& l : n.leases) leases.push_back(lease_json(l));
+    json leases6 = json::array();
+    for (const auto& l : n.leases6) leases6.push_back(lease6_json(l));
     networks.push_back({{"name", n.name}, {"mode", model::to_string(n.mode)}, {"bridge", n.bridge}, {"subnet", n.subnet},
                         {"gateway", n.gateway}, {"subnet6", n.subnet6}, {"gateway6", n.gateway6}, {"bridge_up", n.bridge_up}, {"macvtap_on", n.macvtap_on}, {"dnsmasq_pid", n.dnsmasq_pid},
-                        {"leases", leases}});
+                        {"leases", leases}, {"leases6", leases6}});
   }
   for (const auto& g : s.guests) {
     json nics = json::array();
     for (const auto& n : g.nics)
       nics.push_back({{"nic", n.nic}, {"host_device", n.host_device}, {"network", n.network}, {"mac", n.mac}, {"address_kind", model::to_string(n.address_kind)},
-                      {"address", n.address}, {"addresses6", n.addresses6}, {"lease", n.lease ? lease_json(*n.lease) : json(nullptr)}});
+                      {"address", n.address}, {"addresses6", n.addresses6}, {"lease", n.lease ? lease_json(*n.lease) : json(nullptr)},
+                      {"lease6", n.lease6 ? lease6_json(*n.lease6) : json(nullptr)}});
     json guest = {{"name", g.name}, {"kind", model::to_string(g.kind)}, {"netns", g.netns}, {"present", g.present}, {"nics", nics}};
     if (auto it = vms.find(g.name); it != vms.end()) {
       guest["vm"] = vm_json(it->second);
@@ -154,7 +161,8 @@ void print_status(const plan::LabStatus& s) {
              s.state.topology_file, s.state.updated);
   std::vector<std::vector<std::string>> networks{{"NETWORK", "MODE", "BRIDGE", "SUBNET", "GATEWAY", "DHCP/DNS"}};
   for (const auto& n : s.networks) {
-    std::string dns = n.dnsmasq_pid ? fmt::format("dnsmasq pid {}, {} leases", n.dnsmasq_pid, n.leases.size())
+    std::string dns = n.dnsmasq_pid ? fmt::format("dnsmasq pid {}, {} leases", n.dnsmasq_pid, n.leases.size()) +
+                                          (n.subnet6.empty() ? "" : fmt::format(", {} DHCPv6", n.leases6.size()))
                                     : std::string(model::traits(n.mode).on_lan ? "from the LAN" : "-");
     networks.push_back({n.name, model::to_string(n.mode),
                         !n.macvtap_on.empty() ? "macvtap on " + n.macvtap_on : n.bridge + (n.bridge_up ? "" : " (down)"),
@@ -170,9 +178,11 @@ void print_status(const plan::LabStatus& s) {
     for (const auto& n : g.nics) {
       std::string address = n.address.empty() ? (g.present ? "(none)" : "(absent)") : n.address;
       if (g.kind == model::GuestKind::kvm) address = n.lease ? n.lease->ip.str() : "(inside the VM)";  // netlab sees only its tap
+      if (g.kind == model::GuestKind::kvm && n.lease6) address += " " + n.lease6->ip.str();
       for (const auto& a6 : n.addresses6) address += " " + a6;
       std::string lease = n.lease ? fmt::format("{} expires {}", n.lease->ip.str(), expires_in(n.lease->expiry))
                                   : std::string(n.address_kind == model::AddressKind::dhcp ? "no lease" : model::to_string(n.address_kind));
+      if (n.lease6) lease += fmt::format(", {} expires {}", n.lease6->ip.str(), expires_in(n.lease6->expiry));
       guests.push_back({g.name, model::to_string(g.kind), n.nic, n.host_device.empty() ? "-" : n.host_device, n.network,
                         address, n.mac, lease});
     }

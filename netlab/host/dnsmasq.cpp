@@ -19,37 +19,12 @@
 namespace netlab::host {
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buf;
-  if (in) buf << in.rdbuf();
-  return buf.str();
-}
-
 std::string conf_arg(const std::string& conf) { return "--conf-file=" + conf; }
 
 }  // namespace
 
 std::optional<pid_t> pid_running_conf(const std::string& pid_file, const std::string& conf_path) {
-  std::string text = read_file(pid_file);
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  pid_t pid = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), pid);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || pid <= 1) return std::nullopt;
-  if (!alive(pid)) return std::nullopt;
-  // /proc/PID/cmdline: NUL-separated argv. One word must be exactly our --conf-file.
-  std::string argv = read_file("/proc/" + std::to_string(pid) + "/cmdline");
-  const std::string want = conf_arg(conf_path);
-  bool ours = false;
-  size_t pos = 0;
-  while (pos < argv.size()) {
-    size_t nul = argv.find('\0', pos);
-    if (nul == std::string::npos) nul = argv.size();
-    if (argv.compare(pos, nul - pos, want) == 0) ours = true;
-    pos = nul + 1;
-  }
-  if (!ours || process_name(pid) != "dnsmasq") return std::nullopt;
-  return pid;
+  return pid_file_process(pid_file, "dnsmasq", conf_arg(conf_path));
 }
 
 Dnsmasq::Dnsmasq(DnsmasqConfig config)

@@ -12,6 +12,11 @@ std::vector<Lease> network_leases(const std::string& run_dir, const std::string&
   return leases ? std::move(leases.value()) : std::vector<Lease>{};
 }
 
+std::vector<Lease6> network_leases6(const std::string& run_dir, const std::string& network) {
+  auto leases = read_leases6(dnsmasq_files(run_dir, network).leases);
+  return leases ? std::move(leases.value()) : std::vector<Lease6>{};
+}
+
 std::optional<model::Ipv4> leased_or_reserved(const std::string& run_dir, const std::string& network,
                                               const model::Mac& mac) {
   for (const auto& lease : network_leases(run_dir, network))

@@ -16,6 +16,9 @@ namespace netlab::host {
 /// has recorded none yet (no lease file is not an error: DHCP may not have run).
 std::vector<Lease> network_leases(const std::string& run_dir, const std::string& network);
 
+/// Its DHCPv6 leases, likewise.
+std::vector<Lease6> network_leases6(const std::string& run_dir, const std::string& network);
+
 /// The address of `mac` on `network`: its lease, else its dhcp-host reservation
 /// (as render_dnsmasq_conf writes it: "dhcp-host=<mac>,<ip>[,<name>]").
 std::optional<model::Ipv4> leased_or_reserved(const std::string& run_dir, const std::string& network,

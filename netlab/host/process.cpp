@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -337,6 +338,26 @@ std::string cmdline(pid_t pid) {
   for (char& c : raw)
     if (c == '\0') c = ' ';
   return raw;
+}
+
+std::optional<pid_t> pid_file_process(const std::string& pid_file, const std::string& program,
+                                      const std::string& argv_word) {
+  std::string text = read_small_file(pid_file);
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  pid_t pid = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), pid);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || pid <= 1) return std::nullopt;
+  if (!alive(pid) || process_name(pid) != program) return std::nullopt;
+  // /proc/PID/cmdline: NUL-separated argv.
+  const std::string argv = read_small_file("/proc/" + std::to_string(pid) + "/cmdline");
+  size_t pos = 0;
+  while (pos < argv.size()) {
+    size_t nul = argv.find('\0', pos);
+    if (nul == std::string::npos) nul = argv.size();
+    if (argv.compare(pos, nul - pos, argv_word) == 0) return pid;
+    pos = nul + 1;
+  }
+  return std::nullopt;
 }
 
 ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {

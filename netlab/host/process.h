@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,13 @@ std::string process_name(pid_t pid);
 
 /// The command line of pid, arguments joined by single spaces; "" when gone.
 std::string cmdline(pid_t pid);
+
+/// The daemon whose pid `pid_file` holds, when it runs as `program` (its
+/// /proc comm) with `argv_word` as one whole word of its command line: a pid
+/// file left by a daemon since gone, whose pid was reused, names nobody.
+/// nullopt otherwise (no file, not a pid, gone, another program).
+std::optional<pid_t> pid_file_process(const std::string& pid_file, const std::string& program,
+                                      const std::string& argv_word);
 
 /// Owns a child process: terminates (and reaps) it on destruction unless
 /// release()d. Move-only.

@@ -1,5 +1,7 @@
 #include "netlab/plan/action.h"
 
+#include "netlab/host/dhcp6_client.h"
+
 namespace netlab::plan {
 namespace {
 
@@ -110,6 +112,10 @@ struct Describe {
              a.netns + ")";
     return "obtain a DHCP lease for " + a.guest + " on " + a.device + " (udhcpc in " + a.netns + ")";
   }
+  std::string operator()(const ObtainLease6& a) {
+    return "obtain a DHCPv6 lease in " + a.range_start.str() + "-" + a.range_end.str() + " for " + a.guest + " on " +
+           a.device + " (dhclient -6 in " + a.netns + ", left running)";
+  }
   std::string operator()(const ChangeAddress& a) {
     std::string from;
     for (const auto& c : a.from) from += (from.empty() ? "" : ", ") + c.str();
@@ -162,6 +168,10 @@ struct Owned {
   O operator()(const StartDnsmasq& a) {
     const host::DnsmasqFiles files = host::dnsmasq_files(a.config.run_dir, a.config.network);
     return state::OwnedObject{K::process, a.netns, files.pid, files.conf};
+  }
+  O operator()(const ObtainLease6& a) {
+    const host::Dhcp6ClientFiles files = host::dhcp6_client_files(a.run_dir, a.netns, a.device);
+    return state::OwnedObject{K::process, a.netns, files.pid, files.leases};
   }
   O operator()(const StartOvs& a) { return state::OwnedObject{K::ovs, a.netns, a.run_dir, ""}; }
   O operator()(const SetMaster& a) {

@@ -183,6 +183,16 @@ struct ObtainLease {
   std::optional<model::Cidr> subnet;  // the network's block: a lease outside it is renewed
   std::vector<model::Cidr> stale;     // addresses outside `subnet`, removed before the renewal
 };
+/// Runs a DHCPv6 client (dhclient -6, host/dhcp6_client.h) on `device` of a
+/// light guest until it holds a lease in the network's DHCPv6 range, and
+/// leaves it running to renew it. Planned while the client is gone or the NIC
+/// holds no address of the range (a client still running is stopped first).
+struct ObtainLease6 {
+  std::string netns, device, guest;
+  std::string run_dir;  // the lab's: the client's files are under it
+  model::Ipv6 range_start, range_end;
+  int prefix = 64;      // the network's, for the leased address
+};
 /// Replaces the addresses `from` on `device` with `to`: a static address or a
 /// gateway whose subnet moved. Removing an address drops the routes through it.
 struct ChangeAddress {
@@ -253,7 +263,7 @@ struct AwaitVmLease {
 
 using Action = std::variant<CreateNetns, SetSysctl, CreateBridge, CreateVeth, CreateTap, CreateMacvlan, CreateMacvtap, SetMaster,
                             SetUp, AddAddress, AddRoute, AddAddress6, AddRoute6, AwaitAddress6, ApplyNft, StartDnsmasq,
-                            StartOvs, CreateOvsBridge, AddOvsPort, DisableTxChecksum, ObtainLease, ChangeAddress,
+                            StartOvs, CreateOvsBridge, AddOvsPort, DisableTxChecksum, ObtainLease, ObtainLease6, ChangeAddress,
                             RemoveObject, StartLibvirtd, CreateVmDisk, RunDomain, AwaitVmLease, SetNetem,
                             StartOvnCentral, StartOvnController, ConfigureOvnNetwork>;
 

@@ -326,6 +326,29 @@ class Executor {
 
   Status step(const ObtainLease& a);
 
+  /// Journalled first, as dnsmasq is: `down` stops the client even when this `up` dies.
+  Status step(const ObtainLease6& a) {
+    const host::Dhcp6ClientFiles files = host::dhcp6_client_files(a.run_dir, a.netns, a.device);
+    if (auto st = will_create({ObjectKind::process, a.netns, files.pid, files.leases}); !st) return st;
+    // Planned while one runs: the NIC lost its address; a new client asks again.
+    if (auto pid = host_.running_process(files.pid, files.leases))
+      if (auto st = host_.stop_process(*pid); !st) return st;
+    host::Dhcp6ClientOptions options;
+    options.netns = a.netns;
+    options.device = a.device;
+    options.run_dir = a.run_dir;
+    options.prefix = a.prefix;
+    auto pid = host_.start_dhcp6_client(options);
+    if (!pid) return Error{"no DHCPv6 lease for " + a.guest + " on " + a.device + ": " + pid.error().message};
+    // The script put the leased address on; one outside the range would be another server's.
+    auto held = host_.addresses6(a.netns, a.device);
+    if (!held) return held.error();
+    for (const auto& c : *held)
+      if (a.range_start <= c.address && c.address <= a.range_end) return {};
+    return Error{a.guest + " " + a.device + " holds no address of " + a.range_start.str() + "-" + a.range_end.str() +
+                 " after its DHCPv6 lease"};
+  }
+
   Status step(const ChangeAddress& a) {
     for (const auto& old : a.from)
       if (auto st = host_.del_address(a.netns, a.device, old); !st) return st;
@@ -449,7 +472,8 @@ Result<ApplyResult> apply(const std::vector<Action>& steps, state::Journal& jour
   for (size_t i = 0; i < steps.size(); ++i) {
     const std::string what = describe(steps[i]);
     if (options.on_step) options.on_step(i, steps.size(), what);
-    Status st = std::holds_alternative<ObtainLease>(steps[i]) ? executor.settle_links() : Status{};
+    const bool dhcp = std::holds_alternative<ObtainLease>(steps[i]) || std::holds_alternative<ObtainLease6>(steps[i]);
+    Status st = dhcp ? executor.settle_links() : Status{};
     if (st) st = executor.run(steps[i]);
     if (i + 1 == steps.size() && st) st = executor.settle_links();
     if (!st) {

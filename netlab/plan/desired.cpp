@@ -437,8 +437,8 @@ class Builder {
       }
       // Router solicitation goes out as the NIC comes up, not after a second of DAD.
       if (net->ipv6) add(SetSysctl{ns, "net/ipv6/conf/" + guest_dev + "/accept_dad", "0", /*per_device=*/true});
-      // A static or no IPv6 address: the advertisements' prefix makes no SLAAC address beside it.
-      if (net->ipv6 && (nic.address6 || nic.address6_none))
+      // A static, DHCPv6 or no IPv6 address: the advertisements' prefix makes no SLAAC address beside it.
+      if (net->ipv6 && (nic.address6 || nic.address6_none || leases6(*net)))
         add(SetSysctl{ns, "net/ipv6/conf/" + guest_dev + "/autoconf", "0", /*per_device=*/true});
       add(SetUp{ns, guest_dev});
       if (net->switch_kind != model::SwitchKind::linux_bridge) add(DisableTxChecksum{ns, guest_dev});
@@ -542,17 +542,27 @@ class Builder {
         add(ObtainLease{model::guest_namespace(topo_, guest), model::guest_nic_name(guest.nics[i], i), guest.name,
                         target_.run_dir, subnet, {}});
       }
-    // IPv6 from router advertisements: the kernel makes the SLAAC address (also
-    // on a DHCPv6 network, whose RA carries the A flag: busybox has no DHCPv6
-    // client); `up` returns once it is there.
+    // IPv6: a DHCPv6 lease from the network's dnsmasq, through a client left
+    // running; or the address the kernel makes from its router advertisements
+    // (SLAAC). `up` returns once it is there.
     for (size_t i = 0; i < guest.nics.size(); ++i) {
       const model::Nic& nic = guest.nics[i];
       const model::Network* net = topo_.find_network(nic.network);
       if (!net || !net->ipv6 || !net->ipv6->subnet || nic.address6 || nic.address6_none) continue;
-      if (!net->ipv6->dhcp && !net->ipv6->slaac) continue;
-      add(AwaitAddress6{model::guest_namespace(topo_, guest), model::guest_nic_name(nic, i), guest.name,
-                        net->ipv6->subnet->block()});
+      const std::string ns = model::guest_namespace(topo_, guest);
+      const std::string dev = model::guest_nic_name(nic, i);
+      if (leases6(*net))
+        add(ObtainLease6{ns, dev, guest.name, target_.run_dir, net->ipv6->dhcp->range_start, net->ipv6->dhcp->range_end,
+                         net->ipv6->subnet->prefix});
+      else if (net->ipv6->dhcp || net->ipv6->slaac)
+        add(AwaitAddress6{ns, dev, guest.name, net->ipv6->subnet->block()});
     }
+  }
+
+  /// True when light guests on `net` take their IPv6 address by DHCPv6: its
+  /// `ipv6:` has a range and netlab's dnsmasq serves it.
+  static bool leases6(const model::Network& net) {
+    return net.ipv6 && net.ipv6->dhcp && net.ipv6->subnet && model::serves_dhcp(net.mode) && !model::is_ovn(net);
   }
 
   const model::Topology& topo_;

@@ -41,6 +41,7 @@
 #include <string>
 #include <vector>
 
+#include "netlab/host/dhcp6_client.h"
 #include "netlab/host/dhcp_client.h"
 #include "netlab/host/dnsmasq_conf.h"
 #include "netlab/host/libvirt_client.h"
@@ -141,9 +142,10 @@ class HostWriter {
   /// Writes the conf and starts dnsmasq in `netns`; success once it runs (also
   /// when ours ran already). Its files: host::dnsmasq_files(config.run_dir, config.network).
   virtual Status start_dnsmasq(const std::string& netns, const host::DnsmasqConfig& config) = 0;
-  /// The pid of the live process whose pid file is `pid_file` and whose command
-  /// line carries `conf_file`; nullopt otherwise (never someone else's process).
-  virtual std::optional<pid_t> running_process(const std::string& pid_file, const std::string& conf_file) = 0;
+  /// The pid of the lab's live daemon recorded by `pid_file` and `detail` (a
+  /// dnsmasq's conf, a DHCPv6 client's lease file: host/owned_process.h);
+  /// nullopt otherwise (never someone else's process).
+  virtual std::optional<pid_t> running_process(const std::string& pid_file, const std::string& detail) = 0;
   /// SIGTERM, then SIGKILL after a grace period.
   virtual Status stop_process(pid_t pid) = 0;
   /// Starts the lab's private ovsdb-server and ovs-vswitchd (files under run_dir/ovs) in `netns`.
@@ -187,6 +189,9 @@ class HostWriter {
   virtual Status set_tx_checksumming(const std::string& netns, const std::string& device, bool on) = 0;
   /// Runs a DHCP client until it holds a lease, configured on the device; the address.
   virtual Result<model::Cidr> obtain_lease(const host::DhcpClientOptions& options) = 0;
+  /// Starts a DHCPv6 client that stays running once it holds a lease (configured
+  /// on the device); its pid.
+  virtual Result<pid_t> start_dhcp6_client(const host::Dhcp6ClientOptions& options) = 0;
 
   // ---- KVM guests ---------------------------------------------------------
   /// Starts the lab's private libvirtd (files under run_dir/libvirt) in `netns`;

@@ -385,21 +385,27 @@ Result<GcResult> gc() {
       break;
     }
   }
-  // Their dnsmasq processes: a dnsmasq whose conf lies in a gone lab's run directory.
+  // Their daemons: a dnsmasq whose conf, or a guest's DHCPv6 client whose
+  // lease file, lies in a gone lab's run directory.
+  const std::vector<std::pair<std::string, std::string>> daemons = {
+      {"dnsmasq", "--conf-file=" + state::run_root() + "/"}, {"dhclient", " -lf " + state::run_root() + "/"}};
   for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
     const std::string name = entry.path().filename().string();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
     pid_t pid = std::stoi(name);
-    if (host::process_name(pid) != "dnsmasq") continue;
-    const std::string cmd = host::cmdline(pid);
-    const std::string prefix = "--conf-file=" + state::run_root() + "/";
-    auto at = cmd.find(prefix);
-    if (at == std::string::npos) continue;
-    std::string rest = cmd.substr(at + prefix.size());
-    std::string lab = rest.substr(0, rest.find('/'));
-    if (known.count(lab) || std::filesystem::exists(state::lab_dir(lab))) continue;
-    if (writer.stop_process(pid)) result.report.removed.push_back(lab + ": dnsmasq pid " + std::to_string(pid));
-    orphan_labs.insert(lab);
+    const std::string program = host::process_name(pid);
+    for (const auto& [daemon, prefix] : daemons) {
+      if (program != daemon) continue;
+      const std::string cmd = host::cmdline(pid);
+      auto at = cmd.find(prefix);
+      if (at == std::string::npos) continue;
+      std::string rest = cmd.substr(at + prefix.size());
+      std::string lab = rest.substr(0, rest.find('/'));
+      if (known.count(lab) || std::filesystem::exists(state::lab_dir(lab))) continue;
+      if (writer.stop_process(pid))
+        result.report.removed.push_back(lab + ": " + daemon + " pid " + std::to_string(pid));
+      orphan_labs.insert(lab);
+    }
   }
   // Domains on the host's own libvirt whose netlab metadata names a lab that is gone
   // (sandbox labs' domains live in their private daemons and go with `down` above).
@@ -493,6 +499,7 @@ Result<LabStatus> status(const std::string& lab) {
     auto files = host::dnsmasq_files(target.run_dir, net.name);
     if (auto pid = host::pid_running_conf(files.pid, files.conf)) ns.dnsmasq_pid = *pid;
     ns.leases = host::network_leases(target.run_dir, net.name);
+    ns.leases6 = host::network_leases6(target.run_dir, net.name);
     out.networks.push_back(std::move(ns));
   }
   for (const auto& guest : topo->guests) {
@@ -519,6 +526,11 @@ Result<LabStatus> status(const std::string& lab) {
           for (const auto& a : observed.addresses6(gs.netns, n.nic)) n.addresses6.push_back(a.str());
       }
       if (auto it = lease_by_mac.find(n.mac); it != lease_by_mac.end()) n.lease = it->second;
+      // The newest DHCPv6 lease of this NIC (a client asking again may hold an older one beside it).
+      for (const auto& ns : out.networks)
+        if (ns.name == nic.network && nic.mac)
+          for (const auto& l : ns.leases6)
+            if (host::lease6_of(l, *nic.mac) && (!n.lease6 || l.expiry > n.lease6->expiry)) n.lease6 = l;
       gs.nics.push_back(std::move(n));
     }
     out.guests.push_back(std::move(gs));

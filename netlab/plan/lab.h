@@ -84,6 +84,7 @@ struct NicStatus {
   std::vector<std::string> addresses6;                    // global IPv6 addresses observed in the guest
   std::string host_device;  // the kernel name of its host side (veth peer, tap, macvtap); "" for a macvlan
   std::optional<host::Lease> lease;                       // the network's dnsmasq lease for this MAC
+  std::optional<host::Lease6> lease6;                     // its DHCPv6 lease (host::lease6_of this MAC)
 };
 struct GuestStatus {
   std::string name;
@@ -101,6 +102,7 @@ struct NetworkStatus {
   std::string macvtap_on;  // `attach: macvtap`: the uplink its guests' macvtaps sit on; `bridge` is "" then
   int dnsmasq_pid = 0;  // 0 = not running (or none wanted)
   std::vector<host::Lease> leases;
+  std::vector<host::Lease6> leases6;  // DHCPv6
 };
 /// A lab across hosts on OVN: each host (namespace, ovn-controller, its
 /// tunnels), the chassis SB knows, where each logical port is bound, and the

@@ -63,8 +63,10 @@ class Observed {
   virtual bool ovn_network_matches(const std::string& central_dir, const host::OvnNetworkSpec& spec) = 0;
   /// Whether TX checksum offload is on; nullopt when the device is absent.
   virtual std::optional<bool> tx_checksumming(const std::string& netns, const std::string& device) = 0;
-  /// True when the dnsmasq whose pid file is `pid_file` runs with its conf `conf_file`.
-  virtual bool dnsmasq_running(const std::string& pid_file, const std::string& conf_file) = 0;
+  /// True when the lab's daemon recorded by `pid_file` and `detail` runs: a
+  /// dnsmasq with its conf `detail`, or a DHCPv6 client with its lease file
+  /// `detail` (host/owned_process.h).
+  virtual bool process_running(const std::string& pid_file, const std::string& detail) = 0;
   /// True when the lab's private libvirtd (files under run_dir/libvirt) runs.
   virtual bool libvirtd_running(const std::string& run_dir) = 0;
   virtual bool file_exists(const std::string& path) = 0;

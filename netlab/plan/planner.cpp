@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <set>
 
+#include "netlab/host/dhcp6_client.h"
 #include "netlab/host/dnsmasq_conf.h"
 #include "netlab/host/lease_file.h"
 #include "netlab/libvirt/export_xml.h"
@@ -59,6 +60,7 @@ struct InsideGuest {
   std::string operator()(const AddRoute& a) { return a.netns == host ? "" : a.netns; }
   std::string operator()(const DisableTxChecksum& a) { return a.netns == host ? "" : a.netns; }
   std::string operator()(const ObtainLease& a) { return a.netns; }
+  std::string operator()(const ObtainLease6& a) { return a.netns; }
   std::string operator()(const AddAddress6& a) { return a.netns == host ? "" : a.netns; }
   std::string operator()(const AddRoute6& a) { return a.netns == host ? "" : a.netns; }
   std::string operator()(const AwaitAddress6& a) { return a.netns; }
@@ -78,6 +80,7 @@ std::string fingerprint(const Action& action) {
   if (auto* a = std::get_if<CreateMacvlan>(&action))
     extra = " mtu " + std::to_string(a->mtu) + " mac " + (a->mac ? a->mac->str() : "") + " alias " + a->alias;
   if (auto* a = std::get_if<ObtainLease>(&action)) extra = " in " + (a->subnet ? a->subnet->str() : "") + " " + a->run_dir;
+  if (auto* a = std::get_if<ObtainLease6>(&action)) extra = " /" + std::to_string(a->prefix) + " " + a->run_dir;
   return describe(action) + extra + "\n";
 }
 
@@ -149,7 +152,7 @@ struct Needed {
   }
   R operator()(const StartDnsmasq& a) {
     auto files = host::dnsmasq_files(a.config.run_dir, a.config.network);
-    if (!o.dnsmasq_running(files.pid, files.conf)) return Action{a};
+    if (!o.process_running(files.pid, files.conf)) return Action{a};
     // Alive is not enough: started on a bridge since deleted and recreated (another
     // ifindex), it serves nobody and must be restarted (step() stops it first).
     auto bridge = o.link(a.netns, a.config.bridge);
@@ -185,6 +188,14 @@ struct Needed {
     ObtainLease step = a;
     step.stale = list;
     return Action{step};
+  }
+  // The client runs (it renews the lease) and the NIC holds an address of the range.
+  R operator()(const ObtainLease6& a) {
+    const host::Dhcp6ClientFiles files = host::dhcp6_client_files(a.run_dir, a.netns, a.device);
+    if (!o.process_running(files.pid, files.leases)) return Action{a};
+    for (const auto& c : o.addresses6(a.netns, a.device))
+      if (a.range_start <= c.address && c.address <= a.range_end) return std::nullopt;
+    return Action{a};
   }
   R operator()(const ChangeAddress& a) { return (*this)(AddAddress{a.netns, a.device, a.to}); }
   R operator()(const RemoveObject& a) { return Action{a}; }
@@ -226,7 +237,7 @@ bool present(const OwnedObject& obj, Observed& o) {
       return space != std::string::npos && obj.name.substr(0, space) == "inet" &&
              o.nft_rule_count(obj.netns, obj.name.substr(space + 1)).has_value();
     }
-    case ObjectKind::process: return o.dnsmasq_running(obj.name, obj.detail);
+    case ObjectKind::process: return o.process_running(obj.name, obj.detail);
     case ObjectKind::ovs: return o.ovs_running(obj.name);
     case ObjectKind::sysctl: {
       if (obj.detail.empty() || !o.netns_exists(obj.netns)) return false;
@@ -260,8 +271,11 @@ std::vector<Action> removals(const std::vector<Action>& desired, Observed& obser
   for (auto it = owned.objects.rbegin(); it != owned.objects.rend(); ++it) {
     const OwnedObject& obj = *it;
     if (wanted.count(owned_key(obj))) continue;
-    // What lives in a namespace being removed goes with it.
-    if (obj.kind != ObjectKind::netns && !obj.netns.empty() && doomed_namespaces.count(obj.netns)) continue;
+    // What lives in a namespace being removed goes with it; a process does not
+    // (it would keep the namespace alive): it is stopped first.
+    if (obj.kind != ObjectKind::netns && obj.kind != ObjectKind::process && !obj.netns.empty() &&
+        doomed_namespaces.count(obj.netns))
+      continue;
     if (obj.kind == ObjectKind::netns ? doomed_namespaces.count(obj.name) : present(obj, observed))
       doomed.push_back(obj);
   }
@@ -340,6 +354,10 @@ Owned described_by(const model::Topology& prev, const Target& target) {
       put(ObjectKind::link, target.host_netns, dev, "nic " + nic + " of guest " + guest.name + " (" + dev + ")");
       if (guest.kind == model::GuestKind::netns && guest.nics[i].address_kind == model::AddressKind::dhcp)
         owned.leased_nics[ns].push_back({nic, guest.nics[i].network});
+      // Its DHCPv6 client, named for messages (a label of a client never started is never shown).
+      if (guest.kind == model::GuestKind::netns)
+        put(ObjectKind::process, ns, host::dhcp6_client_files(target.run_dir, ns, nic).pid,
+            "DHCPv6 client of guest " + guest.name + " on " + nic + " (dhclient)");
     }
   }
   put(ObjectKind::nft_table, target.host_netns, "inet " + model::nft_table_name(prev.name),

@@ -16,6 +16,7 @@
 #include "netlab/host/ethtool.h"
 #include "netlab/host/netns.h"
 #include "netlab/host/ovn.h"
+#include "netlab/host/owned_process.h"
 #include "netlab/host/process.h"
 #include "netlab/host/sysctl.h"
 #include "netlab/model/file_io.h"
@@ -156,8 +157,8 @@ std::optional<size_t> SystemObserved::nft_rule_count(const std::string& netns, c
   return rules;
 }
 
-bool SystemObserved::dnsmasq_running(const std::string& pid_file, const std::string& conf_file) {
-  return host::pid_running_conf(pid_file, conf_file).has_value();
+bool SystemObserved::process_running(const std::string& pid_file, const std::string& detail) {
+  return host::owned_process_pid(pid_file, detail).has_value();
 }
 
 std::optional<int> SystemObserved::dnsmasq_bridge_index(const std::string& bridge_index_file) {

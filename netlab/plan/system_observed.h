@@ -29,7 +29,7 @@ class SystemObserved : public Observed {
                   const model::Ipv6& gateway) override;
   std::optional<std::string> sysctl(const std::string& netns, const std::string& key) override;
   std::optional<size_t> nft_rule_count(const std::string& netns, const std::string& table) override;
-  bool dnsmasq_running(const std::string& pid_file, const std::string& conf_file) override;
+  bool process_running(const std::string& pid_file, const std::string& detail) override;
   std::optional<int> dnsmasq_bridge_index(const std::string& bridge_index_file) override;
   bool ovs_running(const std::string& run_dir) override;
   bool ovs_has_bridge(const std::string& run_dir, const std::string& bridge) override;

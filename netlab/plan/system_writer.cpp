@@ -16,6 +16,7 @@
 #include "netlab/host/lease_file.h"
 #include "netlab/host/libvirt_daemon.h"
 #include "netlab/host/vm_address.h"
+#include "netlab/host/owned_process.h"
 #include "netlab/host/process.h"
 
 #include <filesystem>
@@ -202,8 +203,8 @@ Status SystemWriter::start_dnsmasq(const std::string& netns, const host::Dnsmasq
   return model::write_file(dnsmasq.files().bridge_index, std::to_string((*bridge)->ifindex) + "\n");
 }
 
-std::optional<pid_t> SystemWriter::running_process(const std::string& pid_file, const std::string& conf_file) {
-  return host::pid_running_conf(pid_file, conf_file);
+std::optional<pid_t> SystemWriter::running_process(const std::string& pid_file, const std::string& detail) {
+  return host::owned_process_pid(pid_file, detail);
 }
 
 Status SystemWriter::stop_process(pid_t pid) { return host::terminate(pid); }
@@ -289,6 +290,10 @@ Result<model::Cidr> SystemWriter::obtain_lease(const host::DhcpClientOptions& op
   auto lease = host::obtain_lease(options);
   if (!lease) return lease.error();
   return lease->address;
+}
+
+Result<pid_t> SystemWriter::start_dhcp6_client(const host::Dhcp6ClientOptions& options) {
+  return host::start_dhcp6_client(options);
 }
 
 Status SystemWriter::start_libvirtd(const std::string& netns, const std::string& run_dir) {

@@ -52,7 +52,7 @@ class SystemWriter : public HostWriter {
                                                const std::string& table) override;
 
   Status start_dnsmasq(const std::string& netns, const host::DnsmasqConfig& config) override;
-  std::optional<pid_t> running_process(const std::string& pid_file, const std::string& conf_file) override;
+  std::optional<pid_t> running_process(const std::string& pid_file, const std::string& detail) override;
   Status stop_process(pid_t pid) override;
   Status start_ovs(const std::string& netns, const std::string& run_dir) override;
   bool ovs_running(const std::string& run_dir) override;
@@ -74,6 +74,7 @@ class SystemWriter : public HostWriter {
   Status write_file(const std::string& path, const std::string& content) override;
   Status set_tx_checksumming(const std::string& netns, const std::string& device, bool on) override;
   Result<model::Cidr> obtain_lease(const host::DhcpClientOptions& options) override;
+  Result<pid_t> start_dhcp6_client(const host::Dhcp6ClientOptions& options) override;
 
   Status start_libvirtd(const std::string& netns, const std::string& run_dir) override;
   bool libvirtd_running(const std::string& run_dir) override;

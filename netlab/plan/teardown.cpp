@@ -4,6 +4,7 @@
 #include <set>
 
 #include "netlab/host/netns.h"
+#include "netlab/host/owned_process.h"
 #include "netlab/host/uplink_move.h"
 #include "netlab/model/names.h"
 
@@ -59,11 +60,12 @@ void remove_one(const OwnedObject& o, const std::set<std::string>& doomed_namesp
     case ObjectKind::process: {
       auto pid = writer.running_process(o.name, o.detail);
       if (!pid) return;
+      const std::string what = host::describe_owned_process(*pid, o.detail);
       if (auto st = writer.stop_process(*pid); !st) {
-        report.problems.push_back("dnsmasq pid " + std::to_string(*pid) + ": " + st.error().message);
+        report.problems.push_back(what + ": " + st.error().message);
         return;
       }
-      report.removed.push_back("dnsmasq pid " + std::to_string(*pid));
+      report.removed.push_back(what);
       return;
     }
     case ObjectKind::ovs: {

@@ -1,13 +1,21 @@
 // A dual-stack NAT lab in the sandbox: every light guest holds an IPv4 lease and
-// an IPv6 address (SLAAC from dnsmasq's router advertisement, or static), reaches
+// an IPv6 address (a DHCPv6 lease, which `status` lists beside the IPv4 one, and
+// a dhclient left running that `down` stops; SLAAC from dnsmasq's router
+// advertisement on a SLAAC-only network; or static), reaches
 // the remote server on both families, its IPv6 arrives upstream unmasqueraded
 // (routed, as libvirt routes a nat network's IPv6), and doctor names IPv6
 // forwarding switched off as the problem.
 #include <nlohmann/json.hpp>
 
+#include <signal.h>
+
+#include <chrono>
 #include <map>
+#include <thread>
 
 #include "lab_fixture.h"
+#include "netlab/model/address.h"
+#include "netlab/model/file_io.h"
 
 namespace netlab::testing {
 namespace {
@@ -64,6 +72,9 @@ TEST_F(LabTest, DualStackGuestsHoldBothAddressesAndReachBothServers) {
                 .exit_code,
             0);
   std::map<std::string, std::string> v6;  // guest -> its IPv6 address
+  std::vector<pid_t> dhclients;           // the DHCPv6 clients of a and b
+  const auto range_start = *model::Ipv6::parse("fd00:160::100");
+  const auto range_end = *model::Ipv6::parse("fd00:160::1ff");
   for (const auto& g : st["guests"]) {
     const std::string name = g["name"];
     const auto& nic = g["nics"][0];
@@ -75,8 +86,37 @@ TEST_F(LabTest, DualStackGuestsHoldBothAddressesAndReachBothServers) {
     auto o = in_netns(wan, {"nft", "add", "rule", "ip6", "probe6", "in", "ip6", "saddr", v6[name], "icmpv6", "type",
                             "echo-request", "counter"});
     EXPECT_EQ(o.exit_code, 0) << o.err;
+    if (name == "s") {  // static: no DHCPv6
+      EXPECT_TRUE(nic["lease6"].is_null()) << g.dump();
+      continue;
+    }
+    // A DHCPv6 lease within the range, the very address the guest holds, and
+    // among the network's leases.
+    ASSERT_TRUE(nic["lease6"].is_object()) << g.dump();
+    const std::string leased = nic["lease6"]["ip"];
+    auto ip = model::Ipv6::parse(leased);
+    ASSERT_TRUE(ip) << leased;
+    EXPECT_TRUE(range_start <= *ip && *ip <= range_end) << leased;
+    EXPECT_EQ(v6[name], leased);
+    EXPECT_EQ(a6, leased + "/64");
+    bool listed = false;
+    for (const auto& l : st["networks"][0]["leases6"]) listed |= l["ip"] == leased;
+    EXPECT_TRUE(listed) << st["networks"][0].dump();
+    // The client stays running, in the guest's namespace, to renew it.
+    auto pid_text = model::read_file_bounded("/run/netlab/tdual/dhclient6/tdual-" + name + ".eth0.pid", 64);
+    ASSERT_TRUE(pid_text) << name;
+    EXPECT_EQ(in_netns("tdual-" + name, {"ip", "-6", "addr", "show", "dev", "eth0", "scope", "global"}).out.find(leased) !=
+                  std::string::npos,
+              true);
+    dhclients.push_back(std::stoi(*pid_text));
+    EXPECT_EQ(host::process_name(dhclients.back()), "dhclient") << name;
   }
   EXPECT_EQ(v6["s"], "fd00:160::10");
+  EXPECT_EQ(dhclients.size(), 2u);
+  // The text form shows the DHCPv6 lease beside the IPv4 one.
+  auto text = netlab({"status", "tdual"});
+  EXPECT_NE(text.out.find(", " + v6["a"] + " expires in "), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("2 DHCPv6"), std::string::npos) << text.out;
   for (const auto& [name, address] : v6) {
     const std::string ns = "tdual-" + name;
     EXPECT_TRUE(ping(ns, "198.51.100.1")) << name;
@@ -99,6 +139,33 @@ TEST_F(LabTest, DualStackGuestsHoldBothAddressesAndReachBothServers) {
   up_ok(write_topology("tdual", kLab));
   EXPECT_EQ(in_netns("tdual-host", {"sysctl", "-n", "net.ipv6.conf.all.forwarding"}).out, "1\n");
   EXPECT_TRUE(ping("tdual-a", "2001:db8:100::1"));
+
+  // A killed client is drift, and `up` starts it again with the same lease.
+  ASSERT_EQ(::kill(dhclients[0], SIGKILL), 0);
+  for (int i = 0; i < 200 && host::alive(dhclients[0]); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  ASSERT_FALSE(host::alive(dhclients[0]));
+  auto drifted = json::parse(netlab({"status", "tdual", "--json"}).out, nullptr, false);
+  ASSERT_TRUE(drifted.is_object());
+  EXPECT_EQ(drifted["drift"].size(), 1u) << drifted["drift"].dump();
+  EXPECT_NE(drifted["drift"].dump().find("DHCPv6"), std::string::npos) << drifted["drift"].dump();
+  up_ok(write_topology("tdual", kLab));
+  auto again = json::parse(netlab({"status", "tdual", "--json"}).out, nullptr, false);
+  EXPECT_TRUE(again["drift"].empty()) << again["drift"].dump();
+  for (const auto& g : again["guests"]) {
+    if (g["name"] != "s") {
+      EXPECT_EQ(g["nics"][0]["addresses6"][0], v6[g["name"]] + "/64") << g.dump();
+    }
+  }
+
+  // `down` stops every client.
+  std::vector<pid_t> now;
+  for (const std::string name : {"a", "b"})
+    if (auto t = model::read_file_bounded("/run/netlab/tdual/dhclient6/tdual-" + name + ".eth0.pid", 64))
+      now.push_back(std::stoi(*t));
+  ASSERT_EQ(now.size(), 2u);
+  auto down = netlab({"down", "tdual"});
+  EXPECT_EQ(down.exit_code, 0) << down.out << down.err;
+  for (pid_t pid : now) EXPECT_FALSE(host::alive(pid)) << pid;
 }
 
 TEST_F(LabTest, SlaacOnRoutedAndIsolatedNetworks) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A lab with two VMs (thin qcow2, thick raw; image netlab-test) and a light guest
 # on a NAT network, in the sandbox: leases in status --json, pings both ways,
-# exec, trace and doctor from inside the VMs (and a light guest traced to a VM's
+# exec, trace and doctor from inside the VMs, also to the IPv6 server from a VM's
+# SLAAC address on the dual-stack network (and a light guest traced to a VM's
 # tap, --passive on VM traffic), export --libvirt equal to the running domains,
 # the serial console driven through a pty (a command typed there answers, ^] leaves),
 # snapshot/restore, a killed QEMU (doctor's verdict, then repaired by up with the
@@ -33,7 +34,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-sed -e 's/^name: kvm$/name: kvmt/' "$SRC/topologies/kvm.yaml" > "$TMP/kvmt.yaml"
+# The ready lab, with IPv6 beside IPv4 on its network: the VMs make their SLAAC
+# addresses from the advertisements, the light guest takes a DHCPv6 lease.
+sed -e 's/^name: kvm$/name: kvmt/' \
+    -e 's|^      range: 192.168.150.100-192.168.150.199$|&\n    ipv6: {subnet: "fd00:150::/64", dhcp: {range: "fd00:150::100-fd00:150::1ff"}}|' \
+    "$SRC/topologies/kvm.yaml" > "$TMP/kvmt.yaml"
+grep -q '^    ipv6: ' "$TMP/kvmt.yaml" || fail "the kvm topology's network has no line to add ipv6 after"
 
 # ---- bad input: exit 2 with file:line:col, nothing created --------------------------------------
 qemu-img create -q -f qcow2 "$TMP/disk.qcow2" 64M
@@ -94,6 +100,17 @@ probe_id = re.search(r" id (\d+)", req["summary"]).group(1)
 cited = [c for p in doc["packets"] for h in p["hops"] for c in h.get("conntrack", [])]
 sys.exit(not cited or any(f" id {probe_id}," not in c for c in cited))
 PY
+# IPv6 from inside the VM: its own ping from its SLAAC address, routed (not masqueraded) to the server.
+wait_for 30 "$N" exec kvmt vm1 -- ping -c1 -W2 2001:db8:100::1 || fail "vm1 cannot ping 2001:db8:100::1"
+"$N" trace kvmt --from vm1 --to 2001:db8:100::1 --json > "$TMP/t6.json" 2> "$TMP/t6.err" || fail "IPv6 trace from vm1: $(cat "$TMP/t6.err")"
+python3 "$CHK" "$TMP/t6.json" request "icmp6 echo-request" "tap:kvmt-vm1-0 bridge route uplink upstream" --answered ||
+  fail "IPv6 trace from vm1: no answered request along tap → bridge → route → uplink → upstream"
+python3 "$CHK" "$TMP/t6.json" reply "icmp6 echo-reply" "upstream uplink route bridge tap:kvmt-vm1-0" ||
+  fail "IPv6 trace from vm1: no reply back to its tap"
+python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))["probe"]; sys.exit(not p["src"].startswith("fd00:150:"))' "$TMP/t6.json" ||
+  fail "IPv6 trace from vm1: the VM's source was not learned: $(head -c 1500 "$TMP/t6.json")"
+python3 -c 'import json,sys; g=[g for g in json.load(open(sys.argv[1]))["guests"] if g["name"]=="pc"][0]; l=g["nics"][0]["lease6"]; sys.exit(not (l and l["ip"].startswith("fd00:150::1")))' "$TMP/st.json" ||
+  fail "status --json: no DHCPv6 lease for pc"
 "$N" trace kvmt --from vm2 --to 198.51.100.1 --proto tcp:9 --json > "$TMP/t2.json" 2> "$TMP/t2.err" || fail "tcp trace from vm2: $(cat "$TMP/t2.err")"
 python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["probe"]["refused"] != 1)' "$TMP/t2.json" ||
   fail "tcp:9 from vm2 not refused: $(head -c 2000 "$TMP/t2.json")"

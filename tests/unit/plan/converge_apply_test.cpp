@@ -105,7 +105,7 @@ TEST(ConvergeApply, RemovedNetworksLeaseFileIsEmptied) {
   auto result = lab.up(next);
   ASSERT_TRUE(result.ok()) << result.error().message;
   EXPECT_EQ(lab.observed.files[lab.lease_file("dmz")], "");
-  EXPECT_FALSE(lab.observed.dnsmasq_running(host::dnsmasq_files(lab.target.run_dir, "dmz").pid, ""));
+  EXPECT_FALSE(lab.observed.process_running(host::dnsmasq_files(lab.target.run_dir, "dmz").pid, ""));
 }
 
 TEST(ConvergeApply, AFailedRemovalLeavesTheObjectInTheJournal) {

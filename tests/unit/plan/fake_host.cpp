@@ -363,7 +363,7 @@ Status FakeHost::start_dnsmasq(const std::string& netns, const host::DnsmasqConf
   if (auto st = need_link(netns, config.bridge); !st) return st;
   const std::string pid_file = host::dnsmasq_files(config.run_dir, config.network).pid;
   if (!pids_.count(pid_file)) pids_[pid_file] = next_pid_++;
-  state_.dnsmasq_pid_files.insert(pid_file);
+  state_.process_pid_files.insert(pid_file);
   auto conf = host::render_dnsmasq_conf(config);
   if (!conf) return conf.error();
   state_.files[host::dnsmasq_files(config.run_dir, config.network).conf] = conf.value();
@@ -390,7 +390,7 @@ Status FakeHost::stop_process(pid_t pid) {
   if (auto st = write("stop_process " + std::to_string(pid)); !st) return st;
   for (auto it = pids_.begin(); it != pids_.end(); ++it)
     if (it->second == pid) {
-      state_.dnsmasq_pid_files.erase(it->first);
+      state_.process_pid_files.erase(it->first);
       pids_.erase(it);
       return {};
     }
@@ -492,6 +492,16 @@ Result<model::Cidr> FakeHost::obtain_lease(const host::DhcpClientOptions& option
   return lease_address;
 }
 
+Result<pid_t> FakeHost::start_dhcp6_client(const host::Dhcp6ClientOptions& options) {
+  if (auto st = write("start_dhcp6_client " + at(options.netns, options.device)); !st) return st.error();
+  if (auto st = need_link(options.netns, options.device); !st) return st.error();
+  const std::string pid_file = host::dhcp6_client_files(options.run_dir, options.netns, options.device).pid;
+  pids_[pid_file] = next_pid_++;
+  state_.process_pid_files.insert(pid_file);
+  state_.addrs6[{options.netns, options.device}].push_back(lease6_address);
+  return pids_[pid_file];
+}
+
 Status FakeHost::start_libvirtd(const std::string& netns, const std::string& run_dir) {
   if (auto st = write("start_libvirtd " + at(netns, run_dir)); !st) return st;
   if (auto st = need_netns(netns); !st) return st;
@@ -584,7 +594,7 @@ std::string dump(const FakeObserved& state) {
           << (r.gateway ? r.gateway->str() : "-") << "\n";
   for (const auto& [key, value] : state.sysctls) out << "sysctl " << at(key.first, key.second) << "=" << value << "\n";
   for (const auto& [key, rules] : state.nft) out << "nft " << at(key.first, key.second) << " " << rules << "\n";
-  for (const auto& pid_file : state.dnsmasq_pid_files) out << "dnsmasq " << pid_file << "\n";
+  for (const auto& pid_file : state.process_pid_files) out << "dnsmasq " << pid_file << "\n";
   for (const auto& dir : state.ovs_run_dirs) out << "ovs " << dir << "\n";
   for (const auto& [bridge, ports] : state.ovs_ports)
     for (const auto& [port, tag] : ports) out << "ovs-port " << bridge.second << " " << port << tag_text(tag) << "\n";

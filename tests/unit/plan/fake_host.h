@@ -31,6 +31,8 @@ class FakeHost : public HostWriter {
   std::function<void(const std::string&)> before_write;
   /// The MAC find_link reports for a link, by (netns, name).
   std::map<std::pair<std::string, std::string>, std::string> macs;
+  /// What a DHCPv6 client obtains (start_dhcp6_client).
+  model::Cidr6 lease6_address = *model::Cidr6::parse("fd00:160::1a0/64");
   /// What obtain_lease hands out.
   model::Cidr lease_address = *model::Cidr::parse("192.168.122.100/24");
 
@@ -107,6 +109,7 @@ class FakeHost : public HostWriter {
   Status write_file(const std::string& path, const std::string& content) override;
   Status set_tx_checksumming(const std::string& netns, const std::string& device, bool on) override;
   Result<model::Cidr> obtain_lease(const host::DhcpClientOptions& options) override;
+  Result<pid_t> start_dhcp6_client(const host::Dhcp6ClientOptions& options) override;
 
   Status start_libvirtd(const std::string& netns, const std::string& run_dir) override;
   bool libvirtd_running(const std::string& run_dir) override { return state_.libvirtd_running(run_dir); }

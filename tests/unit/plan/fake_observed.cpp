@@ -32,7 +32,7 @@ void FakeObserved::apply(const Action& action) {
         }
         if constexpr (std::is_same_v<T, StartDnsmasq>) {
           const auto paths = host::dnsmasq_files(a.config.run_dir, a.config.network);
-          dnsmasq_pid_files.insert(paths.pid);
+          process_pid_files.insert(paths.pid);
           if (auto conf = host::render_dnsmasq_conf(a.config)) files[paths.conf] = conf.value();
           auto bridge = links.find({a.netns, a.config.bridge});
           dnsmasq_bridge_indexes[paths.bridge_index] = bridge == links.end() ? 0 : bridge->second.ifindex;
@@ -82,7 +82,7 @@ void FakeObserved::forget(const state::OwnedObject& o) {
       return;
     case K::link: links.erase({o.netns, o.name}); addrs.erase({o.netns, o.name}); return;
     case K::nft_table: nft.erase({o.netns, o.name.substr(o.name.find(' ') + 1)}); return;
-    case K::process: dnsmasq_pid_files.erase(o.name); return;
+    case K::process: process_pid_files.erase(o.name); return;
     case K::ovs: ovs_run_dirs.erase(o.name); return;
     case K::sysctl: sysctls[{o.netns, o.name}] = o.detail; return;
     case K::uplink: links[{o.netns, o.name}].master = ""; return;

@@ -26,7 +26,7 @@ class FakeObserved : public Observed {
   std::map<std::string, std::vector<Route6>> routes6;  // netns -> IPv6 routes
   std::map<std::pair<std::string, std::string>, std::string> sysctls;
   std::map<std::pair<std::string, std::string>, size_t> nft;
-  std::set<std::string> dnsmasq_pid_files;
+  std::set<std::string> process_pid_files;
   std::map<std::string, int> dnsmasq_bridge_indexes;  // DnsmasqFiles::bridge_index -> ifindex
   int next_ifindex = 2;  // what the kernel hands out to each new device
   std::set<std::string> ovs_run_dirs;
@@ -90,8 +90,8 @@ class FakeObserved : public Observed {
     if (it == nft.end()) return std::nullopt;
     return it->second;
   }
-  bool dnsmasq_running(const std::string& pid_file, const std::string&) override {
-    return dnsmasq_pid_files.count(pid_file);
+  bool process_running(const std::string& pid_file, const std::string&) override {
+    return process_pid_files.count(pid_file);
   }
   std::optional<int> dnsmasq_bridge_index(const std::string& file) override {
     auto it = dnsmasq_bridge_indexes.find(file);

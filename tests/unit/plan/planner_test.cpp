@@ -103,7 +103,7 @@ TEST(Planner, StoppedDnsmasqAndFlushedTableComeBack) {
   FakeObserved observed;
   auto topo = nat_lab();
   for (const auto& step : make(topo, sandbox_target("nat"), observed)) observed.apply(step);
-  observed.dnsmasq_pid_files.clear();
+  observed.process_pid_files.clear();
   observed.nft[{"nat-host", "netlab_nat"}] = 1;  // a rule deleted by hand
   auto steps = make(topo, sandbox_target("nat"), observed);
   ASSERT_EQ(steps.size(), 2u);

@@ -7,7 +7,7 @@
 namespace netlab::tracer {
 namespace {
 
-const model::Ipv4 kDst = *model::Ipv4::parse("198.51.100.1");
+const std::string kDst = "198.51.100.1";
 
 ProbeSpec spec(ProbeProto proto, uint16_t port = 0, int count = 1) {
   ProbeSpec s;
@@ -24,6 +24,9 @@ TEST(VmProbe, Commands) {
             (std::vector<std::string>{"ping", "-c", "1", "-W", "1", "198.51.100.1"}));
   EXPECT_EQ(*vm_probe_argv(spec(ProbeProto::kTcp, 80), kDst, 2500),
             (std::vector<std::string>{"nc", "-w", "3", "198.51.100.1", "80"}));
+  // IPv6: the same commands (busybox's ping and nc take either family).
+  EXPECT_EQ(*vm_probe_argv(spec(ProbeProto::kIcmp), "2001:db8:100::1", 1000),
+            (std::vector<std::string>{"ping", "-c", "1", "-W", "1", "2001:db8:100::1"}));
   auto udp = vm_probe_argv(spec(ProbeProto::kUdp, 53), kDst, 1000);
   ASSERT_FALSE(udp.ok());
   EXPECT_TRUE(udp.error().bad_input);
