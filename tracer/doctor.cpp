@@ -232,6 +232,10 @@ Result<std::string> probe(const std::string& lab, const model::HopMap& map, cons
   for (const auto& p : r->trace.packets) {
     if (p.dropped && cause.empty()) cause = p.drop_cause.empty() ? "dropped after " + p.drop_after : p.drop_cause;
   }
+  // An OVN gateway chassis that is down explains a probe to the outside that got no answer.
+  const std::string gateway_down = r->trace.logical ? r->trace.logical->gateway_down : "";
+  if (!gateway_down.empty()) add(r, "ovn-gateway", L::kProblem, gateway_down);
+  if (r->trace.probe.answered == 0 && cause.empty()) cause = gateway_down;
   if (r->trace.probe.answered > 0 && cause.empty()) {
     add(r, "probe", L::kOk, "icmp echo to " + target.str() + " answered" + (vm ? " (sent from inside the VM)" : ""));
   } else {

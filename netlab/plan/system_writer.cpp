@@ -291,8 +291,9 @@ Result<model::Cidr> SystemWriter::obtain_lease(const host::DhcpClientOptions& op
   return lease->address;
 }
 
-Status SystemWriter::start_libvirtd(const std::string& netns, const std::string& run_dir) {
-  return host::PrivateLibvirtd(run_dir).start(netns);
+Status SystemWriter::start_libvirtd(const std::string& netns, const std::string& run_dir,
+                                    const std::string& ovs_run_dir) {
+  return host::PrivateLibvirtd(run_dir).start(netns, ovs_run_dir);
 }
 
 bool SystemWriter::libvirtd_running(const std::string& run_dir) { return host::PrivateLibvirtd(run_dir).running(); }

@@ -492,8 +492,9 @@ Result<model::Cidr> FakeHost::obtain_lease(const host::DhcpClientOptions& option
   return lease_address;
 }
 
-Status FakeHost::start_libvirtd(const std::string& netns, const std::string& run_dir) {
-  if (auto st = write("start_libvirtd " + at(netns, run_dir)); !st) return st;
+Status FakeHost::start_libvirtd(const std::string& netns, const std::string& run_dir, const std::string& ovs_run_dir) {
+  if (auto st = write("start_libvirtd " + at(netns, run_dir) + (ovs_run_dir.empty() ? "" : " ovs " + ovs_run_dir)); !st)
+    return st;
   if (auto st = need_netns(netns); !st) return st;
   state_.libvirtd_run_dirs.insert(run_dir);
   return {};
