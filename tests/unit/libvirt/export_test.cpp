@@ -225,7 +225,7 @@ TEST(Export, KvmNicOnOvnIsPluggedByLibvirtIntoBrInt) {
   auto topo = from_text(
       "name: ko\nhosts:\n  h1: {}\n  h2: {}\nnetworks:\n  o: {mode: isolated, switch: ovn, subnet: 10.31.0.0/24}\n"
       "  plain: {mode: isolated, subnet: 10.32.0.0/24}\n"
-      "guests:\n  vm:\n    kind: kvm\n    host: h2\n    nics:\n      - {network: o, address: 10.31.0.10/24}\n"
+      "guests:\n  vm:\n    kind: kvm\n    nics:\n      - {network: o, address: 10.31.0.10/24}\n"
       "      - {network: plain, address: 10.32.0.10/24}\n");
   const model::Guest& vm = topo.guests.front();
   XmlQuery q(domain_xml(topo, vm, DomainRuntime{}));
