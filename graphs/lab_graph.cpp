@@ -30,6 +30,30 @@ std::string gateway_text(const model::Network& net) {
   return gw ? gw->str() : "";
 }
 
+/// A box node of HTML label `label` (a card) filled white, drawn in `style` and `color`.
+Node card_node(const std::string& id, const std::string& label, const std::string& style, const std::string& color) {
+  Node n;
+  n.id = id;
+  n.label = label;
+  n.html = true;
+  n.shape = "box";
+  n.style = style;
+  n.color = color;
+  n.fillcolor = "#ffffff";
+  return n;
+}
+
+/// The box of network `net` labelled `label`: its colours by mode, dashed when isolated.
+Cluster network_box(const model::Network& net, const std::string& label) {
+  Cluster c;
+  c.id = "cluster_net_" + id_part(net.name);
+  c.label = label;
+  c.style = net.mode == NetworkMode::isolated ? "rounded,dashed,filled" : "rounded,filled";
+  c.color = mode_color(net.mode);
+  c.fillcolor = mode_fill(net.mode);
+  return c;
+}
+
 /// A match key of a hop with `role` (path_overlay.cpp builds the same from a traced hop).
 std::string role_key(HopRole role, const std::string& rest) { return std::string(model::to_string(role)) + ":" + rest; }
 
@@ -64,17 +88,23 @@ class Builder {
   std::string guest_cluster(const model::Guest& guest) const { return host_cluster(model::guest_host(topo_, guest)); }
   std::string gateway_cluster() const { return host_cluster(model::gateway_host(topo_).name); }
 
+  /// A hypervisor's box: cluster `id` labelled `label`.
+  void add_host_box(const std::string& id, const std::string& label) {
+    Cluster c;
+    c.id = id;
+    c.label = label;
+    c.style = "rounded,filled";
+    c.color = "#5a6270";
+    c.fillcolor = "#f6f7f9";
+    c.attrs["penwidth"] = "1.5";
+    d_.clusters.push_back(c);
+  }
+
   void add_host() {
     if (model::lab_hosts(topo_).size() > 1 || model::uses_ovn(topo_)) return add_hosts();
-    Cluster host;
-    host.id = "cluster_host";
-    host.label = live_.sandbox ? "KVM host  (sandbox namespace " + model::sandbox_host_namespace(topo_.name) + ")"
-                               : "KVM host";
-    host.style = "rounded,filled";
-    host.color = "#5a6270";
-    host.fillcolor = "#f6f7f9";
-    host.attrs["penwidth"] = "1.5";
-    d_.clusters.push_back(host);
+    add_host_box("cluster_host", live_.sandbox
+                                     ? "KVM host  (sandbox namespace " + model::sandbox_host_namespace(topo_.name) + ")"
+                                     : "KVM host");
   }
 
   /// A lab across hosts: one box per hypervisor (the first keeps the id
@@ -83,19 +113,13 @@ class Builder {
     const auto hosts = model::lab_hosts(topo_);
     const std::string gateway = model::gateway_host(topo_).name;
     for (size_t i = 0; i < hosts.size(); ++i) {
-      Cluster c;
-      c.id = host_cluster(hosts[i].name);
-      c.label = "host " + hosts[i].name;
-      if (live_.sandbox) c.label += "  (sandbox namespace " + model::hypervisor_namespace(topo_, hosts[i].name) + ")";
+      std::string label = "host " + hosts[i].name;
+      if (live_.sandbox) label += "  (sandbox namespace " + model::hypervisor_namespace(topo_, hosts[i].name) + ")";
       if (model::uses_ovn(topo_)) {
-        if (i == 0) c.label += " · OVN databases, northd";
-        if (hosts[i].name == gateway) c.label += " · gateway chassis";
+        if (i == 0) label += " · OVN databases, northd";
+        if (hosts[i].name == gateway) label += " · gateway chassis";
       }
-      c.style = "rounded,filled";
-      c.color = "#5a6270";
-      c.fillcolor = "#f6f7f9";
-      c.attrs["penwidth"] = "1.5";
-      d_.clusters.push_back(c);
+      add_host_box(host_cluster(hosts[i].name), label);
     }
   }
 
@@ -108,42 +132,25 @@ class Builder {
     const auto hosts = model::lab_hosts(topo_);
     for (const auto& h : hosts) {
       const std::string ns = model::hypervisor_namespace(topo_, h.name);
-      Node b;
-      b.id = "n_brint_" + id_part(h.name);
-      b.label = card("br-int", {"OVS integration bridge", "ovn-controller, chassis " + h.name}, "#dde6f3");
-      b.html = true;
-      b.shape = "box";
-      b.style = "rounded,filled";
-      b.color = "#3b5a8c";
-      b.fillcolor = "#ffffff";
+      Node b = card_node("n_brint_" + id_part(h.name),
+                         card("br-int", {"OVS integration bridge", "ovn-controller, chassis " + h.name}, "#dde6f3"),
+                         "rounded,filled", "#3b5a8c");
       b.cluster = host_cluster(h.name);
       b.match["dev:" + ns + "/br-int"] = "";
       d_.nodes.push_back(b);
     }
     if (hosts.size() < 2) return;
-    Node u;
-    u.id = "n_underlay";
-    u.label = card(live_.sandbox ? model::sandbox_dc_namespace(topo_.name) : "underlay",
-                   {"data-centre network", "carries the Geneve tunnels"}, "#e2e8e2");
-    u.html = true;
-    u.shape = "box";
-    u.style = "rounded,filled";
-    u.color = "#4d6b4d";
-    u.fillcolor = "#ffffff";
+    Node u = card_node("n_underlay",
+                       card(live_.sandbox ? model::sandbox_dc_namespace(topo_.name) : "underlay",
+                            {"data-centre network", "carries the Geneve tunnels"}, "#e2e8e2"),
+                       "rounded,filled", "#4d6b4d");
     d_.nodes.push_back(u);
     for (const auto& h : hosts) {
       const std::string ns = model::hypervisor_namespace(topo_, h.name);
-      Node t;
-      t.id = "n_tunnel_" + id_part(h.name);
       std::vector<std::string> lines{"underlay device, tunnel endpoint"};
       if (h.address) lines.push_back("Geneve from " + h.address->str());
       else lines.push_back("Geneve from br-phy's address");
-      t.label = card("dc0", lines, "#e2e8e2");
-      t.html = true;
-      t.shape = "box";
-      t.style = "rounded,filled";
-      t.color = "#4d6b4d";
-      t.fillcolor = "#ffffff";
+      Node t = card_node("n_tunnel_" + id_part(h.name), card("dc0", lines, "#e2e8e2"), "rounded,filled", "#4d6b4d");
       t.cluster = host_cluster(h.name);
       t.match["dev:" + ns + "/dc0"] = "";
       d_.nodes.push_back(t);
@@ -170,13 +177,7 @@ class Builder {
     std::vector<std::string> lines{"physical NIC"};
     for (const auto& r : it->second) lines.push_back(r);
     if (inserted) {
-      Node n;
-      n.id = id;
-      n.html = true;
-      n.shape = "box";
-      n.style = "rounded,filled,bold";
-      n.color = "#3b4250";
-      n.fillcolor = "#ffffff";
+      Node n = card_node(id, "", "rounded,filled,bold", "#3b4250");  // its card is written below, with all its roles
       n.cluster = model::uses_ovn(topo_) ? gateway_cluster() : "cluster_host";
       n.match["dev:" + device] = "";
       n.match[role_key(HopRole::uplink, device)] = "";
@@ -188,13 +189,8 @@ class Builder {
 
   void add_network(const model::Network& net) {
     if (model::is_ovn(net)) return add_ovn_network(net);
-    Cluster c;
-    c.id = "cluster_net_" + id_part(net.name);
-    c.label = "network " + net.name + "  [" + model::to_string(net.mode) + "]";
+    Cluster c = network_box(net, "network " + net.name + "  [" + model::to_string(net.mode) + "]");
     c.parent = "cluster_host";
-    c.style = net.mode == NetworkMode::isolated ? "rounded,dashed,filled" : "rounded,filled";
-    c.color = mode_color(net.mode);
-    c.fillcolor = mode_fill(net.mode);
     d_.clusters.push_back(c);
     const std::string bridge_id = model::has_bridge(net) ? add_switch(net, c.id) : "";
     bridge_of_[net.name] = bridge_id;
@@ -216,27 +212,16 @@ class Builder {
     std::string spans;
     for (const auto& h : model::lab_hosts(topo_))
       if (on_hosts.count(h.name)) spans += (spans.empty() ? "" : ", ") + h.name;
-    Cluster c;
-    c.id = "cluster_net_" + id_part(net.name);
-    c.label = "OVN network " + net.name + "  [" + model::to_string(net.mode) + "]" +
-              (spans.empty() ? "" : "  spans " + spans);
-    c.style = net.mode == NetworkMode::isolated ? "rounded,dashed,filled" : "rounded,filled";
-    c.color = color;
-    c.fillcolor = mode_fill(net.mode);
+    Cluster c = network_box(net, "OVN network " + net.name + "  [" + model::to_string(net.mode) + "]" +
+                                     (spans.empty() ? "" : "  spans " + spans));
     d_.clusters.push_back(c);
     std::vector<std::string> lines{"OVN logical switch · " + std::string(model::to_string(net.mode))};
     if (net.subnet) lines.push_back(net.subnet->block().str());
     if (model::forwards(net.mode) && net.subnet) lines.push_back("router port " + gateway_text(net));
     if (net.dhcp) lines.push_back("OVN DHCP " + net.dhcp->range_start.str() + " – " + net.dhcp->range_end.str());
     lines.push_back("mtu " + std::to_string(net.mtu));
-    Node n;
-    n.id = "n_bridge_" + id_part(net.name);
-    n.label = card("logical switch " + net.name, lines, mode_fill(net.mode));
-    n.html = true;
-    n.shape = "box";
-    n.style = "rounded,filled";
-    n.color = color;
-    n.fillcolor = "#ffffff";
+    Node n = card_node("n_bridge_" + id_part(net.name), card("logical switch " + net.name, lines, mode_fill(net.mode)),
+                       "rounded,filled", color);
     n.cluster = c.id;
     n.attrs["penwidth"] = "2";
     d_.nodes.push_back(n);
@@ -249,19 +234,14 @@ class Builder {
     if (!model::forwards(net.mode)) return;
     const bool nat = model::masquerades(net.mode);
     const std::string up = host_uplink(topo_, live_);
-    Node r;
-    r.id = (nat ? "n_nat_" : "n_route_") + id_part(net.name);
-    r.label = card("logical router " + net.name,
-                   {nat ? "SNAT " + (net.subnet ? net.subnet->block().str() : std::string("?")) + " → outside"
-                        : "routing (no NAT)",
-                    "gateway port on chassis " + model::gateway_host(topo_).name},
-                   mode_fill(net.mode));
-    r.html = true;
-    r.shape = "box";
-    r.style = nat ? "filled,bold" : "filled";
+    Node r = card_node((nat ? "n_nat_" : "n_route_") + id_part(net.name),
+                       card("logical router " + net.name,
+                            {nat ? "SNAT " + (net.subnet ? net.subnet->block().str() : std::string("?")) + " → outside"
+                                 : "routing (no NAT)",
+                             "gateway port on chassis " + model::gateway_host(topo_).name},
+                            mode_fill(net.mode)),
+                       nat ? "filled,bold" : "filled", color);
     if (nat) r.attrs["peripheries"] = "2";
-    r.color = color;
-    r.fillcolor = "#ffffff";
     r.cluster = c.id;
     const HopRole point = nat ? HopRole::nat : HopRole::route;
     r.match[role_key(point, "br-int")] = "";
@@ -288,14 +268,8 @@ class Builder {
     }
     if (net.mode == NetworkMode::isolated) lines.push_back("no forwarding");
     if (net.mtu != 1500) lines.push_back("mtu " + std::to_string(net.mtu));
-    Node n;
-    n.id = "n_bridge_" + id_part(net.name);
-    n.label = card(br, lines, color_header(net.mode));
-    n.html = true;
-    n.shape = "box";
-    n.style = "rounded,filled";
-    n.color = mode_color(net.mode);
-    n.fillcolor = "#ffffff";
+    Node n = card_node("n_bridge_" + id_part(net.name), card(br, lines, color_header(net.mode)), "rounded,filled",
+                       mode_color(net.mode));
     n.cluster = cluster;
     n.attrs["penwidth"] = "2";
     n.match["dev:" + br] = "";
@@ -319,14 +293,8 @@ class Builder {
       lines.push_back("DHCPv6 " + net.ipv6->dhcp->range_start.str() + " – " + net.ipv6->dhcp->range_end.str() + ", RA");
     else if (net.ipv6 && net.ipv6->slaac)
       lines.push_back("RA for SLAAC " + net.ipv6->subnet->block().str());
-    Node n;
-    n.id = "n_dnsmasq_" + id_part(net.name);
-    n.label = card("dnsmasq", lines, "#eeeeee");
-    n.html = true;
-    n.shape = "box";
-    n.style = "rounded,filled,dashed";
-    n.color = "#777777";
-    n.fillcolor = "#ffffff";
+    Node n = card_node("n_dnsmasq_" + id_part(net.name), card("dnsmasq", lines, "#eeeeee"), "rounded,filled,dashed",
+                       "#777777");
     n.cluster = cluster;
     n.match["dnsmasq:" + net.name] = "";
     d_.nodes.push_back(n);
@@ -348,21 +316,16 @@ class Builder {
       const std::string up = host_uplink(topo_, live_);
       const bool nat = model::masquerades(net.mode);
       const std::string subnet = net.subnet ? net.subnet->block().str() : "?";
-      Node n;
-      n.id = (nat ? "n_nat_" : "n_route_") + id_part(net.name);
       std::vector<std::string> nat_lines{"MASQUERADE " + subnet + " → " + up, "forward + conntrack"};
       for (const model::PortForward& f : net.forwards)  // published ports: DNAT on the uplink address
         nat_lines.push_back(std::string("publish ") + model::to_string(f.proto) + "/" + std::to_string(f.port) +
                             " → " + f.guest + ":" + std::to_string(f.to_port));
-      n.label = nat ? card("NAT (nftables)", nat_lines, color_header(net.mode))
-                    : card("routing (no NAT)", {"forward " + subnet + " ↔ " + up, "source address kept"},
-                           color_header(net.mode));
-      n.html = true;
-      n.shape = "box";
-      n.style = nat ? "filled,bold" : "filled";
+      Node n = card_node((nat ? "n_nat_" : "n_route_") + id_part(net.name),
+                         nat ? card("NAT (nftables)", nat_lines, color_header(net.mode))
+                             : card("routing (no NAT)", {"forward " + subnet + " ↔ " + up, "source address kept"},
+                                    color_header(net.mode)),
+                         nat ? "filled,bold" : "filled", color);
       if (nat) n.attrs["peripheries"] = "2";
-      n.color = color;
-      n.fillcolor = "#ffffff";
       n.cluster = cluster;
       const HopRole point = nat ? HopRole::nat : HopRole::route;
       n.match[role_key(point, br)] = "";
@@ -600,31 +563,22 @@ class Builder {
   void add_outside() {
     const std::string lab = topo_.name;
     if (want_wan_) {
-      Node n;
-      n.id = "n_wan";
-      n.label = live_.sandbox ? card(model::sandbox_wan_namespace(lab),
-                                     {"upstream router / internet", "203.0.113.1, 198.51.100.0/24"}, "#e9e2f5")
-                              : card("upstream network", {"router / internet"}, "#e9e2f5");
-      n.html = true;
-      n.shape = "box";
-      n.style = "rounded,filled";
-      n.color = "#6a5a8c";
-      n.fillcolor = "#ffffff";
+      Node n = card_node("n_wan",
+                         live_.sandbox ? card(model::sandbox_wan_namespace(lab),
+                                              {"upstream router / internet", "203.0.113.1, 198.51.100.0/24"}, "#e9e2f5")
+                                       : card("upstream network", {"router / internet"}, "#e9e2f5"),
+                         "rounded,filled", "#6a5a8c");
       n.match[role_key(HopRole::upstream, "wan")] = "";
       d_.nodes.push_back(n);
       for (const auto& dev : wan_nics_)
         d_.edges.push_back(Edge{.from = "n_nic_" + id_part(dev), .to = n.id, .color = "#6a5a8c", .style = "bold"});
     }
     if (want_lan_) {
-      Node n;
-      n.id = "n_lan";
-      n.label = live_.sandbox ? card(model::sandbox_lan_namespace(lab), {"office LAN (its own DHCP)", "192.0.2.0/24"}, "#fbe7cf")
-                              : card("physical LAN", {"its own router and DHCP"}, "#fbe7cf");
-      n.html = true;
-      n.shape = "box";
-      n.style = "rounded,filled";
-      n.color = mode_color(NetworkMode::bridge);
-      n.fillcolor = "#ffffff";
+      Node n = card_node("n_lan",
+                         live_.sandbox ? card(model::sandbox_lan_namespace(lab),
+                                              {"office LAN (its own DHCP)", "192.0.2.0/24"}, "#fbe7cf")
+                                       : card("physical LAN", {"its own router and DHCP"}, "#fbe7cf"),
+                         "rounded,filled", mode_color(NetworkMode::bridge));
       n.match[role_key(HopRole::upstream, "lan")] = "";
       d_.nodes.push_back(n);
       std::set<std::string> done;

@@ -7,7 +7,7 @@ set -euo pipefail
 
 BUILD=(build-essential cmake pkg-config ninja-build
        libnl-3-dev libnl-route-3-dev libnl-nf-3-dev libpcap-dev libnftables-dev libnftnl-dev libmnl-dev
-       libgraphviz-dev libvirt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev
+       libgraphviz-dev libvirt-dev libyaml-cpp-dev libyaml-dev nlohmann-json3-dev libcli11-dev libfmt-dev
        libgtest-dev libgmock-dev googletest libbenchmark-dev
        libxml2-dev zlib1g-dev)
 FUZZ=(clang libclang-rt-14-dev)

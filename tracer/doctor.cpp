@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 
 #include <sstream>
+#include <variant>
 
 #include "netlab/host/netlink.h"
 #include "netlab/host/netns.h"
@@ -210,39 +211,62 @@ void check_subnet(const model::NicPath& nic, const PathFacts& f, DoctorReport* r
   if (!overlap) add(r, "subnet", L::kOk, cidr->block().str() + " overlaps no other route of " + netns_label(f.host_netns));
 }
 
-/// Traces an icmp echo from the guest to `target` into r->trace; returns the
-/// cause of its failure ("" when it was answered).
-Result<std::string> probe(const std::string& lab, const model::HopMap& map, const model::NicPath& nic,
-                          model::Ipv4 target, const VmAccess* vm, DoctorReport* r) {
+/// A traced echo and the cause of its failure ("" when it was answered).
+struct TracedEcho {
+  LiveResult trace;
+  std::string cause;
+};
+
+/// An icmp echo from the guest's NIC to `target` (IPv4, or IPv6: an icmp6
+/// echo), traced: one for both families, so their checks read alike. Check
+/// `check` says whether it was answered (sent from inside the VM when `vm` is
+/// given).
+Result<TracedEcho> trace_echo(const std::string& lab, const model::HopMap& map, const model::NicPath& nic,
+                              const std::variant<model::Ipv4, model::Ipv6>& target, const std::string& check,
+                              const VmAccess* vm, DoctorReport* r) {
   LiveRequest req;
   req.lab = lab;
   req.hopmap = map;
   req.guest = nic.guest;
   req.nic = nic.nic;
-  req.dst = target;
+  const auto* v6 = std::get_if<model::Ipv6>(&target);
+  if (v6) req.dst6 = *v6;
+  else req.dst = std::get<model::Ipv4>(target);
   req.keep_frames = false;
   req.timeout_ms = 1000;
   if (vm) req.vm = *vm;
+  const std::string to = v6 ? v6->str() : std::get<model::Ipv4>(target).str();
+  const std::string echo = std::string(v6 ? "icmp6" : "icmp") + " echo to " + to;
   auto res = trace_live(req);
   if (!res) return res.error();
-  r->probed = true;
-  r->target = target;
-  r->trace = std::move(*res);
-  std::string cause;
-  for (const auto& p : r->trace.packets) {
-    if (p.dropped && cause.empty()) cause = p.drop_cause.empty() ? "dropped after " + p.drop_after : p.drop_cause;
+  TracedEcho out{std::move(*res), ""};
+  for (const auto& p : out.trace.packets) {
+    if (p.dropped && out.cause.empty())
+      out.cause = p.drop_cause.empty() ? "dropped after " + p.drop_after : p.drop_cause;
   }
   // An OVN gateway chassis that is down explains a probe to the outside that got no answer.
-  const std::string gateway_down = r->trace.logical ? r->trace.logical->gateway_down : "";
+  const std::string gateway_down = out.trace.logical ? out.trace.logical->gateway_down : "";
   if (!gateway_down.empty()) add(r, "ovn-gateway", L::kProblem, gateway_down);
-  if (r->trace.probe.answered == 0 && cause.empty()) cause = gateway_down;
-  if (r->trace.probe.answered > 0 && cause.empty()) {
-    add(r, "probe", L::kOk, "icmp echo to " + target.str() + " answered" + (vm ? " (sent from inside the VM)" : ""));
+  if (out.trace.probe.answered == 0 && out.cause.empty()) out.cause = gateway_down;
+  if (out.trace.probe.answered > 0 && out.cause.empty()) {
+    add(r, check, L::kOk, echo + " answered" + (vm ? " (sent from inside the VM)" : ""));
   } else {
-    if (cause.empty()) cause = "no answer from " + target.str();
-    add(r, "probe", L::kProblem, "icmp echo to " + target.str() + " failed: " + cause);
+    if (out.cause.empty()) out.cause = "no answer from " + to;
+    add(r, check, L::kProblem, echo + " failed: " + out.cause);
   }
-  return cause;
+  return out;
+}
+
+/// Traces an icmp echo from the guest to `target` into r->trace; returns the
+/// cause of its failure ("" when it was answered).
+Result<std::string> probe(const std::string& lab, const model::HopMap& map, const model::NicPath& nic,
+                          model::Ipv4 target, const VmAccess* vm, DoctorReport* r) {
+  auto echo = trace_echo(lab, map, nic, target, "probe", vm, r);
+  if (!echo) return echo.error();
+  r->probed = true;
+  r->target = target;
+  r->trace = std::move(echo->trace);
+  return echo->cause;
 }
 
 /// A light guest's IPv6 side on a dual-stack network (its NIC has an `address6`
@@ -277,25 +301,8 @@ Status check_ipv6(const std::string& lab, const model::HopMap& map, const model:
   const model::Hop* up = model::find_hop(nic, model::HopRole::upstream);
   if (up == nullptr || up->netns.empty()) return {};  // only the sandbox's upstream holds a known IPv6 server
   static const model::Ipv6 kServer6 = *model::Ipv6::parse("2001:db8:100::1");
-  LiveRequest req;
-  req.lab = lab;
-  req.hopmap = map;
-  req.guest = nic.guest;
-  req.nic = nic.nic;
-  req.dst6 = kServer6;
-  req.keep_frames = false;
-  req.timeout_ms = 1000;
-  auto res = trace_live(req);
-  if (!res) return res.error();
-  std::string cause;
-  for (const auto& p : res->packets)
-    if (p.dropped && cause.empty()) cause = p.drop_cause.empty() ? "dropped after " + p.drop_after : p.drop_cause;
-  if (res->probe.answered > 0 && cause.empty()) {
-    add(r, "probe6", L::kOk, "icmp6 echo to " + kServer6.str() + " answered");
-  } else {
-    if (cause.empty()) cause = "no answer from " + kServer6.str();
-    add(r, "probe6", L::kProblem, "icmp6 echo to " + kServer6.str() + " failed: " + cause);
-  }
+  auto echo = trace_echo(lab, map, nic, kServer6, "probe6", nullptr, r);
+  if (!echo) return echo.error();
   return {};
 }
 

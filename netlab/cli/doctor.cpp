@@ -10,6 +10,7 @@
 #include <string>
 
 #include "netlab/cli/commands.h"
+#include "netlab/cli/destination.h"
 #include "netlab/cli/topology_input.h"
 #include "netlab/cli/vm_access.h"
 #include "netlab/plan/running_lab.h"
@@ -38,7 +39,12 @@ int run_doctor(const DoctorOptions& opt) {
   if (auto st = state::read_state(opt.lab)) sandbox = st->sandbox;
   std::optional<model::Ipv4> to;
   if (!opt.to.empty()) {
-    to = model::Ipv4::parse(opt.to);
+    auto resolved = resolve_destination(opt.lab, map, opt.guest, opt.to);  // --to g2: g2's address
+    if (!resolved) {
+      fmt::print(stderr, "netlab doctor: {}\n", resolved.error().message);
+      return kExitBadInput;
+    }
+    to = model::Ipv4::parse(*resolved);
     if (!to) {
       fmt::print(stderr, "netlab doctor: --to {}: not an IPv4 address\n", opt.to);
       return kExitBadInput;
@@ -105,8 +111,8 @@ void add_doctor(CLI::App& app, int* exit_code) {
   cmd->add_option("LAB", opt->lab, "the running lab")->required()->check(lab_name_check());
   cmd->add_option("GUEST", opt->guest, "only this guest (default: every guest)");
   cmd->add_option("--to", opt->to,
-                  "probe this address (default: outside the lab: 198.51.100.1 in the sandbox, the host's default "
-                  "gateway on a real host)");
+                  "probe this IPv4 address or guest of the lab (GUEST[:NIC]) (default: outside the lab: "
+                  "198.51.100.1 in the sandbox, the host's default gateway on a real host)");
   cmd->callback([opt, exit_code] { *exit_code = run_doctor(*opt); });
 }
 

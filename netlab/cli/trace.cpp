@@ -1,5 +1,5 @@
 // `netlab trace`: follow packets hop by hop through a lab.
-//   netlab trace LAB --from GUEST --to ADDR [--proto icmp|tcp:PORT|udp:PORT] [--count N] [--timeout S]
+//   netlab trace LAB [GUEST] [--from GUEST] --to ADDR|GUEST[:NIC] [--proto icmp|tcp:PORT|udp:PORT] [--count N] [--timeout S]
 //   netlab trace LAB --from upstream --to UPLINK-ADDR --proto tcp:PORT|udp:PORT [--passive] [--timeout S]
 //   netlab trace LAB --passive [--filter BPF] [--duration S]
 //   netlab trace --offline DIR
@@ -11,6 +11,7 @@
 #include <string>
 
 #include "netlab/cli/commands.h"
+#include "netlab/cli/destination.h"
 #include "netlab/cli/topology_input.h"
 #include "netlab/cli/trace_figure.h"
 #include "netlab/cli/vm_access.h"
@@ -33,7 +34,8 @@ namespace {
 struct TraceOptions {
   std::string offline_dir;  // --offline DIR
   std::string lab;          // LAB
-  std::string from, to;     // --from GUEST --to ADDR
+  std::string from, to;     // --from GUEST --to ADDR|GUEST[:NIC]
+  std::string guest;        // GUEST after LAB: the same as --from GUEST
   std::string proto = "icmp";
   std::string payload;      // --payload TEXT
   int count = 1;
@@ -219,11 +221,17 @@ int run_passive(const TraceOptions& opt) {
   return kExitOk;
 }
 
-int run_live(const TraceOptions& opt) {
+int run_live(const TraceOptions& given) {
+  TraceOptions opt = given;
   if (opt.from.empty() || opt.to.empty()) return fail("a live trace needs --from GUEST and --to ADDR", kExitBadInput);
+  int code = kExitOk;
+  auto map = read_hopmap(opt.lab, &code);
+  if (!map) return code;
+  auto resolved = resolve_destination(opt.lab, *map, opt.from, opt.to);  // --to g2: g2's address
+  if (!resolved) return fail(resolved.error().message, kExitBadInput);
+  opt.to = *resolved;
   auto dst = model::Ipv4::parse(opt.to);
   auto dst6 = dst ? std::nullopt : model::Ipv6::parse(opt.to);
-  if (!dst && !dst6) return fail("--to must be an IPv4 or IPv6 address, not '" + opt.to + "'", kExitBadInput);
   if (dst6) {
     if (auto problem = unicast_problem6(*dst6); !problem.empty()) return fail(problem, kExitBadInput);
     dst = model::Ipv4{};  // unused: the request carries dst6
@@ -242,9 +250,6 @@ int run_live(const TraceOptions& opt) {
     if (opt.payload.size() > 1400) return fail("--payload is at most 1400 bytes", kExitBadInput);
     spec->payload = opt.payload;
   }
-  int code = kExitOk;
-  auto map = read_hopmap(opt.lab, &code);
-  if (!map) return code;
   if (opt.from == "upstream" && tracer::nic_of(*map, opt.from) == nullptr) {
     if (dst6) return fail("--from upstream traces a port published on the uplink's IPv4 address", kExitBadInput);
     return run_inbound(opt, *spec, *dst, *map);
@@ -290,6 +295,14 @@ int run(const TraceOptions& opt) {
     return run_offline(opt);
   }
   if (opt.lab.empty()) return fail("give a LAB to trace in, or --offline DIR", kExitBadInput);
+  if (!opt.guest.empty()) {  // `trace LAB GUEST --to ...`, as `doctor LAB GUEST`
+    if (!opt.from.empty() && opt.from != opt.guest)
+      return fail("the sender is given twice: GUEST " + opt.guest + " and --from " + opt.from, kExitBadInput);
+    TraceOptions from_guest = opt;
+    from_guest.from = opt.guest;
+    from_guest.guest.clear();
+    return run(from_guest);
+  }
   if (opt.passive && opt.from != "upstream") return run_passive(opt);
   return run_live(opt);  // --from upstream --passive: the inbound trace that waits (run_inbound)
 }
@@ -300,10 +313,13 @@ void add_trace(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand("trace", "Follow packets hop by hop: guest NIC, tap/veth, bridge, NAT, uplink");
   auto opt = std::make_shared<TraceOptions>();
   cmd->add_option("LAB", opt->lab, "the running lab to trace in")->check(lab_name_check());
+  cmd->add_option("GUEST", opt->guest, "the guest that sends the probe (the same as --from GUEST)");
   cmd->add_option("--from", opt->from,
                   "the guest that sends the probe; 'upstream': the sandbox's upstream, to a port published on the "
                   "uplink (on a real host: a request from outside, waited for)");
-  cmd->add_option("--to", opt->to, "the IPv4 address the probe goes to");
+  cmd->add_option("--to", opt->to,
+                  "where the probe goes: an IPv4 or IPv6 address, or a guest of the lab (GUEST or GUEST:NIC: its "
+                  "address on a network shared with the sender, else its first)");
   cmd->add_option("--proto", opt->proto, "icmp (default), tcp:PORT or udp:PORT");
   cmd->add_option("--payload", opt->payload,
                   "tcp: data sent once connected (its answer is awaited); udp: the datagram (udp:53: the name queried)");

@@ -1,8 +1,5 @@
 #include "netlab/host/libvirt_client.h"
 
-#include <libvirt/libvirt-qemu.h>
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -11,13 +8,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "netlab/host/libvirt_api.h"
+
 namespace netlab::host {
 namespace {
 
-void quiet_errors(void*, virErrorPtr) {}
-
 Error last_error(const std::string& what) {
-  const char* msg = virGetLastErrorMessage();
+  const char* msg = libvirt_api().virGetLastErrorMessage();
   return Error{what + ": " + (msg ? msg : "unknown libvirt error")};
 }
 
@@ -28,13 +25,13 @@ struct Domain {
   Domain(const Domain&) = delete;
   Domain& operator=(const Domain&) = delete;
   ~Domain() {
-    if (ptr) virDomainFree(ptr);
+    if (ptr) libvirt_api().virDomainFree(ptr);
   }
   explicit operator bool() const { return ptr != nullptr; }
 };
 
 bool no_such_domain() {
-  virErrorPtr e = virGetLastError();
+  virErrorPtr e = libvirt_api().virGetLastError();
   return e && e->code == VIR_ERR_NO_DOMAIN;
 }
 
@@ -64,7 +61,7 @@ std::string attribute(const std::string& xml, const std::string& attr) {
 }
 
 Result<nlohmann::json> agent(virDomainPtr dom, const nlohmann::json& command, int timeout_s) {
-  char* reply = virDomainQemuAgentCommand(dom, command.dump().c_str(), timeout_s, 0);
+  char* reply = libvirt_api().virDomainQemuAgentCommand(dom, command.dump().c_str(), timeout_s, 0);
   if (!reply) return last_error("guest agent");
   auto parsed = nlohmann::json::parse(reply, nullptr, false);
   free(reply);
@@ -112,8 +109,9 @@ std::string base64_decode(const std::string& text) {
 }
 
 Result<LibvirtClient> LibvirtClient::open(const std::string& uri) {
-  virSetErrorFunc(nullptr, quiet_errors);
-  virConnectPtr conn = virConnectOpen(uri.c_str());
+  auto api = load_libvirt();
+  if (!api) return api.error();
+  virConnectPtr conn = (*api)->virConnectOpen(uri.c_str());
   if (!conn) return last_error("cannot connect to libvirt at " + uri);
   return LibvirtClient(conn);
 }
@@ -122,7 +120,7 @@ LibvirtClient::LibvirtClient(LibvirtClient&& other) noexcept : conn_(other.conn_
 
 LibvirtClient& LibvirtClient::operator=(LibvirtClient&& other) noexcept {
   if (this != &other) {
-    if (conn_) virConnectClose(conn_);
+    if (conn_) libvirt_api().virConnectClose(conn_);
     conn_ = other.conn_;
     other.conn_ = nullptr;
   }
@@ -130,55 +128,55 @@ LibvirtClient& LibvirtClient::operator=(LibvirtClient&& other) noexcept {
 }
 
 LibvirtClient::~LibvirtClient() {
-  if (conn_) virConnectClose(conn_);
+  if (conn_) libvirt_api().virConnectClose(conn_);
 }
 
 Status LibvirtClient::define(const std::string& xml) {
-  virDomainPtr dom = virDomainDefineXML(conn_, xml.c_str());
+  virDomainPtr dom = libvirt_api().virDomainDefineXML(conn_, xml.c_str());
   if (!dom) return last_error("cannot define the domain");
-  virDomainFree(dom);
+  libvirt_api().virDomainFree(dom);
   return {};
 }
 
 Status LibvirtClient::start(const std::string& name) {
-  Domain dom(virDomainLookupByName(conn_, name.c_str()));
+  Domain dom(libvirt_api().virDomainLookupByName(conn_, name.c_str()));
   if (!dom) return last_error("domain " + name);
-  if (virDomainCreate(dom.ptr) < 0) return last_error("cannot start domain " + name);
+  if (libvirt_api().virDomainCreate(dom.ptr) < 0) return last_error("cannot start domain " + name);
   return {};
 }
 
 Status LibvirtClient::destroy(const std::string& name) {
-  Domain dom(virDomainLookupByName(conn_, name.c_str()));
+  Domain dom(libvirt_api().virDomainLookupByName(conn_, name.c_str()));
   if (!dom) return no_such_domain() ? Status{} : Status{last_error("domain " + name)};
-  if (virDomainIsActive(dom.ptr) != 1) return {};
-  if (virDomainDestroy(dom.ptr) < 0 && virDomainIsActive(dom.ptr) == 1)
+  if (libvirt_api().virDomainIsActive(dom.ptr) != 1) return {};
+  if (libvirt_api().virDomainDestroy(dom.ptr) < 0 && libvirt_api().virDomainIsActive(dom.ptr) == 1)
     return last_error("cannot stop domain " + name);
   return {};
 }
 
 Status LibvirtClient::undefine(const std::string& name) {
-  Domain dom(virDomainLookupByName(conn_, name.c_str()));
+  Domain dom(libvirt_api().virDomainLookupByName(conn_, name.c_str()));
   if (!dom) return no_such_domain() ? Status{} : Status{last_error("domain " + name)};
-  if (virDomainUndefineFlags(dom.ptr, VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) < 0)
+  if (libvirt_api().virDomainUndefineFlags(dom.ptr, VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) < 0)
     return last_error("cannot undefine domain " + name);
   return {};
 }
 
 Result<DomainState> LibvirtClient::state(const std::string& name) {
-  Domain dom(virDomainLookupByName(conn_, name.c_str()));
+  Domain dom(libvirt_api().virDomainLookupByName(conn_, name.c_str()));
   if (!dom) {
     if (no_such_domain()) return DomainState::absent;
     return last_error("domain " + name);
   }
   int st = 0, reason = 0;
-  if (virDomainGetState(dom.ptr, &st, &reason, 0) < 0) return last_error("state of domain " + name);
+  if (libvirt_api().virDomainGetState(dom.ptr, &st, &reason, 0) < 0) return last_error("state of domain " + name);
   return from_libvirt(st);
 }
 
 Result<std::string> LibvirtClient::xml(const std::string& name, bool inactive) {
-  Domain dom(virDomainLookupByName(conn_, name.c_str()));
+  Domain dom(libvirt_api().virDomainLookupByName(conn_, name.c_str()));
   if (!dom) return last_error("domain " + name);
-  char* text = virDomainGetXMLDesc(dom.ptr, inactive ? VIR_DOMAIN_XML_INACTIVE : 0);
+  char* text = libvirt_api().virDomainGetXMLDesc(dom.ptr, inactive ? VIR_DOMAIN_XML_INACTIVE : 0);
   if (!text) return last_error("XML of domain " + name);
   std::string out(text);
   free(text);
@@ -187,20 +185,20 @@ Result<std::string> LibvirtClient::xml(const std::string& name, bool inactive) {
 
 Result<std::vector<DomainSummary>> LibvirtClient::list_domains(const std::string& metadata_ns) {
   virDomainPtr* doms = nullptr;
-  int n = virConnectListAllDomains(conn_, &doms, 0);
+  int n = libvirt_api().virConnectListAllDomains(conn_, &doms, 0);
   if (n < 0) return last_error("cannot list domains");
   std::vector<DomainSummary> out;
   for (int i = 0; i < n; ++i) {
     DomainSummary s;
-    s.name = virDomainGetName(doms[i]);
+    s.name = libvirt_api().virDomainGetName(doms[i]);
     int st = 0, reason = 0;
-    s.state = virDomainGetState(doms[i], &st, &reason, 0) == 0 ? from_libvirt(st) : DomainState::other;
-    if (char* meta = virDomainGetMetadata(doms[i], VIR_DOMAIN_METADATA_ELEMENT, metadata_ns.c_str(), 0)) {
+    s.state = libvirt_api().virDomainGetState(doms[i], &st, &reason, 0) == 0 ? from_libvirt(st) : DomainState::other;
+    if (char* meta = libvirt_api().virDomainGetMetadata(doms[i], VIR_DOMAIN_METADATA_ELEMENT, metadata_ns.c_str(), 0)) {
       s.lab = attribute(meta, "lab");
       s.guest = attribute(meta, "name");
       free(meta);
     }
-    virDomainFree(doms[i]);
+    libvirt_api().virDomainFree(doms[i]);
     out.push_back(std::move(s));
   }
   free(doms);
@@ -209,23 +207,23 @@ Result<std::vector<DomainSummary>> LibvirtClient::list_domains(const std::string
 
 Status LibvirtClient::migrate(const std::string& name, LibvirtClient& dest, const std::string& migrate_uri,
                               bool unsafe) {
-  Domain dom(virDomainLookupByName(conn_, name.c_str()));
+  Domain dom(libvirt_api().virDomainLookupByName(conn_, name.c_str()));
   if (!dom) return last_error("domain " + name);
   virTypedParameterPtr params = nullptr;
   int count = 0, room = 0;
-  if (virTypedParamsAddString(&params, &count, &room, VIR_MIGRATE_PARAM_URI, migrate_uri.c_str()) < 0)
+  if (libvirt_api().virTypedParamsAddString(&params, &count, &room, VIR_MIGRATE_PARAM_URI, migrate_uri.c_str()) < 0)
     return last_error("migration of " + name);
   unsigned int flags = VIR_MIGRATE_LIVE | VIR_MIGRATE_PERSIST_DEST | VIR_MIGRATE_UNDEFINE_SOURCE;
   if (unsafe) flags |= VIR_MIGRATE_UNSAFE;
-  virDomainPtr moved = virDomainMigrate3(dom.ptr, dest.conn_, params, static_cast<unsigned>(count), flags);
-  virTypedParamsFree(params, count);
+  virDomainPtr moved = libvirt_api().virDomainMigrate3(dom.ptr, dest.conn_, params, static_cast<unsigned>(count), flags);
+  libvirt_api().virTypedParamsFree(params, count);
   if (!moved) return last_error("migration of " + name);
-  virDomainFree(moved);
+  libvirt_api().virDomainFree(moved);
   return {};
 }
 
 bool LibvirtClient::agent_ready(const std::string& name) {
-  Domain dom(virDomainLookupByName(conn_, name.c_str()));
+  Domain dom(libvirt_api().virDomainLookupByName(conn_, name.c_str()));
   if (!dom) return false;
   return agent(dom.ptr, {{"execute", "guest-ping"}}, 2).ok();
 }
@@ -233,7 +231,7 @@ bool LibvirtClient::agent_ready(const std::string& name) {
 Result<RunResult> LibvirtClient::guest_exec(const std::string& name, const std::vector<std::string>& argv,
                                             std::chrono::milliseconds timeout) {
   if (argv.empty()) return Error{"nothing to run"};
-  Domain dom(virDomainLookupByName(conn_, name.c_str()));
+  Domain dom(libvirt_api().virDomainLookupByName(conn_, name.c_str()));
   if (!dom) return last_error("domain " + name);
   nlohmann::json args = {{"path", argv[0]}, {"capture-output", true}};
   args["arg"] = std::vector<std::string>(argv.begin() + 1, argv.end());
@@ -260,12 +258,12 @@ Result<RunResult> LibvirtClient::guest_exec(const std::string& name, const std::
 }
 
 Status LibvirtClient::console(const std::string& name, int in_fd, int out_fd, char escape) {
-  Domain dom(virDomainLookupByName(conn_, name.c_str()));
+  Domain dom(libvirt_api().virDomainLookupByName(conn_, name.c_str()));
   if (!dom) return last_error("domain " + name);
-  virStreamPtr st = virStreamNew(conn_, 0);
+  virStreamPtr st = libvirt_api().virStreamNew(conn_, 0);
   if (!st) return last_error("console stream");
-  if (virDomainOpenConsole(dom.ptr, nullptr, st, VIR_DOMAIN_CONSOLE_FORCE) < 0) {
-    virStreamFree(st);
+  if (libvirt_api().virDomainOpenConsole(dom.ptr, nullptr, st, VIR_DOMAIN_CONSOLE_FORCE) < 0) {
+    libvirt_api().virStreamFree(st);
     return last_error("cannot open the console of " + name);
   }
   std::atomic<bool> done{false};
@@ -273,7 +271,7 @@ Status LibvirtClient::console(const std::string& name, int in_fd, int out_fd, ch
   std::thread reader([&] {
     char buf[4096];
     while (!done) {
-      int n = virStreamRecv(st, buf, sizeof buf);
+      int n = libvirt_api().virStreamRecv(st, buf, sizeof buf);
       if (n <= 0) break;
       for (int off = 0; off < n;) {
         ssize_t w = ::write(out_fd, buf + off, static_cast<size_t>(n - off));
@@ -295,59 +293,59 @@ Status LibvirtClient::console(const std::string& name, int in_fd, int out_fd, ch
         keep = i;
         break;
       }
-    if (keep > 0 && virStreamSend(st, buf, static_cast<size_t>(keep)) < 0) break;
+    if (keep > 0 && libvirt_api().virStreamSend(st, buf, static_cast<size_t>(keep)) < 0) break;
     if (keep < n) break;
   }
   done = true;
-  virStreamAbort(st);  // wakes the reader
+  libvirt_api().virStreamAbort(st);  // wakes the reader
   reader.join();
-  virStreamFree(st);
+  libvirt_api().virStreamFree(st);
   return {};
 }
 
 Status LibvirtClient::snapshot_create(const std::string& name, const std::string& snapshot) {
-  Domain dom(virDomainLookupByName(conn_, name.c_str()));
+  Domain dom(libvirt_api().virDomainLookupByName(conn_, name.c_str()));
   if (!dom) return last_error("domain " + name);
   const std::string xml = "<domainsnapshot><name>" + snapshot + "</name><description>netlab</description></domainsnapshot>";
-  virDomainSnapshotPtr snap = virDomainSnapshotCreateXML(dom.ptr, xml.c_str(), 0);
+  virDomainSnapshotPtr snap = libvirt_api().virDomainSnapshotCreateXML(dom.ptr, xml.c_str(), 0);
   if (!snap) return last_error("cannot snapshot " + name);
-  virDomainSnapshotFree(snap);
+  libvirt_api().virDomainSnapshotFree(snap);
   return {};
 }
 
 Status LibvirtClient::snapshot_revert(const std::string& name, const std::string& snapshot) {
-  Domain dom(virDomainLookupByName(conn_, name.c_str()));
+  Domain dom(libvirt_api().virDomainLookupByName(conn_, name.c_str()));
   if (!dom) return last_error("domain " + name);
-  virDomainSnapshotPtr snap = virDomainSnapshotLookupByName(dom.ptr, snapshot.c_str(), 0);
+  virDomainSnapshotPtr snap = libvirt_api().virDomainSnapshotLookupByName(dom.ptr, snapshot.c_str(), 0);
   if (!snap) return last_error("snapshot " + snapshot + " of " + name);
-  const int rc = virDomainRevertToSnapshot(snap, 0);
-  virDomainSnapshotFree(snap);
+  const int rc = libvirt_api().virDomainRevertToSnapshot(snap, 0);
+  libvirt_api().virDomainSnapshotFree(snap);
   if (rc < 0) return last_error("cannot revert " + name + " to " + snapshot);
   return {};
 }
 
 Status LibvirtClient::snapshot_delete(const std::string& name, const std::string& snapshot) {
-  Domain dom(virDomainLookupByName(conn_, name.c_str()));
+  Domain dom(libvirt_api().virDomainLookupByName(conn_, name.c_str()));
   if (!dom) return last_error("domain " + name);
-  virDomainSnapshotPtr snap = virDomainSnapshotLookupByName(dom.ptr, snapshot.c_str(), 0);
+  virDomainSnapshotPtr snap = libvirt_api().virDomainSnapshotLookupByName(dom.ptr, snapshot.c_str(), 0);
   if (!snap) return last_error("snapshot " + snapshot + " of " + name);
-  const int rc = virDomainSnapshotDelete(snap, 0);
-  virDomainSnapshotFree(snap);
+  const int rc = libvirt_api().virDomainSnapshotDelete(snap, 0);
+  libvirt_api().virDomainSnapshotFree(snap);
   if (rc < 0) return last_error("cannot delete snapshot " + snapshot + " of " + name);
   return {};
 }
 
 Result<std::vector<SnapshotSummary>> LibvirtClient::snapshots(const std::string& name) {
-  Domain dom(virDomainLookupByName(conn_, name.c_str()));
+  Domain dom(libvirt_api().virDomainLookupByName(conn_, name.c_str()));
   if (!dom) return last_error("domain " + name);
   virDomainSnapshotPtr* snaps = nullptr;
-  int n = virDomainListAllSnapshots(dom.ptr, &snaps, 0);
+  int n = libvirt_api().virDomainListAllSnapshots(dom.ptr, &snaps, 0);
   if (n < 0) return last_error("snapshots of " + name);
   std::vector<SnapshotSummary> out;
   for (int i = 0; i < n; ++i) {
     SnapshotSummary s;
-    s.name = virDomainSnapshotGetName(snaps[i]);
-    if (char* x = virDomainSnapshotGetXMLDesc(snaps[i], 0)) {
+    s.name = libvirt_api().virDomainSnapshotGetName(snaps[i]);
+    if (char* x = libvirt_api().virDomainSnapshotGetXMLDesc(snaps[i], 0)) {
       std::string xml(x);
       free(x);
       auto tag = [&](const std::string& t) {
@@ -360,7 +358,7 @@ Result<std::vector<SnapshotSummary>> LibvirtClient::snapshots(const std::string&
       std::string created = tag("creationTime");
       if (!created.empty()) s.created = std::stoll(created);
     }
-    virDomainSnapshotFree(snaps[i]);
+    libvirt_api().virDomainSnapshotFree(snaps[i]);
     out.push_back(std::move(s));
   }
   free(snaps);

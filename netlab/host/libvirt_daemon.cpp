@@ -1,14 +1,12 @@
 #include "netlab/host/libvirt_daemon.h"
 
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
+#include "netlab/host/libvirt_api.h"
 #include "netlab/host/process.h"
 
 namespace netlab::host {
@@ -83,16 +81,13 @@ std::optional<pid_t> read_pid(const std::string& path) {
 
 /// True when a client connects to `uri` and the daemon answers.
 bool answers(const std::string& uri) {
-  virConnectPtr conn = virConnectOpen(uri.c_str());
+  virConnectPtr conn = libvirt_api().virConnectOpen(uri.c_str());
   if (!conn) return false;
   unsigned long version = 0;
-  const bool ok = virConnectGetLibVersion(conn, &version) == 0;
-  virConnectClose(conn);
+  const bool ok = libvirt_api().virConnectGetLibVersion(conn, &version) == 0;
+  libvirt_api().virConnectClose(conn);
   return ok;
 }
-
-/// libvirt prints every error to stderr unless a handler is set; netlab reports them itself.
-void quiet_errors(void*, virErrorPtr) {}
 
 }  // namespace
 
@@ -124,7 +119,7 @@ std::optional<pid_t> PrivateLibvirtd::pid() const {
 
 Status PrivateLibvirtd::start(const std::string& netns, const std::string& ovs_run_dir,
                               std::chrono::milliseconds timeout) {
-  virSetErrorFunc(nullptr, quiet_errors);
+  if (auto api = load_libvirt(); !api) return api.error();
   if (running() && answers(uri())) return {};
   std::error_code ec;
   for (const auto& d : {files_.etc, files_.run, files_.lib, files_.log, libvirt_shared_cache()}) {

@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/syscall.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -37,11 +38,12 @@ struct ChildFailure {
   int step;
   int error;
 };
-enum Step { kSetns = 1, kStdin, kStdout, kStderr, kChdir, kExec };
+enum Step { kSetns = 1, kBind, kStdin, kStdout, kStderr, kChdir, kExec };
 
 const char* step_text(int step) {
   switch (step) {
     case kSetns: return "entering the network namespace";
+    case kBind: return "bind-mounting";
     case kStdin: return "opening /dev/null for stdin";
     case kStdout: return "opening the stdout file";
     case kStderr: return "opening the stderr file";
@@ -135,6 +137,13 @@ Result<pid_t> spawn_impl(const std::vector<std::string>& argv, const SpawnOption
     for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGQUIT}) sigaction(sig, &dfl, nullptr);
     if (options.new_session) setsid();
     if (ns.valid() && setns(ns.get(), CLONE_NEWNET) != 0) child_fail(rfd, kSetns);
+    // A mount namespace of its own, its mounts not propagated back (MS_SLAVE),
+    // so the bind mounts are the child's alone and vanish with it.
+    if (!options.bind_files.empty() &&
+        (unshare(CLONE_NEWNS) != 0 || mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0))
+      child_fail(rfd, kBind);
+    for (const auto& bind : options.bind_files)
+      if (mount(bind.source.c_str(), bind.target.c_str(), nullptr, MS_BIND, nullptr) != 0) child_fail(rfd, kBind);
     if (!options.inherit_stdin) {
       int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
       if (devnull < 0 || dup2(devnull, 0) < 0) child_fail(rfd, kStdin);
@@ -163,6 +172,8 @@ Result<pid_t> spawn_impl(const std::vector<std::string>& argv, const SpawnOption
   if (failure.step == kStdout) what += " " + options.stdout_path;
   if (failure.step == kStderr) what += " " + options.stderr_path;
   if (failure.step == kSetns) what += " " + options.netns;
+  if (failure.step == kBind)
+    for (const auto& bind : options.bind_files) what += " " + bind.source + " over " + bind.target;
   return Error{"cannot run `" + program + "`: " + what + ": " + errno_text(failure.error)};
 }
 

@@ -31,6 +31,14 @@ struct SpawnOptions {
   bool inherit_stdin = false;
   /// Working directory of the child; "" = the parent's.
   std::string cwd;
+  /// Files bind-mounted over the machine's (`source` over `target`, e.g. a
+  /// guest's resolv.conf over /etc/resolv.conf) in a mount namespace of the
+  /// child's own, as `ip netns exec` does with /etc/netns/NAME/: the child sees
+  /// them, the machine's files stay untouched. Empty = no mount namespace.
+  struct BindFile {
+    std::string source, target;
+  };
+  std::vector<BindFile> bind_files;
 };
 
 /// Starts argv[0] (searched in PATH when it has no '/') with argv. Returns the

@@ -64,7 +64,94 @@ void from_json(const nlohmann::json& j, NicPath& p) {
 }
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(HopMap, lab, nics)
 
-std::string hopmap_to_json(const HopMap& map) { return nlohmann::json(map).dump(2) + "\n"; }
+// Written directly rather than through a nlohmann::json tree: `up` writes the map
+// of every NIC after each change, and building and freeing that tree took about a
+// fifth of a one-guest change at 1000 guests. The text is the one
+// nlohmann::json(map).dump(2) gives (keys sorted, two-space indent, the same
+// escapes), as the unit test checks.
+namespace {
+
+void put_string(std::string& out, const std::string& s) {
+  out += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          static constexpr char kHex[] = "0123456789abcdef";
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 0xf];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+
+/// `"key": "value"` at `indent`, preceded by ",\n" unless it is the first member.
+void put_member(std::string& out, int indent, bool& first, const char* key, const std::string& value) {
+  out += first ? "\n" : ",\n";
+  first = false;
+  out.append(static_cast<size_t>(indent), ' ');
+  out += '"';
+  out += key;
+  out += "\": ";
+  put_string(out, value);
+}
+
+void put_hop(std::string& out, const Hop& h) {
+  out += "        {";
+  bool first = true;
+  put_member(out, 10, first, "device", h.device);
+  if (!h.friendly.empty()) put_member(out, 10, first, "friendly", h.friendly);
+  put_member(out, 10, first, "netns", h.netns);
+  put_member(out, 10, first, "role", to_string(h.role));
+  out += "\n        }";
+}
+
+void put_nic(std::string& out, const NicPath& p) {
+  out += "    {";
+  bool first = true;
+  put_member(out, 6, first, "address", p.address);
+  if (!p.address6.empty()) put_member(out, 6, first, "address6", p.address6);
+  put_member(out, 6, first, "guest", p.guest);
+  out += ",\n      \"hops\": [";
+  for (size_t i = 0; i < p.hops.size(); ++i) {
+    out += i ? ",\n" : "\n";
+    put_hop(out, p.hops[i]);
+  }
+  out += p.hops.empty() ? "]" : "\n      ]";
+  put_member(out, 6, first, "mac", p.mac);
+  put_member(out, 6, first, "mode", to_string(p.mode));
+  put_member(out, 6, first, "network", p.network);
+  put_member(out, 6, first, "nic", p.nic);
+  if (p.vlan >= 0) out += ",\n      \"vlan\": " + std::to_string(p.vlan);
+  out += "\n    }";
+}
+
+}  // namespace
+
+std::string hopmap_to_json(const HopMap& map) {
+  std::string out = "{";
+  bool first = true;
+  put_member(out, 2, first, "lab", map.lab);
+  out += ",\n  \"nics\": [";
+  for (size_t i = 0; i < map.nics.size(); ++i) {
+    out += i ? ",\n" : "\n";
+    put_nic(out, map.nics[i]);
+  }
+  out += map.nics.empty() ? "]" : "\n  ]";
+  out += "\n}\n";
+  return out;
+}
 
 bool hopmap_from_json(const std::string& text, HopMap* map, std::string* err) {
   if (text.size() > kMaxInputBytes) {

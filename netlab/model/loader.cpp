@@ -59,7 +59,7 @@ class Loader {
  public:
   explicit Loader(YamlReader* reader) : r_(*reader) {}
 
-  Topology topology(const YAML::Node& root);
+  Topology topology(const YamlNode& root);
 
  private:
   static const Fields<TopLevel> kTopFields;
@@ -79,7 +79,7 @@ class Loader {
   /// Reads mapping `node` (`what` names it in messages) into `out` through
   /// `fields`, in the file's order; keys not in `fields` are reported.
   template <typename Out>
-  void read_fields(const YAML::Node& node, const std::string& what, const Fields<Out>& fields, FieldPositions* pos,
+  void read_fields(const YamlNode& node, const std::string& what, const Fields<Out>& fields, FieldPositions* pos,
                    Out& out, const std::string& where = {});
 
   void host(const Entry& entry, Host* out);
@@ -88,12 +88,12 @@ class Loader {
   Dhcp dhcp(const Entry& entry, const std::string& where);
   Ipv6Net ipv6(const Entry& entry, const std::string& where);
   Dhcp6 dhcp6(const Entry& entry, const std::string& where);
-  std::optional<DhcpHost> dhcp_host(const YAML::Node& item, size_t index, const std::string& where);
-  std::optional<PortForward> forward(const YAML::Node& item, size_t index, const std::string& where);
+  std::optional<DhcpHost> dhcp_host(const YamlNode& item, size_t index, const std::string& where);
+  std::optional<PortForward> forward(const YamlNode& item, size_t index, const std::string& where);
   std::optional<int> port(const Entry& entry);
   void forward_target(const Entry& entry, PortForward* out);
   Guest guest(const Entry& entry, const std::string& lab);
-  std::optional<Nic> nic(const YAML::Node& item, size_t index, const std::string& where);
+  std::optional<Nic> nic(const YamlNode& item, size_t index, const std::string& where);
   Disk disk(const Entry& entry, const std::string& where);
   void impair(const Entry& entry, Nic* out, const std::string& where);
   void impair_parameter(const Entry& entry, Nic* out);
@@ -117,7 +117,7 @@ class Loader {
 };
 
 template <typename Out>
-void Loader::read_fields(const YAML::Node& node, const std::string& what, const Fields<Out>& fields,
+void Loader::read_fields(const YamlNode& node, const std::string& what, const Fields<Out>& fields,
                          FieldPositions* pos, Out& out, const std::string& where) {
   std::vector<std::string> keys;
   keys.reserve(fields.size());
@@ -147,7 +147,7 @@ const Fields<TopLevel> Loader::kTopFields{
      }},
 };
 
-Topology Loader::topology(const YAML::Node& root) {
+Topology Loader::topology(const YamlNode& root) {
   Topology topo;
   topo.pos.node = r_.position(root);
   if (topo.pos.node.line == 0) topo.pos.node = {r_.file(), 1, 1};
@@ -322,7 +322,7 @@ const Fields<PortForward> Loader::kForwardFields{
      }},
 };
 
-std::optional<PortForward> Loader::forward(const YAML::Node& item, size_t index, const std::string& where) {
+std::optional<PortForward> Loader::forward(const YamlNode& item, size_t index, const std::string& where) {
   PortForward out;
   out.pos.node = r_.position(item);
   const std::string what = "forward " + std::to_string(index) + " of " + where;
@@ -413,7 +413,7 @@ const Fields<DhcpHost> Loader::kDhcpHostFields{
      }},
 };
 
-std::optional<DhcpHost> Loader::dhcp_host(const YAML::Node& item, size_t index, const std::string& where) {
+std::optional<DhcpHost> Loader::dhcp_host(const YamlNode& item, size_t index, const std::string& where) {
   DhcpHost host;
   host.pos.node = r_.position(item);
   const std::string what = "dhcp host " + std::to_string(index) + " of " + where;
@@ -521,7 +521,7 @@ void Loader::impair_parameter(const Entry& entry, Nic* out) {
     r_.error(r_.value_position(entry), "impair " + entry.key + ": " + st.error().message);
 }
 
-std::optional<Nic> Loader::nic(const YAML::Node& item, size_t index, const std::string& where) {
+std::optional<Nic> Loader::nic(const YamlNode& item, size_t index, const std::string& where) {
   Nic out;
   out.pos.node = r_.position(item);
   const std::string what = "nic " + std::to_string(index) + " of " + where;
@@ -744,8 +744,8 @@ LoadResult load_string(const std::string& text, const std::string& file_name) {
   LoadResult result;
   YamlReader reader(file_name, &result.diagnostics);
   try {
-    YAML::Node root = YAML::Load(text);
-    result.topology = Loader(&reader).topology(root);
+    const YamlDocument doc = YamlDocument::parse(text);
+    result.topology = Loader(&reader).topology(doc.root());
   } catch (const YAML::DeepRecursion& e) {
     reader.error({file_name, e.mark.line + 1, e.mark.column + 1},
                  "invalid yaml: nested too deeply (" + std::to_string(e.depth()) + " levels)");

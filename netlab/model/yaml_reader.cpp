@@ -9,12 +9,12 @@
 namespace netlab::model {
 namespace {
 
-bool is_quoted(const YAML::Node& node) { return node.Tag() == "!"; }
+bool is_quoted(const YamlNode& node) { return node.Tag() == "!"; }
 
 }  // namespace
 
-Position YamlReader::position(const YAML::Node& node) const {
-  YAML::Mark mark = node.Mark();
+Position YamlReader::position(const YamlNode& node) const {
+  const YAML::Mark mark = node.Mark();
   if (mark.is_null() || mark.line < 0 || mark.column < 0) return {file_, 0, 0};
   return {file_, mark.line + 1, mark.column + 1};
 }
@@ -29,22 +29,19 @@ void YamlReader::error(const Position& pos, std::string message, std::string hin
   out_->push_back({pos, std::move(message), std::move(hint)});
 }
 
-std::string YamlReader::describe(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Scalar: return "'" + excerpt(node.Scalar()) + "'";
-    default: return "nothing";
-  }
+std::string YamlReader::describe(const YamlNode& node) {
+  if (node.IsMap()) return "a mapping";
+  if (node.IsSequence()) return "a list";
+  if (node.IsScalar()) return "'" + excerpt(node.Scalar()) + "'";
+  return "nothing";
 }
 
-std::vector<Entry> YamlReader::mapping(const YAML::Node& node, const std::string& what,
+std::vector<Entry> YamlReader::mapping(const YamlNode& node, const std::string& what,
                                        const std::vector<std::string>& allowed, FieldPositions* pos) {
   std::vector<Entry> entries;
   std::map<std::string, Position> seen;  // every key so far, known or not
   if (!node.IsMap()) return entries;
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node key = it->first;
+  for (const auto& [key, value] : node.pairs()) {
     if (!key.IsScalar()) {
       error(position(key), "key in " + what + " must be a plain name, not " + describe(key));
       continue;
@@ -65,7 +62,7 @@ std::vector<Entry> YamlReader::mapping(const YAML::Node& node, const std::string
       error(key_pos, "unknown key '" + excerpt(text) + "' in " + what, hint);
       continue;
     }
-    entries.push_back({text, key, YAML::Node(it->second)});
+    entries.push_back({text, key, value});
     if (pos) pos->fields[text] = value_position(entries.back());
   }
   return entries;
@@ -91,7 +88,7 @@ std::optional<std::string> YamlReader::string(const Entry& entry) {
 }
 
 std::optional<int> YamlReader::integer(const Entry& entry) {
-  const YAML::Node& v = entry.value;
+  const YamlNode& v = entry.value;
   if (v.IsScalar() && !is_quoted(v)) {
     const std::string& text = v.Scalar();
     long long value = 0;
@@ -117,10 +114,10 @@ std::optional<int> YamlReader::integer(const Entry& entry) {
 }
 
 std::optional<bool> YamlReader::boolean(const Entry& entry) {
-  const YAML::Node& v = entry.value;
+  const YamlNode& v = entry.value;
   if (v.IsScalar() && !is_quoted(v)) {
     bool value = false;
-    if (YAML::convert<bool>::decode(v, value)) return value;
+    if (YAML::convert<bool>::decode(YAML::Node(v.Scalar()), value)) return value;  // yaml-cpp's spellings
   }
   std::string hint = v.IsScalar() && is_quoted(v) ? "remove the quotes" : "";
   error(value_position(entry), "'" + entry.key + "' must be true or false, not " + describe(v), hint);

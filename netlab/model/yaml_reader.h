@@ -2,7 +2,6 @@
 // Typed, position-keeping access to a parsed YAML document. Every problem
 // (wrong type, unknown or duplicate key, bad enum value) becomes a Diagnostic at
 // the offending node; nothing here throws. Used by loader.cpp only.
-#include <yaml-cpp/yaml.h>
 
 #include <cstdint>
 #include <optional>
@@ -12,14 +11,15 @@
 
 #include "netlab/model/diagnostic.h"
 #include "netlab/model/topology.h"
+#include "netlab/model/yaml_tree.h"
 
 namespace netlab::model {
 
 /// One pair of a YAML mapping, with its key as text.
 struct Entry {
   std::string key;
-  YAML::Node key_node;
-  YAML::Node value;
+  YamlNode key_node;
+  YamlNode value;
 };
 
 class YamlReader {
@@ -27,21 +27,21 @@ class YamlReader {
   /// Positions name `file`; diagnostics are appended to `*out`.
   YamlReader(std::string file, std::vector<Diagnostic>* out) : file_(std::move(file)), out_(out) {}
 
-  /// The node's 1-based position, or line/column 0 when yaml-cpp has none.
-  Position position(const YAML::Node& node) const;
+  /// The node's 1-based position, or line/column 0 when the parser gave none.
+  Position position(const YamlNode& node) const;
   /// Where an entry's value is; the key's position when the value is empty (`key:`).
   Position value_position(const Entry& entry) const;
   /// Appends an error at `pos`.
   void error(const Position& pos, std::string message, std::string hint = {});
 
   /// Describes a node for "must be X, not Y" messages: "a list", "a mapping", "nothing", "'abc'".
-  static std::string describe(const YAML::Node& node);
+  static std::string describe(const YamlNode& node);
 
   /// Reads the pairs of mapping `node` (`what` names it in messages, e.g. "network 'default'").
   /// Reports keys that are not scalars, duplicates, and keys not in `allowed` (with a
   /// did-you-mean hint); those are left out of the result. An empty `allowed` accepts
   /// every key (maps keyed by name). Records each kept key's value position in `pos`.
-  std::vector<Entry> mapping(const YAML::Node& node, const std::string& what,
+  std::vector<Entry> mapping(const YamlNode& node, const std::string& what,
                              const std::vector<std::string>& allowed, FieldPositions* pos);
 
   /// True when `entry`'s value is a mapping (or empty, which reads as an empty mapping);

@@ -63,6 +63,10 @@ std::vector<model::Diagnostic> check_vms(const model::Topology& topology, const 
 }
 
 std::vector<model::Diagnostic> check_vms_here(const model::Topology& topology) {
+  // /proc/meminfo costs the kernel a few milliseconds to make: read only for VMs.
+  bool vms = false;
+  for (const auto& g : topology.guests) vms = vms || g.kind == model::GuestKind::kvm;
+  if (!vms) return {};
   return check_vms(topology, host::image_cache_dir(), machine_memory_mib());
 }
 

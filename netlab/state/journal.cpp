@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <map>
 #include <optional>
+#include <string_view>
 #include <tuple>
 
 #include "netlab/state/paths.h"
@@ -80,6 +81,73 @@ Status Journal::forget(const OwnedObject& o) { return append(fd_, o, true); }
 
 Status Journal::record(const OwnedObject& o) { return append(fd_, o, false); }
 
+namespace {
+
+/// One journal line's fields.
+struct Line {
+  std::string kind, netns, name, detail;
+  bool forget = false;
+};
+
+/// A line as append() writes it (a flat JSON object of strings, with "forget":
+/// true or false), read without building a JSON value: a 1000-guest lab's journal
+/// has some 3000 lines and `up` reads it each time. False for anything else
+/// (an escape in a string, a number, spaces), which nlohmann then reads.
+bool read_plain_line(std::string_view text, Line* out) {
+  size_t i = 0;
+  auto quoted = [&](std::string_view* value) {
+    if (i >= text.size() || text[i] != '"') return false;
+    const size_t end = text.find_first_of("\"\\", i + 1);
+    if (end == std::string_view::npos || text[end] != '"') return false;
+    *value = text.substr(i + 1, end - i - 1);
+    i = end + 1;
+    return true;
+  };
+  if (text.empty() || text[i++] != '{') return false;
+  for (;;) {
+    std::string_view key, value;
+    if (!quoted(&key) || i >= text.size() || text[i++] != ':') return false;
+    if (key == "forget") {
+      if (text.substr(i, 4) == "true") {
+        out->forget = true;
+        i += 4;
+      } else if (text.substr(i, 5) == "false") {
+        out->forget = false;
+        i += 5;
+      } else {
+        return false;
+      }
+    } else {
+      if (!quoted(&value)) return false;
+      for (unsigned char c : value)
+        if (c < 0x20 || c >= 0x80) return false;  // nlohmann refuses control bytes and checks UTF-8
+      if (key == "kind") out->kind = value;
+      else if (key == "netns") out->netns = value;
+      else if (key == "name") out->name = value;
+      else if (key == "detail") out->detail = value;
+    }
+    if (i >= text.size()) return false;
+    const char c = text[i++];
+    if (c == '}') return i == text.size();
+    if (c != ',') return false;
+  }
+}
+
+/// Any other line, through nlohmann; false when it is not a JSON object (a line
+/// cut short by a crash mid-write).
+bool read_json_line(const std::string& text, Line* out) {
+  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return false;
+  out->kind = j.value("kind", "");
+  out->netns = j.value("netns", "");
+  out->name = j.value("name", "");
+  out->detail = j.value("detail", "");
+  out->forget = j.value("forget", false);
+  return true;
+}
+
+}  // namespace
+
 std::vector<OwnedObject> read_journal(const std::string& lab) {
   std::vector<std::optional<OwnedObject>> objects;  // nullopt: forgotten
   std::map<std::tuple<int, std::string, std::string>, size_t> index;
@@ -87,16 +155,16 @@ std::vector<OwnedObject> read_journal(const std::string& lab) {
   std::string text;
   while (std::getline(in, text)) {
     // A line cut short by a crash mid-write is skipped; the objects before it count.
-    auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (!j.is_object()) continue;
+    Line line;
+    if (!read_plain_line(text, &line) && !read_json_line(text, &(line = Line{}))) continue;
     OwnedObject o;
-    if (!kind_from_string(j.value("kind", ""), &o.kind)) continue;
-    o.netns = j.value("netns", "");
-    o.name = j.value("name", "");
-    o.detail = j.value("detail", "");
+    if (!kind_from_string(line.kind, &o.kind)) continue;
+    o.netns = std::move(line.netns);
+    o.name = std::move(line.name);
+    o.detail = std::move(line.detail);
     const auto key = std::make_tuple(static_cast<int>(o.kind), o.netns, o.name);
     auto it = index.find(key);
-    if (j.value("forget", false)) {
+    if (line.forget) {
       if (it != index.end()) objects[it->second].reset();
       index.erase(key);
     } else if (it == index.end()) {

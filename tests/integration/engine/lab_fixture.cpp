@@ -62,6 +62,26 @@ std::optional<host::ChildProcess> serve(const std::string& netns, int port, std:
   return std::nullopt;
 }
 
+std::optional<host::ChildProcess> start_netlab(const std::vector<std::string>& args, host::SpawnOptions options) {
+  std::vector<std::string> argv{NETLAB_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto child = host::ChildProcess::start(argv, options);
+  EXPECT_TRUE(child) << child.error().message;
+  if (!child) return std::nullopt;
+  return std::move(*child);
+}
+
+nlohmann::json json_when_done(host::ChildProcess& process, const std::string& out_path, const std::string& err_path,
+                              int timeout_s) {
+  auto code = process.wait(std::chrono::seconds(timeout_s));
+  EXPECT_TRUE(code) << code.error().message;
+  if (!code) return nullptr;
+  EXPECT_EQ(*code, 0) << read_text(err_path);
+  auto doc = nlohmann::json::parse(read_text(out_path), nullptr, false);
+  EXPECT_TRUE(doc.is_object()) << read_text(out_path) << read_text(err_path);
+  return doc.is_object() ? doc : nullptr;
+}
+
 std::string read_text(const std::string& path) {
   std::ifstream in(path);
   std::stringstream s;
@@ -76,6 +96,20 @@ bool wait_for_text(const std::string& path, const std::string& text, const host:
     usleep(20000);
   }
   return false;
+}
+
+std::string forward_topology(const std::string& lab) {
+  return "name: " + lab + R"(
+networks:
+  default:
+    mode: nat
+    subnet: 192.168.122.0/24
+    forward: [{port: 8080, to: web:80, proto: tcp}]
+guests:
+  web:
+    nics:
+      - {network: default, address: 192.168.122.10/24}
+)";
 }
 
 std::vector<std::string> leftovers(const std::string& lab) {

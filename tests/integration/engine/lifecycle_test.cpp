@@ -211,5 +211,29 @@ TEST_F(LabTest, StatusListsLabsAsJson) {
   EXPECT_EQ(netlab({"exec", "tlist", "b", "--", "false"}).exit_code, 1);
 }
 
+// Guests are reached by name, as nodes are in containerlab: a command in a guest
+// resolves through the lab's dnsmasq (its own resolv.conf, the machine's left
+// alone), and trace/doctor take a guest as --to.
+TEST_F(LabTest, GuestsAreReachedByName) {
+  auto file = write_topology("tname", small_nat("tname", 149));
+  const std::string machine_resolv = read_text("/etc/resolv.conf");
+  up_ok(file);
+  Outcome ping = netlab({"exec", "tname", "a", "--", "ping", "-c1", "-W5", "b"});
+  EXPECT_EQ(ping.exit_code, 0) << ping.out << ping.err;
+  EXPECT_NE(ping.out.find("192.168.149.20"), std::string::npos) << ping.out;
+  Outcome resolv = netlab({"exec", "tname", "b", "--", "cat", "/etc/resolv.conf"});
+  EXPECT_NE(resolv.out.find("nameserver 192.168.149.1\n"), std::string::npos) << resolv.out;
+  EXPECT_EQ(read_text("/etc/resolv.conf"), machine_resolv);
+  Outcome trace = netlab({"trace", "tname", "a", "--to", "b"});
+  EXPECT_EQ(trace.exit_code, 0) << trace.err;
+  EXPECT_NE(trace.out.find("→ 192.168.149.20 icmp, 1 sent, 1 answered"), std::string::npos) << trace.out;
+  Outcome doctor = netlab({"doctor", "tname", "b", "--to", "a:eth0"});
+  EXPECT_EQ(doctor.exit_code, 0) << doctor.out << doctor.err;
+  Outcome unknown = netlab({"trace", "tname", "a", "--to", "b:eth7"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("guest b of lab tname has no NIC eth7"), std::string::npos) << unknown.err;
+  EXPECT_EQ(netlab({"trace", "tname", "a", "--from", "b", "--to", "a"}).exit_code, 2);
+}
+
 }  // namespace
 }  // namespace netlab::testing

@@ -9,19 +9,10 @@ set -u
 NETLAB=$1
 LAB=vmmig
 TOPO=$(dirname "$0")/vmmig.yaml
-fail() { echo "FAIL: $*"; exit 1; }
-leftovers() {
-  local ns procs
-  ns=$(ip netns list | awk -v l="$LAB-" 'index($1, l) == 1 {print $1}')
-  procs=$(pgrep -af "/run/netlab/$LAB/|netlab-$LAB-" | grep -v pgrep || true)
-  # A private libvirtd runs as plain `libvirtd`: found by its mounts of the lab's run directory.
-  procs="$procs$(grep -l " /run/netlab/$LAB/" /proc/[0-9]*/mountinfo 2>/dev/null || true)"
-  [ -z "$ns" ] && [ -z "$procs" ] && [ ! -e "/run/netlab/$LAB" ] || { echo "left: $ns $procs"; return 1; }
-}
-cleanup() { "$NETLAB" down "$LAB" >/dev/null 2>&1 || true; "$NETLAB" gc >/dev/null 2>&1 || true; }
-trap cleanup EXIT
-cleanup
-leftovers || fail "leftovers before the test"
+# The VM's qemu too; a private libvirtd runs as plain `libvirtd`: found by its mounts of the lab's run directory.
+PROCS="/run/netlab/$LAB/|netlab-$LAB-"
+more_leftovers() { grep -l " /run/netlab/$LAB/" /proc/[0-9]*/mountinfo 2>/dev/null || true; }
+. "$(dirname "$0")/ovn_lab.sh"
 # Waits up to $1 seconds for the command after it to succeed (VMs under TCG on a loaded machine are slow).
 until_ok() { local limit=$1; shift; local end=$((SECONDS + limit)); until "$@"; do [ $SECONDS -lt $end ] || return 1; sleep 0.2; done; }
 

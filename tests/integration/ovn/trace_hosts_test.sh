@@ -11,17 +11,7 @@ NETLAB=$1
 SRC=$2
 LAB=ovntr
 TOPO=$SRC/tests/integration/ovn/trace-hosts.yaml
-fail() { echo "FAIL: $*"; exit 1; }
-leftovers() {
-  local ns procs
-  ns=$(ip netns list | awk -v l="$LAB-" 'index($1, l) == 1 {print $1}')
-  procs=$(pgrep -af "/run/netlab/$LAB/" | grep -v pgrep || true)
-  [ -z "$ns" ] && [ -z "$procs" ] && [ ! -e "/run/netlab/$LAB" ] || { echo "left: $ns $procs"; return 1; }
-}
-cleanup() { "$NETLAB" down "$LAB" >/dev/null 2>&1 || true; "$NETLAB" gc >/dev/null 2>&1 || true; }
-trap cleanup EXIT
-cleanup
-leftovers || fail "leftovers before the test"
+. "$(dirname "$0")/ovn_lab.sh"
 
 "$NETLAB" up "$TOPO" --sandbox >/dev/null || fail "up"
 addr() { "$NETLAB" exec "$LAB" "$1" -- ip -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1; }

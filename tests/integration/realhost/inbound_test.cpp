@@ -13,29 +13,15 @@ using nlohmann::json;
 
 TEST_F(RealHostTest, InboundTraceWaitsForARequestFromOutside) {
   const std::string lab = "rhin";
-  const std::string file = write_topology(lab, "name: " + lab + R"(
-networks:
-  default:
-    mode: nat
-    subnet: 192.168.122.0/24
-    forward: [{port: 8080, to: web:80, proto: tcp}]
-guests:
-  web:
-    nics:
-      - {network: default, address: 192.168.122.10/24}
-)");
+  const std::string file = write_topology(lab, forward_topology(lab));
   Outcome up = netlab_on_host({"up", file});
   ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
   auto server = serve(lab + "-web", 80, {"-e", "cat"});
   ASSERT_TRUE(server);
-  host::SpawnOptions so;
-  so.netns = kHostNs;
-  so.stdout_path = dir_ + "/trace.json";
-  so.stderr_path = dir_ + "/trace.err";
-  auto trace = host::ChildProcess::start({NETLAB_BINARY, "trace", lab, "--from", "upstream", "--to", "203.0.113.50",
-                                          "--proto", "tcp:8080", "--timeout", "60", "--json"},
-                                         so);
-  ASSERT_TRUE(trace) << trace.error().message;
+  auto trace = start_netlab({"trace", lab, "--from", "upstream", "--to", "203.0.113.50", "--proto", "tcp:8080",
+                             "--timeout", "60", "--json"},
+                            {.netns = kHostNs, .stdout_path = dir_ + "/trace.json", .stderr_path = dir_ + "/trace.err"});
+  ASSERT_TRUE(trace);
   ASSERT_TRUE(wait_for_text(dir_ + "/trace.err", "connect to it from another machine now", *trace))
       << read_text(dir_ + "/trace.err");
   EXPECT_NE(read_text(dir_ + "/trace.err")
@@ -46,11 +32,8 @@ guests:
   Outcome client = run_command({"ip", "netns", "exec", kUpstreamNs, "sh", "-c",
                                 "printf hi | busybox nc -w 2 203.0.113.50 8080"});
   EXPECT_EQ(client.out, "hi") << client.err;
-  auto code = trace->wait(std::chrono::seconds(60));
-  ASSERT_TRUE(code) << code.error().message;
-  EXPECT_EQ(*code, 0) << read_text(dir_ + "/trace.err");
-  json doc = json::parse(read_text(dir_ + "/trace.json"), nullptr, false);
-  ASSERT_TRUE(doc.is_object()) << read_text(dir_ + "/trace.json") << read_text(dir_ + "/trace.err");
+  json doc = json_when_done(*trace, dir_ + "/trace.json", dir_ + "/trace.err");
+  ASSERT_TRUE(doc.is_object());
   EXPECT_EQ(doc["probe"]["passive"], true);
   EXPECT_EQ(doc["probe"]["src"], "203.0.113.1");
   EXPECT_EQ(doc["conversation"]["outcome"], "connected, answered 2 B") << doc.dump(2);

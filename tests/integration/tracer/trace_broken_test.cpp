@@ -56,9 +56,8 @@ TEST_F(LabTest, InterruptedTraceRemovesItsTraceChain) {
   up_ok(write_topology(lab, nat_topology(lab)));
   // Forwarding off: the probe waits its whole --timeout, and SIGTERM arrives meanwhile.
   ASSERT_EQ(in_netns(lab + "-host", {"sysctl", "-qw", "net.ipv4.ip_forward=0"}).exit_code, 0);
-  auto tracer = host::ChildProcess::start({NETLAB_BINARY, "trace", lab, "--from", "g1", "--to", "198.51.100.1",
-                                           "--timeout", "3"},
-                                          host::SpawnOptions{.stdout_path = "/dev/null"});
+  auto tracer = start_netlab({"trace", lab, "--from", "g1", "--to", "198.51.100.1", "--timeout", "3"},
+                             {.stdout_path = "/dev/null"});
   ASSERT_TRUE(tracer);
   bool chain_seen = false;
   for (int i = 0; i < 100 && !chain_seen; ++i) {

@@ -20,19 +20,23 @@ using nlohmann::json;
 std::string outcome(const json& doc) { return doc["conversation"]["outcome"].get<std::string>(); }
 std::vector<std::string> flow(const json& doc) { return doc["conversation"]["flow"].get<std::vector<std::string>>(); }
 
-/// A nat lab whose network publishes tcp/8080 to web:80 (web at 192.168.122.10).
-std::string forward_topology(const std::string& lab) {
-  return "name: " + lab + R"(
-networks:
-  default:
-    mode: nat
-    subnet: 192.168.122.0/24
-    forward: [{port: 8080, to: web:80, proto: tcp}]
-guests:
-  web:
-    nics:
-      - {network: default, address: 192.168.122.10/24}
-)";
+/// A trace of forward_topology's port forward from upstream: the SYN taken in
+/// through the uplink's DNAT to web:80, and its SYN-ACK back out to upstream.
+void expect_forwarded_to_web(const json& doc, const std::string& lab) {
+  auto syn = packets_of(doc, "request", "tcp 203.0.113.1:");
+  ASSERT_FALSE(syn.empty()) << doc.dump(2);
+  const std::string h = lab + "-host/";
+  EXPECT_EQ(hops_of(syn[0]), (std::vector<std::string>{"upstream " + lab + "-wan/wan0 out", "uplink " + h + "eth0 in",
+                                                       "nat " + h + "- -", "bridge " + h + lab + "-default out",
+                                                       "veth " + h + lab + "-web-0 out", "guest-nic " + lab + "-web/eth0 in"}));
+  json nat = hop_with_role(syn[0], "nat");
+  EXPECT_EQ(nat["change"].get<std::string>().rfind("dst 203.0.113.2 → 192.168.122.10, dport 8080 → 80", 0), 0u) << nat.dump(2);
+  bool dnat_rule = false;
+  for (const auto& r : nat["rules"]) dnat_rule = dnat_rule || r["rule"].get<std::string>().find("dnat ip to 192.168.122.10:80") != std::string::npos;
+  EXPECT_TRUE(dnat_rule) << nat.dump(2);
+  auto synack = packets_of(doc, "reply", "tcp 192.168.122.10:80 → 203.0.113.1:");
+  ASSERT_FALSE(synack.empty()) << doc.dump(2);
+  EXPECT_EQ(hops_of(synack[0]).back(), "upstream " + lab + "-wan/wan0 in");
 }
 
 TEST_F(LabTest, UdpAnsweredByPortUnreachableIsOneReplyPath) {
@@ -117,20 +121,7 @@ TEST_F(LabTest, PortForwardInboundTrace) {
   ASSERT_TRUE(server);
   json doc = trace_json(lab, "upstream", "203.0.113.2", {"--proto", "tcp:8080", "--payload", "hi"});
   EXPECT_EQ(outcome(doc), "connected, answered 2 B") << doc.dump(2);
-  auto syn = packets_of(doc, "request", "tcp 203.0.113.1:");
-  ASSERT_FALSE(syn.empty()) << doc.dump(2);
-  const std::string h = lab + "-host/";
-  EXPECT_EQ(hops_of(syn[0]), (std::vector<std::string>{"upstream " + lab + "-wan/wan0 out", "uplink " + h + "eth0 in",
-                                                       "nat " + h + "- -", "bridge " + h + lab + "-default out",
-                                                       "veth " + h + lab + "-web-0 out", "guest-nic " + lab + "-web/eth0 in"}));
-  json nat = hop_with_role(syn[0], "nat");
-  EXPECT_EQ(nat["change"].get<std::string>().rfind("dst 203.0.113.2 → 192.168.122.10, dport 8080 → 80", 0), 0u) << nat.dump(2);
-  bool dnat_rule = false;
-  for (const auto& r : nat["rules"]) dnat_rule = dnat_rule || r["rule"].get<std::string>().find("dnat ip to 192.168.122.10:80") != std::string::npos;
-  EXPECT_TRUE(dnat_rule) << nat.dump(2);
-  auto synack = packets_of(doc, "reply", "tcp 192.168.122.10:80 → 203.0.113.1:");
-  ASSERT_FALSE(synack.empty()) << doc.dump(2);
-  EXPECT_EQ(hops_of(synack[0]).back(), "upstream " + lab + "-wan/wan0 in");
+  expect_forwarded_to_web(doc, lab);
   EXPECT_TRUE(server->stop());
   // The graph shows the published port on the NAT box; the libvirt export notes it.
   Outcome dot = netlab({"graph", lab, "-o", dir_ + "/g.dot"});
@@ -149,13 +140,10 @@ TEST_F(LabTest, PortForwardInboundWaitedForPassively) {
   // A request from outside (the sandbox's upstream namespace) while the trace waits for it.
   auto server = serve(lab + "-web", 80, {"-e", "cat"});
   ASSERT_TRUE(server);
-  host::SpawnOptions so;
-  so.stdout_path = dir_ + "/trace.json";
-  so.stderr_path = dir_ + "/trace.err";
-  auto trace = host::ChildProcess::start({NETLAB_BINARY, "trace", lab, "--from", "upstream", "--to", "203.0.113.2",
-                                          "--proto", "tcp:8080", "--passive", "--timeout", "60", "--json"},
-                                         so);
-  ASSERT_TRUE(trace) << trace.error().message;
+  auto trace = start_netlab({"trace", lab, "--from", "upstream", "--to", "203.0.113.2", "--proto", "tcp:8080",
+                             "--passive", "--timeout", "60", "--json"},
+                            {.stdout_path = dir_ + "/trace.json", .stderr_path = dir_ + "/trace.err"});
+  ASSERT_TRUE(trace);
   // It says once its captures are open; a request from then on is seen.
   ASSERT_TRUE(wait_for_text(dir_ + "/trace.err", "connect to it from outside now", *trace)) << read_text(dir_ + "/trace.err");
   EXPECT_NE(read_text(dir_ + "/trace.err")
@@ -164,29 +152,13 @@ TEST_F(LabTest, PortForwardInboundWaitedForPassively) {
       << read_text(dir_ + "/trace.err");
   Outcome client = in_netns(lab + "-wan", {"sh", "-c", "printf hi | busybox nc -w 2 203.0.113.2 8080"});
   EXPECT_EQ(client.out, "hi") << client.err;
-  auto code = trace->wait(std::chrono::seconds(60));
-  ASSERT_TRUE(code) << code.error().message;
-  EXPECT_EQ(*code, 0) << read_text(dir_ + "/trace.err");
-  json doc = json::parse(read_text(dir_ + "/trace.json"), nullptr, false);
-  ASSERT_TRUE(doc.is_object()) << read_text(dir_ + "/trace.json") << read_text(dir_ + "/trace.err");
+  json doc = json_when_done(*trace, dir_ + "/trace.json", dir_ + "/trace.err");
+  ASSERT_TRUE(doc.is_object());
   EXPECT_EQ(doc["probe"]["passive"], true);
   EXPECT_EQ(doc["probe"]["sent"], 0);
   EXPECT_EQ(doc["probe"]["src"], "203.0.113.1");
   EXPECT_EQ(outcome(doc), "connected, answered 2 B") << doc.dump(2);
-  auto syn = packets_of(doc, "request", "tcp 203.0.113.1:");
-  ASSERT_FALSE(syn.empty()) << doc.dump(2);
-  const std::string h = lab + "-host/";
-  EXPECT_EQ(hops_of(syn[0]), (std::vector<std::string>{"upstream " + lab + "-wan/wan0 out", "uplink " + h + "eth0 in",
-                                                       "nat " + h + "- -", "bridge " + h + lab + "-default out",
-                                                       "veth " + h + lab + "-web-0 out", "guest-nic " + lab + "-web/eth0 in"}));
-  json nat = hop_with_role(syn[0], "nat");
-  EXPECT_EQ(nat["change"].get<std::string>().rfind("dst 203.0.113.2 → 192.168.122.10, dport 8080 → 80", 0), 0u) << nat.dump(2);
-  bool dnat_rule = false;
-  for (const auto& r : nat["rules"]) dnat_rule = dnat_rule || r["rule"].get<std::string>().find("dnat ip to 192.168.122.10:80") != std::string::npos;
-  EXPECT_TRUE(dnat_rule) << nat.dump(2);
-  auto synack = packets_of(doc, "reply", "tcp 192.168.122.10:80 → 203.0.113.1:");
-  ASSERT_FALSE(synack.empty()) << doc.dump(2);
-  EXPECT_EQ(hops_of(synack[0]).back(), "upstream " + lab + "-wan/wan0 in");
+  expect_forwarded_to_web(doc, lab);
   EXPECT_TRUE(server->stop());
 }
 
@@ -212,20 +184,7 @@ TEST_F(LabTest, PortForwardToAGuestListeningOnAnotherPort) {
 
 TEST_F(LabTest, VlanSeparationOnOneSwitchIsNamed) {
   const std::string lab = "lcv";
-  up_ok(write_topology(lab, "name: " + lab + R"(
-networks:
-  core:
-    mode: isolated
-    switch: ovs
-    subnet: 10.20.0.0/24
-guests:
-  red1:
-    nics:
-      - {network: core, vlan: 10, address: 10.20.0.11/24}
-  blue1:
-    nics:
-      - {network: core, vlan: 20, address: 10.20.0.21/24}
-)"));
+  up_ok(write_topology(lab, vlan_topology(lab, "isolated", false)));
   json doc = trace_json(lab, "red1", "10.20.0.21");
   EXPECT_EQ(doc["probe"]["answered"], 0);
   EXPECT_EQ(first_drop_cause(doc),

@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 
 #include "netlab/host/process.h"
 #include "trace_support.h"
@@ -80,17 +79,8 @@ TEST_F(LabTest, NatPingExactHopsMasqueradeConntrackAndRules) {
 TEST_F(LabTest, NatTcpConnectToWanServer) {
   const std::string lab = "ltt";
   up_ok(write_topology(lab, nat_topology(lab)));
-  host::SpawnOptions so;
-  so.netns = lab + "-wan";
-  so.stdout_path = "/dev/null";
-  so.stderr_path = "/dev/null";
-  auto server = host::ChildProcess::start({"busybox", "nc", "-l", "-p", "8080"}, so);
-  ASSERT_TRUE(server) << server.error().message;
-  // Wait until it listens (bounded).
-  for (int i = 0; i < 50; ++i) {
-    if (in_netns(lab + "-wan", {"ss", "-ltn", "sport", "=", ":8080"}).out.find("LISTEN") != std::string::npos) break;
-    usleep(20000);
-  }
+  auto server = serve(lab + "-wan", 8080);
+  ASSERT_TRUE(server);
   json doc = trace_json(lab, "g1", "198.51.100.1", {"--proto", "tcp:8080"});
   EXPECT_EQ(doc["probe"]["answered"], 1) << doc.dump(2);
   auto syn = packets_of(doc, "request", "tcp 192.168.122.10:");
@@ -143,12 +133,8 @@ TEST_F(LabTest, GuestToGuestOnOneBridgeAndOutputs) {
   EXPECT_EQ(ts.exit_code, 0) << ts.err;
   EXPECT_NE(ts.out.find("packet 1 request, hop 1 " + lab + "-g1/eth0 guest-nic out"), std::string::npos) << ts.out;
   // Figures.
-  std::ifstream svg(dir_ + "/t.svg");
-  std::string svg_text((std::istreambuf_iterator<char>(svg)), std::istreambuf_iterator<char>());
-  EXPECT_NE(svg_text.find("<svg"), std::string::npos);
-  std::ifstream html(dir_ + "/t.html");
-  std::string html_text((std::istreambuf_iterator<char>(html)), std::istreambuf_iterator<char>());
-  EXPECT_NE(html_text.find(lab + "-g2-0"), std::string::npos);
+  EXPECT_NE(read_text(dir_ + "/t.svg").find("<svg"), std::string::npos);
+  EXPECT_NE(read_text(dir_ + "/t.html").find(lab + "-g2-0"), std::string::npos);
   EXPECT_TRUE(fs::file_size(dir_ + "/t.dot") > 0);
 }
 
@@ -156,25 +142,16 @@ TEST_F(LabTest, PassiveTraceSeesRealTraffic) {
   const std::string lab = "lta";
   up_ok(write_topology(lab, nat_topology(lab)));
   // A ping from g2 while the passive trace runs (started first, in the background).
-  auto tracer = host::ChildProcess::start(
-      {NETLAB_BINARY, "trace", lab, "--passive", "--filter", "icmp", "--duration", "3", "--json"},
-      host::SpawnOptions{.stdout_path = dir_ + "/passive.json", .stderr_path = dir_ + "/passive.err"});
+  auto tracer = start_netlab({"trace", lab, "--passive", "--filter", "icmp", "--duration", "3", "--json"},
+                             {.stdout_path = dir_ + "/passive.json", .stderr_path = dir_ + "/passive.err"});
   ASSERT_TRUE(tracer);
   // The ping goes once the tracer says it captures (as tcpdump's "listening on").
-  std::string said;
-  for (int i = 0; i < 200 && said.find("capturing on") == std::string::npos; ++i) {
-    usleep(20000);
-    std::ifstream err(dir_ + "/passive.err");
-    said.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
-  }
+  ASSERT_TRUE(wait_for_text(dir_ + "/passive.err", "capturing on", *tracer)) << read_text(dir_ + "/passive.err");
+  const std::string said = read_text(dir_ + "/passive.err");
   ASSERT_NE(said.find("netlab trace: capturing on "), std::string::npos) << said;
   EXPECT_NE(said.find("devices of lab " + lab + " for 3 s (filter: icmp)"), std::string::npos) << said;
   EXPECT_TRUE(ping(lab + "-g2", "198.51.100.1"));
-  auto rc = tracer->wait(std::chrono::seconds(10));
-  ASSERT_TRUE(rc) << rc.error().message;
-  EXPECT_EQ(*rc, 0);
-  std::ifstream in(dir_ + "/passive.json");
-  json doc = json::parse(in, nullptr, false);
+  json doc = json_when_done(*tracer, dir_ + "/passive.json", dir_ + "/passive.err", 10);
   ASSERT_TRUE(doc.is_object());
   auto req = packets_of(doc, "request", "icmp echo-request");
   ASSERT_FALSE(req.empty()) << doc.dump(2);
@@ -220,23 +197,7 @@ guests:
 
 TEST_F(LabTest, GuestToGuestOverOvsAndOtherVlanUnreachable) {
   const std::string lab = "lto";
-  up_ok(write_topology(lab, "name: " + lab + R"(
-networks:
-  core:
-    mode: nat
-    switch: ovs
-    subnet: 10.20.0.0/24
-guests:
-  red1:
-    nics:
-      - {network: core, vlan: 10, address: 10.20.0.11/24}
-  red2:
-    nics:
-      - {network: core, vlan: 10, address: 10.20.0.12/24}
-  blue1:
-    nics:
-      - {network: core, vlan: 20, address: 10.20.0.21/24}
-)"));
+  up_ok(write_topology(lab, vlan_topology(lab, "nat", true)));
   // The userspace datapath switches without passing the bridge's own port: no ovs hop, the two veths.
   json doc = trace_json(lab, "red1", "10.20.0.12");
   EXPECT_EQ(doc["probe"]["answered"], 1) << doc.dump(2);

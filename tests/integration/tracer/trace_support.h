@@ -1,6 +1,6 @@
 #pragma once
-// Helpers of the tracer integration tests: the NAT topology under a given lab
-// name, `netlab trace --json` parsed, and hop lists projected to stable strings.
+// Helpers of the tracer integration tests: the NAT and VLAN topologies under a
+// given lab name, `netlab trace --json` parsed, and hop lists projected to stable strings.
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -30,6 +30,29 @@ guests:
   g2:
     nics:
       - {network: default}
+)";
+}
+
+/// Lab `lab` with one OVS switch, network core (`mode`, 10.20.0.0/24): red1
+/// (.11) in VLAN 10, with `red2` a second guest red2 (.12) in VLAN 10, and
+/// blue1 (.21) in VLAN 20.
+inline std::string vlan_topology(const std::string& lab, const std::string& mode, bool red2) {
+  return "name: " + lab + R"(
+networks:
+  core:
+    mode: )" + mode + R"(
+    switch: ovs
+    subnet: 10.20.0.0/24
+guests:
+  red1:
+    nics:
+      - {network: core, vlan: 10, address: 10.20.0.11/24}
+)" + (red2 ? R"(  red2:
+    nics:
+      - {network: core, vlan: 10, address: 10.20.0.12/24}
+)" : "") + R"(  blue1:
+    nics:
+      - {network: core, vlan: 20, address: 10.20.0.21/24}
 )";
 }
 

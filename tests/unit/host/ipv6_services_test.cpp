@@ -2,15 +2,12 @@
 // router advertisements and DHCPv6 / SLAAC, and the nftables rules (routed
 // IPv6 on a nat network unless nat66 masquerades it).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <fstream>
 #include <string>
 
 #include "netlab/host/dnsmasq_conf.h"
 #include "netlab/host/nft_rules.h"
-#include "netlab/host/process.h"
+#include "tests/unit/host/nft_check.h"
 
 namespace netlab::host {
 namespace {
@@ -20,8 +17,8 @@ using model::Cidr6;
 using model::Ipv4;
 using model::Ipv6;
 using model::NetworkMode;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using testing::contains;
+using testing::expect_nft_accepts;
 
 DnsmasqConfig dual(bool dhcp6, bool router = true) {
   DnsmasqConfig c;
@@ -88,21 +85,6 @@ NetworkRules dual_net(NetworkMode mode, bool nat66) {
   return n;
 }
 
-/// `nft -c` in a user + network namespace of its own; "" when accepted, "skip: ..." when it cannot run.
-std::string nft_check(const std::string& text) {
-  char path[] = "/tmp/netlab-host-nft6-XXXXXX";
-  int fd = mkstemp(path);
-  if (fd < 0) return "skip: no temp file";
-  close(fd);
-  { std::ofstream(path) << text; }
-  Result<RunResult> r = run({"unshare", "-rn", "nft", "-c", "-f", path}, {}, std::chrono::seconds(10));
-  unlink(path);
-  if (!r) return "skip: " + r.error().message;
-  if (r->exit_code == 0) return "";
-  if (contains(r->err, "unshare")) return "skip: " + r->err;
-  return r->err;
-}
-
 TEST(Ipv6Nft, NatNetworkRoutesIpv6WithoutMasquerade) {
   std::string text = render_lab_ruleset({"demo", {dual_net(NetworkMode::nat, false)}});
   EXPECT_TRUE(contains(text, "iifname \"demo-lan\" ip6 saddr fd00:10::/64 oifname \"uplink\" counter accept"));
@@ -110,9 +92,7 @@ TEST(Ipv6Nft, NatNetworkRoutesIpv6WithoutMasquerade) {
   EXPECT_TRUE(contains(text, "iifname \"uplink\" oifname \"demo-lan\" ip6 daddr fd00:10::/64 counter accept"));
   EXPECT_FALSE(contains(text, "ip6 saddr fd00:10::/64 ip6 daddr != fd00:10::/64"));  // no IPv6 masquerade
   EXPECT_TRUE(contains(text, "ip saddr 192.168.100.0/24 ip daddr != 192.168.100.0/24 oifname \"uplink\" counter masquerade"));
-  std::string check = nft_check(text);
-  if (check.rfind("skip:", 0) == 0) GTEST_SKIP() << check;
-  EXPECT_EQ(check, "") << text;
+  expect_nft_accepts(text);
 }
 
 TEST(Ipv6Nft, Nat66MasqueradesAndAdmitsNothingNewFromOutside) {
@@ -120,9 +100,7 @@ TEST(Ipv6Nft, Nat66MasqueradesAndAdmitsNothingNewFromOutside) {
   EXPECT_FALSE(contains(text, "iifname \"uplink\" oifname \"demo-lan\" ip6 daddr"));
   EXPECT_TRUE(contains(text, "ip6 saddr fd00:10::/64 ip6 daddr ff00::/8 counter return"));
   EXPECT_TRUE(contains(text, "ip6 saddr fd00:10::/64 ip6 daddr != fd00:10::/64 oifname \"uplink\" counter masquerade"));
-  std::string check = nft_check(text);
-  if (check.rfind("skip:", 0) == 0) GTEST_SKIP() << check;
-  EXPECT_EQ(check, "") << text;
+  expect_nft_accepts(text);
 }
 
 TEST(Ipv6Nft, IsolatedNetworkForwardsNoIpv6) {

@@ -1,55 +1,29 @@
 #include "netlab/host/nft_rules.h"
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdlib>
-#include <fstream>
 #include <string>
 
-#include "netlab/host/process.h"
+#include "tests/unit/host/nft_check.h"
 
 namespace netlab::host {
 namespace {
 
 using model::Cidr;
 using model::NetworkMode;
+using testing::contains;
+using testing::expect_nft_accepts;
+using testing::nft_check;
 
 NetworkRules net(const std::string& name, const std::string& cidr, const std::string& bridge, NetworkMode mode,
                  const std::string& uplink = "uplink") {
   return {name, *Cidr::parse(cidr), bridge, mode, uplink};
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 size_t count(const std::string& text, const std::string& part) {
   size_t n = 0;
   for (size_t pos = text.find(part); pos != std::string::npos; pos = text.find(part, pos + 1)) ++n;
   return n;
-}
-
-/// Runs `nft -c -f` on `text` inside a fresh user + network namespace (no root
-/// needed, nothing outside it is touched). Returns "" on success, nft's stderr
-/// on a syntax error, or "skip: ..." when the check cannot run here.
-std::string nft_check(const std::string& text) {
-  char path[] = "/tmp/netlab-host-nft-XXXXXX";
-  int fd = mkstemp(path);
-  if (fd < 0) return "skip: no temp file";
-  close(fd);
-  { std::ofstream(path) << text; }
-  Result<RunResult> r = run({"unshare", "-rn", "nft", "-c", "-f", path}, {}, std::chrono::seconds(10));
-  unlink(path);
-  if (!r) return "skip: " + r.error().message;
-  if (r->exit_code == 0) return "";
-  if (contains(r->err, "unshare")) return "skip: " + r->err;
-  return r->err.empty() ? "nft exit " + std::to_string(r->exit_code) : r->err;
-}
-
-void expect_nft_accepts(const std::string& text) {
-  std::string check = nft_check(text);
-  if (check.rfind("skip:", 0) == 0) GTEST_SKIP() << check;
-  EXPECT_EQ(check, "") << text;
 }
 
 TEST(NftRules, NatNetworkForwardsOutAndMasquerades) {

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 namespace netlab::model {
 namespace {
 
@@ -32,6 +34,32 @@ TEST(HopMapJson, RoundTripsWithNames) {
   EXPECT_EQ(switch_hop(back.nics[0])->device, "nat-default");
   EXPECT_EQ(find_hop(back.nics[0], HopRole::veth)->device, "nat-g1-0");
   EXPECT_EQ(find_hop(back.nics[0], HopRole::tap), nullptr);
+}
+
+// The writer builds the text by hand: it must be exactly what nlohmann::json's
+// dump(2) makes of the same document (sorted keys, indent, escapes), and read back.
+TEST(HopMapJson, TextIsNlohmannsIndentedDump) {
+  std::vector<HopMap> maps;
+  maps.push_back(sample());
+  HopMap m = sample();
+  m.nics[0].vlan = 0;
+  m.nics[0].address = "10.0.0.2/24";
+  m.nics[0].address6 = "fd00::2/64";
+  m.nics[0].hops[1].friendly = "g1:eth0";
+  m.nics[0].hops[2].friendly = "quote \" back\\slash \t tab \n\x01\x1f\x7f caf\xc3\xa9";
+  NicPath bare = m.nics[0];
+  bare.hops.clear();
+  m.nics.push_back(bare);
+  maps.push_back(m);
+  maps.push_back(HopMap{"empty", {}});
+  for (const auto& map : maps) {
+    const std::string text = hopmap_to_json(map);
+    EXPECT_EQ(text, nlohmann::json::parse(text).dump(2) + "\n");
+    HopMap back;
+    std::string err;
+    ASSERT_TRUE(hopmap_from_json(text, &back, &err)) << err << "\n" << text;
+    EXPECT_EQ(back, map);
+  }
 }
 
 TEST(HopMapJson, VlanIsWrittenOnlyForATaggedNic) {

@@ -196,12 +196,7 @@ TEST(Apply, FailedNamespaceIsReportedAtItsStepAndTheOthersGo) {
 TEST(Apply, UplinkJoiningItsBridgeHandsOverAddressesRoutesAndMac) {
   ScratchRunDir dir;
   ASSERT_TRUE(dir.ok());
-  model::Topology t;
-  t.name = "brg";
-  auto net = make_network("office", model::NetworkMode::bridge, "");
-  net.uplink = "eth0";
-  t.networks.push_back(net);
-  t.guests.push_back(make_guest("pc", "office", "dhcp"));
+  const model::Topology t = bridged_lab("eth0");
   FakeObserved observed;
   FakeHost host(observed);
   host.add_nic("", "eth0", "52:54:00:aa:bb:cc");
@@ -239,12 +234,7 @@ TEST(Apply, UplinkJoiningItsBridgeHandsOverAddressesRoutesAndMac) {
 TEST(Apply, AFailureAfterTheUplinkMovedGivesTheNicBackEverything) {
   ScratchRunDir dir;
   ASSERT_TRUE(dir.ok());
-  model::Topology t;
-  t.name = "brg";
-  auto net = make_network("office", model::NetworkMode::bridge, "");
-  net.uplink = "eth0";
-  t.networks.push_back(net);
-  t.guests.push_back(make_guest("pc", "office", "dhcp"));
+  const model::Topology t = bridged_lab("eth0");
   FakeObserved observed;
   FakeHost host(observed);
   host.add_nic("", "eth0");
@@ -341,15 +331,7 @@ TEST(Apply, RollbackAfterAFailureAtAnyStepOnARealHostRestoresTheSysctl) {
 TEST(Apply, RollbackOfAnOvsLabStopsItsDaemons) {
   ScratchRunDir dir;
   ASSERT_TRUE(dir.ok());
-  model::Topology t;
-  t.name = "ovs";
-  auto net = make_network("core", model::NetworkMode::nat, "10.20.0.0/24");
-  net.switch_kind = model::SwitchKind::ovs;
-  t.networks.push_back(net);
-  auto guest = make_guest("red", "core", "10.20.0.11/24");
-  guest.nics[0].vlan = 10;
-  t.guests.push_back(guest);
-  check_rollback_at_every_step(t, sandbox_target("ovs"));
+  check_rollback_at_every_step(ovs_lab(), sandbox_target("ovs"));
 }
 
 }  // namespace

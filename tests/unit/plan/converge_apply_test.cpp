@@ -6,9 +6,9 @@
 
 #include <algorithm>
 
+#include "converge_lab.h"
 #include "fake_host.h"
 #include "netlab/host/dnsmasq_conf.h"
-#include "netlab/model/loader.h"
 #include "netlab/plan/converge.h"
 #include "netlab/plan/planner.h"
 #include "netlab/plan/vm.h"
@@ -17,36 +17,7 @@
 namespace netlab::plan {
 namespace {
 
-const char* kLab = R"(name: ca
-networks:
-  lan:
-    subnet: 192.168.122.0/24
-  dmz:
-    mode: route
-    subnet: 10.9.0.0/24
-  sw:
-    mode: isolated
-    switch: ovs
-    subnet: 10.7.0.0/24
-guests:
-  g1: {nics: [{network: lan, mac: "52:54:00:00:00:10"}]}
-  g2: {nics: [{network: lan, mac: "52:54:00:00:00:20"}]}
-  s1: {nics: [{network: lan, address: 192.168.122.20/24}]}
-  v1: {nics: [{network: sw, vlan: 10, address: 10.7.0.5/24}]}
-)";
-
-model::Topology load(const std::string& text) {
-  auto r = model::load_string(text, "ca.yaml");
-  EXPECT_TRUE(r.ok()) << model::format_all(r.diagnostics);
-  return r.topology;
-}
-
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
-  auto at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  if (at != std::string::npos) text.replace(at, from.size(), to);
-  return text;
-}
+const std::string kLab = converge_lab("ca", "52:54:00:00:00:20");
 
 /// A lab built by apply() on a fake host, with its journal in a scratch run directory.
 struct Built {
@@ -89,10 +60,10 @@ const char* kLeases =
     "1900000000 52:54:00:00:00:20 192.168.122.150 g2 *\n";
 
 TEST(ConvergeApply, RemovedGuestsLeaseLeavesTheLeaseFile) {
-  Built lab(load(kLab));
+  Built lab(load_lab(kLab));
   lab.observed.addrs[{"ca-g2", "eth0"}] = {*model::Cidr::parse("192.168.122.150/24")};
   lab.observed.files[lab.lease_file("lan")] = kLeases;
-  const auto next = load(replaced(kLab, "  g2: {nics: [{network: lan, mac: \"52:54:00:00:00:20\"}]}\n", ""));
+  const auto next = load_lab(replaced(kLab, "  g2: {nics: [{network: lan, mac: \"52:54:00:00:00:20\"}]}\n", ""));
   EXPECT_EQ(describe_all(lab.plan(next)),
             (std::vector<std::string>{"remove nic eth0 of guest g2 (ca-g2-0)", "remove guest g2 (namespace ca-g2)",
                                       "release the DHCP lease of 192.168.122.150 in dnsmasq for lan in ca-host (restart)"}));
@@ -110,10 +81,10 @@ TEST(ConvergeApply, RemovedGuestsLeaseLeavesTheLeaseFile) {
 }
 
 TEST(ConvergeApply, GuestMovedAwayReleasesItsOldLease) {
-  Built lab(load(kLab));
+  Built lab(load_lab(kLab));
   lab.observed.addrs[{"ca-g2", "eth0"}] = {*model::Cidr::parse("192.168.122.150/24")};
   lab.observed.files[lab.lease_file("lan")] = kLeases;
-  const auto next = load(replaced(kLab, "g2: {nics: [{network: lan,", "g2: {nics: [{network: dmz,"));
+  const auto next = load_lab(replaced(kLab, "g2: {nics: [{network: lan,", "g2: {nics: [{network: dmz,"));
   EXPECT_EQ(describe_all(lab.plan(next)),
             (std::vector<std::string>{
                 "release the DHCP lease of 192.168.122.150 in dnsmasq for lan in ca-host (restart)",
@@ -128,9 +99,9 @@ TEST(ConvergeApply, GuestMovedAwayReleasesItsOldLease) {
 }
 
 TEST(ConvergeApply, RemovedNetworksLeaseFileIsEmptied) {
-  Built lab(load(kLab));
+  Built lab(load_lab(kLab));
   lab.observed.files[lab.lease_file("dmz")] = "1900000000 52:54:00:00:00:30 10.9.0.140 x *\n";
-  const auto next = load(replaced(kLab, "  dmz:\n    mode: route\n    subnet: 10.9.0.0/24\n", ""));
+  const auto next = load_lab(replaced(kLab, "  dmz:\n    mode: route\n    subnet: 10.9.0.0/24\n", ""));
   auto result = lab.up(next);
   ASSERT_TRUE(result.ok()) << result.error().message;
   EXPECT_EQ(lab.observed.files[lab.lease_file("dmz")], "");
@@ -138,8 +109,8 @@ TEST(ConvergeApply, RemovedNetworksLeaseFileIsEmptied) {
 }
 
 TEST(ConvergeApply, AFailedRemovalLeavesTheObjectInTheJournal) {
-  Built lab(load(kLab));
-  const auto next = load(replaced(kLab, "  g2: {nics: [{network: lan, mac: \"52:54:00:00:00:20\"}]}\n", ""));
+  Built lab(load_lab(kLab));
+  const auto next = load_lab(replaced(kLab, "  g2: {nics: [{network: lan, mac: \"52:54:00:00:00:20\"}]}\n", ""));
   lab.host.fail_on("delete_netns ca-g2");
   bool returned = false;
   auto result = lab.up(next, &returned);
@@ -172,9 +143,9 @@ TEST(ConvergeApply, AFailureAtAnyStepReturnsTheLabToItsPreviousFile) {
   std::vector<std::string> writes;
   std::string before;
   {
-    Built lab(load(kLab));
+    Built lab(load_lab(kLab));
     before = dump(lab.observed);
-    auto result = lab.up(load(changed_lab()));
+    auto result = lab.up(load_lab(changed_lab()));
     ASSERT_TRUE(result.ok()) << result.error().message;
     writes = lab.host.writes;
     EXPECT_NE(dump(lab.observed), before);
@@ -182,15 +153,15 @@ TEST(ConvergeApply, AFailureAtAnyStepReturnsTheLabToItsPreviousFile) {
   ASSERT_GE(writes.size(), 6u);
   for (const auto& failing : writes) {
     SCOPED_TRACE("failing " + failing);
-    Built lab(load(kLab));
+    Built lab(load_lab(kLab));
     lab.host.fail_on(failing);
     bool returned = false;
-    auto result = lab.up(load(changed_lab()), &returned);
+    auto result = lab.up(load_lab(changed_lab()), &returned);
     ASSERT_FALSE(result.ok());
     EXPECT_TRUE(returned) << result.error().message;
     EXPECT_EQ(dump(lab.observed), before);
     lab.host.fail_on("nothing matches this");
-    EXPECT_EQ(describe_all(lab.plan(load(kLab))), std::vector<std::string>{});
+    EXPECT_EQ(describe_all(lab.plan(load_lab(kLab))), std::vector<std::string>{});
   }
 }
 

@@ -6,43 +6,15 @@
 #include <algorithm>
 #include <set>
 
+#include "converge_lab.h"
 #include "fake_observed.h"
-#include "netlab/model/loader.h"
 #include "netlab/plan/planner.h"
 #include "test_labs.h"
 
 namespace netlab::plan {
 namespace {
 
-const char* kBase = R"(name: cv
-networks:
-  lan:
-    subnet: 192.168.122.0/24
-  dmz:
-    mode: route
-    subnet: 10.9.0.0/24
-  sw:
-    mode: isolated
-    switch: ovs
-    subnet: 10.7.0.0/24
-guests:
-  g1: {nics: [{network: lan, mac: "52:54:00:00:00:10"}]}
-  g2: {nics: [{network: lan}]}
-  s1: {nics: [{network: lan, address: 192.168.122.20/24}]}
-  v1: {nics: [{network: sw, vlan: 10, address: 10.7.0.5/24}]}
-)";
-
-model::Topology load(const std::string& text) {
-  auto r = model::load_string(text, "cv.yaml");
-  EXPECT_TRUE(r.ok()) << model::format_all(r.diagnostics);
-  return r.topology;
-}
-
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
-  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
-    text.replace(at, from.size(), to);
-  return text;
-}
+const std::string kBase = converge_lab("cv");
 
 /// A running lab built from kBase: the fake host holds its effect, `owned` its journal.
 struct Running {
@@ -51,7 +23,7 @@ struct Running {
   Target target = sandbox_target("cv");
 
   Running() {
-    const auto topo = load(kBase);
+    const auto topo = load_lab(kBase);
     for (const auto& step : make(topo, target, observed)) {
       if (auto obj = owned_object(step)) {
         if (obj->kind == state::ObjectKind::sysctl) obj->detail = "0";  // the value before netlab
@@ -63,7 +35,7 @@ struct Running {
     owned = described_by(topo, target);
     owned.objects = std::move(objects);
   }
-  std::vector<std::string> plan(const std::string& text) { return describe_all(make(load(text), target, observed, owned)); }
+  std::vector<std::string> plan(const std::string& text) { return describe_all(make(load_lab(text), target, observed, owned)); }
 };
 
 using Lines = std::vector<std::string>;
@@ -164,14 +136,14 @@ StepDigests digests_of(const model::Topology& topo, const Target& target) {
 
 TEST(Converge, StepDigestsFollowEachGuestsSteps) {
   Running lab;
-  const auto before = digests_of(load(kBase), lab.target);
+  const auto before = digests_of(load_lab(kBase), lab.target);
   EXPECT_EQ(before.size(), 5u);  // the lab's own, g1, g2, s1, v1
-  EXPECT_EQ(before, digests_of(load(kBase), lab.target));
+  EXPECT_EQ(before, digests_of(load_lab(kBase), lab.target));
   // A retagged port changes v1's digest (a host-side step) and nothing else.
-  const auto retagged = digests_of(load(replaced(kBase, "vlan: 10", "vlan: 20")), lab.target);
+  const auto retagged = digests_of(load_lab(replaced(kBase, "vlan: 10", "vlan: 20")), lab.target);
   for (const auto& [owner, digest] : before) EXPECT_EQ(digest == retagged.at(owner), owner != "v1") << owner;
   // A moved subnet changes the lab's own steps and every guest on it.
-  const auto moved = digests_of(load(replaced(kBase, "192.168.122.", "192.168.123.")), lab.target);
+  const auto moved = digests_of(load_lab(replaced(kBase, "192.168.122.", "192.168.123.")), lab.target);
   for (const auto& owner : {"", "g1", "g2", "s1"}) EXPECT_NE(before.at(owner), moved.at(owner)) << owner;
   EXPECT_EQ(before.at("v1"), moved.at("v1"));
 }
@@ -185,8 +157,8 @@ TEST(Converge, AChangedFileReadsOnlyTheGuestsItChangesOrThatWereReplaced) {
   lab.observed.links[{"cv-host", "cv-g1-0"}].up = false;
   lab.observed.links[{"cv-s1", "eth0"}].up = false;
   lab.observed.identities["cv-s1"] = "someone else's";
-  const auto before = digests_of(load(kBase), lab.target);
-  const auto next = load(replaced(kBase, "vlan: 10", "vlan: 20"));
+  const auto before = digests_of(load_lab(kBase), lab.target);
+  const auto next = load_lab(replaced(kBase, "vlan: 10", "vlan: 20"));
   mark_unchanged(next, before, digests_of(next, lab.target), lab.owned, lab.observed);
   EXPECT_EQ(lab.owned.unchanged, (std::set<std::string>{"cv-g1", "cv-g2"}));
   EXPECT_EQ(lab.owned.untouched, (std::set<std::string>{"g1", "g2"}));
@@ -201,15 +173,15 @@ TEST(Converge, AChangedFileReadsOnlyTheGuestsItChangesOrThatWereReplaced) {
                           "change cv-v1-0 on OVS bridge cv-sw from VLAN 10 to VLAN 20"}));
   lab.observed.links[{"cv-host", "cv-lan"}].up = true;
   // A guest whose steps change is read: g2 moved to another address kind.
-  auto moved = load(replaced(kBase, "g2: {nics: [{network: lan}]}", "g2: {nics: [{network: lan, address: 192.168.122.30/24}]}"));
+  auto moved = load_lab(replaced(kBase, "g2: {nics: [{network: lan}]}", "g2: {nics: [{network: lan, address: 192.168.122.30/24}]}"));
   mark_unchanged(moved, before, digests_of(moved, lab.target), lab.owned, lab.observed);
   EXPECT_FALSE(lab.owned.unchanged.count("cv-g2"));
   EXPECT_FALSE(lab.owned.untouched.count("g2"));
   // The unchanged file trusts nothing: `up` of it repairs g1 too.
-  mark_unchanged(load(kBase), before, before, lab.owned, lab.observed);
+  mark_unchanged(load_lab(kBase), before, before, lab.owned, lab.observed);
   EXPECT_TRUE(lab.owned.unchanged.empty());
   EXPECT_TRUE(lab.owned.untouched.empty());
-  lines = describe_all(make(load(kBase), lab.target, lab.observed, lab.owned));
+  lines = describe_all(make(load_lab(kBase), lab.target, lab.observed, lab.owned));
   std::sort(lines.begin(), lines.end());
   EXPECT_EQ(lines, (Lines{"bring up cv-g1-0 in cv-host", "bring up eth0 in cv-g1", "bring up eth0 in cv-s1"}));
 }

@@ -143,12 +143,7 @@ TEST(Planner, RoutedNetworkGetsARouteOnTheUpstreamRouter) {
 }
 
 TEST(Planner, BridgedNetworkEnslavesTheUplinkAndUsesTheLanDhcp) {
-  model::Topology t;
-  t.name = "brg";
-  auto net = make_network("office", model::NetworkMode::bridge, "");
-  net.uplink = "eth1";
-  t.networks.push_back(net);
-  t.guests.push_back(make_guest("pc", "office", "dhcp"));
+  model::Topology t = bridged_lab("eth1");
   FakeObserved observed;
   auto steps = make(t, sandbox_target("brg"), observed);
   auto lines = describe_all(steps);
@@ -169,14 +164,7 @@ TEST(Planner, BridgedNetworkEnslavesTheUplinkAndUsesTheLanDhcp) {
 }
 
 TEST(Planner, OvsNetworkStartsDaemonsPlugsTaggedPortsAndIsIdempotent) {
-  model::Topology t;
-  t.name = "ovs";
-  auto net = make_network("core", model::NetworkMode::nat, "10.20.0.0/24");
-  net.switch_kind = model::SwitchKind::ovs;
-  t.networks.push_back(net);
-  auto guest = make_guest("red", "core", "10.20.0.11/24");
-  guest.nics[0].vlan = 10;
-  t.guests.push_back(guest);
+  model::Topology t = ovs_lab();
   FakeObserved observed;
   auto steps = make(t, sandbox_target("ovs"), observed);
   auto lines = describe_all(steps);

@@ -50,6 +50,30 @@ inline model::Topology nat_lab() {
   return t;
 }
 
+/// Lab brg: a bridge-mode network office on the host's NIC `uplink`, guest pc on it by DHCP.
+inline model::Topology bridged_lab(const std::string& uplink) {
+  model::Topology t;
+  t.name = "brg";
+  auto net = make_network("office", model::NetworkMode::bridge, "");
+  net.uplink = uplink;
+  t.networks.push_back(net);
+  t.guests.push_back(make_guest("pc", "office", "dhcp"));
+  return t;
+}
+
+/// Lab ovs: a nat network core on an OVS switch, guest red (10.20.0.11) in VLAN 10.
+inline model::Topology ovs_lab() {
+  model::Topology t;
+  t.name = "ovs";
+  auto net = make_network("core", model::NetworkMode::nat, "10.20.0.0/24");
+  net.switch_kind = model::SwitchKind::ovs;
+  t.networks.push_back(net);
+  auto guest = make_guest("red", "core", "10.20.0.11/24");
+  guest.nics[0].vlan = 10;
+  t.guests.push_back(guest);
+  return t;
+}
+
 inline Target sandbox_target(const std::string& lab) { return Target{true, lab + "-host", "/run/netlab/" + lab}; }
 
 template <typename A>

@@ -46,6 +46,28 @@ class RunDir : public ::testing::Test {
   mode_t old_umask_ = 0;
 };
 
+// read_journal reads the lines append() writes without nlohmann, any other
+// JSON line through it: both must give what was recorded.
+TEST_F(RunDir, JournalReadsBackWhatWasRecordedAndForgotten) {
+  auto journal = Journal::open("jr");
+  ASSERT_TRUE(journal);
+  const OwnedObject ns{ObjectKind::netns, "", "jr-g1", "4026532100"};
+  const OwnedObject veth{ObjectKind::link, "jr-host", "jr-g1-0", "veth"};
+  const OwnedObject gone{ObjectKind::link, "jr-host", "jr-g2-0", ""};
+  const OwnedObject uplink{ObjectKind::uplink, "", "eth0", R"({"addresses":["10.0.0.2/24"],"note":"a \\ and \"quote\""})"};
+  for (const auto& o : {ns, veth, gone, uplink}) ASSERT_TRUE(journal->record(o));
+  ASSERT_TRUE(journal->forget(gone));
+  {
+    std::ofstream out(lab_dir("jr") + "/journal", std::ios::app);
+    out << R"({"name": "jr-spaced", "kind": "link", "netns": "jr-host", "detail": ""})" << "\n";  // nlohmann reads it
+    out << R"({"detail":"","forget":false,"kind":"process","name":"dnsmasq","netns":"jr-host"})" << "\n";
+    out << R"({"detail":"","kind":"link","name":"jr-cut)" << "\n";  // cut short by a crash: skipped
+  }
+  const std::vector<OwnedObject> expected{ns, veth, uplink, {ObjectKind::link, "jr-host", "jr-spaced", ""},
+                                          {ObjectKind::process, "jr-host", "dnsmasq", ""}};
+  EXPECT_EQ(read_journal("jr"), expected);
+}
+
 TEST_F(RunDir, ModesDoNotDependOnTheUmask) {
   auto lock = LabLock::acquire("modes");
   ASSERT_TRUE(lock) << lock.error().message;

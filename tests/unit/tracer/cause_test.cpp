@@ -5,6 +5,7 @@
 // from outside), a static address called so.
 #include <gtest/gtest.h>
 
+#include "tests/unit/tracer/live_fixtures.h"
 #include "tracer/explain.h"
 #include "tracer/listening.h"
 #include "tracer/live_trace.h"
@@ -113,18 +114,8 @@ TEST(Explain, AStaticAddressIsNoLease) {
 
 /// A SYN from upstream seen on wan0 and the uplink only.
 TracedPacket syn_stopped_at_uplink() {
-  TracedPacket p;
-  p.summary = "tcp 203.0.113.1:40000 → 203.0.113.2:8080 [S] seq 1 len 0";
-  for (auto [role, ns, dev] : std::vector<std::tuple<HopRole, std::string, std::string>>{
-           {HopRole::upstream, "lab-wan", "wan0"}, {HopRole::uplink, "lab-host", "uplink"}}) {
-    Hop h;
-    h.index = static_cast<int>(p.hops.size()) + 1;
-    h.role = role;
-    h.netns = ns;
-    h.device = dev;
-    p.hops.push_back(h);
-  }
-  return p;
+  return testing::seen_on("tcp 203.0.113.1:40000 → 203.0.113.2:8080 [S] seq 1 len 0",
+                          {{HopRole::upstream, "lab-wan", "wan0"}, {HopRole::uplink, "lab-host", "uplink"}});
 }
 
 ExplainInput inbound_input() {

@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/unit/tracer/frames.h"
+#include "tests/unit/tracer/synthetic_lab.h"
 #include "tracer/label.h"
 #include "tracer/output_text.h"
 
@@ -17,37 +17,10 @@ using namespace testing;
 constexpr uint32_t kGuest = ip(10, 0, 0, 2), kPub = ip(203, 0, 113, 2), kFar = ip(198, 51, 100, 1);
 enum Dev : uint16_t { kEth0, kVeth, kBr, kUp, kWan };
 
-model::HopMap synthetic_map() {
-  model::HopMap m;
-  m.lab = "syn";
-  model::NicPath p;
-  p.guest = "g";
-  p.nic = "eth0";
-  p.address = "10.0.0.2/24";
-  using model::HopRole;
-  p.hops = {{HopRole::guest_nic, "g", "eth0"}, {HopRole::veth, "h", "v"},    {HopRole::bridge, "h", "br"},
-            {HopRole::nat, "h", ""},           {HopRole::uplink, "h", "up"}, {HopRole::upstream, "w", "wan0"}};
-  m.nics.push_back(p);
-  return m;
-}
-
 struct Lab {
-  CaptureSet set;
+  CaptureSet set = synthetic_capture_set();
   uint64_t t = 1000;
-  Lab() {
-    set.hopmap = synthetic_map();
-    for (auto [ns, dev] : {std::pair{"g", "eth0"}, {"h", "v"}, {"h", "br"}, {"h", "up"}, {"w", "wan0"}})
-      set.devices.push_back(Device{ns, dev, model::HopRole::unknown, "", kLinkEthernet});
-    assign_roles(&set);
-  }
-  void add(uint16_t dev, const Bytes& frame) {
-    PacketRecord r;
-    r.device = dev;
-    r.t_ns = (t += 10);
-    decode_frame(kLinkEthernet, frame.data(), static_cast<uint32_t>(frame.size()), static_cast<uint32_t>(frame.size()),
-                 &r);
-    set.records.push_back(r);
-  }
+  void add(uint16_t dev, const Bytes& frame) { add_frame(&set, dev, t += 10, frame); }
   /// One IPv4 packet seen on `devs` in order; `nat_after` devices see it as `outside`, the rest as `inside`.
   void path(std::initializer_list<uint16_t> devs, const Bytes& inside, const Bytes& outside) {
     for (uint16_t d : devs) {

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "tests/unit/tracer/frames.h"
+#include "tests/unit/tracer/synthetic_lab.h"
 #include "tracer/label.h"
 #include "tracer/output_text.h"
 
@@ -46,37 +46,10 @@ TEST(Correlate, ForwardDropNamesLastDevice) {
   EXPECT_EQ(packets[0].drop_cause, "");  // left to the live explainer
 }
 
-// Synthetic lab: g (guest-nic) - v (veth) - br (bridge) - nat point - up (uplink) - wan (upstream).
-model::HopMap synthetic_map() {
-  model::HopMap m;
-  m.lab = "syn";
-  model::NicPath p;
-  p.guest = "g";
-  p.nic = "eth0";
-  p.address = "10.0.0.2/24";
-  using model::HopRole;
-  p.hops = {{HopRole::guest_nic, "g", "eth0"}, {HopRole::veth, "h", "v"},    {HopRole::bridge, "h", "br"},
-            {HopRole::nat, "h", ""},           {HopRole::uplink, "h", "up"}, {HopRole::upstream, "w", "wan0"}};
-  m.nics.push_back(p);
-  return m;
-}
-
+// Synthetic lab (synthetic_lab.h): g (guest-nic) - v (veth) - br (bridge) - nat point - up (uplink) - wan (upstream).
 struct SynBuilder {
-  CaptureSet set;
-  SynBuilder() {
-    set.hopmap = synthetic_map();
-    for (auto [ns, dev] : {std::pair{"g", "eth0"}, {"h", "v"}, {"h", "br"}, {"h", "up"}, {"w", "wan0"}})
-      set.devices.push_back(Device{ns, dev, model::HopRole::unknown, "", kLinkEthernet});
-    assign_roles(&set);
-  }
-  void add(uint16_t dev, uint64_t t, const Bytes& frame) {
-    PacketRecord r;
-    r.device = dev;
-    r.t_ns = t;
-    decode_frame(kLinkEthernet, frame.data(), static_cast<uint32_t>(frame.size()), static_cast<uint32_t>(frame.size()),
-                 &r);
-    set.records.push_back(r);
-  }
+  CaptureSet set = synthetic_capture_set();
+  void add(uint16_t dev, uint64_t t, const Bytes& frame) { add_frame(&set, dev, t, frame); }
 };
 
 Bytes udp_frame(uint32_t src, uint16_t sport, uint8_t ttl, uint16_t id, const std::string& data) {

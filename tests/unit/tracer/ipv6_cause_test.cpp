@@ -3,9 +3,8 @@
 // headers, and the causes an IPv6 trace names (IPv6 forwarding off, NDP
 // instead of ARP, a missing global address, no masquerade expected).
 #include <gtest/gtest.h>
-#include <pcap/pcap.h>
 
-#include "netlab/host/nft_rules.h"
+#include "tests/unit/tracer/live_fixtures.h"
 #include "tracer/explain.h"
 #include "tracer/neighbours.h"
 #include "tracer/probe.h"
@@ -17,19 +16,7 @@ using model::HopRole;
 model::Ipv6 ip6(const char* s) { return *model::Ipv6::parse(s); }
 
 TEST(ProbeIpv6, FilterCompilesAndNftMatchIsAccepted) {
-  for (const char* p : {"icmp", "tcp:80", "udp:53"}) {
-    ProbeSpec spec = *parse_probe_proto(p);
-    std::string filter = probe_bpf_filter(spec, ip6("2001:db8:100::1"));
-    pcap_t* dead = pcap_open_dead(DLT_EN10MB, 65535);
-    bpf_program prog{};
-    EXPECT_EQ(pcap_compile(dead, &prog, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN), 0) << filter << pcap_geterr(dead);
-    pcap_freecode(&prog);
-    pcap_close(dead);
-    for (bool reply : {false, true}) {
-      std::string m = probe_nft_match(spec, ip6("fd00:10::10"), ip6("2001:db8:100::1"), reply);
-      EXPECT_FALSE(host::render_trace_chain("lab", m).empty()) << m;
-    }
-  }
+  testing::expect_probe_filters_valid(ip6("fd00:10::10"), ip6("2001:db8:100::1"));
   EXPECT_EQ(probe_bpf_filter(*parse_probe_proto("icmp"), ip6("2001:db8:100::1")),
             "(host 2001:db8:100::1 and icmp6) or (icmp6 and ip6[40] == 135 and ip6[48:4] == 0x20010db8 and "
             "ip6[52:4] == 0x01000000 and ip6[56:4] == 0x00000000 and ip6[60:4] == 0x00000001)");
@@ -53,35 +40,22 @@ model::NicPath dual_nic() {
 }
 
 ExplainInput v6_input() {
-  ExplainInput in;
-  in.lab = "lab";
+  ExplainInput in = testing::probe_from_g1();
   in.nic = dual_nic();
   in.dst6 = ip6("2001:db8:100::1");
   in.src6 = ip6("fd00:10::10");
-  in.probe.sent = 1;
   in.probe.error = "no answer";
   in.facts.ipv6 = true;
-  in.facts.guest_netns = "lab-g1";
-  in.facts.guest_device = "eth0";
-  in.facts.host_netns = "lab-host";
   in.facts.host_found = true;
   return in;
 }
 
 /// An ICMPv6 echo request seen on the guest's NIC, veth and bridge, then lost.
 TracedPacket request_lost_at_bridge() {
-  TracedPacket p;
-  p.summary = "icmp6 echo-request fd00:10::10 \u2192 2001:db8:100::1 id 7 seq 0";
-  for (auto [role, ns, dev] : std::vector<std::tuple<HopRole, std::string, std::string>>{
-           {HopRole::guest_nic, "lab-g1", "eth0"}, {HopRole::veth, "lab-host", "lab-g1-0"},
-           {HopRole::bridge, "lab-host", "lab-lan"}}) {
-    Hop h;
-    h.index = static_cast<int>(p.hops.size()) + 1;
-    h.role = role;
-    h.netns = ns;
-    h.device = dev;
-    p.hops.push_back(h);
-  }
+  TracedPacket p = testing::seen_on("icmp6 echo-request fd00:10::10 \u2192 2001:db8:100::1 id 7 seq 0",
+                                    {{HopRole::guest_nic, "lab-g1", "eth0"},
+                                     {HopRole::veth, "lab-host", "lab-g1-0"},
+                                     {HopRole::bridge, "lab-host", "lab-lan"}});
   p.dropped = true;
   p.drop_after = "lab-host/lab-lan";
   return p;

@@ -9,13 +9,12 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netlink.h>
-#include <pcap/pcap.h>
 
 #include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "netlab/host/nft_rules.h"
+#include "tests/unit/tracer/live_fixtures.h"
 #include "tracer/capture_save.h"
 #include "tracer/capture_set.h"
 #include "tracer/conntrack.h"
@@ -51,19 +50,7 @@ TEST(Probe, ParsesProtocols) {
 }
 
 TEST(Probe, FilterCompilesAndNftMatchIsAccepted) {
-  for (const char* p : {"icmp", "tcp:80", "udp:53"}) {
-    ProbeSpec spec = *parse_probe_proto(p);
-    std::string filter = probe_bpf_filter(spec, ip("198.51.100.1"));
-    pcap_t* dead = pcap_open_dead(DLT_EN10MB, 65535);
-    bpf_program prog{};
-    EXPECT_EQ(pcap_compile(dead, &prog, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN), 0) << filter << pcap_geterr(dead);
-    pcap_freecode(&prog);
-    pcap_close(dead);
-    for (bool reply : {false, true}) {
-      std::string m = probe_nft_match(spec, ip("192.168.122.10"), ip("198.51.100.1"), reply);
-      EXPECT_FALSE(host::render_trace_chain("lab", m).empty()) << m;
-    }
-  }
+  testing::expect_probe_filters_valid(ip("192.168.122.10"), ip("198.51.100.1"));
   EXPECT_EQ(probe_bpf_filter(*parse_probe_proto("tcp:80"), ip("198.51.100.1")),
             "host 198.51.100.1 and (tcp port 80 or icmp)");
   EXPECT_EQ(probe_nft_match(*parse_probe_proto("tcp:80"), ip("192.168.122.10"), ip("198.51.100.1"), false),
@@ -296,35 +283,22 @@ TEST(Conntrack, FormatsEntries) {
 
 /// A request seen on guest NIC, veth and bridge, then lost.
 TracedPacket lost_request() {
-  TracedPacket p;
-  p.summary = "icmp echo-request 192.168.122.10 → 198.51.100.1 id 1 seq 0";
-  for (auto [role, ns, dev] : std::vector<std::tuple<HopRole, std::string, std::string>>{
-           {HopRole::guest_nic, "lab-g1", "eth0"}, {HopRole::veth, "lab-host", "lab-g1-0"}, {HopRole::bridge, "lab-host", "lab-default"}}) {
-    Hop h;
-    h.index = static_cast<int>(p.hops.size()) + 1;
-    h.role = role;
-    h.netns = ns;
-    h.device = dev;
-    h.direction = Direction::out;
-    p.hops.push_back(h);
-  }
+  TracedPacket p = testing::seen_on("icmp echo-request 192.168.122.10 → 198.51.100.1 id 1 seq 0",
+                                    {{HopRole::guest_nic, "lab-g1", "eth0"},
+                                     {HopRole::veth, "lab-host", "lab-g1-0"},
+                                     {HopRole::bridge, "lab-host", "lab-default"}},
+                                    Direction::out);
   p.dropped = true;
   p.drop_after = "lab-host/lab-default";
   return p;
 }
 
 ExplainInput base_input() {
-  ExplainInput in;
-  in.lab = "lab";
-  in.nic.guest = "g1";
+  ExplainInput in = testing::probe_from_g1();
   in.nic.network = "default";
   in.nic.mode = model::NetworkMode::nat;
   in.src = ip("192.168.122.10");
   in.dst = ip("198.51.100.1");
-  in.probe.sent = 1;
-  in.facts.guest_netns = "lab-g1";
-  in.facts.guest_device = "eth0";
-  in.facts.host_netns = "lab-host";
   return in;
 }
 
