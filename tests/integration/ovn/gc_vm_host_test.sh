@@ -8,19 +8,10 @@ set -u
 NETLAB=$1
 LAB=vmgc
 TOPO=$(dirname "$0")/vmgc.yaml
-fail() { echo "FAIL: $*"; exit 1; }
-leftovers() {
-  local ns procs
-  ns=$(ip netns list | awk -v l="$LAB-" 'index($1, l) == 1 {print $1}')
-  procs=$(pgrep -af "/run/netlab/$LAB/|netlab-$LAB-" | grep -v pgrep || true)
-  # A private libvirtd runs as plain `libvirtd`: found by its mounts of the lab's run directory.
-  procs="$procs$(grep -l " /run/netlab/$LAB/" /proc/[0-9]*/mountinfo 2>/dev/null || true)"
-  [ -z "$ns" ] && [ -z "$procs" ] && [ ! -e "/run/netlab/$LAB" ] || { echo "left: $ns $procs"; return 1; }
-}
-cleanup() { "$NETLAB" down "$LAB" >/dev/null 2>&1 || true; "$NETLAB" gc >/dev/null 2>&1 || true; }
-trap cleanup EXIT
-cleanup
-leftovers || fail "leftovers before the test"
+# The VM's qemu too; a private libvirtd runs as plain `libvirtd`: found by its mounts of the lab's run directory.
+PROCS="/run/netlab/$LAB/|netlab-$LAB-"
+more_leftovers() { grep -l " /run/netlab/$LAB/" /proc/[0-9]*/mountinfo 2>/dev/null || true; }
+. "$(dirname "$0")/ovn_lab.sh"
 # Waits up to $1 seconds for the command after it to succeed.
 until_ok() { local limit=$1; shift; local end=$((SECONDS + limit)); until "$@"; do [ $SECONDS -lt $end ] || return 1; sleep 0.1; done; }
 
@@ -39,5 +30,4 @@ echo "$OUT"
 echo "$OUT" | grep -q "netlab-$LAB-vm2" || fail "gc does not name vm2's domain: $OUT"
 until_ok 10 sh -c "! kill -0 $QEMU 2>/dev/null" || fail "vm2's QEMU $QEMU still runs after gc"
 leftovers || fail "gc after kill -9 left something"
-trap - EXIT
 echo "ok"

@@ -10,21 +10,12 @@ set -u
 NETLAB=$1
 LAB=vmmk
 TOPO=$(dirname "$0")/vmmk.yaml
+# The VM's qemu too; a private libvirtd runs as plain `libvirtd`: found by its mounts of the lab's run directory.
+PROCS="/run/netlab/$LAB/|netlab-$LAB-"
+more_leftovers() { grep -l " /run/netlab/$LAB/" /proc/[0-9]*/mountinfo 2>/dev/null || true; }
+. "$(dirname "$0")/ovn_lab.sh"
 TMP=$(mktemp -d)
-fail() { echo "FAIL: $*"; exit 1; }
-leftovers() {
-  local ns procs
-  ns=$(ip netns list | awk -v l="$LAB-" 'index($1, l) == 1 {print $1}')
-  procs=$(pgrep -af "/run/netlab/$LAB/|netlab-$LAB-" | grep -v pgrep || true)
-  # A private libvirtd runs as plain `libvirtd`: found by its mounts of the lab's run directory.
-  procs="$procs$(grep -l " /run/netlab/$LAB/" /proc/[0-9]*/mountinfo 2>/dev/null || true)"
-  [ -z "$ns" ] && [ -z "$procs" ] && [ ! -e "/run/netlab/$LAB" ] || { echo "left: $ns $procs"; return 1; }
-}
-cleanup() { "$NETLAB" down "$LAB" >/dev/null 2>&1 || true; "$NETLAB" gc >/dev/null 2>&1 || true; rm -rf "$TMP"; }
-trap cleanup EXIT
-cleanup
-TMP=$(mktemp -d)
-leftovers || fail "leftovers before the test"
+trap 'cleanup; rm -rf "$TMP"' EXIT
 until_ok() { local limit=$1; shift; local end=$((SECONDS + limit)); until "$@"; do [ $SECONDS -lt $end ] || return 1; sleep 0.2; done; }
 
 "$NETLAB" up "$TOPO" --sandbox >/dev/null || fail "up"
@@ -63,6 +54,4 @@ echo "$LINE"
 
 OUT=$("$NETLAB" down "$LAB" 2>&1) || fail "down after the interrupted migration: $OUT"
 leftovers || fail "down left something after the interrupted migration"
-trap - EXIT
-rm -rf "$TMP"
 echo "ok"
