@@ -133,6 +133,8 @@ void put_nic(std::string& out, const NicPath& p) {
   put_member(out, 6, first, "mode", to_string(p.mode));
   put_member(out, 6, first, "network", p.network);
   put_member(out, 6, first, "nic", p.nic);
+  if (!p.ovn_gateway.empty()) put_member(out, 6, first, "ovn_gateway", p.ovn_gateway);
+  if (!p.ovn_port.empty()) put_member(out, 6, first, "ovn_port", p.ovn_port);
   if (p.vlan >= 0) out += ",\n      \"vlan\": " + std::to_string(p.vlan);
   out += "\n    }";
 }
