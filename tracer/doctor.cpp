@@ -244,6 +244,10 @@ Result<TracedEcho> trace_echo(const std::string& lab, const model::HopMap& map, 
     if (p.dropped && out.cause.empty())
       out.cause = p.drop_cause.empty() ? "dropped after " + p.drop_after : p.drop_cause;
   }
+  // An OVN gateway chassis that is down explains a probe to the outside that got no answer.
+  const std::string gateway_down = out.trace.logical ? out.trace.logical->gateway_down : "";
+  if (!gateway_down.empty()) add(r, "ovn-gateway", L::kProblem, gateway_down);
+  if (out.trace.probe.answered == 0 && out.cause.empty()) out.cause = gateway_down;
   if (out.trace.probe.answered > 0 && out.cause.empty()) {
     add(r, check, L::kOk, echo + " answered" + (vm ? " (sent from inside the VM)" : ""));
   } else {

@@ -87,6 +87,7 @@ nlohmann::ordered_json live_to_json(const std::string& lab, const std::string& g
     lv["verdict"] = res.logical->verdict;
     lv["drop_stage"] = res.logical->drop_stage;
     lv["unbound"] = res.logical->unbound;
+    lv["gateway_down"] = res.logical->gateway_down;
     lv["summary"] = res.logical->summary;
     auto& pipes = lv["pipelines"] = nlohmann::ordered_json::array();
     for (const auto& p : res.logical->pipelines) {

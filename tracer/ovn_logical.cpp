@@ -169,6 +169,30 @@ std::string ovn_sb_socket(const std::string& lab) {
   return "";
 }
 
+namespace {
+
+/// "" when the gateway chassis of `nic`'s network is up (its ovn-controller
+/// runs; the sandbox keeps it under the lab's run directory, so a lab whose
+/// hosts are elsewhere is not judged), else why it is down.
+std::string gateway_chassis_down(const std::string& lab, const model::NicPath& nic, host::OvsdbClient& sb) {
+  const std::string dir = state::lab_dir(lab) + "/" + nic.ovn_gateway;
+  std::error_code ec;
+  if (!std::filesystem::exists(dir + "/ovn", ec)) return "";
+  if (host::OvnController(dir).running()) return "";
+  bool registered = false;
+  if (auto chassis = host::ovn_chassis(sb))
+    for (const auto& c : *chassis) registered |= c.name == nic.ovn_gateway;
+  return fmt::format(
+      "gateway chassis {} is down: its ovn-controller is not running{}, so no chassis carries packets between network "
+      "{}'s logical router and the outside (netlab up starts it again)",
+      nic.ovn_gateway,
+      registered ? " (SB still lists the chassis, but nothing on it follows the logical flows)"
+                 : " and SB lists no chassis of that name: no host has a tunnel to it",
+      nic.network);
+}
+
+}  // namespace
+
 std::optional<OvnLogicalView> ovn_logical_view(const std::string& lab, const model::HopMap& map,
                                                const model::NicPath& nic, model::Ipv4 src, model::Ipv4 dst,
                                                const ProbeSpec& spec, const std::string& eth_dst,
@@ -185,7 +209,9 @@ std::optional<OvnLogicalView> ovn_logical_view(const std::string& lab, const mod
     warnings->push_back("OVN logical view: " + bindings.error().message);
     return std::nullopt;
   }
-  const std::string inport = model::friendly_nic(nic.guest, nic.nic);
+  // A hop map from before ovn_port was written: ports were named by their NICs then.
+  auto port_of = [](const model::NicPath& n) { return n.ovn_port.empty() ? model::friendly_nic(n.guest, n.nic) : n.ovn_port; };
+  const std::string inport = port_of(nic);
   auto binding = [&](const std::string& port) -> const host::OvnBindingInfo* {
     for (const auto& b : *bindings)
       if (b.logical_port == port) return &b;
@@ -199,7 +225,7 @@ std::optional<OvnLogicalView> ovn_logical_view(const std::string& lab, const mod
     auto c = model::Cidr::parse(n.address);
     if (c && c->address == dst) peer = &n;
   }
-  if (peer != nullptr) ports.emplace_back(model::friendly_nic(peer->guest, peer->nic), peer);
+  if (peer != nullptr) ports.emplace_back(port_of(*peer), peer);
   for (const auto& [port, path] : ports) {
     const host::OvnBindingInfo* b = binding(port);
     if (b == nullptr || !b->chassis.empty()) continue;
@@ -209,9 +235,10 @@ std::optional<OvnLogicalView> ovn_logical_view(const std::string& lab, const mod
     view.unbound.push_back(fmt::format(
         "port {} is not bound to any chassis: no ovn-controller claims it (its OVS port {} is not in br-int{}, or "
         "that host's ovn-controller is not running), so OVN delivers nothing to or from guest {}",
-        port, path->hops.size() > 1 ? path->hops[1].device : port, host_ns.empty() ? "" : " of " + host_ns,
+        model::with_friendly(port, model::friendly_nic(path->guest, path->nic)), path->hops.size() > 1 ? path->hops[1].device : port, host_ns.empty() ? "" : " of " + host_ns,
         path->guest));
   }
+  if (peer == nullptr && !nic.ovn_gateway.empty()) view.gateway_down = gateway_chassis_down(lab, nic, *client);
   const std::string eth_src = nic.mac;
   std::string dmac = eth_dst;
   if (dmac.empty() && peer != nullptr) dmac = peer->mac;
@@ -226,6 +253,7 @@ std::optional<OvnLogicalView> ovn_logical_view(const std::string& lab, const mod
   }
   OvnLogicalView parsed = parse_ovn_trace(run->out);
   parsed.unbound = std::move(view.unbound);
+  parsed.gateway_down = std::move(view.gateway_down);
   parsed.microflow = flow;
   if (!parsed.unbound.empty() && parsed.drop_stage.empty())
     parsed.verdict += " (logically; but the port is unbound, so no chassis delivers it)";
@@ -233,9 +261,10 @@ std::optional<OvnLogicalView> ovn_logical_view(const std::string& lab, const mod
 }
 
 void apply_logical_causes(const OvnLogicalView& view, std::vector<TracedPacket>* packets) {
-  if (view.unbound.empty()) return;
+  const std::string& cause = view.unbound.empty() ? view.gateway_down : view.unbound.front();
+  if (cause.empty()) return;
   for (auto& p : *packets)
-    if (p.dropped) p.drop_cause = view.unbound.front();
+    if (p.dropped) p.drop_cause = cause;
 }
 
 std::string format_logical_view(const OvnLogicalView& view) {
@@ -243,6 +272,7 @@ std::string format_logical_view(const OvnLogicalView& view) {
   for (const auto& s : view.summary) out += "  " + s + "\n";
   if (!view.verdict.empty()) out += "  logical outcome: " + view.verdict + "\n";
   for (const auto& u : view.unbound) out += "  cause: " + u + "\n";
+  if (!view.gateway_down.empty()) out += "  cause: " + view.gateway_down + "\n";
   return out;
 }
 

@@ -42,6 +42,7 @@ struct OvnLogicalView {
   std::string verdict;                    // "output to \"b1:eth0\"", "dropped in ls_in_acl (...)", ...
   std::string drop_stage;                 // the stage that dropped, "" when it was not dropped
   std::vector<std::string> unbound;       // "port b1:eth0 is not bound to any chassis ..." per guest port of the probe
+  std::string gateway_down;               // "gateway chassis h2 is down: ..." for a probe to the outside, "" when it is up
   std::vector<std::string> summary;       // one line per pipeline (format_logical_view)
 };
 
@@ -62,7 +63,9 @@ std::string ovn_sb_socket(const std::string& lab);
 
 /// The logical view of a live probe from `nic` to `dst` in an OVN lab, with
 /// the bindings of the probe's guest ports (the sender's, and the
-/// destination's when it is a guest); nullopt when the lab has no OVN or `nic`
+/// destination's when it is a guest), and for a destination outside the lab on
+/// a nat/route network the state of its gateway chassis (its ovn-controller
+/// running, the chassis in SB); nullopt when the lab has no OVN or `nic`
 /// is no logical port. MACs come from the probe's first request as captured
 /// on the guest's NIC, else the hop map. ovn-trace failing is a warning.
 std::optional<OvnLogicalView> ovn_logical_view(const std::string& lab, const model::HopMap& map,
@@ -70,9 +73,11 @@ std::optional<OvnLogicalView> ovn_logical_view(const std::string& lab, const mod
                                                const ProbeSpec& spec, const std::string& eth_dst,
                                                std::vector<std::string>* warnings);
 
-/// The unbound-port sentence becomes the cause of every dropped packet of the
-/// probe (and of an unanswered probe's missing reply): no chassis delivers to
-/// or from such a port, whatever the physical hops were.
+/// The unbound-port sentence (else the gateway-down one) becomes the cause of
+/// every dropped packet of the probe (and of an unanswered probe's missing
+/// reply): no chassis delivers to or from such a port, and nothing leaves a
+/// logical router through a gateway chassis that is down, whatever the
+/// physical hops were.
 void apply_logical_causes(const OvnLogicalView& view, std::vector<TracedPacket>* packets);
 
 /// The text block below the hop tables.

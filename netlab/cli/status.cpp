@@ -35,7 +35,7 @@ json vm_json(const plan::VmStatus& v) {
     disks.push_back({{"path", d.path}, {"format", d.format}, {"backing", d.backing},
                      {"virtual_size", d.virtual_size}, {"allocated_size", d.allocated_size}});
   return {{"domain", v.domain}, {"state", v.state}, {"accelerator", v.accelerator}, {"vcpus", v.vcpus},
-          {"memory_mib", v.memory_mib}, {"disks", disks}};
+          {"memory_mib", v.memory_mib}, {"disks", disks}, {"interrupted_migration", v.interrupted_migration}};
 }
 
 /// The VM side of each kvm guest, read once for both forms.
@@ -197,6 +197,8 @@ void print_status(const plan::LabStatus& s) {
       rows.push_back({name, v.domain, v.state, v.accelerator, std::to_string(v.vcpus), fmt::format("{} MiB", v.memory_mib)});
     fmt::print("\n");
     print_table(rows);
+    for (const auto& [name, v] : vms)
+      if (!v.interrupted_migration.empty()) fmt::print("{}: {}\n", name, v.interrupted_migration);
     for (const auto& [name, v] : vms)
       for (const auto& d : v.disks)
         fmt::print("{} disk {} ({}{}), virtual {}, allocated {}\n", name, d.path, d.format,

@@ -117,7 +117,8 @@ std::optional<pid_t> PrivateLibvirtd::pid() const {
   return pid;
 }
 
-Status PrivateLibvirtd::start(const std::string& netns, std::chrono::milliseconds timeout) {
+Status PrivateLibvirtd::start(const std::string& netns, const std::string& ovs_run_dir,
+                              std::chrono::milliseconds timeout) {
   if (auto api = load_libvirt(); !api) return api.error();
   if (running() && answers(uri())) return {};
   std::error_code ec;
@@ -137,6 +138,7 @@ Status PrivateLibvirtd::start(const std::string& netns, std::chrono::millisecond
   options.stdout_path = files_.output;
   options.stderr_path = files_.output;
   options.append_output = true;
+  if (!ovs_run_dir.empty()) options.env_extra.push_back("OVS_RUNDIR=" + ovs_run_dir);
   auto child = spawn({"unshare", "--mount", "--propagation", "private", "sh", "-c", kMountScript, "netlab-libvirtd",
                       files_.dir, libvirt_shared_cache(), run_tree},
                      options);

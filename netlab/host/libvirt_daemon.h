@@ -45,7 +45,13 @@ class PrivateLibvirtd {
   explicit PrivateLibvirtd(const std::string& run_dir) : files_(libvirtd_files(run_dir)) {}
   /// Writes the config files and starts libvirtd inside `netns`; returns once
   /// its socket answers (within `timeout`). Success when it already runs.
-  Status start(const std::string& netns, std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  /// `ovs_run_dir` (not ""): the run directory of a private Open vSwitch
+  /// (OvsFiles::dir) that the daemon's ovs-vsctl talks to when it plugs a
+  /// <virtualport type='openvswitch'> interface: libvirt runs ovs-vsctl with
+  /// its own environment, and ovs-vsctl's default database is
+  /// unix:$OVS_RUNDIR/db.sock, so OVS_RUNDIR is set for the daemon.
+  Status start(const std::string& netns, const std::string& ovs_run_dir = "",
+               std::chrono::milliseconds timeout = std::chrono::seconds(60));
   /// The daemon's pid when the pid file names a live libvirtd.
   std::optional<pid_t> pid() const;
   bool running() const { return pid().has_value(); }

@@ -13,6 +13,7 @@
 
 #include "netlab/host/ovsdb.h"
 #include "netlab/model/address.h"
+#include "netlab/model/names.h"
 #include "netlab/model/result.h"
 
 namespace netlab::host {
@@ -22,7 +23,7 @@ namespace ovn_devices {
 inline constexpr const char* kDcBridge = "dc0";           // the underlay's bridge, in <lab>-dc
 inline constexpr const char* kUnderlayDevice = "dc0";     // a host's veth into the underlay (a port of br-phy)
 inline constexpr const char* kPhysBridge = "br-phy";      // holds the host's tunnel address
-inline constexpr const char* kIntegrationBridge = "br-int";  // ovn-controller's; guests' ports
+inline constexpr const char* kIntegrationBridge = model::kOvnIntegrationBridge;  // ovn-controller's; guests' ports
 inline constexpr const char* kExternalBridge = "br-ex";   // the gateway host's uplink, OVN's physnet
 inline constexpr const char* kPhysnet = "physnet";
 }  // namespace ovn_devices

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "netlab/libvirt/xml_writer.h"
+#include "netlab/model/lab_hosts.h"
 #include "netlab/model/loader.h"
 #include "netlab/model/mode_traits.h"
 #include "netlab/model/names.h"
@@ -124,19 +125,7 @@ void write_metadata(XmlWriter& w, const Topology& topo, const Network& net, bool
 }  // namespace
 
 std::string domain_uuid(const Topology& topo, const model::Guest& guest) {
-  // Two FNV-1a hashes of the names, shaped as a version-4-looking UUID.
-  auto fnv = [](const std::string& text, uint64_t h) {
-    for (unsigned char c : text) h = (h ^ c) * 1099511628211ULL;
-    return h;
-  };
-  const std::string key = "netlab:" + topo.name + ":" + guest.name;
-  const uint64_t a = fnv(key, 14695981039346656037ULL);
-  const uint64_t b = fnv(key + ":2", a);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-a%03x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xfff),
-                static_cast<unsigned>((b >> 48) & 0xfff), static_cast<unsigned long long>(b & 0xffffffffffffULL));
-  return buf;
+  return model::uuid_from_name("netlab:" + topo.name + ":" + guest.name);
 }
 
 std::string network_name(const Topology& topo, const Network& net) { return topo.name + "-" + net.name; }
@@ -284,11 +273,25 @@ std::string domain_xml(const Topology& topo, const model::Guest& guest, const Do
     const auto& nic = guest.nics[i];
     const Network* net = topo.find_network(nic.network);
     w.comment(model::guest_nic_name(nic, i) + " in the guest");
-    // netlab makes the device (a tap on the lab's switch, or a macvtap on the
-    // uplink) and owns it: libvirt only opens it.
-    w.open("interface", {{"type", "ethernet"}});
-    if (nic.mac) w.empty("mac", {{"address", nic.mac->str()}});
-    w.empty("target", {{"dev", names.host_nic(guest, i)}, {"managed", "no"}});
+    if (net && model::is_ovn(*net)) {
+      // OVN: libvirt makes the tap and plugs it into the host's integration
+      // bridge itself (ovs-vsctl), with external_ids:iface-id = the logical
+      // port, so a real host needs no netlab agent; the tap keeps netlab's
+      // name, which the hop map and the tracer know.
+      w.open("interface", {{"type", "bridge"}});
+      if (nic.mac) w.empty("mac", {{"address", nic.mac->str()}});
+      w.empty("source", {{"bridge", model::kOvnIntegrationBridge}});
+      w.open("virtualport", {{"type", "openvswitch"}});
+      w.empty("parameters", {{"interfaceid", model::ovn_logical_port(topo, guest, i)}});
+      w.close();
+      w.empty("target", {{"dev", names.host_nic(guest, i)}});
+    } else {
+      // netlab makes the device (a tap on the lab's switch, or a macvtap on the
+      // uplink) and owns it: libvirt only opens it.
+      w.open("interface", {{"type", "ethernet"}});
+      if (nic.mac) w.empty("mac", {{"address", nic.mac->str()}});
+      w.empty("target", {{"dev", names.host_nic(guest, i)}, {"managed", "no"}});
+    }
     w.empty("model", {{"type", nic.model}});
     if (net && net->mtu != 1500) w.empty("mtu", {{"size", std::to_string(net->mtu)}});
     w.close();

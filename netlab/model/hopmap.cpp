@@ -39,12 +39,14 @@ void from_json(const nlohmann::json& j, Hop& h) {
   h.friendly = j.value("friendly", std::string());
 }
 // By hand: "vlan" is optional and written only for a tagged NIC, "address6"
-// only for a NIC holding a global IPv6 address.
+// only for a NIC holding a global IPv6 address, "ovn_port" and "ovn_gateway" only on OVN.
 void to_json(nlohmann::json& j, const NicPath& p) {
   j = {{"guest", p.guest}, {"nic", p.nic}, {"network", p.network}, {"mode", p.mode}, {"mac", p.mac},
        {"address", p.address}};
   if (!p.address6.empty()) j["address6"] = p.address6;
   if (p.vlan >= 0) j["vlan"] = p.vlan;
+  if (!p.ovn_port.empty()) j["ovn_port"] = p.ovn_port;
+  if (!p.ovn_gateway.empty()) j["ovn_gateway"] = p.ovn_gateway;
   j["hops"] = p.hops;
 }
 void from_json(const nlohmann::json& j, NicPath& p) {
@@ -56,6 +58,8 @@ void from_json(const nlohmann::json& j, NicPath& p) {
   j.at("address").get_to(p.address);
   p.address6 = j.value("address6", std::string());
   p.vlan = j.value("vlan", -1);
+  p.ovn_port = j.value("ovn_port", std::string());
+  p.ovn_gateway = j.value("ovn_gateway", std::string());
   j.at("hops").get_to(p.hops);
 }
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(HopMap, lab, nics)
@@ -129,6 +133,8 @@ void put_nic(std::string& out, const NicPath& p) {
   put_member(out, 6, first, "mode", to_string(p.mode));
   put_member(out, 6, first, "network", p.network);
   put_member(out, 6, first, "nic", p.nic);
+  if (!p.ovn_gateway.empty()) put_member(out, 6, first, "ovn_gateway", p.ovn_gateway);
+  if (!p.ovn_port.empty()) put_member(out, 6, first, "ovn_port", p.ovn_port);
   if (p.vlan >= 0) out += ",\n      \"vlan\": " + std::to_string(p.vlan);
   out += "\n    }";
 }

@@ -56,6 +56,8 @@ struct NicPath {
   std::string address;
   std::string address6;  // "" when the NIC holds no global IPv6 address
   int vlan = -1;  // the NIC's access VLAN on an OVS switch; -1 untagged ("vlan" absent in the JSON)
+  std::string ovn_port;     // an OVN NIC's logical switch port (names.h ovn_logical_port); "" otherwise (absent in the JSON)
+  std::string ovn_gateway;  // an OVN nat/route NIC's gateway chassis (the host with the uplink); "" otherwise (the same)
   std::vector<Hop> hops;
   bool operator==(const NicPath&) const = default;
 };

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <set>
 #include <vector>
 
@@ -128,6 +129,33 @@ std::string guest_namespace(const Topology& topo, const Guest& guest) { return t
 
 std::string friendly_nic(const std::string& guest, const std::string& nic) { return guest + ":" + nic; }
 std::string friendly_bridge(const std::string& network) { return "network " + network; }
+
+std::string uuid_from_name(const std::string& key) {
+  auto fnv = [](const std::string& text, uint64_t h) {
+    for (unsigned char c : text) h = (h ^ c) * 1099511628211ULL;
+    return h;
+  };
+  const uint64_t a = fnv(key, 14695981039346656037ULL);
+  const uint64_t b = fnv(key + ":2", a);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-a%03x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xfff),
+                static_cast<unsigned>((b >> 48) & 0xfff), static_cast<unsigned long long>(b & 0xffffffffffffULL));
+  return buf;
+}
+
+std::string ovn_logical_port(const Topology& topo, const Guest& guest, size_t index) {
+  const std::string nic = guest_nic_name(guest.nics[index], index);
+  if (guest.kind != GuestKind::kvm) return friendly_nic(guest.name, nic);
+  return uuid_from_name("netlab:" + topo.name + ":" + guest.name + ":" + nic);
+}
+
+std::string ovn_port_label(const Topology& topo, const std::string& port) {
+  for (const auto& g : topo.guests)
+    for (size_t i = 0; i < g.nics.size(); ++i)
+      if (ovn_logical_port(topo, g, i) == port) return friendly_nic(g.name, guest_nic_name(g.nics[i], i));
+  return port;
+}
 
 std::string with_friendly(const std::string& device, const std::string& friendly) {
   if (friendly.empty() || friendly == device) return device;

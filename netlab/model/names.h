@@ -76,6 +76,24 @@ std::string guest_namespace(const Topology& topo, const Guest& guest);
 /// What a user calls a device: "<guest>:<nic>" for a guest NIC's host side,
 /// "network <network>" for a bridge.
 std::string friendly_nic(const std::string& guest, const std::string& nic);
+
+/// The integration bridge of every host of an OVN lab (ovn-controller's; the
+/// guests' ports are on it).
+inline constexpr const char* kOvnIntegrationBridge = "br-int";
+
+/// A fixed UUID made from `key` (two FNV-1a hashes shaped as a version-4-looking
+/// UUID, lower case): the same key gives the same UUID on every run and machine.
+std::string uuid_from_name(const std::string& key);
+
+/// The OVN logical switch port of NIC `index` of `guest` (also the iface-id of
+/// the OVS interface that binds it). A light guest's is its friendly name
+/// ("web:eth0"); a VM's is a fixed UUID of lab, guest and NIC, because libvirt
+/// plugs the VM's tap itself from <virtualport type='openvswitch'> and accepts
+/// only a UUID as its interfaceid.
+std::string ovn_logical_port(const Topology& topo, const Guest& guest, size_t index);
+/// The friendly NIC ("vm1:eth0") whose logical port is `port`, or `port` itself
+/// when no NIC of `topo` has it (a port the lab did not make).
+std::string ovn_port_label(const Topology& topo, const std::string& port);
 std::string friendly_bridge(const std::string& network);
 /// "<friendly> (<device>)", or just `device` when the two are the same text or
 /// `friendly` is empty: how status, trace, doctor and graphs show a device.

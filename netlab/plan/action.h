@@ -214,6 +214,9 @@ struct RemoveObject {
 /// The lab's private libvirtd (sandbox), files under run_dir/libvirt.
 struct StartLibvirtd {
   std::string netns, run_dir;
+  /// The host's private OVS run directory in an OVN lab ("" otherwise): the
+  /// daemon's ovs-vsctl plugs the VMs' taps into that OVS (PrivateLibvirtd::start).
+  std::string ovs_run_dir;
 };
 /// A KVM guest's own disk at `path`: a thin qcow2 overlay on `base`, or a thick raw copy of it.
 struct CreateVmDisk {

@@ -366,7 +366,7 @@ class Executor {
 
   Status step(const StartLibvirtd& a) {
     if (auto st = will_create({ObjectKind::libvirtd, a.netns, a.run_dir, ""}); !st) return st;
-    return host_.start_libvirtd(a.netns, a.run_dir);
+    return host_.start_libvirtd(a.netns, a.run_dir, a.ovs_run_dir);
   }
 
   Status step(const CreateVmDisk& a) {

@@ -261,7 +261,7 @@ class Builder {
         const model::Nic& nic = guest.nics[i];
         if (nic.network != net.name || !nic.mac) continue;
         host::OvnPortSpec port;
-        port.name = model::friendly_nic(guest.name, model::guest_nic_name(nic, i));
+        port.name = model::ovn_logical_port(topo_, guest, i);
         port.mac = *nic.mac;
         port.vlan = nic.vlan;
         port.chassis = model::guest_host(topo_, guest);
@@ -406,16 +406,17 @@ class Builder {
       const std::string alias = model::link_alias(topo_.name, model::nic_alias_part(guest.name, guest_dev));
       const bool macvlan = model::uses_macvtap(*net);
       if (model::is_ovn(*net)) {
-        // A port of br-int on the guest's host, bound to its logical port by iface-id:
-        // a light guest's veth, or the tap its VM opens (plan/migrate.h moves it to another host).
+        // A VM's tap is libvirt's: its domain XML names br-int and the logical
+        // port (<virtualport type='openvswitch'>), and libvirt plugs it on the
+        // host the VM runs on (also after a migration).
+        if (guest.kind == GuestKind::kvm) continue;
+        // A light guest's veth: a port of br-int on its host, bound to its logical port by iface-id.
         const std::string& hv = model::guest_host(topo_, guest);
         const std::string hv_ns = model::hypervisor_namespace(topo_, hv);
-        if (guest.kind == GuestKind::kvm) add(CreateTap{hv_ns, host_dev, net->mtu, alias});
-        else add(CreateVeth{hv_ns, host_dev, ns, guest_dev, net->mtu, nic.mac, alias});
+        add(CreateVeth{hv_ns, host_dev, ns, guest_dev, net->mtu, nic.mac, alias});
         add(AddOvsPort{hv_ns, host_dir(hv), kIntegrationBridge, host_dev, std::nullopt,
-                       model::friendly_nic(guest.name, guest_dev)});
+                       model::ovn_logical_port(topo_, guest, i)});
         add(SetUp{hv_ns, host_dev});
-        if (guest.kind == GuestKind::kvm) continue;
       } else if (guest.kind == GuestKind::kvm) {
         // The VM's NIC is a tap on the bridge, or a macvtap on the uplink; the VM itself is libvirt's business.
         if (macvlan) {
@@ -476,7 +477,8 @@ class Builder {
     if (target_.sandbox)
       for (const auto& h : model::lab_hosts(topo_))
         if (host_runs_vms(h.name))
-          add(StartLibvirtd{model::hypervisor_namespace(topo_, h.name), libvirtd_dir(topo_, target_, h.name)});
+          add(StartLibvirtd{model::hypervisor_namespace(topo_, h.name), libvirtd_dir(topo_, target_, h.name),
+                            model::uses_ovn(topo_) ? host::ovs_files(host_dir(h.name)).dir : ""});
     for (const auto& guest : topo_.guests) {
       if (guest.kind != GuestKind::kvm || !guest.disk) continue;
       owner_ = &guest;
@@ -587,6 +589,8 @@ class Builder {
 model::NicPath ovn_nic_path(const model::Topology& topo, const model::Guest& guest, size_t index, model::NicPath path,
                             const model::DeviceNames& names, const Target& target) {
   const model::Network& net = *topo.find_network(guest.nics[index].network);
+  path.ovn_port = model::ovn_logical_port(topo, guest, index);
+  if (model::forwards(net.mode)) path.ovn_gateway = model::gateway_host(topo).name;
   const std::string own_host = model::guest_host(topo, guest);
   const std::string hv = model::hypervisor_namespace(topo, own_host);
   const std::string gw = model::hypervisor_namespace(topo, model::gateway_host(topo).name);

@@ -195,8 +195,9 @@ class HostWriter {
 
   // ---- KVM guests ---------------------------------------------------------
   /// Starts the lab's private libvirtd (files under run_dir/libvirt) in `netns`;
-  /// success once it answers, also when it ran already.
-  virtual Status start_libvirtd(const std::string& netns, const std::string& run_dir) = 0;
+  /// success once it answers, also when it ran already. `ovs_run_dir` ("" =
+  /// none): the host's private OVS, which the daemon plugs OVN VMs' taps into.
+  virtual Status start_libvirtd(const std::string& netns, const std::string& run_dir, const std::string& ovs_run_dir) = 0;
   virtual bool libvirtd_running(const std::string& run_dir) = 0;
   /// Stops it (the domains it ran keep running: destroy them first).
   virtual Status stop_libvirtd(const std::string& run_dir) = 0;

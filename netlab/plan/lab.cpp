@@ -458,6 +458,9 @@ OvnStatus ovn_status(const model::Topology& topo, const Target& target, Observed
     if (auto a = host::ovn_port_addresses(*nb)) out.addresses = std::move(a).value();
     else out.problems.push_back("NB: " + a.error().message);
   }
+  // Ports by the NICs they serve: a VM's logical port is a UUID (names.h).
+  for (auto& b : out.bindings) b.logical_port = model::ovn_port_label(topo, b.logical_port);
+  for (auto& a : out.addresses) a.port = model::ovn_port_label(topo, a.port);
   return out;
 }
 

@@ -117,8 +117,8 @@ struct OvnStatus {
   bool central = false;
   std::vector<OvnHostStatus> hosts;
   std::vector<host::OvnChassisInfo> chassis;
-  std::vector<host::OvnBindingInfo> bindings;
-  std::vector<host::OvnPortAddresses> addresses;
+  std::vector<host::OvnBindingInfo> bindings;      // logical ports named by their NICs ("vm1:eth0")
+  std::vector<host::OvnPortAddresses> addresses;  // the same
   std::vector<std::string> problems;  // what could not be read
 };
 

@@ -52,12 +52,10 @@ bool wait_for(const std::function<bool()>& done, milliseconds limit) {
 }
 
 /// A step of `up` for the moved topology that prepares host namespace `ns`
-/// for the VM: its libvirtd, and the VM's taps on br-int with their iface-ids.
-bool prepares(const Action& a, const std::string& ns, const std::set<std::string>& taps) {
+/// for the VM: its libvirtd (which plugs the VM's taps into br-int there as the
+/// incoming domain starts: the domain XML names br-int and the logical ports).
+bool prepares(const Action& a, const std::string& ns) {
   if (auto* s = std::get_if<StartLibvirtd>(&a)) return s->netns == ns;
-  if (auto* s = std::get_if<CreateTap>(&a)) return s->netns == ns && taps.count(s->name);
-  if (auto* s = std::get_if<AddOvsPort>(&a)) return s->netns == ns && taps.count(s->port);
-  if (auto* s = std::get_if<SetUp>(&a)) return s->netns == ns && taps.count(s->name);
   return false;
 }
 
@@ -172,13 +170,8 @@ Result<MigrateReport> migrate(const MigrateRequest& request) {
   }
   if (stream_host.empty() || networks.empty()) return Error{"lab '" + request.lab + "' has no OVN chassis on " + request.to};
   report.stream = "tcp://" + stream_host;
-  const model::DeviceNames names(topo);
-  std::set<std::string> taps;
   std::vector<std::string> ports;
-  for (size_t i = 0; i < vm->nics.size(); ++i) {
-    taps.insert(names.host_nic(*vm, i));
-    ports.push_back(model::friendly_nic(vm->name, model::guest_nic_name(vm->nics[i], i)));
-  }
+  for (size_t i = 0; i < vm->nics.size(); ++i) ports.push_back(model::ovn_logical_port(topo, *vm, i));
 
   auto opened = host::LibvirtClient::open(from_uri);
   if (!opened) return opened.error();
@@ -190,17 +183,13 @@ Result<MigrateReport> migrate(const MigrateRequest& request) {
     return bad("VM '" + request.vm + "' is " + host::to_string(*vm_state) + " on " + from +
                ", not running: only a running VM migrates (netlab up brings it back)");
 
-  // 1. The destination: its libvirtd and the VM's taps, journalled as `up` would.
+  // 1. The destination: its libvirtd, journalled as `up` would.
   phase("preparing " + request.to);
   Sockets sockets;
   SystemObserved observed(sockets);
-  // The OVS port is (re)added even when its row is there: a row left from an
-  // earlier stay of the VM names a tap that was deleted since, and vswitchd
-  // does not take up a new device of that name by itself.
   std::vector<Action> prepare;
   for (const auto& a : desired)
-    if (prepares(a, to_ns, taps) && (std::holds_alternative<AddOvsPort>(a) || needed(a, observed)))
-      prepare.push_back(a);
+    if (prepares(a, to_ns) && needed(a, observed)) prepare.push_back(a);
   std::vector<state::OwnedObject> made;
   for (const auto& a : prepare) {
     report.prepared.push_back(describe(a));
@@ -212,7 +201,7 @@ Result<MigrateReport> migrate(const MigrateRequest& request) {
   if (auto done = apply(prepare, *journal, writer); !done) return done.error();
   auto rollback = [&](const Error& e) -> Error {
     const std::string left = remove_all(made, *journal, writer);
-    return Error{e.message + (left.empty() ? "; the destination's taps were removed again, the VM runs on " + from
+    return Error{e.message + (left.empty() ? "; what was made on " + request.to + " was removed again, the VM runs on " + from
                                             : "; removing what was made on " + request.to + " failed too: " + left)};
   };
   auto to_client = host::LibvirtClient::open(to_uri);
@@ -236,22 +225,30 @@ Result<MigrateReport> migrate(const MigrateRequest& request) {
     report.pinger = pinging->name;
   if (report.pinger.empty()) pinger.stop();
 
-  // 3. The migration itself. The journal keeps one record per domain name, so
-  //    the domain's libvirt is rewritten once it runs on the destination: a
-  //    crash right in between leaves it recorded on the source, whose teardown
-  //    then finds no domain there (the destination's QEMU would be left).
-  const state::OwnedObject on_from{state::ObjectKind::domain, "", report.domain, from_uri};
-  const state::OwnedObject on_to{state::ObjectKind::domain, "", report.domain, to_uri};
+  // 3. The migration itself. The journal records the domain on the destination
+  //    before it starts (a record of its own: the host's namespace is part of
+  //    the key), so a crash half-way leaves it recorded on both hosts: `status`
+  //    says where it is (vm_status) and `down`/`gc` remove it wherever it is.
+  //    The source's records go once it runs on the destination; a failed
+  //    migration forgets the destination's.
+  const state::OwnedObject on_to{state::ObjectKind::domain, to_ns, report.domain, to_uri};
+  if (auto st = journal->record(on_to); !st) {
+    pinger.stop();
+    return rollback(st.error());
+  }
   phase("migrating " + request.vm + " from " + from + " to " + request.to);
   const auto migration_started = Clock::now();
   if (auto st = from_client->migrate(report.domain, *to_client, report.stream, target.sandbox); !st) {
     pinger.stop();
+    if (auto absent = to_client->state(report.domain); absent && *absent == host::DomainState::absent)
+      journal->forget(on_to);
     return rollback(st.error());
   }
   report.migration_seconds = seconds_since(migration_started);
   const auto switched = Clock::now();
-  if (auto st = journal->forget(on_from); !st) return st.error();
-  if (auto st = journal->record(on_to); !st) return st.error();
+  for (const auto& o : state::read_journal(request.lab))
+    if (o.kind == state::ObjectKind::domain && o.name == report.domain && o.detail == from_uri)
+      if (auto st = journal->forget(o); !st) return st.error();
 
   // 4. The logical ports follow: requested-chassis, one transaction per network.
   phase("moving the logical ports of " + request.vm + " to " + request.to);
@@ -264,7 +261,7 @@ Result<MigrateReport> migrate(const MigrateRequest& request) {
                           nb.error().message + " (netlab up moves them)"};
     for (size_t i = 0; i < vm->nics.size(); ++i) {
       if (vm->nics[i].network != nic.network) continue;
-      const std::string port = model::friendly_nic(vm->name, model::guest_nic_name(vm->nics[i], i));
+      const std::string port = model::ovn_logical_port(topo, *vm, i);
       if (auto st = host::ovn_move_port(*nb, net.spec, port, request.to); !st)
         return Error{"VM " + request.vm + " runs on " + request.to + " but " + st.error().message + " (netlab up moves it)"};
     }
@@ -277,23 +274,19 @@ Result<MigrateReport> migrate(const MigrateRequest& request) {
   if (auto st = write_placement(request.lab, request.vm, home ? "" : request.to); !st) return st.error();
   wait_for([&] { return ports_bound(central_dir, ports, request.to, report.bindings); }, std::chrono::seconds(60));
   report.bound_seconds = seconds_since(switched);
+  for (auto& b : report.bindings) b.first = model::ovn_port_label(topo, b.first);
 
-  // 5. The source: the VM's taps, and its libvirtd when no VM is left on it.
+  // 5. The source: its libvirtd when no VM is left on it (libvirt removed the
+  //    VM's taps there, and their ports of br-int, as the source domain stopped).
   phase("cleaning up " + from);
   from_client.reset();
   std::vector<state::OwnedObject> old;
-  for (const auto& t : taps) old.push_back({state::ObjectKind::link, from_ns, t, "tun"});
   bool vms_left = false;
   for (const auto& g : moved.guests)
     vms_left |= g.kind == model::GuestKind::kvm && model::guest_host(moved, g) == from;
   if (!vms_left) old.insert(old.begin(), {state::ObjectKind::libvirtd, from_ns, libvirtd_dir(topo, target, from), ""});
   for (const auto& o : old) report.cleaned.push_back(state::describe(o));
   if (const std::string left = remove_all(old, *journal, writer); !left.empty()) report.cleaned.push_back("failed: " + left);
-  // The taps' rows in the source's br-int go too (the ports of a deleted device).
-  if (auto db = host::OvsInstance(target.run_dir + "/" + from).connect())
-    for (const auto& t : taps)
-      if (auto st = host::ovs_del_port(*db, host::ovn_devices::kIntegrationBridge, t); st)
-        report.cleaned.push_back("port " + t + " of br-int in " + from_ns);
 
   // 6. The ping resumes (generous: a loaded machine), then stops.
   if (!report.pinger.empty()) {

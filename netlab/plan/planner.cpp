@@ -257,20 +257,28 @@ bool present(const OwnedObject& obj, Observed& o) {
   return false;
 }
 
+/// The key an owned object is wanted by: owned_key, but a domain by its name
+/// and libvirt URI, whatever namespace its record names (`netlab migrate`
+/// records the domain on the destination under that host's namespace).
+std::string wanted_key(const OwnedObject& o) {
+  if (o.kind == ObjectKind::domain) return "domain|" + o.name + "|" + o.detail;
+  return owned_key(o);
+}
+
 /// Removals of what `owned` holds and `desired` does not, in teardown order.
 std::vector<Action> removals(const std::vector<Action>& desired, Observed& observed, const Owned& owned) {
   std::set<std::string> wanted;
   for (const auto& a : desired)
-    if (auto obj = owned_object(a)) wanted.insert(owned_key(*obj));
+    if (auto obj = owned_object(a)) wanted.insert(wanted_key(*obj));
   std::vector<OwnedObject> doomed;
   std::set<std::string> doomed_namespaces;
   for (const auto& obj : owned.objects)
-    if (!wanted.count(owned_key(obj)) && obj.kind == ObjectKind::netns && present(obj, observed)) {
+    if (!wanted.count(wanted_key(obj)) && obj.kind == ObjectKind::netns && present(obj, observed)) {
       doomed_namespaces.insert(obj.name);
     }
   for (auto it = owned.objects.rbegin(); it != owned.objects.rend(); ++it) {
     const OwnedObject& obj = *it;
-    if (wanted.count(owned_key(obj))) continue;
+    if (wanted.count(wanted_key(obj))) continue;
     // What lives in a namespace being removed goes with it; a process does not
     // (it would keep the namespace alive): it is stopped first.
     if (obj.kind != ObjectKind::netns && obj.kind != ObjectKind::process && !obj.netns.empty() &&

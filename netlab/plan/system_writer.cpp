@@ -296,8 +296,9 @@ Result<pid_t> SystemWriter::start_dhcp6_client(const host::Dhcp6ClientOptions& o
   return host::start_dhcp6_client(options);
 }
 
-Status SystemWriter::start_libvirtd(const std::string& netns, const std::string& run_dir) {
-  return host::PrivateLibvirtd(run_dir).start(netns);
+Status SystemWriter::start_libvirtd(const std::string& netns, const std::string& run_dir,
+                                    const std::string& ovs_run_dir) {
+  return host::PrivateLibvirtd(run_dir).start(netns, ovs_run_dir);
 }
 
 bool SystemWriter::libvirtd_running(const std::string& run_dir) { return host::PrivateLibvirtd(run_dir).running(); }

@@ -2,12 +2,15 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "netlab/libvirt/export_xml.h"
+#include "netlab/model/lab_hosts.h"
 #include "netlab/plan/lab.h"
 #include "netlab/plan/running_lab.h"
 #include "netlab/plan/vm.h"
+#include "netlab/state/journal.h"
 #include "netlab/state/lab_state.h"
 #include "netlab/state/lock.h"
 #include "netlab/state/paths.h"
@@ -231,6 +234,28 @@ VmStatus vm_status(const std::string& lab, const std::string& guest) {
   out.accelerator = vms->target.accelerator == "kvm" ? "kvm" : "tcg";
   if (auto client = host::LibvirtClient::open(libvirt_uri(vms->topo, vms->target, *g)))
     if (auto st = client->state(out.domain)) out.state = host::to_string(*st);
+  // The journal names every libvirt the domain was recorded on; more than one
+  // means a migration stopped half-way (plan/migrate.cpp records the destination first).
+  std::set<std::string> uris;
+  for (const auto& o : state::read_journal(lab))
+    if (o.kind == state::ObjectKind::domain && o.name == out.domain) uris.insert(o.detail);
+  if (uris.size() > 1) {
+    std::string where;
+    for (const auto& uri : uris) {
+      std::string host = uri;
+      for (const auto& h : model::lab_hosts(vms->topo))
+        if (libvirt_uri_on(vms->topo, vms->target, h.name) == uri) host = h.name;
+      std::string state = "unknown (its libvirtd does not answer)";
+      if (auto client = host::LibvirtClient::open(uri))
+        if (auto st = client->state(out.domain)) {
+          state = host::to_string(*st);
+          if (*st == host::DomainState::running || *st == host::DomainState::paused) out.state = state;
+        }
+      where += (where.empty() ? "" : ", ") + host + " " + state;
+    }
+    out.interrupted_migration = "an interrupted migration left domain " + out.domain + " recorded on " +
+                                std::to_string(uris.size()) + " hosts: " + where + " (netlab down removes it on every one)";
+  }
   if (g->disk)
     if (auto info = host::disk_info(vm_disk_path(vms->target, *g))) out.disks.push_back(std::move(info).value());
   return out;

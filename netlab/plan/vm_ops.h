@@ -56,8 +56,14 @@ struct VmStatus {
   std::string domain, state, accelerator;  // state: host::to_string(DomainState)
   int vcpus = 0, memory_mib = 0;
   std::vector<host::DiskInfo> disks;
+  /// Set when the journal records the domain on more than one host (a
+  /// `netlab migrate` killed half-way): the domain's state on each, e.g.
+  /// "an interrupted migration left domain netlab-l-vm1 recorded on two hosts: h1 absent, h2 running; ...".
+  std::string interrupted_migration;
 };
-/// The VM's status; state "unknown" when its libvirt does not answer.
+/// The VM's status; state "unknown" when its libvirt does not answer. After an
+/// interrupted migration `state` is that of the host where the domain is
+/// (running or paused) rather than where the lab expects it.
 VmStatus vm_status(const std::string& lab, const std::string& guest);
 
 }  // namespace netlab::plan

@@ -1,4 +1,4 @@
-# Sourced by the OVN lab tests (two_hosts, trace_hosts, migrate) once NETLAB
+# Sourced by the OVN lab tests (two_hosts, trace_hosts, migrate, migrate_kill, gc_vm_host) once NETLAB
 # (the binary) and LAB are set. Defines fail; leftovers, which prints what of
 # lab $LAB is still there and fails when anything is: its namespaces, its run
 # directory, the processes pgrep -f finds by $PROCS (default: the lab's run

@@ -3,7 +3,8 @@
 # with their outer Geneve header and OVN's logical view; a trace to the outside
 # crosses the tunnel to the gateway host and its SNAT; b1's port taken out of
 # br-int on h2 leaves its logical port unbound, which the trace names as the
-# cause; `down` leaves nothing on any host.
+# cause; with the gateway chassis stopped (h2's ovn-controller) trace and doctor
+# to the outside name it, and `up` starts it again; `down` leaves nothing on any host.
 # Usage: trace_hosts_test.sh NETLAB SOURCE_DIR (root).
 set -u
 NETLAB=$1
@@ -61,6 +62,24 @@ for _ in $(seq 100); do "$NETLAB" status "$LAB" | grep -Eq "^b1:eth0 +(-|no|$)|^
 OUT=$("$NETLAB" trace "$LAB" --from a1 --to "$B1" --timeout 1) || fail "trace to the unbound port"
 echo "$OUT" | grep -q "port b1:eth0 is not bound to any chassis" || fail "the unbound port is not named: $OUT"
 echo "$OUT" | grep -Eq "dropped after .*: port b1:eth0 is not bound to any chassis" || fail "not the drop's cause: $OUT"
+
+# 4. The gateway chassis stopped (h2's ovn-controller, h2 holds the uplink): a
+#    trace and doctor to the outside name it as the cause; up starts it again.
+"$NETLAB" up "$TOPO" --sandbox >/dev/null || fail "up repairing b1's port"
+CTL_PID=$(cat /run/netlab/$LAB/h2/ovn/ovn-controller.pid)
+kill "$CTL_PID" || fail "cannot stop h2's ovn-controller"
+for _ in $(seq 100); do kill -0 "$CTL_PID" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$CTL_PID" 2>/dev/null && fail "h2's ovn-controller did not stop"
+OUT=$("$NETLAB" trace "$LAB" --from a1 --to 198.51.100.1 --timeout 1) || fail "trace with the gateway chassis down: $OUT"
+echo "$OUT" | grep -q "cause: gateway chassis h2 is down: its ovn-controller is not running" ||
+  fail "the stopped gateway chassis is not named by trace: $OUT"
+OUT=$("$NETLAB" doctor "$LAB" a1 2>&1); RC=$?
+[ $RC -eq 1 ] || fail "doctor with the gateway chassis down: exit $RC: $OUT"
+echo "$OUT" | grep -q "\[PROBLEM\] ovn-gateway: gateway chassis h2 is down" || fail "doctor does not name the gateway chassis: $OUT"
+"$NETLAB" up "$TOPO" --sandbox >/dev/null || fail "up restarting the gateway's ovn-controller"
+OUT=$("$NETLAB" trace "$LAB" --from a1 --to 198.51.100.1) || fail "trace after the repair"
+echo "$OUT" | grep -q ", 1 sent, 1 answered" || fail "a1 -> 198.51.100.1 not answered after the repair: $OUT"
+echo "$OUT" | grep -q "gateway chassis h2 is down" && fail "the repaired gateway chassis is still named down: $OUT"
 
 "$NETLAB" down "$LAB" >/dev/null || fail "down"
 leftovers || fail "down left something"

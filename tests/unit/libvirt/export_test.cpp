@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "netlab/model/loader.h"
+#include "netlab/model/names.h"
 #include "netlab/model/validator.h"
 #include "tests/unit/libvirt/xml_query.h"
 
@@ -215,6 +216,31 @@ TEST(Export, KvmNicOnOvsKeepsItsMtuAndModel) {
   EXPECT_EQ(q.str("/domain/devices/interface[1]/model/@type"), "e1000");
   EXPECT_EQ(q.str("/domain/devices/interface[2]/target/@dev"), "kv-vm-1");
   EXPECT_EQ(q.str("/domain/devices/interface[1]/mtu/@size"), "9000");
+}
+
+// On OVN libvirt makes and plugs the tap itself (no netlab agent on a real
+// hypervisor): br-int, virtualport openvswitch with the logical port (a UUID,
+// the only form libvirt accepts), and netlab's tap name for the hop map.
+TEST(Export, KvmNicOnOvnIsPluggedByLibvirtIntoBrInt) {
+  auto topo = from_text(
+      "name: ko\nhosts:\n  h1: {}\n  h2: {}\nnetworks:\n  o: {mode: isolated, switch: ovn, subnet: 10.31.0.0/24}\n"
+      "  plain: {mode: isolated, subnet: 10.32.0.0/24}\n"
+      "guests:\n  vm:\n    kind: kvm\n    nics:\n      - {network: o, address: 10.31.0.10/24}\n"
+      "      - {network: plain, address: 10.32.0.10/24}\n");
+  const model::Guest& vm = topo.guests.front();
+  XmlQuery q(domain_xml(topo, vm, DomainRuntime{}));
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q.str("/domain/devices/interface[1]/@type"), "bridge");
+  EXPECT_EQ(q.str("/domain/devices/interface[1]/source/@bridge"), "br-int");
+  EXPECT_EQ(q.str("/domain/devices/interface[1]/virtualport/@type"), "openvswitch");
+  const std::string id = q.str("/domain/devices/interface[1]/virtualport/parameters/@interfaceid");
+  EXPECT_EQ(id, model::ovn_logical_port(topo, vm, 0));
+  EXPECT_EQ(id.size(), 36u);
+  EXPECT_EQ(q.str("/domain/devices/interface[1]/target/@dev"), model::DeviceNames(topo).host_nic(vm, 0));
+  EXPECT_EQ(q.str("/domain/devices/interface[1]/target/@managed"), "");
+  // A NIC on a network netlab switches itself stays on netlab's tap.
+  EXPECT_EQ(q.str("/domain/devices/interface[2]/@type"), "ethernet");
+  EXPECT_EQ(q.count("/domain/devices/interface[2]/virtualport"), 0);
 }
 
 TEST(Export, UserTextIsEscaped) {

@@ -90,6 +90,22 @@ TEST(HopMapJson, Address6IsWrittenOnlyForADualStackNic) {
   EXPECT_EQ(back.nics[0].address6, "");  // absent: IPv4 only (also in hop maps written before the key)
 }
 
+TEST(HopMapJson, OvnPortAndGatewayAreWrittenOnlyOnOvn) {
+  HopMap m = sample();
+  EXPECT_EQ(hopmap_to_json(m).find("\"ovn_"), std::string::npos);
+  m.nics[0].ovn_port = "0bd8c3a0-1f4e-4c2b-a9d1-5e6f7a8b9c0d";
+  m.nics[0].ovn_gateway = "h2";
+  const std::string text = hopmap_to_json(m);
+  EXPECT_NE(text.find("\"ovn_port\": \"0bd8c3a0-1f4e-4c2b-a9d1-5e6f7a8b9c0d\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"ovn_gateway\": \"h2\""), std::string::npos) << text;
+  HopMap back;
+  std::string err;
+  ASSERT_TRUE(hopmap_from_json(text, &back, &err)) << err;
+  EXPECT_EQ(back, m);
+  ASSERT_TRUE(hopmap_from_json(hopmap_to_json(sample()), &back, &err)) << err;
+  EXPECT_EQ(back.nics[0].ovn_port, "");  // absent: no OVN (also in hop maps written before the key)
+}
+
 TEST(HopMapJson, UnknownRoleOrModeIsAnError) {
   std::string text = hopmap_to_json(sample());
   HopMap back;

@@ -153,5 +153,29 @@ TEST(Names, NftTableNamesKeepTheOldFormAndNeverMeet) {
   EXPECT_NE(nft_table_name("a-b"), nft_table_name("a_b"));
 }
 
+// A light guest's logical port is its friendly name; a VM's a fixed UUID per
+// lab, guest and NIC (libvirt's interfaceid), mapped back for status.
+TEST(Names, OvnLogicalPortsOfVmsAreFixedUuids) {
+  Topology t = lab_with("lab", {"net"}, {{"vm", 2}, {"light", 1}});
+  t.guests[0].kind = GuestKind::kvm;
+  const std::string a = ovn_logical_port(t, t.guests[0], 0);
+  const std::string b = ovn_logical_port(t, t.guests[0], 1);
+  ASSERT_EQ(a.size(), 36u);
+  EXPECT_EQ(a[8], '-');
+  EXPECT_EQ(a[14], '4');
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a, ovn_logical_port(t, t.guests[0], 0));  // the same on every call
+  EXPECT_EQ(ovn_logical_port(t, t.guests[1], 0), "light:eth0");
+  EXPECT_EQ(ovn_port_label(t, a), "vm:eth0");
+  EXPECT_EQ(ovn_port_label(t, b), "vm:eth1");
+  EXPECT_EQ(ovn_port_label(t, "light:eth0"), "light:eth0");
+  EXPECT_EQ(ovn_port_label(t, "cr-lrp-x"), "cr-lrp-x");  // not a NIC of the lab
+  Topology other = t;
+  other.name = "lab2";
+  EXPECT_NE(ovn_logical_port(other, other.guests[0], 0), a);
+  EXPECT_EQ(uuid_from_name("k"), uuid_from_name("k"));
+  EXPECT_NE(uuid_from_name("k"), uuid_from_name("k2"));
+}
+
 }  // namespace
 }  // namespace netlab::model

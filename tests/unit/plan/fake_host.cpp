@@ -502,8 +502,9 @@ Result<pid_t> FakeHost::start_dhcp6_client(const host::Dhcp6ClientOptions& optio
   return pids_[pid_file];
 }
 
-Status FakeHost::start_libvirtd(const std::string& netns, const std::string& run_dir) {
-  if (auto st = write("start_libvirtd " + at(netns, run_dir)); !st) return st;
+Status FakeHost::start_libvirtd(const std::string& netns, const std::string& run_dir, const std::string& ovs_run_dir) {
+  if (auto st = write("start_libvirtd " + at(netns, run_dir) + (ovs_run_dir.empty() ? "" : " ovs " + ovs_run_dir)); !st)
+    return st;
   if (auto st = need_netns(netns); !st) return st;
   state_.libvirtd_run_dirs.insert(run_dir);
   return {};

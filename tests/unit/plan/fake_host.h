@@ -111,7 +111,7 @@ class FakeHost : public HostWriter {
   Result<model::Cidr> obtain_lease(const host::DhcpClientOptions& options) override;
   Result<pid_t> start_dhcp6_client(const host::Dhcp6ClientOptions& options) override;
 
-  Status start_libvirtd(const std::string& netns, const std::string& run_dir) override;
+  Status start_libvirtd(const std::string& netns, const std::string& run_dir, const std::string& ovs_run_dir) override;
   bool libvirtd_running(const std::string& run_dir) override { return state_.libvirtd_running(run_dir); }
   Status stop_libvirtd(const std::string& run_dir) override;
   Status create_vm_disk(const host::BaseImage& base, const std::string& path, bool thick) override;

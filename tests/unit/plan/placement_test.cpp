@@ -9,6 +9,7 @@
 
 #include "netlab/host/vm_address.h"
 #include "netlab/model/loader.h"
+#include "netlab/model/names.h"
 #include "netlab/plan/desired.h"
 #include "netlab/plan/vm.h"
 
@@ -40,23 +41,32 @@ TEST(Placement, DriftNamesTheWayBack) {
   EXPECT_TRUE(placement_drift(lab(), {{"vm", "h1"}}).empty());
 }
 
-TEST(Placement, VmOnSecondHostHasItsTapLibvirtdAndChassisThere) {
+// Its tap is libvirt's to make there (the domain XML names br-int and the
+// logical port); netlab starts that host's libvirtd with the host's OVS.
+TEST(Placement, VmOnSecondHostHasItsLibvirtdAndChassisThere) {
   Target target;
   target.sandbox = true;
   target.host_netns = "pl-host";
   target.run_dir = "/run/netlab/pl";
-  const auto steps = desired_actions(placed(lab(), {{"vm", "h2"}}), target);
+  const model::Topology topo = placed(lab(), {{"vm", "h2"}});
+  const auto steps = desired_actions(topo, target);
+  const std::string port = model::ovn_logical_port(topo, *topo.find_guest("vm"), 0);
   bool tap = false, libvirtd = false, chassis = false;
-  std::string domain_uri;
+  std::string domain_uri, domain_xml;
   for (const auto& a : steps) {
     if (auto* t = std::get_if<CreateTap>(&a); t && t->netns == "pl-h2") tap = true;
-    if (auto* l = std::get_if<StartLibvirtd>(&a); l && l->netns == "pl-h2") libvirtd = l->run_dir == "/run/netlab/pl/h2";
-    if (auto* r = std::get_if<RunDomain>(&a); r && r->guest == "vm") domain_uri = r->uri;
+    if (auto* l = std::get_if<StartLibvirtd>(&a); l && l->netns == "pl-h2")
+      libvirtd = l->run_dir == "/run/netlab/pl/h2" && l->ovs_run_dir == "/run/netlab/pl/h2/ovs";
+    if (auto* r = std::get_if<RunDomain>(&a); r && r->guest == "vm") {
+      domain_uri = r->uri;
+      domain_xml = r->xml;
+    }
     if (auto* c = std::get_if<ConfigureOvnNetwork>(&a))
       for (const auto& p : c->spec.ports)
-        if (p.name == "vm:eth0") chassis = p.chassis == "h2";
+        if (p.name == port) chassis = p.chassis == "h2";
   }
-  EXPECT_TRUE(tap);
+  EXPECT_FALSE(tap);
+  EXPECT_NE(domain_xml.find("<parameters interfaceid='" + port + "'"), std::string::npos) << domain_xml;
   EXPECT_TRUE(libvirtd);
   EXPECT_TRUE(chassis);
   EXPECT_NE(domain_uri.find("/run/netlab/pl/h2/libvirt/run/libvirt-sock"), std::string::npos) << domain_uri;

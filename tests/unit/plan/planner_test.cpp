@@ -241,5 +241,36 @@ guests:
   EXPECT_EQ(map.nics[2].hops.back(), (model::Hop{HopRole::tunnel_out, "th-host", "dc0", "underlay of h1"}));
 }
 
+// `netlab migrate` records a domain on its destination under that host's
+// namespace (plan/migrate.cpp): a domain is wanted by its name and libvirt URI,
+// so `up` keeps a migrated VM, and removes a record of it on another libvirt.
+TEST(Planner, DomainIsWantedByNameAndUriWhateverItsRecordsNamespace) {
+  auto loaded = model::load_string(R"(name: dm
+hosts: {h1: {}, h2: {}}
+networks:
+  n: {mode: isolated, switch: ovn, subnet: 10.75.0.0/24}
+guests:
+  vm: {kind: kvm, host: h2, nics: [{network: n, address: 10.75.0.10/24}]}
+)", "dm.yaml");
+  ASSERT_TRUE(loaded.ok());
+  const Target target = sandbox_target("dm");
+  std::optional<state::OwnedObject> wanted;
+  for (const auto& a : desired_actions(loaded.topology, target))
+    if (std::holds_alternative<RunDomain>(a)) wanted = owned_object(a);
+  ASSERT_TRUE(wanted.has_value());
+  FakeObserved observed;
+  observed.domains[wanted->name] = "<domain/>";
+  auto removes_domain = [&](const state::OwnedObject& recorded) {
+    Owned owned;
+    owned.objects = {recorded};
+    for (const auto& step : make(loaded.topology, target, observed, owned))
+      if (auto* r = std::get_if<RemoveObject>(&step); r && r->object.kind == state::ObjectKind::domain) return true;
+    return false;
+  };
+  EXPECT_FALSE(removes_domain({state::ObjectKind::domain, "dm-h2", wanted->name, wanted->detail}));
+  EXPECT_FALSE(removes_domain(*wanted));
+  EXPECT_TRUE(removes_domain({state::ObjectKind::domain, "dm-host", wanted->name, "qemu+unix:///system?socket=/elsewhere"}));
+}
+
 }  // namespace
 }  // namespace netlab::plan
