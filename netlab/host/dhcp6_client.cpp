@@ -4,6 +4,7 @@
 #include <thread>
 #include <vector>
 
+#include "netlab/host/log_tail.h"
 #include "netlab/host/process.h"
 #include "netlab/model/file_io.h"
 
@@ -13,14 +14,6 @@ namespace {
 bool plain_name(const std::string& name) {
   return !name.empty() && name.size() <= 64 && name.find_first_of("/ \n'\"") == std::string::npos && name[0] != '.' &&
          name[0] != '-';
-}
-
-std::string last_lines(const std::string& text, size_t n) {
-  size_t pos = text.size();
-  while (pos > 0 && text[pos - 1] == '\n') --pos;
-  std::string trimmed = text.substr(0, pos);
-  for (size_t i = 0; i < n && pos != std::string::npos && pos > 0; ++i) pos = trimmed.rfind('\n', pos - 1);
-  return pos == std::string::npos ? trimmed : trimmed.substr(pos + 1);
 }
 
 }  // namespace
