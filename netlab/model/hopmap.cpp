@@ -142,7 +142,9 @@ void put_nic(std::string& out, const NicPath& p) {
 }  // namespace
 
 std::string hopmap_to_json(const HopMap& map) {
-  std::string out = "{";
+  std::string out;
+  out.reserve(64 + 768 * map.nics.size());  // a NIC with its hops is 500 to 700 bytes
+  out += "{";
   bool first = true;
   put_member(out, 2, first, "lab", map.lab);
   out += ",\n  \"nics\": [";

@@ -160,6 +160,12 @@ Topology Loader::topology(const YamlNode& root) {
              "start with 'name: <lab>', then 'networks:' and 'guests:'");
     return topo;
   }
+  Digest rest;  // everything but the guests' settings, which each guest's own digest covers
+  for (const auto& [key, value] : root.pairs()) {
+    key.add_to(rest);
+    if (!(key.IsScalar() && key.Scalar() == "guests")) value.add_to(rest);
+  }
+  topo.source_digest = rest.hex();
   TopLevel top{&topo, std::nullopt, std::nullopt};
   read_fields(root, "the top level", kTopFields, &topo.pos, top);
   require(topo.pos, "name", "the top level", "name the lab, e.g. 'name: nat'");
@@ -456,6 +462,10 @@ Guest Loader::guest(const Entry& entry, const std::string& lab) {
   Guest g;
   g.name = entry.key;
   g.pos.node = r_.position(entry.key_node);
+  Digest source;
+  entry.key_node.add_to(source);
+  entry.value.add_to(source);
+  g.source_digest = source.hex();
   if (!r_.expect_mapping(entry)) return g;
   const std::string where = "guest '" + excerpt(g.name) + "'";
   read_fields(entry.value, where, kGuestFields, &g.pos, g, where);

@@ -140,6 +140,10 @@ struct Guest {
   int vcpus = 1;                  // kvm only
   int memory_mib = 256;           // kvm only
   std::optional<Disk> disk;       // kvm only; the loader gives every kvm guest one (default: kDefaultVmImage, thin)
+  /// A digest of its name and settings as the file writes them (positions
+  /// aside); "" when not loaded from a file. Equal digests, in a file whose
+  /// other parts are equal too (Topology::source_digest), mean the same guest.
+  std::string source_digest;
   FieldPositions pos;
 };
 
@@ -168,6 +172,9 @@ struct Topology {
   std::vector<HostSpec> hosts;    // empty = one host, as before `hosts:` existed
   std::vector<Network> networks;
   std::vector<Guest> guests;
+  /// A digest of the file but the guests' settings (positions aside); "" when
+  /// not loaded from a file.
+  std::string source_digest;
   FieldPositions pos;
 
   const Network* find_network(const std::string& name) const;

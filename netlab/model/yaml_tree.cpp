@@ -57,6 +57,16 @@ YAML::Mark YamlNode::Mark() const {
   return mark;
 }
 
+void YamlNode::add_to(Digest& out) const {
+  static constexpr const char* kKinds[] = {"n", "s", "q", "m"};
+  if (!d_) {
+    out.add("-");
+    return;
+  }
+  out.add(kKinds[static_cast<int>(d_->type)]).field(d_->tag).field(d_->scalar).field(std::to_string(d_->items.size()));
+  for (const YamlData* item : d_->items) YamlNode(item).add_to(out);
+}
+
 std::vector<std::pair<YamlNode, YamlNode>> YamlNode::pairs() const {
   std::vector<std::pair<YamlNode, YamlNode>> out;
   if (!IsMap()) return out;

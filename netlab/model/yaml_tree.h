@@ -22,6 +22,8 @@
 #include <utility>
 #include <vector>
 
+#include "netlab/model/digest.h"
+
 namespace netlab::model {
 
 struct YamlData {
@@ -52,6 +54,9 @@ class YamlNode {
   YamlNode operator[](size_t i) const { return i < size() ? YamlNode(d_->items[i]) : YamlNode(); }
   /// A mapping's pairs, in file order (duplicates kept); empty for anything else.
   std::vector<std::pair<YamlNode, YamlNode>> pairs() const;
+  /// Adds this node and everything under it to `out`: kinds, tags, scalars and
+  /// order, not positions. Two subtrees with equal digests read the same.
+  void add_to(Digest& out) const;
 
  private:
   const YamlData* d_ = nullptr;

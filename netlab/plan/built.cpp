@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <array>
+#include <iterator>
 #include <string_view>
 #include <vector>
 
@@ -12,7 +14,7 @@
 namespace netlab::plan {
 namespace {
 
-constexpr std::string_view kHeader = "netlab built 1";
+constexpr std::string_view kHeader = "netlab built 2";
 
 bool clean(const std::string& field) { return field.find_first_of("\t\n") == std::string::npos; }
 
@@ -29,30 +31,51 @@ bool line(std::string& out, std::initializer_list<const std::string*> fields) {
   return true;
 }
 
-std::vector<std::string> split(std::string_view text) {
-  std::vector<std::string> fields;
-  size_t start = 0;
-  for (size_t tab = text.find('\t'); tab != std::string_view::npos; tab = text.find('\t', start)) {
-    fields.emplace_back(text.substr(start, tab - start));
-    start = tab + 1;
+/// The tab-separated fields of `row`; false when it has more than `out` holds.
+/// Views into the record's text: a 1000-guest record has some 10000 rows.
+template <size_t N>
+bool split(std::string_view row, std::array<std::string_view, N>& out, size_t* count) {
+  *count = 0;
+  for (;;) {
+    if (*count == N) return false;
+    const size_t tab = row.find('\t');
+    out[(*count)++] = row.substr(0, tab);
+    if (tab == std::string_view::npos) return true;
+    row.remove_prefix(tab + 1);
   }
-  fields.emplace_back(text.substr(start));
-  return fields;
+}
+
+/// Adds `value` under `key` to a map filled in key order (the record is written
+/// from ordered maps), so each insertion is at the end.
+template <typename Map, typename Value>
+void put_last(Map& map, std::string_view key, Value&& value) {
+  map.emplace_hint(map.end(), std::string(key), std::forward<Value>(value));
 }
 
 }  // namespace
 
-Built built_record(const model::Topology& topology, const Target& target, StepDigests digests) {
-  return Built{std::move(digests), described_by(topology, target)};
+Built built_record(const model::Topology& topology, const Target& target, StepDigests digests, GuestKeys keys,
+                   std::map<std::string, std::vector<std::string>> objects) {
+  Built built{std::move(digests), described_by(topology, target), {}, {}};
+  for (auto& [guest, key] : keys) {
+    auto made = objects.find(guest);
+    if (made == objects.end() || !built.digests.count(guest)) continue;
+    built.objects[guest] = std::move(made->second);
+    built.keys[guest] = std::move(key);
+  }
+  return built;
 }
 
 std::optional<std::string> built_to_text(const Built& built) {
   std::string out(kHeader);
   out += '\n';
   static const std::string kDigest = "digest", kLabel = "label", kLeased = "leased", kLeaseFile = "lease_file",
-                           kPidLease = "pid_lease";
+                           kPidLease = "pid_lease", kKey = "key", kObject = "object";
   bool ok = true;
   for (const auto& [owner, digest] : built.digests) ok &= line(out, {&kDigest, &owner, &digest});
+  for (const auto& [guest, key] : built.keys) ok &= line(out, {&kKey, &guest, &key});
+  for (const auto& [guest, objects] : built.objects)
+    for (const auto& object : objects) ok &= line(out, {&kObject, &guest, &object});
   const Owned& d = built.described;
   for (const auto& [key, label] : d.labels) ok &= line(out, {&kLabel, &key, &label});
   for (const auto& [ns, nics] : d.leased_nics)
@@ -83,15 +106,27 @@ std::optional<Built> built_from_text(const std::string& text) {
       ended = true;
       continue;
     }
-    auto f = split(row);
-    if (f[0] == "digest" && f.size() == 3) built.digests[f[1]] = f[2];
-    else if (f[0] == "label" && f.size() == 3) d.labels[f[1]] = f[2];
-    else if (f[0] == "leased" && f.size() == 4) d.leased_nics[f[1]].push_back({f[2], f[3]});
-    else if (f[0] == "lease_file" && f.size() == 3) d.lease_files[f[1]] = f[2];
-    else if (f[0] == "pid_lease" && f.size() == 3) d.lease_file_of_pid[f[1]] = f[2];
-    else return std::nullopt;
+    std::array<std::string_view, 4> f;
+    size_t n = 0;
+    if (!split(row, f, &n)) return std::nullopt;
+    if (f[0] == "digest" && n == 3) put_last(built.digests, f[1], std::string(f[2]));
+    else if (f[0] == "label" && n == 3) put_last(d.labels, f[1], std::string(f[2]));
+    else if (f[0] == "leased" && n == 4) d.leased_nics[std::string(f[1])].push_back({std::string(f[2]), std::string(f[3])});
+    else if (f[0] == "lease_file" && n == 3) put_last(d.lease_files, f[1], std::string(f[2]));
+    else if (f[0] == "pid_lease" && n == 3) put_last(d.lease_file_of_pid, f[1], std::string(f[2]));
+    else if (f[0] == "key" && n == 3) put_last(built.keys, f[1], std::string(f[2]));
+    else if (f[0] == "object" && n == 3) {
+      auto& objects = built.objects.empty() || built.objects.rbegin()->first != f[1]
+                          ? built.objects.emplace_hint(built.objects.end(), std::string(f[1]), std::vector<std::string>{})->second
+                          : built.objects.rbegin()->second;
+      objects.emplace_back(f[2]);
+    } else {
+      return std::nullopt;
+    }
   }
   if (!ended || !rest.empty()) return std::nullopt;
+  for (auto it = built.keys.begin(); it != built.keys.end();)  // a guest's key counts with its steps and objects
+    it = built.objects.count(it->first) && built.digests.count(it->first) ? std::next(it) : built.keys.erase(it);
   return built;
 }
 

@@ -17,10 +17,17 @@ namespace netlab::plan {
 struct Built {
   StepDigests digests;
   Owned described;  // labels, leased_nics, lease_files, lease_file_of_pid; no objects
+  /// Each light guest's input key (guest_keys.h) and the keys of the objects its
+  /// steps make (guest_object_keys): the next `up` leaves a guest with the same
+  /// key unexpanded and keeps those objects. Only guests with both are listed.
+  GuestKeys keys;
+  std::map<std::string, std::vector<std::string>> objects;
 };
 
-/// The record of `topology` built on `target`, whose steps have `digests`.
-Built built_record(const model::Topology& topology, const Target& target, StepDigests digests);
+/// The record of `topology` built on `target`, whose steps have `digests`;
+/// `keys` and `objects` as in Built (guests missing from either are left out).
+Built built_record(const model::Topology& topology, const Target& target, StepDigests digests, GuestKeys keys = {},
+                   std::map<std::string, std::vector<std::string>> objects = {});
 
 /// One line per entry, fields separated by tabs; nullopt when a field holds a
 /// tab or a newline (no record is then kept: `up` falls back to the file's copy).

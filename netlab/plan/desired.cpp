@@ -26,8 +26,12 @@ class Builder {
   Builder(const model::Topology& topo, const Target& target)
       : topo_(topo), target_(target), host_(target.host_netns), tag_(model::link_tag(topo.name)), names_(topo) {}
 
-  std::vector<Action> build(std::vector<std::string>* owners) {
+  std::vector<Action> build(std::vector<std::string>* owners, const std::set<std::string>* skipped) {
     owners_ = owners;
+    skipped_ = skipped;
+    // About 7 steps a guest: one allocation instead of a dozen moves of a growing list.
+    steps_.reserve(32 + 8 * topo_.guests.size());
+    if (owners_) owners_->reserve(steps_.capacity());
     if (target_.sandbox) sandbox();
     host_settings();
     ovn_hosts();
@@ -55,6 +59,7 @@ class Builder {
   /// Runs `part` with the steps it adds owned by `guest`.
   template <typename F>
   void as(const model::Guest& guest, F part) {
+    if (skipped_ && guest.kind == GuestKind::netns && skipped_->count(guest.name)) return;
     owner_ = &guest;
     part();
     owner_ = nullptr;
@@ -574,6 +579,7 @@ class Builder {
   const model::DeviceNames names_;
   std::vector<Action> steps_;
   std::vector<std::string>* owners_ = nullptr;
+  const std::set<std::string>* skipped_ = nullptr;
   const model::Guest* owner_ = nullptr;  // the guest whose steps are being added; nullptr = the lab's own
   bool ovs_started_ = false;
   std::set<std::string> default_route6_set_;  // guest namespaces given an IPv6 default route
@@ -648,9 +654,9 @@ std::vector<NetemDevice> nic_netem_devices(const model::Topology& topology, cons
 }
 
 std::vector<Action> desired_actions(const model::Topology& topology, const Target& target,
-                                    std::vector<std::string>* owners) {
+                                    std::vector<std::string>* owners, const std::set<std::string>* skipped) {
   if (owners) owners->clear();
-  return Builder(topology, target).build(owners);
+  return Builder(topology, target).build(owners, skipped);
 }
 
 model::HopMap hop_map(const model::Topology& topo, const Target& target) {

@@ -1,6 +1,7 @@
 #pragma once
 // The lab a topology asks for, as the complete ordered list of steps that would
 // build it from nothing. plan::make drops the steps whose effect already exists.
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,8 +19,11 @@ namespace netlab::plan {
 /// (*owners)[i] is the guest step i belongs to (its namespace, its NICs' host
 /// sides and switch ports, addresses, leases, netem, its VM), "" for the lab's
 /// own steps (sandbox, bridges, rules, dnsmasq, an OVN network with all its ports).
+/// The light guests named in `skipped` get no steps of their own (the lab's own
+/// steps still count them: a skipped guest is one whose steps are known already).
 std::vector<Action> desired_actions(const model::Topology& topology, const Target& target,
-                                    std::vector<std::string>* owners = nullptr);
+                                    std::vector<std::string>* owners = nullptr,
+                                    const std::set<std::string>* skipped = nullptr);
 
 /// The hop map of the lab (model/hopmap.h): which devices a packet from each
 /// guest NIC crosses, in which namespaces. Addresses are the static ones; DHCP

@@ -21,6 +21,7 @@
 #include "netlab/model/validator.h"
 #include "netlab/plan/built.h"
 #include "netlab/plan/converge.h"
+#include "netlab/plan/guest_keys.h"
 #include "netlab/plan/desired.h"
 #include "netlab/plan/planner.h"
 #include "netlab/plan/running_lab.h"
@@ -135,16 +136,19 @@ std::optional<model::Topology> topology_from(const std::string& lab, const std::
 
 /// What `up` of `next` plans with: its steps, and what the lab owns (its
 /// journal, described by what its last `up` built) with, when that `up`
-/// completed, the guests `next` leaves as they are (not read again).
+/// completed, the guests `next` leaves as they are (not read again). The light
+/// guests whose input is what that `up` expanded are not expanded at all
+/// (guest_keys.h): a one-guest change costs one guest, not the lab.
 struct UpInput {
   Desired desired;
-  StepDigests digests;  // of desired
+  StepDigests digests;  // of every owner: desired's, and the skipped guests' as recorded
   Owned owned;
+  GuestKeys keys;       // of the light guests of `next`
+  std::map<std::string, std::vector<std::string>> objects;  // each guest's object keys, the skipped ones' as recorded
 };
 UpInput up_input(const model::Topology& next, const Target& target, const std::optional<state::LabState>& st,
                  const std::optional<std::string>& previous_text, Observed& observed) {
-  UpInput in{desired_of(next, target), {}, {}};
-  in.digests = step_digests(in.desired.steps, in.desired.owners);
+  UpInput in;
   const bool completed = st && st->phase == state::Phase::ready;
   // The record of the last `up`; without one (it failed, or an older netlab
   // built the lab), the same is derived from the lab's copy of its file.
@@ -156,9 +160,38 @@ UpInput up_input(const model::Topology& next, const Target& target, const std::o
     }
   if (built) in.owned = std::move(built->described);
   in.owned.objects = state::read_journal(next.name);
-  if (completed && built)
-    mark_unchanged(next, built->digests, in.digests, in.owned, observed);
+  in.keys = guest_input_keys(next, target);
+  std::set<std::string> skipped;
+  if (completed && built) skipped = mark_unexpanded(next, in.keys, built->keys, in.owned, observed);
+  auto expand = [&](std::set<std::string> skip) {
+    in.desired = desired_of(next, target, std::move(skip));
+    in.digests = step_digests(in.desired.steps, in.desired.owners);
+    in.objects = guest_object_keys(in.desired);
+    for (const auto& guest : in.desired.skipped) {
+      in.digests[guest] = built->digests.at(guest);
+      const auto& made = built->objects.at(guest);
+      in.desired.kept.insert(made.begin(), made.end());
+      in.objects[guest] = made;
+    }
+  };
+  expand(skipped);
+  if (completed && built) {
+    // Nothing changed at all: `up` of an unchanged file reads everything and repairs drift.
+    if (!skipped.empty() && in.digests == built->digests) expand({});
+    mark_unchanged(next, built->digests, in.digests, in.owned, observed, in.desired.skipped);
+  }
   return in;
+}
+
+/// make() of `in`. When the lab's own steps need something (a bridge remade,
+/// say), the untouched guests' host side is read after all, so the guests left
+/// unexpanded are expanded first (the same steps, by their keys).
+std::vector<Action> planned_steps(UpInput& in, const model::Topology& next, const Target& target, Observed& observed) {
+  if (!in.desired.skipped.empty() && lab_needs_steps(in.desired, observed, in.owned, target.host_netns)) {
+    in.desired = desired_of(next, target);
+    in.objects = guest_object_keys(in.desired);
+  }
+  return make(in.desired, observed, in.owned, target.host_netns);
 }
 
 /// A lab is renamed when another lab still in the run root was built from the
@@ -218,9 +251,9 @@ Result<PlanResult> plan_up(const model::Topology& topology, const std::string& f
     if (auto st = check_real_host(topology, force, sockets); !st) return st.error();
   SystemObserved observed(sockets);
   const model::Topology where = placed(topology);  // migrated VMs stay where they run
-  const UpInput in = up_input(where, *target, state::read_state(topology.name),
-                              state::read_lab_file(topology.name, state::kTopologyCopy), observed);
-  result.steps = make(in.desired, observed, in.owned, target->host_netns);
+  UpInput in = up_input(where, *target, state::read_state(topology.name),
+                        state::read_lab_file(topology.name, state::kTopologyCopy), observed);
+  result.steps = planned_steps(in, where, *target, observed);
   return result;
 }
 
@@ -263,7 +296,7 @@ Result<UpResult> up(const model::Topology& file_topo, const std::string& file, c
   auto journal = state::Journal::open(topo.name);
   if (!journal) return journal.error();
 
-  const std::vector<Action> steps = make(in.desired, observed, in.owned, target.host_netns);
+  const std::vector<Action> steps = planned_steps(in, topo, target, observed);
   if (auto owned = check_namespace_ownership(topo, in.desired, steps, in.owned); !owned) {
     if (fresh) {
       state::remove_lab_dir(topo.name);
@@ -302,7 +335,10 @@ Result<UpResult> up(const model::Topology& file_topo, const std::string& file, c
   result.hop_map = hop_map_with_addresses(topo, target, sockets);
   if (auto w = state::write_lab_file(topo.name, model::kHopMapFile, model::hopmap_to_json(result.hop_map)); !w)
     return w.error();
-  if (auto w = write_built(topo.name, built_record(topo, target, std::move(in.digests))); !w) return w.error();
+  if (auto w = write_built(topo.name, built_record(topo, target, std::move(in.digests), std::move(in.keys),
+                                                   std::move(in.objects)));
+      !w)
+    return w.error();
   st.phase = state::Phase::ready;
   if (auto w = state::write_state(st); !w) return w.error();
   return result;

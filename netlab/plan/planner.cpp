@@ -9,6 +9,7 @@
 #include "netlab/host/dnsmasq_conf.h"
 #include "netlab/host/lease_file.h"
 #include "netlab/libvirt/export_xml.h"
+#include "netlab/model/digest.h"
 #include "netlab/model/names.h"
 #include "netlab/plan/desired.h"
 #include "netlab/plan/teardown.h"
@@ -266,8 +267,9 @@ std::string wanted_key(const OwnedObject& o) {
 }
 
 /// Removals of what `owned` holds and `desired` does not, in teardown order.
-std::vector<Action> removals(const std::vector<Action>& desired, Observed& observed, const Owned& owned) {
-  std::set<std::string> wanted;
+std::vector<Action> removals(const std::vector<Action>& desired, const std::set<std::string>& kept,
+                             Observed& observed, const Owned& owned) {
+  std::set<std::string> wanted = kept;
   for (const auto& a : desired)
     if (auto obj = owned_object(a)) wanted.insert(wanted_key(*obj));
   std::vector<OwnedObject> doomed;
@@ -374,42 +376,26 @@ Owned described_by(const model::Topology& prev, const Target& target) {
 }
 
 StepDigests step_digests(const std::vector<Action>& desired, const std::vector<std::string>& owners) {
-  // Two running 64-bit hashes of each owner's fingerprints (FNV-1a, and a
-  // multiply-rotate one of other constants), as 32 hex digits: a collision,
-  // which would hide a change, is beyond reach for labs of any size.
-  std::map<std::string, std::pair<uint64_t, uint64_t>> hashes;
-  for (size_t i = 0; i < desired.size(); ++i) {
-    auto& [a, b] = hashes.try_emplace(i < owners.size() ? owners[i] : "", 14695981039346656037ull, 0x9e3779b97f4a7c15ull)
-                       .first->second;
-    for (unsigned char c : fingerprint(desired[i])) {
-      a = (a ^ c) * 1099511628211ull;
-      b = ((b + c) * 0xff51afd7ed558ccdull);
-      b = (b << 31) | (b >> 33);
-    }
-  }
+  std::map<std::string, model::Digest> hashes;
+  for (size_t i = 0; i < desired.size(); ++i)
+    hashes[i < owners.size() ? owners[i] : ""].add(fingerprint(desired[i]));
   StepDigests digests;
-  for (const auto& [owner, h] : hashes) {
-    char hex[33];
-    std::snprintf(hex, sizeof hex, "%016llx%016llx", static_cast<unsigned long long>(h.first),
-                  static_cast<unsigned long long>(h.second));
-    digests.emplace(owner, hex);
-  }
+  for (const auto& [owner, h] : hashes) digests.emplace(owner, h.hex());
   return digests;
 }
 
-void mark_unchanged(const model::Topology& next, const StepDigests& before, const StepDigests& after, Owned& owned,
-                    Observed& observed) {
-  owned.unchanged.clear();
-  owned.untouched.clear();
-  if (before == after) return;
+namespace {
+
+/// Adds to owned.unchanged and owned.untouched the light guests of `next`, not
+/// marked yet, that `same` accepts and that are still in the namespace the lab
+/// made (the identity the journal in `owned` recorded).
+template <typename Same>
+void mark_guests(const model::Topology& next, Owned& owned, Observed& observed, Same same) {
   std::map<std::string, const std::string*> identity;  // the journal's, once each namespace was made
   for (const auto& o : owned.objects)
     if (o.kind == ObjectKind::netns && !o.detail.empty()) identity[o.name] = &o.detail;
   for (const auto& guest : next.guests) {
-    if (guest.kind != model::GuestKind::netns) continue;
-    auto was = before.find(guest.name);
-    auto now = after.find(guest.name);
-    if (was == before.end() || now == after.end() || was->second != now->second) continue;
+    if (guest.kind != model::GuestKind::netns || owned.untouched.count(guest.name) || !same(guest)) continue;
     const std::string ns = model::guest_namespace(next, guest);
     auto made = identity.find(ns);
     if (made == identity.end() || observed.netns_identity(ns) != *made->second) continue;
@@ -418,10 +404,55 @@ void mark_unchanged(const model::Topology& next, const StepDigests& before, cons
   }
 }
 
-Desired desired_of(const model::Topology& topology, const Target& target) {
+}  // namespace
+
+void mark_unchanged(const model::Topology& next, const StepDigests& before, const StepDigests& after, Owned& owned,
+                    Observed& observed, const std::set<std::string>& checked) {
+  owned.unchanged.clear();
+  owned.untouched.clear();
+  if (before == after) return;
+  for (const auto& guest : next.guests)
+    if (guest.kind == model::GuestKind::netns && checked.count(guest.name)) {
+      owned.unchanged.insert(model::guest_namespace(next, guest));
+      owned.untouched.insert(guest.name);
+    }
+  mark_guests(next, owned, observed, [&](const model::Guest& guest) {
+    auto was = before.find(guest.name);
+    auto now = after.find(guest.name);
+    return was != before.end() && now != after.end() && was->second == now->second;
+  });
+}
+
+std::set<std::string> mark_unexpanded(const model::Topology& next, const GuestKeys& keys, const GuestKeys& recorded,
+                                      Owned& owned, Observed& observed) {
+  mark_guests(next, owned, observed, [&](const model::Guest& guest) {
+    auto now = keys.find(guest.name);
+    auto was = recorded.find(guest.name);
+    return now != keys.end() && was != recorded.end() && now->second == was->second;
+  });
+  return owned.untouched;
+}
+
+Desired desired_of(const model::Topology& topology, const Target& target, std::set<std::string> skipped) {
   Desired d;
-  d.steps = desired_actions(topology, target, &d.owners);
+  d.skipped = std::move(skipped);
+  d.steps = desired_actions(topology, target, &d.owners, d.skipped.empty() ? nullptr : &d.skipped);
   return d;
+}
+
+std::map<std::string, std::vector<std::string>> guest_object_keys(const Desired& desired) {
+  std::map<std::string, std::vector<std::string>> keys;
+  for (size_t i = 0; i < desired.steps.size() && i < desired.owners.size(); ++i)
+    if (!desired.owners[i].empty())
+      if (auto obj = owned_object(desired.steps[i])) keys[desired.owners[i]].push_back(wanted_key(*obj));
+  return keys;
+}
+
+bool lab_needs_steps(const Desired& desired, Observed& observed, const Owned& owned, const std::string& host_netns) {
+  Needed need{observed, owned.unchanged, host_netns};
+  for (size_t i = 0; i < desired.steps.size(); ++i)
+    if (desired.owners[i].empty() && need(desired.steps[i])) return true;
+  return false;
 }
 
 std::optional<Action> needed(const Action& action, Observed& observed) {
@@ -439,7 +470,7 @@ std::vector<Action> make(const model::Topology& topology, const Target& target, 
 
 std::vector<Action> make(const Desired& wanted, Observed& observed, const Owned& owned, const std::string& host_netns) {
   const std::vector<Action>& desired = wanted.steps;
-  std::vector<Action> steps = removals(desired, observed, owned);
+  std::vector<Action> steps = removals(desired, wanted.kept, observed, owned);
   std::vector<std::optional<Action>> changes(desired.size());
   Needed need{observed, owned.unchanged, host_netns};
   // The lab's own steps first: when they need nothing (no bridge remade, say),

@@ -12,6 +12,7 @@
 
 #include "netlab/model/topology.h"
 #include "netlab/plan/action.h"
+#include "netlab/plan/guest_keys.h"
 #include "netlab/plan/observed.h"
 #include "netlab/plan/target.h"
 #include "netlab/state/journal.h"
@@ -53,23 +54,48 @@ Owned described_by(const model::Topology& previous, const Target& target);
 using StepDigests = std::map<std::string, std::string>;
 StepDigests step_digests(const std::vector<Action>& desired, const std::vector<std::string>& owners);
 
+/// The light guests of `next` whose input key (`keys`) is the one the last
+/// completed `up` recorded (`recorded`, holding only guests whose steps it
+/// recorded), each still in the namespace the lab made: marked as
+/// mark_unchanged() does (adding to what owned holds), and returned, to be left
+/// unexpanded (Desired::skipped).
+std::set<std::string> mark_unexpanded(const model::Topology& next, const GuestKeys& keys, const GuestKeys& recorded,
+                                      Owned& owned, Observed& observed);
+
 /// The light guests of `next` whose steps (`after`) are those the last `up`
 /// made (`before`, its digests), each still in the namespace the lab made (the
 /// identity the journal in `owned` recorded): their namespaces go to
 /// owned.unchanged, their names to owned.untouched. Meant for a lab whose last
 /// `up` completed: what those guests hold is then as that `up` left it, unless
 /// changed by hand, so `up` of a changed file need not read them (its cost
-/// follows the change, not the lab). Marks nothing when `next` changes nothing
-/// at all: `up` of an unchanged file reads everything and repairs drift.
+/// follows the change, not the lab). The guests in `checked` are marked without
+/// a second look at their namespace (mark_unexpanded() looked). Marks nothing
+/// when `next` changes nothing at all: `up` of an unchanged file reads
+/// everything and repairs drift.
 void mark_unchanged(const model::Topology& next, const StepDigests& before, const StepDigests& after, Owned& owned,
-                    Observed& observed);
+                    Observed& observed, const std::set<std::string>& checked = {});
 
-/// The steps a topology asks for (desired_actions with their owners).
+/// The steps a topology asks for (desired_actions with their owners), but for
+/// the light guests in `skipped`, left unexpanded: their input is what the
+/// last `up` expanded (guest_keys.h), so their steps are the ones it made.
 struct Desired {
   std::vector<Action> steps;
   std::vector<std::string> owners;
+  std::set<std::string> skipped;
+  /// What the skipped guests' steps own (wanted keys, as guest_object_keys()
+  /// gives them, from the last `up`'s record): make() does not remove it.
+  std::set<std::string> kept;
 };
-Desired desired_of(const model::Topology& topology, const Target& target);
+Desired desired_of(const model::Topology& topology, const Target& target, std::set<std::string> skipped = {});
+
+/// The keys of the objects each guest's steps in `desired` make, by guest:
+/// what the record keeps for a guest whose steps are later skipped (Desired::kept).
+std::map<std::string, std::vector<std::string>> guest_object_keys(const Desired& desired);
+
+/// True when the lab's own steps in `desired` (owner "") need anything. The
+/// untouched guests are then read after all (make()), and so must be expanded:
+/// a Desired with skipped guests is planned only when this is false.
+bool lab_needs_steps(const Desired& desired, Observed& observed, const Owned& owned, const std::string& host_netns);
 
 /// The steps still needed, in dependency order: removals of what `owned` holds
 /// and the file does not, then the creations and changes. The DHCP leases of

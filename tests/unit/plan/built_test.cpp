@@ -5,6 +5,7 @@
 
 #include "netlab/model/loader.h"
 #include "netlab/plan/built.h"
+#include "netlab/plan/guest_keys.h"
 #include "test_labs.h"
 
 namespace netlab::plan {
@@ -15,7 +16,8 @@ Built record_of(const std::string& yaml) {
   EXPECT_TRUE(loaded.ok()) << model::format_all(loaded.diagnostics);
   const Target target = sandbox_target("b");
   const Desired d = desired_of(loaded.topology, target);
-  return built_record(loaded.topology, target, step_digests(d.steps, d.owners));
+  return built_record(loaded.topology, target, step_digests(d.steps, d.owners),
+                      guest_input_keys(loaded.topology, target), guest_object_keys(d));
 }
 
 const char* kLab = R"(name: b
@@ -28,6 +30,8 @@ guests:
 
 void expect_same(const Built& a, const Built& b) {
   EXPECT_EQ(a.digests, b.digests);
+  EXPECT_EQ(a.keys, b.keys);
+  EXPECT_EQ(a.objects, b.objects);
   EXPECT_EQ(a.described.labels, b.described.labels);
   EXPECT_EQ(a.described.lease_files, b.described.lease_files);
   EXPECT_EQ(a.described.lease_file_of_pid, b.described.lease_file_of_pid);
@@ -46,6 +50,8 @@ TEST(Built, ReadsBackWhatWasWritten) {
   EXPECT_EQ(built.digests.size(), 3u);  // the lab's own, g1, g2
   EXPECT_EQ(built.described.leased_nics.count("b-g1"), 1u);
   EXPECT_EQ(built.described.labels.at("netns||b-g2"), "guest g2 (namespace b-g2)");
+  EXPECT_EQ(built.keys.size(), 2u);  // each light guest's input key, with the objects its steps make
+  EXPECT_EQ(built.objects.at("g2"), (std::vector<std::string>{"netns||b-g2", "link|b-host|b-g2-0"}));
   auto text = built_to_text(built);
   ASSERT_TRUE(text);
   auto back = built_from_text(*text);
@@ -57,7 +63,8 @@ TEST(Built, ARecordCutShortOrOfAnotherVersionIsNone) {
   const std::string text = *built_to_text(record_of(kLab));
   EXPECT_FALSE(built_from_text(text.substr(0, text.size() - 4)));  // "end" cut
   EXPECT_FALSE(built_from_text(text.substr(0, text.size() / 2)));
-  EXPECT_FALSE(built_from_text("netlab built 2\nend\n"));
+  EXPECT_FALSE(built_from_text("netlab built 1\nend\n"));  // an older netlab's: no guest keys
+  EXPECT_FALSE(built_from_text("netlab built 3\nend\n"));
   EXPECT_FALSE(built_from_text(""));
   std::string unknown = text;
   unknown.insert(unknown.find('\n') + 1, "colour\tblue\n");

@@ -8,6 +8,7 @@
 
 #include "converge_lab.h"
 #include "fake_observed.h"
+#include "netlab/plan/guest_keys.h"
 #include "netlab/plan/planner.h"
 #include "test_labs.h"
 
@@ -184,6 +185,39 @@ TEST(Converge, AChangedFileReadsOnlyTheGuestsItChangesOrThatWereReplaced) {
   lines = describe_all(make(load_lab(kBase), lab.target, lab.observed, lab.owned));
   std::sort(lines.begin(), lines.end());
   EXPECT_EQ(lines, (Lines{"bring up cv-g1-0 in cv-host", "bring up eth0 in cv-g1", "bring up eth0 in cv-s1"}));
+}
+
+TEST(Converge, AGuestLeftUnexpandedKeepsWhatItOwnsAndIsNotRead) {
+  Running lab;
+  for (auto& o : lab.owned.objects)
+    if (o.kind == state::ObjectKind::netns) o.detail = "id:" + o.name;
+  const auto base = load_lab(kBase);
+  const auto next = load_lab(replaced(kBase, "192.168.122.20/24", "192.168.122.21/24"));
+  const Desired full = desired_of(base, lab.target);
+  // g1 and g2 as the last `up` recorded them; s1 changed; g2's namespace is not the one the lab made.
+  GuestKeys recorded = guest_input_keys(base, lab.target);
+  lab.observed.identities["cv-g2"] = "someone else's";
+  const auto skipped = mark_unexpanded(next, guest_input_keys(next, lab.target), recorded, lab.owned, lab.observed);
+  EXPECT_EQ(skipped, (std::set<std::string>{"g1", "v1"}));
+  EXPECT_EQ(lab.owned.unchanged, (std::set<std::string>{"cv-g1", "cv-v1"}));
+  lab.observed.identities.erase("cv-g2");
+  Desired wanted = desired_of(next, lab.target, skipped);
+  for (const auto& owner : wanted.owners) EXPECT_TRUE(owner != "g1" && owner != "v1") << owner;
+  // Changed by hand inside g1: not seen, g1 is not read.
+  lab.observed.links[{"cv-g1", "eth0"}].up = false;
+  const auto objects = guest_object_keys(full);
+  for (const auto& guest : skipped) wanted.kept.insert(objects.at(guest).begin(), objects.at(guest).end());
+  ASSERT_FALSE(lab_needs_steps(wanted, lab.observed, lab.owned, lab.target.host_netns));
+  EXPECT_EQ(describe_all(make(wanted, lab.observed, lab.owned, lab.target.host_netns)),
+            (Lines{"change address of eth0 in cv-s1 from 192.168.122.20/24 to 192.168.122.21/24",
+                   "add route default via 192.168.122.1 dev eth0 in cv-s1"}));
+  // Without what they own kept, the skipped guests would look removed from the file.
+  wanted.kept.clear();
+  const auto lines = describe_all(make(wanted, lab.observed, lab.owned, lab.target.host_netns));
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "remove guest g1 (namespace cv-g1)"), lines.end());
+  // When the lab's own steps need something, the caller expands every guest first.
+  lab.observed.links[{"cv-host", "cv-lan"}].up = false;
+  EXPECT_TRUE(lab_needs_steps(wanted, lab.observed, lab.owned, lab.target.host_netns));
 }
 
 }  // namespace
