@@ -1,5 +1,6 @@
 #include "netlab/model/hopmap.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -71,8 +72,17 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(HopMap, lab, nics)
 // escapes), as the unit test checks.
 namespace {
 
+/// True for the bytes JSON writes escaped.
+bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
 void put_string(std::string& out, const std::string& s) {
   out += '"';
+  // Names and addresses have nothing to escape: one append.
+  if (std::none_of(s.begin(), s.end(), [](char c) { return needs_escape(static_cast<unsigned char>(c)); })) {
+    out += s;
+    out += '"';
+    return;
+  }
   for (unsigned char c : s) {
     switch (c) {
       case '"': out += "\\\""; break;

@@ -39,6 +39,8 @@ std::optional<Built> built_from_text(const std::string& text);
 std::optional<Built> read_built(const std::string& lab);
 /// Writes it; without a record (built_to_text nullopt) removes the old one.
 Status write_built(const std::string& lab, const Built& built);
+/// The same, of a record already written out by built_to_text.
+Status write_built(const std::string& lab, const std::optional<std::string>& text);
 /// Removes it (at the start of an `up`: the lab is about to change).
 void forget_built(const std::string& lab);
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <future>
 #include <map>
 #include <set>
 
@@ -62,10 +63,10 @@ void fill_address6(const model::Topology& topo, Sockets& sockets, model::NicPath
   if (!global.empty()) nic.address6 = global.front().str();
 }
 
-/// The hop map with each DHCP NIC's current address: a light guest's read from
-/// its namespace, a VM's from its lease (`up` waited for it) on the network's subnet.
-model::HopMap hop_map_with_addresses(const model::Topology& topo, const Target& target, Sockets& sockets) {
-  model::HopMap map = hop_map(topo, target);
+/// Fills into `map` (the hop map of `topo`) each DHCP NIC's current address: a
+/// light guest's read from its namespace, a VM's from its lease (`up` waited
+/// for it) on the network's subnet.
+void fill_addresses(model::HopMap& map, const model::Topology& topo, const Target& target, Sockets& sockets) {
   for (auto& nic : map.nics) {
     fill_address6(topo, sockets, nic);
     if (!nic.address.empty() || nic.hops.empty()) continue;
@@ -89,7 +90,6 @@ model::HopMap hop_map_with_addresses(const model::Topology& topo, const Target& 
     auto addrs = (*nl)->list_addresses(first.device);
     if (addrs && !addrs->empty()) nic.address = addrs->front().str();
   }
-  return map;
 }
 
 /// A namespace the lab wants that exists already must be one this lab made:
@@ -304,6 +304,16 @@ Result<UpResult> up(const model::Topology& file_topo, const std::string& file, c
     }
     return owned.error();
   }
+  // The lab's record and hop map follow from the file alone: they are worked
+  // out on the machine's other core while the steps run (a removed veth alone
+  // keeps the kernel busy some 25 ms). Pure computation, no system call: the
+  // steps' namespace switches are per thread and stay on this one.
+  std::future<std::pair<std::optional<std::string>, model::HopMap>> records =
+      std::async(std::launch::async, [&topo, &target, &in] {
+        return std::pair{built_to_text(built_record(topo, target, std::move(in.digests), std::move(in.keys),
+                                                    std::move(in.objects))),
+                         hop_map(topo, target)};
+      });
   ApplyOptions apply_options{options.on_step};
   SystemWriter writer(sockets);
   std::optional<SystemObserved> after;  // read afresh once a step failed
@@ -332,13 +342,12 @@ Result<UpResult> up(const model::Topology& file_topo, const std::string& file, c
   result.uplink = uplink;
   for (const auto& s : steps) result.steps.push_back(describe(s));
   result.leases = std::move(applied->leases);
-  result.hop_map = hop_map_with_addresses(topo, target, sockets);
+  auto [built_text, hops] = records.get();
+  result.hop_map = std::move(hops);
+  fill_addresses(result.hop_map, topo, target, sockets);
   if (auto w = state::write_lab_file(topo.name, model::kHopMapFile, model::hopmap_to_json(result.hop_map)); !w)
     return w.error();
-  if (auto w = write_built(topo.name, built_record(topo, target, std::move(in.digests), std::move(in.keys),
-                                                   std::move(in.objects)));
-      !w)
-    return w.error();
+  if (auto w = write_built(topo.name, built_text); !w) return w.error();
   st.phase = state::Phase::ready;
   if (auto w = state::write_state(st); !w) return w.error();
   return result;

@@ -12,7 +12,7 @@
 #include <map>
 #include <optional>
 #include <string_view>
-#include <tuple>
+#include <unordered_map>
 
 #include "netlab/state/paths.h"
 
@@ -150,7 +150,8 @@ bool read_json_line(const std::string& text, Line* out) {
 
 std::vector<OwnedObject> read_journal(const std::string& lab) {
   std::vector<std::optional<OwnedObject>> objects;  // nullopt: forgotten
-  std::map<std::tuple<int, std::string, std::string>, size_t> index;
+  // By kind, namespace and name (no name holds a newline); a 1000-guest lab has thousands.
+  std::unordered_map<std::string, size_t> index;
   std::ifstream in(journal_path(lab));
   std::string text;
   while (std::getline(in, text)) {
@@ -162,13 +163,17 @@ std::vector<OwnedObject> read_journal(const std::string& lab) {
     o.netns = std::move(line.netns);
     o.name = std::move(line.name);
     o.detail = std::move(line.detail);
-    const auto key = std::make_tuple(static_cast<int>(o.kind), o.netns, o.name);
+    std::string key = std::to_string(static_cast<int>(o.kind));
+    key += '\n';
+    key += o.netns;
+    key += '\n';
+    key += o.name;
     auto it = index.find(key);
     if (line.forget) {
       if (it != index.end()) objects[it->second].reset();
       index.erase(key);
     } else if (it == index.end()) {
-      index.emplace(key, objects.size());
+      index.emplace(std::move(key), objects.size());
       objects.push_back(std::move(o));
     } else if (o.kind == ObjectKind::netns && !o.detail.empty()) {
       objects[it->second]->detail = std::move(o.detail);
