@@ -117,6 +117,28 @@ void put_member(std::string& out, int indent, bool& first, const char* key, cons
   put_string(out, value);
 }
 
+/// `,\n"key": [` and `items`, each written by `put` from a line of its own, then
+/// `]` at `indent` (`[]` when there are none). Always after another member.
+template <typename Item, typename Put>
+void put_array(std::string& out, int indent, const char* key, const std::vector<Item>& items, Put put) {
+  out += ",\n";
+  out.append(static_cast<size_t>(indent), ' ');
+  out += '"';
+  out += key;
+  out += "\": [";
+  for (size_t i = 0; i < items.size(); ++i) {
+    out += i ? ",\n" : "\n";
+    put(out, items[i]);
+  }
+  if (items.empty()) {
+    out += ']';
+    return;
+  }
+  out += '\n';
+  out.append(static_cast<size_t>(indent), ' ');
+  out += ']';
+}
+
 void put_hop(std::string& out, const Hop& h) {
   out += "        {";
   bool first = true;
@@ -133,12 +155,7 @@ void put_nic(std::string& out, const NicPath& p) {
   put_member(out, 6, first, "address", p.address);
   if (!p.address6.empty()) put_member(out, 6, first, "address6", p.address6);
   put_member(out, 6, first, "guest", p.guest);
-  out += ",\n      \"hops\": [";
-  for (size_t i = 0; i < p.hops.size(); ++i) {
-    out += i ? ",\n" : "\n";
-    put_hop(out, p.hops[i]);
-  }
-  out += p.hops.empty() ? "]" : "\n      ]";
+  put_array(out, 6, "hops", p.hops, put_hop);
   put_member(out, 6, first, "mac", p.mac);
   put_member(out, 6, first, "mode", to_string(p.mode));
   put_member(out, 6, first, "network", p.network);
@@ -157,12 +174,7 @@ std::string hopmap_to_json(const HopMap& map) {
   out += "{";
   bool first = true;
   put_member(out, 2, first, "lab", map.lab);
-  out += ",\n  \"nics\": [";
-  for (size_t i = 0; i < map.nics.size(); ++i) {
-    out += i ? ",\n" : "\n";
-    put_nic(out, map.nics[i]);
-  }
-  out += map.nics.empty() ? "]" : "\n  ]";
+  put_array(out, 2, "nics", map.nics, put_nic);
   out += "\n}\n";
   return out;
 }
