@@ -17,7 +17,6 @@
 #include "netlab/host/libvirt_daemon.h"
 #include "netlab/host/vm_address.h"
 #include "netlab/host/owned_process.h"
-#include "netlab/host/netns_processes.h"
 #include "netlab/host/process.h"
 
 #include <filesystem>
@@ -52,7 +51,7 @@ Status SystemWriter::delete_netns(const std::string& name) {
   sockets_.forget(name);
   // Whatever still runs in the lab's namespace is the lab's (a one-shot DHCP
   // client of an `up` killed half-way, a command left by `exec`): it goes with it.
-  for (pid_t pid : host::processes_in_netns(name)) (void)host::terminate(pid, std::chrono::seconds(1));
+  for (pid_t pid : netns_processes_.in(name)) (void)host::terminate(pid, std::chrono::seconds(1));
   return host::delete_netns(name);
 }
 

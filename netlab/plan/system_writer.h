@@ -3,6 +3,7 @@
 // on the per-namespace sockets the command's observer uses too.
 #include <map>
 
+#include "netlab/host/netns_processes.h"
 #include "netlab/plan/host_writer.h"
 #include "netlab/plan/sockets.h"
 
@@ -97,6 +98,7 @@ class SystemWriter : public HostWriter {
   Result<host::LibvirtClient*> libvirt(const std::string& uri);
 
   Sockets& sockets_;
+  host::NetnsProcesses netns_processes_;  // one walk of /proc for a teardown's many namespaces
   std::map<std::string, host::LibvirtClient> libvirt_;
 };
 

@@ -6,6 +6,7 @@
 #include "host_fixture.h"
 #include "netlab/host/netlink.h"
 #include "netlab/host/netns.h"
+#include "netlab/host/netns_processes.h"
 #include "netlab/host/process.h"
 
 namespace netlab::host::testing {
@@ -50,6 +51,29 @@ TEST_F(ProcessNetnsTest, SpawnedDaemonLivesInTheNamespaceUntilTerminated) {
   EXPECT_EQ(mine.st_ino, named.st_ino);
   ASSERT_TRUE(child->stop().ok());
   EXPECT_FALSE(alive(pid));
+}
+
+TEST_F(ProcessNetnsTest, TheProcessesOfEachNamespaceAreFoundAlsoOnesStartedSinceTheLastLook) {
+  const std::string a = make("pa"), b = make("pb");
+  NetnsProcesses processes;
+  EXPECT_TRUE(processes.in(a).empty());
+  SpawnOptions in_a;
+  in_a.netns = a;
+  in_a.stdout_path = "/dev/null";
+  auto first = ChildProcess::start({"sleep", "30"}, in_a);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  // Started after the first look: found all the same (the walk is made again).
+  EXPECT_EQ(processes.in(a), std::vector<pid_t>{first->pid()});
+  EXPECT_TRUE(processes.in(b).empty());
+  SpawnOptions in_b = in_a;
+  in_b.netns = b;
+  auto second = ChildProcess::start({"sleep", "30"}, in_b);
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_EQ(processes.in(b), std::vector<pid_t>{second->pid()});
+  EXPECT_EQ(processes.in(a), std::vector<pid_t>{first->pid()});
+  EXPECT_TRUE(processes.in("nlt-hc-nowhere").empty());
+  ASSERT_TRUE(first->stop().ok());
+  ASSERT_TRUE(second->stop().ok());
 }
 
 TEST_F(ProcessNetnsTest, MissingNamespaceIsAnErrorBeforeAnyChild) {
