@@ -144,6 +144,7 @@ struct UpInput {
   StepDigests digests;  // of every owner: desired's, and the skipped guests' as recorded
   Owned owned;
   GuestKeys keys;       // of the light guests of `next`
+  size_t journal_lines = 0;  // the journal's, forgotten objects included
   std::map<std::string, std::vector<std::string>> objects;  // each guest's object keys, the skipped ones' as recorded
 };
 UpInput up_input(const model::Topology& next, const Target& target, const std::optional<state::LabState>& st,
@@ -159,7 +160,7 @@ UpInput up_input(const model::Topology& next, const Target& target, const std::o
       built = built_record(*previous, target, step_digests(before.steps, before.owners));
     }
   if (built) in.owned = std::move(built->described);
-  in.owned.objects = state::read_journal(next.name);
+  in.owned.objects = state::read_journal(next.name, &in.journal_lines);
   in.keys = guest_input_keys(next, target);
   std::set<std::string> skipped;
   if (completed && built) skipped = mark_unexpanded(next, in.keys, built->keys, in.owned, observed);
@@ -348,6 +349,10 @@ Result<UpResult> up(model::Topology file_topo, const std::string& file, const st
   if (auto w = state::write_lab_file(topo.name, model::kHopMapFile, model::hopmap_to_json(result.hop_map)); !w)
     return w.error();
   if (auto w = write_built(topo.name, built_text); !w) return w.error();
+  // Each change appends to the journal; once it holds twice what the lab owns,
+  // it is rewritten, so reading it follows the lab, not its history.
+  if (in.journal_lines > 64 + 2 * in.owned.objects.size())
+    (void)state::compact_journal(topo.name);  // on failure the old journal stays, as true as before
   st.phase = state::Phase::ready;
   if (auto w = state::write_state(st); !w) return w.error();
   return result;

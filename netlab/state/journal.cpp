@@ -65,10 +65,15 @@ Journal::~Journal() {
 
 namespace {
 
-Status append(int fd, const OwnedObject& o, bool forget) {
+/// One journal line, newline included.
+std::string line_text(const OwnedObject& o, bool forget) {
   nlohmann::json line = {{"kind", to_string(o.kind)}, {"netns", o.netns}, {"name", o.name}, {"detail", o.detail}};
   if (forget) line["forget"] = true;
-  std::string text = line.dump() + "\n";
+  return line.dump() + "\n";
+}
+
+Status append(int fd, const OwnedObject& o, bool forget) {
+  const std::string text = line_text(o, forget);
   ssize_t n = ::write(fd, text.data(), text.size());
   if (n != static_cast<ssize_t>(text.size()))
     return Error{std::string("cannot append to the lab journal: ") + std::strerror(errno)};
@@ -148,13 +153,15 @@ bool read_json_line(const std::string& text, Line* out) {
 
 }  // namespace
 
-std::vector<OwnedObject> read_journal(const std::string& lab) {
+std::vector<OwnedObject> read_journal(const std::string& lab, size_t* lines_read) {
   std::vector<std::optional<OwnedObject>> objects;  // nullopt: forgotten
   // By kind, namespace and name (no name holds a newline); a 1000-guest lab has thousands.
   std::unordered_map<std::string, size_t> index;
   std::ifstream in(journal_path(lab));
   std::string text;
+  size_t lines = 0;
   while (std::getline(in, text)) {
+    ++lines;
     // A line cut short by a crash mid-write is skipped; the objects before it count.
     Line line;
     if (!read_plain_line(text, &line) && !read_json_line(text, &(line = Line{}))) continue;
@@ -184,7 +191,26 @@ std::vector<OwnedObject> read_journal(const std::string& lab) {
   std::vector<OwnedObject> owned;
   for (auto& o : objects)
     if (o) owned.push_back(std::move(*o));
+  if (lines_read) *lines_read = lines;
   return owned;
+}
+
+Status compact_journal(const std::string& lab) {
+  if (auto named = check_lab_name(lab); !named) return named.error();
+  std::string text;
+  for (const auto& o : read_journal(lab)) text += line_text(o, false);
+  const std::string path = journal_path(lab), fresh = path + ".compact";
+  int fd = ::open(fresh.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, kRunFileMode);
+  if (fd < 0) return Error{"cannot write " + fresh + ": " + std::strerror(errno)};
+  ::fchmod(fd, kRunFileMode);
+  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written || ::rename(fresh.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    ::unlink(fresh.c_str());
+    return Error{"cannot compact " + path + ": " + why};
+  }
+  return {};
 }
 
 }  // namespace netlab::state

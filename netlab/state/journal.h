@@ -62,7 +62,16 @@ class Journal {
 /// a namespace is recorded twice, before it is created (detail "") and once
 /// made, with its identity (host::netns_identity) as detail, and the latest
 /// identity wins; an uplink, whose record is written only when a move starts,
-/// keeps the newest detail. Empty when the lab has no journal.
-std::vector<OwnedObject> read_journal(const std::string& lab);
+/// keeps the newest detail. Empty when the lab has no journal. With
+/// `lines_read`, how many lines the journal had.
+std::vector<OwnedObject> read_journal(const std::string& lab, size_t* lines_read = nullptr);
+
+/// Rewrites the journal as read_journal() reads it: one record per object still
+/// owned, oldest first; the forgotten ones and superseded details are gone, and
+/// read_journal() returns the same before and after. A lab changed often by `up`
+/// otherwise keeps every record it ever wrote. Atomic (a new file renamed over
+/// the old one): a reader sees one or the other. Only with the lab's lock held,
+/// and no Journal of the lab written to afterwards (it would append to the old file).
+Status compact_journal(const std::string& lab);
 
 }  // namespace netlab::state

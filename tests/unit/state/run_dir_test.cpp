@@ -68,6 +68,32 @@ TEST_F(RunDir, JournalReadsBackWhatWasRecordedAndForgotten) {
   EXPECT_EQ(read_journal("jr"), expected);
 }
 
+// A journal rewritten holds one line per object still owned, and reads the same.
+TEST_F(RunDir, ACompactedJournalReadsTheSameInFewerLines) {
+  auto journal = Journal::open("jc");
+  ASSERT_TRUE(journal);
+  const OwnedObject made{ObjectKind::netns, "", "jc-g1", ""};
+  const OwnedObject identified{ObjectKind::netns, "", "jc-g1", "4:4026532100"};  // the newest identity counts
+  const OwnedObject forward{ObjectKind::sysctl, "jc-host", "net/ipv4/ip_forward", "0"};
+  const OwnedObject forward_again{ObjectKind::sysctl, "jc-host", "net/ipv4/ip_forward", "1"};  // the first counts
+  const OwnedObject gone{ObjectKind::link, "jc-host", "jc-g2-0", "veth"};
+  for (const auto& o : {made, forward, gone, identified, forward_again}) ASSERT_TRUE(journal->record(o));
+  ASSERT_TRUE(journal->forget(gone));
+  for (int i = 0; i < 3; ++i) {  // a guest added and removed again and again
+    ASSERT_TRUE(journal->record(gone));
+    ASSERT_TRUE(journal->forget(gone));
+  }
+  size_t lines = 0;
+  const auto before = read_journal("jc", &lines);
+  EXPECT_EQ(lines, 12u);
+  EXPECT_EQ(before, (std::vector<OwnedObject>{identified, forward}));
+  ASSERT_TRUE(compact_journal("jc"));
+  EXPECT_EQ(read_journal("jc", &lines), before);
+  EXPECT_EQ(lines, 2u);
+  EXPECT_EQ(mode_of(lab_dir("jc") + "/journal"), 0644u);
+  EXPECT_FALSE(fs::exists(lab_dir("jc") + "/journal.compact"));
+}
+
 TEST_F(RunDir, ModesDoNotDependOnTheUmask) {
   auto lock = LabLock::acquire("modes");
   ASSERT_TRUE(lock) << lock.error().message;
