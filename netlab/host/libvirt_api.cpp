@@ -1,8 +1,6 @@
 #include "netlab/host/libvirt_api.h"
 
-#include <dlfcn.h>
-
-#include <cstdlib>
+#include "netlab/model/shared_library.h"
 
 namespace netlab::host {
 namespace {
@@ -10,48 +8,24 @@ namespace {
 /// libvirt prints every error to stderr unless a handler is set; netlab reports them itself.
 void quiet_errors(void*, virErrorPtr) {}
 
-/// dlopen with every symbol bound at once (as the executable itself is linked,
-/// -z now); kept loaded for the life of the process (libvirt starts threads).
-Result<void*> open_library(const char* soname) {
-  void* handle = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
-  if (!handle) {
-    const char* why = dlerror();
-    return Error{std::string("cannot load libvirt (package libvirt0): ") + (why ? why : soname)};
-  }
-  return handle;
-}
-
-Result<LibvirtApi*> load() {
-  auto core = open_library("libvirt.so.0");
-  if (!core) return core.error();
-  auto qemu = open_library("libvirt-qemu.so.0");
-  if (!qemu) return qemu.error();
-  auto* api = new LibvirtApi;  // lives as long as the libraries: to the end of the process
-  std::string missing;
-#define NETLAB_LIBVIRT_RESOLVE(handle, name)                                                   \
-  api->name = reinterpret_cast<decltype(&::name)>(dlsym(handle, #name));                      \
-  if (!api->name) missing += std::string(missing.empty() ? "" : ", ") + #name;
-#define NETLAB_LIBVIRT_CORE(name) NETLAB_LIBVIRT_RESOLVE(*core, name)
-#define NETLAB_LIBVIRT_QEMU(name) NETLAB_LIBVIRT_RESOLVE(*qemu, name)
-  NETLAB_LIBVIRT_FUNCTIONS(NETLAB_LIBVIRT_CORE)
-  NETLAB_LIBVIRT_QEMU_FUNCTIONS(NETLAB_LIBVIRT_QEMU)
-#undef NETLAB_LIBVIRT_QEMU
-#undef NETLAB_LIBVIRT_CORE
-#undef NETLAB_LIBVIRT_RESOLVE
-  if (!missing.empty()) {
-    delete api;
-    return Error{"the installed libvirt lacks " + missing + ""};
-  }
-  api->virSetErrorFunc(nullptr, quiet_errors);
-  return api;
-}
-
 }  // namespace
 
 Result<const LibvirtApi*> load_libvirt() {
-  static const Result<LibvirtApi*> loaded = load();  // C++ guarantees one initialisation
-  if (!loaded) return loaded.error();
-  return *loaded;
+  static const Result<const LibvirtApi*> loaded = [] {  // C++ guarantees one initialisation
+    auto api = model::load_api<LibvirtApi>(
+        {{"libvirt.so.0", "libvirt", "libvirt0"}, {"libvirt-qemu.so.0", "libvirt-qemu", "libvirt0"}},
+        [](LibvirtApi& to, std::vector<model::SharedLibrary>& from) {
+#define NETLAB_LIBVIRT_CORE(name) from[0].resolve(to.name, #name);
+#define NETLAB_LIBVIRT_QEMU(name) from[1].resolve(to.name, #name);
+          NETLAB_LIBVIRT_FUNCTIONS(NETLAB_LIBVIRT_CORE)
+          NETLAB_LIBVIRT_QEMU_FUNCTIONS(NETLAB_LIBVIRT_QEMU)
+#undef NETLAB_LIBVIRT_QEMU
+#undef NETLAB_LIBVIRT_CORE
+        });
+    if (api) (*api)->virSetErrorFunc(nullptr, quiet_errors);
+    return api;
+  }();
+  return loaded;
 }
 
 const LibvirtApi& libvirt_api() { return **load_libvirt(); }
