@@ -7,7 +7,9 @@
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
 
-#include "netlab/model/result.h"
+#include <vector>
+
+#include "netlab/model/shared_library.h"
 
 namespace netlab::graphs {
 
@@ -21,19 +23,22 @@ namespace netlab::graphs {
 #define NETLAB_GVC_SYMBOLS(X) \
   X(gvContext) X(gvFreeContext) X(gvFreeLayout) X(gvFreeRenderData) X(gvLayout) X(gvRenderData)
 
-/// One pointer per symbol, named as in Graphviz.
+/// One pointer per symbol, named as in Graphviz; model::load_api<GraphvizApi>()
+/// loads Graphviz the first time, with an error naming the package when it is
+/// not installed. libgvc.so.6 needs libcgraph.so.6 (its NEEDED): opened first,
+/// cgraph is found already loaded.
 struct GraphvizApi {
-#define NETLAB_GRAPHVIZ_POINTER(name) decltype(&::name) name = nullptr;
-  NETLAB_CGRAPH_SYMBOLS(NETLAB_GRAPHVIZ_POINTER)
-  NETLAB_GVC_SYMBOLS(NETLAB_GRAPHVIZ_POINTER)
-#undef NETLAB_GRAPHVIZ_POINTER
+  static constexpr model::LibraryName kLibraries[] = {{"libcgraph.so.6", "Graphviz's cgraph", "libcgraph6"},
+                                                      {"libgvc.so.6", "Graphviz's gvc", "libgvc6"}};
+  NETLAB_CGRAPH_SYMBOLS(NETLAB_SYMBOL_POINTER)
+  NETLAB_GVC_SYMBOLS(NETLAB_SYMBOL_POINTER)
+  void resolve(std::vector<model::SharedLibrary>& from) {
+    NETLAB_CGRAPH_SYMBOLS(NETLAB_RESOLVE_IN_FIRST)
+    NETLAB_GVC_SYMBOLS(NETLAB_RESOLVE_IN_SECOND)
+  }
 };
 
-/// Loads Graphviz the first time (thread-safe; never unloaded). An error names
-/// the package when Graphviz is not installed.
-Result<const GraphvizApi*> load_graphviz();
-
-/// The loaded API. Precondition: load_graphviz() succeeded.
-const GraphvizApi& graphviz_api();
+/// The loaded API. Precondition: model::load_api<GraphvizApi>() succeeded.
+inline const GraphvizApi& graphviz_api() { return **model::load_api<GraphvizApi>(); }
 
 }  // namespace netlab::graphs

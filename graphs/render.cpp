@@ -318,7 +318,7 @@ Engine default_engine(const Diagram& diagram) {
 }
 
 Result<std::string> render(const Diagram& diagram, Format format, Engine engine) {
-  if (auto loaded = load_graphviz(); !loaded) return loaded.error();
+  if (auto loaded = model::load_api<GraphvizApi>(); !loaded) return loaded.error();
   ErrorCapture capture;
   GvcPtr gvc(graphviz_api().gvContext());
   if (!gvc) return Error{"Graphviz could not create its context"};

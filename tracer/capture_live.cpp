@@ -59,7 +59,7 @@ std::vector<CaptureTarget> targets_for(const model::HopMap& map, const std::stri
 
 Result<LiveCapture> LiveCapture::open(const std::vector<CaptureTarget>& targets, const LiveOptions& options) {
   if (targets.size() > 0xfffe) return Error{"too many devices to capture on"};
-  if (auto loaded = load_pcap(); !loaded) return loaded.error();
+  if (auto loaded = model::load_api<PcapApi>(); !loaded) return loaded.error();
   LiveCapture cap;
   cap.keep_frames_ = options.keep_frames;
   const std::string not_up = pcap_api().pcap_statustostr(PCAP_ERROR_IFACE_NOT_UP);

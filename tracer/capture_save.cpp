@@ -13,7 +13,7 @@ namespace netlab::tracer {
 Status save_capture_set(const CaptureSet& set, const std::string& dir) {
   namespace fs = std::filesystem;
   if (set.frames.size() != set.devices.size()) return Error{"the capture set holds no frames to save"};
-  if (auto loaded = load_pcap(); !loaded) return loaded.error();
+  if (auto loaded = model::load_api<PcapApi>(); !loaded) return loaded.error();
   // Created as root, maybe in a directory others can write: a symbolic link at
   // `dir` or at any file in it is refused, never followed (model::file_io).
   if (auto made = model::make_directory(dir, 0755); !made) return made;

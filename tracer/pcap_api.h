@@ -6,7 +6,9 @@
 // gives each pointer its exact type.
 #include <pcap/pcap.h>
 
-#include "netlab/model/result.h"
+#include <vector>
+
+#include "netlab/model/shared_library.h"
 
 namespace netlab::tracer {
 
@@ -19,19 +21,17 @@ namespace netlab::tracer {
   X(pcap_set_promisc) X(pcap_set_snaplen) X(pcap_set_timeout) X(pcap_set_tstamp_precision) X(pcap_setfilter) \
   X(pcap_setnonblock) X(pcap_snapshot) X(pcap_stats) X(pcap_statustostr)
 
-/// One pointer per function, named as in libpcap.
+/// One pointer per function, named as in libpcap; model::load_api<PcapApi>()
+/// loads libpcap the first time, with an error naming the package when it is
+/// not installed.
 struct PcapApi {
-#define NETLAB_PCAP_POINTER(name) decltype(&::name) name = nullptr;
-  NETLAB_PCAP_FUNCTIONS(NETLAB_PCAP_POINTER)
-#undef NETLAB_PCAP_POINTER
+  static constexpr model::LibraryName kLibraries[] = {{"libpcap.so.0.8", "libpcap", "libpcap0.8"}};
+  NETLAB_PCAP_FUNCTIONS(NETLAB_SYMBOL_POINTER)
+  void resolve(std::vector<model::SharedLibrary>& from) { NETLAB_PCAP_FUNCTIONS(NETLAB_RESOLVE_IN_FIRST) }
 };
 
-/// Loads libpcap the first time (thread-safe; never unloaded). An error names
-/// the package when libpcap is not installed.
-Result<const PcapApi*> load_pcap();
-
-/// The loaded API. Precondition: load_pcap() succeeded (every pcap_t exists
-/// only after it did).
-const PcapApi& pcap_api();
+/// The loaded API. Precondition: model::load_api<PcapApi>() succeeded (every
+/// pcap_t exists only after it did).
+inline const PcapApi& pcap_api() { return **model::load_api<PcapApi>(); }
 
 }  // namespace netlab::tracer

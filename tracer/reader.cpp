@@ -24,7 +24,7 @@ void PcapCloser::operator()(pcap_t* p) const {
 }
 
 Result<PcapHandle> open_offline(const std::string& path) {
-  if (auto loaded = load_pcap(); !loaded) return loaded.error();
+  if (auto loaded = model::load_api<PcapApi>(); !loaded) return loaded.error();
   char errbuf[PCAP_ERRBUF_SIZE] = {};
   pcap_t* p = pcap_api().pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
   if (p == nullptr) return Error{"cannot read capture " + path + ": " + errbuf};

@@ -654,8 +654,13 @@ void Reader::finish(xmlNode* root) {
 
 }  // namespace
 
+Status load_xml_parser() {
+  if (auto loaded = model::load_api<Libxml2Api>(); !loaded) return loaded.error();
+  return {};
+}
+
 Result<ImportedNetwork> parse_network_xml(std::string_view text, const std::string& file) {
-  if (auto loaded = load_libxml2(); !loaded) return loaded.error();
+  if (auto loaded = load_xml_parser(); !loaded) return loaded.error();
   return Reader(file).run(text);
 }
 

@@ -8,7 +8,9 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
-#include "netlab/model/result.h"
+#include <vector>
+
+#include "netlab/model/shared_library.h"
 
 namespace netlab::libvirt {
 
@@ -21,18 +23,16 @@ namespace netlab::libvirt {
   X(xmlFree) X(xmlFreeDoc) X(xmlFreeParserCtxt) X(xmlGetLineNo) X(xmlGetNoNsProp) X(xmlNewParserCtxt)         \
   X(xmlNodeGetContent) X(xmlNodeListGetString) X(xmlSetStructuredErrorFunc)
 
-/// One pointer per symbol, named as in libxml2.
+/// One pointer per symbol, named as in libxml2; model::load_api<Libxml2Api>()
+/// loads libxml2 the first time, with an error naming the package when it is
+/// not installed.
 struct Libxml2Api {
-#define NETLAB_LIBXML2_POINTER(name) decltype(&::name) name = nullptr;
-  NETLAB_LIBXML2_SYMBOLS(NETLAB_LIBXML2_POINTER)
-#undef NETLAB_LIBXML2_POINTER
+  static constexpr model::LibraryName kLibraries[] = {{"libxml2.so.2", "libxml2", "libxml2"}};
+  NETLAB_LIBXML2_SYMBOLS(NETLAB_SYMBOL_POINTER)
+  void resolve(std::vector<model::SharedLibrary>& from) { NETLAB_LIBXML2_SYMBOLS(NETLAB_RESOLVE_IN_FIRST) }
 };
 
-/// Loads libxml2 the first time (thread-safe; never unloaded). An error names
-/// the package when libxml2 is not installed.
-Result<const Libxml2Api*> load_libxml2();
-
-/// The loaded API. Precondition: load_libxml2() succeeded.
-const Libxml2Api& libxml2_api();
+/// Precondition: model::load_api<Libxml2Api>() succeeded.
+inline const Libxml2Api& libxml2_api() { return **model::load_api<Libxml2Api>(); }
 
 }  // namespace netlab::libvirt

@@ -1,11 +1,11 @@
 #pragma once
 // C libraries loaded on first use (dlopen) rather than linked: what every
 // netlab command would otherwise pay at start-up for binding a library and its
-// dependencies is paid only by the commands that use it. Each user lists the
-// symbols it needs in an X-macro of decltype(&::name) pointers (for example
-// netlab/host/libvirt_api.h) and fills them with load_api(); the library's
-// headers still give every pointer its exact type.
-#include <initializer_list>
+// dependencies is paid only by the commands that use it. Each user declares an
+// API struct (for example netlab/host/libvirt_api.h): the libraries
+// (kLibraries), one pointer per symbol it uses from an X-macro list
+// (NETLAB_SYMBOL_POINTER), and resolve(); load_api<Api>() loads it once. The
+// library's headers still give every pointer its exact type.
 #include <memory>
 #include <string>
 #include <utility>
@@ -52,23 +52,36 @@ class SharedLibrary {
   std::string missing_;
 };
 
-/// Opens `libraries` in order (one that needs another comes after it), lets
-/// `resolve(Api&, std::vector<SharedLibrary>&)` fill a new Api from them (one
-/// SharedLibrary per entry of `libraries`, same order), and checks that every
-/// symbol was found. The Api, like the libraries, lives to the end of the process.
-template <typename Api, typename Resolve>
-Result<const Api*> load_api(std::initializer_list<LibraryName> libraries, Resolve resolve) {
-  std::vector<SharedLibrary> opened;
-  for (const LibraryName& name : libraries) {
-    auto library = SharedLibrary::open(name);
-    if (!library) return library.error();
-    opened.push_back(std::move(*library));
-  }
-  auto api = std::make_unique<Api>();
-  resolve(*api, opened);
-  for (const SharedLibrary& library : opened)
-    if (auto found = library.complete(); !found) return found.error();
-  return api.release();
+/// In an API struct: one pointer per symbol of an X-macro list (X(name) each),
+/// named and typed as the library's header declares it (a variable's address
+/// for a variable).
+#define NETLAB_SYMBOL_POINTER(name) decltype(&::name) name = nullptr;
+/// In Api::resolve(std::vector<SharedLibrary>& from): the member `name` from
+/// the first (the second) library of Api::kLibraries.
+#define NETLAB_RESOLVE_IN_FIRST(name) from[0].resolve(name, #name);
+#define NETLAB_RESOLVE_IN_SECOND(name) from[1].resolve(name, #name);
+
+/// Loads an API the first time it is asked for (thread-safe: C++ initialises
+/// the static once), never unloaded: opens every LibraryName of
+/// Api::kLibraries in order (one that needs another comes after it), calls
+/// Api::resolve(from) with one SharedLibrary per entry (same order), and checks
+/// that every symbol was found. Later calls return the same result.
+template <typename Api>
+Result<const Api*> load_api() {
+  static const Result<const Api*> loaded = []() -> Result<const Api*> {
+    std::vector<SharedLibrary> opened;
+    for (const LibraryName& name : Api::kLibraries) {
+      auto library = SharedLibrary::open(name);
+      if (!library) return library.error();
+      opened.push_back(std::move(*library));
+    }
+    auto api = std::make_unique<Api>();
+    api->resolve(opened);
+    for (const SharedLibrary& library : opened)
+      if (auto found = library.complete(); !found) return found.error();
+    return api.release();  // lives as long as the libraries: to the end of the process
+  }();
+  return loaded;
 }
 
 }  // namespace netlab::model
