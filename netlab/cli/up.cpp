@@ -32,9 +32,9 @@ void run_up(const UpArgs& args, int* exit_code) {
   }
   const auto started = std::chrono::steady_clock::now();
   plan::UpOptions options{args.sandbox, args.force, terminal_progress()};
-  auto result = plan::up(input->topology, input->path, input->text, options);
+  const std::string lab = input->topology.name;
+  auto result = plan::up(std::move(input->topology), input->path, input->text, options);
   end_progress();
-  const std::string& lab = input->topology.name;
   if (!result) {
     fmt::print(stderr, "netlab up {}: {}\n", lab, result.error().message);
     *exit_code = result.error().bad_input ? kExitBadInput : kExitFailed;

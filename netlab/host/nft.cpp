@@ -94,7 +94,10 @@ Status Nft::check(const std::string& text) {
   return {};
 }
 
-Result<std::string> Nft::list_json(const std::string& command) { return run(command, NFT_CTX_OUTPUT_JSON, false); }
+Result<std::string> Nft::list_json(const std::string& command, bool numeric) {
+  const unsigned numbers = numeric ? static_cast<unsigned>(NFT_CTX_OUTPUT_NUMERIC_ALL) : 0u;
+  return run(command, NFT_CTX_OUTPUT_JSON | numbers, false);
+}
 
 Result<std::string> Nft::list_ruleset_json() { return list_json("list ruleset"); }
 

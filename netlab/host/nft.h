@@ -44,7 +44,9 @@ class Nft {
   Status check(const std::string& text);
   /// Runs a listing command (e.g. "list table inet netlab_lab") with JSON
   /// output and returns the JSON text.
-  Result<std::string> list_json(const std::string& command);
+  /// `numeric`: addresses, ports and protocols as numbers, not names (no
+  /// /etc/services and the like to read: half the time of a small listing).
+  Result<std::string> list_json(const std::string& command, bool numeric = false);
   /// `nft -j list ruleset`: the namespace's whole ruleset as libnftables JSON,
   /// every rule with its handle (how trace events name rules).
   Result<std::string> list_ruleset_json();

@@ -257,10 +257,10 @@ Result<PlanResult> plan_up(const model::Topology& topology, const std::string& f
   return result;
 }
 
-Result<UpResult> up(const model::Topology& file_topo, const std::string& file, const std::string& file_text,
+Result<UpResult> up(model::Topology file_topo, const std::string& file, const std::string& file_text,
                     const UpOptions& options) {
   // Migrated VMs stay on the hosts they run on (placement.h): up never moves one back.
-  const model::Topology topo = placed(file_topo);
+  const model::Topology topo = placed(std::move(file_topo));
   // Checked before the lock is taken: a refused rename leaves no lock file of the new name.
   if (auto renamed = check_not_renamed(topo, file); !renamed) return renamed.error();
   auto lock = state::LabLock::acquire(topo.name);

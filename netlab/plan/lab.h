@@ -47,7 +47,7 @@ struct UpResult {
 /// Builds or repairs the lab of `topology` (valid, loaded from `file` whose text
 /// is `file_text`). Idempotent. On failure, what this run made is removed (and
 /// the lab's run directory too when the lab did not exist before).
-Result<UpResult> up(const model::Topology& topology, const std::string& file, const std::string& file_text,
+Result<UpResult> up(model::Topology topology, const std::string& file, const std::string& file_text,
                     const UpOptions& options);
 
 struct PlanResult {

@@ -146,8 +146,9 @@ std::optional<std::string> SystemObserved::sysctl(const std::string& netns, cons
 std::optional<size_t> SystemObserved::nft_rule_count(const std::string& netns, const std::string& table) {
   if (!netns_exists(netns)) return std::nullopt;
   auto nft = sockets_.nft(netns);
-  if (!nft || !(*nft)->has_table("inet", table)) return std::nullopt;
-  auto json = (*nft)->list_json("list table inet " + table);
+  if (!nft) return std::nullopt;
+  // One command, not "list tables" first: listing a table that is not there fails.
+  auto json = (*nft)->list_json("list table inet " + table, /*numeric=*/true);
   if (!json) return std::nullopt;
   auto doc = nlohmann::json::parse(json.value(), nullptr, false);
   size_t rules = 0;
