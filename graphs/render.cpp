@@ -1,13 +1,12 @@
 #include "graphs/render.h"
 
-#include <graphviz/cgraph.h>
-#include <graphviz/gvc.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <memory>
 #include <vector>
+
+#include "graphs/graphviz_api.h"
 
 namespace netlab::graphs {
 namespace {
@@ -29,10 +28,13 @@ int collect_message(char* text) {
 /// Installs collect_message for its lifetime and restores the previous hook.
 class ErrorCapture {
  public:
-  ErrorCapture() : previous_(agseterrf(collect_message)), level_(agseterr(AGERR)) { graphviz_messages().clear(); }
+  ErrorCapture()
+      : previous_(graphviz_api().agseterrf(collect_message)), level_(graphviz_api().agseterr(AGERR)) {
+    graphviz_messages().clear();
+  }
   ~ErrorCapture() {
-    agseterrf(previous_);
-    agseterr(level_);
+    graphviz_api().agseterrf(previous_);
+    graphviz_api().agseterr(level_);
   }
   ErrorCapture(const ErrorCapture&) = delete;
   ErrorCapture& operator=(const ErrorCapture&) = delete;
@@ -48,13 +50,13 @@ class ErrorCapture {
 };
 
 struct GvcDeleter {
-  void operator()(GVC_t* gvc) const { gvFreeContext(gvc); }
+  void operator()(GVC_t* gvc) const { graphviz_api().gvFreeContext(gvc); }
 };
 /// Owns a GVC_t (the plugin context).
 using GvcPtr = std::unique_ptr<GVC_t, GvcDeleter>;
 
 struct GraphDeleter {
-  void operator()(Agraph_t* g) const { agclose(g); }
+  void operator()(Agraph_t* g) const { graphviz_api().agclose(g); }
 };
 /// Owns a root Agraph_t (agclose frees subgraphs, nodes and edges with it).
 using GraphPtr = std::unique_ptr<Agraph_t, GraphDeleter>;
@@ -63,7 +65,7 @@ using GraphPtr = std::unique_ptr<Agraph_t, GraphDeleter>;
 class LayoutGuard {
  public:
   LayoutGuard(GVC_t* gvc, Agraph_t* g) : gvc_(gvc), g_(g) {}
-  ~LayoutGuard() { gvFreeLayout(gvc_, g_); }
+  ~LayoutGuard() { graphviz_api().gvFreeLayout(gvc_, g_); }
   LayoutGuard(const LayoutGuard&) = delete;
   LayoutGuard& operator=(const LayoutGuard&) = delete;
 
@@ -74,7 +76,7 @@ class LayoutGuard {
 
 /// Owns the buffer gvRenderData returns.
 struct RenderDataDeleter {
-  void operator()(char* data) const { gvFreeRenderData(data); }
+  void operator()(char* data) const { graphviz_api().gvFreeRenderData(data); }
 };
 
 /// cgraph's default ID discipline turns a name into the address of its interned
@@ -106,7 +108,7 @@ long ids_map(void* state, int, char* str, IDTYPE* id, int createflag) {
   }
   if (!createflag) return 0;
   // Freed with the graph's string pool by agclose.
-  s->names.push_back(agstrdup(s->root, str));
+  s->names.push_back(graphviz_api().agstrdup(s->root, str));
   *id = static_cast<IDTYPE>(s->names.size() * 2);
   s->ids.emplace(str, *id);
   return 1;
@@ -121,11 +123,15 @@ char* ids_print(void* state, int, IDTYPE id) {
 void ids_close(void* state) { delete static_cast<OrderedIds*>(state); }
 void ids_register(void*, int, void*) {}
 Agiddisc_t kOrderedIdDisc = {ids_open, ids_map, ids_alloc, ids_free, ids_print, ids_close, ids_register};
-Agdisc_t kDisc = {&AgMemDisc, &kOrderedIdDisc, &AgIoDisc};
+/// cgraph's memory and I/O disciplines with kOrderedIdDisc (the graph keeps a pointer to it).
+Agdisc_t* ordered_disc() {
+  static Agdisc_t disc = {graphviz_api().AgMemDisc, &kOrderedIdDisc, graphviz_api().AgIoDisc};
+  return &disc;
+}
 
 void set(void* obj, const char* name, const std::string& value) {
   if (value.empty()) return;
-  agsafeset(obj, const_cast<char*>(name), cs(value), const_cast<char*>(""));
+  graphviz_api().agsafeset(obj, const_cast<char*>(name), cs(value), const_cast<char*>(""));
 }
 
 void set_label(Agraph_t* root, void* obj, const std::string& label, bool html) {
@@ -140,14 +146,14 @@ void set_label(Agraph_t* root, void* obj, const std::string& label, bool html) {
     set(obj, "label", text);
     return;
   }
-  Agsym_t* sym = agattrsym(obj, const_cast<char*>("label"));
+  Agsym_t* sym = graphviz_api().agattrsym(obj, const_cast<char*>("label"));
   if (!sym) {
-    agsafeset(obj, const_cast<char*>("label"), const_cast<char*>(""), const_cast<char*>(""));
-    sym = agattrsym(obj, const_cast<char*>("label"));
+    graphviz_api().agsafeset(obj, const_cast<char*>("label"), const_cast<char*>(""), const_cast<char*>(""));
+    sym = graphviz_api().agattrsym(obj, const_cast<char*>("label"));
   }
-  char* h = agstrdup_html(root, cs(label));
-  agxset(obj, sym, h);
-  agstrfree(root, h);
+  char* h = graphviz_api().agstrdup_html(root, cs(label));
+  graphviz_api().agxset(obj, sym, h);
+  graphviz_api().agstrfree(root, h);
 }
 
 void set_all(void* obj, const std::map<std::string, std::string>& attrs) {
@@ -156,18 +162,19 @@ void set_all(void* obj, const std::map<std::string, std::string>& attrs) {
 
 /// Defaults every netlab figure shares; Diagram::graph_attrs override them.
 void set_defaults(Agraph_t* g, Engine engine, size_t nodes) {
+  const GraphvizApi& gv = graphviz_api();
   const std::string font = "DejaVu Sans";
-  agattr(g, AGRAPH, cs("fontname"), cs(font));
-  agattr(g, AGRAPH, cs("fontsize"), cs("12"));
-  agattr(g, AGRAPH, cs("bgcolor"), cs("white"));
-  agattr(g, AGRAPH, cs("pad"), cs("0.3"));
-  agattr(g, AGRAPH, cs("labeljust"), cs("l"));
-  agattr(g, AGNODE, cs("fontname"), cs(font));
-  agattr(g, AGNODE, cs("fontsize"), cs("11"));
-  agattr(g, AGNODE, cs("margin"), cs("0.08,0.04"));
-  agattr(g, AGEDGE, cs("fontname"), cs(font));
-  agattr(g, AGEDGE, cs("fontsize"), cs("10"));
-  agattr(g, AGEDGE, cs("arrowsize"), cs("0.7"));
+  gv.agattr(g, AGRAPH, cs("fontname"), cs(font));
+  gv.agattr(g, AGRAPH, cs("fontsize"), cs("12"));
+  gv.agattr(g, AGRAPH, cs("bgcolor"), cs("white"));
+  gv.agattr(g, AGRAPH, cs("pad"), cs("0.3"));
+  gv.agattr(g, AGRAPH, cs("labeljust"), cs("l"));
+  gv.agattr(g, AGNODE, cs("fontname"), cs(font));
+  gv.agattr(g, AGNODE, cs("fontsize"), cs("11"));
+  gv.agattr(g, AGNODE, cs("margin"), cs("0.08,0.04"));
+  gv.agattr(g, AGEDGE, cs("fontname"), cs(font));
+  gv.agattr(g, AGEDGE, cs("fontsize"), cs("10"));
+  gv.agattr(g, AGEDGE, cs("arrowsize"), cs("0.7"));
   if (engine == Engine::dot) {
     set(g, "rankdir", "LR");
     set(g, "nodesep", "0.25");
@@ -186,7 +193,8 @@ void set_defaults(Agraph_t* g, Engine engine, size_t nodes) {
 }
 
 Result<GraphPtr> build_graph(const Diagram& d, Engine engine) {
-  GraphPtr g(agopen(cs(d.name.empty() ? "netlab" : d.name), Agdirected, &kDisc));
+  const GraphvizApi& gv = graphviz_api();
+  GraphPtr g(gv.agopen(cs(d.name.empty() ? "netlab" : d.name), *gv.Agdirected, ordered_disc()));
   if (!g) return Error{"Graphviz could not create a graph"};
   Agraph_t* root = g.get();
   set_defaults(root, engine, d.nodes.size());
@@ -205,7 +213,7 @@ Result<GraphPtr> build_graph(const Diagram& d, Engine engine) {
       if (it == clusters.end()) return Error{"cluster '" + c.id + "' names unknown parent '" + c.parent + "'"};
       parent = it->second;
     }
-    Agraph_t* sg = agsubg(parent, cs(c.id), 1);
+    Agraph_t* sg = graphviz_api().agsubg(parent, cs(c.id), 1);
     set(sg, "label", c.label);
     set(sg, "style", c.style);
     set(sg, "color", c.color);
@@ -223,8 +231,8 @@ Result<GraphPtr> build_graph(const Diagram& d, Engine engine) {
       if (it == clusters.end()) return Error{"node '" + n.id + "' is in unknown cluster '" + n.cluster + "'"};
       home = it->second;
     }
-    Agnode_t* an = agnode(root, cs(n.id), 1);
-    if (home != root) agsubnode(home, an, 1);
+    Agnode_t* an = graphviz_api().agnode(root, cs(n.id), 1);
+    if (home != root) graphviz_api().agsubnode(home, an, 1);
     set_label(root, an, n.label, n.html);
     set(an, "shape", n.shape);
     set(an, "style", n.style);
@@ -240,7 +248,7 @@ Result<GraphPtr> build_graph(const Diagram& d, Engine engine) {
     auto h = nodes.find(e.to);
     if (t == nodes.end() || h == nodes.end())
       return Error{"edge " + e.from + " -> " + e.to + " names a node that does not exist"};
-    Agedge_t* ae = agedge(root, t->second, h->second, nullptr, 1);
+    Agedge_t* ae = graphviz_api().agedge(root, t->second, h->second, nullptr, 1);
     set(ae, "tailport", e.from_port);
     set(ae, "headport", e.to_port);
     set(ae, "label", e.label);
@@ -257,7 +265,7 @@ Result<std::string> write_dot(Agraph_t* g, const ErrorCapture& capture) {
   size_t size = 0;
   FILE* stream = open_memstream(&buffer, &size);
   if (!stream) return Error{"could not open a memory stream for DOT output"};
-  int rc = agwrite(g, stream);
+  int rc = graphviz_api().agwrite(g, stream);
   fclose(stream);
   std::unique_ptr<char, decltype(&free)> owned(buffer, &free);
   if (rc != 0) return Error{"Graphviz could not write DOT: " + capture.text()};
@@ -310,8 +318,9 @@ Engine default_engine(const Diagram& diagram) {
 }
 
 Result<std::string> render(const Diagram& diagram, Format format, Engine engine) {
+  if (auto loaded = model::load_api<GraphvizApi>(); !loaded) return loaded.error();
   ErrorCapture capture;
-  GvcPtr gvc(gvContext());
+  GvcPtr gvc(graphviz_api().gvContext());
   if (!gvc) return Error{"Graphviz could not create its context"};
   auto built = build_graph(diagram, engine);
   if (!built) return built.error();
@@ -321,11 +330,11 @@ Result<std::string> render(const Diagram& diagram, Format format, Engine engine)
   unsigned int length = 0;
   if (format == Format::dot) return write_dot(g, capture);
   {
-    if (gvLayout(gvc.get(), g, to_string(engine)) != 0)
+    if (graphviz_api().gvLayout(gvc.get(), g, to_string(engine)) != 0)
       return Error{std::string("Graphviz layout '") + to_string(engine) + "' failed: " + capture.text()};
     LayoutGuard layout(gvc.get(), g);
     const char* device = format == Format::svg ? "svg" : "png";
-    if (gvRenderData(gvc.get(), g, device, &raw, &length) != 0)
+    if (graphviz_api().gvRenderData(gvc.get(), g, device, &raw, &length) != 0)
       return Error{std::string("Graphviz could not render ") + device + ": " + capture.text()};
   }
   std::unique_ptr<char, RenderDataDeleter> data(raw);

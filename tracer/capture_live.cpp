@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "netlab/host/netns.h"
+#include "tracer/pcap_api.h"
 
 namespace netlab::tracer {
 namespace {
@@ -15,28 +16,28 @@ namespace {
 /// Creates, configures and activates a handle on `device`; runs inside the device's namespace.
 Result<PcapHandle> activate(const std::string& device, bool promisc, const LiveOptions& options) {
   char err[PCAP_ERRBUF_SIZE] = {};
-  PcapHandle p(pcap_create(device.c_str(), err));
+  PcapHandle p(pcap_api().pcap_create(device.c_str(), err));
   if (!p) return Error{err};
-  pcap_set_snaplen(p.get(), options.snaplen);
-  pcap_set_promisc(p.get(), promisc ? 1 : 0);
-  pcap_set_immediate_mode(p.get(), options.immediate ? 1 : 0);
-  if (!options.immediate) pcap_set_timeout(p.get(), options.block_timeout_ms);
-  pcap_set_buffer_size(p.get(), options.buffer_bytes);
-  if (pcap_set_tstamp_precision(p.get(), PCAP_TSTAMP_PRECISION_NANO) != 0) {
+  pcap_api().pcap_set_snaplen(p.get(), options.snaplen);
+  pcap_api().pcap_set_promisc(p.get(), promisc ? 1 : 0);
+  pcap_api().pcap_set_immediate_mode(p.get(), options.immediate ? 1 : 0);
+  if (!options.immediate) pcap_api().pcap_set_timeout(p.get(), options.block_timeout_ms);
+  pcap_api().pcap_set_buffer_size(p.get(), options.buffer_bytes);
+  if (pcap_api().pcap_set_tstamp_precision(p.get(), PCAP_TSTAMP_PRECISION_NANO) != 0) {
     return Error{"nanosecond timestamps are not supported"};
   }
-  int rc = pcap_activate(p.get());
-  if (rc < 0) return Error{std::string(pcap_statustostr(rc)) + ": " + pcap_geterr(p.get())};
+  int rc = pcap_api().pcap_activate(p.get());
+  if (rc < 0) return Error{std::string(pcap_api().pcap_statustostr(rc)) + ": " + pcap_api().pcap_geterr(p.get())};
   if (!options.filter.empty()) {
     bpf_program prog{};
-    if (pcap_compile(p.get(), &prog, options.filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
-      return Error{"filter '" + options.filter + "': " + pcap_geterr(p.get())};
+    if (pcap_api().pcap_compile(p.get(), &prog, options.filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
+      return Error{"filter '" + options.filter + "': " + pcap_api().pcap_geterr(p.get())};
     }
-    rc = pcap_setfilter(p.get(), &prog);
-    pcap_freecode(&prog);
-    if (rc != 0) return Error{std::string("setting the filter: ") + pcap_geterr(p.get())};
+    rc = pcap_api().pcap_setfilter(p.get(), &prog);
+    pcap_api().pcap_freecode(&prog);
+    if (rc != 0) return Error{std::string("setting the filter: ") + pcap_api().pcap_geterr(p.get())};
   }
-  if (pcap_setnonblock(p.get(), 1, err) != 0) return Error{err};
+  if (pcap_api().pcap_setnonblock(p.get(), 1, err) != 0) return Error{err};
   return p;
 }
 
@@ -58,9 +59,10 @@ std::vector<CaptureTarget> targets_for(const model::HopMap& map, const std::stri
 
 Result<LiveCapture> LiveCapture::open(const std::vector<CaptureTarget>& targets, const LiveOptions& options) {
   if (targets.size() > 0xfffe) return Error{"too many devices to capture on"};
+  if (auto loaded = model::load_api<PcapApi>(); !loaded) return loaded.error();
   LiveCapture cap;
   cap.keep_frames_ = options.keep_frames;
-  const std::string not_up = pcap_statustostr(PCAP_ERROR_IFACE_NOT_UP);
+  const std::string not_up = pcap_api().pcap_statustostr(PCAP_ERROR_IFACE_NOT_UP);
   cap.on_frame_ = options.on_frame;
   for (const auto& t : targets) {
     std::optional<Result<PcapHandle>> made;
@@ -77,7 +79,7 @@ Result<LiveCapture> LiveCapture::open(const std::vector<CaptureTarget>& targets,
     Handle h;
     h.target = t;
     h.pcap = std::move(made->value());
-    h.linktype = static_cast<uint32_t>(pcap_datalink(h.pcap.get()));
+    h.linktype = static_cast<uint32_t>(pcap_api().pcap_datalink(h.pcap.get()));
     if (!link_type_supported(h.linktype)) return Error{"capture on " + where + ": unsupported link type"};
     cap.handles_.push_back(std::move(h));
   }
@@ -106,14 +108,14 @@ void LiveCapture::on_frame(u_char* user, const pcap_pkthdr* h, const u_char* byt
 
 uint64_t LiveCapture::poll(int wait_ms) {
   std::vector<pollfd> fds(handles_.size());
-  for (size_t i = 0; i < handles_.size(); ++i) fds[i] = {pcap_get_selectable_fd(handles_[i].pcap.get()), POLLIN, 0};
+  for (size_t i = 0; i < handles_.size(); ++i) fds[i] = {pcap_api().pcap_get_selectable_fd(handles_[i].pcap.get()), POLLIN, 0};
   if (::poll(fds.data(), fds.size(), wait_ms) <= 0) return 0;
   uint64_t n = 0;
   for (size_t i = 0; i < handles_.size(); ++i) {
     if ((fds[i].revents & POLLIN) == 0) continue;
     std::pair<LiveCapture*, size_t> ctx{this, i};
     while (true) {
-      int got = pcap_dispatch(handles_[i].pcap.get(), -1, &LiveCapture::on_frame, reinterpret_cast<u_char*>(&ctx));
+      int got = pcap_api().pcap_dispatch(handles_[i].pcap.get(), -1, &LiveCapture::on_frame, reinterpret_cast<u_char*>(&ctx));
       if (got <= 0) break;
       n += static_cast<uint64_t>(got);
     }
@@ -133,7 +135,7 @@ std::vector<CaptureStats> LiveCapture::stats() const {
   for (const auto& h : handles_) {
     CaptureStats s;
     pcap_stat ps{};
-    if (pcap_stats(h.pcap.get(), &ps) == 0) {
+    if (pcap_api().pcap_stats(h.pcap.get(), &ps) == 0) {
       s.received = ps.ps_recv;
       s.dropped = ps.ps_drop;
       s.if_dropped = ps.ps_ifdrop;

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <fstream>
 
+#include "tracer/pcap_api.h"
+
 namespace netlab::tracer {
 namespace {
 
@@ -17,9 +19,14 @@ uint16_t swap16(uint16_t v) { return __builtin_bswap16(v); }
 
 }  // namespace
 
+void PcapCloser::operator()(pcap_t* p) const {
+  if (p != nullptr) pcap_api().pcap_close(p);
+}
+
 Result<PcapHandle> open_offline(const std::string& path) {
+  if (auto loaded = model::load_api<PcapApi>(); !loaded) return loaded.error();
   char errbuf[PCAP_ERRBUF_SIZE] = {};
-  pcap_t* p = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
+  pcap_t* p = pcap_api().pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
   if (p == nullptr) return Error{"cannot read capture " + path + ": " + errbuf};
   return PcapHandle(p);
 }
@@ -89,11 +96,11 @@ Result<CaptureInfo> read_capture(const std::string& path, uint16_t device, std::
   if (!handle) return handle.error();
   pcap_t* p = handle->get();
   CaptureInfo info;
-  info.linktype = normalise_dlt(pcap_datalink(p));
-  info.snaplen = static_cast<uint32_t>(pcap_snapshot(p));
+  info.linktype = normalise_dlt(pcap_api().pcap_datalink(p));
+  info.snaplen = static_cast<uint32_t>(pcap_api().pcap_snapshot(p));
   if (!link_type_supported(info.linktype)) {
-    const char* name = pcap_datalink_val_to_name(pcap_datalink(p));
-    return Error{"capture " + path + ": unsupported link type " + std::to_string(pcap_datalink(p)) +
+    const char* name = pcap_api().pcap_datalink_val_to_name(pcap_api().pcap_datalink(p));
+    return Error{"capture " + path + ": unsupported link type " + std::to_string(pcap_api().pcap_datalink(p)) +
                  (name != nullptr ? std::string(" (") + name + ")" : std::string())};
   }
   // pcapng (not swapped pcap) files may carry a direction per packet.
@@ -110,7 +117,7 @@ Result<CaptureInfo> read_capture(const std::string& path, uint16_t device, std::
   const u_char* data = nullptr;
   uint32_t index = 0;
   int rc;
-  while ((rc = pcap_next_ex(p, &hdr, &data)) == 1) {
+  while ((rc = pcap_api().pcap_next_ex(p, &hdr, &data)) == 1) {
     PacketRecord& rec = out->emplace_back();
     rec.t_ns = static_cast<uint64_t>(hdr->ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(hdr->ts.tv_usec);
     rec.device = device;
@@ -124,7 +131,7 @@ Result<CaptureInfo> read_capture(const std::string& path, uint16_t device, std::
     ++index;
   }
   info.frames = index;
-  if (rc == PCAP_ERROR) return Error{"capture " + path + ": " + pcap_geterr(p)};
+  if (rc == PCAP_ERROR) return Error{"capture " + path + ": " + pcap_api().pcap_geterr(p)};
   return info;
 }
 

@@ -15,12 +15,13 @@ namespace netlab::tracer {
 
 /// Owns a pcap_t; closes it on destruction. Null when default-constructed.
 struct PcapCloser {
-  void operator()(pcap_t* p) const { if (p != nullptr) pcap_close(p); }
+  void operator()(pcap_t* p) const;
 };
 using PcapHandle = std::unique_ptr<pcap_t, PcapCloser>;
 
-/// Opens a pcap or pcapng file for reading with nanosecond timestamps.
-/// Returns an Error naming the file and libpcap's reason on failure.
+/// Opens a pcap or pcapng file for reading with nanosecond timestamps (loading
+/// libpcap first, tracer/pcap_api.h). Returns an Error naming the file and
+/// libpcap's reason on failure, or naming the package when libpcap is missing.
 Result<PcapHandle> open_offline(const std::string& path);
 
 /// Raw bytes of the frames of one capture, kept only when asked for (the

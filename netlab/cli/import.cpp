@@ -28,6 +28,11 @@ struct ImportCliOptions {
 void run(const ImportCliOptions& opt, int* exit_code) {
   std::vector<libvirt::ImportedNetwork> networks;
   *exit_code = kExitOk;
+  if (auto parser = libvirt::load_xml_parser(); !parser) {  // not the files' fault: exit 1
+    fmt::print(stderr, "netlab import: {}\n", parser.error().message);
+    *exit_code = kExitFailed;
+    return;
+  }
   for (const auto& file : opt.files) {
     auto text = model::read_file_bounded(file);  // stops at 16 MiB
     if (!text) {

@@ -26,6 +26,7 @@
 #include "tracer/output_json.h"
 #include "tracer/output_live.h"
 #include "tracer/output_text.h"
+#include "tracer/pcap_api.h"
 #include "tracer/pcapng_writer.h"
 
 namespace netlab::cli {
@@ -76,6 +77,8 @@ bool write_captures(const TraceOptions& opt, const tracer::CaptureSet& set,
 }
 
 int run_offline(const TraceOptions& opt) {
+  // libpcap missing is not the directory's fault: exit 1, not 2 as for a bad capture set.
+  if (auto pcap = model::load_api<tracer::PcapApi>(); !pcap) return fail(pcap.error().message, kExitFailed);
   auto set = tracer::load_capture_set(opt.offline_dir, !opt.pcap.empty() || !opt.save.empty());
   if (!set) return fail(set.error().message, kExitBadInput);
   auto packets = tracer::trace_capture_set(*set);

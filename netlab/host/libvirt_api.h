@@ -8,7 +8,9 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "netlab/model/result.h"
+#include <vector>
+
+#include "netlab/model/shared_library.h"
 
 namespace netlab::host {
 
@@ -26,21 +28,24 @@ namespace netlab::host {
 // From libvirt-qemu.so.0.
 #define NETLAB_LIBVIRT_QEMU_FUNCTIONS(X) X(virDomainQemuAgentCommand)
 
-/// One pointer per function, named as in libvirt.
+/// One pointer per function, named as in libvirt; model::load_api<LibvirtApi>()
+/// loads libvirt the first time, its errors silenced (netlab reports them
+/// itself), with an error naming the package when libvirt is not installed.
 struct LibvirtApi {
-#define NETLAB_LIBVIRT_POINTER(name) decltype(&::name) name = nullptr;
-  NETLAB_LIBVIRT_FUNCTIONS(NETLAB_LIBVIRT_POINTER)
-  NETLAB_LIBVIRT_QEMU_FUNCTIONS(NETLAB_LIBVIRT_POINTER)
-#undef NETLAB_LIBVIRT_POINTER
+  static constexpr model::LibraryName kLibraries[] = {{"libvirt.so.0", "libvirt", "libvirt0"},
+                                                      {"libvirt-qemu.so.0", "libvirt-qemu", "libvirt0"}};
+  NETLAB_LIBVIRT_FUNCTIONS(NETLAB_SYMBOL_POINTER)
+  NETLAB_LIBVIRT_QEMU_FUNCTIONS(NETLAB_SYMBOL_POINTER)
+  void resolve(std::vector<model::SharedLibrary>& from) {
+    NETLAB_LIBVIRT_FUNCTIONS(NETLAB_RESOLVE_IN_FIRST)
+    NETLAB_LIBVIRT_QEMU_FUNCTIONS(NETLAB_RESOLVE_IN_SECOND)
+    // libvirt prints every error to stderr unless a handler is set.
+    if (virSetErrorFunc) virSetErrorFunc(nullptr, [](void*, virErrorPtr) {});
+  }
 };
 
-/// Loads libvirt the first time (thread-safe; never unloaded), with its errors
-/// silenced (netlab reports them itself). An error names what is missing when
-/// libvirt is not installed.
-Result<const LibvirtApi*> load_libvirt();
-
-/// The loaded API. Precondition: load_libvirt() succeeded (a LibvirtClient
-/// exists only after it did).
-const LibvirtApi& libvirt_api();
+/// The loaded API. Precondition: model::load_api<LibvirtApi>() succeeded (a
+/// LibvirtClient exists only after it did).
+inline const LibvirtApi& libvirt_api() { return **model::load_api<LibvirtApi>(); }
 
 }  // namespace netlab::host

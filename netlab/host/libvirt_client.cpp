@@ -109,7 +109,7 @@ std::string base64_decode(const std::string& text) {
 }
 
 Result<LibvirtClient> LibvirtClient::open(const std::string& uri) {
-  auto api = load_libvirt();
+  auto api = model::load_api<LibvirtApi>();
   if (!api) return api.error();
   virConnectPtr conn = (*api)->virConnectOpen(uri.c_str());
   if (!conn) return last_error("cannot connect to libvirt at " + uri);

@@ -119,7 +119,7 @@ std::optional<pid_t> PrivateLibvirtd::pid() const {
 
 Status PrivateLibvirtd::start(const std::string& netns, const std::string& ovs_run_dir,
                               std::chrono::milliseconds timeout) {
-  if (auto api = load_libvirt(); !api) return api.error();
+  if (auto api = model::load_api<LibvirtApi>(); !api) return api.error();
   if (running() && answers(uri())) return {};
   std::error_code ec;
   for (const auto& d : {files_.etc, files_.run, files_.lib, files_.log, libvirt_shared_cache()}) {

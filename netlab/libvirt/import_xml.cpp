@@ -1,8 +1,4 @@
 // parse_network_xml(): libvirt network XML -> ImportedNetwork, with libxml2.
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/xmlerror.h>
-
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -11,6 +7,7 @@
 
 #include "netlab/libvirt/export_xml.h"
 #include "netlab/libvirt/import_xml.h"
+#include "netlab/libvirt/libxml2_api.h"
 #include "netlab/model/diagnostic.h"
 #include "netlab/model/file_io.h"
 #include "netlab/model/loader.h"
@@ -22,10 +19,10 @@ namespace {
 using model::NetworkMode;
 
 struct DocFree {
-  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
+  void operator()(xmlDoc* d) const { libxml2_api().xmlFreeDoc(d); }
 };
 struct CtxtFree {
-  void operator()(xmlParserCtxt* c) const { xmlFreeParserCtxt(c); }
+  void operator()(xmlParserCtxt* c) const { libxml2_api().xmlFreeParserCtxt(c); }
 };
 using DocPtr = std::unique_ptr<xmlDoc, DocFree>;
 using CtxtPtr = std::unique_ptr<xmlParserCtxt, CtxtFree>;
@@ -41,10 +38,11 @@ struct FirstError {
 class ScopedErrorHandler {
  public:
   explicit ScopedErrorHandler(FirstError* sink)
-      : old_handler_(xmlStructuredError), old_context_(xmlStructuredErrorContext) {
-    xmlSetStructuredErrorFunc(sink, &on_error);
+      : old_handler_(*libxml2_api().__xmlStructuredError()),
+        old_context_(*libxml2_api().__xmlStructuredErrorContext()) {
+    libxml2_api().xmlSetStructuredErrorFunc(sink, &on_error);
   }
-  ~ScopedErrorHandler() { xmlSetStructuredErrorFunc(old_context_, old_handler_); }
+  ~ScopedErrorHandler() { libxml2_api().xmlSetStructuredErrorFunc(old_context_, old_handler_); }
   ScopedErrorHandler(const ScopedErrorHandler&) = delete;
   ScopedErrorHandler& operator=(const ScopedErrorHandler&) = delete;
 
@@ -60,6 +58,9 @@ class ScopedErrorHandler {
   xmlStructuredErrorFunc old_handler_;
   void* old_context_;
 };
+
+/// Frees what libxml2 allocated for the caller (xmlFree is a variable: the deallocator).
+void free_xml(void* p) { (*libxml2_api().xmlFree)(p); }
 
 std::string to_str(const xmlChar* s) { return s ? reinterpret_cast<const char*>(s) : ""; }
 
@@ -89,9 +90,9 @@ std::string trim(std::string s) {
 }
 
 std::string content(const xmlNode* n) {
-  xmlChar* c = xmlNodeGetContent(n);
+  xmlChar* c = libxml2_api().xmlNodeGetContent(n);
   std::string out = trim(to_str(c));
-  xmlFree(c);
+  free_xml(c);
   return out;
 }
 
@@ -103,9 +104,9 @@ class Reader {
   Result<ImportedNetwork> run(std::string_view text);
 
  private:
-  std::string where(const xmlNode* n) const { return file_ + ":" + std::to_string(xmlGetLineNo(n)); }
+  std::string where(const xmlNode* n) const { return file_ + ":" + std::to_string(libxml2_api().xmlGetLineNo(n)); }
   void note(const xmlNode* n, const std::string& what) {
-    notes_.emplace_back(xmlGetLineNo(n), what + " (" + where(n) + ")");
+    notes_.emplace_back(libxml2_api().xmlGetLineNo(n), what + " (" + where(n) + ")");
   }
   /// "ignored <dns><host>": the element, under its parent unless that is the root.
   void ignored(const xmlNode* n) {
@@ -122,10 +123,10 @@ class Reader {
   /// The value of attribute `name` of `n`, recorded as taken.
   std::optional<std::string> attr(const xmlNode* n, const char* name) {
     taken_.insert({n, name});
-    xmlChar* v = xmlGetNoNsProp(n, reinterpret_cast<const xmlChar*>(name));
+    xmlChar* v = libxml2_api().xmlGetNoNsProp(n, reinterpret_cast<const xmlChar*>(name));
     if (!v) return std::nullopt;
     std::string out = to_str(v);
-    xmlFree(v);
+    free_xml(v);
     return out;
   }
   /// Notes the attributes of `n` that were not taken.
@@ -134,10 +135,10 @@ class Reader {
       std::string name = to_str(a->name);
       if (a->ns == nullptr && taken_.count({n, name})) continue;
       if (a->ns && a->ns->prefix) name = to_str(a->ns->prefix) + ":" + name;
-      xmlChar* v = xmlNodeListGetString(n->doc, a->children, 1);
+      xmlChar* v = libxml2_api().xmlNodeListGetString(n->doc, a->children, 1);
       note(n, "ignored <" + model::excerpt(qualified(n)) + " " + model::excerpt(name) + "='" + model::excerpt(to_str(v)) +
                   "'>");
-      xmlFree(v);
+      free_xml(v);
     }
   }
   std::optional<model::Ipv4> ipv4(const xmlNode* n, const char* name, bool required = true) {
@@ -201,20 +202,20 @@ Result<ImportedNetwork> Reader::run(std::string_view text) {
   if (text.size() > model::kMaxInputBytes)
     return Error{file_ + ":1: error: larger than " + std::to_string(model::kMaxInputBytes >> 20) +
                  " MiB, far above any libvirt network XML"};
-  CtxtPtr ctxt(xmlNewParserCtxt());
+  CtxtPtr ctxt(libxml2_api().xmlNewParserCtxt());
   if (!ctxt) return Error{file_ + ":1: error: out of memory"};
   FirstError first;
   DocPtr doc;
   {
     ScopedErrorHandler handler(&first);
-    doc.reset(xmlCtxtReadMemory(ctxt.get(), text.data(), static_cast<int>(text.size()), file_.c_str(), nullptr,
-                                XML_PARSE_NONET | XML_PARSE_NOWARNING));
+    doc.reset(libxml2_api().xmlCtxtReadMemory(ctxt.get(), text.data(), static_cast<int>(text.size()),
+                                              file_.c_str(), nullptr, XML_PARSE_NONET | XML_PARSE_NOWARNING));
   }
   if (!doc || first.line > 0) {
     std::string message = first.message.empty() ? "not well-formed XML" : first.message;
     return Error{file_ + ":" + std::to_string(first.line > 0 ? first.line : 1) + ": error: " + message};
   }
-  xmlNode* root = xmlDocGetRootElement(doc.get());
+  xmlNode* root = libxml2_api().xmlDocGetRootElement(doc.get());
   if (!root) return Error{file_ + ":1: error: empty document"};
   if (doc->intSubset) return Error{where(root) + ": error: a DOCTYPE is not supported in libvirt network XML"};
   if (!is(root, "network"))
@@ -653,7 +654,13 @@ void Reader::finish(xmlNode* root) {
 
 }  // namespace
 
+Status load_xml_parser() {
+  if (auto loaded = model::load_api<Libxml2Api>(); !loaded) return loaded.error();
+  return {};
+}
+
 Result<ImportedNetwork> parse_network_xml(std::string_view text, const std::string& file) {
+  if (auto loaded = load_xml_parser(); !loaded) return loaded.error();
   return Reader(file).run(text);
 }
 

@@ -27,10 +27,16 @@ struct ImportedNetwork {
   std::vector<std::string> notes;
 };
 
+/// Loads libxml2, which parse_network_xml needs, the first time (dlopen,
+/// libxml2_api.h). The error, when it is not installed, names its package: a
+/// failure of the system, not of the input.
+Status load_xml_parser();
+
 /// Parses one libvirt network document. Malformed XML, a root other than
 /// <network>, a DOCTYPE, or a network netlab cannot express (no IPv4 <ip> for a
 /// nat/route/isolated network, forward modes passthrough/private/vepa/hostdev,
-/// bad addresses) give an Error whose message is "FILE:LINE: error: ...".
+/// bad addresses) give an Error whose message is "FILE:LINE: error: ...";
+/// libxml2 missing gives load_xml_parser()'s error.
 Result<ImportedNetwork> parse_network_xml(std::string_view text, const std::string& file);
 
 struct ImportOptions {

@@ -33,8 +33,8 @@ field() { sed -n "s/^ $1: //p" "$tmp/info"; }
 [ "$(field Architecture)" = amd64 ] || fail "Architecture: $(field Architecture)"
 depends=$(field Depends)
 for dep in dnsmasq-base nftables busybox-static isc-dhcp-client openvswitch-switch 'libvirt-daemon-system | libvirt-daemon' \
-           qemu-system-x86 qemu-utils libc6 libnl-3-200 libnl-route-3-200 libnftables1 libpcap0.8 libvirt0 \
-           libyaml-cpp0.7 libcgraph6; do
+           qemu-system-x86 qemu-utils libc6 libnl-3-200 libnl-route-3-200 libnftables1 libpcap0.8 libvirt0 libxml2 \
+           libyaml-cpp0.7 libcgraph6 libgvc6; do
   [[ ", $depends," == *", $dep"[\ ,]* ]] || fail "Depends lacks '$dep': $depends"
 done
 
