@@ -20,6 +20,17 @@ namespace {
 using state::ObjectKind;
 using state::OwnedObject;
 
+/// A DHCP client's options (udhcpc's or dhclient's) for the NIC a lease step
+/// names: its guest's namespace, the device, the lab's run directory.
+template <typename Options, typename LeaseStep>
+Options client_options(const LeaseStep& a) {
+  Options options;
+  options.netns = a.netns;
+  options.device = a.device;
+  options.run_dir = a.run_dir;
+  return options;
+}
+
 /// Carries out one step at a time; remembers what this run created for rollback.
 class Executor {
  public:
@@ -333,10 +344,7 @@ class Executor {
     // Planned while one runs: the NIC lost its address; a new client asks again.
     if (auto pid = host_.running_process(files.pid, files.leases))
       if (auto st = host_.stop_process(*pid); !st) return st;
-    host::Dhcp6ClientOptions options;
-    options.netns = a.netns;
-    options.device = a.device;
-    options.run_dir = a.run_dir;
+    auto options = client_options<host::Dhcp6ClientOptions>(a);
     options.prefix = a.prefix;
     auto pid = host_.start_dhcp6_client(options);
     if (!pid) return Error{"no DHCPv6 lease for " + a.guest + " on " + a.device + ": " + pid.error().message};
@@ -447,10 +455,7 @@ void fold_veth_steps(const std::vector<Action>& steps, Executor& executor) {
 Status Executor::step(const ObtainLease& a) {
   for (const auto& old : a.stale)
     if (auto st = host_.del_address(a.netns, a.device, old); !st) return st;
-  host::DhcpClientOptions options;
-  options.netns = a.netns;
-  options.device = a.device;
-  options.run_dir = a.run_dir;
+  auto options = client_options<host::DhcpClientOptions>(a);
   options.hostname = a.guest;
   auto lease = host_.obtain_lease(options);
   if (!lease) return Error{"no DHCP lease for " + a.guest + " on " + a.device + ": " + lease.error().message};

@@ -136,8 +136,6 @@ std::optional<Built> read_built(const std::string& lab) {
   return built_from_text(*text);
 }
 
-Status write_built(const std::string& lab, const Built& built) { return write_built(lab, built_to_text(built)); }
-
 Status write_built(const std::string& lab, const std::optional<std::string>& text) {
   if (!text) {
     forget_built(lab);

@@ -37,9 +37,7 @@ std::optional<Built> built_from_text(const std::string& text);
 
 /// The lab's record (state::kBuiltRecord); nullopt when absent or unreadable.
 std::optional<Built> read_built(const std::string& lab);
-/// Writes it; without a record (built_to_text nullopt) removes the old one.
-Status write_built(const std::string& lab, const Built& built);
-/// The same, of a record already written out by built_to_text.
+/// Writes a record written out by built_to_text; without one (nullopt) removes the old one.
 Status write_built(const std::string& lab, const std::optional<std::string>& text);
 /// Removes it (at the start of an `up`: the lab is about to change).
 void forget_built(const std::string& lab);
