@@ -45,7 +45,8 @@ struct Describe {
            a.gateway.str() + " dev " + a.device + " in " + where(a.netns);
   }
   std::string operator()(const AwaitAddress6& a) {
-    return "wait for " + a.guest + " " + a.device + " to take its SLAAC address in " + a.subnet.str();
+    return "wait for " + a.guest + " " + a.device + " to take its SLAAC address in " + a.subnet.str() +
+           (a.await_router ? " and its default route" : "");
   }
   std::string operator()(const ApplyNft& a) {
     if (a.replaces)
@@ -114,7 +115,8 @@ struct Describe {
   }
   std::string operator()(const ObtainLease6& a) {
     return "obtain a DHCPv6 lease in " + a.range_start.str() + "-" + a.range_end.str() + " for " + a.guest + " on " +
-           a.device + " (dhclient -6 in " + a.netns + ", left running)";
+           a.device + " (dhclient -6 in " + a.netns + ", left running)" +
+           (a.await_router ? ", and wait for its default route" : "");
   }
   std::string operator()(const ChangeAddress& a) {
     std::string from;

@@ -105,6 +105,8 @@ struct AddRoute6 {
 struct AwaitAddress6 {
   std::string netns, device, guest;
   model::Cidr6 subnet;
+  /// The network forwards: also wait for the default route the advertisement makes.
+  bool await_router = false;
 };
 /// A route to `destination` (nullopt = default) via `gateway` out of `device`.
 struct AddRoute {
@@ -192,6 +194,10 @@ struct ObtainLease6 {
   std::string run_dir;  // the lab's: the client's files are under it
   model::Ipv6 range_start, range_end;
   int prefix = 64;      // the network's, for the leased address
+  /// The network forwards: the step also waits for the IPv6 default route,
+  /// which comes from dnsmasq's router advertisement, not from the lease, and
+  /// may come after it (the guest's first solicitation can precede dnsmasq).
+  bool await_router = false;
 };
 /// Replaces the addresses `from` on `device` with `to`: a static address or a
 /// gateway whose subnet moved. Removing an address drops the routes through it.

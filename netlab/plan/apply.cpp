@@ -234,18 +234,37 @@ class Executor {
   Status step(const AddRoute6& a) { return host_.add_route6(a.netns, a.destination, a.gateway, a.device); }
 
   Status step(const AwaitAddress6& a) {
-    // dnsmasq answers the guest's router solicitation at once; the bound covers
-    // its unsolicited advertisements (every few seconds at first) on a busy host.
+    auto st = await_advertisement(a.guest + " " + a.device + " got no IPv6 address in " + a.subnet.str(),
+                                  [&]() -> Result<bool> {
+                                    auto held = host_.addresses6(a.netns, a.device);
+                                    if (!held) return held.error();
+                                    for (const auto& c : *held)
+                                      if (a.subnet.contains(c.address)) return true;
+                                    return false;
+                                  });
+    if (!st || !a.await_router) return st;
+    return await_default_route6(a.netns, a.device, a.guest);
+  }
+
+  /// Polls `ready` (a Result<bool>) every 50 ms until it holds; an Error ends
+  /// the wait. dnsmasq answers a router solicitation at once; the 20 s bound
+  /// covers a solicitation sent before dnsmasq ran, answered by its unsolicited
+  /// advertisements (every few seconds at first), on a busy host.
+  template <class Ready>
+  Status await_advertisement(const std::string& failure, Ready ready) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     do {
-      auto held = host_.addresses6(a.netns, a.device);
+      Result<bool> held = ready();
       if (!held) return held.error();
-      for (const auto& c : *held)
-        if (a.subnet.contains(c.address)) return {};
+      if (*held) return {};
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     } while (std::chrono::steady_clock::now() < deadline);
-    return Error{a.guest + " " + a.device + " got no IPv6 address in " + a.subnet.str() +
-                 " within 20 s (no router advertisement from the network's dnsmasq?)"};
+    return Error{failure + " within 20 s (no router advertisement from the network's dnsmasq?)"};
+  }
+
+  Status await_default_route6(const std::string& netns, const std::string& device, const std::string& guest) {
+    return await_advertisement(guest + " " + device + " got no IPv6 default route",
+                               [&] { return host_.has_default_route6(netns, device); });
   }
 
   Status step(const ApplyNft& a) {
@@ -352,7 +371,8 @@ class Executor {
     auto held = host_.addresses6(a.netns, a.device);
     if (!held) return held.error();
     for (const auto& c : *held)
-      if (a.range_start <= c.address && c.address <= a.range_end) return {};
+      if (a.range_start <= c.address && c.address <= a.range_end)
+        return a.await_router ? await_default_route6(a.netns, a.device, a.guest) : Status{};
     return Error{a.guest + " " + a.device + " holds no address of " + a.range_start.str() + "-" + a.range_end.str() +
                  " after its DHCPv6 lease"};
   }

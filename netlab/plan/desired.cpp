@@ -560,9 +560,9 @@ class Builder {
       const std::string dev = model::guest_nic_name(nic, i);
       if (leases6(*net))
         add(ObtainLease6{ns, dev, guest.name, target_.run_dir, net->ipv6->dhcp->range_start, net->ipv6->dhcp->range_end,
-                         net->ipv6->subnet->prefix});
+                         net->ipv6->subnet->prefix, forwards(net->mode)});
       else if (net->ipv6->dhcp || net->ipv6->slaac)
-        add(AwaitAddress6{ns, dev, guest.name, net->ipv6->subnet->block()});
+        add(AwaitAddress6{ns, dev, guest.name, net->ipv6->subnet->block(), forwards(net->mode)});
     }
   }
 

@@ -114,6 +114,9 @@ class HostWriter {
                             const model::Ipv6& gateway, const std::string& device) = 0;
   /// The global IPv6 addresses `device` holds now that are no longer tentative (a fresh read).
   virtual Result<std::vector<model::Cidr6>> addresses6(const std::string& netns, const std::string& device) = 0;
+  /// True when an IPv6 default route leaves through `device` (one a router
+  /// advertisement made, or one added); a fresh read.
+  virtual Result<bool> has_default_route6(const std::string& netns, const std::string& device) = 0;
 
   // ---- Uplinks (host/uplink_move.h) -------------------------------------
   /// What host NIC `nic` holds now (every address and route through it), to

@@ -183,6 +183,14 @@ Result<std::vector<model::Cidr6>> SystemWriter::addresses6(const std::string& ne
   return host::global_addresses6(*held);
 }
 
+Result<bool> SystemWriter::has_default_route6(const std::string& netns, const std::string& device) {
+  auto routes = on_netlink(sockets_, netns, [&](host::Netlink& nl) { return nl.ip_routes(); });
+  if (!routes) return routes.error();
+  for (const auto& r : *routes)
+    if (r.family == AF_INET6 && r.table == RT_TABLE_MAIN && r.dst_len == 0 && r.dev == device) return true;
+  return false;
+}
+
 Status SystemWriter::replace_nft_table(const std::string& netns, const std::string&, const std::string& ruleset) {
   auto nft = sockets_.nft(netns);
   if (!nft) return nft.error();

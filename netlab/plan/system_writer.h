@@ -34,6 +34,7 @@ class SystemWriter : public HostWriter {
   Status add_route6(const std::string& netns, const std::optional<model::Cidr6>& destination,
                     const model::Ipv6& gateway, const std::string& device) override;
   Result<std::vector<model::Cidr6>> addresses6(const std::string& netns, const std::string& device) override;
+  Result<bool> has_default_route6(const std::string& netns, const std::string& device) override;
   Status set_mtu(const std::string& netns, const std::string& name, int mtu) override;
   Status set_master(const std::string& netns, const std::string& name, const std::string& master) override;
   Status set_up(const std::string& netns, const std::string& name) override;

@@ -342,6 +342,14 @@ Result<std::vector<model::Cidr6>> FakeHost::addresses6(const std::string& netns,
   return held;
 }
 
+Result<bool> FakeHost::has_default_route6(const std::string& netns, const std::string& device) {
+  if (auto st = need_link(netns, device); !st) return st.error();
+  if (++default_route6_reads > advertised_route_after) return true;
+  for (const auto& r : state_.routes6[netns])
+    if (!r.dest && r.dev == device) return true;
+  return false;
+}
+
 Status FakeHost::replace_nft_table(const std::string& netns, const std::string& table, const std::string& ruleset) {
   if (auto st = write("replace_nft_table " + at(netns, "inet " + table)); !st) return st;
   if (auto st = need_netns(netns); !st) return st;

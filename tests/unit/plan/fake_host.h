@@ -76,6 +76,12 @@ class FakeHost : public HostWriter {
   Result<std::vector<model::Cidr6>> addresses6(const std::string& netns, const std::string& device) override;
   /// What addresses6 hands out to a NIC without a static IPv6 address (SLAAC).
   model::Cidr6 slaac_address = *model::Cidr6::parse("fd00:10::5054:ff:fe00:1/64");
+  /// A default route added, or the one a router advertisement makes: it is
+  /// there from read number `advertised_route_after` + 1 on (0: at once), as
+  /// when the advertisement comes a while after the address.
+  Result<bool> has_default_route6(const std::string& netns, const std::string& device) override;
+  int advertised_route_after = 0;
+  int default_route6_reads = 0;
 
   Result<host::UplinkSnapshot> snapshot_uplink(const std::string& netns, const std::string& nic,
                                                const std::string& bridge) override;

@@ -93,8 +93,9 @@ TEST(Ipv6Plan, DualStackNatLabStepsInTheSandbox) {
   EXPECT_EQ(leases[0].device, "eth0");
   EXPECT_EQ(leases[0].run_dir, "/run/netlab/dual");
   EXPECT_EQ(leases[0].prefix, 64);
+  EXPECT_TRUE(leases[0].await_router);  // a nat network: the advertisement's default route is awaited too
   EXPECT_TRUE(has(lines, "obtain a DHCPv6 lease in fd00:10::100-fd00:10::1ff for g1 on eth0 (dhclient -6 in dual-g1, left "
-                         "running)"))
+                         "running), and wait for its default route"))
       << ::testing::PrintToString(lines);
   // The lab owns the client by its pid file, recognised by its lease file.
   auto owned = owned_object(Action{leases[0]});
@@ -114,6 +115,20 @@ TEST(Ipv6Plan, SlaacNetworkWaitsForTheKernelsAddress) {
   ASSERT_EQ(waits.size(), 1u);
   EXPECT_EQ(waits[0].netns, "dual-g1");
   EXPECT_EQ(waits[0].subnet.str(), "fd00:10::/64");
+  EXPECT_TRUE(waits[0].await_router);
+}
+
+TEST(Ipv6Plan, AnIsolatedNetworkAdvertisesNoRouterSoNoDefaultRouteIsAwaited) {
+  for (bool slaac : {false, true}) {
+    auto topo = dual_lab(false, slaac);
+    topo.networks[0].mode = model::NetworkMode::isolated;
+    FakeObserved observed;
+    auto steps = make(topo, sandbox_target("dual"), observed);
+    for (const auto& s : all_of<ObtainLease6>(steps)) EXPECT_FALSE(s.await_router);
+    for (const auto& s : all_of<AwaitAddress6>(steps)) EXPECT_FALSE(s.await_router);
+    EXPECT_EQ(all_of<ObtainLease6>(steps).size() + all_of<AwaitAddress6>(steps).size(), 1u) << slaac;
+    for (const auto& line : describe_all(steps)) EXPECT_EQ(line.find("default route"), std::string::npos) << line;
+  }
 }
 
 TEST(Ipv6Plan, Dhcp6ClientIsNeededWhenGoneOrItsAddressLeftTheRange) {
@@ -197,6 +212,7 @@ TEST(Ipv6Plan, ApplyBuildsItAndASecondPlanIsEmpty) {
   host.lease_address = *model::Cidr::parse("192.168.150.100/24");  // a lease in the lab's own subnet
   host.slaac_address = *Cidr6::parse("fd00:10::5054:ff:fe00:1/64");
   host.lease6_address = *Cidr6::parse("fd00:10::1a0/64");  // in the DHCPv6 range
+  host.advertised_route_after = 3;  // the advertisement's default route comes after the lease
   const auto steps = make(dual_lab(), sandbox_target("dual"), observed);
   state::remove_lab_dir("dual");
   auto journal = state::Journal::open("dual");
@@ -220,6 +236,8 @@ TEST(Ipv6Plan, ApplyBuildsItAndASecondPlanIsEmpty) {
                       state::OwnedObject{state::ObjectKind::process, "dual-g1", files.pid, files.leases}),
             journal_objects.end());
   EXPECT_LT(at("set_up dual-g1/eth0"), at("start_dhcp6_client dual-g1/eth0"));
+  // The step returned only once the guest could route IPv6 out: it read until the route came.
+  EXPECT_EQ(host.default_route6_reads, 4);
   for (const auto& s : make(dual_lab(), sandbox_target("dual"), observed)) ADD_FAILURE() << describe(s);
   state::remove_lab_dir("dual");
 }
