@@ -44,8 +44,18 @@ struct Field {
   const char* key;
   void (*read)(Loader& loader, const Entry& entry, Out& out, const std::string& where);
 };
+/// The fields of one kind of mapping, with their keys as YamlReader::mapping
+/// takes them (made once, not per mapping read).
 template <typename Out>
-using Fields = std::vector<Field<Out>>;
+struct Fields {
+  Fields(std::initializer_list<Field<Out>> list) : fields(list) {
+    for (const auto& f : fields) keys.emplace_back(f.key);
+  }
+  auto begin() const { return fields.begin(); }
+  auto end() const { return fields.end(); }
+  std::vector<Field<Out>> fields;
+  std::vector<std::string> keys;
+};
 
 /// The top level while it is read: networks and guests are read after 'name'
 /// (a guest's generated MACs depend on the lab's name).
@@ -119,10 +129,7 @@ class Loader {
 template <typename Out>
 void Loader::read_fields(const YamlNode& node, const std::string& what, const Fields<Out>& fields,
                          FieldPositions* pos, Out& out, const std::string& where) {
-  std::vector<std::string> keys;
-  keys.reserve(fields.size());
-  for (const auto& f : fields) keys.emplace_back(f.key);
-  for (const auto& e : r_.mapping(node, what, keys, pos))
+  for (const auto& e : r_.mapping(node, what, fields.keys, pos))
     for (const auto& f : fields)
       if (e.key == f.key) f.read(*this, e, out, where);
 }

@@ -2,7 +2,8 @@
 
 #include <charconv>
 #include <limits>
-#include <map>
+#include <string_view>
+#include <unordered_map>
 
 #include "netlab/model/suggest.h"
 
@@ -39,21 +40,36 @@ std::string YamlReader::describe(const YamlNode& node) {
 std::vector<Entry> YamlReader::mapping(const YamlNode& node, const std::string& what,
                                        const std::vector<std::string>& allowed, FieldPositions* pos) {
   std::vector<Entry> entries;
-  std::map<std::string, Position> seen;  // every key so far, known or not
   if (!node.IsMap()) return entries;
-  for (const auto& [key, value] : node.pairs()) {
+  const auto pairs = node.pairs();
+  entries.reserve(pairs.size());
+  // Every key so far, known or not, with its line. The keys are the
+  // document's own strings, which outlive this call. An object has a few
+  // keys, scanned in turn; a map keyed by name (1000 guests) is hashed.
+  std::vector<std::pair<std::string_view, int>> few;
+  std::unordered_map<std::string_view, int> many;
+  const bool hashed = pairs.size() > 16;
+  if (hashed) many.reserve(pairs.size());
+  for (const auto& [key, value] : pairs) {
     if (!key.IsScalar()) {
       error(position(key), "key in " + what + " must be a plain name, not " + describe(key));
       continue;
     }
     const std::string& text = key.Scalar();
     const Position key_pos = position(key);
-    if (auto first = seen.find(text); first != seen.end()) {
+    std::optional<int> first_line;
+    if (hashed) {
+      if (auto [at, fresh] = many.emplace(text, key_pos.line); !fresh) first_line = at->second;
+    } else {
+      for (const auto& [k, line] : few)
+        if (k == text) first_line = line;
+      if (!first_line) few.emplace_back(text, key_pos.line);
+    }
+    if (first_line) {
       error(key_pos, "duplicate key '" + excerpt(text) + "' in " + what,
-            "first written at line " + std::to_string(first->second.line));
+            "first written at line " + std::to_string(*first_line));
       continue;
     }
-    seen.emplace(text, key_pos);
     bool known = allowed.empty();
     for (const auto& a : allowed) known = known || a == text;
     if (!known) {

@@ -63,11 +63,10 @@ class YamlReader {
   std::optional<E> choice(const Entry& entry, const std::vector<std::pair<std::string, E>>& choices) {
     auto text = string(entry);
     if (!text) return std::nullopt;
-    std::vector<std::string> names;
-    for (const auto& [name, value] : choices) {
+    for (const auto& [name, value] : choices)
       if (name == *text) return value;
-      names.push_back(name);
-    }
+    std::vector<std::string> names;
+    for (const auto& choice : choices) names.push_back(choice.first);
     bad_choice(entry, *text, names);
     return std::nullopt;
   }

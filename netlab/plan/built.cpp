@@ -130,12 +130,6 @@ std::optional<Built> built_from_text(const std::string& text) {
   return built;
 }
 
-std::optional<Built> read_built(const std::string& lab) {
-  auto text = state::read_lab_file(lab, state::kBuiltRecord);
-  if (!text) return std::nullopt;
-  return built_from_text(*text);
-}
-
 Status write_built(const std::string& lab, const std::optional<std::string>& text) {
   if (!text) {
     forget_built(lab);

@@ -35,8 +35,6 @@ std::optional<std::string> built_to_text(const Built& built);
 /// nullopt when `text` is not a whole record (a line cut short, another version).
 std::optional<Built> built_from_text(const std::string& text);
 
-/// The lab's record (state::kBuiltRecord); nullopt when absent or unreadable.
-std::optional<Built> read_built(const std::string& lab);
 /// Writes a record written out by built_to_text; without one (nullopt) removes the old one.
 Status write_built(const std::string& lab, const std::optional<std::string>& text);
 /// Removes it (at the start of an `up`: the lab is about to change).

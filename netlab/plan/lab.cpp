@@ -148,12 +148,13 @@ struct UpInput {
   std::map<std::string, std::vector<std::string>> objects;  // each guest's object keys, the skipped ones' as recorded
 };
 UpInput up_input(const model::Topology& next, const Target& target, const std::optional<state::LabState>& st,
-                 const std::optional<std::string>& previous_text, Observed& observed) {
+                 const std::optional<std::string>& previous_text, const std::optional<std::string>& built_text,
+                 Observed& observed) {
   UpInput in;
   const bool completed = st && st->phase == state::Phase::ready;
   // The record of the last `up`; without one (it failed, or an older netlab
   // built the lab), the same is derived from the lab's copy of its file.
-  std::optional<Built> built = completed ? read_built(next.name) : std::nullopt;
+  std::optional<Built> built = completed && built_text ? built_from_text(*built_text) : std::nullopt;
   if (!built)
     if (auto previous = topology_from(next.name, previous_text)) {
       const Desired before = desired_of(*previous, target);
@@ -253,7 +254,8 @@ Result<PlanResult> plan_up(const model::Topology& topology, const std::string& f
   SystemObserved observed(sockets);
   const model::Topology where = placed(topology);  // migrated VMs stay where they run
   UpInput in = up_input(where, *target, state::read_state(topology.name),
-                        state::read_lab_file(topology.name, state::kTopologyCopy), observed);
+                        state::read_lab_file(topology.name, state::kTopologyCopy),
+                        state::read_lab_file(topology.name, state::kBuiltRecord), observed);
   result.steps = planned_steps(in, where, *target, observed);
   return result;
 }
@@ -280,6 +282,12 @@ Result<UpResult> up(model::Topology file_topo, const std::string& file, const st
   if (!options.sandbox)
     if (auto st = check_real_host(topo, options.force, sockets); !st) return st.error();
   probe_accelerator(topo, target);
+  // The hop map follows from the file and the target alone: it is worked out
+  // on the machine's other core while this thread reads the lab and runs the
+  // steps. Pure computation, no system call: namespace switches are per
+  // thread and stay on this one. `target` is not changed from here on.
+  std::future<model::HopMap> hops =
+      std::async(std::launch::async, [&topo, &target] { return hop_map(topo, target); });
 
   std::error_code ec;
   state::LabState st{topo.name, std::filesystem::absolute(file, ec).string(), options.sandbox, target.host_netns,
@@ -288,9 +296,10 @@ Result<UpResult> up(model::Topology file_topo, const std::string& file, const st
   // Read before this run overwrites the lab's copy of its file: it names what the
   // lab owns, and is put back when this run fails and returns the lab to it.
   const auto previous_text = state::read_lab_file(topo.name, state::kTopologyCopy);
-  SystemObserved observed(sockets);
-  UpInput in = up_input(topo, target, previous, previous_text, observed);
+  // The record of the last `up` too: it is put back with them.
   const auto previous_built = state::read_lab_file(topo.name, state::kBuiltRecord);
+  SystemObserved observed(sockets);
+  UpInput in = up_input(topo, target, previous, previous_text, previous_built, observed);
   forget_built(topo.name);  // until this run completes, the lab is not what the record says
   if (auto w = state::write_state(st); !w) return w.error();
   if (auto w = state::write_lab_file(topo.name, state::kTopologyCopy, file_text); !w) return w.error();
@@ -305,16 +314,13 @@ Result<UpResult> up(model::Topology file_topo, const std::string& file, const st
     }
     return owned.error();
   }
-  // The lab's record and hop map follow from the file alone: they are worked
-  // out on the machine's other core while the steps run (a removed veth alone
-  // keeps the kernel busy some 25 ms). Pure computation, no system call: the
-  // steps' namespace switches are per thread and stay on this one.
-  std::future<std::pair<std::optional<std::string>, model::HopMap>> records =
-      std::async(std::launch::async, [&topo, &target, &in] {
-        return std::pair{built_to_text(built_record(topo, target, std::move(in.digests), std::move(in.keys),
-                                                    std::move(in.objects))),
-                         hop_map(topo, target)};
-      });
+  // The lab's record follows from the file and the plan: it is worked out on
+  // the other core too, while the steps run (a removed veth alone keeps the
+  // kernel busy some 25 ms).
+  std::future<std::optional<std::string>> record = std::async(std::launch::async, [&topo, &target, &in] {
+    return built_to_text(
+        built_record(topo, target, std::move(in.digests), std::move(in.keys), std::move(in.objects)));
+  });
   ApplyOptions apply_options{options.on_step};
   SystemWriter writer(sockets);
   std::optional<SystemObserved> after;  // read afresh once a step failed
@@ -343,8 +349,8 @@ Result<UpResult> up(model::Topology file_topo, const std::string& file, const st
   result.uplink = uplink;
   for (const auto& s : steps) result.steps.push_back(describe(s));
   result.leases = std::move(applied->leases);
-  auto [built_text, hops] = records.get();
-  result.hop_map = std::move(hops);
+  const std::optional<std::string> built_text = record.get();
+  result.hop_map = hops.get();
   fill_addresses(result.hop_map, topo, target, sockets);
   if (auto w = state::write_lab_file(topo.name, model::kHopMapFile, model::hopmap_to_json(result.hop_map)); !w)
     return w.error();

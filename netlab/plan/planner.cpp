@@ -364,8 +364,9 @@ Owned described_by(const model::Topology& prev, const Target& target) {
       put(ObjectKind::link, target.host_netns, dev, "nic " + nic + " of guest " + guest.name + " (" + dev + ")");
       if (guest.kind == model::GuestKind::netns && guest.nics[i].address_kind == model::AddressKind::dhcp)
         owned.leased_nics[ns].push_back({nic, guest.nics[i].network});
-      // Its DHCPv6 client, named for messages (a label of a client never started is never shown).
-      if (guest.kind == model::GuestKind::netns)
+      // Its DHCPv6 client, named for messages; only a NIC on an IPv6 network ever has one.
+      const model::Network* net = prev.find_network(guest.nics[i].network);
+      if (guest.kind == model::GuestKind::netns && net && net->ipv6)
         put(ObjectKind::process, ns, host::dhcp6_client_files(target.run_dir, ns, nic).pid,
             "DHCPv6 client of guest " + guest.name + " on " + nic + " (dhclient)");
     }
