@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <future>
 #include <map>
@@ -91,6 +92,22 @@ void fill_addresses(model::HopMap& map, const model::Topology& topo, const Targe
     if (addrs && !addrs->empty()) nic.address = addrs->front().str();
   }
 }
+
+/// True when fill_addresses may read something for `nic`: one the file gives
+/// no address (DHCP), or no IPv6 address on a dual-stack network.
+bool address_pending(const model::NicPath& nic, const model::Topology& topo) {
+  if (nic.hops.empty()) return false;
+  if (nic.address.empty()) return true;
+  const model::Network* net = topo.find_network(nic.network);
+  return nic.address6.empty() && net && net->ipv6 && nic.hops.front().role == model::HopRole::guest_nic;
+}
+
+/// The lab's hop map, and its JSON text when no NIC waits for an address
+/// (nothing is read into it after the steps).
+struct PlannedHopMap {
+  model::HopMap map;
+  std::optional<std::string> json;
+};
 
 /// A namespace the lab wants that exists already must be one this lab made:
 /// adopting someone else's namespace would let `down` delete it later. The
@@ -286,8 +303,13 @@ Result<UpResult> up(model::Topology file_topo, const std::string& file, const st
   // on the machine's other core while this thread reads the lab and runs the
   // steps. Pure computation, no system call: namespace switches are per
   // thread and stay on this one. `target` is not changed from here on.
-  std::future<model::HopMap> hops =
-      std::async(std::launch::async, [&topo, &target] { return hop_map(topo, target); });
+  std::future<PlannedHopMap> hops = std::async(std::launch::async, [&topo, &target] {
+    PlannedHopMap planned{hop_map(topo, target), std::nullopt};
+    const auto& nics = planned.map.nics;
+    if (std::none_of(nics.begin(), nics.end(), [&](const auto& nic) { return address_pending(nic, topo); }))
+      planned.json = model::hopmap_to_json(planned.map);
+    return planned;
+  });
 
   std::error_code ec;
   state::LabState st{topo.name, std::filesystem::absolute(file, ec).string(), options.sandbox, target.host_netns,
@@ -350,10 +372,13 @@ Result<UpResult> up(model::Topology file_topo, const std::string& file, const st
   for (const auto& s : steps) result.steps.push_back(describe(s));
   result.leases = std::move(applied->leases);
   const std::optional<std::string> built_text = record.get();
-  result.hop_map = hops.get();
-  fill_addresses(result.hop_map, topo, target, sockets);
-  if (auto w = state::write_lab_file(topo.name, model::kHopMapFile, model::hopmap_to_json(result.hop_map)); !w)
-    return w.error();
+  PlannedHopMap planned_map = hops.get();
+  result.hop_map = std::move(planned_map.map);
+  if (!planned_map.json) {
+    fill_addresses(result.hop_map, topo, target, sockets);
+    planned_map.json = model::hopmap_to_json(result.hop_map);
+  }
+  if (auto w = state::write_lab_file(topo.name, model::kHopMapFile, *planned_map.json); !w) return w.error();
   if (auto w = write_built(topo.name, built_text); !w) return w.error();
   // Each change appends to the journal; once it holds twice what the lab owns,
   // it is rewritten, so reading it follows the lab, not its history.
