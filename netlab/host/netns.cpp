@@ -184,7 +184,16 @@ std::string netns_identity(const std::string& name) {
   } else if (::stat(netns_path(name).c_str(), &st) != 0 || st.st_dev != nsfs) {
     return "";
   }
-  return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+  char time[32];
+  std::snprintf(time, sizeof time, ":%lld.%09ld", static_cast<long long>(st.st_ctim.tv_sec), st.st_ctim.tv_nsec);
+  return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + time;
+}
+
+bool same_netns(const std::string& recorded, const std::string& now) {
+  if (recorded == now) return true;
+  // "<dev>:<inode>" from an older netlab: compared with `now` up to its time.
+  if (std::count(recorded.begin(), recorded.end(), ':') != 1) return false;
+  return now.size() > recorded.size() && now.compare(0, recorded.size(), recorded) == 0 && now[recorded.size()] == ':';
 }
 
 bool netns_exists(const std::string& name) {

@@ -51,11 +51,20 @@ Status delete_netns(const std::string& name);
 /// True when /run/netns/NAME exists and is a namespace mount.
 bool netns_exists(const std::string& name);
 
-/// The identity of the namespace named `name` ("<dev>:<inode>" of its nsfs
-/// inode), which a namespace deleted and re-created under the same name does not
-/// keep; "" when it does not exist. The journal records it so that a lab never
-/// adopts or deletes a namespace it did not make.
+/// The identity of the namespace named `name` ("<dev>:<inode>:<sec>.<nsec>":
+/// its nsfs inode and the time that inode was made), which a namespace deleted
+/// and re-created under the same name does not keep; "" when it does not
+/// exist. The journal records it so that a lab never adopts or deletes a
+/// namespace it did not make. The inode number alone is not enough: the kernel
+/// hands a freed namespace's number to the next one made, so `ip netns del x;
+/// ip netns add x` often gets the same inode; never the same inode time, which
+/// the bind mount under /run/netns keeps while it stays.
 std::string netns_identity(const std::string& name);
+
+/// True when `now` (a netns_identity) is the namespace `recorded` names (an
+/// identity the journal kept). One recorded by an older netlab, "<dev>:<inode>",
+/// is compared by device and inode only.
+bool same_netns(const std::string& recorded, const std::string& now);
 
 /// The names under /run/netns, sorted.
 std::vector<std::string> list_netns();

@@ -21,12 +21,17 @@ class Digest {
     }
     return *this;
   }
-  /// Adds `bytes` after its length, so that the fields ("ab", "c") and ("a", "bc") differ.
-  Digest& field(std::string_view bytes) {
-    add(std::to_string(bytes.size()));
-    add(":");
-    return add(bytes);
+  /// Adds `n` as its 8 bytes (no text made: a 1000-guest file adds some 30000 numbers).
+  Digest& number(uint64_t n) {
+    char bytes[8];
+    for (char& b : bytes) {
+      b = static_cast<char>(n & 0xff);
+      n >>= 8;
+    }
+    return add(std::string_view(bytes, sizeof bytes));
   }
+  /// Adds `bytes` after its length, so that the fields ("ab", "c") and ("a", "bc") differ.
+  Digest& field(std::string_view bytes) { return number(bytes.size()).add(bytes); }
   /// 32 lower-case hex digits.
   std::string hex() const;
 

@@ -63,7 +63,7 @@ void YamlNode::add_to(Digest& out) const {
     out.add("-");
     return;
   }
-  out.add(kKinds[static_cast<int>(d_->type)]).field(d_->tag).field(d_->scalar).field(std::to_string(d_->items.size()));
+  out.add(kKinds[static_cast<int>(d_->type)]).field(d_->tag).field(d_->scalar).number(d_->items.size());
   for (const YamlData* item : d_->items) YamlNode(item).add_to(out);
 }
 

@@ -127,7 +127,7 @@ Status check_namespace_ownership(const model::Topology& topo, const Desired& des
     if (it == made.end())
       return Error{"namespace " + a->name + " already exists and does not belong to lab '" + topo.name +
                    "'; remove it or rename the lab (nothing was changed)"};
-    if (!it->second->empty() && *it->second != host::netns_identity(a->name))
+    if (!it->second->empty() && !host::same_netns(*it->second, host::netns_identity(a->name)))
       return Error{"namespace " + a->name + " was deleted and re-created by someone else since lab '" + topo.name +
                    "' made it; it is not the lab's. Remove it, or take the lab down (it is left alone); nothing was changed"};
   }

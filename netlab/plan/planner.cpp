@@ -4,6 +4,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <set>
+#include <string_view>
+#include <unordered_map>
+
+#include "netlab/host/netns.h"
 
 #include "netlab/host/dhcp6_client.h"
 #include "netlab/host/dnsmasq_conf.h"
@@ -392,14 +396,16 @@ namespace {
 /// made (the identity the journal in `owned` recorded).
 template <typename Same>
 void mark_guests(const model::Topology& next, Owned& owned, Observed& observed, Same same) {
-  std::map<std::string, const std::string*> identity;  // the journal's, once each namespace was made
+  // The journal's, once each namespace was made; views into owned.objects.
+  std::unordered_map<std::string_view, const std::string*> identity;
+  identity.reserve(owned.objects.size());
   for (const auto& o : owned.objects)
     if (o.kind == ObjectKind::netns && !o.detail.empty()) identity[o.name] = &o.detail;
   for (const auto& guest : next.guests) {
     if (guest.kind != model::GuestKind::netns || owned.untouched.count(guest.name) || !same(guest)) continue;
     const std::string ns = model::guest_namespace(next, guest);
     auto made = identity.find(ns);
-    if (made == identity.end() || observed.netns_identity(ns) != *made->second) continue;
+    if (made == identity.end() || !host::same_netns(*made->second, observed.netns_identity(ns))) continue;
     owned.unchanged.insert(ns);
     owned.untouched.insert(guest.name);
   }

@@ -6,7 +6,6 @@
 #include <charconv>
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "netlab/host/dnsmasq.h"
@@ -15,6 +14,7 @@
 #include "netlab/host/vm_address.h"
 #include "netlab/host/ethtool.h"
 #include "netlab/host/netns.h"
+#include "netlab/host/nft_rule_count.h"
 #include "netlab/host/ovn.h"
 #include "netlab/host/owned_process.h"
 #include "netlab/host/process.h"
@@ -145,17 +145,8 @@ std::optional<std::string> SystemObserved::sysctl(const std::string& netns, cons
 
 std::optional<size_t> SystemObserved::nft_rule_count(const std::string& netns, const std::string& table) {
   if (!netns_exists(netns)) return std::nullopt;
-  auto nft = sockets_.nft(netns);
-  if (!nft) return std::nullopt;
-  // One command, not "list tables" first: listing a table that is not there fails.
-  auto json = (*nft)->list_json("list table inet " + table, /*numeric=*/true);
-  if (!json) return std::nullopt;
-  auto doc = nlohmann::json::parse(json.value(), nullptr, false);
-  size_t rules = 0;
-  if (doc.is_object() && doc.contains("nftables"))
-    for (const auto& item : doc["nftables"])
-      if (item.contains("rule")) ++rules;
-  return rules;
+  auto rules = host::nft_rule_count(netns, "inet", table);
+  return rules ? *rules : std::nullopt;  // unreadable counts as absent: the table is loaded again
 }
 
 bool SystemObserved::process_running(const std::string& pid_file, const std::string& detail) {

@@ -170,7 +170,7 @@ TeardownReport remove_objects(const std::vector<OwnedObject>& objects, HostWrite
   for (const auto& o : objects) {
     if (o.kind != ObjectKind::netns || o.detail.empty()) continue;
     const std::string now = host::netns_identity(o.name);
-    if (now.empty() || now == o.detail) continue;
+    if (now.empty() || host::same_netns(o.detail, now)) continue;
     replaced.insert(o.name);
     report.problems.push_back("namespace " + o.name +
                               " is not the one this lab made (deleted and re-created by someone else); left alone");

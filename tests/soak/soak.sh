@@ -40,7 +40,8 @@ check_gone() {  # LAB WHAT
   local lab=$1 what=$2
   [ ! -e "$run_root/$lab" ] || fail "$what: $run_root/$lab is left"
   [ ! -e "$run_root/$lab.lock" ] || fail "$what: $run_root/$lab.lock is left"
-  if ip netns list | awk '{print $1}' | grep -q "^$lab-"; then
+  # Not grep -q: quitting early would kill awk by SIGPIPE, failing the pipeline (pipefail).
+  if ip netns list | awk '{print $1}' | grep "^$lab-" > /dev/null; then
     fail "$what: namespaces left: $(ip netns list | awk '{print $1}' | grep "^$lab-" | tr '\n' ' ')"
   fi
   if pgrep -f -- "$run_root/$lab/" > /dev/null; then
@@ -126,7 +127,7 @@ for i in $(seq 1 "$n"); do
   wait "${pids[$((i - 1))]}" || fail "concurrent up of skp$i: $(cat "$tmp/skp$i.out")"
 done
 for i in $(seq 1 "$n"); do
-  "$netlab" status "skp$i" --json | grep -q '"phase": "ready"' || fail "skp$i is not ready"
+  "$netlab" status "skp$i" --json | grep '"phase": "ready"' > /dev/null || fail "skp$i is not ready"
   timeout 30 "$netlab" exec "skp$i" g1 -- ping -c1 -W2 198.51.100.1 > /dev/null 2>&1 || fail "skp$i: g1 cannot ping out"
 done
 for i in $(seq 1 "$n"); do

@@ -1,7 +1,9 @@
 // Named namespaces must be the same objects iproute2 sees.
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "host_fixture.h"
 #include "netlab/host/netns.h"
@@ -36,6 +38,35 @@ TEST_F(NetnsTest, CreateIsSeenByIproute2AndDeleteRemovesIt) {
   EXPECT_FALSE(ip_lists(ns));
   struct stat st {};
   EXPECT_NE(stat(netns_path(ns).c_str(), &st), 0);
+}
+
+/// The inode number of an identity ("<dev>:<inode>:<time>").
+std::string inode_of(const std::string& identity) {
+  const size_t first = identity.find(':');
+  return identity.substr(first + 1, identity.find(':', first + 1) - first - 1);
+}
+
+TEST_F(NetnsTest, ANamespaceRecreatedUnderTheSameNameHasAnotherIdentityEvenWithTheSameInode) {
+  std::string ns = make("reborn");
+  const std::string made = netns_identity(ns);
+  ASSERT_FALSE(made.empty());
+  EXPECT_EQ(netns_identity(ns), made);  // stable while it lives
+  EXPECT_TRUE(same_netns(made, netns_identity(ns)));
+  // The kernel frees a deleted namespace's inode number once it has cleaned it
+  // up, and gives it to the next one made: re-create until that happens (up to 10 s).
+  std::string again;
+  for (int i = 0; i < 500; ++i) {
+    ASSERT_TRUE(delete_netns(ns).ok());
+    ASSERT_TRUE(create_netns(ns).ok());
+    again = netns_identity(ns);
+    if (inode_of(again) == inode_of(made)) break;
+    usleep(20000);
+  }
+  ASSERT_FALSE(again.empty());
+  EXPECT_NE(again, made);
+  EXPECT_FALSE(same_netns(made, again)) << made << " vs " << again;
+  std::printf("figure: recreated namespace %s inode as the first (%s, then %s)\n",
+              inode_of(again) == inode_of(made) ? "reused the" : "did not reuse the", made.c_str(), again.c_str());
 }
 
 TEST_F(NetnsTest, LoopbackCanStayDown) {

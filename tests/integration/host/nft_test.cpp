@@ -4,6 +4,7 @@
 
 #include "service_lab.h"
 #include "netlab/host/nft.h"
+#include "netlab/host/nft_rule_count.h"
 #include "netlab/host/nft_rules.h"
 #include "netlab/model/names.h"
 
@@ -89,6 +90,57 @@ TEST_F(NftTest, ErrorsComeBackAsTextAndChangeNothing) {
   EXPECT_TRUE(nft->check(render_lab_ruleset(lab_rules(NetworkMode::route))).ok());
   EXPECT_FALSE(nft->has_table("inet", "netlab_nlt_hs"));
   EXPECT_FALSE(nft->delete_table("inet", "bad name; flush ruleset").ok());
+}
+
+/// The rules `nft -j list table` shows for `table` in the lab's host namespace.
+size_t listed_rules(Nft& nft, const std::string& table) {
+  Result<std::string> json = nft.list_json("list table inet " + table);
+  EXPECT_TRUE(json.ok()) << json.error().message;
+  size_t rules = 0;
+  for (size_t at = json.ok() ? json->find("{\"rule\"") : std::string::npos; at != std::string::npos;
+       at = json->find("{\"rule\"", at + 1))
+    ++rules;
+  return rules;
+}
+
+TEST_F(NftTest, RuleCountOverNfnetlinkIsWhatTheListingShows) {
+  const std::string table = model::nft_table_name("nlt-hs");
+  Result<Nft> nft = Nft::open(kHost);
+  ASSERT_TRUE(nft.ok()) << nft.error().message;
+  // No table yet: nullopt, not 0.
+  auto absent = nft_rule_count(kHost, "inet", table);
+  ASSERT_TRUE(absent.ok()) << absent.error().message;
+  EXPECT_FALSE(absent->has_value());
+
+  ASSERT_TRUE(nft->apply(render_lab_replace(lab_rules(NetworkMode::nat))).ok());
+  const size_t nat_rules = listed_rules(*nft, table);
+  ASSERT_GT(nat_rules, 0u);
+  auto counted = nft_rule_count(kHost, "inet", table);
+  ASSERT_TRUE(counted.ok()) << counted.error().message;
+  ASSERT_TRUE(counted->has_value());
+  EXPECT_EQ(**counted, nat_rules);
+  // Every chain counts: the trace chain's rules too.
+  ASSERT_TRUE(nft->apply(render_trace_chain("nlt-hs", "ip saddr 192.168.150.0/24 icmp type echo-request")).ok());
+  const size_t traced_rules = listed_rules(*nft, table);
+  EXPECT_GT(traced_rules, nat_rules);
+  counted = nft_rule_count(kHost, "inet", table);
+  ASSERT_TRUE(counted.ok() && counted->has_value());
+  EXPECT_EQ(**counted, traced_rules);
+  // Only that family and that namespace: none in the root namespace, none as an ip table.
+  auto other_family = nft_rule_count(kHost, "ip", table);
+  ASSERT_TRUE(other_family.ok()) << other_family.error().message;
+  EXPECT_FALSE(other_family->has_value());
+  auto root = nft_rule_count("", "inet", table);
+  ASSERT_TRUE(root.ok()) << root.error().message;
+  EXPECT_FALSE(root->has_value());
+
+  ASSERT_TRUE(nft->delete_table("inet", table).ok());
+  counted = nft_rule_count(kHost, "inet", table);
+  ASSERT_TRUE(counted.ok());
+  EXPECT_FALSE(counted->has_value());
+  // What cannot be asked is an Error.
+  EXPECT_FALSE(nft_rule_count(kHost, "decnet", table).ok());
+  EXPECT_FALSE(nft_rule_count("nlt-hs-missing", "inet", table).ok());
 }
 
 TEST_F(NftTest, OpeningAMissingNamespaceIsAnError) {

@@ -47,7 +47,9 @@ set +e
 set -e
 [ $rc -eq 1 ] || fail "down: exit $rc, want 1 (a problem reported): $(cat "$tmp/down")"
 grep -q "rpr-g1 is not the one this lab made" "$tmp/down" || fail "down does not report it: $(cat "$tmp/down")"
-ip netns list | awk '{print $1}' | grep -qx rpr-g1 || fail "down deleted someone else's namespace"
+# grep reads the whole list (not -q): under pipefail, a grep that quits at the
+# first match makes awk die of SIGPIPE when more namespaces follow.
+ip netns list | awk '{print $1}' | grep -x rpr-g1 > /dev/null || fail "down deleted someone else's namespace"
 left=$(ip netns list | awk '{print $1}' | grep '^rpr-' | grep -vx rpr-g1 || true)
 [ -z "$left" ] || fail "down left the lab's own namespaces: $left"
 [ ! -e "${NETLAB_RUN_DIR:-/run/netlab}/rpr" ] || fail "down left the run directory"

@@ -21,6 +21,20 @@ TEST(NetnsName, AcceptsWhatIproute2Accepts) {
   EXPECT_EQ(netns_path("lab-host"), "/run/netns/lab-host");
 }
 
+TEST(NetnsIdentity, TheInodesTimeTellsARecreatedNamespaceFromTheOneMade) {
+  EXPECT_TRUE(same_netns("4:4026532100:1764633600.123456789", "4:4026532100:1764633600.123456789"));
+  // The same inode number, handed to a namespace made later: another namespace.
+  EXPECT_FALSE(same_netns("4:4026532100:1764633600.123456789", "4:4026532100:1764633601.000000001"));
+  EXPECT_FALSE(same_netns("4:4026532100:1764633600.123456789", "4:4026532101:1764633600.123456789"));
+  EXPECT_FALSE(same_netns("4:4026532100:1764633600.123456789", ""));
+  // Recorded by an older netlab, without the time: device and inode decide.
+  EXPECT_TRUE(same_netns("4:4026532100", "4:4026532100:1764633600.123456789"));
+  EXPECT_FALSE(same_netns("4:4026532100", "4:40265321001:1764633600.123456789"));
+  EXPECT_FALSE(same_netns("4:4026532100", "5:4026532100:1764633600.123456789"));
+  EXPECT_FALSE(same_netns("4:4026532100", ""));
+  EXPECT_FALSE(same_netns("", "4:4026532100:1764633600.123456789"));
+}
+
 TEST(SysctlPath, DotsAndSlashes) {
   EXPECT_EQ(sysctl_path("net/ipv4/ip_forward"), "/proc/sys/net/ipv4/ip_forward");
   EXPECT_EQ(sysctl_path("net.ipv4.ip_forward"), "/proc/sys/net/ipv4/ip_forward");
