@@ -415,14 +415,21 @@ void mark_guests(const model::Topology& next, Owned& owned, Observed& observed, 
 
 void mark_unchanged(const model::Topology& next, const StepDigests& before, const StepDigests& after, Owned& owned,
                     Observed& observed, const std::set<std::string>& checked) {
-  owned.unchanged.clear();
-  owned.untouched.clear();
-  if (before == after) return;
-  for (const auto& guest : next.guests)
-    if (guest.kind == model::GuestKind::netns && checked.count(guest.name)) {
-      owned.unchanged.insert(model::guest_namespace(next, guest));
-      owned.untouched.insert(guest.name);
-    }
+  if (before == after) {
+    owned.unchanged.clear();
+    owned.untouched.clear();
+    return;
+  }
+  // Usually mark_unexpanded() marked exactly `checked` just before: kept as it is.
+  if (owned.untouched != checked) {
+    owned.unchanged.clear();
+    owned.untouched.clear();
+    for (const auto& guest : next.guests)
+      if (guest.kind == model::GuestKind::netns && checked.count(guest.name)) {
+        owned.unchanged.insert(model::guest_namespace(next, guest));
+        owned.untouched.insert(guest.name);
+      }
+  }
   mark_guests(next, owned, observed, [&](const model::Guest& guest) {
     auto was = before.find(guest.name);
     auto now = after.find(guest.name);
