@@ -17,7 +17,8 @@
 namespace netlab::cli {
 
 std::optional<TopologyInput> load_valid_topology(const std::string& path, int* exit_code,
-                                                 const model::ValidateOptions& options) {
+                                                 const model::ValidateOptions& options,
+                                                 const std::function<void(const std::string&)>& on_read) {
   auto text = model::read_file_bounded(path);  // stops at 16 MiB: `validate /dev/zero` ends
   if (!text) {
     fmt::print(stderr, "{}: error: {}\n", path, text.error().message);
@@ -25,6 +26,7 @@ std::optional<TopologyInput> load_valid_topology(const std::string& path, int* e
     return std::nullopt;
   }
   TopologyInput input{path, std::move(*text), {}};
+  if (on_read) on_read(input.text);
   auto loaded = model::load_string(input.text, path);
   auto problems = loaded.diagnostics;
   if (loaded.ok()) problems = model::validate(loaded.topology, options);

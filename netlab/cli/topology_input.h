@@ -2,6 +2,7 @@
 // Reading the topology a subcommand was given, once for all of them: load,
 // validate, and on any problem print every message and choose exit code 2.
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -18,9 +19,11 @@ struct TopologyInput {
 };
 
 /// Loads and validates `path`. On problems prints them (file:line:col: error: ...)
-/// to stderr, sets *exit_code to 2 and returns nullopt.
+/// to stderr, sets *exit_code to 2 and returns nullopt. `on_read`, when given,
+/// gets the file's text as soon as it is read, before it is loaded.
 std::optional<TopologyInput> load_valid_topology(const std::string& path, int* exit_code,
-                                                 const model::ValidateOptions& options = {});
+                                                 const model::ValidateOptions& options = {},
+                                                 const std::function<void(const std::string&)>& on_read = {});
 
 /// Whether a `LAB|FILE` argument means a file: it exists as one, or it has the
 /// shape of a path (a '/', or a .yaml/.yml/.json ending), which no lab name has.

@@ -2,10 +2,12 @@
 #include <fmt/core.h>
 
 #include <chrono>
+#include <future>
 
 #include "netlab/cli/commands.h"
 #include "netlab/cli/progress.h"
 #include "netlab/cli/topology_input.h"
+#include "netlab/model/names.h"
 #include "netlab/plan/lab.h"
 #include "netlab/plan/vm_checks.h"
 
@@ -22,7 +24,12 @@ struct UpArgs {
 void run_up(const UpArgs& args, int* exit_code) {
   model::ValidateOptions checks;
   if (args.sandbox) checks.taken = plan::sandbox_net::taken_blocks();
-  auto input = load_valid_topology(args.file, exit_code, checks);
+  // The running lab is read on the other core while the file loads (lab_reading.h).
+  std::future<plan::LabReading> ahead;
+  auto input = load_valid_topology(args.file, exit_code, checks, [&ahead](const std::string& text) {
+    if (std::string lab = model::guess_lab_name(text); !lab.empty())
+      ahead = std::async(std::launch::async, plan::read_lab, lab);
+  });
   if (!input) return;
   // KVM guests against this machine: images present and of the stated format, memory that fits.
   if (auto problems = plan::check_vms_here(input->topology); !problems.empty()) {
@@ -33,7 +40,9 @@ void run_up(const UpArgs& args, int* exit_code) {
   const auto started = std::chrono::steady_clock::now();
   plan::UpOptions options{args.sandbox, args.force, terminal_progress()};
   const std::string lab = input->topology.name;
-  auto result = plan::up(std::move(input->topology), input->path, input->text, options);
+  std::optional<plan::LabReading> read_ahead;
+  if (ahead.valid()) read_ahead = ahead.get();
+  auto result = plan::up(std::move(input->topology), input->path, input->text, options, std::move(read_ahead));
   end_progress();
   if (!result) {
     fmt::print(stderr, "netlab up {}: {}\n", lab, result.error().message);

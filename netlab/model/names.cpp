@@ -44,6 +44,25 @@ bool is_valid_name(std::string_view name) {
   return std::all_of(name.begin(), name.end(), is_name_char);
 }
 
+std::string guess_lab_name(std::string_view text) {
+  for (size_t at = 0; at < text.size();) {
+    size_t end = text.find('\n', at);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(at, end - at);
+    at = end + 1;
+    if (line.substr(0, 5) != "name:") continue;
+    std::string_view value = line.substr(5);
+    if (size_t comment = value.find(" #"); comment != std::string_view::npos) value = value.substr(0, comment);
+    const size_t first = value.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos) return "";
+    value = value.substr(first, value.find_last_not_of(" \t\r") - first + 1);
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front())
+      value = value.substr(1, value.size() - 2);
+    return is_valid_name(value) ? std::string(value) : "";
+  }
+  return "";
+}
+
 std::string readable_bridge_name(const std::string& lab, const std::string& network) { return lab + "-" + network; }
 
 std::string readable_host_nic_name(const std::string& lab, const std::string& guest, size_t index) {

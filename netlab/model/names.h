@@ -41,6 +41,12 @@ bool is_valid_name(std::string_view name);
 inline constexpr const char* kNameRule =
     "use letters, digits, '-' and '_' (at most 40 characters), starting with a letter or digit";
 
+/// The lab name a topology's text most likely holds, without loading it: the
+/// value of a top-level `name:` line (quotes and a trailing comment dropped),
+/// "" when there is none or it breaks the name rule. A guess, to start reading
+/// the lab while the file loads; only the loader's name is the lab's.
+std::string guess_lab_name(std::string_view text);
+
 /// The kernel names of the devices netlab derives for a lab (see the top of
 /// this file). Computing them is linear in the lab's size; code that asks for
 /// many names holds one DeviceNames rather than calling the free functions below.

@@ -24,6 +24,7 @@
 #include "netlab/plan/built.h"
 #include "netlab/plan/converge.h"
 #include "netlab/plan/guest_keys.h"
+#include "netlab/plan/lab_reading.h"
 #include "netlab/plan/desired.h"
 #include "netlab/plan/planner.h"
 #include "netlab/plan/running_lab.h"
@@ -164,21 +165,20 @@ struct UpInput {
   size_t journal_lines = 0;  // the journal's, forgotten objects included
   std::map<std::string, std::vector<std::string>> objects;  // each guest's object keys, the skipped ones' as recorded
 };
-UpInput up_input(const model::Topology& next, const Target& target, const std::optional<state::LabState>& st,
-                 const std::optional<std::string>& previous_text, const std::optional<std::string>& built_text,
-                 Observed& observed) {
+UpInput up_input(const model::Topology& next, const Target& target, LabReading& lab, Observed& observed) {
   UpInput in;
-  const bool completed = st && st->phase == state::Phase::ready;
+  const bool completed = lab.state && lab.state->phase == state::Phase::ready;
   // The record of the last `up`; without one (it failed, or an older netlab
   // built the lab), the same is derived from the lab's copy of its file.
-  std::optional<Built> built = completed && built_text ? built_from_text(*built_text) : std::nullopt;
+  std::optional<Built> built = completed ? std::move(lab.built) : std::nullopt;
   if (!built)
-    if (auto previous = topology_from(next.name, previous_text)) {
+    if (auto previous = topology_from(next.name, lab.topology_copy)) {
       const Desired before = desired_of(*previous, target);
       built = built_record(*previous, target, step_digests(before.steps, before.owners));
     }
   if (built) in.owned = std::move(built->described);
-  in.owned.objects = state::read_journal(next.name, &in.journal_lines);
+  in.owned.objects = std::move(lab.journal);
+  in.journal_lines = lab.journal_lines;
   in.keys = guest_input_keys(next, target);
   std::set<std::string> skipped;
   if (completed && built) skipped = mark_unexpanded(next, in.keys, built->keys, in.owned, observed);
@@ -270,27 +270,28 @@ Result<PlanResult> plan_up(const model::Topology& topology, const std::string& f
     if (auto st = check_real_host(topology, force, sockets); !st) return st.error();
   SystemObserved observed(sockets);
   const model::Topology where = placed(topology);  // migrated VMs stay where they run
-  UpInput in = up_input(where, *target, state::read_state(topology.name),
-                        state::read_lab_file(topology.name, state::kTopologyCopy),
-                        state::read_lab_file(topology.name, state::kBuiltRecord), observed);
+  LabReading lab = read_lab(topology.name);
+  observed.know_identities(std::move(lab.identities));
+  UpInput in = up_input(where, *target, lab, observed);
   result.steps = planned_steps(in, where, *target, observed);
   return result;
 }
 
 Result<UpResult> up(model::Topology file_topo, const std::string& file, const std::string& file_text,
-                    const UpOptions& options) {
+                    const UpOptions& options, std::optional<LabReading> read_ahead) {
   // Migrated VMs stay on the hosts they run on (placement.h): up never moves one back.
   const model::Topology topo = placed(std::move(file_topo));
   // Checked before the lock is taken: a refused rename leaves no lock file of the new name.
   if (auto renamed = check_not_renamed(topo, file); !renamed) return renamed.error();
   auto lock = state::LabLock::acquire(topo.name);
   if (!lock) return lock.error();
-  auto previous = state::read_state(topo.name);
+  LabReading lab = current_reading(topo.name, std::move(read_ahead));
+  const std::optional<state::LabState> previous = lab.state;
   if (previous && previous->sandbox != options.sandbox)
     return Error{"lab '" + topo.name + "' already runs " + (previous->sandbox ? "in the sandbox" : "on the real host") +
                  "; take it down first (netlab down " + topo.name + ")"};
   if (auto other = other_host(previous); !other) return other.error();
-  const bool fresh = !previous && state::read_journal(topo.name).empty();
+  const bool fresh = !previous && lab.journal.empty();
   Sockets sockets;
   UplinkChoice uplink;
   auto resolved = resolve_target(topo, options.sandbox, sockets, &uplink);
@@ -299,6 +300,8 @@ Result<UpResult> up(model::Topology file_topo, const std::string& file, const st
   if (!options.sandbox)
     if (auto st = check_real_host(topo, options.force, sockets); !st) return st.error();
   probe_accelerator(topo, target);
+  SystemObserved observed(sockets);
+  observed.know_identities(std::move(lab.identities));
   // The hop map follows from the file and the target alone: it is worked out
   // on the machine's other core while this thread reads the lab and runs the
   // steps. Pure computation, no system call: namespace switches are per
@@ -317,11 +320,10 @@ Result<UpResult> up(model::Topology file_topo, const std::string& file, const st
                      options.sandbox ? "" : host::current_netns_id()};
   // Read before this run overwrites the lab's copy of its file: it names what the
   // lab owns, and is put back when this run fails and returns the lab to it.
-  const auto previous_text = state::read_lab_file(topo.name, state::kTopologyCopy);
+  const std::optional<std::string> previous_text = lab.topology_copy;
   // The record of the last `up` too: it is put back with them.
-  const auto previous_built = state::read_lab_file(topo.name, state::kBuiltRecord);
-  SystemObserved observed(sockets);
-  UpInput in = up_input(topo, target, previous, previous_text, previous_built, observed);
+  const std::optional<std::string> previous_built = lab.built_text;
+  UpInput in = up_input(topo, target, lab, observed);
   forget_built(topo.name);  // until this run completes, the lab is not what the record says
   if (auto w = state::write_state(st); !w) return w.error();
   if (auto w = state::write_lab_file(topo.name, state::kTopologyCopy, file_text); !w) return w.error();

@@ -13,6 +13,7 @@
 #include "netlab/model/topology.h"
 #include "netlab/plan/action.h"
 #include "netlab/plan/apply.h"
+#include "netlab/plan/lab_reading.h"
 #include "netlab/plan/running_lab.h"
 #include "netlab/plan/real_host.h"
 #include "netlab/plan/target.h"
@@ -46,9 +47,10 @@ struct UpResult {
 
 /// Builds or repairs the lab of `topology` (valid, loaded from `file` whose text
 /// is `file_text`). Idempotent. On failure, what this run made is removed (and
-/// the lab's run directory too when the lab did not exist before).
+/// the lab's run directory too when the lab did not exist before). `read_ahead`:
+/// the lab as read while the file was loaded (lab_reading.h), used when still current.
 Result<UpResult> up(model::Topology topology, const std::string& file, const std::string& file_text,
-                    const UpOptions& options);
+                    const UpOptions& options, std::optional<LabReading> read_ahead = std::nullopt);
 
 struct PlanResult {
   std::vector<Action> steps;

@@ -37,7 +37,10 @@ bool SystemObserved::netns_exists(const std::string& name) {
   return it->second;
 }
 
-std::string SystemObserved::netns_identity(const std::string& name) { return host::netns_identity(name); }
+std::string SystemObserved::netns_identity(const std::string& name) {
+  if (auto it = identities_.find(name); it != identities_.end()) return it->second;
+  return host::netns_identity(name);
+}
 
 SystemObserved::Space* SystemObserved::space(const std::string& netns) {
   auto it = spaces_.find(netns);

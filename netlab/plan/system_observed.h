@@ -6,6 +6,7 @@
 // change to one guest must not pay. Addresses, routes and qdiscs are dumped
 // per namespace without a dump of the links (they are matched by ifindex).
 #include <map>
+#include <unordered_map>
 
 #include "netlab/host/netlink.h"
 #include "netlab/host/ovsdb.h"
@@ -17,6 +18,12 @@ namespace netlab::plan {
 class SystemObserved : public Observed {
  public:
   explicit SystemObserved(Sockets& sockets) : sockets_(sockets) {}
+
+  /// Identities of namespaces read just before (LabReading::identities):
+  /// netns_identity() of one of them answers from here, without a stat.
+  void know_identities(std::unordered_map<std::string, std::string> identities) {
+    identities_ = std::move(identities);
+  }
 
   bool netns_exists(const std::string& name) override;
   std::string netns_identity(const std::string& name) override;
@@ -75,6 +82,7 @@ class SystemObserved : public Observed {
   std::map<std::pair<std::string, std::string>, std::vector<model::Cidr6>> addresses6_;
   std::map<std::string, std::vector<host::IpRoute>> routes6_;
   std::map<std::string, std::map<std::string, std::vector<host::OvsPort>>> ovs_cache_;
+  std::unordered_map<std::string, std::string> identities_;  // know_identities()
 };
 
 }  // namespace netlab::plan

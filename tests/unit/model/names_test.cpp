@@ -46,6 +46,20 @@ TEST(Names, NameRule) {
   EXPECT_FALSE(is_valid_name("ä"));
 }
 
+TEST(Names, TheLabNameIsGuessedFromATopLevelNameLine) {
+  EXPECT_EQ(guess_lab_name("# a lab\nname: demo\nnetworks: {}\n"), "demo");
+  EXPECT_EQ(guess_lab_name("networks:\n  lan:\n    name: inner\nname: 'quoted'  # the lab\n"), "quoted");
+  EXPECT_EQ(guess_lab_name("name: \"dq\"\r\n"), "dq");
+  EXPECT_EQ(guess_lab_name("name:lab"), "lab");
+  // No guess: none at the top level, an empty value, or one breaking the name rule.
+  EXPECT_EQ(guess_lab_name("  name: indented\n"), "");
+  EXPECT_EQ(guess_lab_name("{name: flow}"), "");
+  EXPECT_EQ(guess_lab_name("name:\n"), "");
+  EXPECT_EQ(guess_lab_name("name: ../etc\n"), "");
+  EXPECT_EQ(guess_lab_name("name: a b\n"), "");
+  EXPECT_EQ(guess_lab_name(""), "");
+}
+
 TEST(Names, ReadableFormWhereItFits) {
   // The names netlab always used: a lab made before derived names keeps them.
   Topology t = lab_with("nat", {"default"}, {{"g1", 2}});
