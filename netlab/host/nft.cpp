@@ -1,12 +1,11 @@
 #include "netlab/host/nft.h"
 
-#include <nftables/libnftables.h>
-
 #include <cctype>
 #include <nlohmann/json.hpp>
 #include <utility>
 
 #include "netlab/host/netns.h"
+#include "netlab/host/nftables_api.h"
 
 namespace netlab::host {
 namespace {
@@ -24,15 +23,21 @@ std::string trim(std::string text) {
   return text;
 }
 
+/// The loaded API. Precondition: an Nft with a context exists (Nft::open loaded it).
+const NftablesApi& api() { return **model::load_api<NftablesApi>(); }
+
 }  // namespace
 
 Result<Nft> Nft::open(const std::string& netns) {
-  Result<nft_ctx*> made = run_in_netns(netns, [] { return nft_ctx_new(NFT_CTX_DEFAULT); });
+  auto loaded = model::load_api<NftablesApi>();
+  if (!loaded) return loaded.error();
+  const NftablesApi& api = **loaded;
+  Result<nft_ctx*> made = run_in_netns(netns, [&api] { return api.nft_ctx_new(NFT_CTX_DEFAULT); });
   if (!made) return made.error();
   if (*made == nullptr) return Error{"nft: cannot allocate a libnftables context"};
   nft_ctx* ctx = *made;
-  if (nft_ctx_buffer_output(ctx) != 0 || nft_ctx_buffer_error(ctx) != 0) {
-    nft_ctx_free(ctx);
+  if (api.nft_ctx_buffer_output(ctx) != 0 || api.nft_ctx_buffer_error(ctx) != 0) {
+    api.nft_ctx_free(ctx);
     return Error{"nft: cannot buffer libnftables output"};
   }
   return Nft(netns, ctx);
@@ -44,7 +49,7 @@ Nft::Nft(Nft&& other) noexcept : netns_(std::move(other.netns_)), ctx_(std::exch
 
 Nft& Nft::operator=(Nft&& other) noexcept {
   if (this != &other) {
-    if (ctx_) nft_ctx_free(ctx_);
+    if (ctx_) api().nft_ctx_free(ctx_);
     netns_ = std::move(other.netns_);
     ctx_ = std::exchange(other.ctx_, nullptr);
   }
@@ -52,7 +57,7 @@ Nft& Nft::operator=(Nft&& other) noexcept {
 }
 
 Nft::~Nft() {
-  if (ctx_) nft_ctx_free(ctx_);
+  if (ctx_) api().nft_ctx_free(ctx_);
 }
 
 Result<std::string> Nft::run(const std::string& text, unsigned int output_flags, bool dry_run) {
@@ -63,14 +68,15 @@ Result<std::string> Nft::run(const std::string& text, unsigned int output_flags,
     std::string out;
     std::string err;
   };
+  const NftablesApi& nft = api();
   Result<Outcome> outcome = run_in_netns(netns_, [&] {
-    nft_ctx_output_set_flags(ctx, output_flags);
-    nft_ctx_set_dry_run(ctx, dry_run);
-    int rc = nft_run_cmd_from_buffer(ctx, text.c_str());
+    nft.nft_ctx_output_set_flags(ctx, output_flags);
+    nft.nft_ctx_set_dry_run(ctx, dry_run);
+    int rc = nft.nft_run_cmd_from_buffer(ctx, text.c_str());
     // Reading the buffers also resets them for the next command.
-    const char* out = nft_ctx_get_output_buffer(ctx);
-    const char* err = nft_ctx_get_error_buffer(ctx);
-    nft_ctx_set_dry_run(ctx, false);
+    const char* out = nft.nft_ctx_get_output_buffer(ctx);
+    const char* err = nft.nft_ctx_get_error_buffer(ctx);
+    nft.nft_ctx_set_dry_run(ctx, false);
     return Outcome{rc, out ? out : "", err ? err : ""};
   });
   if (!outcome) return outcome.error();

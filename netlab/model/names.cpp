@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <set>
+#include <unordered_set>
 #include <vector>
 
 namespace netlab::model {
@@ -80,7 +81,9 @@ std::string hashed_host_nic_name(const std::string& lab, const std::string& gues
 
 DeviceNames::DeviceNames(const Topology& topo) {
   // Names taken before anything is derived: explicit bridges and uplinks are used as given.
-  std::set<std::string> taken;
+  std::unordered_set<std::string> taken;
+  taken.reserve(2 * topo.guests.size() + 2 * topo.networks.size() + 1);
+  nics_.reserve(topo.guests.size());
   if (!topo.host.uplink.empty()) taken.insert(topo.host.uplink);
   for (const auto& net : topo.networks) {
     if (!net.bridge.empty()) taken.insert(net.bridge);
@@ -105,12 +108,15 @@ DeviceNames::DeviceNames(const Topology& topo) {
     if (name.size() <= kMaxIfName && taken.insert(name).second) bridges_[net->name] = name;
     else hashed_networks.push_back(net);
   }
-  for (const Guest* g : guests)
+  for (const Guest* g : guests) {
+    auto& devices = nics_[g->name];
+    devices.resize(g->nics.size());
     for (size_t i = 0; i < g->nics.size(); ++i) {
       std::string name = readable_host_nic_name(topo.name, g->name, i);
-      if (name.size() <= kMaxIfName && taken.insert(name).second) nics_[{g->name, i}] = name;
+      if (name.size() <= kMaxIfName && taken.insert(name).second) devices[i] = std::move(name);
       else hashed_nics.push_back({g, i});
     }
+  }
   for (const Network* net : hashed_networks) {
     std::string name = hashed_bridge_name(topo.name, net->name);
     for (unsigned attempt = 1; !taken.insert(name).second; ++attempt)
@@ -121,14 +127,14 @@ DeviceNames::DeviceNames(const Topology& topo) {
     std::string name = hashed_host_nic_name(topo.name, g->name, i);
     for (unsigned attempt = 1; !taken.insert(name).second; ++attempt)
       name = hashed_host_nic_name(topo.name, g->name, i, attempt);
-    nics_[{g->name, i}] = name;
+    nics_[g->name][i] = name;
   }
 }
 
 const std::string& DeviceNames::bridge(const Network& net) const { return bridges_.at(net.name); }
 
 const std::string& DeviceNames::host_nic(const Guest& guest, size_t index) const {
-  return nics_.at({guest.name, index});
+  return nics_.at(guest.name).at(index);
 }
 
 std::string bridge_name(const Topology& topo, const Network& net) {

@@ -21,7 +21,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "netlab/model/topology.h"
 
@@ -59,8 +61,8 @@ class DeviceNames {
   const std::string& host_nic(const Guest& guest, size_t index) const;
 
  private:
-  std::map<std::string, std::string> bridges_;                 // network -> device
-  std::map<std::pair<std::string, size_t>, std::string> nics_;  // (guest, nic index) -> device
+  std::map<std::string, std::string> bridges_;                        // network -> device
+  std::unordered_map<std::string, std::vector<std::string>> nics_;  // guest -> device of each NIC
 };
 
 /// The readable forms, whether or not they fit 15 bytes: "<lab>-<network>", "<lab>-<guest>-<n>".

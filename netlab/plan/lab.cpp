@@ -186,11 +186,12 @@ UpInput up_input(const model::Topology& next, const Target& target, LabReading& 
     in.desired = desired_of(next, target, std::move(skip));
     in.digests = step_digests(in.desired.steps, in.desired.owners);
     in.objects = guest_object_keys(in.desired);
+    in.desired.kept.reserve(8 * in.desired.skipped.size());
     for (const auto& guest : in.desired.skipped) {
       in.digests[guest] = built->digests.at(guest);
-      const auto& made = built->objects.at(guest);
+      auto& made = built->objects.at(guest);
       in.desired.kept.insert(made.begin(), made.end());
-      in.objects[guest] = made;
+      in.objects[guest] = std::move(made);  // the record is not read again
     }
   };
   expand(skipped);

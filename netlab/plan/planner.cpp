@@ -271,20 +271,26 @@ std::string wanted_key(const OwnedObject& o) {
 }
 
 /// Removals of what `owned` holds and `desired` does not, in teardown order.
-std::vector<Action> removals(const std::vector<Action>& desired, const std::set<std::string>& kept,
+std::vector<Action> removals(const std::vector<Action>& desired, const std::unordered_set<std::string>& kept,
                              Observed& observed, const Owned& owned) {
-  std::set<std::string> wanted = kept;
+  std::unordered_set<std::string> wanted;
   for (const auto& a : desired)
     if (auto obj = owned_object(a)) wanted.insert(wanted_key(*obj));
+  // Whether each owned object is still wanted, in the order of owned.objects.
+  std::vector<bool> keep(owned.objects.size());
+  for (size_t i = 0; i < owned.objects.size(); ++i) {
+    const std::string key = wanted_key(owned.objects[i]);
+    keep[i] = wanted.count(key) || kept.count(key);
+  }
   std::vector<OwnedObject> doomed;
   std::set<std::string> doomed_namespaces;
-  for (const auto& obj : owned.objects)
-    if (!wanted.count(wanted_key(obj)) && obj.kind == ObjectKind::netns && present(obj, observed)) {
-      doomed_namespaces.insert(obj.name);
-    }
-  for (auto it = owned.objects.rbegin(); it != owned.objects.rend(); ++it) {
-    const OwnedObject& obj = *it;
-    if (wanted.count(wanted_key(obj))) continue;
+  for (size_t i = 0; i < owned.objects.size(); ++i) {
+    const OwnedObject& obj = owned.objects[i];
+    if (!keep[i] && obj.kind == ObjectKind::netns && present(obj, observed)) doomed_namespaces.insert(obj.name);
+  }
+  for (size_t i = owned.objects.size(); i-- > 0;) {
+    const OwnedObject& obj = owned.objects[i];
+    if (keep[i]) continue;
     // What lives in a namespace being removed goes with it; a process does not
     // (it would keep the namespace alive): it is stopped first.
     if (obj.kind != ObjectKind::netns && obj.kind != ObjectKind::process && !obj.netns.empty() &&
