@@ -183,8 +183,9 @@ Topology Loader::topology(const YamlNode& root) {
   }
   if (top.guests) {
     FieldPositions unused;
-    for (const auto& g : r_.mapping(top.guests->value, "'guests'", {}, &unused))
-      topo.guests.push_back(guest(g, topo.name));
+    const auto guests = r_.mapping(top.guests->value, "'guests'", {}, &unused);
+    topo.guests.reserve(guests.size());  // a thousand guests are not moved again and again
+    for (const auto& g : guests) topo.guests.push_back(guest(g, topo.name));
   }
   return topo;
 }
