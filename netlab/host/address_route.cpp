@@ -93,32 +93,38 @@ Result<std::vector<AddressInfo>> Netlink::list_all_addresses(const std::vector<L
   // A dump of the IPv4 family only: the kernel then leaves out the IPv6
   // link-local address every bridge port holds, which in a host namespace of
   // a thousand guests' veths is nearly the whole answer.
-  ifaddrmsg header{};
-  header.ifa_family = AF_INET;
-  nl_msg* msg = new_message(RTM_GETADDR, NLM_F_DUMP, header);
-  if (!msg) return Error{"out of memory"};
   std::vector<AddressInfo> out;
-  int err = dump(msg, [&](nl_msg* answer) {
-    nlmsghdr* h = nlmsg_hdr(answer);
-    if (h->nlmsg_type != RTM_NEWADDR) return;
-    auto* ifa = static_cast<ifaddrmsg*>(nlmsg_data(h));
-    if (ifa->ifa_family != AF_INET) return;
-    nlattr* tb[IFA_MAX + 1] = {};
-    if (nlmsg_parse(h, sizeof(ifaddrmsg), tb, IFA_MAX, nullptr) < 0) return;
+  int err = dump_addresses(AF_INET, [&](const ifaddrmsg& ifa, nlattr** tb) {
+    if (ifa.ifa_family != AF_INET) return;
     nlattr* local = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
     if (!local || nla_len(local) != 4) return;
     uint32_t be;
     std::memcpy(&be, nla_data(local), 4);
     AddressInfo info;
-    info.ifindex = static_cast<int>(ifa->ifa_index);
+    info.ifindex = static_cast<int>(ifa.ifa_index);
     if (auto it = names.find(info.ifindex); it != names.end()) info.dev = it->second;
-    info.cidr = {model::Ipv4{ntohl(be)}, ifa->ifa_prefixlen};
+    info.cidr = {model::Ipv4{ntohl(be)}, ifa.ifa_prefixlen};
     out.push_back(std::move(info));
   });
   if (err)
     return Error{"cannot list addresses" + std::string(netns().empty() ? "" : " in namespace " + netns()) + ": " +
                  std::strerror(err)};
   return out;
+}
+
+int Netlink::dump_addresses(unsigned char family,
+                            const std::function<void(const ifaddrmsg&, nlattr**)>& on_address) {
+  ifaddrmsg header{};
+  header.ifa_family = family;
+  nl_msg* msg = new_message(RTM_GETADDR, NLM_F_DUMP, header);
+  if (!msg) return ENOMEM;
+  return dump(msg, [&](nl_msg* answer) {
+    nlmsghdr* h = nlmsg_hdr(answer);
+    if (h->nlmsg_type != RTM_NEWADDR) return;
+    nlattr* tb[IFA_MAX + 1] = {};
+    if (nlmsg_parse(h, sizeof(ifaddrmsg), tb, IFA_MAX, nullptr) < 0) return;
+    on_address(*static_cast<const ifaddrmsg*>(nlmsg_data(h)), tb);
+  });
 }
 
 Result<std::vector<model::Cidr>> Netlink::list_addresses(const std::string& dev) {

@@ -57,24 +57,15 @@ std::string IpRoute::str() const {
 Result<std::vector<IpAddress>> Netlink::ip_addresses(const std::string& dev) {
   auto index = ifindex(dev);
   if (!index) return Error{"cannot list the addresses of " + dev + ": " + index.error().message};
-  ifaddrmsg header{};
-  header.ifa_family = AF_UNSPEC;
-  nl_msg* msg = new_message(RTM_GETADDR, NLM_F_DUMP, header);
-  if (!msg) return Error{"out of memory"};
   std::vector<IpAddress> out;
-  int err = dump(msg, [&](nl_msg* answer) {
-    nlmsghdr* h = nlmsg_hdr(answer);
-    if (h->nlmsg_type != RTM_NEWADDR) return;
-    auto* ifa = static_cast<ifaddrmsg*>(nlmsg_data(h));
-    if (static_cast<int>(ifa->ifa_index) != *index) return;
-    if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6) return;
-    nlattr* tb[IFA_MAX + 1] = {};
-    if (nlmsg_parse(h, sizeof(ifaddrmsg), tb, IFA_MAX, nullptr) < 0) return;
+  int err = dump_addresses(AF_UNSPEC, [&](const ifaddrmsg& ifa, nlattr** tb) {
+    if (static_cast<int>(ifa.ifa_index) != *index) return;
+    if (ifa.ifa_family != AF_INET && ifa.ifa_family != AF_INET6) return;
     IpAddress a;
-    a.family = ifa->ifa_family;
-    a.prefix = ifa->ifa_prefixlen;
-    a.scope = ifa->ifa_scope;
-    a.flags = tb[IFA_FLAGS] ? nla_get_u32(tb[IFA_FLAGS]) : ifa->ifa_flags;
+    a.family = ifa.ifa_family;
+    a.prefix = ifa.ifa_prefixlen;
+    a.scope = ifa.ifa_scope;
+    a.flags = tb[IFA_FLAGS] ? nla_get_u32(tb[IFA_FLAGS]) : ifa.ifa_flags;
     const std::string local = to_text(a.family, tb[IFA_LOCAL]);
     const std::string address = to_text(a.family, tb[IFA_ADDRESS]);
     a.local = local.empty() ? address : local;

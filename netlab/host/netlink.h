@@ -17,6 +17,8 @@
 
 struct nl_sock;
 struct nl_msg;
+struct nlattr;
+struct ifaddrmsg;
 
 namespace netlab::host {
 
@@ -313,6 +315,10 @@ class Netlink {
   int dump(nl_msg* msg, const std::function<void(nl_msg*)>& on_answer) {
     return exchange(msg, on_answer, Ending::done);
   }
+  /// Dumps the addresses of `family` (AF_UNSPEC: all) and hands each one's
+  /// header and parsed attributes (IFA_MAX + 1 of them) to on_address; returns
+  /// 0 or a positive errno.
+  int dump_addresses(unsigned char family, const std::function<void(const ifaddrmsg&, nlattr**)>& on_address);
   /// Sets a link attribute by name (RTM_NEWLINK without CREATE); see link.cpp.
   Status change_link(const std::string& dev, const std::string& what,
                      const std::function<void(nl_msg*)>& fill, unsigned flags_set = 0, unsigned flags_change = 0);

@@ -23,9 +23,6 @@ std::string trim(std::string text) {
   return text;
 }
 
-/// The loaded API. Precondition: an Nft with a context exists (Nft::open loaded it).
-const NftablesApi& api() { return **model::load_api<NftablesApi>(); }
-
 }  // namespace
 
 Result<Nft> Nft::open(const std::string& netns) {
@@ -49,7 +46,7 @@ Nft::Nft(Nft&& other) noexcept : netns_(std::move(other.netns_)), ctx_(std::exch
 
 Nft& Nft::operator=(Nft&& other) noexcept {
   if (this != &other) {
-    if (ctx_) api().nft_ctx_free(ctx_);
+    if (ctx_) nftables_api().nft_ctx_free(ctx_);
     netns_ = std::move(other.netns_);
     ctx_ = std::exchange(other.ctx_, nullptr);
   }
@@ -57,7 +54,7 @@ Nft& Nft::operator=(Nft&& other) noexcept {
 }
 
 Nft::~Nft() {
-  if (ctx_) api().nft_ctx_free(ctx_);
+  if (ctx_) nftables_api().nft_ctx_free(ctx_);
 }
 
 Result<std::string> Nft::run(const std::string& text, unsigned int output_flags, bool dry_run) {
@@ -68,7 +65,7 @@ Result<std::string> Nft::run(const std::string& text, unsigned int output_flags,
     std::string out;
     std::string err;
   };
-  const NftablesApi& nft = api();
+  const NftablesApi& nft = nftables_api();
   Result<Outcome> outcome = run_in_netns(netns_, [&] {
     nft.nft_ctx_output_set_flags(ctx, output_flags);
     nft.nft_ctx_set_dry_run(ctx, dry_run);

@@ -25,4 +25,8 @@ struct NftablesApi {
   void resolve(std::vector<model::SharedLibrary>& from) { NETLAB_NFTABLES_FUNCTIONS(NETLAB_RESOLVE_IN_FIRST) }
 };
 
+/// The loaded API. Precondition: model::load_api<NftablesApi>() succeeded (an
+/// Nft with a context exists only after it did).
+inline const NftablesApi& nftables_api() { return **model::load_api<NftablesApi>(); }
+
 }  // namespace netlab::host

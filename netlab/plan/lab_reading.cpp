@@ -9,7 +9,7 @@ namespace netlab::plan {
 
 std::string lab_files_stamp(const std::string& lab) {
   std::string stamp;
-  for (const char* name : {"state.json", state::kTopologyCopy, state::kBuiltRecord, "journal"}) {
+  for (const char* name : {state::kStateFile, state::kTopologyCopy, state::kBuiltRecord, state::kJournalFile}) {
     struct stat st {};
     if (::stat((state::lab_dir(lab) + "/" + name).c_str(), &st) != 0) {
       stamp += "-;";

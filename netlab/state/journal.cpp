@@ -31,7 +31,7 @@ bool kind_from_string(const std::string& text, ObjectKind* kind) {
   return false;
 }
 
-std::string journal_path(const std::string& lab) { return lab_dir(lab) + "/journal"; }
+std::string journal_path(const std::string& lab) { return lab_dir(lab) + "/" + kJournalFile; }
 
 }  // namespace
 

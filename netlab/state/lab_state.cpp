@@ -65,11 +65,11 @@ Status write_state(LabState s) {
                       {"phase", to_string(s.phase)}, {"pid", s.pid},
                       {"updated", s.updated},  {"message", s.message},
                       {"host_netns_id", s.host_netns_id}};
-  return write_lab_file(s.lab, "state.json", j.dump(2) + "\n");
+  return write_lab_file(s.lab, kStateFile, j.dump(2) + "\n");
 }
 
 std::optional<LabState> read_state(const std::string& lab) {
-  auto text = read_lab_file(lab, "state.json");
+  auto text = read_lab_file(lab, kStateFile);
   if (!text) return std::nullopt;
   auto j = nlohmann::json::parse(*text, nullptr, false);
   if (!j.is_object()) return std::nullopt;

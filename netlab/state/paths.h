@@ -25,6 +25,9 @@ inline constexpr unsigned kRunFileMode = 0644;
 /// refusing a symbolic link at either.
 Status make_lab_dir(const std::string& lab);
 
+/// The lab's state (lab_state.h) and its journal (journal.h), in its run directory.
+inline constexpr const char* kStateFile = "state.json";
+inline constexpr const char* kJournalFile = "journal";
 /// The copy of the topology `up` was given, in the lab's run directory.
 inline constexpr const char* kTopologyCopy = "topology.yaml";
 /// What the lab's last completed `up` built, in brief (plan/built.h); absent
