@@ -29,8 +29,9 @@ Result<std::string> read_file_bounded(const std::string& path, size_t max = kMax
 Status make_directory(const std::string& path, mode_t mode);
 
 /// A new file at `path`, written through a temporary file in the same directory
-/// (created O_EXCL with a random name, given `mode` by fchmod) and renamed over
-/// `path` on commit(): readers never see half a file, and a symbolic link at
+/// (created O_EXCL with a random name, given `mode` by fchmod) and put in
+/// `path`'s place on commit() (exchanged with the file there, which is then
+/// removed; else renamed): readers never see half a file, and a symbolic link at
 /// `path` is refused (checked at create() and again at commit()), never followed.
 /// Without commit() the temporary file is removed.
 class OutputFile {
@@ -44,7 +45,7 @@ class OutputFile {
   int fd() const { return fd_; }
   /// Appends `data`; an Error on a short write.
   Status write(std::string_view data);
-  /// Closes and renames the temporary file over the target.
+  /// Closes the temporary file and puts it in the target's place.
   Status commit();
 
  private:

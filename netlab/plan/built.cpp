@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <iterator>
 #include <string_view>
@@ -16,20 +17,37 @@ namespace {
 
 constexpr std::string_view kHeader = "netlab built 2";
 
-bool clean(const std::string& field) { return field.find_first_of("\t\n") == std::string::npos; }
-
-/// Appends one line of `fields`; false when a field cannot be written.
-bool line(std::string& out, std::initializer_list<const std::string*> fields) {
-  bool first = true;
-  for (const std::string* f : fields) {
-    if (!clean(*f)) return false;
-    if (!first) out += '\t';
-    out += *f;
-    first = false;
+/// The record's text, a line at a time. A field holding a tab or a newline
+/// would cut its line wrongly: the whole text is checked once at the end
+/// (counting both), not each of a 1000-guest record's 10000 lines.
+class RecordText {
+ public:
+  explicit RecordText(size_t lines) { out_.reserve(64 * lines); }
+  void line(std::initializer_list<std::string_view> fields) {
+    bool first = true;
+    for (std::string_view f : fields) {
+      if (!first) {
+        out_ += '\t';
+        ++tabs_;
+      }
+      out_ += f;
+      first = false;
+    }
+    out_ += '\n';
+    ++newlines_;
   }
-  out += '\n';
-  return true;
-}
+  /// The text, or nullopt when a field held a tab or a newline.
+  std::optional<std::string> take() {
+    if (static_cast<size_t>(std::count(out_.begin(), out_.end(), '\t')) != tabs_ ||
+        static_cast<size_t>(std::count(out_.begin(), out_.end(), '\n')) != newlines_)
+      return std::nullopt;
+    return std::move(out_);
+  }
+
+ private:
+  std::string out_;
+  size_t tabs_ = 0, newlines_ = 0;
+};
 
 /// The tab-separated fields of `row`; false when it has more than `out` holds.
 /// Views into the record's text: a 1000-guest record has some 10000 rows.
@@ -67,24 +85,23 @@ Built built_record(const model::Topology& topology, const Target& target, StepDi
 }
 
 std::optional<std::string> built_to_text(const Built& built) {
-  std::string out(kHeader);
-  out += '\n';
-  static const std::string kDigest = "digest", kLabel = "label", kLeased = "leased", kLeaseFile = "lease_file",
-                           kPidLease = "pid_lease", kKey = "key", kObject = "object";
-  bool ok = true;
-  for (const auto& [owner, digest] : built.digests) ok &= line(out, {&kDigest, &owner, &digest});
-  for (const auto& [guest, key] : built.keys) ok &= line(out, {&kKey, &guest, &key});
-  for (const auto& [guest, objects] : built.objects)
-    for (const auto& object : objects) ok &= line(out, {&kObject, &guest, &object});
   const Owned& d = built.described;
-  for (const auto& [key, label] : d.labels) ok &= line(out, {&kLabel, &key, &label});
+  size_t objects = 0;
+  for (const auto& [guest, made] : built.objects) objects += made.size();
+  RecordText out(built.digests.size() + built.keys.size() + objects + d.labels.size() + d.leased_nics.size() +
+                 d.lease_files.size() + d.lease_file_of_pid.size() + 2);
+  out.line({kHeader});
+  for (const auto& [owner, digest] : built.digests) out.line({"digest", owner, digest});
+  for (const auto& [guest, key] : built.keys) out.line({"key", guest, key});
+  for (const auto& [guest, made] : built.objects)
+    for (const auto& object : made) out.line({"object", guest, object});
+  for (const auto& [key, label] : d.labels) out.line({"label", key, label});
   for (const auto& [ns, nics] : d.leased_nics)
-    for (const auto& nic : nics) ok &= line(out, {&kLeased, &ns, &nic.device, &nic.network});
-  for (const auto& [network, file] : d.lease_files) ok &= line(out, {&kLeaseFile, &network, &file});
-  for (const auto& [pid, file] : d.lease_file_of_pid) ok &= line(out, {&kPidLease, &pid, &file});
-  out += "end\n";  // a record cut short has none
-  if (!ok) return std::nullopt;
-  return out;
+    for (const auto& nic : nics) out.line({"leased", ns, nic.device, nic.network});
+  for (const auto& [network, file] : d.lease_files) out.line({"lease_file", network, file});
+  for (const auto& [pid, file] : d.lease_file_of_pid) out.line({"pid_lease", pid, file});
+  out.line({"end"});  // a record cut short has none
+  return out.take();
 }
 
 std::optional<Built> built_from_text(const std::string& text) {

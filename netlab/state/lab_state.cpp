@@ -5,9 +5,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "netlab/model/file_io.h"
 #include "netlab/state/paths.h"
@@ -51,11 +49,10 @@ Status write_lab_file(const std::string& lab, const std::string& name, const std
 }
 
 std::optional<std::string> read_lab_file(const std::string& lab, const std::string& name) {
-  std::ifstream in(lab_dir(lab) + "/" + name);
-  if (!in) return std::nullopt;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  // The lab's own files: no bound but the size of a string.
+  auto text = model::read_file_bounded(lab_dir(lab) + "/" + name, std::string().max_size());
+  if (!text) return std::nullopt;
+  return std::move(*text);
 }
 
 Status write_state(LabState s) {

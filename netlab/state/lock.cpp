@@ -34,7 +34,6 @@ Result<std::unique_ptr<LabLock>> LabLock::acquire(const std::string& lab) {
   for (int attempt = 0; attempt < 10; ++attempt) {
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, kRunFileMode);
     if (fd < 0) return Error{"cannot open " + path + ": " + std::strerror(errno)};
-    ::fchmod(fd, kRunFileMode);  // the umask does not decide who may write it
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       int err = errno;
       ::close(fd);
@@ -45,9 +44,14 @@ Result<std::unique_ptr<LabLock>> LabLock::acquire(const std::string& lab) {
     }
     struct stat by_fd {}, by_path {};
     if (::fstat(fd, &by_fd) == 0 && ::stat(path.c_str(), &by_path) == 0 && by_fd.st_ino == by_path.st_ino) {
-      std::string pid = std::to_string(::getpid()) + "\n";
-      if (::ftruncate(fd, 0) == 0 && ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
-        // The pid is informational only; the lock itself is held.
+      // The umask does not decide who may write it. Each change is an inode
+      // update (a journal write on ext4): made only when needed.
+      if ((by_fd.st_mode & 07777) != kRunFileMode) ::fchmod(fd, kRunFileMode);
+      // The pid is informational only; the lock itself is held.
+      const std::string pid = std::to_string(::getpid()) + "\n";
+      if (::pwrite(fd, pid.data(), pid.size(), 0) == static_cast<ssize_t>(pid.size()) &&
+          by_fd.st_size > static_cast<off_t>(pid.size()) && ::ftruncate(fd, static_cast<off_t>(pid.size())) != 0) {
+        // A longer pid's digits left behind: still only informational.
       }
       return std::unique_ptr<LabLock>(new LabLock(fd, path));
     }

@@ -117,5 +117,33 @@ TEST_F(FileIo, ReadStopsAtTheBound) {
   EXPECT_FALSE(read_file_bounded(dir_ + "/absent"));
 }
 
+TEST_F(FileIo, ReadsWholeFilesWhateverTheirStatSays) {
+  std::string big(300000, 'x');  // several reads' worth
+  big[123456] = 'y';
+  ASSERT_TRUE(write_file(dir_ + "/big", big));
+  auto read = read_file_bounded(dir_ + "/big");
+  ASSERT_TRUE(read);
+  EXPECT_EQ(*read, big);
+  ASSERT_TRUE(write_file(dir_ + "/empty", ""));
+  auto empty = read_file_bounded(dir_ + "/empty");
+  ASSERT_TRUE(empty);
+  EXPECT_EQ(*empty, "");
+  // procfs says 0 bytes and has more.
+  auto status = read_file_bounded("/proc/self/status");
+  ASSERT_TRUE(status);
+  EXPECT_NE(status->find("Name:"), std::string::npos);
+  EXPECT_NE(status->find("VmRSS:"), std::string::npos);
+}
+
+TEST_F(FileIo, AReaderOfTheReplacedFileKeepsItsWholeOldText) {
+  ASSERT_TRUE(write_file(dir_ + "/state", "old text", 0600));
+  std::ifstream old_reader(dir_ + "/state");
+  ASSERT_TRUE(write_file(dir_ + "/state", "the new text", 0600));
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(old_reader), {}), "old text");
+  EXPECT_EQ(slurp(dir_ + "/state"), "the new text");
+  EXPECT_EQ(mode_of(dir_ + "/state"), 0600u);
+  EXPECT_EQ(entries(), (std::vector<std::string>{"state"}));  // the old one is gone, no temporary left
+}
+
 }  // namespace
 }  // namespace netlab::model
