@@ -7,6 +7,7 @@
 #include "netlab/cli/commands.h"
 #include "netlab/cli/progress.h"
 #include "netlab/cli/topology_input.h"
+#include "netlab/model/bury.h"
 #include "netlab/model/names.h"
 #include "netlab/plan/lab.h"
 #include "netlab/plan/vm_checks.h"
@@ -49,18 +50,20 @@ void run_up(const UpArgs& args, int* exit_code) {
     *exit_code = result.error().bad_input ? kExitBadInput : kExitFailed;
     return;
   }
-  if (!args.sandbox && !result->uplink.device.empty())
-    fmt::print("{}: uplink {} ({})\n", lab, result->uplink.device, result->uplink.how);
+  // Not freed piece by piece just before the process exits (model/bury.h).
+  const plan::UpResult& done = model::bury(std::move(*result));
+  if (!args.sandbox && !done.uplink.device.empty())
+    fmt::print("{}: uplink {} ({})\n", lab, done.uplink.device, done.uplink.how);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (result->steps.empty()) {
+  if (done.steps.empty()) {
     fmt::print("{}: nothing to do (the lab matches {})\n", lab, args.file);
     return;
   }
   if (args.verbose)
-    for (const auto& step : result->steps) fmt::print("  {}\n", step);
-  fmt::print("{}: {} steps done in {:.2f} s{}\n", lab, result->steps.size(), seconds,
+    for (const auto& step : done.steps) fmt::print("  {}\n", step);
+  fmt::print("{}: {} steps done in {:.2f} s{}\n", lab, done.steps.size(), seconds,
              args.sandbox ? " (sandbox)" : "");
-  for (const auto& lease : result->leases)
+  for (const auto& lease : done.leases)
     fmt::print("  {} {}: {} (DHCP lease)\n", lease.guest, lease.device, lease.address.str());
   fmt::print("next: netlab status {} | netlab exec {} <guest> -- ping -c1 <address> | netlab down {}\n", lab, lab, lab);
 }

@@ -281,7 +281,7 @@ Result<PlanResult> plan_up(const model::Topology& topology, const std::string& f
 Result<UpResult> up(model::Topology file_topo, const std::string& file, const std::string& file_text,
                     const UpOptions& options, std::optional<LabReading> read_ahead) {
   // Migrated VMs stay on the hosts they run on (placement.h): up never moves one back.
-  const model::Topology topo = placed(std::move(file_topo));
+  model::Topology topo = placed(std::move(file_topo));
   // Checked before the lock is taken: a refused rename leaves no lock file of the new name.
   if (auto renamed = check_not_renamed(topo, file); !renamed) return renamed.error();
   auto lock = state::LabLock::acquire(topo.name);
@@ -389,6 +389,12 @@ Result<UpResult> up(model::Topology file_topo, const std::string& file, const st
     (void)state::compact_journal(topo.name);  // on failure the old journal stays, as true as before
   st.phase = state::Phase::ready;
   if (auto w = state::write_state(st); !w) return w.error();
+  struct WorkedOn {
+    model::Topology topology;
+    LabReading lab;
+    UpInput in;
+  };
+  result.worked_on = std::make_shared<const WorkedOn>(WorkedOn{std::move(topo), std::move(lab), std::move(in)});
   return result;
 }
 

@@ -3,6 +3,7 @@
 // read its state, observe the system, plan, apply, record. The CLI only parses
 // and prints around these calls.
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,10 @@ struct UpResult {
   std::vector<LeaseResult> leases;
   model::HopMap hop_map;
   UplinkChoice uplink;
+  /// What the run read and planned (the topology, the lab's reading, the plan's
+  /// input), freed with the result: a command about to exit buries it instead
+  /// (model/bury.h).
+  std::shared_ptr<const void> worked_on;
 };
 
 /// Builds or repairs the lab of `topology` (valid, loaded from `file` whose text
