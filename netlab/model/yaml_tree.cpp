@@ -77,7 +77,7 @@ std::vector<std::pair<YamlNode, YamlNode>> YamlNode::pairs() const {
 
 YamlDocument YamlDocument::parse(const std::string& text) {
   YamlDocument doc;
-  if (parse_fast(text, &doc)) return doc;
+  if (parse_block(text, &doc) || parse_fast(text, &doc)) return doc;
   return parse_reference(text);
 }
 

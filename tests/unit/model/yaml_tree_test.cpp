@@ -50,6 +50,14 @@ std::string fast(const std::string& text) {
   return out;
 }
 
+std::string block(const std::string& text) {
+  YamlDocument doc;
+  if (!YamlDocument::parse_block(text, &doc)) return "(refused)";
+  std::string out;
+  dump(doc.root(), 0, out);
+  return out;
+}
+
 std::string reference(const std::string& text) {
   std::string out;
   dump(YamlDocument::parse_reference(text).root(), 0, out);
@@ -57,7 +65,7 @@ std::string reference(const std::string& text) {
 }
 
 TEST(YamlTree, FastParseEqualsYamlCppOnEveryRepositoryFile) {
-  int compared = 0;
+  int compared = 0, read_by_block = 0;
   for (const char* dir : {"topologies", "tests/data"}) {
     for (const auto& e : std::filesystem::recursive_directory_iterator(std::string(NETLAB_SOURCE_DIR) + "/" + dir)) {
       if (e.path().extension() != ".yaml") continue;
@@ -68,6 +76,10 @@ TEST(YamlTree, FastParseEqualsYamlCppOnEveryRepositoryFile) {
       } catch (const YAML::Exception&) {
         continue;  // a syntax error: parse() reports yaml-cpp's own
       }
+      if (const std::string got = block(text); got != "(refused)") {
+        EXPECT_EQ(got, ref) << e.path();
+        ++read_by_block;
+      }
       const std::string got = fast(text);
       if (got == "(refused)") continue;  // parse() then takes yaml-cpp's tree
       EXPECT_EQ(got, ref) << e.path();
@@ -75,6 +87,7 @@ TEST(YamlTree, FastParseEqualsYamlCppOnEveryRepositoryFile) {
     }
   }
   EXPECT_GT(compared, 50);
+  EXPECT_GT(read_by_block, 40);  // most files keep to the plain block style
 }
 
 // The ready topologies with a few characters YAML cares about inserted or
@@ -88,7 +101,7 @@ TEST(YamlTree, FastParseEqualsYamlCppOnMutatedTopologies) {
   ASSERT_FALSE(texts.empty());
   std::mt19937 rng(20261201);
   const std::string chars = " \n:-[]{},'\"#&*!|>?~a1\t";
-  int compared = 0;
+  int compared = 0, read_by_block = 0;
   for (int i = 0; i < 3000; ++i) {
     std::string text = texts[rng() % texts.size()];
     for (int k = 1 + static_cast<int>(rng() % 3); k > 0 && !text.empty(); --k) {
@@ -96,18 +109,27 @@ TEST(YamlTree, FastParseEqualsYamlCppOnMutatedTopologies) {
       if (rng() % 2) text.erase(at, 1);
       else text.insert(at, 1, chars[rng() % chars.size()]);
     }
+    const std::string by_block = block(text);
     const std::string got = fast(text);
-    if (got == "(refused)") continue;
+    if (got == "(refused)" && by_block == "(refused)") continue;
     std::string ref;
     try {
       ref = reference(text);
     } catch (const YAML::Exception&) {
+      // The block reader leaves every syntax error to yaml-cpp.
+      ASSERT_EQ(by_block, "(refused)") << "text:\n" << text;
       continue;
     }
+    if (by_block != "(refused)") {
+      ASSERT_EQ(by_block, ref) << "text:\n" << text;
+      ++read_by_block;
+    }
+    if (got == "(refused)") continue;
     ASSERT_EQ(got, ref) << "text:\n" << text;
     ++compared;
   }
   EXPECT_GT(compared, 1000);
+  EXPECT_GT(read_by_block, 1000);
 }
 
 TEST(YamlTree, FastParseEqualsYamlCppOnTrickyShapes) {
@@ -125,7 +147,41 @@ TEST(YamlTree, FastParseEqualsYamlCppOnTrickyShapes) {
       "  indented: 1\n  more: {x: y}\n",
       "a: \"multi\n  line\"\nb: plain\n  continued\n",
   };
-  for (const char* text : cases) EXPECT_EQ(fast(text), reference(text)) << "text: " << text;
+  for (const char* text : cases) {
+    EXPECT_EQ(fast(text), reference(text)) << "text: " << text;
+    if (const std::string got = block(text); got != "(refused)") {
+      EXPECT_EQ(got, reference(text)) << "text: " << text;
+    }
+  }
+}
+
+// The shapes of the topologies netlab writes and documents, each read by the
+// block reader (not left to libyaml) as yaml-cpp reads it.
+TEST(YamlTree, TheBlockReaderReadsThePlainBlockStyle) {
+  const char* cases[] = {
+      "name: lab\nnetworks:\n  lan:\n    mode: nat   # a comment\n    subnet: 10.0.0.0/24\n",
+      "guests:\n  g1: {kind: netns, nics: [{network: lan, address: 10.77.0.4/16}]}\n  g2: {}\n",
+      "hosts:\n  - {name: g1, mac: \"52:54:00:00:00:10\", ip: 192.168.122.10}\n  - name: g2\n    ip: 10.0.0.2\n",
+      "a:\n- 1\n- two words\n-\n- k: v\n  l: [w, 'x y', \"z\\\"q\"]\n",
+      "# leading comment\n\nkey:    spaced value   \nempty:\nnull: ~\nq: 'it''s'\nurl: http://x/#y\n",
+      "  indented: 1\n  more: {x: y}\n",
+      "list: []\nmap: {}\nnested: [[1, 2], {a: [b]}]\nneg: -1\n",
+  };
+  for (const char* text : cases) {
+    EXPECT_NE(block(text), "(refused)") << "text: " << text;
+    EXPECT_EQ(block(text), reference(text)) << "text: " << text;
+  }
+}
+
+TEST(YamlTree, TheBlockReaderLeavesEverythingElseToTheOthers) {
+  YamlDocument doc;
+  for (const char* text : {
+           "a: &x {b: c}\nd: *x\n", "a: !!str 1\n", "a: |\n  one\n", "a: >\n  one\n", "---\na: 1\n",
+           "%YAML 1.2\n---\na: 1\n", "a:\tb\n", "a: b\r\n", "a: [1,\n  2]\n", "a: 'multi\n  line'\n",
+           "a: plain\n  continued\n", "? k\n: v\n", "'quoted key': v\n", "a: {b: c\n", "a: b: c\n",
+           "a:b: c\n", "a: {b:c}\n", "a: [x, ]\n", "a: {b: , c: d}\n", "a: \"\\x41\"\n", "just a scalar\n",
+           "", "# only a comment\n", "a: 1\n b: 2\n", "- - 1\n", "name: caf\xc3\xa9\n"})
+    EXPECT_FALSE(YamlDocument::parse_block(text, &doc)) << "text: " << text;
 }
 
 TEST(YamlTree, WhatLibyamlCannotStandForGoesToYamlCpp) {
