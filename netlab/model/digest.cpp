@@ -1,13 +1,16 @@
 #include "netlab/model/digest.h"
 
-#include <cstdio>
 
 namespace netlab::model {
 
 std::string Digest::hex() const {
-  char out[33];
-  std::snprintf(out, sizeof out, "%016llx%016llx", static_cast<unsigned long long>(a_),
-                static_cast<unsigned long long>(b_));
+  // By hand, not snprintf: a 1000-guest `up` spells some 2000 digests.
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(32, '0');
+  for (int i = 0; i < 16; ++i) {
+    out[static_cast<size_t>(15 - i)] = kHex[(a_ >> (4 * i)) & 0xf];
+    out[static_cast<size_t>(31 - i)] = kHex[(b_ >> (4 * i)) & 0xf];
+  }
   return out;
 }
 

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # `up` after a one-guest change in an N-guest lab (default 1000): builds the lab
-# of gen-topology.sh in the sandbox, then times `up` of the file with the last
-# guest removed, of the file with it back, of the file with its address changed,
-# and of the unchanged file, printing
-# each run's wall time, CPU time and number of steps. Run as root, under the integration
-# lock (flock /tmp/netlab-integration.lock ...); takes the lab down at the end.
+# of gen-topology.sh in the sandbox, then, ROUNDS times (default 7), times `up`
+# of the file with the last guest removed, of the file with it back, and of the
+# file with its address changed (then back: not timed); then once `up` of the
+# unchanged file. Prints, for each case, the median and the least wall time,
+# the median CPU time and the number of steps. Run as root, under the
+# integration lock (flock /tmp/netlab-integration.lock ...); takes the lab down
+# at the end.
 #
-#   converge-up.sh NETLAB [N]
+#   converge-up.sh NETLAB [N] [ROUNDS]
 set -euo pipefail
-netlab=${1:?usage: converge-up.sh NETLAB [N]}
+netlab=${1:?usage: converge-up.sh NETLAB [N] [ROUNDS]}
 n=${2:-1000}
+rounds=${3:-7}
 lab=cvb
 here=$(cd "$(dirname "$0")" && pwd)
 dir=$(mktemp -d)
@@ -23,7 +26,7 @@ grep -q "^  g$n: .*10.77.254.1/16" "$dir/moved.yaml"
 cp "$dir/full.yaml" "$dir/lab.yaml"
 "$netlab" up "$dir/lab.yaml" --sandbox >/dev/null
 
-run() {  # label file
+run() {  # case file: appends "wall cpu steps" to $dir/case.times
   cp "$2" "$dir/lab.yaml"
   local wall user sys steps
   # Wall time, and the CPU time netlab itself used (user + system): on a shared
@@ -31,10 +34,25 @@ run() {  # label file
   { TIMEFORMAT='%R %U %S'; time "$netlab" up "$dir/lab.yaml" --sandbox -v >"$dir/out"; } 2>"$dir/time"
   read -r wall user sys < <(tail -n 1 "$dir/time")  # after anything netlab said on stderr
   steps=$(grep -c '^  [a-z]' "$dir/out" || true)
-  printf '%-28s %6.3f s wall  %6.3f s CPU  %4d steps\n' "$1" "$wall" "$(echo "$user + $sys" | bc)" "$steps"
+  echo "$wall $(echo "$user + $sys" | bc) $steps" >>"$dir/$1.times"
 }
-echo "N=$n guests"
-run "remove one guest" "$dir/minus.yaml"
-run "add it back" "$dir/full.yaml"
-run "change its address" "$dir/moved.yaml"
-run "unchanged (nothing to do)" "$dir/moved.yaml"
+report() {  # case label
+  local wall cpu
+  wall=$(cut -d' ' -f1 "$dir/$1.times" | sort -n)
+  cpu=$(cut -d' ' -f2 "$dir/$1.times" | sort -n)
+  median() { awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+  printf '%-28s %6.3f s wall (least %5.3f)  %6.3f s CPU  %4d steps\n' "$2" "$(median <<<"$wall")" \
+    "$(head -n 1 <<<"$wall")" "$(median <<<"$cpu")" "$(cut -d' ' -f3 "$dir/$1.times" | sort -n | tail -n 1)"
+}
+for _ in $(seq 1 "$rounds"); do
+  run remove "$dir/minus.yaml"
+  run add "$dir/full.yaml"
+  run move "$dir/moved.yaml"
+  run back "$dir/full.yaml"
+done
+run unchanged "$dir/full.yaml"
+echo "N=$n guests, $rounds rounds (median of each case; unchanged: one run)"
+report remove "remove one guest"
+report add "add it back"
+report move "change its address"
+report unchanged "unchanged (nothing to do)"
