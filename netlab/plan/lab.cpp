@@ -389,6 +389,7 @@ Result<UpResult> up(model::Topology file_topo, const std::string& file, const st
     (void)state::compact_journal(topo.name);  // on failure the old journal stays, as true as before
   st.phase = state::Phase::ready;
   if (auto w = state::write_state(st); !w) return w.error();
+  // Handed to the caller, which decides when they are freed (UpResult::worked_on).
   struct WorkedOn {
     model::Topology topology;
     LabReading lab;
