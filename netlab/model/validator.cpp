@@ -82,6 +82,7 @@ class Checker {
   void ovn_network(const Network& net);
   void guest_host(const Guest& g);
   void network(const Network& net);
+  void bridge_ports(const Network& net);
   void dhcp(const Network& net, const Cidr& subnet);
   void overlaps();
   void ipv6(const Network& net);
@@ -244,10 +245,31 @@ void Checker::claim_ip(const Network& net, Ipv4 ip, const std::string& subject, 
   if (!inserted) add(pos, subject + " is already used by " + it->second);
 }
 
+// A Linux bridge takes at most 1023 ports (the kernel's BR_MAX_PORTS, 1024,
+// less port 0): the 1024th would fail half-way through `up` with the kernel's
+// "Exchange full". Each guest NIC on the network is a port (its veth or tap),
+// and so is the uplink a bridge-mode network enslaves.
+void Checker::bridge_ports(const Network& net) {
+  constexpr size_t kMaxBridgePorts = 1023;
+  if (net.switch_kind != SwitchKind::linux_bridge || !has_bridge(net)) return;
+  size_t nics = 0;
+  for (const auto& g : topo_.guests)
+    for (const auto& n : g.nics) nics += n.network == net.name;
+  const size_t ports = nics + (traits(net.mode).on_lan ? 1 : 0);
+  if (ports <= kMaxBridgePorts) return;
+  add(net.pos.node,
+      "network " + quoted(net.name) + " would have " + std::to_string(ports) + " ports on its Linux bridge (" +
+          std::to_string(nics) + " guest NICs" + (traits(net.mode).on_lan ? " and the uplink" : "") +
+          "), more than the kernel's limit of " + std::to_string(kMaxBridgePorts),
+      "give this network 'switch: ovs' (an Open vSwitch bridge has no such limit), or spread the guests over "
+      "several networks");
+}
+
 void Checker::network(const Network& net) {
   const std::string where = "network " + quoted(net.name);
   if (!is_valid_name(net.name)) add(net.pos.node, name_problem("network", net.name), kNameHint);
   ovn_network(net);
+  bridge_ports(net);
 
   // A derived bridge name always fits (names.h); one given with 'bridge:' is used as given, so it is checked.
   if (!net.bridge.empty())

@@ -66,6 +66,24 @@ TEST(Validator, ExplicitBridgeNameIsCheckedAsGiven) {
             (V{"4:13: bridge name 'br/0' is not a valid interface name"}));
 }
 
+TEST(Validator, ALinuxBridgeTakesAtMost1023Ports) {
+  auto guests = [](int count) {
+    std::string out;
+    for (int i = 1; i <= count; ++i) out += "  g" + std::to_string(i) + ": {nics: [{network: n}]}\n";
+    return out;
+  };
+  const std::string linux_net = "  n:\n    subnet: 10.0.0.0/16\n";
+  EXPECT_EQ(problems(lab(linux_net, guests(1023))), V{});
+  EXPECT_EQ(problems(lab(linux_net, guests(1024))),
+            V{"3:3: network 'n' would have 1024 ports on its Linux bridge (1024 guest NICs), more than the kernel's "
+              "limit of 1023"});
+  EXPECT_EQ(problems(lab("  n:\n    switch: ovs\n    subnet: 10.0.0.0/16\n", guests(1024))), V{});
+  // A bridge-mode network's uplink is a port too.
+  EXPECT_EQ(problems(lab("  n:\n    mode: bridge\n    uplink: eth1\n", guests(1023))),
+            V{"3:3: network 'n' would have 1024 ports on its Linux bridge (1023 guest NICs and the uplink), more "
+              "than the kernel's limit of 1023"});
+}
+
 TEST(Validator, MacvtapNetworksHaveNoBridgeName) {
   EXPECT_EQ(problems(lab("  a-long-network:\n    mode: bridge\n    uplink: eth1\n    attach: macvtap\n", "", "lab")),
             V{});
