@@ -20,7 +20,7 @@ trap '"$netlab" down $lab >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
 "$here/gen-topology.sh" "$n" $lab >"$dir/full.yaml"
 head -n -1 "$dir/full.yaml" >"$dir/minus.yaml"   # the last guest is the last line
 grep -q "^  g$n:" "$dir/full.yaml" && ! grep -q "^  g$n:" "$dir/minus.yaml"
-# The last guest at 10.77.254.1, an address gen-topology.sh gives nobody (N <= 62000).
+# The last guest at 10.77.254.1, an address gen-topology.sh gives nobody (it gives 10.77.4.x at most).
 sed '$ s|address: [0-9./]*|address: 10.77.254.1/16|' "$dir/full.yaml" >"$dir/moved.yaml"
 grep -q "^  g$n: .*10.77.254.1/16" "$dir/moved.yaml"
 cp "$dir/full.yaml" "$dir/lab.yaml"

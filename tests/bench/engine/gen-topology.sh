@@ -10,7 +10,8 @@
 set -euo pipefail
 n=${1:?usage: gen-topology.sh N [LAB]}
 lab=${2:-nlb}
-[[ $n =~ ^[0-9]+$ ]] && ((n >= 1 && n <= 62000)) || { echo "N must be 1..62000" >&2; exit 2; }
+# At most 1023: the guests share one Linux bridge, which takes no more ports.
+[[ $n =~ ^[0-9]+$ ]] && ((n >= 1 && n <= 1023)) || { echo "N must be 1..1023 (a Linux bridge's port limit)" >&2; exit 2; }
 [[ $lab != bl ]] || { echo "lab 'bl' would collide with the baseline's namespaces" >&2; exit 2; }
 
 # ip-baseline.sh's guest_addr(): guest I gets 10.77.((I+1)/250).((I+1)%250+2).

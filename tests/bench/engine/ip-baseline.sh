@@ -19,7 +19,8 @@ set -euo pipefail
 usage() { echo "usage: $0 up N [fork|batch] | down N" >&2; exit 2; }
 (($# >= 2)) || usage
 action=$1 count=$2 style=${3:-fork}
-[[ $count =~ ^[0-9]+$ ]] && ((count >= 1 && count <= 62000)) || usage
+# At most 1023: the guests share one Linux bridge, which takes no more ports.
+[[ $count =~ ^[0-9]+$ ]] && ((count >= 1 && count <= 1023)) || usage
 
 # The address of guest I: 10.77.((I+1)/250).((I+1)%250+2), the same as gen-topology.sh
 # writes into the netlab topology (both sides must build the same lab).
