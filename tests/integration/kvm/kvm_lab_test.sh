@@ -6,7 +6,8 @@
 # tap, --passive on VM traffic), export --libvirt equal to the running domains,
 # the serial console driven through a pty (a command typed there answers, ^] leaves),
 # snapshot/restore, a killed QEMU (doctor's verdict, then repaired by up with the
-# same lease), down leaving nothing; gc after `up` killed during a VM start; bad
+# same lease), a VM's memory changed in the file (up restarts that VM alone, with
+# its lease), down leaving nothing; gc after `up` killed during a VM start; bad
 # input (also a bad host libvirt URI) refused.
 # Usage: kvm_lab_test.sh NETLAB SOURCE_DIR. Labs kvmt, kvmk; run under the lock.
 set -u
@@ -176,6 +177,26 @@ python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["probe"]["ref
   fail "injected tcp:9 not refused: $(head -c 2000 "$TMP/t5.json")"
 "$N" up "$TMP/kvmt.yaml" --sandbox > "$TMP/up2.out" 2>&1 || fail "repairing up: $(cat "$TMP/up2.out")"
 "$N" exec kvmt vm1 -- sh -c "ip -4 addr show eth0" | grep -q "inet $IP1/" || fail "vm1 does not hold $IP1 after the repair"
+
+# ---- a VM whose memory changed: up redefines and restarts that VM alone ----------------------------
+qemu_pid() { cat "/run/netlab/kvmt/libvirt/run/qemu/netlab-kvmt-$1.pid" 2>/dev/null; }
+VM1_PID=$(qemu_pid vm1); VM2_PID=$(qemu_pid vm2); PC_NS=$(stat -L -c %i /run/netns/kvmt-pc)
+awk '/^  vm2:/ { in_vm2 = 1 } in_vm2 && /^    memory: 256M$/ { sub("256M", "320M"); in_vm2 = 0 } { print }' \
+  "$TMP/kvmt.yaml" > "$TMP/kvmt-mem.yaml"
+[ "$(grep -c 'memory: 320M' "$TMP/kvmt-mem.yaml")" = 1 ] || fail "no vm2 memory line to change"
+"$N" up "$TMP/kvmt-mem.yaml" --sandbox -v > "$TMP/up3.out" 2>&1 || fail "up of the changed memory: $(cat "$TMP/up3.out")"
+grep -q "^  change domain netlab-kvmt-vm2 from 1 vcpu, 256 MiB to 1 vcpu, 320 MiB (redefine and restart)$" "$TMP/up3.out" ||
+  fail "no memory change in the plan: $(cat "$TMP/up3.out")"
+grep "^  " "$TMP/up3.out" | grep -v "vm2" && fail "steps for more than vm2: $(cat "$TMP/up3.out")"
+"$N" status kvmt --json > "$TMP/st.json"
+[ "$(vmfield vm2 'vm["memory_mib"]')" = 320 ] || fail "vm2 does not run with 320 MiB: $(vmfield vm2 'vm')"
+[ "$(vmfield vm2 'vm["state"]')" = running ] || fail "vm2 not running after the change"
+[ "$(qemu_pid vm2)" != "$VM2_PID" ] || fail "vm2's QEMU was not restarted"
+[ "$(qemu_pid vm1)" = "$VM1_PID" ] || fail "vm1's QEMU was restarted too"
+[ "$(stat -L -c %i /run/netns/kvmt-pc)" = "$PC_NS" ] || fail "pc's namespace was made again"
+[ "$(lease vm2)" = "$IP2" ] || fail "vm2 leased $(lease vm2), not $IP2 again"
+wait_for 60 "$N" exec kvmt pc -- ping -c1 -W1 "$IP2" || fail "pc cannot ping vm2 at $IP2 after its restart"
+[ "$("$N" up "$TMP/kvmt-mem.yaml" --sandbox | grep -c 'nothing to do')" = 1 ] || fail "up after the memory change did something"
 
 # ---- down leaves nothing ---------------------------------------------------------------------------
 "$N" down kvmt > /dev/null || fail "down"
