@@ -22,7 +22,7 @@ struct Line {
   size_t begin = 0;    // offset of the line's first character in the text
   size_t start = 0;    // offset of its content (after the indentation)
   size_t end = 0;      // offset of its end (before the newline)
-  int indent = 0;      // start - begin, or less for "- key:" (see BlockParser::sequence)
+  int indent = 0;      // start - begin; for "- key: value", the key's column (BlockParser::sequence)
 };
 
 bool is_space(char c) { return c == ' '; }
